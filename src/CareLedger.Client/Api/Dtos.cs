@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace CareLedger.Client.Api;
+
+/// <summary>A signed transaction envelope, base64 of its canonical CBOR.</summary>
+public sealed record SubmitRequest(string Transaction);
+
+public sealed record SubmitResponse(string Id, string Status, ReceiptDto? Receipt);
+
+/// <summary>Status is "committed" (then Valid says whether it took effect), "pending" or "unknown".</summary>
+public sealed record ReceiptDto(string TxId, string Status, ulong? Height = null, int? Index = null, string? BlockHash = null,
+    long? BlockTime = null, bool? Valid = null, string? Reason = null, IReadOnlyList<EventDto>? Events = null);
+
+public sealed record EventDto(string Contract, string Name, JsonObject Attributes);
+
+public sealed record BlockDto(ulong Height, string Hash, string PreviousHash, string TransactionsRoot, string StateRoot, long Time,
+    string Proposer, IReadOnlyList<BlockTxDto> Transactions, IReadOnlyList<SignatureDto> Signatures);
+
+public sealed record BlockTxDto(string Id, string Sender, ulong Nonce, string Contract, string Action, JsonObject Args, bool Valid, string? Reason);
+
+public sealed record SignatureDto(string Validator, string PublicKey, string Signature);
+
+/// <summary>A block exactly as stored (base64 header and body), for independent verification.</summary>
+public sealed record RawBlockDto(ulong Height, string Header, string Body);
+
+public sealed record ProofStepDto(string Sibling, bool Left);
+
+/// <summary>A Merkle receipt as a file: everything needed to check a transaction's inclusion offline.</summary>
+public sealed record ProofDto(string Format, string ChainId, ulong Height, string BlockHash, string TxId, string Header, string Transaction,
+    string Result, IReadOnlyList<ProofStepDto> Path, IReadOnlyList<SignatureDto> Signatures);
+
+public sealed record AccountDto(string Account, ulong LastNonce, bool Member, string? Organisation, string? Role, string? Name);
+
+public sealed record ChainInfoDto(string ChainId, ulong Height, string HeadHash, string StateRoot, long Time, int PendingTransactions,
+    IReadOnlyList<string> Validators);
+
+public sealed record StateEntryDto(string Key, JsonNode? Value);

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Client.Api;
+
+/// <summary>Talks to a CareLedger node's HTTP API. Every refusal becomes a <see cref="NodeApiException"/>.</summary>
+public sealed class NodeClient(HttpClient http)
+{
+    public NodeClient(Uri baseAddress) : this(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) })
+    {
+    }
+
+    public static Uri DefaultNode => new(Environment.GetEnvironmentVariable("CARELEDGER_NODE") ?? "http://127.0.0.1:5080");
+
+    public HttpClient Http => http;
+
+    public Task<ChainInfoDto> GetChainAsync(CancellationToken ct = default) => GetAsync<ChainInfoDto>("v1/chain", ct);
+
+    public Task<AccountDto> GetAccountAsync(AccountId account, CancellationToken ct = default) => GetAsync<AccountDto>($"v1/accounts/{account}", ct);
+
+    public async Task<SubmitResponse> SubmitAsync(Transaction tx, bool wait, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync($"v1/transactions?wait={(wait ? "true" : "false")}",
+            new SubmitRequest(Convert.ToBase64String(tx.Encode())), ct);
+        return await ReadAsync<SubmitResponse>(response, ct);
+    }
+
+    public Task<ReceiptDto> GetReceiptAsync(string txId, CancellationToken ct = default) => GetAsync<ReceiptDto>($"v1/transactions/{txId}", ct);
+
+    public Task<BlockDto> GetBlockAsync(string heightOrHash, CancellationToken ct = default) => GetAsync<BlockDto>($"v1/blocks/{heightOrHash}", ct);
+
+    public Task<RawBlockDto> GetRawBlockAsync(ulong height, CancellationToken ct = default) => GetAsync<RawBlockDto>($"v1/blocks/{height}/raw", ct);
+
+    public Task<ProofDto> GetProofAsync(string txId, CancellationToken ct = default) => GetAsync<ProofDto>($"v1/proofs/{txId}", ct);
+
+    public Task<StateEntryDto> GetStateAsync(string key, CancellationToken ct = default) =>
+        GetAsync<StateEntryDto>($"v1/state/{Uri.EscapeDataString(key)}", ct);
+
+    public async Task<JsonObject> QueryAsync(string contract, string query, CborMap args, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync($"v1/contracts/{contract}/queries/{query}", CborMapJson.ToJson(args), ct);
+        return await ReadAsync<JsonObject>(response, ct);
+    }
+
+    /// <summary>Builds, signs and submits a transaction with the sender's next nonce, waiting for its block.</summary>
+    public async Task<SubmitResponse> SendAsync(SigningKey key, string contract, string action, CborMap args, CancellationToken ct = default)
+    {
+        var chain = await GetChainAsync(ct);
+        var account = await GetAccountAsync(key.Account, ct);
+        var tx = Transaction.Create(key, chain.ChainId, account.LastNonce + 1, DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds(), contract, action, args);
+        return await SubmitAsync(tx, wait: true, ct);
+    }
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(path, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            string title = response.ReasonPhrase ?? response.StatusCode.ToString();
+            string? detail = null;
+            try
+            {
+                var problem = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+                title = problem?["title"]?.GetValue<string>() ?? title;
+                detail = problem?["detail"]?.GetValue<string>();
+            }
+            catch (JsonException) { }
+            catch (NotSupportedException) { }
+            throw new NodeApiException(response.StatusCode, title, detail);
+        }
+        return await response.Content.ReadFromJsonAsync<T>(ct) ?? throw new NodeApiException(HttpStatusCode.BadGateway, "empty answer from node", null);
+    }
+}

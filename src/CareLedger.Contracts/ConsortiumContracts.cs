@@ -1,0 +1,14 @@
+using CareLedger.Contracts.Licensing;
+using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts;
+
+/// <summary>The contracts every CareLedger node runs, and the runtime that hosts them.</summary>
+public static class ConsortiumContracts
+{
+    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract()];
+
+    public static ContractRuntime CreateRuntime(string chainId) => new(chainId, All(), Members.RequireMember);
+}

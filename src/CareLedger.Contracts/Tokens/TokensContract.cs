@@ -1,0 +1,112 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Tokens;
+
+/// <summary>
+/// Multi-asset balances. An asset belongs to the organisation that issues it; that
+/// organisation's admins mint. Any member transfers what they hold; a transfer never
+/// overdraws and never changes an asset's total supply.
+/// </summary>
+public sealed class TokensContract : IContract
+{
+    public const string AssetPrefix = "tokens/asset/";
+    public const string BalancePrefix = "tokens/balance/";
+
+    public string Name => "tokens";
+
+    public IReadOnlyList<ContractAction> Actions { get; } =
+    [
+        new("create-asset", [new("asset", ArgKind.Text), new("name", ArgKind.Text)],
+            "an organisation admin; the asset belongs to their organisation", Members.AdminOf(null), CreateAsset),
+        new("mint", [new("asset", ArgKind.Text), new("to", ArgKind.Account), new("amount", ArgKind.Integer)],
+            "an admin of the asset's issuing organisation", Members.AdminOf(null), Mint),
+        new("transfer", [new("asset", ArgKind.Text), new("to", ArgKind.Account), new("amount", ArgKind.Integer), new("memo", ArgKind.Text, Optional: true)],
+            "any member, from their own balance", Members.AnyMember, Transfer),
+    ];
+
+    public IReadOnlyList<ContractQuery> Queries { get; } =
+    [
+        new("balance", [new("asset", ArgKind.Text), new("account", ArgKind.Account)], (q, args) => new CborMap
+        {
+            ["asset"] = args.GetText("asset"),
+            ["account"] = args.GetText("account"),
+            ["balance"] = Balance(q.State, args.GetText("asset"), AccountId.Parse(args.GetText("account"))),
+        }),
+        new("asset", [new("asset", ArgKind.Text)], (q, args) =>
+            q.State.Get(AssetPrefix + args.GetText("asset")) ?? new CborMap { ["found"] = false }),
+    ];
+
+    public void InitGenesis(ContractState state, CborMap genesis)
+    {
+        if (!genesis.ContainsKey("assets")) return;
+        foreach (var item in genesis.GetList("assets"))
+        {
+            var asset = (CborMap)item;
+            state.Put(AssetPrefix + asset.GetText("symbol"), new CborMap
+            {
+                ["symbol"] = asset.GetText("symbol"), ["name"] = asset.GetText("name"), ["issuer"] = asset.GetText("issuer"), ["supply"] = 0L,
+            });
+        }
+    }
+
+    public static long Balance(ContractState state, string asset, AccountId account) =>
+        state.Get(BalanceKey(asset, account))?.GetInt("amount") ?? 0;
+
+    private static string BalanceKey(string asset, AccountId account) => $"{BalancePrefix}{asset}/{account}";
+
+    private static void SetBalance(ContractState state, string asset, AccountId account, long amount)
+    {
+        if (amount == 0) state.Delete(BalanceKey(asset, account));
+        else state.Put(BalanceKey(asset, account), new CborMap { ["amount"] = amount });
+    }
+
+    private static Outcome CreateAsset(ContractContext ctx, CborMap args)
+    {
+        var symbol = args.GetText("asset");
+        if (symbol.Length > 16 || !symbol.All(c => c is >= 'A' and <= 'Z' or >= '0' and <= '9'))
+            return Outcome.Fail("an asset symbol is 1-16 capital letters or digits");
+        if (ctx.State.Get(AssetPrefix + symbol) is not null) return Outcome.Fail($"asset {symbol} already exists");
+        var admin = Members.FindMember(ctx.State, ctx.Sender)!;
+        ctx.State.Put(AssetPrefix + symbol, new CborMap { ["symbol"] = symbol, ["name"] = args.GetText("name"), ["issuer"] = admin.Organisation, ["supply"] = 0L });
+        ctx.Emit("AssetCreated", new CborMap { ["asset"] = symbol, ["issuer"] = admin.Organisation });
+        return Outcome.Ok;
+    }
+
+    private static Outcome Mint(ContractContext ctx, CborMap args)
+    {
+        var symbol = args.GetText("asset");
+        var amount = args.GetInt("amount");
+        if (amount <= 0) return Outcome.Fail("amount must be positive");
+        if (ctx.State.Get(AssetPrefix + symbol) is not { } asset) return Outcome.Fail($"unknown asset {symbol}");
+        var admin = Members.FindMember(ctx.State, ctx.Sender)!;
+        if (asset.GetText("issuer") != admin.Organisation) return Outcome.Fail($"only admins of {asset.GetText("issuer")} may mint {symbol}");
+        var to = AccountId.Parse(args.GetText("to"));
+        if (Members.FindMember(ctx.State, to) is null) return Outcome.Fail($"recipient {to} is not a member");
+        asset["supply"] = checked(asset.GetInt("supply") + amount);
+        ctx.State.Put(AssetPrefix + symbol, asset);
+        SetBalance(ctx.State, symbol, to, checked(Balance(ctx.State, symbol, to) + amount));
+        ctx.Emit("Minted", new CborMap { ["asset"] = symbol, ["to"] = to.ToString(), ["amount"] = amount });
+        return Outcome.Ok;
+    }
+
+    private static Outcome Transfer(ContractContext ctx, CborMap args)
+    {
+        var symbol = args.GetText("asset");
+        var amount = args.GetInt("amount");
+        if (amount <= 0) return Outcome.Fail("amount must be positive");
+        if (ctx.State.Get(AssetPrefix + symbol) is null) return Outcome.Fail($"unknown asset {symbol}");
+        var to = AccountId.Parse(args.GetText("to"));
+        if (Members.FindMember(ctx.State, to) is null) return Outcome.Fail($"recipient {to} is not a member");
+        var from = ctx.Sender;
+        var balance = Balance(ctx.State, symbol, from);
+        if (balance < amount) return Outcome.Fail($"insufficient funds: balance {balance} {symbol}, transfer {amount}");
+        if (to == from) return Outcome.Fail("cannot transfer to yourself");
+        SetBalance(ctx.State, symbol, from, balance - amount);
+        SetBalance(ctx.State, symbol, to, checked(Balance(ctx.State, symbol, to) + amount));
+        ctx.Emit("Transferred", new CborMap { ["asset"] = symbol, ["from"] = from.ToString(), ["to"] = to.ToString(), ["amount"] = amount });
+        return Outcome.Ok;
+    }
+}

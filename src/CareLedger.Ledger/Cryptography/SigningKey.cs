@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+
+namespace CareLedger.Ledger.Cryptography;
+
+/// <summary>An ECDSA P-256 private key. Signatures are IEEE P1363 (r || s, 64 bytes) over a SHA-256 digest.</summary>
+public sealed class SigningKey : IDisposable
+{
+    private readonly ECDsa _key;
+
+    private SigningKey(ECDsa key)
+    {
+        _key = key;
+        PublicKey = key.ExportSubjectPublicKeyInfo();
+        Account = AccountId.FromPublicKey(PublicKey);
+    }
+
+    /// <summary>The SubjectPublicKeyInfo (DER) of the public key.</summary>
+    public byte[] PublicKey { get; }
+    public AccountId Account { get; }
+
+    public static SigningKey Generate() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+    public static SigningKey FromPkcs8(ReadOnlySpan<byte> pkcs8)
+    {
+        var key = ECDsa.Create();
+        key.ImportPkcs8PrivateKey(pkcs8, out _);
+        if (key.KeySize != 256)
+        {
+            key.Dispose();
+            throw new CryptographicException("Only P-256 keys are supported.");
+        }
+        return new SigningKey(key);
+    }
+
+    public byte[] ExportPkcs8() => _key.ExportPkcs8PrivateKey();
+
+    public byte[] Sign(Hash256 digest) => _key.SignHash(digest.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    /// <summary>The ECDH counterpart of this key (same scalar), for key agreement.</summary>
+    public ECDiffieHellman ToKeyAgreement()
+    {
+        var ecdh = ECDiffieHellman.Create();
+        ecdh.ImportParameters(_key.ExportParameters(includePrivateParameters: true));
+        return ecdh;
+    }
+
+    public void Dispose() => _key.Dispose();
+}

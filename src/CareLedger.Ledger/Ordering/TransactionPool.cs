@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.State;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Ledger.Ordering;
+
+/// <summary>
+/// Transactions waiting to be ordered. Admission checks everything that can be checked before
+/// ordering (shape, size, chain, expiry, nonce, signature) on the caller's thread, so signature
+/// verification runs in parallel across cores. Bounded: when full, callers are told so at once.
+/// </summary>
+public sealed class TransactionPool
+{
+    private readonly Channel<Transaction> _queue = Channel.CreateUnbounded<Transaction>(new() { SingleReader = true });
+    private readonly ConcurrentDictionary<Hash256, byte> _pending = new();
+    private readonly ConcurrentDictionary<Hash256, TaskCompletionSource<Receipt>> _waiters = new();
+    private readonly ContractRuntime _runtime;
+    private readonly IStateReader _state;
+    private readonly Func<Hash256, Receipt?> _findCommitted;
+    private readonly TimeProvider _clock;
+    private readonly int _capacity;
+
+    public TransactionPool(ContractRuntime runtime, IStateReader state, Func<Hash256, Receipt?> findCommitted, TimeProvider clock, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _runtime = runtime;
+        _state = state;
+        _findCommitted = findCommitted;
+        _clock = clock;
+        _capacity = capacity;
+    }
+
+    public int Count => _pending.Count;
+
+    public bool Contains(Hash256 id) => _pending.ContainsKey(id);
+
+    public SubmitResult Submit(ReadOnlyMemory<byte> envelope)
+    {
+        if (!Transaction.TryDecode(envelope, out var tx, out var error)) return SubmitResult.Rejected(error);
+        return Submit(tx!);
+    }
+
+    public SubmitResult Submit(Transaction tx)
+    {
+        if (_pending.ContainsKey(tx.Id)) return SubmitResult.Accepted(tx.Id);
+        if (_pending.Count >= _capacity) return SubmitResult.Full;
+        if (_runtime.CheckAdmission(_state, tx, _clock.GetUtcNow().ToUnixTimeMilliseconds()) is { } reason)
+            return SubmitResult.Rejected(reason, tx.Id);
+        if (!tx.VerifySignature()) return SubmitResult.Rejected("signature does not verify for the sender's key", tx.Id);
+        if (!_pending.TryAdd(tx.Id, 0)) return SubmitResult.Accepted(tx.Id);
+        _queue.Writer.TryWrite(tx);
+        return SubmitResult.Accepted(tx.Id);
+    }
+
+    /// <summary>
+    /// Waits for at least one transaction, then gathers up to <paramref name="max"/> for at most
+    /// <paramref name="linger"/>. Each sender's transactions come out in nonce order.
+    /// </summary>
+    public async Task<IReadOnlyList<Transaction>> TakeBatchAsync(int max, TimeSpan linger, CancellationToken ct)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Transaction>();
+        if (!await reader.WaitToReadAsync(ct)) return batch;
+        var deadline = _clock.GetTimestamp() + (long)(linger.TotalSeconds * _clock.TimestampFrequency);
+        while (batch.Count < max)
+        {
+            while (batch.Count < max && reader.TryRead(out var tx)) batch.Add(tx);
+            if (batch.Count >= max) break;
+            var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
+            if (remaining <= TimeSpan.Zero) break;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(remaining);
+            try { if (!await reader.WaitToReadAsync(timeout.Token)) break; }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { break; }
+        }
+        batch.Sort(static (a, b) => a.Sender != b.Sender ? a.Sender.CompareTo(b.Sender) : a.Nonce.CompareTo(b.Nonce));
+        return batch;
+    }
+
+    /// <summary>Completes waiters and frees pool slots for a block that is now durable.</summary>
+    public void OnCommitted(Block block)
+    {
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            var id = block.Transactions[i].Id;
+            _pending.TryRemove(id, out _);
+            if (_waiters.TryRemove(id, out var waiter)) waiter.TrySetResult(Receipt.From(block, i));
+        }
+    }
+
+    /// <summary>Completes when the transaction's block is durable.</summary>
+    public async Task<Receipt> WaitForCommitAsync(Hash256 id, CancellationToken ct)
+    {
+        var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource<Receipt>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_findCommitted(id) is { } done)
+        {
+            _waiters.TryRemove(id, out _);
+            return done;
+        }
+        return await waiter.Task.WaitAsync(ct);
+    }
+}

@@ -1,0 +1,62 @@
+using CareLedger.Ledger.Encoding;
+
+namespace CareLedger.Ledger.Runtime;
+
+public enum ArgKind { Text, Integer, Boolean, Bytes, List, Map, Account }
+
+/// <summary>One argument an action takes: its name, its shape, and whether it may be left out.</summary>
+public sealed record ArgSpec(string Name, ArgKind Kind, bool Optional = false)
+{
+    public string? Check(CborMap args)
+    {
+        if (!args.TryGetValue(Name, out var value)) return Optional ? null : $"argument '{Name}' is missing";
+        var ok = Kind switch
+        {
+            ArgKind.Text => value is string s && s.Length > 0 && s.Length <= 4096,
+            ArgKind.Integer => value is long,
+            ArgKind.Boolean => value is bool,
+            ArgKind.Bytes => value is byte[],
+            ArgKind.List => value is IReadOnlyList<object>,
+            ArgKind.Map => value is CborMap,
+            ArgKind.Account => value is string a && Cryptography.AccountId.TryParse(a, out _),
+            _ => false,
+        };
+        return ok ? null : $"argument '{Name}' must be {Describe(Kind)}";
+    }
+
+    private static string Describe(ArgKind kind) => kind switch
+    {
+        ArgKind.Text => "non-empty text (at most 4096 characters)",
+        ArgKind.Integer => "a whole number",
+        ArgKind.Boolean => "true or false",
+        ArgKind.Bytes => "a byte string",
+        ArgKind.List => "a list",
+        ArgKind.Map => "a map",
+        ArgKind.Account => "an account id (64 hex characters)",
+        _ => kind.ToString(),
+    };
+}
+
+/// <summary>
+/// An action a contract offers: its argument shapes, who may call it (described for people and
+/// checked by <see cref="Authorize"/>), and the state change itself.
+/// </summary>
+public sealed record ContractAction(
+    string Name,
+    IReadOnlyList<ArgSpec> Args,
+    string Callers,
+    Func<ContractContext, Outcome> Authorize,
+    Func<ContractContext, CborMap, Outcome> Handle)
+{
+    public string? CheckArgs(CborMap args)
+    {
+        foreach (var key in args.Keys)
+            if (!Args.Any(a => a.Name == key)) return $"unknown argument '{key}'";
+        foreach (var spec in Args)
+            if (spec.Check(args) is { } error) return error;
+        return null;
+    }
+}
+
+/// <summary>A read-only question a contract answers from state, as of a block time.</summary>
+public sealed record ContractQuery(string Name, IReadOnlyList<ArgSpec> Args, Func<QueryContext, CborMap, CborMap> Answer);

@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.State;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Ledger.Runtime;
+
+/// <summary>
+/// Applies transactions to state through the contracts. A transaction that gets past the
+/// envelope checks (chain, expiry, fresh nonce) consumes its nonce even if the contract refuses
+/// it, so a refused transaction can never be replayed later when it might succeed.
+/// </summary>
+public sealed class ContractRuntime
+{
+    public const string NoncePrefix = "sys/nonce/";
+    /// <summary>How far in the future a transaction's expiry may lie.</summary>
+    public const long MaxTimeToLiveMs = 24 * 60 * 60 * 1000;
+
+    private readonly Dictionary<string, IContract> _contracts;
+    private readonly Func<IStateReader, AccountId, string?> _senderPolicy;
+
+    /// <param name="senderPolicy">Returns why a sender may not transact (for example, not a member), or null.</param>
+    public ContractRuntime(string chainId, IEnumerable<IContract> contracts, Func<IStateReader, AccountId, string?>? senderPolicy = null)
+    {
+        ChainId = chainId;
+        _contracts = contracts.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _senderPolicy = senderPolicy ?? ((_, _) => null);
+    }
+
+    public string ChainId { get; }
+    public IReadOnlyCollection<IContract> Contracts => _contracts.Values;
+
+    public static ulong LastNonce(IStateReader state, AccountId account) =>
+        state.Get(NoncePrefix + account) is { } b ? BinaryPrimitives.ReadUInt64BigEndian(b) : 0;
+
+    /// <summary>The checks made before a transaction is ordered (all but the signature). Null when it may be ordered.</summary>
+    public string? CheckAdmission(IStateReader state, Transaction tx, long now)
+    {
+        if (tx.ChainId != ChainId) return $"transaction is for chain '{tx.ChainId}', this is '{ChainId}'";
+        if (tx.Expiry < now) return "transaction has expired";
+        if (tx.Expiry > now + MaxTimeToLiveMs) return "transaction expiry is more than 24 hours ahead";
+        var last = LastNonce(state, tx.Sender);
+        if (tx.Nonce <= last) return $"nonce {tx.Nonce} was already used (last used nonce is {last}): replay refused";
+        if (_senderPolicy(state, tx.Sender) is { } refusal) return refusal;
+        if (!_contracts.TryGetValue(tx.Contract, out var contract)) return $"unknown contract '{tx.Contract}'";
+        var action = contract.Actions.FirstOrDefault(a => a.Name == tx.Action);
+        if (action is null) return $"contract '{tx.Contract}' has no action '{tx.Action}'";
+        return action.CheckArgs(tx.Args);
+    }
+
+    /// <summary>Applies one transaction to the block's state. Only a valid result leaves contract writes behind.</summary>
+    public TxResult Apply(StateOverlay blockState, ulong height, long blockTime, Transaction tx)
+    {
+        if (tx.ChainId != ChainId) return TxResult.Invalid($"transaction is for chain '{tx.ChainId}'");
+        if (tx.Expiry < blockTime) return TxResult.Invalid("transaction has expired");
+        var last = LastNonce(blockState, tx.Sender);
+        if (tx.Nonce <= last) return TxResult.Invalid($"nonce {tx.Nonce} was already used (last used nonce is {last}): replay refused");
+
+        var nonce = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(nonce, tx.Nonce);
+        blockState.Set(NoncePrefix + tx.Sender, nonce);
+
+        if (_senderPolicy(blockState, tx.Sender) is { } refusal) return TxResult.Invalid(refusal);
+        if (!_contracts.TryGetValue(tx.Contract, out var contract)) return TxResult.Invalid($"unknown contract '{tx.Contract}'");
+        var action = contract.Actions.FirstOrDefault(a => a.Name == tx.Action);
+        if (action is null) return TxResult.Invalid($"contract '{tx.Contract}' has no action '{tx.Action}'");
+        if (action.CheckArgs(tx.Args) is { } argError) return TxResult.Invalid(argError);
+
+        var txState = new StateOverlay(blockState);
+        var ctx = new ContractContext(contract.Name, new ContractState(txState, txState, contract.Name), height, blockTime, tx.Id, tx.Sender);
+        Outcome outcome;
+        try
+        {
+            outcome = action.Authorize(ctx);
+            if (outcome.IsOk) outcome = action.Handle(ctx, tx.Args);
+        }
+        catch (CborMapException e) { outcome = Outcome.Fail($"bad data: {e.Message}"); }
+        catch (OverflowException) { outcome = Outcome.Fail("arithmetic overflow"); }
+        catch (InvalidOperationException e) { outcome = Outcome.Fail(e.Message); }
+
+        if (!outcome.IsOk) return TxResult.Invalid(outcome.Error!);
+        txState.MergeInto(blockState);
+        return new TxResult(true, null, ctx.Events);
+    }
+
+    public void ApplyGenesis(StateOverlay state, CborMap genesis)
+    {
+        foreach (var contract in _contracts.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+            contract.InitGenesis(new ContractState(state, state, contract.Name), genesis);
+    }
+
+    /// <summary>Answers a contract's query. Null when there is no such contract or query.</summary>
+    public CborMap? Query(IStateReader state, string contractName, string queryName, CborMap args, long time, out string? error)
+    {
+        error = null;
+        if (!_contracts.TryGetValue(contractName, out var contract)) { error = $"unknown contract '{contractName}'"; return null; }
+        var query = contract.Queries.FirstOrDefault(q => q.Name == queryName);
+        if (query is null) { error = $"contract '{contractName}' has no query '{queryName}'"; return null; }
+        foreach (var spec in query.Args)
+            if (spec.Check(args) is { } e) { error = e; return null; }
+        return query.Answer(new QueryContext(new ContractState(state, null, contract.Name), time), args);
+    }
+}

@@ -1,0 +1,20 @@
+using CareLedger.Ledger.Encoding;
+
+namespace CareLedger.Ledger.Runtime;
+
+/// <summary>
+/// A deterministic state machine run by every node. Its effects are a pure function of
+/// (state, block, transaction): no clock, randomness, floating point, I/O or unordered iteration.
+/// </summary>
+public interface IContract
+{
+    /// <summary>The contract's name, which is also its state namespace.</summary>
+    string Name { get; }
+
+    IReadOnlyList<ContractAction> Actions { get; }
+
+    IReadOnlyList<ContractQuery> Queries { get; }
+
+    /// <summary>Writes the contract's initial state from the genesis document.</summary>
+    void InitGenesis(ContractState state, CborMap genesis);
+}

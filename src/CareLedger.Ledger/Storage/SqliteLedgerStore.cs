@@ -1,0 +1,201 @@
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.State;
+using Microsoft.Data.Sqlite;
+
+namespace CareLedger.Ledger.Storage;
+
+/// <summary>
+/// The block store and world state in one SQLite database (WAL, synchronous=FULL): a block, its
+/// transaction index and its state writes commit in one SQLite transaction.
+/// </summary>
+public sealed class SqliteLedgerStore : ILedgerStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, header BLOB NOT NULL, body BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS txs (id BLOB PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        """;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly ExecutionReader _execution;
+    private readonly Lock _writeLock = new();
+    private BlockHeader? _head;
+
+    public SqliteLedgerStore(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+        Execute(_writer, Schema);
+        _execution = new ExecutionReader(_writer);
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT header FROM blocks ORDER BY height DESC LIMIT 1";
+        if (cmd.ExecuteScalar() is byte[] header) _head = BlockHeader.Decode(header);
+    }
+
+    public BlockHeader? Head => Volatile.Read(ref _head);
+    public IStateReader ExecutionState => _execution;
+
+    public void Append(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes)
+    {
+        lock (_writeLock)
+        {
+            var expected = _head is null ? 0 : _head.Height + 1;
+            if (block.Height != expected) throw new InvalidOperationException($"expected block {expected}, got {block.Height}");
+            using var tx = _writer.BeginTransaction();
+            using (var cmd = _writer.CreateCommand())
+            {
+                cmd.CommandText = "INSERT INTO blocks (height, hash, header, body) VALUES ($h, $hash, $header, $body)";
+                cmd.Parameters.AddWithValue("$h", (long)block.Height);
+                cmd.Parameters.AddWithValue("$hash", block.Hash.ToArray());
+                cmd.Parameters.AddWithValue("$header", block.Header.Encode());
+                cmd.Parameters.AddWithValue("$body", block.EncodeBody());
+                cmd.ExecuteNonQuery();
+            }
+            using (var cmd = _writer.CreateCommand())
+            {
+                cmd.CommandText = "INSERT OR IGNORE INTO txs (id, height, idx) VALUES ($id, $h, $i)";
+                var id = cmd.Parameters.Add("$id", SqliteType.Blob);
+                cmd.Parameters.AddWithValue("$h", (long)block.Height);
+                var idx = cmd.Parameters.Add("$i", SqliteType.Integer);
+                for (var i = 0; i < block.Transactions.Count; i++)
+                {
+                    id.Value = block.Transactions[i].Id.ToArray();
+                    idx.Value = i;
+                    cmd.ExecuteNonQuery();
+                }
+            }
+            using (var put = _writer.CreateCommand())
+            using (var del = _writer.CreateCommand())
+            {
+                put.CommandText = "INSERT INTO state (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+                var pk = put.Parameters.Add("$k", SqliteType.Text);
+                var pv = put.Parameters.Add("$v", SqliteType.Blob);
+                del.CommandText = "DELETE FROM state WHERE key = $k";
+                var dk = del.Parameters.Add("$k", SqliteType.Text);
+                foreach (var (key, value) in writes)
+                {
+                    if (value is null) { dk.Value = key; del.ExecuteNonQuery(); }
+                    else { pk.Value = key; pv.Value = value; put.ExecuteNonQuery(); }
+                }
+            }
+            tx.Commit();
+            Volatile.Write(ref _head, block.Header);
+        }
+    }
+
+    public byte[]? Get(string key)
+    {
+        using var conn = Open();
+        return ExecutionReader.Get(conn, key);
+    }
+
+    public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix)
+    {
+        using var conn = Open();
+        return ExecutionReader.Scan(conn, prefix).ToList();
+    }
+
+    public Block? GetBlock(ulong height) => QueryBlock("height = $v", (long)height);
+    public Block? GetBlock(Hash256 hash) => QueryBlock("hash = $v", hash.ToArray());
+
+    private Block? QueryBlock(string where, object value)
+    {
+        using var conn = Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT header, body FROM blocks WHERE {where}";
+        cmd.Parameters.AddWithValue("$v", value);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? Block.Decode((byte[])r[0], (byte[])r[1]) : null;
+    }
+
+    public TxLocation? FindTransaction(Hash256 id)
+    {
+        using var conn = Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT height, idx FROM txs WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id.ToArray());
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new TxLocation((ulong)r.GetInt64(0), r.GetInt32(1)) : null;
+    }
+
+    public IEnumerable<StoredBlock> ReadBlocks(ulong fromHeight = 0)
+    {
+        using var conn = Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT height, header, body FROM blocks WHERE height >= $h ORDER BY height";
+        cmd.Parameters.AddWithValue("$h", (long)fromHeight);
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return new StoredBlock((ulong)r.GetInt64(0), (byte[])r[1], (byte[])r[2]);
+    }
+
+    private SqliteConnection Open()
+    {
+        var conn = new SqliteConnection(_connectionString);
+        conn.Open();
+        return conn;
+    }
+
+    private static void Execute(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _execution.Dispose();
+        _writer.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Reads state on the writer's connection with prepared statements; used only by the executing thread.</summary>
+    private sealed class ExecutionReader : IStateReader, IDisposable
+    {
+        private readonly SqliteConnection _conn;
+        private readonly SqliteCommand _get;
+        private readonly SqliteParameter _key;
+
+        public ExecutionReader(SqliteConnection conn)
+        {
+            _conn = conn;
+            _get = conn.CreateCommand();
+            _get.CommandText = "SELECT value FROM state WHERE key = $k";
+            _key = _get.Parameters.Add("$k", SqliteType.Text);
+            _get.Prepare();
+        }
+
+        public byte[]? Get(string key)
+        {
+            _key.Value = key;
+            return _get.ExecuteScalar() as byte[];
+        }
+
+        public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => Scan(_conn, prefix).ToList();
+
+        internal static byte[]? Get(SqliteConnection conn, string key)
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT value FROM state WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            return cmd.ExecuteScalar() as byte[];
+        }
+
+        internal static IEnumerable<KeyValuePair<string, byte[]>> Scan(SqliteConnection conn, string prefix)
+        {
+            using var cmd = conn.CreateCommand();
+            // Ordinal range scan: every key starting with the prefix lies in [prefix, prefix + U+FFFF).
+            cmd.CommandText = "SELECT key, value FROM state WHERE key >= $lo AND key < $hi ORDER BY key";
+            cmd.Parameters.AddWithValue("$lo", prefix);
+            cmd.Parameters.AddWithValue("$hi", prefix + '\uffff');
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) yield return new(r.GetString(0), (byte[])r[1]);
+        }
+
+        public void Dispose() => _get.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Verification;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Api;
+
+/// <summary>Blocks as JSON or exactly as stored, and Merkle receipts for transactions.</summary>
+public static class BlocksApi
+{
+    public static void MapBlocksApi(this IEndpointRouteBuilder app)
+    {
+        var blocks = app.MapGroup("/v1/blocks").WithTags("Blocks");
+        blocks.MapGet("/", List).WithSummary("Latest blocks, newest first");
+        blocks.MapGet("/{id}", Get).WithSummary("A block by height, hash or 'latest'");
+        blocks.MapGet("/{height}/raw", GetRaw).WithSummary("A block's stored bytes, for independent verification");
+        app.MapGet("/v1/proofs/{txId}", GetProof).WithTags("Blocks").WithSummary("A Merkle receipt for a committed transaction, verifiable offline");
+    }
+
+    private static IResult List(LedgerNode node, ulong? before, int? limit)
+    {
+        var top = Math.Min(before ?? ulong.MaxValue, node.Chain.Head.Height + 1);
+        var count = Math.Clamp(limit ?? 20, 1, 100);
+        var list = new List<object>();
+        for (var h = top; h > 0 && list.Count < count; h--)
+        {
+            var b = node.Store.GetBlock(h - 1)!;
+            list.Add(new { b.Height, Hash = b.Hash.ToString(), b.Header.Time, Transactions = b.Transactions.Count, Proposer = b.Header.Proposer.ToString() });
+        }
+        return TypedResults.Ok(list);
+    }
+
+    private static IResult Get(string id, LedgerNode node)
+    {
+        var block = Find(id, node);
+        return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(Wire.ToDto(block));
+    }
+
+    private static IResult GetRaw(ulong height, LedgerNode node)
+    {
+        var stored = node.Store.ReadBlocks(height).FirstOrDefault();
+        return stored is null || stored.Height != height
+            ? Problems.NotFound("Unknown block", $"No block {height} on this node.")
+            : TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
+    }
+
+    private static IResult GetProof(string txId, LedgerNode node)
+    {
+        if (!Hash256.TryParse(txId, out var id)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
+        if (node.Store.FindTransaction(id) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
+        var block = node.Store.GetBlock(at.Height)!;
+        return TypedResults.Ok(Wire.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
+    }
+
+    private static Block? Find(string id, LedgerNode node)
+    {
+        if (id == "latest") return node.Store.GetBlock(node.Chain.Head.Height);
+        if (ulong.TryParse(id, out var height)) return node.Store.GetBlock(height);
+        return Hash256.TryParse(id, out var hash) ? node.Store.GetBlock(hash) : null;
+    }
+}

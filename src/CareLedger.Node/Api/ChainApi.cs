@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CareLedger.Client.Api;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Api;
+
+/// <summary>The chain's head, accounts, raw state and the contracts' read-only queries.</summary>
+public static class ChainApi
+{
+    public static void MapChainApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Chain and state");
+        group.MapGet("/chain", Chain).WithSummary("Chain id, head block, validators and pool size");
+        group.MapGet("/accounts/{account}", Account).WithSummary("An account's last used nonce and membership");
+        group.MapGet("/state", Scan).WithSummary("State entries under a key prefix");
+        group.MapGet("/state/{**key}", Get).WithSummary("One state entry");
+        group.MapGet("/contracts", Contracts).WithSummary("Every contract's actions (argument shapes, callers) and queries");
+        group.MapPost("/contracts/{contract}/queries/{query}", Query).WithSummary("Ask a contract a read-only question (JSON arguments)");
+    }
+
+    private static ChainInfoDto Chain(LedgerNode node)
+    {
+        var head = node.Chain.Head;
+        return new ChainInfoDto(node.Genesis.ChainId, head.Height, head.Hash().ToString(), head.StateRoot.ToString(), head.Time,
+            node.Pool.Count, node.Genesis.ValidatorAccounts.Select(v => v.ToString()).Order().ToList());
+    }
+
+    private static IResult Account(string account, LedgerNode node)
+    {
+        if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
+        var nonce = ContractRuntime.LastNonce(node.Store, id);
+        var member = node.Store.Get(Members.MemberPrefix + id) is { } m ? CborMap.Decode(m) : null;
+        return TypedResults.Ok(new AccountDto(id.ToString(), nonce, member is not null, member?.TryGetText("org"), member?.TryGetText("role"), member?.TryGetText("name")));
+    }
+
+    private static IResult Get(string key, LedgerNode node)
+    {
+        var value = node.Store.Get(key);
+        return value is null ? Problems.NotFound("No such state entry", $"Nothing is stored under '{key}'.") : TypedResults.Ok(new StateEntryDto(key, ToJson(value)));
+    }
+
+    private static IResult Scan(string? prefix, int? limit, LedgerNode node)
+    {
+        if (string.IsNullOrEmpty(prefix)) return Problems.Bad("Prefix required", "Give ?prefix=, for example membership/org/.");
+        var entries = node.Store.Scan(prefix).Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(e => new StateEntryDto(e.Key, ToJson(e.Value))).ToList();
+        return TypedResults.Ok(entries);
+    }
+
+    private static object Contracts(LedgerNode node) => node.Runtime.Contracts.OrderBy(c => c.Name).Select(c => new
+    {
+        c.Name,
+        Actions = c.Actions.Select(a => new { a.Name, a.Callers, Args = a.Args.Select(Describe) }),
+        Queries = c.Queries.Select(q => new { q.Name, Args = q.Args.Select(Describe) }),
+    });
+
+    private static object Describe(ArgSpec a) => new { a.Name, Kind = a.Kind.ToString().ToLowerInvariant(), a.Optional };
+
+    private static async Task<IResult> Query(string contract, string query, HttpRequest request, LedgerNode node, CancellationToken ct)
+    {
+        CborMap args;
+        try
+        {
+            var json = request.ContentLength is null or 0 ? new JsonObject() : await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject;
+            if (json is null) return Problems.Bad("Malformed arguments", "Arguments must be a JSON object.");
+            args = CborMapJson.FromJson(json);
+        }
+        catch (JsonException) { return Problems.Bad("Malformed arguments", "The body is not valid JSON."); }
+        catch (CborMapException e) { return Problems.Bad("Malformed arguments", e.Message); }
+
+        var answer = node.Runtime.Query(node.Store, contract, query, args, node.Clock.GetUtcNow().ToUnixTimeMilliseconds(), out var error);
+        if (answer is null)
+            return error!.StartsWith("unknown contract", StringComparison.Ordinal) || error.Contains("has no query", StringComparison.Ordinal)
+                ? Problems.NotFound("Unknown query", error)
+                : Problems.Bad("Bad arguments", error);
+        return TypedResults.Ok(CborMapJson.ToJson(answer));
+    }
+
+    private static JsonNode ToJson(byte[] value)
+    {
+        try { return CborMapJson.ToJson(CborMap.Decode(value)); }
+        catch (CborMapException) { return new JsonObject { ["$base64"] = Convert.ToBase64String(value) }; }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Transactions;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Api;
+
+/// <summary>Submitting signed transactions and reading their receipts.</summary>
+public static class TransactionsApi
+{
+    public const int MaxBodyBytes = 128 * 1024;
+
+    public static void MapTransactionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/transactions").WithTags("Transactions");
+        group.MapPost("/", Submit)
+            .WithSummary("Submit a signed transaction")
+            .WithDescription("Body: JSON {\"transaction\": base64 envelope} or the raw envelope as application/cbor. " +
+                             "With wait=true the answer comes once the block holding it is durable (or 202 on timeout).");
+        group.MapGet("/{id}", GetReceipt).WithSummary("A transaction's receipt: committed (valid or invalid, with events), pending or unknown");
+    }
+
+    private static async Task<IResult> Submit(HttpRequest request, LedgerNode node, NodeMetrics metrics, bool? wait, int? timeoutSeconds, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(request, ct);
+        if (body.Problem is not null) return body.Problem;
+        byte[] envelope;
+        if (request.ContentType?.StartsWith("application/cbor", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            envelope = body.Bytes!;
+        }
+        else
+        {
+            try
+            {
+                var dto = JsonSerializer.Deserialize<SubmitRequest>(body.Bytes, JsonSerializerOptions.Web);
+                if (string.IsNullOrEmpty(dto?.Transaction)) return Problems.Bad("Malformed request", "Expected {\"transaction\": \"<base64 envelope>\"}.");
+                envelope = Convert.FromBase64String(dto.Transaction);
+            }
+            catch (JsonException) { return Problems.Bad("Malformed request", "The body is not valid JSON."); }
+            catch (FormatException) { return Problems.Bad("Malformed request", "'transaction' is not valid base64."); }
+        }
+
+        if (!Transaction.TryDecode(envelope, out var tx, out var error))
+        {
+            metrics.Rejected();
+            return Problems.Bad("Malformed transaction", error);
+        }
+        var result = node.Pool.Submit(tx!);
+        switch (result.Status)
+        {
+            case SubmitStatus.Full:
+                metrics.PoolFull();
+                request.HttpContext.Response.Headers.RetryAfter = "1";
+                return Problems.TooMany(result.Reason!);
+            case SubmitStatus.Rejected:
+                metrics.Rejected();
+                return Problems.Unprocessable("Transaction rejected", result.Reason!, new Dictionary<string, object?> { ["txId"] = tx!.Id.ToString() });
+        }
+        metrics.Accepted();
+
+        var id = tx!.Id.ToString();
+        if (wait != true) return TypedResults.Accepted($"/v1/transactions/{id}", new SubmitResponse(id, "pending", null));
+        var limit = TimeSpan.FromSeconds(Math.Clamp(timeoutSeconds ?? node.Options.MaxWaitSeconds, 1, node.Options.MaxWaitSeconds));
+        try
+        {
+            var receipt = await node.Pool.WaitForCommitAsync(tx.Id, ct).WaitAsync(limit, ct);
+            return TypedResults.Ok(new SubmitResponse(id, "committed", Wire.ToDto(receipt)));
+        }
+        catch (TimeoutException)
+        {
+            return TypedResults.Accepted($"/v1/transactions/{id}", new SubmitResponse(id, "pending", null));
+        }
+    }
+
+    private static IResult GetReceipt(string id, LedgerNode node)
+    {
+        if (!Hash256.TryParse(id, out var txId)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
+        if (node.FindReceipt(txId) is { } receipt) return TypedResults.Ok(Wire.ToDto(receipt));
+        if (node.Pool.Contains(txId)) return TypedResults.Ok(new ReceiptDto(id, "pending"));
+        return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
+    }
+
+    private readonly record struct Body(byte[]? Bytes, IResult? Problem);
+
+    private static async Task<Body> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return new(null, Problems.TooLarge(MaxBodyBytes));
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return new(null, Problems.TooLarge(MaxBodyBytes));
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.Length == 0 ? new(null, Problems.Bad("Empty request", "The body must carry a transaction.")) : new(buffer.ToArray(), null);
+    }
+}

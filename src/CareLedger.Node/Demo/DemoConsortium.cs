@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using CareLedger.Client.Keys;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Cryptography;
+
+namespace CareLedger.Node.Demo;
+
+/// <summary>
+/// The demo consortium a newcomer can click through: one organisation of each kind, an admin
+/// key for each, a licensed doctor, a pharmacist and a patient. Their keys go into a keystore
+/// in the data folder, protected by the published passphrase "demo": demo keys only.
+/// </summary>
+public static class DemoConsortium
+{
+    public const string ChainId = "careledger-demo";
+    public const string Passphrase = "demo";
+    public const string KeyFolderName = "demo-keys";
+    public const string Asset = "CARE";
+    /// <summary>Demo keys are protected by a published passphrase, so a costly KDF would buy nothing but a slow first start.</summary>
+    private const int DemoKdfIterations = 20_000;
+
+    public sealed record Participant(string KeyName, string Organisation, string Role, string Name);
+
+    public static readonly IReadOnlyList<(string Id, string Name, string Kind)> Organisations =
+    [
+        ("medical-board", "National Medical Board", OrganisationKinds.LicensingAuthority),
+        ("city-clinic", "City Clinic", OrganisationKinds.Clinic),
+        ("corner-pharmacy", "Corner Pharmacy", OrganisationKinds.Pharmacy),
+        ("central-lab", "Central Laboratory", OrganisationKinds.Laboratory),
+        ("care-insurance", "Care Insurance", OrganisationKinds.Insurer),
+        ("public-health", "Public Health Agency", OrganisationKinds.PublicHealth),
+    ];
+
+    public static readonly IReadOnlyList<Participant> Participants =
+    [
+        new("board-admin", "medical-board", Roles.Admin, "Board registrar"),
+        new("clinic-admin", "city-clinic", Roles.Admin, "Clinic administrator"),
+        new("pharmacy-admin", "corner-pharmacy", Roles.Admin, "Pharmacy manager"),
+        new("lab-admin", "central-lab", Roles.Admin, "Laboratory manager"),
+        new("insurer-admin", "care-insurance", Roles.Admin, "Insurer administrator"),
+        new("health-admin", "public-health", Roles.Admin, "Agency administrator"),
+        new("dr-rivera", "city-clinic", Roles.Practitioner, "Dr. Ana Rivera"),
+        new("pharmacist-chen", "corner-pharmacy", Roles.Pharmacist, "Li Chen"),
+        new("patient-jones", "city-clinic", Roles.Patient, "Sam Jones"),
+    ];
+
+    /// <summary>Creates the demo keystore and genesis file in <paramref name="dataDir"/>; both appear whole or not at all.</summary>
+    public static void Create(string dataDir, byte[] validatorKey, long genesisTime, string genesisPath)
+    {
+        var keyFolder = Path.Combine(dataDir, KeyFolderName);
+        var staging = keyFolder + ".partial";
+        if (System.IO.Directory.Exists(staging)) System.IO.Directory.Delete(staging, recursive: true);
+        var store = new KeyStore(staging, DemoKdfIterations);
+
+        var members = new JsonArray();
+        foreach (var p in Participants)
+        {
+            var key = store.Create(p.KeyName, Passphrase);
+            members.Add(new JsonObject { ["account"] = key.Account.ToString(), ["org"] = p.Organisation, ["role"] = p.Role, ["name"] = p.Name });
+        }
+        var genesis = new JsonObject
+        {
+            ["chainId"] = ChainId,
+            ["time"] = genesisTime,
+            ["demo"] = true,
+            ["validators"] = new JsonArray(Convert.ToBase64String(validatorKey)),
+            ["organisations"] = new JsonArray(Organisations.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name, ["kind"] = o.Kind }).ToArray()),
+            ["members"] = members,
+            ["assets"] = new JsonArray(new JsonObject { ["symbol"] = Asset, ["name"] = "CareLedger credit", ["issuer"] = "care-insurance" }),
+        };
+        if (System.IO.Directory.Exists(keyFolder)) System.IO.Directory.Delete(keyFolder, recursive: true);
+        System.IO.Directory.Move(staging, keyFolder);
+        Hosting.GenesisFile.Save(genesisPath, genesis);
+    }
+
+    public static SigningKey LoadKey(string dataDir, string name) =>
+        new KeyStore(Path.Combine(dataDir, KeyFolderName)).Load(name, Passphrase);
+}

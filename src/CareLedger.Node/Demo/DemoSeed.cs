@@ -1,0 +1,56 @@
+using CareLedger.Contracts.Licensing;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Transactions;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Demo;
+
+/// <summary>
+/// After the demo's genesis: the medical board licenses the demo doctor and the insurer funds the
+/// demo patient, as signed transactions like any other. Each step runs only if its effect is missing.
+/// </summary>
+public static class DemoSeed
+{
+    public const long PatientFunds = 1_000;
+
+    public static async Task EnsureAsync(LedgerNode node, ILogger log, CancellationToken ct)
+    {
+        using var doctor = DemoConsortium.LoadKey(node.DataDir, "dr-rivera");
+        using var patient = DemoConsortium.LoadKey(node.DataDir, "patient-jones");
+        var now = node.Clock.GetUtcNow();
+
+        if (node.Store.Get(LicensingContract.LicencePrefix + doctor.Account) is null)
+        {
+            using var board = DemoConsortium.LoadKey(node.DataDir, "board-admin");
+            await SubmitAsync(node, board, "licensing", "issue", new CborMap
+            {
+                ["practitioner"] = doctor.Account.ToString(), ["specialty"] = "general-practice", ["jurisdiction"] = "EU-DEMO",
+                ["validFrom"] = node.Genesis.Time, ["validUntil"] = now.AddYears(2).ToUnixTimeMilliseconds(),
+            }, ct);
+        }
+        if (node.Store.Get($"{TokensContract.BalancePrefix}{DemoConsortium.Asset}/{patient.Account}") is null)
+        {
+            using var insurer = DemoConsortium.LoadKey(node.DataDir, "insurer-admin");
+            await SubmitAsync(node, insurer, "tokens", "mint", new CborMap
+            {
+                ["asset"] = DemoConsortium.Asset, ["to"] = patient.Account.ToString(), ["amount"] = PatientFunds,
+            }, ct);
+        }
+        log.LogInformation("Demo consortium ready: its keys are in {Folder} (see README for the demo passphrase)",
+            Path.Combine(node.DataDir, DemoConsortium.KeyFolderName));
+    }
+
+    private static async Task SubmitAsync(LedgerNode node, SigningKey key, string contract, string action, CborMap args, CancellationToken ct)
+    {
+        var nonce = ContractRuntime.LastNonce(node.Store, key.Account) + 1;
+        var tx = Transaction.Create(key, node.Genesis.ChainId, nonce, node.Clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds(), contract, action, args);
+        var result = node.Pool.Submit(tx);
+        if (result.Status != SubmitStatus.Accepted) throw new InvalidOperationException($"demo seed {contract}.{action} refused: {result.Reason}");
+        var receipt = await node.Pool.WaitForCommitAsync(tx.Id, ct);
+        if (!receipt.Result.Valid) throw new InvalidOperationException($"demo seed {contract}.{action} failed: {receipt.Result.Reason}");
+    }
+}

@@ -1,0 +1,92 @@
+using CareLedger.Client.Keys;
+using CareLedger.Contracts;
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Storage;
+using CareLedger.Node.Demo;
+using Microsoft.Extensions.Options;
+
+namespace CareLedger.Node.Hosting;
+
+/// <summary>
+/// The ledger parts of one node, put together: store, contracts, chain, transaction pool and orderer.
+/// On first start it creates block 0 from the genesis file, or from a fresh demo consortium.
+/// </summary>
+public sealed class LedgerNode : IDisposable
+{
+    public const string DevPassphrase = "careledger-dev-only";
+    private readonly SqliteLedgerStore _store;
+
+    public LedgerNode(IOptions<NodeOptions> options, TimeProvider clock, ILogger<LedgerNode> log)
+    {
+        Options = options.Value;
+        DataDir = Path.GetFullPath(Options.DataDir);
+        System.IO.Directory.CreateDirectory(DataDir);
+        Clock = clock;
+
+        var passphrase = Options.NodePassphrase ?? Environment.GetEnvironmentVariable("CARELEDGER_NODE_PASSPHRASE");
+        if (passphrase is null)
+        {
+            log.LogWarning("No node passphrase set (CARELEDGER_NODE_PASSPHRASE); the validator key is protected by the development passphrase");
+            passphrase = DevPassphrase;
+        }
+        ValidatorKey = LoadOrCreateValidatorKey(passphrase);
+
+        _store = new SqliteLedgerStore(Path.Combine(DataDir, "ledger.db"));
+        Genesis = _store.GetBlock(0)?.Genesis is { } stored ? GenesisDocument.Decode(stored) : LoadGenesis(log);
+        if (!Genesis.ValidatorAccounts.Contains(ValidatorKey.Account))
+            throw new InvalidOperationException($"this node's validator key ({ValidatorKey.Account}) is not among the genesis validators");
+
+        Runtime = ConsortiumContracts.CreateRuntime(Genesis.ChainId);
+        Chain = new LedgerChain(_store, new BlockExecutor(Runtime), ValidatorKey, Genesis);
+        Pool = new TransactionPool(Runtime, _store, FindReceipt, clock, Options.PoolCapacity);
+        Orderer = new SoloOrderer(Chain, Pool, clock, Options.BlockMaxTransactions, TimeSpan.FromMilliseconds(Options.BlockLingerMs));
+        log.LogInformation("Chain {ChainId} at height {Height}, data in {DataDir}", Genesis.ChainId, Chain.Head.Height, DataDir);
+    }
+
+    public NodeOptions Options { get; }
+    public string DataDir { get; }
+    public TimeProvider Clock { get; }
+    public SigningKey ValidatorKey { get; }
+    public GenesisDocument Genesis { get; }
+    public ContractRuntime Runtime { get; }
+    public LedgerChain Chain { get; }
+    public ILedgerStore Store => _store;
+    public TransactionPool Pool { get; }
+    public IOrderer Orderer { get; }
+    public bool IsDemo => Genesis.Map.ContainsKey("demo");
+    public string GenesisPath => Path.Combine(DataDir, "genesis.json");
+
+    public Receipt? FindReceipt(Hash256 id)
+    {
+        if (_store.FindTransaction(id) is not { } at) return null;
+        var block = _store.GetBlock(at.Height);
+        return block is null ? null : Receipt.From(block, at.Index);
+    }
+
+    private SigningKey LoadOrCreateValidatorKey(string passphrase)
+    {
+        var keys = new KeyStore(Path.Combine(DataDir, "node"));
+        if (!keys.List().Any(k => k.Name == "validator")) keys.Create("validator", passphrase);
+        return keys.Load("validator", passphrase);
+    }
+
+    private GenesisDocument LoadGenesis(ILogger log)
+    {
+        if (!string.IsNullOrEmpty(Options.GenesisFile)) return GenesisFile.Load(Options.GenesisFile);
+        if (!File.Exists(GenesisPath))
+        {
+            log.LogInformation("First start: creating the demo consortium in {DataDir}", DataDir);
+            DemoConsortium.Create(DataDir, ValidatorKey.PublicKey, Clock.GetUtcNow().ToUnixTimeMilliseconds(), GenesisPath);
+        }
+        return GenesisFile.Load(GenesisPath);
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        ValidatorKey.Dispose();
+    }
+}

@@ -1,0 +1,60 @@
+using CareLedger.Node.Api;
+using Microsoft.AspNetCore.Diagnostics;
+using Scalar.AspNetCore;
+
+namespace CareLedger.Node.Hosting;
+
+/// <summary>Builds the node's web host: ledger services, the HTTP API, OpenAPI and the portal.</summary>
+public static class NodeHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    private static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--data"] = $"{NodeOptions.Section}:{nameof(NodeOptions.DataDir)}",
+        ["--genesis"] = $"{NodeOptions.Section}:{nameof(NodeOptions.GenesisFile)}",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = WebRoot() });
+        builder.Configuration.AddCommandLine(args, Switches);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+        builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LedgerNode>();
+        builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddSingleton<OrdererService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrdererService>());
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapTransactionsApi();
+        app.MapBlocksApi();
+        app.MapChainApi();
+        app.MapHealthApi();
+        return app;
+    }
+
+    /// <summary>Bad requests that fail before an endpoint runs keep their status; anything else is a 500 without internals.</summary>
+    private static async Task WriteUnhandledProblem(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, title) = error is BadHttpRequestException bad ? (bad.StatusCode, "Bad request") : (500, "Internal error");
+        context.Response.StatusCode = status;
+        await Results.Problem(status == 500 ? "The node could not complete the request; see its log." : error!.Message, statusCode: status, title: title)
+            .ExecuteAsync(context);
+    }
+
+    private static string WebRoot() => Path.Combine(AppContext.BaseDirectory, "wwwroot");
+}

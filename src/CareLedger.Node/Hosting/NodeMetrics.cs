@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using CareLedger.Ledger.Blocks;
+
+namespace CareLedger.Node.Hosting;
+
+/// <summary>Counters the node exposes at /metrics in the Prometheus text format.</summary>
+public sealed class NodeMetrics(LedgerNode node)
+{
+    private long _accepted, _rejected, _full, _committedValid, _committedInvalid, _blocks;
+
+    public void Accepted() => Interlocked.Increment(ref _accepted);
+    public void Rejected() => Interlocked.Increment(ref _rejected);
+    public void PoolFull() => Interlocked.Increment(ref _full);
+
+    public void OnBlockCommitted(Block block)
+    {
+        var valid = block.Results.Count(r => r.Valid);
+        Interlocked.Add(ref _committedValid, valid);
+        Interlocked.Add(ref _committedInvalid, block.Results.Count - valid);
+        Interlocked.Increment(ref _blocks);
+    }
+
+    public string Render()
+    {
+        var sb = new StringBuilder();
+        void Metric(string name, string type, string help, long value)
+        {
+            sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+            sb.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        Metric("careledger_tx_accepted_total", "counter", "Transactions admitted to the pool.", Interlocked.Read(ref _accepted));
+        Metric("careledger_tx_rejected_total", "counter", "Transactions rejected before ordering.", Interlocked.Read(ref _rejected));
+        Metric("careledger_tx_pool_full_total", "counter", "Submissions refused because the pool was full.", Interlocked.Read(ref _full));
+        Metric("careledger_tx_committed_valid_total", "counter", "Committed transactions that took effect.", Interlocked.Read(ref _committedValid));
+        Metric("careledger_tx_committed_invalid_total", "counter", "Committed transactions recorded as invalid.", Interlocked.Read(ref _committedInvalid));
+        Metric("careledger_blocks_committed_total", "counter", "Blocks committed since start.", Interlocked.Read(ref _blocks));
+        Metric("careledger_chain_height", "gauge", "Height of the latest durable block.", (long)node.Chain.Head.Height);
+        Metric("careledger_tx_pool_size", "gauge", "Transactions waiting to be ordered.", node.Pool.Count);
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CareLedger.Node.Hosting;
+
+/// <summary>A node's settings. The defaults run the embedded single-node demo with no configuration at all.</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "CareLedger";
+
+    /// <summary>Folder for the ledger database, the node's key and (for the demo) the demo keystore.</summary>
+    [Required] public string DataDir { get; set; } = "data";
+
+    /// <summary>A JSON genesis document for a real consortium; when empty, a demo consortium is created on first start.</summary>
+    public string? GenesisFile { get; set; }
+
+    /// <summary>Passphrase protecting the node's validator key at rest. Set CARELEDGER_NODE_PASSPHRASE in production.</summary>
+    public string? NodePassphrase { get; set; }
+
+    [Range(1, 10_000)] public int BlockMaxTransactions { get; set; } = 2000;
+    [Range(1, 10_000)] public int BlockLingerMs { get; set; } = 10;
+    [Range(1, 1_000_000)] public int PoolCapacity { get; set; } = 50_000;
+    [Range(1, 600)] public int MaxWaitSeconds { get; set; } = 30;
+}

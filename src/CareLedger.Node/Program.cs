@@ -1,0 +1,4 @@
+using CareLedger.Node.Hosting;
+
+var app = NodeHost.Build(args);
+app.Run();

@@ -1,0 +1,54 @@
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Ledger.Tests;
+
+/// <summary>A minimal key-value contract for exercising the runtime without the medical contracts.</summary>
+public sealed class NotesContract : IContract
+{
+    public string Name => "notes";
+
+    public IReadOnlyList<ContractAction> Actions { get; } =
+    [
+        new("put", [new("key", ArgKind.Text), new("value", ArgKind.Integer)], "anyone", _ => Outcome.Ok, (ctx, args) =>
+        {
+            ctx.State.Put("notes/" + args.GetText("key"), new CborMap { ["v"] = args.GetInt("value"), ["by"] = ctx.Sender.ToString() });
+            ctx.Emit("Put", new CborMap { ["key"] = args.GetText("key") });
+            return Outcome.Ok;
+        }),
+        // Writes first, then refuses: the write must not survive.
+        new("put-then-fail", [new("key", ArgKind.Text)], "anyone", _ => Outcome.Ok, (ctx, args) =>
+        {
+            ctx.State.Put("notes/" + args.GetText("key"), new CborMap { ["v"] = 1L });
+            return Outcome.Fail("refused after writing");
+        }),
+        new("write-elsewhere", [], "anyone", _ => Outcome.Ok, (ctx, _) =>
+        {
+            ctx.State.Put("other/x", new CborMap { ["v"] = 1L });
+            return Outcome.Ok;
+        }),
+    ];
+
+    public IReadOnlyList<ContractQuery> Queries { get; } = [];
+
+    public void InitGenesis(ContractState state, CborMap genesis) => state.Put("notes/genesis", new CborMap { ["v"] = genesis.GetInt("time") });
+}
+
+public static class TestChain
+{
+    public const string ChainId = "test-chain";
+    public const long Time = 1_800_000_000_000;
+
+    public static ContractRuntime Runtime() => new(ChainId, [new NotesContract()]);
+
+    public static GenesisDocument Genesis(params SigningKey[] validators) => new(new CborMap
+    {
+        ["chainId"] = ChainId, ["time"] = Time, ["validators"] = validators.Select(v => (object)v.PublicKey).ToList(),
+    });
+
+    public static Transaction Put(SigningKey key, ulong nonce, string k, long v, long expiry = Time + 3_600_000, string chain = ChainId) =>
+        Transaction.Create(key, chain, nonce, expiry, "notes", "put", new CborMap { ["key"] = k, ["value"] = v });
+}
