@@ -1,0 +1,55 @@
+using CareLedger.Client.Api;
+using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CareLedger.Testing;
+
+/// <summary>The real node host (Kestrel on a loopback port chosen by the OS) inside the test process.</summary>
+public sealed class InProcessNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempFolder _data;
+
+    private InProcessNode(WebApplication app, Uri address, TempFolder data)
+    {
+        _app = app;
+        _data = data;
+        BaseAddress = address;
+        Client = new NodeClient(address);
+    }
+
+    public Uri BaseAddress { get; }
+    public NodeClient Client { get; }
+    public LedgerNode Node => _app.Services.GetRequiredService<LedgerNode>();
+    public string DataDir => _data.Path;
+
+    public static async Task<InProcessNode> StartAsync(params string[] extraArgs)
+    {
+        var data = new TempFolder();
+        var args = new[] { "--urls", "http://127.0.0.1:0", "--data", data.Path, "--CareLedger:NodePassphrase=test-node-passphrase",
+                           "--Logging:LogLevel:Default=Warning" }.Concat(extraArgs).ToArray();
+        var app = NodeHost.Build(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var node = new InProcessNode(app, new Uri(address.TrimEnd('/') + "/"), data);
+        await node.WaitForDemoSeedAsync();
+        return node;
+    }
+
+    /// <summary>The demo seed (licence + funds) lands in blocks 1-2 right after start.</summary>
+    private async Task WaitForDemoSeedAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Node.Chain.Head.Height < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}
