@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.State;
@@ -21,6 +22,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
     private readonly SqliteConnection _writer;
     private readonly ExecutionReader _execution;
     private readonly Lock _writeLock = new();
+    private readonly ConcurrentBag<ExecutionReader> _readers = [];
     private BlockHeader? _head;
 
     public SqliteLedgerStore(string path)
@@ -87,10 +89,12 @@ public sealed class SqliteLedgerStore : ILedgerStore
         }
     }
 
+    /// <summary>Point reads on a small pool of connections with prepared statements: admission checks call this for every transaction.</summary>
     public byte[]? Get(string key)
     {
-        using var conn = Open();
-        return ExecutionReader.Get(conn, key);
+        if (!_readers.TryTake(out var reader)) reader = new ExecutionReader(Open());
+        try { return reader.Get(key); }
+        finally { _readers.Add(reader); }
     }
 
     public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix)
@@ -148,21 +152,27 @@ public sealed class SqliteLedgerStore : ILedgerStore
 
     public void Dispose()
     {
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+            reader.Connection.Dispose();
+        }
         _execution.Dispose();
         _writer.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
-    /// <summary>Reads state on the writer's connection with prepared statements; used only by the executing thread.</summary>
+    /// <summary>Reads state on one connection with a prepared statement; used by one thread at a time.</summary>
     private sealed class ExecutionReader : IStateReader, IDisposable
     {
-        private readonly SqliteConnection _conn;
         private readonly SqliteCommand _get;
         private readonly SqliteParameter _key;
 
+        public SqliteConnection Connection { get; }
+
         public ExecutionReader(SqliteConnection conn)
         {
-            _conn = conn;
+            Connection = conn;
             _get = conn.CreateCommand();
             _get.CommandText = "SELECT value FROM state WHERE key = $k";
             _key = _get.Parameters.Add("$k", SqliteType.Text);
@@ -175,15 +185,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
             return _get.ExecuteScalar() as byte[];
         }
 
-        public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => Scan(_conn, prefix).ToList();
-
-        internal static byte[]? Get(SqliteConnection conn, string key)
-        {
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "SELECT value FROM state WHERE key = $k";
-            cmd.Parameters.AddWithValue("$k", key);
-            return cmd.ExecuteScalar() as byte[];
-        }
+        public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => Scan(Connection, prefix).ToList();
 
         internal static IEnumerable<KeyValuePair<string, byte[]>> Scan(SqliteConnection conn, string prefix)
         {
