@@ -1,5 +1,6 @@
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Runtime;
 
@@ -8,7 +9,7 @@ namespace CareLedger.Contracts;
 /// <summary>The contracts every CareLedger node runs, and the runtime that hosts them.</summary>
 public static class ConsortiumContracts
 {
-    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract()];
+    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract(), new RecordsContract()];
 
     public static ContractRuntime CreateRuntime(string chainId) => new(chainId, All(), Members.RequireMember);
 }

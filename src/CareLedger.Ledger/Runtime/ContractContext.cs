@@ -11,8 +11,9 @@ public sealed class ContractContext
     private readonly List<ContractEvent> _events = [];
     private readonly string _contract;
 
-    internal ContractContext(string contract, ContractState state, ulong height, long blockTime, Hash256 txId, AccountId sender)
+    internal ContractContext(string contract, ContractState state, ulong height, long blockTime, Hash256 txId, AccountId sender, byte[] senderKey)
     {
+        SenderKey = senderKey;
         _contract = contract;
         State = state;
         Height = height;
@@ -27,6 +28,8 @@ public sealed class ContractContext
     public long BlockTime { get; }
     public Hash256 TxId { get; }
     public AccountId Sender { get; }
+    /// <summary>The sender's P-256 public key (SubjectPublicKeyInfo), which the transaction's signature was checked against.</summary>
+    public byte[] SenderKey { get; }
 
     public IReadOnlyList<ContractEvent> Events => _events;
 

@@ -69,7 +69,7 @@ public sealed class ContractRuntime
         if (action.CheckArgs(tx.Args) is { } argError) return TxResult.Invalid(argError);
 
         var txState = new StateOverlay(blockState);
-        var ctx = new ContractContext(contract.Name, new ContractState(txState, txState, contract.Name), height, blockTime, tx.Id, tx.Sender);
+        var ctx = new ContractContext(contract.Name, new ContractState(txState, txState, contract.Name), height, blockTime, tx.Id, tx.Sender, tx.SenderKey);
         Outcome outcome;
         try
         {

@@ -1,0 +1,59 @@
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+
+namespace CareLedger.Ledger.Cryptography;
+
+/// <summary>
+/// A signed HTTP request, so a node can prove who asked for what: the client signs
+/// SHA-256 of canonical CBOR ["careledger/request/v1", method, path and query, time (Unix ms),
+/// SHA-256(body)] with its account key. Contracts re-check these signatures when a node logs
+/// an access, so a node cannot invent a read nobody asked for.
+/// </summary>
+public static class RequestSignature
+{
+    public const string Header = "CareLedger-Signature";
+    public static readonly byte[] EmptyBodyHash = SHA256.HashData([]);
+
+    public static Hash256 Digest(string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash)
+    {
+        var writer = new CborWriter(CborConformanceMode.Canonical);
+        writer.WriteStartArray(5);
+        writer.WriteTextString("careledger/request/v1");
+        writer.WriteTextString(method.ToUpperInvariant());
+        writer.WriteTextString(pathAndQuery);
+        writer.WriteInt64(time);
+        writer.WriteByteString(bodyHash);
+        writer.WriteEndArray();
+        return Hash256.Of(writer.Encode());
+    }
+
+    /// <summary>The header value: key=base64 SPKI; time=ms; sig=base64 P1363.</summary>
+    public static string Sign(SigningKey key, string method, string pathAndQuery, long time, ReadOnlySpan<byte> body)
+    {
+        var sig = key.Sign(Digest(method, pathAndQuery, time, SHA256.HashData(body)));
+        return $"key={Convert.ToBase64String(key.PublicKey)}; time={time}; sig={Convert.ToBase64String(sig)}";
+    }
+
+    /// <summary>Parses a header value; false when it is malformed.</summary>
+    public static bool TryParse(string? header, out byte[] key, out long time, out byte[] signature)
+    {
+        key = []; time = 0; signature = [];
+        if (string.IsNullOrEmpty(header)) return false;
+        var parts = header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        try
+        {
+            if (!parts.TryGetValue("key", out var k) || !parts.TryGetValue("time", out var t) || !parts.TryGetValue("sig", out var s)) return false;
+            key = Convert.FromBase64String(k);
+            signature = Convert.FromBase64String(s);
+            return long.TryParse(t, out time);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    public static bool Verify(byte[] key, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash, byte[] signature) =>
+        SignatureVerifier.Verify(key, Digest(method, pathAndQuery, time, bodyHash), signature);
+}

@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using CareLedger.Ledger.Cryptography;
+
+namespace CareLedger.Vault.Storage;
+
+/// <summary>
+/// The off-chain store: ciphertext blobs addressed by their SHA-256, and wrapped data keys per
+/// record and reader. It holds nothing a node could read: no plaintext and no unwrapped key.
+/// Writes are atomic (temp file + rename); erasure deletes ciphertext and keys (crypto-shredding).
+/// </summary>
+public sealed partial class VaultStore
+{
+    private readonly string _blobs;
+    private readonly string _keys;
+
+    public VaultStore(string folder)
+    {
+        _blobs = Path.Combine(folder, "blobs");
+        _keys = Path.Combine(folder, "keys");
+        System.IO.Directory.CreateDirectory(_blobs);
+        System.IO.Directory.CreateDirectory(_keys);
+    }
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex RecordIdPattern();
+
+    public static bool IsRecordId(string? id) => id is not null && RecordIdPattern().IsMatch(id);
+
+    public Hash256 PutBlob(byte[] blob)
+    {
+        var hash = Hash256.Of(blob);
+        var path = BlobPath(hash);
+        if (!File.Exists(path)) WriteAtomic(path, blob);
+        return hash;
+    }
+
+    public byte[]? GetBlob(Hash256 hash)
+    {
+        var path = BlobPath(hash);
+        if (!File.Exists(path)) return null;
+        var blob = File.ReadAllBytes(path);
+        return Hash256.Of(blob) == hash ? blob : throw new IOException($"vault blob {hash} is damaged on disk");
+    }
+
+    public void PutKey(string recordId, AccountId reader, byte[] wrappedKey) => WriteAtomic(KeyPath(recordId, reader), wrappedKey);
+
+    public byte[]? GetKey(string recordId, AccountId reader)
+    {
+        var path = KeyPath(recordId, reader);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    /// <summary>Deletes a record's ciphertexts and every wrapped key for it.</summary>
+    public void Shred(string recordId, IEnumerable<Hash256> blobs)
+    {
+        foreach (var hash in blobs)
+        {
+            var path = BlobPath(hash);
+            if (File.Exists(path)) File.Delete(path);
+        }
+        var keys = Path.Combine(_keys, CheckId(recordId));
+        if (System.IO.Directory.Exists(keys)) System.IO.Directory.Delete(keys, recursive: true);
+    }
+
+    private string BlobPath(Hash256 hash)
+    {
+        var hex = hash.ToString();
+        return Path.Combine(_blobs, hex[..2], hex);
+    }
+
+    private string KeyPath(string recordId, AccountId reader) => Path.Combine(_keys, CheckId(recordId), reader.ToString());
+
+    private static string CheckId(string recordId) =>
+        IsRecordId(recordId) ? recordId : throw new ArgumentException($"'{recordId}' is not a record id (32 lowercase hex characters)");
+
+    private static void WriteAtomic(string path, byte[] bytes)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}
