@@ -39,7 +39,7 @@ public sealed class NodeClient(HttpClient http)
     public Task<ProofDto> GetProofAsync(string txId, CancellationToken ct = default) => GetAsync<ProofDto>($"v1/proofs/{txId}", ct);
 
     public Task<StateEntryDto> GetStateAsync(string key, CancellationToken ct = default) =>
-        GetAsync<StateEntryDto>($"v1/state/{Uri.EscapeDataString(key)}", ct);
+        GetAsync<StateEntryDto>("v1/state/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)), ct);
 
     public async Task<JsonObject> QueryAsync(string contract, string query, CborMap args, CancellationToken ct = default)
     {
@@ -62,7 +62,7 @@ public sealed class NodeClient(HttpClient http)
         return await ReadAsync<T>(response, ct);
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {

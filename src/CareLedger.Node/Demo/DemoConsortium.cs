@@ -58,6 +58,10 @@ public static class DemoConsortium
             var key = store.Create(p.KeyName, Passphrase);
             members.Add(new JsonObject { ["account"] = key.Account.ToString(), ["org"] = p.Organisation, ["role"] = p.Role, ["name"] = p.Name });
         }
+        members.Add(new JsonObject
+        {
+            ["account"] = AccountId.FromPublicKey(validatorKey).ToString(), ["org"] = "city-clinic", ["role"] = Roles.Service, ["name"] = "City Clinic node",
+        });
         var genesis = new JsonObject
         {
             ["chainId"] = ChainId,

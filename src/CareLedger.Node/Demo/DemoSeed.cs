@@ -40,9 +40,18 @@ public static class DemoSeed
                 ["asset"] = DemoConsortium.Asset, ["to"] = patient.Account.ToString(), ["amount"] = PatientFunds,
             }, ct);
         }
+        foreach (var person in DemoConsortium.Participants)
+        {
+            if (node.Store.Get(Contracts.Records.RecordsContract.KeyPrefix + AccountOf(node, person.KeyName)) is not null) continue;
+            using var key = DemoConsortium.LoadKey(node.DataDir, person.KeyName);
+            await SubmitAsync(node, key, "records", "publish-key", new CborMap(), ct);
+        }
         log.LogInformation("Demo consortium ready: its keys are in {Folder} (see README for the demo passphrase)",
             Path.Combine(node.DataDir, DemoConsortium.KeyFolderName));
     }
+
+    private static AccountId AccountOf(LedgerNode node, string keyName) =>
+        new Client.Keys.KeyStore(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName)).Show(keyName).Account;
 
     private static async Task SubmitAsync(LedgerNode node, SigningKey key, string contract, string action, CborMap args, CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;
 using CareLedger.Node.Demo;
+using CareLedger.Vault.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CareLedger.Node.Hosting;
@@ -39,6 +40,7 @@ public sealed class LedgerNode : IDisposable
         if (!Genesis.ValidatorAccounts.Contains(ValidatorKey.Account))
             throw new InvalidOperationException($"this node's validator key ({ValidatorKey.Account}) is not among the genesis validators");
 
+        Vault = new VaultStore(Path.Combine(DataDir, "vault"));
         Runtime = ConsortiumContracts.CreateRuntime(Genesis.ChainId);
         Chain = new LedgerChain(_store, new BlockExecutor(Runtime), ValidatorKey, Genesis);
         Pool = new TransactionPool(Runtime, _store, FindReceipt, clock, Options.PoolCapacity);
@@ -55,6 +57,10 @@ public sealed class LedgerNode : IDisposable
     public LedgerChain Chain { get; }
     public ILedgerStore Store => _store;
     public TransactionPool Pool { get; }
+    public VaultStore Vault { get; }
+
+    /// <summary>A read-only contract view of the committed state, for answering requests.</summary>
+    public ContractState QueryState => new(_store, null, "query");
     public IOrderer Orderer { get; }
     public bool IsDemo => Genesis.Map.ContainsKey("demo");
     public string GenesisPath => Path.Combine(DataDir, "genesis.json");

@@ -1,4 +1,5 @@
 using CareLedger.Node.Api;
+using CareLedger.Node.Records;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 
@@ -26,6 +27,10 @@ public static class NodeHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddSingleton<NodeAccount>();
+        builder.Services.AddSingleton<VaultShredder>();
+        builder.Services.AddSingleton<AccessLogger>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogger>());
         builder.Services.AddSingleton<OrdererService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrdererService>());
         builder.Services.AddProblemDetails();
@@ -42,6 +47,7 @@ public static class NodeHost
         app.MapTransactionsApi();
         app.MapBlocksApi();
         app.MapChainApi();
+        app.MapRecordsApi();
         app.MapHealthApi();
         return app;
     }

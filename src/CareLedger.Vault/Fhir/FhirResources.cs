@@ -43,6 +43,10 @@ public static class FhirResources
         {
             return new(null, [$"not valid JSON: {e.Message}"]);
         }
+        catch (InvalidOperationException e)
+        {
+            return new(null, [$"not a FHIR resource: {e.Message}"]);
+        }
     }
 
     public static FhirParseResult Parse(ReadOnlySpan<byte> utf8) => Parse(Encoding.UTF8.GetString(utf8));

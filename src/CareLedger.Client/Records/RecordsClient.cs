@@ -1,0 +1,210 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Vault.Crypto;
+using CareLedger.Vault.Fhir;
+
+namespace CareLedger.Client.Records;
+
+/// <summary>A record operation the client refused or the node turned down, with the reason.</summary>
+public sealed class RecordException(string message) : Exception(message);
+
+public sealed record AddedRecord(string Record, string TxId);
+
+/// <summary>
+/// The patient-side and practitioner-side record flows. Everything secret happens here, on the
+/// client: FHIR validation, encryption with a fresh data key, wrapping it for each reader, and
+/// re-wrapping when the patient grants access. The node only ever sees ciphertext and wrapped keys.
+/// </summary>
+public sealed class RecordsClient(NodeClient node)
+{
+    public async Task PublishKeyAsync(SigningKey key, CancellationToken ct = default) =>
+        Check(await node.SendAsync(key, "records", "publish-key", new CborMap(), ct));
+
+    /// <param name="emergencyAccess">Also wrap the key for the patient's organisation's node, so that a licensed practitioner can break the glass.</param>
+    public async Task<AddedRecord> AddAsync(SigningKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
+    {
+        var parsed = FhirResources.Parse(fhirJson);
+        if (!parsed.IsValid) throw new RecordException("invalid FHIR resource: " + string.Join("; ", parsed.Errors));
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var dataKey = RecordCipher.NewDataKey();
+        var blob = RecordCipher.Encrypt(FhirResources.Serialize(parsed.Resource!), dataKey, id, 1);
+
+        var readers = new List<AccountId> { patient, author.Account };
+        if (emergencyAccess) readers.AddRange(await EmergencyAccountsAsync(patient, ct));
+        var keys = new WrappedKeySet();
+        foreach (var reader in readers.Distinct())
+        {
+            var readerKey = await PublicKeyAsync(reader, ct);
+            keys.Add(reader.ToString(), KeyWrap.Wrap(dataKey, readerKey, id));
+        }
+        CryptographicOperations.ZeroMemory(dataKey);
+
+        var sent = Check(await node.SendAsync(author, "records", "add", new CborMap
+        {
+            ["record"] = id, ["patient"] = patient.ToString(), ["type"] = parsed.Resource!.TypeName,
+            ["contentHash"] = Hash256.Of(blob).ToString(), ["keysHash"] = keys.Hash().ToString(),
+        }, ct));
+        await UploadAsync(author, id, 1, blob, keys, ct);
+        return new AddedRecord(id, sent.Id);
+    }
+
+    /// <summary>Adds a new version; the author must already be able to read the record.</summary>
+    public async Task<string> UpdateAsync(SigningKey author, string recordId, string fhirJson, CancellationToken ct = default)
+    {
+        var parsed = FhirResources.Parse(fhirJson);
+        if (!parsed.IsValid) throw new RecordException("invalid FHIR resource: " + string.Join("; ", parsed.Errors));
+        var (envelope, dataKey) = await OpenAsync(author, recordId, null, null, ct);
+        if (parsed.Resource!.TypeName != envelope.Type) throw new RecordException($"record {recordId} holds a {envelope.Type}, not a {parsed.Resource.TypeName}");
+        var version = envelope.Version + 1;
+        var blob = RecordCipher.Encrypt(FhirResources.Serialize(parsed.Resource), dataKey, recordId, version);
+        CryptographicOperations.ZeroMemory(dataKey);
+        var keys = new WrappedKeySet();
+        var sent = Check(await node.SendAsync(author, "records", "update", new CborMap
+        {
+            ["record"] = recordId, ["contentHash"] = Hash256.Of(blob).ToString(), ["keysHash"] = keys.Hash().ToString(),
+        }, ct));
+        await UploadAsync(author, recordId, version, blob, keys, ct);
+        return sent.Id;
+    }
+
+    /// <summary>Reads and decrypts a record; the read is logged on the ledger whether or not it is allowed.</summary>
+    public async Task<(RecordEnvelope Envelope, string Json)> ReadAsync(SigningKey reader, string recordId, long? version = null, string? breakGlassReason = null, CancellationToken ct = default)
+    {
+        var (envelope, dataKey) = await OpenAsync(reader, recordId, version, breakGlassReason, ct);
+        try
+        {
+            var plaintext = RecordCipher.Decrypt(Convert.FromBase64String(envelope.Ciphertext), dataKey, recordId, envelope.Version);
+            return (envelope, System.Text.Encoding.UTF8.GetString(plaintext));
+        }
+        finally { CryptographicOperations.ZeroMemory(dataKey); }
+    }
+
+    private async Task<(RecordEnvelope, byte[])> OpenAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
+    {
+        var path = $"/v1/records/{recordId}" + (version is { } v ? $"?version={v}" : "");
+        using var request = SignedHttp.Get(reader, path);
+        if (breakGlassReason is not null) request.Headers.TryAddWithoutValidation("CareLedger-Break-Glass", Uri.EscapeDataString(breakGlassReason));
+        var envelope = await SendAsync<RecordEnvelope>(request, ct);
+        if (Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() != envelope.ContentHash)
+            throw new RecordException("the node served ciphertext whose hash does not match the ledger");
+        return (envelope, KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), reader, recordId));
+    }
+
+    /// <summary>Grants access: re-wraps the data key of every record in scope for the grantee, then signs the consent.</summary>
+    public async Task<string> GrantAsync(SigningKey patient, string? grantee, string? granteeOrg, string purpose, IReadOnlyList<string> records,
+        IReadOnlyList<string> types, DateTimeOffset expiry, CancellationToken ct = default)
+    {
+        var readers = grantee is not null ? [AccountId.Parse(grantee)] : await OrganisationAccountsAsync(granteeOrg!, ct);
+        var scope = records.ToHashSet();
+        if (types.Count > 0)
+            foreach (var r in await ListAsync(patient, ct))
+                if (!r.Erased && types.Contains(r.Type)) scope.Add(r.Record);
+
+        var keys = new WrappedKeySet();
+        foreach (var recordId in scope.Order())
+        {
+            var (_, dataKey) = await OpenAsync(patient, recordId, null, null, ct);
+            foreach (var reader in readers)
+                if (await TryPublicKeyAsync(reader, ct) is { } readerKey) keys.Add($"{recordId}/{reader}", KeyWrap.Wrap(dataKey, readerKey, recordId));
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+        var grantId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var args = new CborMap
+        {
+            ["grant"] = grantId, ["purpose"] = purpose, ["records"] = records.Cast<object>().ToList(), ["types"] = types.Cast<object>().ToList(),
+            ["expiry"] = expiry.ToUnixTimeMilliseconds(), ["keysHash"] = keys.Hash().ToString(),
+        };
+        if (grantee is not null) args["grantee"] = grantee; else args["granteeOrg"] = granteeOrg!;
+        Check(await node.SendAsync(patient, "records", "grant", args, ct));
+        if (keys.Count > 0)
+        {
+            using var upload = SignedHttp.Post(patient, $"/v1/records/grants/{grantId}/keys",
+                new GrantKeysUpload(patient.Account.ToString(), Convert.ToBase64String(keys.Encode())));
+            await SendAsync<JsonObject>(upload, ct);
+        }
+        return grantId;
+    }
+
+    public async Task RevokeAsync(SigningKey patient, string grantId, CancellationToken ct = default) =>
+        Check(await node.SendAsync(patient, "records", "revoke", new CborMap { ["grant"] = grantId }, ct));
+
+    public async Task EraseAsync(SigningKey patient, string recordId, CancellationToken ct = default) =>
+        Check(await node.SendAsync(patient, "records", "erase", new CborMap { ["record"] = recordId }, ct));
+
+    public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, CancellationToken ct = default, AccountId? patient = null)
+    {
+        using var request = SignedHttp.Get(caller, $"/v1/records?patient={patient ?? caller.Account}");
+        return await SendAsync<List<RecordSummary>>(request, ct);
+    }
+
+    public async Task<RecordSummary> HistoryAsync(SigningKey caller, string recordId, CancellationToken ct = default)
+    {
+        using var request = SignedHttp.Get(caller, $"/v1/records/{recordId}/history");
+        return await SendAsync<RecordSummary>(request, ct);
+    }
+
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, CancellationToken ct = default)
+    {
+        using var request = SignedHttp.Get(patient, $"/v1/records/access-log?patient={patient.Account}");
+        return await SendAsync<List<AccessLogEntry>>(request, ct);
+    }
+
+    public async Task<JsonObject> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
+        await node.QueryAsync("records", "grants", new CborMap { ["patient"] = patient.ToString() }, ct);
+
+    private async Task UploadAsync(SigningKey author, string id, long version, byte[] blob, WrappedKeySet keys, CancellationToken ct)
+    {
+        using var request = SignedHttp.Post(author, $"/v1/records/{id}/versions/{version}/content",
+            new RecordContentUpload(Convert.ToBase64String(blob), Convert.ToBase64String(keys.Encode())));
+        await SendAsync<JsonObject>(request, ct);
+    }
+
+    private async Task<byte[]> PublicKeyAsync(AccountId account, CancellationToken ct) =>
+        await TryPublicKeyAsync(account, ct) ?? throw new RecordException($"{account} has not published a key yet (careledger record publish-key)");
+
+    private async Task<byte[]?> TryPublicKeyAsync(AccountId account, CancellationToken ct)
+    {
+        try
+        {
+            var entry = await node.GetStateAsync($"records/key/{account}", ct);
+            return Convert.FromBase64String(entry.Value!["key"]!["$base64"]!.GetValue<string>());
+        }
+        catch (NodeApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound) { return null; }
+    }
+
+    /// <summary>The node service accounts of the patient's organisation that published a key: they hold the emergency copy.</summary>
+    private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(AccountId patient, CancellationToken ct)
+    {
+        var member = await node.GetAccountAsync(patient, ct);
+        if (member.Organisation is null) return [];
+        var accounts = await OrganisationAccountsAsync(member.Organisation, ct, role: "service");
+        var withKeys = new List<AccountId>();
+        foreach (var a in accounts) if (await TryPublicKeyAsync(a, ct) is not null) withKeys.Add(a);
+        return withKeys;
+    }
+
+    private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, CancellationToken ct, string? role = null)
+    {
+        var entries = await node.Http.GetFromJsonAsync<List<StateEntryDto>>("v1/state?prefix=membership/member/&limit=1000", JsonSerializerOptions.Web, ct) ?? [];
+        return entries.Where(e => e.Value?["org"]?.GetValue<string>() == org && (role is null || e.Value?["role"]?.GetValue<string>() == role))
+            .Select(e => AccountId.Parse(e.Key.Split('/')[^1])).ToList();
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
+    {
+        using var response = await node.Http.SendAsync(request, ct);
+        return await NodeClient.ReadAsync<T>(response, ct);
+    }
+
+    private static SubmitResponse Check(SubmitResponse sent)
+    {
+        if (sent.Receipt is null) throw new RecordException($"transaction {sent.Id} is still pending");
+        if (sent.Receipt.Valid != true) throw new RecordException(sent.Receipt.Reason ?? "refused");
+        return sent;
+    }
+}

@@ -1,0 +1,34 @@
+using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Records;
+
+/// <summary>
+/// Crypto-shredding: once a patient's erase transaction is in a block, the vault deletes the
+/// record's ciphertexts and wrapped keys. The ledger keeps only hashes, so the chain still verifies.
+/// </summary>
+public sealed class VaultShredder(LedgerNode node, ILogger<VaultShredder> log)
+{
+    public void OnBlockCommitted(Block block)
+    {
+        foreach (var result in block.Results)
+            foreach (var e in result.Events)
+                if (e.Contract == "records" && e.Name == "RecordErased") Shred(e.Attributes.GetText("record"));
+    }
+
+    /// <summary>Shreds erased records whose erasure landed while the node was down.</summary>
+    public void Sweep()
+    {
+        foreach (var (_, record) in node.QueryState.Scan(RecordsContract.RecordPrefix))
+            if (record.GetBool("erased")) Shred(record.GetText("id"));
+    }
+
+    private void Shred(string recordId)
+    {
+        var blobs = node.QueryState.Scan($"{RecordsContract.VersionPrefix}{recordId}/").Select(v => Hash256.Parse(v.Value.GetText("contentHash")));
+        node.Vault.Shred(recordId, blobs);
+        log.LogInformation("Record {Record} erased: ciphertext and wrapped keys deleted", recordId);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using CareLedger.Client.Api;
+using CareLedger.Client.Records;
+using CareLedger.Contracts;
+using CareLedger.Ledger.Verification;
+
+namespace CareLedger.Records.Tests;
+
+public class RecordFlowTests : IClassFixture<DemoPeople>
+{
+    private readonly DemoPeople _p;
+
+    public RecordFlowTests(DemoPeople people) => _p = people;
+
+    [Fact]
+    public async Task PatientAddsRecord_ThenReadsItBack_Decrypted()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation(value: 64));
+        var (envelope, json) = await _p.Records.ReadAsync(_p.Patient, added.Record);
+        Assert.Equal("Observation", envelope.Type);
+        Assert.Contains("\"value\":64", json);
+        Assert.DoesNotContain("8867-4", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(envelope.Ciphertext)));
+    }
+
+    [Fact]
+    public async Task DoctorWithoutGrant_IsRefused_AndTheAttemptIsLogged()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Doctor, added.Record));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Contains("no grant", refused.Detail);
+
+        var entry = await WaitForLogAsync(added.Record, e => e.Outcome == "denied");
+        Assert.Equal(_p.Doctor.Account.ToString(), entry.Reader);
+    }
+
+    [Fact]
+    public async Task Grant_ThenRevoke_OpensThenClosesAccess()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation(value: 80));
+        var grant = await _p.Records.GrantAsync(_p.Patient, _p.Doctor.Account.ToString(), null, "treatment", [added.Record], [], DateTimeOffset.UtcNow.AddDays(1));
+
+        var (_, json) = await _p.Records.ReadAsync(_p.Doctor, added.Record);
+        Assert.Contains("\"value\":80", json);
+        var granted = await WaitForLogAsync(added.Record, e => e.Outcome == "granted" && e.Reader == _p.Doctor.Account.ToString());
+        Assert.Equal("treatment", granted.Purpose);
+
+        await _p.Records.RevokeAsync(_p.Patient, grant);
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Doctor, added.Record));
+        Assert.Contains("revoked", refused.Detail);
+    }
+
+    [Fact]
+    public async Task DoctorWithTreatmentGrant_AddsRecordForPatient_AndNewVersionLinksToPrevious()
+    {
+        await _p.Records.GrantAsync(_p.Patient, _p.Doctor.Account.ToString(), null, "treatment", [], ["Condition"], DateTimeOffset.UtcNow.AddDays(1));
+        var condition = """{"resourceType":"Condition","subject":{"reference":"Patient/jones"},"code":{"text":"Hypertension"}}""";
+        var added = await _p.Records.AddAsync(_p.Doctor, _p.Patient.Account, condition);
+        await _p.Records.UpdateAsync(_p.Doctor, added.Record, condition.Replace("Hypertension", "Hypertension, controlled"));
+
+        var history = await _p.Records.HistoryAsync(_p.Patient, added.Record);
+        Assert.Equal(2, history.Version);
+        Assert.Equal([1L, 2L], history.Versions.Select(v => v.Version));
+        var (_, v1) = await _p.Records.ReadAsync(_p.Patient, added.Record, version: 1);
+        var (_, v2) = await _p.Records.ReadAsync(_p.Patient, added.Record);
+        Assert.DoesNotContain("controlled", v1);
+        Assert.Contains("controlled", v2);
+    }
+
+    [Fact]
+    public async Task PharmacistWithoutTreatmentGrant_CannotAddARecord()
+    {
+        var error = await Assert.ThrowsAsync<RecordException>(() => _p.Records.AddAsync(_p.Pharmacist, _p.Patient.Account, DemoPeople.Observation()));
+        Assert.Contains("no treatment grant", error.Message);
+    }
+
+    [Fact]
+    public async Task InvalidFhir_IsRefusedBeforeAnythingIsSent()
+    {
+        var height = _p.Node.Node.Chain.Head.Height;
+        var error = await Assert.ThrowsAsync<RecordException>(() => _p.Records.AddAsync(_p.Patient, _p.Patient.Account, """{"resourceType":"Observation","status":"bogus"}"""));
+        Assert.Contains("bogus", error.Message);
+        Assert.Equal(height, _p.Node.Node.Chain.Head.Height);
+    }
+
+    [Fact]
+    public async Task Erase_ShredsCiphertextAndKeys_AndTheChainStillVerifies()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
+        var contentHash = (await _p.Records.HistoryAsync(_p.Patient, added.Record)).Versions[0].ContentHash;
+        await _p.Records.EraseAsync(_p.Patient, added.Record);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_p.Node.Node.Vault.GetBlob(Ledger.Cryptography.Hash256.Parse(contentHash)) is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Null(_p.Node.Node.Vault.GetBlob(Ledger.Cryptography.Hash256.Parse(contentHash)));
+        Assert.Null(_p.Node.Node.Vault.GetKey(added.Record, _p.Patient.Account));
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Patient, added.Record));
+        Assert.Contains("erased", refused.Detail);
+
+        var report = new ChainVerifier(g => ConsortiumContracts.CreateRuntime(g.ChainId)).Verify(_p.Node.Node.Store.ReadBlocks());
+        Assert.True(report.Valid, report.Reason);
+    }
+
+    [Fact]
+    public async Task BreakGlass_ByLicensedDoctor_ReadsAndIsFlaggedToThePatient()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation(value: 150));
+        var (envelope, json) = await _p.Records.ReadAsync(_p.Doctor, added.Record, breakGlassReason: "unconscious in the emergency room");
+        Assert.True(envelope.BreakGlass);
+        Assert.Contains("\"value\":150", json);
+        var entry = await WaitForLogAsync(added.Record, e => e.BreakGlass);
+        Assert.Equal("emergency", entry.Purpose);
+        Assert.Contains("unconscious", entry.Reason);
+    }
+
+    [Fact]
+    public async Task BreakGlass_ByPharmacist_IsRefused()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Pharmacist, added.Record, breakGlassReason: "curious"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+    }
+
+    [Fact]
+    public async Task AccessLogEntries_HaveMerkleReceiptsThatVerify()
+    {
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
+        await _p.Records.ReadAsync(_p.Patient, added.Record);
+        var entry = await WaitForLogAsync(added.Record, e => e.Outcome == "granted");
+        var proof = Wire.FromDto(await _p.Node.Client.GetProofAsync(entry.Tx));
+        var verdict = proof.Verify(_p.Node.Node.Genesis.ValidatorAccounts);
+        Assert.True(verdict.Valid, verdict.Reason);
+    }
+
+    private async Task<AccessLogEntry> WaitForLogAsync(string record, Func<AccessLogEntry, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var log = await _p.Records.AccessLogAsync(_p.Patient);
+            var entry = log.FirstOrDefault(e => e.Record == record && match(e));
+            if (entry is not null) return entry;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no matching access-log entry for {record}; have {log.Count}");
+            await Task.Delay(50);
+        }
+    }
+}
