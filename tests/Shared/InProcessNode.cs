@@ -39,11 +39,16 @@ public sealed class InProcessNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>The demo seed (licence + funds) lands in blocks 1-2 right after start.</summary>
+    /// <summary>Waits for /ready: ordering runs and the demo seed (licence, funds, published keys) is committed.</summary>
     private async Task WaitForDemoSeedAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Node.Chain.Head.Height < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var orderer = _app.Services.GetRequiredService<OrdererService>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!orderer.Ready)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not become ready");
+            await Task.Delay(20);
+        }
     }
 
     public async ValueTask DisposeAsync()

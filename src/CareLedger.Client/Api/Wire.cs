@@ -46,7 +46,7 @@ public static class Wire
                 d.Path.Select(s => new MerkleStep(Hash256.Parse(s.Sibling), s.Left)).ToList(),
                 d.Signatures.Select(s => new BlockSignature(Convert.FromBase64String(s.PublicKey), Convert.FromBase64String(s.Signature))).ToList());
         }
-        catch (Exception e) when (e is System.Formats.Cbor.CborContentException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is System.Formats.Cbor.CborContentException or InvalidOperationException or ArgumentException or CborMapException)
         {
             throw new FormatException($"malformed proof: {e.Message}", e);
         }

@@ -21,6 +21,7 @@ public sealed class BlockExecutor(ContractRuntime runtime)
     {
         var height = parent.Height + 1;
         var overlay = new StateOverlay(state);
+        runtime.BeginBlock(overlay, height, time);
         var results = new TxResult[txs.Count];
         for (var i = 0; i < txs.Count; i++) results[i] = runtime.Apply(overlay, height, time, txs[i]);
         var writes = overlay.SortedWrites();

@@ -34,7 +34,9 @@ public sealed class TransactionPool
         _capacity = capacity;
     }
 
-    public int Count => _pending.Count;
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public bool Contains(Hash256 id) => _pending.ContainsKey(id);
 
@@ -47,11 +49,21 @@ public sealed class TransactionPool
     public SubmitResult Submit(Transaction tx)
     {
         if (_pending.ContainsKey(tx.Id)) return SubmitResult.Accepted(tx.Id);
-        if (_pending.Count >= _capacity) return SubmitResult.Full;
+        if (Volatile.Read(ref _count) >= _capacity) return SubmitResult.Full;
         if (_runtime.CheckAdmission(_state, tx, _clock.GetUtcNow().ToUnixTimeMilliseconds()) is { } reason)
             return SubmitResult.Rejected(reason, tx.Id);
         if (!tx.VerifySignature()) return SubmitResult.Rejected("signature does not verify for the sender's key", tx.Id);
-        if (!_pending.TryAdd(tx.Id, 0)) return SubmitResult.Accepted(tx.Id);
+        // Reserve a slot atomically: concurrent submitters can never overfill the pool.
+        if (Interlocked.Increment(ref _count) > _capacity)
+        {
+            Interlocked.Decrement(ref _count);
+            return SubmitResult.Full;
+        }
+        if (!_pending.TryAdd(tx.Id, 0))
+        {
+            Interlocked.Decrement(ref _count);
+            return SubmitResult.Accepted(tx.Id);
+        }
         _queue.Writer.TryWrite(tx);
         return SubmitResult.Accepted(tx.Id);
     }
@@ -87,7 +99,7 @@ public sealed class TransactionPool
         for (var i = 0; i < block.Transactions.Count; i++)
         {
             var id = block.Transactions[i].Id;
-            _pending.TryRemove(id, out _);
+            if (_pending.TryRemove(id, out _)) Interlocked.Decrement(ref _count);
             if (_waiters.TryRemove(id, out var waiter)) waiter.TrySetResult(Receipt.From(block, i));
         }
     }

@@ -85,6 +85,13 @@ public sealed class ContractRuntime
         return new TxResult(true, null, ctx.Events);
     }
 
+    /// <summary>Runs every contract's time-triggered steps for a new block, in contract-name order.</summary>
+    public void BeginBlock(StateOverlay blockState, ulong height, long blockTime)
+    {
+        foreach (var contract in _contracts.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+            contract.OnBlockStart(new ContractState(blockState, blockState, contract.Name), height, blockTime);
+    }
+
     public void ApplyGenesis(StateOverlay state, CborMap genesis)
     {
         foreach (var contract in _contracts.Values.OrderBy(c => c.Name, StringComparer.Ordinal))

@@ -17,4 +17,12 @@ public interface IContract
 
     /// <summary>Writes the contract's initial state from the genesis document.</summary>
     void InitGenesis(ContractState state, CborMap genesis);
+
+    /// <summary>
+    /// Time-triggered steps (escrow timeouts, expiries): runs at the start of every block, before
+    /// its transactions, and sees the block's time. Keep it cheap: index deadlines by time.
+    /// </summary>
+    void OnBlockStart(ContractState state, ulong height, long blockTime)
+    {
+    }
 }

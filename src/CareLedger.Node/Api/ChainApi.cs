@@ -65,7 +65,9 @@ public static class ChainApi
         CborMap args;
         try
         {
-            var json = request.ContentLength is null or 0 ? new JsonObject() : await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject;
+            using var body = new StreamReader(request.Body);
+            var text = await body.ReadToEndAsync(ct);
+            var json = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject;
             if (json is null) return Problems.Bad("Malformed arguments", "Arguments must be a JSON object.");
             args = CborMapJson.FromJson(json);
         }

@@ -1,6 +1,7 @@
 using CareLedger.Node.Api;
 using CareLedger.Node.Records;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 using Scalar.AspNetCore;
 
 namespace CareLedger.Node.Hosting;
@@ -39,7 +40,7 @@ public static class NodeHost
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(WriteStatusProblem);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();
@@ -60,6 +61,22 @@ public static class NodeHost
         context.Response.StatusCode = status;
         await Results.Problem(status == 500 ? "The node could not complete the request; see its log." : error!.Message, statusCode: status, title: title)
             .ExecuteAsync(context);
+    }
+
+    /// <summary>Gives empty error responses (unknown route, unparsable route or query values) a problem body with a detail.</summary>
+    private static async Task WriteStatusProblem(StatusCodeContext status)
+    {
+        var http = status.HttpContext;
+        var code = http.Response.StatusCode;
+        var detail = code switch
+        {
+            404 => $"There is no endpoint {http.Request.Method} {http.Request.Path}; see /openapi/v1.json.",
+            405 => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+            400 => "A route or query value is malformed (for example a height that is not a number, or wait=maybe).",
+            413 => "The request body is too large.",
+            _ => ReasonPhrases.GetReasonPhrase(code),
+        };
+        await Results.Problem(detail, statusCode: code, title: ReasonPhrases.GetReasonPhrase(code)).ExecuteAsync(http);
     }
 
     private static string WebRoot() => Path.Combine(AppContext.BaseDirectory, "wwwroot");

@@ -9,6 +9,36 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
 {
     public bool Running { get; private set; }
 
+    /// <summary>True once ordering runs and the start-up transactions (key publication, demo seed) are committed.</summary>
+    public bool Ready { get; private set; }
+
+    /// <summary>
+    /// The node's own start-up transactions. They are retried, since clients may already be using
+    /// the pool; if they still fail the node keeps serving and says so in its log.
+    /// </summary>
+    private async Task StartupTransactionsAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await account.EnsureKeyPublishedAsync(ct);
+                if (node.IsDemo) await DemoSeed.EnsureAsync(node, log, ct);
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 5)
+            {
+                log.LogWarning("Start-up transactions not done yet ({Reason}); retrying", e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+            }
+            catch (InvalidOperationException e)
+            {
+                log.LogError("Start-up transactions failed: {Reason}", e.Message);
+                return;
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         node.Chain.BlockCommitted += metrics.OnBlockCommitted;
@@ -18,8 +48,8 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
         try
         {
             var ordering = Task.Run(() => node.Orderer.RunAsync(stoppingToken), stoppingToken);
-            await account.EnsureKeyPublishedAsync(stoppingToken);
-            if (node.IsDemo) await DemoSeed.EnsureAsync(node, log, stoppingToken);
+            await StartupTransactionsAsync(stoppingToken);
+            Ready = true;
             await ordering;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -33,6 +63,7 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
         finally
         {
             Running = false;
+            Ready = false;
         }
     }
 }
