@@ -1,1 +1,73 @@
+using System.Diagnostics;
+using CareLedger.Bench;
+using CareLedger.Ledger.Transactions;
+
+BenchOptions options;
+try { options = BenchOptions.Parse(args); }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+
+Console.WriteLine("Measuring ECDSA P-256 verification (1 s on one thread, 1 s on every core)...");
+var verify = VerifyCeiling.Measure(TimeSpan.FromSeconds(1));
+
+Console.WriteLine("Starting a node on a fresh data folder...");
+await using var node = await BenchNode.StartAsync(options.NodeArgs);
+var ledger = node.Ledger;
+var clock = Stopwatch.StartNew();
+using var population = await Population.CreateAsync(ledger, options.Accounts, options.Clients, stop.Token);
+Console.WriteLine($"Registered {population.Patients.Count:N0} patients (funded), {population.Practitioners.Count} practitioners and " +
+                  $"{population.Registrars.Count} registrars in {clock.Elapsed.TotalSeconds:F1} s");
+
+using var blocks = new BlockLog(ledger.Chain);
+var runs = new List<LoadFigures>();
+if (options.Runs("inproc"))
+    runs.Add(await RunAsync("inproc", options.MaxRate, plans => new PoolSender(ledger.Pool, plans)));
+if (options.Runs("http"))
+{
+    // HTTP cannot outrun the same node in-process, so its pre-signed workload can be smaller.
+    var ceiling = runs.Count == 0 ? options.MaxRate : (int)Math.Min(options.MaxRate, runs[0].Tps * 1.5 + 1000);
+    runs.Add(await RunAsync("http", ceiling, plans => new HttpSender(node.BaseAddress, plans)));
+}
+PhaseProfile.Figures? profile = null;
+if (options.Runs("profile"))
+{
+    await WaitForEmptyPoolAsync();
+    Console.WriteLine($"profile: timing the node's phases on a snapshot of its database, blocks of {PhaseProfile.BlockSize}...");
+    profile = PhaseProfile.Measure(ledger, population);
+}
+Report.Print(options, verify, ledger.Options.BlockMaxTransactions, ledger.Options.BlockLingerMs, runs, profile);
 return 0;
+
+async Task<LoadFigures> RunAsync(string scenario, int rate, Func<Transaction[][], ITransactionSender> senderFor)
+{
+    await WaitForEmptyPoolAsync();
+    var started = Stopwatch.StartNew();
+    var perClient = (int)Math.Ceiling((double)rate * (options.WarmupSeconds + options.DurationSeconds) / options.Clients);
+    var sender = senderFor(Workload.Sign(ledger.Store, ledger.Genesis.ChainId, ledger.Clock.GetUtcNow(), population, options.Clients, perClient));
+    Console.WriteLine($"{scenario}: pre-signed {perClient * (long)options.Clients:N0} transactions in {started.Elapsed.TotalSeconds:F1} s; " +
+                      $"running {options.WarmupSeconds} + {options.DurationSeconds} s...");
+    GC.Collect();
+    try
+    {
+        return await ClosedLoop.RunAsync(scenario, sender, options.Clients, perClient, warmup, duration, blocks, stop.Token);
+    }
+    finally
+    {
+        (sender as IDisposable)?.Dispose();
+    }
+}
+
+// Nonces for the next workload are read from committed state, so nothing may still be pending.
+async Task WaitForEmptyPoolAsync()
+{
+    while (ledger.Pool.Count > 0) await Task.Delay(20, stop.Token);
+}

@@ -1,6 +1,7 @@
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
+using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Runtime;
 
@@ -9,7 +10,7 @@ namespace CareLedger.Contracts;
 /// <summary>The contracts every CareLedger node runs, and the runtime that hosts them.</summary>
 public static class ConsortiumContracts
 {
-    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract(), new RecordsContract()];
+    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract(), new RecordsContract(), new ServicesContract()];
 
     public static ContractRuntime CreateRuntime(string chainId) => new(chainId, All(), Members.RequireMember);
 }

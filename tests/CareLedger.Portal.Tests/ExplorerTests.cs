@@ -30,7 +30,7 @@ public class ExplorerTests(BrowserFixture fx)
     {
         var page = await fx.OpenAsync("#organisations");
         foreach (var name in new[] { "National Medical Board", "City Clinic", "Corner Pharmacy", "Central Laboratory", "Care Insurance", "Public Health Agency" })
-            await Assertions.Expect(page.Locator("td", new() { HasTextString = name })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -22,6 +22,9 @@ public sealed record AddedRecord(string Record, string TxId);
 /// </summary>
 public sealed class RecordsClient(NodeClient node)
 {
+    /// <summary>Largest FHIR resource a record holds: its base64 ciphertext must fit the node's 1 MiB upload limit.</summary>
+    public const int MaxResourceBytes = 512 * 1024;
+
     public async Task PublishKeyAsync(SigningKey key, CancellationToken ct = default) =>
         Check(await node.SendAsync(key, "records", "publish-key", new CborMap(), ct));
 
@@ -30,9 +33,10 @@ public sealed class RecordsClient(NodeClient node)
     {
         var parsed = FhirResources.Parse(fhirJson);
         if (!parsed.IsValid) throw new RecordException("invalid FHIR resource: " + string.Join("; ", parsed.Errors));
+        var plaintext = CheckSize(FhirResources.Serialize(parsed.Resource!));
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var dataKey = RecordCipher.NewDataKey();
-        var blob = RecordCipher.Encrypt(FhirResources.Serialize(parsed.Resource!), dataKey, id, 1);
+        var blob = RecordCipher.Encrypt(plaintext, dataKey, id, 1);
 
         var readers = new List<AccountId> { patient, author.Account };
         if (emergencyAccess) readers.AddRange(await EmergencyAccountsAsync(patient, ct));
@@ -61,7 +65,7 @@ public sealed class RecordsClient(NodeClient node)
         var (envelope, dataKey) = await OpenAsync(author, recordId, null, null, ct);
         if (parsed.Resource!.TypeName != envelope.Type) throw new RecordException($"record {recordId} holds a {envelope.Type}, not a {parsed.Resource.TypeName}");
         var version = envelope.Version + 1;
-        var blob = RecordCipher.Encrypt(FhirResources.Serialize(parsed.Resource), dataKey, recordId, version);
+        var blob = RecordCipher.Encrypt(CheckSize(FhirResources.Serialize(parsed.Resource)), dataKey, recordId, version);
         CryptographicOperations.ZeroMemory(dataKey);
         var keys = new WrappedKeySet();
         var sent = Check(await node.SendAsync(author, "records", "update", new CborMap
@@ -99,10 +103,12 @@ public sealed class RecordsClient(NodeClient node)
     public async Task<string> GrantAsync(SigningKey patient, string? grantee, string? granteeOrg, string purpose, IReadOnlyList<string> records,
         IReadOnlyList<string> types, DateTimeOffset expiry, CancellationToken ct = default)
     {
+        // Checked before any record is opened, so a refused grant leaves no reads in the patient's log.
+        if ((await node.GetAccountAsync(patient.Account, ct)).Role != "patient") throw new RecordException("only a patient grants access to their records");
         var readers = grantee is not null ? [AccountId.Parse(grantee)] : await OrganisationAccountsAsync(granteeOrg!, ct);
         var scope = records.ToHashSet();
         if (types.Count > 0)
-            foreach (var r in await ListAsync(patient, ct))
+            foreach (var r in await ListAsync(patient, ct: ct))
                 if (!r.Erased && types.Contains(r.Type)) scope.Add(r.Record);
 
         var keys = new WrappedKeySet();
@@ -136,7 +142,7 @@ public sealed class RecordsClient(NodeClient node)
     public async Task EraseAsync(SigningKey patient, string recordId, CancellationToken ct = default) =>
         Check(await node.SendAsync(patient, "records", "erase", new CborMap { ["record"] = recordId }, ct));
 
-    public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, CancellationToken ct = default, AccountId? patient = null)
+    public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
         using var request = SignedHttp.Get(caller, $"/v1/records?patient={patient ?? caller.Account}");
         return await SendAsync<List<RecordSummary>>(request, ct);
@@ -200,6 +206,9 @@ public sealed class RecordsClient(NodeClient node)
         using var response = await node.Http.SendAsync(request, ct);
         return await NodeClient.ReadAsync<T>(response, ct);
     }
+
+    private static byte[] CheckSize(byte[] resource) => resource.Length <= MaxResourceBytes ? resource
+        : throw new RecordException($"the resource is {resource.Length} bytes; a record holds at most {MaxResourceBytes} (put large documents in several records)");
 
     private static SubmitResponse Check(SubmitResponse sent)
     {

@@ -8,7 +8,8 @@ namespace CareLedger.Contracts.Tokens;
 /// <summary>
 /// Multi-asset balances. An asset belongs to the organisation that issues it; that
 /// organisation's admins mint. Any member transfers what they hold; a transfer never
-/// overdraws and never changes an asset's total supply.
+/// overdraws and never changes an asset's total supply. Trusted contracts hold tokens in escrow
+/// through <see cref="TokenEscrow"/>; the supply is then the sum of balances and escrows.
 /// </summary>
 public sealed class TokensContract : IContract
 {
@@ -16,6 +17,9 @@ public sealed class TokensContract : IContract
     public const string BalancePrefix = "tokens/balance/";
 
     public string Name => "tokens";
+
+    /// <summary>The services contract holds consultation fees and organisation treasuries in escrow.</summary>
+    public IReadOnlyList<string> TrustedCallers { get; } = ["services"];
 
     public IReadOnlyList<ContractAction> Actions { get; } =
     [
@@ -37,6 +41,10 @@ public sealed class TokensContract : IContract
         }),
         new("asset", [new("asset", ArgKind.Text)], (q, args) =>
             q.State.Get(AssetPrefix + args.GetText("asset")) ?? new CborMap { ["found"] = false }),
+        new("escrow", [new("holder", ArgKind.Text), new("id", ArgKind.Text)], (q, args) =>
+            q.State.Get(TokenEscrow.Key(args.GetText("holder"), args.GetText("id"))) is { } held
+                ? new CborMap { ["found"] = true, ["asset"] = held.GetText("asset"), ["amount"] = held.GetInt("amount") }
+                : new CborMap { ["found"] = false }),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
@@ -57,7 +65,7 @@ public sealed class TokensContract : IContract
 
     private static string BalanceKey(string asset, AccountId account) => $"{BalancePrefix}{asset}/{account}";
 
-    private static void SetBalance(ContractState state, string asset, AccountId account, long amount)
+    internal static void SetBalance(ContractState state, string asset, AccountId account, long amount)
     {
         if (amount == 0) state.Delete(BalanceKey(asset, account));
         else state.Put(BalanceKey(asset, account), new CborMap { ["amount"] = amount });

@@ -82,7 +82,7 @@ public sealed record Block(BlockHeader Header, IReadOnlyList<Transaction> Transa
             reader.ReadEndArray();
             return new Block(h, txs, results, sigs, genesis);
         }
-        catch (Exception e) when (e is CborContentException or InvalidOperationException or ArgumentException or Encoding.CborMapException)
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or ArgumentException or OverflowException or Encoding.CborMapException)
         {
             throw new FormatException($"damaged block: {e.Message}", e);
         }

@@ -19,6 +19,8 @@ public sealed class ContractRuntime
     public const long MaxTimeToLiveMs = 24 * 60 * 60 * 1000;
 
     private readonly Dictionary<string, IContract> _contracts;
+    /// <summary>For each contract, the contracts that trust it to write their namespace, in name order.</summary>
+    private readonly Dictionary<string, IReadOnlyList<string>> _trustedBy;
     private readonly Func<IStateReader, AccountId, string?> _senderPolicy;
 
     /// <param name="senderPolicy">Returns why a sender may not transact (for example, not a member), or null.</param>
@@ -26,6 +28,7 @@ public sealed class ContractRuntime
     {
         ChainId = chainId;
         _contracts = contracts.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _trustedBy = _contracts.Keys.ToDictionary(name => name, TrustingContracts, StringComparer.Ordinal);
         _senderPolicy = senderPolicy ?? ((_, _) => null);
     }
 
@@ -69,7 +72,7 @@ public sealed class ContractRuntime
         if (action.CheckArgs(tx.Args) is { } argError) return TxResult.Invalid(argError);
 
         var txState = new StateOverlay(blockState);
-        var ctx = new ContractContext(contract.Name, new ContractState(txState, txState, contract.Name), height, blockTime, tx.Id, tx.Sender, tx.SenderKey);
+        var ctx = new ContractContext(contract.Name, StateFor(contract, txState, txState), height, blockTime, tx.Id, tx.Sender, tx.SenderKey);
         Outcome outcome;
         try
         {
@@ -89,13 +92,13 @@ public sealed class ContractRuntime
     public void BeginBlock(StateOverlay blockState, ulong height, long blockTime)
     {
         foreach (var contract in _contracts.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
-            contract.OnBlockStart(new ContractState(blockState, blockState, contract.Name), height, blockTime);
+            contract.OnBlockStart(StateFor(contract, blockState, blockState), height, blockTime);
     }
 
     public void ApplyGenesis(StateOverlay state, CborMap genesis)
     {
         foreach (var contract in _contracts.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
-            contract.InitGenesis(new ContractState(state, state, contract.Name), genesis);
+            contract.InitGenesis(StateFor(contract, state, state), genesis);
     }
 
     /// <summary>Answers a contract's query. Null when there is no such contract or query.</summary>
@@ -107,6 +110,12 @@ public sealed class ContractRuntime
         if (query is null) { error = $"contract '{contractName}' has no query '{queryName}'"; return null; }
         foreach (var spec in query.Args)
             if (spec.Check(args) is { } e) { error = e; return null; }
-        return query.Answer(new QueryContext(new ContractState(state, null, contract.Name), time), args);
+        return query.Answer(new QueryContext(StateFor(contract, state, null), time), args);
     }
+
+    private IReadOnlyList<string> TrustingContracts(string caller) =>
+        [.. _contracts.Values.Where(c => c.Name != caller && c.TrustedCallers.Contains(caller)).Select(c => c.Name).Order(StringComparer.Ordinal)];
+
+    private ContractState StateFor(IContract contract, IStateReader reader, StateOverlay? writes) =>
+        new(reader, writes, contract.Name, _trustedBy[contract.Name]);
 }

@@ -19,6 +19,13 @@ public interface IContract
     void InitGenesis(ContractState state, CborMap genesis);
 
     /// <summary>
+    /// Contracts trusted to write this contract's namespace, through <see cref="ContractState.Of"/>,
+    /// by calling the static operations this contract publishes for them (the tokens contract's
+    /// escrow, for example). Empty by default: no other contract may write here.
+    /// </summary>
+    IReadOnlyList<string> TrustedCallers => [];
+
+    /// <summary>
     /// Time-triggered steps (escrow timeouts, expiries): runs at the start of every block, before
     /// its transactions, and sees the block's time. Keep it cheap: index deadlines by time.
     /// </summary>

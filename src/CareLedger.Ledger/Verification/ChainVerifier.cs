@@ -49,7 +49,11 @@ public sealed class ChainVerifier(Func<GenesisDocument, ContractRuntime> runtime
                 catch (Exception e) when (e is Encoding.CborMapException or FormatException) { return Bad(0, $"genesis: {e.Message}"); }
                 validators = genesis.ValidatorAccounts;
                 executor = new BlockExecutor(runtimeFor(genesis));
-                executed = executor.ExecuteGenesis(genesis);
+                try { executed = executor.ExecuteGenesis(genesis); }
+                catch (Exception e) when (e is Encoding.CborMapException or FormatException or InvalidOperationException)
+                {
+                    return Bad(0, $"genesis: {e.Message}");
+                }
             }
             else
             {

@@ -71,6 +71,11 @@ public static class DemoConsortium
             ["organisations"] = new JsonArray(Organisations.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name, ["kind"] = o.Kind }).ToArray()),
             ["members"] = members,
             ["assets"] = new JsonArray(new JsonObject { ["symbol"] = Asset, ["name"] = "CareLedger credit", ["issuer"] = "care-insurance" }),
+            // The medical board arbitrates consultation disputes; with no operator organisation the demo charges no platform fee.
+            ["services"] = new JsonObject
+            {
+                ["arbitrator"] = "medical-board", ["freeCancellationHours"] = 24, ["lateRefundPercent"] = 50, ["acknowledgementHours"] = 72, ["noShowGraceMinutes"] = 15,
+            },
         };
         if (System.IO.Directory.Exists(keyFolder)) System.IO.Directory.Delete(keyFolder, recursive: true);
         System.IO.Directory.Move(staging, keyFolder);

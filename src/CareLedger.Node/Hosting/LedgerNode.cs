@@ -19,6 +19,7 @@ public sealed class LedgerNode : IDisposable
 {
     public const string DevPassphrase = "careledger-dev-only";
     private readonly SqliteLedgerStore _store;
+    private readonly string _passphrase;
 
     public LedgerNode(IOptions<NodeOptions> options, TimeProvider clock, ILogger<LedgerNode> log)
     {
@@ -33,7 +34,9 @@ public sealed class LedgerNode : IDisposable
             log.LogWarning("No node passphrase set (CARELEDGER_NODE_PASSPHRASE); the validator key is protected by the development passphrase");
             passphrase = DevPassphrase;
         }
+        _passphrase = passphrase;
         ValidatorKey = LoadOrCreateValidatorKey(passphrase);
+        CustodialKeys = new KeyStore(Path.Combine(DataDir, "custodial"));
 
         _store = new SqliteLedgerStore(Path.Combine(DataDir, "ledger.db"));
         Genesis = _store.GetBlock(0)?.Genesis is { } stored ? GenesisDocument.Decode(stored) : LoadGenesis(log);
@@ -58,6 +61,11 @@ public sealed class LedgerNode : IDisposable
     public ILedgerStore Store => _store;
     public TransactionPool Pool { get; }
     public VaultStore Vault { get; }
+
+    /// <summary>Keys the node holds for practitioners of its organisation (custodial keys), under the node passphrase.</summary>
+    public KeyStore CustodialKeys { get; }
+    public SigningKey LoadCustodialKey(string name) => CustodialKeys.Load(name, _passphrase);
+    public KeyInfo SaveCustodialKey(string name, SigningKey key) => CustodialKeys.Save(name, key, _passphrase);
 
     /// <summary>A read-only contract view of the committed state, for answering requests.</summary>
     public ContractState QueryState => new(_store, null, "query");

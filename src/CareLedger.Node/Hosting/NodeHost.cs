@@ -1,4 +1,5 @@
 using CareLedger.Node.Api;
+using CareLedger.Node.Fhir;
 using CareLedger.Node.Records;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
@@ -34,6 +35,7 @@ public static class NodeHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogger>());
         builder.Services.AddSingleton<OrdererService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrdererService>());
+        builder.Services.AddFhirApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         configure?.Invoke(builder);
@@ -49,6 +51,7 @@ public static class NodeHost
         app.MapBlocksApi();
         app.MapChainApi();
         app.MapRecordsApi();
+        app.MapFhirApi();
         app.MapHealthApi();
         return app;
     }

@@ -41,13 +41,19 @@ public static class RecordsApi
         var decision = RecordAccess.CheckRead(state, id, caller.Account, now);
         var breakGlassReason = request.Headers[BreakGlassHeader].ToString();
         var breakGlass = false;
-        if (!decision.Allowed && breakGlassReason.Length > 0 && !record.GetBool("erased"))
+        // Break the glass when no grant covers the record, or one does but no key was shared yet.
+        var needsEmergency = !decision.Allowed || node.Vault.GetKey(id, caller.Account) is null;
+        if (needsEmergency && breakGlassReason.Length > 0 && !record.GetBool("erased"))
         {
             var emergency = RecordAccess.CheckBreakGlass(state, caller.Account, now);
             if (emergency.Allowed)
             {
                 decision = emergency with { Reason = "break-glass: " + Uri.UnescapeDataString(breakGlassReason) };
                 breakGlass = true;
+            }
+            else if (!decision.Allowed)
+            {
+                decision = emergency;
             }
         }
         if (!decision.Allowed)
@@ -204,7 +210,8 @@ public static class RecordsApi
         catch (System.Text.Json.JsonException) { return null; }
     }
 
-    public const int MaxUploadBytes = 8 * 1024 * 1024;
+    /// <summary>Matches the server's request limit (1 MiB); clients keep resources to 512 KiB so the base64 upload fits.</summary>
+    public const int MaxUploadBytes = 1024 * 1024;
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
     {

@@ -1,0 +1,60 @@
+using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CareLedger.Bench;
+
+/// <summary>The real node host (Kestrel on a loopback port chosen by the OS) in this process, on a fresh data folder.</summary>
+public sealed class BenchNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BenchNode(WebApplication app, Uri address, string dataDir)
+    {
+        _app = app;
+        BaseAddress = address;
+        DataDir = dataDir;
+    }
+
+    public Uri BaseAddress { get; }
+    public string DataDir { get; }
+    public LedgerNode Ledger => _app.Services.GetRequiredService<LedgerNode>();
+
+    public static async Task<BenchNode> StartAsync(IEnumerable<string> nodeArgs)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "careledger-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0", "--data", dataDir, "--CareLedger:NodePassphrase=bench-node-passphrase",
+            "--CareLedger:PoolCapacity=200000", "--Logging:LogLevel:Default=Warning", .. nodeArgs,
+        ];
+        var app = NodeHost.Build(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var node = new BenchNode(app, new Uri(address.TrimEnd('/') + "/"), dataDir);
+        await node.WaitForDemoSeedAsync();
+        return node;
+    }
+
+    /// <summary>The demo seed (licence and funds) lands in blocks 1-2; the demo admins' nonces are settled after it.</summary>
+    private async Task WaitForDemoSeedAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Ledger.Chain.Head.Height < 2)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the demo seed did not commit within 30 s");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+}

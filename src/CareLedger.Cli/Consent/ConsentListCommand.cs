@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using System.Text.Json.Nodes;
+using CareLedger.Client.Api;
+using CareLedger.Client.Records;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CareLedger.Cli.Consent;
+
+/// <summary>The grants a patient has given, as the ledger holds them: active, expired or revoked. Needs no passphrase.</summary>
+public sealed class ConsentListCommand(CliSession session) : AsyncCommand<ConsentListCommand.Settings>
+{
+    public sealed class Settings : AccountSettings
+    {
+        [CommandOption("--patient <ACCOUNT>")]
+        [Description("Whose grants: an account id or a key name in the keystore")]
+        public string? Patient { get; init; }
+
+        [CommandOption("--key <NAME>")]
+        [Description("Whose grants, as a key name in the keystore")]
+        public string? Key { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the grants as JSON")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate() => (Patient is null) == (Key is null)
+            ? ValidationResult.Error("give --patient or --key to say whose grants")
+            : base.Validate();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
+    {
+        var who = (settings.Patient ?? settings.Key)!;
+        var patient = settings.ResolveAccount(who);
+        using var http = settings.Connect();
+        var answer = await new RecordsClient(new NodeClient(http)).GrantsAsync(patient, ct);
+        var grants = answer["grants"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
+        if (settings.Json)
+        {
+            session.WriteJson(grants);
+            return ExitCodes.Ok;
+        }
+        if (grants.Count == 0)
+        {
+            session.Out.MarkupLineInterpolated($"{who} has given no grants.");
+            return ExitCodes.Ok;
+        }
+
+        var names = settings.Names();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var table = new Table().Border(TableBorder.Rounded).Title($"Grants given by {Markup.Escape(who)}")
+            .AddColumn("Grant").AddColumn("To").AddColumn("Purpose").AddColumn("Scope").AddColumn("Expiry (UTC)").AddColumn("Status");
+        foreach (var g in grants.OrderBy(g => g["created"]?.GetValue<long>()))
+        {
+            var to = g["grantee"]?.GetValue<string>() is { } grantee ? names.Of(grantee) : $"organisation {g["granteeOrg"]}";
+            var scope = GrantScope.Describe(Strings(g["records"]).Select(AccountNames.Short), Strings(g["types"]));
+            var expiry = g["expiry"]!.GetValue<long>();
+            table.AddRow(new Text(g["id"]!.GetValue<string>()), new Text(to), new Text(g["purpose"]!.GetValue<string>()), new Text(scope),
+                new Text(LedgerTime.FormatUtc(expiry)), Status(g, expiry, now));
+        }
+        session.Out.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? list) => list?.AsArray().Select(n => n!.GetValue<string>()) ?? [];
+
+    private static Markup Status(JsonObject grant, long expiry, long now)
+    {
+        if (grant["revoked"]?.GetValue<bool>() == true)
+            return new Markup($"[red]revoked[/] {LedgerTime.FormatUtc(grant["revokedAt"]!.GetValue<long>())}");
+        return expiry <= now ? new Markup("[grey]expired[/]") : new Markup("[green]active[/]");
+    }
+}

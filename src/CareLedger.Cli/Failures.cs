@@ -1,0 +1,34 @@
+using System.Net;
+using System.Text.Json;
+using CareLedger.Client.Api;
+using CareLedger.Client.Keys;
+using CareLedger.Client.Records;
+using CareLedger.Ledger.Encoding;
+using Microsoft.Data.Sqlite;
+using Spectre.Console.Cli;
+
+namespace CareLedger.Cli;
+
+/// <summary>Turns whatever stopped a command into the one line the user reads and the exit code a script sees.</summary>
+public static class Failures
+{
+    public static (string Message, int ExitCode) Describe(Exception e) => e switch
+    {
+        CliException cli => (cli.Message, cli.ExitCode),
+        RecordException record => (record.Message, ExitCodes.Failed),
+        NodeApiException { Status: HttpStatusCode.Forbidden } refusal => ($"access refused: {refusal.Detail ?? refusal.Title}", ExitCodes.Failed),
+        NodeApiException node => (node.Message, ExitCodes.Failed),
+        HttpRequestException http => ($"cannot reach the node ({http.Message}); is it running? Point to it with --node or CARELEDGER_NODE", ExitCodes.Failed),
+        TaskCanceledException { InnerException: TimeoutException } => ("the node did not answer in time", ExitCodes.Failed),
+        OperationCanceledException => ("cancelled", ExitCodes.Cancelled),
+        SqliteException sql => ($"cannot read the ledger database: {sql.Message}", ExitCodes.Failed),
+        JsonException or NotSupportedException => ($"the answer is not what a CareLedger node sends ({e.Message}); is --node right?", ExitCodes.Failed),
+        KeyStoreException or FormatException or CborMapException or IOException or UnauthorizedAccessException or CommandAppException
+            => (e.Message, ExitCodes.Failed),
+        _ => ($"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.Failed),
+    };
+
+    /// <summary>Folds a message onto one line, so a log or a script reading stderr sees exactly one.</summary>
+    public static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,102 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Transactions;
+using CareLedger.Ledger.Verification;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CareLedger.Cli.Proofs;
+
+/// <summary>
+/// Checks a proof file offline, contacting no node: the transaction's signature, the Merkle path to
+/// the block's transactions root, and the validators' signatures over the block. Exits 2 when it fails.
+/// </summary>
+public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerifyCommand.Settings>
+{
+    // Every field of the file must be present, spelled exactly, and nothing else.
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNameCaseInsensitive = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("A proof file written by 'careledger proof get'")]
+        public string File { get; init; } = "";
+
+        [CommandOption("--genesis <FILE>")]
+        [Description("Trust the validators of this genesis.json, and require the proof to be from its chain")]
+        public string? Genesis { get; init; }
+
+        [CommandOption("--validator <ACCOUNT>")]
+        [Description("Trust this validator account (repeatable)")]
+        public string[] Validators { get; init; } = [];
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken ct)
+    {
+        var anchor = Anchor(settings);
+        var (file, proof) = Read(settings.File);
+        var verdict = proof.Verify(anchor?.Validators);
+        if (!verdict.Valid) throw Invalid(verdict.Reason!);
+        Transaction.TryDecode(proof.Transaction, out var tx, out _);
+        if (Mislabelled(file, proof, tx!, verdict) is { } lie) throw Invalid(lie);
+        if (anchor?.ChainId is { } chainId && tx!.ChainId != chainId) throw Invalid($"the transaction is for chain '{tx.ChainId}', the genesis file is for '{chainId}'");
+
+        session.Success($"proof holds: transaction {verdict.TxId} is in block {proof.Header.Height} of chain {tx!.ChainId}");
+        var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
+        grid.AddRow(new Markup("[grey]Block[/]"), new Text($"{proof.Header.Height}  {proof.Header.Hash()}  {LedgerTime.Format(proof.Header.Time)}"));
+        grid.AddRow(new Markup("[grey]Action[/]"), new Text($"{tx.Contract}.{tx.Action} by {tx.Sender}"));
+        grid.AddRow(new Markup("[grey]Result[/]"), proof.Result.Valid ? new Markup("[green]valid[/]") : new Markup($"[red]invalid:[/] {Markup.Escape(proof.Result.Reason ?? "")}"));
+        foreach (var signer in verdict.Signers)
+            grid.AddRow(new Markup("[grey]Signed by[/]"), new Text(signer + (anchor is null ? "" : "  (trusted)")));
+        session.Out.Write(grid);
+        if (anchor is null)
+            session.Warning("no trusted validators given (--genesis or --validator): the signatures are genuine, but whether their signers are the chain's validators is yours to check");
+        return ExitCodes.Ok;
+    }
+
+    private static (ProofDto File, TransactionProof Proof) Read(string path)
+    {
+        if (!System.IO.File.Exists(path)) throw new CliException($"no proof file at {path}");
+        try
+        {
+            var file = JsonSerializer.Deserialize<ProofDto>(System.IO.File.ReadAllText(path), Strict) ?? throw new FormatException("the file is empty");
+            return (file, Wire.FromDto(file));
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw Invalid($"{path} is not a well-formed proof: {e.Message}");
+        }
+    }
+
+    /// <summary>The file's plain-text labels are not signed; they must say what the signed parts say.</summary>
+    private static string? Mislabelled(ProofDto file, TransactionProof proof, Transaction tx, ProofVerdict verdict)
+    {
+        if (file.TxId != verdict.TxId.ToString()) return $"the file names transaction {file.TxId}, but the transaction it holds is {verdict.TxId}";
+        if (file.ChainId != tx.ChainId) return $"the file names chain '{file.ChainId}', but the transaction is for '{tx.ChainId}'";
+        if (file.Height != proof.Header.Height || file.BlockHash != proof.Header.Hash().ToString())
+            return "the file's block height or hash does not match the block header it holds";
+        for (var i = 0; i < file.Signatures.Count; i++)
+            if (file.Signatures[i].Validator != proof.Signatures[i].Validator.ToString())
+                return $"the file says validator {file.Signatures[i].Validator} signed, but the key that signed is {proof.Signatures[i].Validator}'s";
+        return null;
+    }
+
+    private static TrustAnchor? Anchor(Settings settings)
+    {
+        if (settings.Genesis is null && settings.Validators.Length == 0) return null;
+        var fromGenesis = settings.Genesis is null ? null : TrustAnchor.FromGenesisFile(settings.Genesis);
+        var validators = settings.Validators.Select(AccountId.Parse).Concat(fromGenesis?.Validators ?? Enumerable.Empty<AccountId>()).ToHashSet();
+        return new TrustAnchor(validators, fromGenesis?.ChainId);
+    }
+
+    private static CliException Invalid(string reason) => new($"proof is invalid: {reason}", ExitCodes.Invalid);
+}

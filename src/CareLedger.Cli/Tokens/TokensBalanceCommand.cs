@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Encoding;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CareLedger.Cli.Tokens;
+
+/// <summary>An account's balance of an asset. Needs no passphrase.</summary>
+public sealed class TokensBalanceCommand(CliSession session) : AsyncCommand<TokensBalanceCommand.Settings>
+{
+    public sealed class Settings : AccountSettings
+    {
+        [CommandOption("--asset <SYMBOL>", isRequired: true)]
+        [Description("The asset, e.g. CARE")]
+        public string Asset { get; init; } = "";
+
+        [CommandOption("--account <ACCOUNT>")]
+        [Description("Whose balance: an account id or a key name in the keystore")]
+        public string? Account { get; init; }
+
+        [CommandOption("--key <NAME>")]
+        [Description("Whose balance, as a key name in the keystore")]
+        public string? Key { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the contract's answer as JSON")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate() => (Account is null) == (Key is null)
+            ? ValidationResult.Error("give --account or --key to say whose balance")
+            : base.Validate();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
+    {
+        var who = (settings.Account ?? settings.Key)!;
+        var account = settings.ResolveAccount(who);
+        using var http = settings.Connect();
+        var answer = await new NodeClient(http).QueryAsync("tokens", "balance",
+            new CborMap { ["asset"] = settings.Asset, ["account"] = account.ToString() }, ct);
+        if (settings.Json)
+        {
+            session.WriteJson(answer);
+            return ExitCodes.Ok;
+        }
+        session.Out.MarkupLineInterpolated($"{who} holds [bold]{answer["balance"]!.GetValue<long>()} {settings.Asset}[/]");
+        if (who != account.ToString()) session.Out.MarkupLineInterpolated($"[grey]account {account}[/]");
+        return ExitCodes.Ok;
+    }
+}

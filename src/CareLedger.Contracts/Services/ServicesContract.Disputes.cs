@@ -1,0 +1,78 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Services;
+
+/// <summary>The arbitrator's decision on a disputed booking.</summary>
+public static class DisputeDecisions
+{
+    public const string Release = "release";
+    public const string Refund = "refund";
+    public const string Split = "split";
+
+    public static readonly IReadOnlyList<string> All = [Release, Refund, Split];
+}
+
+/// <summary>
+/// Disputes: either side may open one while the price is still in escrow, which stops every
+/// deadline on the booking; only the arbitrator organisation named in genesis settles it, by
+/// releasing, refunding or splitting the escrow.
+/// </summary>
+public sealed partial class ServicesContract
+{
+    public const int MaxDisputeReasonLength = 280;
+
+    private static Outcome OpenDispute(ContractContext ctx, CborMap args)
+    {
+        var id = args.GetText("booking");
+        if (ctx.State.Get(BookingPrefix + id) is not { } booking) return Outcome.Fail($"no booking {id}");
+        var sender = ctx.Sender.ToString();
+        if (booking.GetText("patient") != sender && booking.GetText("practitioner") != sender) return Outcome.Fail($"booking {id} is not yours");
+        if (ServicesTerms.Read(ctx.State).Arbitrator.Length == 0) return Outcome.Fail("no arbitrator organisation is named in genesis");
+        var status = booking.GetText("status");
+        string[] disputable = [BookingStatus.Accepted, BookingStatus.InProgress, BookingStatus.Ended, BookingStatus.Completed];
+        if (!disputable.Contains(status)) return WrongStatus(booking, "disputed", disputable);
+        var reason = args.GetText("reason");
+        if (reason.Length > MaxDisputeReasonLength) return Outcome.Fail($"a dispute reason is at most {MaxDisputeReasonLength} characters; keep clinical detail in the records vault");
+
+        booking["dispute"] = new CborMap { ["by"] = sender, ["reason"] = reason, ["opened"] = ctx.BlockTime, ["from"] = status };
+        Transition(ctx.State, booking, BookingStatus.Disputed, ctx.BlockTime);
+        ctx.Emit("DisputeOpened", new CborMap { ["booking"] = id, ["by"] = sender });
+        return Outcome.Ok;
+    }
+
+    private static Outcome Resolve(ContractContext ctx, CborMap args)
+    {
+        var arbitrator = ServicesTerms.Read(ctx.State).Arbitrator;
+        var org = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
+        if (arbitrator.Length == 0 || org != arbitrator) return Outcome.Fail($"only an admin of the arbitrator organisation ({(arbitrator.Length == 0 ? "none named" : arbitrator)}) may resolve disputes");
+        var id = args.GetText("booking");
+        if (ctx.State.Get(BookingPrefix + id) is not { } booking) return Outcome.Fail($"no booking {id}");
+        if (booking.GetText("status") != BookingStatus.Disputed) return WrongStatus(booking, "resolved", BookingStatus.Disputed);
+        var price = booking.GetInt("price");
+        var decision = args.GetText("decision");
+        var refund = args.TryGetInt("refund");
+        long? toPatient = decision switch
+        {
+            DisputeDecisions.Release when refund is null => 0,
+            DisputeDecisions.Refund when refund is null => price,
+            DisputeDecisions.Split when refund > 0 && refund < price => refund,
+            _ => null,
+        };
+        if (toPatient is not { } amount)
+            return Outcome.Fail($"decide release or refund (without a refund amount), or split with a refund between 1 and {price - 1}");
+
+        var dispute = booking.GetMap("dispute");
+        dispute["decision"] = decision;
+        dispute["decided"] = ctx.BlockTime;
+        dispute["arbitrator"] = ctx.Sender.ToString();
+        booking["dispute"] = dispute;
+        Settle(ctx.State, booking, amount, BookingStatus.Resolved, ctx.BlockTime, $"dispute resolved: {decision}");
+        ctx.Emit("DisputeResolved", new CborMap
+        {
+            ["booking"] = id, ["decision"] = decision, ["refunded"] = amount, ["paid"] = booking.GetInt("paid"), ["fee"] = booking.GetInt("fee"),
+        });
+        return Outcome.Ok;
+    }
+}

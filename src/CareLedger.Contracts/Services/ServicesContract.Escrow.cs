@@ -1,0 +1,156 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Services;
+
+/// <summary>
+/// Who pays and who is paid. A booking's price sits in its own escrow ("booking/{id}") from the
+/// moment it is booked until it is settled: part or all refunded to whoever paid (the patient,
+/// or the insurer's treasury, whose coverage is then given back), the rest paid to the
+/// practitioner less the operator's fee, which goes to the operator's treasury.
+/// </summary>
+public sealed partial class ServicesContract
+{
+    public static string EscrowOf(CborMap booking) => "booking/" + booking.GetText("id");
+
+    /// <summary>The escrow holding an organisation's funds in one asset.</summary>
+    public static string TreasuryOf(string org, string asset) => $"treasury/{org}/{asset}";
+
+    public static string CoverageKey(string patient, string insurer) => $"{CoveragePrefix}{patient}/{insurer}";
+
+    /// <summary>Locks the booking's price, from the patient or, when an insurer is named, from its treasury within the patient's coverage.</summary>
+    private static Outcome LockPayment(ContractState state, CborMap booking, string? insurer)
+    {
+        var price = booking.GetInt("price");
+        var asset = booking.GetText("asset");
+        if (insurer is null) return TokenEscrow.Lock(state, EscrowOf(booking), asset, AccountId.Parse(booking.GetText("patient")), price);
+
+        var key = CoverageKey(booking.GetText("patient"), insurer);
+        if (state.Get(key) is not { } coverage || coverage.GetInt("limit") == 0) return Outcome.Fail($"{insurer} does not cover you");
+        if (coverage.GetText("asset") != asset) return Outcome.Fail($"your coverage from {insurer} is in {coverage.GetText("asset")}, the consultation costs {asset}");
+        var used = coverage.GetInt("used");
+        var limit = coverage.GetInt("limit");
+        if (checked(used + price) > limit)
+            return Outcome.Fail($"coverage limit reached: {used} of {limit} {asset} used, the consultation costs {price}");
+        var treasury = TreasuryOf(insurer, asset);
+        if (TokenEscrow.Held(state, treasury) < price)
+            return Outcome.Fail($"insufficient funds: the treasury of {insurer} holds {TokenEscrow.Held(state, treasury)} {asset}, needs {price}");
+        Must(TokenEscrow.Move(state, treasury, EscrowOf(booking), price));
+        coverage["used"] = used + price;
+        state.Put(key, coverage);
+        booking["insurer"] = insurer;
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// Closes a booking's escrow: <paramref name="refund"/> back to the payer, the rest to the
+    /// practitioner less the fee. A booking closed before its consultation started frees its
+    /// slot (if still ahead) and its referral for another booking.
+    /// </summary>
+    private static void Settle(ContractState state, CborMap booking, long refund, string status, long time, string reason)
+    {
+        var escrow = EscrowOf(booking);
+        var held = TokenEscrow.Held(state, escrow);
+        if (refund < 0 || refund > held) throw new InvalidOperationException($"cannot refund {refund} of {held} held for booking {booking.GetText("id")}");
+        if (refund > 0) RefundPayer(state, booking, escrow, refund);
+        var fee = held > refund ? PayPractitioner(state, escrow, AccountId.Parse(booking.GetText("practitioner")), booking.GetText("asset"), held - refund) : 0;
+        booking["refunded"] = refund;
+        booking["paid"] = held - refund - fee;
+        booking["fee"] = fee;
+        booking["closed"] = time;
+        booking["reason"] = reason;
+        if (booking.GetInt("started") == 0) FreeSlotAndReferral(state, booking, time);
+        Transition(state, booking, status, time);
+    }
+
+    private static void RefundPayer(ContractState state, CborMap booking, string escrow, long amount)
+    {
+        var insurer = booking.GetText("insurer");
+        if (insurer.Length == 0)
+        {
+            Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(booking.GetText("patient")), amount));
+            return;
+        }
+        Must(TokenEscrow.Move(state, escrow, TreasuryOf(insurer, booking.GetText("asset")), amount));
+        var key = CoverageKey(booking.GetText("patient"), insurer);
+        var coverage = state.Get(key)!;
+        coverage["used"] = Math.Max(0, coverage.GetInt("used") - amount);
+        state.Put(key, coverage);
+    }
+
+    /// <summary>Pays a practitioner out of an escrow, the operator's fee first; returns the fee.</summary>
+    private static long PayPractitioner(ContractState state, string escrow, AccountId practitioner, string asset, long amount)
+    {
+        var terms = ServicesTerms.Read(state);
+        var fee = terms.FeeOn(amount);
+        if (fee > 0) Must(TokenEscrow.Move(state, escrow, TreasuryOf(terms.Operator, asset), fee));
+        if (amount > fee) Must(TokenEscrow.Pay(state, escrow, practitioner, amount - fee));
+        return fee;
+    }
+
+    private static void FreeSlotAndReferral(ContractState state, CborMap booking, long time)
+    {
+        var practitioner = AccountId.Parse(booking.GetText("practitioner"));
+        var slotKey = SlotKey(practitioner, booking.GetInt("start"));
+        if (time < booking.GetInt("start") && state.Get(slotKey) is { } slot && slot.GetText("booking") == booking.GetText("id"))
+        {
+            slot["booking"] = "";
+            state.Put(slotKey, slot);
+        }
+        if (booking.GetText("referral") is { Length: > 0 } referralId && state.Get(ReferralPrefix + referralId) is { } referral)
+        {
+            referral["booking"] = "";
+            state.Put(ReferralPrefix + referralId, referral);
+        }
+    }
+
+    private static Outcome Deposit(ContractContext ctx, CborMap args)
+    {
+        var org = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
+        var asset = args.GetText("asset");
+        var amount = args.GetInt("amount");
+        var locked = TokenEscrow.Lock(ctx.State, TreasuryOf(org, asset), asset, ctx.Sender, amount);
+        if (!locked.IsOk) return locked;
+        ctx.Emit("TreasuryDeposit", new CborMap { ["org"] = org, ["asset"] = asset, ["amount"] = amount, ["by"] = ctx.Sender.ToString() });
+        return Outcome.Ok;
+    }
+
+    private static Outcome Withdraw(ContractContext ctx, CborMap args)
+    {
+        var org = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
+        var asset = args.GetText("asset");
+        var amount = args.GetInt("amount");
+        if (amount <= 0) return Outcome.Fail("amount must be positive");
+        var held = TokenEscrow.Held(ctx.State, TreasuryOf(org, asset));
+        if (held < amount) return Outcome.Fail($"insufficient funds: the treasury of {org} holds {held} {asset}, withdrawal {amount}");
+        Must(TokenEscrow.Pay(ctx.State, TreasuryOf(org, asset), ctx.Sender, amount));
+        ctx.Emit("TreasuryWithdrawal", new CborMap { ["org"] = org, ["asset"] = asset, ["amount"] = amount, ["by"] = ctx.Sender.ToString() });
+        return Outcome.Ok;
+    }
+
+    /// <summary>An insurer covers a patient's consultations up to a total; setting a limit below what is used stops new cover.</summary>
+    private static Outcome SetCoverage(ContractContext ctx, CborMap args)
+    {
+        var insurer = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
+        var patient = AccountId.Parse(args.GetText("patient"));
+        if (Members.FindMember(ctx.State, patient)?.Role != Roles.Patient) return Outcome.Fail($"{patient} is not a registered patient");
+        var asset = args.GetText("asset");
+        if (ctx.State.Get(TokensContract.AssetPrefix + asset) is null) return Outcome.Fail($"unknown asset {asset}");
+        var limit = args.GetInt("limit");
+        if (limit < 0) return Outcome.Fail("limit must not be negative");
+        var key = CoverageKey(patient.ToString(), insurer);
+        var coverage = ctx.State.Get(key);
+        if (coverage is not null && coverage.GetInt("used") > 0 && coverage.GetText("asset") != asset)
+            return Outcome.Fail($"the coverage is in use in {coverage.GetText("asset")}; its asset cannot change");
+        ctx.State.Put(key, new CborMap
+        {
+            ["patient"] = patient.ToString(), ["insurer"] = insurer, ["asset"] = asset, ["limit"] = limit,
+            ["used"] = coverage?.GetInt("used") ?? 0L, ["updated"] = ctx.BlockTime,
+        });
+        ctx.Emit("CoverageSet", new CborMap { ["patient"] = patient.ToString(), ["insurer"] = insurer, ["asset"] = asset, ["limit"] = limit });
+        return Outcome.Ok;
+    }
+}

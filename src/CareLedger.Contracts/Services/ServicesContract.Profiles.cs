@@ -1,0 +1,96 @@
+using CareLedger.Contracts.Licensing;
+using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Services;
+
+/// <summary>How a consultation takes place.</summary>
+public static class ConsultationModes
+{
+    public const string Video = "video";
+    public const string OnSite = "on-site";
+
+    public static readonly IReadOnlyList<string> All = [Video, OnSite];
+}
+
+/// <summary>Profiles and availability: what a practitioner offers, at what price, and when.</summary>
+public sealed partial class ServicesContract
+{
+    public const int MaxSlotsPerCall = 100;
+    public const long MinSlotMinutes = 5;
+    public const long MaxSlotMinutes = 8 * 60;
+    /// <summary>The latest time a slot may start (year 5138): deadlines stay 15-digit keys that sort in time order.</summary>
+    private const long LatestTime = 99_999_999_999_999;
+
+    public static string SlotKey(AccountId practitioner, long start) => $"{SlotPrefix}{practitioner}/{start:D15}";
+
+    private static Outcome PublishProfile(ContractContext ctx, CborMap args)
+    {
+        var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
+        if (!licence.IsOk) return Outcome.Fail($"unlicensed: {licence.Error}");
+        var languages = args.GetList("languages");
+        if (languages.Count is 0 or > 20 || !languages.All(l => l is string s && s.Length is >= 2 and <= 16 && s.All(c => c is >= 'a' and <= 'z' or '-')))
+            return Outcome.Fail("languages are 1-20 lowercase language tags, such as \"en\" or \"pt-br\"");
+        if (languages.Distinct().Count() != languages.Count) return Outcome.Fail("a language is listed twice");
+        var modes = args.GetList("modes");
+        if (modes.Count == 0 || !modes.All(m => m is string s && ConsultationModes.All.Contains(s)) || modes.Distinct().Count() != modes.Count)
+            return Outcome.Fail($"modes are one or more of {string.Join(", ", ConsultationModes.All)}, each once");
+        var price = args.GetInt("price");
+        if (price <= 0) return Outcome.Fail("price must be positive");
+        var asset = args.GetText("asset");
+        if (ctx.State.Get(TokensContract.AssetPrefix + asset) is null) return Outcome.Fail($"unknown asset {asset}");
+
+        var member = Members.FindMember(ctx.State, ctx.Sender)!;
+        var specialty = ctx.State.Get(LicensingContract.LicencePrefix + ctx.Sender)!.GetText("specialty");
+        ctx.State.Put(ProfilePrefix + ctx.Sender, new CborMap
+        {
+            ["practitioner"] = ctx.Sender.ToString(), ["org"] = member.Organisation, ["name"] = member.Name, ["specialty"] = specialty,
+            ["languages"] = languages.ToList(), ["modes"] = modes.ToList(), ["price"] = price, ["asset"] = asset,
+            ["referralOnly"] = args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ["updated"] = ctx.BlockTime,
+        });
+        ctx.Emit("ProfilePublished", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["specialty"] = specialty, ["price"] = price, ["asset"] = asset });
+        return Outcome.Ok;
+    }
+
+    private static Outcome AddSlots(ContractContext ctx, CborMap args)
+    {
+        if (ctx.State.Get(ProfilePrefix + ctx.Sender) is null) return Outcome.Fail("publish a profile before adding slots");
+        var starts = args.GetList("starts");
+        if (starts.Count is 0 or > MaxSlotsPerCall) return Outcome.Fail($"add between 1 and {MaxSlotsPerCall} slots at a time");
+        var minutes = args.GetInt("minutes");
+        if (minutes is < MinSlotMinutes or > MaxSlotMinutes) return Outcome.Fail($"a slot lasts {MinSlotMinutes} to {MaxSlotMinutes} minutes");
+        var taken = ctx.State.Scan($"{SlotPrefix}{ctx.Sender}/").Select(e => (Start: e.Value.GetInt("start"), End: e.Value.GetInt("end"))).ToList();
+        var added = new List<(long Start, long End)>();
+        foreach (var item in starts)
+        {
+            if (item is not long start || start > LatestTime) return Outcome.Fail("slot starts are block times in Unix milliseconds");
+            if (start <= ctx.BlockTime) return Outcome.Fail($"the slot at {start} is not in the future");
+            var end = start + minutes * ServicesTerms.Minute;
+            if (taken.Any(t => t.Start < end && start < t.End)) return Outcome.Fail($"the slot at {start} overlaps another of your slots");
+            taken.Add((start, end));
+            added.Add((start, end));
+        }
+        foreach (var (start, end) in added)
+            ctx.State.Put(SlotKey(ctx.Sender, start), new CborMap { ["start"] = start, ["end"] = end, ["booking"] = "" });
+        ctx.Emit("SlotsAdded", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["count"] = (long)added.Count });
+        return Outcome.Ok;
+    }
+
+    private static Outcome RemoveSlots(ContractContext ctx, CborMap args)
+    {
+        var starts = args.GetList("starts");
+        if (starts.Count is 0 or > MaxSlotsPerCall) return Outcome.Fail($"remove between 1 and {MaxSlotsPerCall} slots at a time");
+        foreach (var item in starts)
+        {
+            if (item is not long start || start > LatestTime) return Outcome.Fail("slot starts are block times in Unix milliseconds");
+            if (ctx.State.Get(SlotKey(ctx.Sender, start)) is not { } slot) return Outcome.Fail($"you have no slot at {start}");
+            if (slot.GetText("booking").Length > 0) return Outcome.Fail($"the slot at {start} is booked; decline the booking first");
+            ctx.State.Delete(SlotKey(ctx.Sender, start));
+        }
+        ctx.Emit("SlotsRemoved", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["count"] = (long)starts.Count });
+        return Outcome.Ok;
+    }
+}

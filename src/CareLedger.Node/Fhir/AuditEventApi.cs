@@ -1,0 +1,107 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Node.Hosting;
+using Hl7.Fhir.Model;
+
+namespace CareLedger.Node.Fhir;
+
+/// <summary>
+/// The ledger's access log as FHIR AuditEvent, shaped as IHE Basic Audit Log Patterns (BALP) reads.
+/// The whole log of a patient is for the patient alone (they read it with their own key at
+/// /v1/records/access-log); through this endpoint a practitioner sees the entries of their own accesses.
+/// </summary>
+public static class AuditEventApi
+{
+    private const string Dicom = "http://dicom.nema.org/resources/ontology/DCM";
+
+    public static IResult Search(HttpRequest request, CustodialKeys custody, LedgerNode node)
+    {
+        var (custodian, refusal) = custody.Authenticate(request);
+        if (custodian is null) return refusal!;
+        var (criteria, invalid) = SearchCriteria.Parse("AuditEvent", request.Query);
+        if (criteria is null) return invalid!;
+
+        var state = node.QueryState;
+        var bundle = FhirApi.Searchset(request);
+        foreach (var (key, entry) in state.Scan($"{RecordsContract.AccessPrefix}{criteria.Patient}/"))
+        {
+            if (entry.GetText("reader") != custodian.Account.ToString()) continue;
+            var audit = ToAuditEvent(key, entry, criteria.Patient, state);
+            if (criteria.Matches(audit)) bundle.Entry.Add(FhirApi.Match(request, audit));
+        }
+        bundle.Total = bundle.Entry.Count;
+        return new FhirResult(bundle, StatusCodes.Status200OK);
+    }
+
+    /// <param name="key">The entry's state key, records/access/{patient}/{height}/{tx}/{n}: its tx and n identify it.</param>
+    public static AuditEvent ToAuditEvent(string key, CborMap entry, AccountId patient, ContractState state)
+    {
+        var parts = key.Split('/');
+        var tx = entry.GetText("tx");
+        var reader = entry.GetText("reader");
+        var node = entry.GetText("node");
+        var granted = entry.GetText("outcome") == "granted";
+        var record = new ResourceReference($"{entry.GetText("type")}/{entry.GetText("record")}");
+        return new AuditEvent
+        {
+            Id = $"{tx[..40]}-{int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture)}",
+            Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation"),
+            Subtype = [new Coding("http://hl7.org/fhir/restful-interaction", "read", "read")],
+            Action = AuditEvent.AuditEventAction.R,
+            Recorded = DateTimeOffset.FromUnixTimeMilliseconds(entry.GetInt("time")),
+            Outcome = granted ? AuditEvent.AuditEventOutcome.N0 : AuditEvent.AuditEventOutcome.N4,
+            OutcomeDesc = entry.GetText("reason"),
+            PurposeOfEvent = Purpose(entry.GetText("purpose")),
+            Agent =
+            [
+                new AuditEvent.AgentComponent
+                {
+                    Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"),
+                    Who = RecordResources.Account(reader, Members.FindMember(state, AccountId.Parse(reader))?.Name),
+                    Requestor = true,
+                    PurposeOfUse = Purpose(entry.GetText("purpose")),
+                },
+                new AuditEvent.AgentComponent
+                {
+                    Type = new CodeableConcept(Dicom, "110152", "Destination Role ID"),
+                    Who = RecordResources.Account(node, Members.FindMember(state, AccountId.Parse(node))?.Name, "Device"),
+                    Requestor = false,
+                },
+            ],
+            Source = new AuditEvent.SourceComponent
+            {
+                Observer = RecordResources.Account(node, type: "Device"),
+                Type = [new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")],
+            },
+            Entity =
+            [
+                new AuditEvent.EntityComponent
+                {
+                    What = record,
+                    Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
+                    Role = new Coding("http://terminology.hl7.org/CodeSystem/object-role", "4", "Domain Resource"),
+                    Detail =
+                    [
+                        new AuditEvent.DetailComponent { Type = "ledger-transaction", Value = new FhirString(tx) },
+                        new AuditEvent.DetailComponent { Type = "break-glass", Value = new FhirString(entry.GetBool("breakGlass") ? "true" : "false") },
+                    ],
+                },
+                new AuditEvent.EntityComponent
+                {
+                    What = new ResourceReference($"Patient/{patient}"),
+                    Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"),
+                    Role = new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"),
+                },
+            ],
+        };
+    }
+
+    private static List<CodeableConcept> Purpose(string purpose)
+    {
+        var codings = PurposeOfUse.Codings(purpose).ToList();
+        return codings.Count == 0 ? [] : [new CodeableConcept { Coding = codings, Text = purpose }];
+    }
+}

@@ -1,0 +1,92 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Node.Hosting;
+using Hl7.Fhir.Model;
+
+namespace CareLedger.Node.Fhir;
+
+/// <summary>
+/// The patient's grants on the ledger as FHIR Consent. A practitioner sees the grants made to them
+/// or to their organisation, not the patient's other grants. Consent is read-only here: a grant is
+/// a transaction signed with the patient's own key, which this node never holds.
+/// </summary>
+public static class ConsentApi
+{
+    public static IResult Search(HttpRequest request, CustodialKeys custody, LedgerNode node)
+    {
+        var (custodian, refusal) = custody.Authenticate(request);
+        if (custodian is null) return refusal!;
+        var (criteria, invalid) = SearchCriteria.Parse("Consent", request.Query);
+        if (criteria is null) return invalid!;
+
+        var state = node.QueryState;
+        var now = node.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var bundle = FhirApi.Searchset(request);
+        foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{criteria.Patient}/"))
+        {
+            var toCaller = grant.TryGetText("grantee") == custodian.Account.ToString() || grant.TryGetText("granteeOrg") == custodian.Member.Organisation;
+            if (!toCaller) continue;
+            var consent = ToConsent(grant, state, now);
+            if (criteria.Matches(consent)) bundle.Entry.Add(FhirApi.Match(request, consent));
+        }
+        bundle.Total = bundle.Entry.Count;
+        return new FhirResult(bundle, StatusCodes.Status200OK);
+    }
+
+    public static FhirResult Create() => Outcomes.MethodNotAllowed(
+        "Consent cannot be created here: a grant is a ledger transaction signed with the patient's own key, which this node does not hold. " +
+        "The patient grants access from their own app (careledger CLI, the portal, or the client SDK's RecordsClient.GrantAsync); the grant then appears here as a Consent.",
+        "GET");
+
+    public static Consent ToConsent(CborMap grant, ContractState state, long now)
+    {
+        var created = grant.GetInt("created");
+        var revoked = grant.GetBool("revoked");
+        var expiry = grant.GetInt("expiry");
+        var provision = new Consent.provisionComponent
+        {
+            Type = Consent.ConsentProvisionType.Permit,
+            Period = new Period(At(created), At(expiry)),
+            Actor = [new Consent.provisionActorComponent
+            {
+                Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"),
+                Reference = Grantee(grant, state),
+            }],
+            Action = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentaction", "access", "Access")],
+            Purpose = PurposeOfUse.Codings(grant.GetText("purpose")).ToList(),
+            Class = grant.GetList("types").OfType<string>().Select(t => new Coding("http://hl7.org/fhir/resource-types", t)).ToList(),
+        };
+        foreach (var record in grant.GetList("records").OfType<string>())
+            provision.Data.Add(new Consent.provisionDataComponent
+            {
+                Meaning = Consent.ConsentDataMeaning.Instance,
+                Reference = new ResourceReference($"{state.Get(RecordsContract.RecordPrefix + record)?.GetText("type") ?? "Resource"}/{record}"),
+            });
+
+        return new Consent
+        {
+            Id = grant.GetText("id"),
+            Meta = new Meta { VersionId = revoked ? "2" : "1", LastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(revoked ? grant.GetInt("revokedAt") : created) },
+            Status = revoked || expiry <= now ? Consent.ConsentState.Inactive : Consent.ConsentState.Active,
+            Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent"),
+            Category = [new CodeableConcept("http://loinc.org", "59284-0", "Patient Consent")],
+            Patient = new ResourceReference($"Patient/{grant.GetText("patient")}"),
+            DateTimeElement = At(created),
+            PolicyRule = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in"),
+            Provision = provision,
+        };
+    }
+
+    private static ResourceReference Grantee(CborMap grant, ContractState state)
+    {
+        if (grant.TryGetText("granteeOrg") is { } org)
+            return new ResourceReference { Type = "Organization", Identifier = new Identifier(RecordResources.OrganisationSystem, org), Display = Members.FindOrganisation(state, org)?.Name };
+        var account = grant.GetText("grantee");
+        var member = Members.FindMember(state, Ledger.Cryptography.AccountId.Parse(account));
+        return RecordResources.Account(account, member?.Name, member?.Role == Roles.Practitioner ? "Practitioner" : null);
+    }
+
+    private static FhirDateTime At(long unixMs) => new(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CareLedger.Client.Keys;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Fhir;
+
+/// <summary>
+/// Custodial keys: the keys a node holds for practitioners of its own organisation, in the keystore
+/// folder &lt;DataDir&gt;/custodial under the node passphrase, and the bearer tokens that let a
+/// practitioner use theirs. tokens.json maps SHA-256(token) to a key name; the token itself is
+/// shown once and never stored. An unlocked key stays in memory for the node's lifetime.
+/// </summary>
+public sealed class CustodialKeys(LedgerNode node) : IDisposable
+{
+    public const string TokensFileName = "tokens.json";
+    private const string TokenPrefix = "clf_";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, SigningKey> _unlocked = [];
+    private (DateTime Stamp, Dictionary<string, string> Names) _tokens = (DateTime.MinValue, []);
+
+    public string TokensPath => Path.Combine(node.CustodialKeys.Folder, TokensFileName);
+
+    /// <summary>Issues a bearer token for a key already in the custodial store. The token is returned once and only its hash is kept.</summary>
+    public string IssueToken(string keyName)
+    {
+        node.CustodialKeys.Show(keyName);
+        var token = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        lock (_lock)
+        {
+            var names = new Dictionary<string, string>(ReadTokens()) { [Hash(token)] = keyName };
+            Directory.CreateDirectory(node.CustodialKeys.Folder);
+            var temp = TokensPath + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(names, Json));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(temp, TokensPath, overwrite: true);
+            _tokens = (File.GetLastWriteTimeUtc(TokensPath), names);
+        }
+        return token;
+    }
+
+    /// <summary>The practitioner behind the request's bearer token, or the 401/403 outcome to answer with.</summary>
+    public (Custodian? Custodian, FhirResult? Refusal) Authenticate(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return (null, Outcomes.Unauthorized("This endpoint needs 'Authorization: Bearer <token>', a token the node operator issued for your custodial key."));
+        string? name;
+        lock (_lock) ReadTokens().TryGetValue(Hash(header["Bearer ".Length..].Trim()), out name);
+        if (name is null) return (null, Outcomes.Unauthorized("The bearer token is not one this node issued (or it was withdrawn)."));
+
+        SigningKey key;
+        try { key = Unlock(name); }
+        catch (KeyStoreException e) { return (null, Outcomes.Forbidden($"The custodial key for this token cannot be used: {e.Message}")); }
+        var state = node.QueryState;
+        var member = Members.FindMember(state, key.Account);
+        var nodeOrg = Members.FindMember(state, node.ValidatorKey.Account)?.Organisation;
+        if (member is null || member.Organisation != nodeOrg || member.Role is Roles.Patient or Roles.Service)
+            return (null, Outcomes.Forbidden($"Key '{name}' is not a practitioner of this node's organisation ({nodeOrg ?? "none"}), so the node may not act for it."));
+        return (new Custodian(name, key, member), null);
+    }
+
+    private SigningKey Unlock(string name)
+    {
+        lock (_lock)
+        {
+            if (!_unlocked.TryGetValue(name, out var key)) _unlocked[name] = key = node.LoadCustodialKey(name);
+            return key;
+        }
+    }
+
+    /// <summary>The token map, re-read when the file changes so that tokens can be issued or withdrawn while the node runs.</summary>
+    private Dictionary<string, string> ReadTokens()
+    {
+        if (!File.Exists(TokensPath)) return [];
+        var stamp = File.GetLastWriteTimeUtc(TokensPath);
+        if (stamp != _tokens.Stamp)
+            _tokens = (stamp, JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(TokensPath), Json) ?? []);
+        return _tokens.Names;
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var key in _unlocked.Values) key.Dispose();
+            _unlocked.Clear();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using CareLedger.Client.Keys;
+using CareLedger.Node.Demo;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Fhir;
+
+/// <summary>
+/// On a demo node's first start, puts the demo doctor's key into the custodial store and writes a
+/// bearer token for it to &lt;DataDir&gt;/demo-fhir-token.txt (mode 0600), so a newcomer can point
+/// a FHIR client at /fhir straight away. Runs before the node listens.
+/// </summary>
+public sealed class DemoFhirAccess(LedgerNode node, CustodialKeys custody, ILogger<DemoFhirAccess> log) : IHostedService
+{
+    public const string Practitioner = "dr-rivera";
+    public const string TokenFileName = "demo-fhir-token.txt";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var tokenPath = Path.Combine(node.DataDir, TokenFileName);
+        if (!node.IsDemo || File.Exists(tokenPath)) return Task.CompletedTask;
+        try
+        {
+            if (!node.CustodialKeys.List().Any(k => k.Name == Practitioner))
+            {
+                using var key = DemoConsortium.LoadKey(node.DataDir, Practitioner);
+                node.SaveCustodialKey(Practitioner, key);
+            }
+            var token = custody.IssueToken(Practitioner);
+            var temp = tokenPath + ".tmp";
+            File.Delete(temp);
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var file = new StreamWriter(temp, options)) file.WriteLine(token);
+            File.Move(temp, tokenPath);
+            log.LogInformation("Demo FHIR access: a bearer token for {Practitioner} is in {TokenFile}", Practitioner, tokenPath);
+        }
+        catch (KeyStoreException e)
+        {
+            log.LogWarning("No demo FHIR access: {Reason}", e.Message);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,99 @@
+using CareLedger.Vault.Fhir;
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace CareLedger.Node.Fhir;
+
+/// <summary>
+/// The FHIR R4 endpoint at /fhir, for stock FHIR clients: records (create, update, read, vread,
+/// history, search), Consent from ledger grants and AuditEvent from the access log. Every answer
+/// is FHIR JSON and every error an OperationOutcome.
+/// </summary>
+public static class FhirApi
+{
+    public const string Prefix = "/fhir";
+
+    public static IServiceCollection AddFhirApi(this IServiceCollection services)
+    {
+        services.AddSingleton<CustodialKeys>();
+        services.AddSingleton<NodeLoopback>();
+        services.AddHostedService<DemoFhirAccess>();
+        return services;
+    }
+
+    public static void MapFhirApi(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync);
+        fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(Capability.Statement(BaseUrl(request)), StatusCodes.Status200OK))
+            .WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
+        fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");
+        fhir.MapGet("/AuditEvent", AuditEventApi.Search).WithSummary("Your accesses to the patient's records, from the ledger's access log");
+        fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}");
+        fhir.MapGet("/{type}", RecordSearch.Search).WithSummary("Search a patient's records by code and date");
+        fhir.MapGet("/{type}/{id}", RecordEndpoints.Read).WithSummary("Read and decrypt a record (logged on the ledger)");
+        fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record");
+        fhir.MapGet("/{type}/{id}/_history", RecordEndpoints.History).WithSummary("Every version of a record");
+        fhir.MapGet("/{type}/{id}/_history/{vid}", RecordEndpoints.VRead).WithSummary("One version of a record");
+        fhir.MapFallback("/{**rest}", Unsupported).ExcludeFromDescription();
+    }
+
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}";
+
+    public static Bundle Searchset(HttpRequest request) => new()
+    {
+        Type = Bundle.BundleType.Searchset,
+        Link = [new Bundle.LinkComponent { Relation = "self", Url = request.GetEncodedUrl() }],
+    };
+
+    public static Bundle.EntryComponent Match(HttpRequest request, Resource resource) => new()
+    {
+        FullUrl = $"{BaseUrl(request)}/{resource.TypeName}/{resource.Id}",
+        Resource = resource,
+        Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+    };
+
+    /// <summary>Null when <paramref name="type"/> is a record type; otherwise the 404 or 405 to answer.</summary>
+    public static FhirResult? RefuseType(string type, string interaction)
+    {
+        if (FhirResources.RecordTypes.Contains(type)) return null;
+        return type switch
+        {
+            "Consent" when interaction == "create" => ConsentApi.Create(),
+            "Consent" or "AuditEvent" => Outcomes.MethodNotAllowed($"{type} supports only search here: GET {Prefix}/{type}?patient={{accountId}}.", "GET"),
+            _ when ModelInfo.IsKnownResource(type) =>
+                Outcomes.NotFound($"This server does not serve {type}; it serves {string.Join(", ", FhirResources.RecordTypes.Order())}, Consent and AuditEvent."),
+            _ => Outcomes.NotFound($"'{type}' is not a FHIR R4 resource type."),
+        };
+    }
+
+    private static FhirResult Unsupported(HttpRequest request)
+    {
+        var type = (request.Path.Value ?? "")[Prefix.Length..].Trim('/').Split('/')[0];
+        if (type.Length == 0 || type[0] is '_' or '$')
+            return Outcomes.MethodNotAllowed($"System-level interactions (batch, transaction, whole-system search or history) are not supported; see {Prefix}/metadata.", "GET, POST, PUT");
+        if (RefuseType(type, request.Method) is { StatusCode: StatusCodes.Status404NotFound } unknown) return unknown;
+        return Outcomes.MethodNotAllowed($"{request.Method} {request.Path} is not an interaction this server supports; see {Prefix}/metadata.", "GET, POST, PUT");
+    }
+
+    /// <summary>JSON only; and an OperationOutcome, never a problem+json page, whatever fails inside.</summary>
+    private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var format = context.HttpContext.Request.Query["_format"].ToString();
+        if (format.Length > 0 && format is not ("json" or "application/json" or "application/fhir+json"))
+            return Outcomes.NotAcceptable($"This server answers in FHIR JSON only; _format={format} is not available.");
+        try
+        {
+            return await next(context);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Outcomes.Error(e.StatusCode, OperationOutcome.IssueType.Invalid, e.Message);
+        }
+        catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FhirApi))
+                .LogError(e, "FHIR {Method} {Path} failed", context.HttpContext.Request.Method, context.HttpContext.Request.Path);
+            return Outcomes.ServerError("The node could not complete the request; see its log.");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using CareLedger.Client.Api;
+using CareLedger.Node.Tests.Support;
+using CareLedger.Testing;
+
+namespace CareLedger.Node.Tests.Durability;
+
+[Collection(NodeProcessCollection.Name)]
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task Node_StoppedGracefullyAndStarted_ResumesAtTheSameHeightAndState()
+    {
+        using var dir = new TempFolder();
+        using var node = new NodeProcess(dir.Path);
+        await node.StartAsync();
+        await node.Client.WaitUntilIdleAsync();
+        using var keys = new DemoKeys(dir.Path);
+        var patient = keys["patient-jones"];
+        var doctor = keys["dr-rivera"].Account;
+        for (var i = 0; i < 3; i++)
+        {
+            var nonce = (await node.Client.GetAccountAsync(patient.Account)).LastNonce + 1;
+            Assert.True((await node.Client.SubmitAsync(new TxDraft(patient, "careledger-demo", nonce).Transfer(doctor, 5).Sign(), wait: true)).Receipt!.Valid);
+        }
+        var before = await node.Client.GetChainAsync();
+        var balanceBefore = await BalanceAsync(node.Client, doctor.ToString());
+
+        node.Stop();
+        Assert.False(node.IsRunning);
+        await node.StartAsync();
+
+        var after = await node.Client.GetChainAsync();
+        Assert.Equal(before.Height, after.Height);
+        Assert.Equal(before.HeadHash, after.HeadHash);
+        Assert.Equal(before.StateRoot, after.StateRoot);
+        Assert.Equal(15, balanceBefore);
+        Assert.Equal(balanceBefore, await BalanceAsync(node.Client, doctor.ToString()));
+        var next = (await node.Client.GetAccountAsync(patient.Account)).LastNonce + 1;
+        var receipt = (await node.Client.SubmitAsync(new TxDraft(patient, "careledger-demo", next).Transfer(doctor, 5).Sign(), wait: true)).Receipt!;
+        Assert.True(receipt.Valid, receipt.Reason);
+        Assert.Equal(before.Height + 1, receipt.Height);
+    }
+
+    private static async Task<long> BalanceAsync(NodeClient client, string account)
+    {
+        var entry = await client.Http.GetFromJsonAsync<StateEntryDto>($"v1/state/tokens/balance/CARE/{account}");
+        return entry!.Value!["amount"]!.GetValue<long>();
+    }
+}
