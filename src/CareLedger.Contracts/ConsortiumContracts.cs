@@ -1,5 +1,6 @@
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tokens;
@@ -10,7 +11,7 @@ namespace CareLedger.Contracts;
 /// <summary>The contracts every CareLedger node runs, and the runtime that hosts them.</summary>
 public static class ConsortiumContracts
 {
-    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract(), new RecordsContract(), new ServicesContract()];
+    public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract(), new RecordsContract(), new ServicesContract(), new PrescriptionsContract()];
 
     public static ContractRuntime CreateRuntime(string chainId) => new(chainId, All(), Members.RequireMember);
 }

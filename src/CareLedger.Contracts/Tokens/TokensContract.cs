@@ -18,8 +18,11 @@ public sealed class TokensContract : IContract
 
     public string Name => "tokens";
 
-    /// <summary>The services contract holds consultation fees and organisation treasuries in escrow.</summary>
-    public IReadOnlyList<string> TrustedCallers { get; } = ["services"];
+    /// <summary>
+    /// The services contract holds consultation fees and organisation treasuries in escrow; the
+    /// prescriptions contract holds presented prescriptions' prices, pharmacy tills and adherence pools.
+    /// </summary>
+    public IReadOnlyList<string> TrustedCallers { get; } = ["services", "prescriptions"];
 
     public IReadOnlyList<ContractAction> Actions { get; } =
     [

@@ -96,6 +96,6 @@ public sealed class TokenEscrowTests
         var error = Assert.Throws<InvalidOperationException>(() => TokenEscrow.Lock(records, "a", "CARE", _alice, 1));
 
         Assert.Equal("contract 'records' is not trusted to write 'tokens'", error.Message);
-        Assert.Equal(["services"], runtime.Contracts.Single(c => c.Name == "tokens").TrustedCallers);
+        Assert.Equal(["services", "prescriptions"], runtime.Contracts.Single(c => c.Name == "tokens").TrustedCallers);
     }
 }

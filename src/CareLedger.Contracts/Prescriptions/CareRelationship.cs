@@ -1,0 +1,36 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Records;
+using CareLedger.Contracts.Services;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Prescriptions;
+
+/// <summary>
+/// Whether a practitioner is treating a patient at a block time: the patient gave them (or their
+/// organisation) a treatment grant that is neither revoked nor expired, or booked them and the
+/// consultation was accepted, held or completed.
+/// </summary>
+public static class CareRelationship
+{
+    private static readonly string[] CaringStatuses =
+        [BookingStatus.Accepted, BookingStatus.InProgress, BookingStatus.Ended, BookingStatus.Completed, BookingStatus.Released];
+
+    public static Outcome Check(ContractState state, AccountId practitioner, AccountId patient, long time)
+    {
+        var org = Members.FindMember(state, practitioner)?.Organisation;
+        foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{patient}/"))
+        {
+            var toPractitioner = grant.TryGetText("grantee") == practitioner.ToString() || (org is not null && grant.TryGetText("granteeOrg") == org);
+            if (toPractitioner && grant.GetText("purpose") == Purposes.Treatment && !grant.GetBool("revoked") && grant.GetInt("expiry") > time)
+                return Outcome.Ok;
+        }
+        foreach (var (key, _) in state.Scan($"{ServicesContract.PartyPrefix}{practitioner}/"))
+        {
+            var booking = state.Get(ServicesContract.BookingPrefix + key.Split('/')[^1]);
+            if (booking is not null && booking.GetText("patient") == patient.ToString() && CaringStatuses.Contains(booking.GetText("status")))
+                return Outcome.Ok;
+        }
+        return Outcome.Fail("no care relationship: the patient has given you no treatment grant and has no accepted or completed consultation with you");
+    }
+}

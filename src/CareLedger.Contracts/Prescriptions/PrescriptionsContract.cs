@@ -1,0 +1,97 @@
+using System.Diagnostics.CodeAnalysis;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Prescriptions;
+
+/// <summary>
+/// E-prescriptions. A licensed practitioner with a care relationship to the patient issues one
+/// for a MedicationRequest record they added (encrypted in the vault; the ledger keeps its id,
+/// content hash, prescriber, patient, quantity, fills and expiry), with the treatment-support
+/// alerts they acknowledged. The patient presents it to one pharmacy with the hash of a one-time
+/// code and locks what they agree to pay; a licensed pharmacist of that pharmacy proves the code
+/// and dispenses a fill, in full or in part, atomically. The prescriber may cancel; a revoked
+/// licence blocks further dispensing until another practitioner renews. Adherence programmes,
+/// funded by insurers or clinics, reward dispenses and days on which the patient checked in every
+/// scheduled dose. Money moves only through <see cref="Tokens.TokenEscrow"/>.
+/// </summary>
+public sealed partial class PrescriptionsContract : IContract
+{
+    public const string ContractName = "prescriptions";
+    public const string RxPrefix = "prescriptions/rx/";
+    public const string PatientIndexPrefix = "prescriptions/patient/";
+    public const string RecordIndexPrefix = "prescriptions/record/";
+    public const string DispensePrefix = "prescriptions/dispense/";
+    public const string DosePrefix = "prescriptions/dose/";
+    public const string ProgrammePrefix = "prescriptions/programme/";
+
+    public const long Day = 24 * 3_600_000;
+    public const long MaxValidityMs = 366 * Day;
+    public const long MaxFills = 12;
+    public const long MaxDosesPerDay = 24;
+    public const int MaxAlerts = 32;
+
+    public string Name => ContractName;
+
+    public IReadOnlyList<ContractAction> Actions { get; } =
+    [
+        new("issue",
+            [new("prescription", ArgKind.Text), new("patient", ArgKind.Account), new("record", ArgKind.Text), new("medication", ArgKind.Text),
+             new("quantity", ArgKind.Integer), new("fills", ArgKind.Integer), new("expiry", ArgKind.Integer), new("dosesPerDay", ArgKind.Integer),
+             new("alerts", ArgKind.List)],
+            "a practitioner licensed at block time with a care relationship to the patient, naming the MedicationRequest record they added",
+            Role(Roles.Practitioner), Issue),
+        new("cancel", [new("prescription", ArgKind.Text), new("reason", ArgKind.Text, Optional: true)],
+            "the prescription's prescriber", Role(Roles.Practitioner), Cancel),
+        new("renew", [new("prescription", ArgKind.Text), new("contentHash", ArgKind.Text)],
+            "another licensed practitioner with a care relationship, when the prescriber's licence was revoked", Role(Roles.Practitioner), Renew),
+        new("present",
+            [new("prescription", ArgKind.Text), new("pharmacy", ArgKind.Text), new("codeHash", ArgKind.Text), new("price", ArgKind.Integer),
+             new("asset", ArgKind.Text, Optional: true)],
+            "the patient; the price they agree to is locked from their balance", Role(Roles.Patient), Present),
+        new("withdraw", [new("prescription", ArgKind.Text)], "the patient, taking back a presentation and its locked price", Role(Roles.Patient), Withdraw),
+        new("dispense",
+            [new("prescription", ArgKind.Text), new("fill", ArgKind.Integer), new("quantity", ArgKind.Integer), new("code", ArgKind.Text),
+             new("contentHash", ArgKind.Text), new("charge", ArgKind.Integer)],
+            "a licensed pharmacist of the pharmacy the prescription was presented to, proving the one-time code", Role(Roles.Pharmacist), Dispense),
+        new("collect", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
+            "an admin of a pharmacy, from its till into their balance", Members.AdminOf(OrganisationKinds.Pharmacy), Collect),
+        new("fund-programme",
+            [new("programme", ArgKind.Text), new("asset", ArgKind.Text), new("amount", ArgKind.Integer), new("rewardPerDay", ArgKind.Integer),
+             new("rewardPerDispense", ArgKind.Integer)],
+            "an admin of an insurer or a clinic, from their balance into the programme's pool", Members.AdminOf(null), FundProgramme),
+        new("join", [new("prescription", ArgKind.Text), new("programme", ArgKind.Text)], "the prescription's patient", Role(Roles.Patient), Join),
+        new("check-in", [new("prescription", ArgKind.Text)], "the prescription's patient: one dose taken", Role(Roles.Patient), CheckIn),
+    ];
+
+    public void InitGenesis(ContractState state, CborMap genesis)
+    {
+    }
+
+    private static Func<ContractContext, Outcome> Role(string role) => ctx =>
+        Members.FindMember(ctx.State, ctx.Sender)?.Role == role ? Outcome.Ok : Outcome.Fail($"only a {role} may do this");
+
+    /// <summary>An id chosen by the caller: 1-64 lowercase letters, digits and hyphens.</summary>
+    internal static bool IsId(string id) => id.Length is >= 1 and <= 64 && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-');
+
+    /// <summary>The prescription named in the arguments, when the sender is its <paramref name="party"/> ("patient" or "prescriber").</summary>
+    private static bool TryOwn(ContractContext ctx, CborMap args, string party, [NotNullWhen(true)] out CborMap? rx, out Outcome refusal)
+    {
+        var id = args.GetText("prescription");
+        rx = ctx.State.Get(RxPrefix + id);
+        refusal = rx is null ? Outcome.Fail($"no prescription {id}")
+            : rx.GetText(party) != ctx.Sender.ToString() ? Outcome.Fail($"prescription {id} is not yours")
+            : Outcome.Ok;
+        if (!refusal.IsOk) rx = null;
+        return rx is not null;
+    }
+
+    private static void Save(ContractState state, CborMap rx) => state.Put(RxPrefix + rx.GetText("id"), rx);
+
+    /// <summary>A step that cannot fail once its checks have passed; if it does, the bug surfaces instead of money going astray.</summary>
+    private static void Must(Outcome outcome)
+    {
+        if (!outcome.IsOk) throw new InvalidOperationException($"escrow inconsistency: {outcome.Error}");
+    }
+}
