@@ -39,11 +39,12 @@ public sealed class BenchNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>The demo seed (licence and funds) lands in blocks 1-2; the demo admins' nonces are settled after it.</summary>
+    /// <summary>Waits until the node is ready, which is once the demo seed is committed: the demo admins' nonces are settled after it.</summary>
     private async Task WaitForDemoSeedAsync()
     {
+        var orderer = _app.Services.GetRequiredService<OrdererService>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Ledger.Chain.Head.Height < 2)
+        while (!orderer.Ready)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the demo seed did not commit within 30 s");
             await Task.Delay(20);

@@ -17,9 +17,11 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/CareLedger.Bench -- [options] [--CareLedger:Setting=value ...]
-          --scenario all|inproc|http|profile
+          --scenario all|inproc|http|profile|services
                                        which to run (default all): in-process load, HTTP load, and a
-                                       single-threaded profile of the node's phases per transaction
+                                       single-threaded profile of the node's phases per transaction;
+                                       services (only when named) runs end-to-end consultations, its
+                                       practitioners sized so its chains last at --max-rate steps/s
           --duration-seconds N         measured time per scenario (default 15)
           --warmup-seconds N           unmeasured load before each measurement (default 5)
           --clients N                  concurrent clients, each waiting for its commit (default 64)
@@ -28,7 +30,7 @@ public sealed record BenchOptions(
           --CareLedger:X=Y             node setting, e.g. --CareLedger:BlockMaxTransactions=500 --CareLedger:BlockLingerMs=2
         """;
 
-    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile"];
+    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services"];
 
     public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
 

@@ -27,6 +27,16 @@ using var population = await Population.CreateAsync(ledger, options.Accounts, op
 Console.WriteLine($"Registered {population.Patients.Count:N0} patients (funded), {population.Practitioners.Count} practitioners and " +
                   $"{population.Registrars.Count} registrars in {clock.Elapsed.TotalSeconds:F1} s");
 
+if (options.Scenario == "services")
+{
+    var practitioners = ServicesScenario.PractitionersFor(options.MaxRate, options.WarmupSeconds + options.DurationSeconds, options.Clients);
+    clock.Restart();
+    using var setup = await ServicesSetup.CreateAsync(ledger, population, practitioners, stop.Token);
+    Console.WriteLine($"services: {practitioners:N0} practitioners licensed with profiles and slots, patients' grants given, in {clock.Elapsed.TotalSeconds:F1} s");
+    ServicesScenario.Print(await ServicesScenario.RunAsync(ledger, population, setup, options.Clients, warmup, duration, stop.Token));
+    return 0;
+}
+
 using var blocks = new BlockLog(ledger.Chain);
 var runs = new List<LoadFigures>();
 if (options.Runs("inproc"))

@@ -5,6 +5,7 @@ using CareLedger.Cli.Licensing;
 using CareLedger.Cli.Membership;
 using CareLedger.Cli.Proofs;
 using CareLedger.Cli.Records;
+using CareLedger.Cli.Services;
 using CareLedger.Cli.Tokens;
 using CareLedger.Cli.Transactions;
 using Spectre.Console.Cli;
@@ -101,6 +102,7 @@ public static class CliApp
             });
             config.AddCommand<AccessLogCommand>("access-log").WithDescription("Who read your records, when and why, as logged on the ledger")
                 .WithExample("access-log", "--key", "patient-jones", "--proofs", "receipts");
+            ServicesCommands.Register(config);
             config.AddBranch("chain", chain =>
             {
                 chain.SetDescription("Verify the whole chain independently");

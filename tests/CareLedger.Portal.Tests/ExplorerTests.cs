@@ -29,7 +29,7 @@ public class ExplorerTests(BrowserFixture fx)
     public async Task Organisations_ListEveryDemoOrganisation()
     {
         var page = await fx.OpenAsync("#organisations");
-        foreach (var name in new[] { "National Medical Board", "City Clinic", "Corner Pharmacy", "Central Laboratory", "Care Insurance", "Public Health Agency" })
+        foreach (var name in new[] { "National Medical Board", "City Clinic", "Corner Pharmacy", "Central Laboratory", "Care Insurance", "Public Health Agency", "CareLedger Platform" })
             await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true })).ToBeVisibleAsync();
     }
 

@@ -7,8 +7,9 @@ namespace CareLedger.Node.Demo;
 
 /// <summary>
 /// The demo consortium a newcomer can click through: one organisation of each kind, an admin
-/// key for each, a licensed doctor, a pharmacist and a patient. Their keys go into a keystore
-/// in the data folder, protected by the published passphrase "demo": demo keys only.
+/// key for each (the platform operator's collects a fee on every consultation paid), a licensed
+/// doctor, a pharmacist and a patient. Their keys go into a keystore in the data folder,
+/// protected by the published passphrase "demo": demo keys only.
 /// </summary>
 public static class DemoConsortium
 {
@@ -16,6 +17,8 @@ public static class DemoConsortium
     public const string Passphrase = "demo";
     public const string KeyFolderName = "demo-keys";
     public const string Asset = "CARE";
+    public const string Operator = "platform";
+    public const long PlatformFeeBps = 500;
     /// <summary>Demo keys are protected by a published passphrase, so a costly KDF would buy nothing but a slow first start.</summary>
     private const int DemoKdfIterations = 20_000;
 
@@ -29,6 +32,7 @@ public static class DemoConsortium
         ("central-lab", "Central Laboratory", OrganisationKinds.Laboratory),
         ("care-insurance", "Care Insurance", OrganisationKinds.Insurer),
         ("public-health", "Public Health Agency", OrganisationKinds.PublicHealth),
+        (Operator, "CareLedger Platform", OrganisationKinds.Operator),
     ];
 
     public static readonly IReadOnlyList<Participant> Participants =
@@ -39,6 +43,7 @@ public static class DemoConsortium
         new("lab-admin", "central-lab", Roles.Admin, "Laboratory manager"),
         new("insurer-admin", "care-insurance", Roles.Admin, "Insurer administrator"),
         new("health-admin", "public-health", Roles.Admin, "Agency administrator"),
+        new("platform-admin", Operator, Roles.Admin, "Platform operator"),
         new("dr-rivera", "city-clinic", Roles.Practitioner, "Dr. Ana Rivera"),
         new("pharmacist-chen", "corner-pharmacy", Roles.Pharmacist, "Li Chen"),
         new("patient-jones", "city-clinic", Roles.Patient, "Sam Jones"),
@@ -71,10 +76,11 @@ public static class DemoConsortium
             ["organisations"] = new JsonArray(Organisations.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name, ["kind"] = o.Kind }).ToArray()),
             ["members"] = members,
             ["assets"] = new JsonArray(new JsonObject { ["symbol"] = Asset, ["name"] = "CareLedger credit", ["issuer"] = "care-insurance" }),
-            // The medical board arbitrates consultation disputes; with no operator organisation the demo charges no platform fee.
+            // The platform takes 5% of every consultation paid; the medical board arbitrates disputes.
             ["services"] = new JsonObject
             {
-                ["arbitrator"] = "medical-board", ["freeCancellationHours"] = 24, ["lateRefundPercent"] = 50, ["acknowledgementHours"] = 72, ["noShowGraceMinutes"] = 15,
+                ["platformFeeBps"] = PlatformFeeBps, ["operator"] = Operator, ["arbitrator"] = "medical-board",
+                ["freeCancellationHours"] = 24, ["lateRefundPercent"] = 50, ["acknowledgementHours"] = 72, ["noShowGraceMinutes"] = 15,
             },
         };
         if (System.IO.Directory.Exists(keyFolder)) System.IO.Directory.Delete(keyFolder, recursive: true);

@@ -10,8 +10,10 @@ using CareLedger.Node.Hosting;
 namespace CareLedger.Node.Demo;
 
 /// <summary>
-/// After the demo's genesis: the medical board licenses the demo doctor and the insurer funds the
-/// demo patient, as signed transactions like any other. Each step runs only if its effect is missing.
+/// After the demo's genesis: the medical board licenses the demo doctor, the insurer funds the
+/// demo patient, everyone publishes a key and the services are set up
+/// (<see cref="Services.ServicesDemoSeed"/>), as signed transactions like any other. Each step
+/// runs only if its effect is missing.
 /// </summary>
 public static class DemoSeed
 {
@@ -46,6 +48,7 @@ public static class DemoSeed
             using var key = DemoConsortium.LoadKey(node.DataDir, person.KeyName);
             await SubmitAsync(node, key, "records", "publish-key", new CborMap(), ct);
         }
+        await Services.ServicesDemoSeed.EnsureAsync(node, (key, contract, action, args, token) => SubmitAsync(node, key, contract, action, args, token), ct);
         log.LogInformation("Demo consortium ready: its keys are in {Folder} (see README for the demo passphrase)",
             Path.Combine(node.DataDir, DemoConsortium.KeyFolderName));
     }

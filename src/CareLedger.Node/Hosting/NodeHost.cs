@@ -1,6 +1,7 @@
 using CareLedger.Node.Api;
 using CareLedger.Node.Fhir;
 using CareLedger.Node.Records;
+using CareLedger.Node.Services;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 using Scalar.AspNetCore;
@@ -51,6 +52,7 @@ public static class NodeHost
         app.MapBlocksApi();
         app.MapChainApi();
         app.MapRecordsApi();
+        app.MapServicesApi();
         app.MapFhirApi();
         app.MapHealthApi();
         return app;

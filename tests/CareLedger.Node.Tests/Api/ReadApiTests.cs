@@ -82,7 +82,7 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
     {
         var organisations = await demo.Http.GetFromJsonAsync<List<StateEntryDto>>("v1/state?prefix=membership/org/");
 
-        Assert.Equal(6, organisations!.Count);
+        Assert.Equal(7, organisations!.Count);
         Assert.Equal(organisations.Select(o => o.Key).Order(StringComparer.Ordinal), organisations.Select(o => o.Key));
         Assert.All(organisations, o => Assert.NotNull(o.Value!["kind"]));
     }

@@ -1,0 +1,72 @@
+using System.ComponentModel;
+using CareLedger.Cli.Transactions;
+using CareLedger.Client.Services;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CareLedger.Cli.Services;
+
+/// <summary>
+/// A patient books a practitioner's free slot; the price is locked in escrow from their balance or
+/// their insurer's treasury. The symptoms statement stays on this machine: the ledger holds its SHA-256.
+/// </summary>
+public sealed class BookCommand(CliSession session) : ServicesCommand<BookCommand.Settings>(session)
+{
+    public sealed class Settings : SignerSettings
+    {
+        [CommandArgument(0, "<PRACTITIONER>")]
+        [Description("An account id or a key name in the keystore")]
+        public string Practitioner { get; init; } = "";
+
+        [CommandOption("--slot <TIME>", isRequired: true)]
+        [Description("The slot's start as 'practitioner show' prints it (yyyy-MM-dd HH:mm, UTC), ISO 8601 or Unix ms")]
+        public string Slot { get; init; } = "";
+
+        [CommandOption("--mode <MODE>", isRequired: true)]
+        [Description("video or on-site")]
+        public string Mode { get; init; } = "";
+
+        [CommandOption("--symptoms-file <FILE>", isRequired: true)]
+        [Description("Your statement of symptoms; only its SHA-256 goes on the ledger")]
+        public string SymptomsFile { get; init; } = "";
+
+        [CommandOption("--insurer <ORG>")]
+        [Description("Have this insurer pay, within your coverage, e.g. care-insurance")]
+        public string? Insurer { get; init; }
+
+        [CommandOption("--referral <ID>")]
+        [Description("The referral this on-site booking uses")]
+        public string? Referral { get; init; }
+
+        [CommandOption("--booking <ID>")]
+        [Description("The booking id (lowercase letters, digits, hyphens). Default: a fresh one")]
+        public string? Booking { get; init; }
+    }
+
+    protected override async Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct)
+    {
+        var symptoms = ServiceTimes.HashOfFile(settings.SymptomsFile, "--symptoms-file");
+        var practitioner = settings.ResolveAccount(settings.Practitioner);
+        var start = ServiceTimes.SlotStart(settings.Slot, "--slot");
+        var details = await services.GetPractitionerAsync(practitioner, ct) ?? throw new CliException($"{settings.Practitioner} has published no profile");
+        if (!details.Slots.Any(s => s.Start == start))
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var free = details.Slots.Where(s => s.Free && s.Start > now).Take(5).Select(s => ServiceTimes.Minute(s.Start)).ToList();
+            throw new CliException($"{settings.Practitioner} has no slot at {ServiceTimes.Minute(start)} UTC; " +
+                                   (free.Count == 0 ? "they have no free slot ahead" : $"free slots: {string.Join(", ", free)}"));
+        }
+
+        var id = settings.Booking ?? ServiceTimes.NewId("bk");
+        using var key = settings.LoadKey(Session);
+        var receipt = await services.BookAsync(key, new BookingRequest(id, practitioner.ToString(), start, settings.Mode, symptoms, settings.Insurer, settings.Referral), ct);
+        ReceiptView.Render(Session.Out, receipt, "services.book");
+        var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
+        grid.AddRow(new Markup("[grey]Booking[/]"), new Text(id));
+        grid.AddRow(new Markup("[grey]Slot[/]"), new Text($"{ServiceTimes.Minute(start)} UTC, {settings.Mode}"));
+        grid.AddRow(new Markup("[grey]Paid by[/]"), new Text(settings.Insurer is null ? "you, held in escrow" : $"{settings.Insurer}, held in escrow"));
+        grid.AddRow(new Markup("[grey]Symptoms[/]"), new Text($"SHA-256 {symptoms}; keep {Path.GetFileName(settings.SymptomsFile)} for the consultation"));
+        Session.Out.Write(grid);
+        return ExitCodes.Ok;
+    }
+}

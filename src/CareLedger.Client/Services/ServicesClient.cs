@@ -1,0 +1,184 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CareLedger.Client.Api;
+using CareLedger.Client.Records;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Vault.Fhir;
+
+namespace CareLedger.Client.Services;
+
+/// <summary>
+/// Telemedicine services over a node: every write is a signed services transaction that waits for
+/// its block and returns the receipt, or throws <see cref="ServicesException"/> with the contract's
+/// reason; reads use the node's services endpoints and contract queries, and return null for what does not exist.
+/// </summary>
+public sealed class ServicesClient(NodeClient node)
+{
+    public const string Contract = "services";
+
+    public Task<ReceiptDto> PublishProfileAsync(SigningKey practitioner, ProfileOffer offer, CancellationToken ct = default) =>
+        SendAsync(practitioner, "publish-profile", new CborMap
+        {
+            ["languages"] = offer.Languages.Cast<object>().ToList(), ["modes"] = offer.Modes.Cast<object>().ToList(),
+            ["price"] = offer.Price, ["asset"] = offer.Asset, ["referralOnly"] = offer.ReferralOnly,
+        }, ct);
+
+    public Task<ReceiptDto> AddSlotsAsync(SigningKey practitioner, IReadOnlyList<long> starts, long minutes, CancellationToken ct = default) =>
+        SendAsync(practitioner, "add-slots", new CborMap { ["starts"] = starts.Cast<object>().ToList(), ["minutes"] = minutes }, ct);
+
+    public Task<ReceiptDto> RemoveSlotsAsync(SigningKey practitioner, IReadOnlyList<long> starts, CancellationToken ct = default) =>
+        SendAsync(practitioner, "remove-slots", new CborMap { ["starts"] = starts.Cast<object>().ToList() }, ct);
+
+    public Task<ReceiptDto> BookAsync(SigningKey patient, BookingRequest request, CancellationToken ct = default)
+    {
+        var args = new CborMap
+        {
+            ["booking"] = request.Booking, ["practitioner"] = request.Practitioner, ["start"] = request.Start, ["mode"] = request.Mode,
+            ["symptoms"] = request.Symptoms,
+        };
+        if (request.Insurer is not null) args["insurer"] = request.Insurer;
+        if (request.Referral is not null) args["referral"] = request.Referral;
+        return SendAsync(patient, "book", args, ct);
+    }
+
+    public Task<ReceiptDto> AcceptAsync(SigningKey practitioner, string booking, CancellationToken ct = default) => OnBookingAsync(practitioner, "accept", booking, ct);
+
+    public Task<ReceiptDto> DeclineAsync(SigningKey practitioner, string booking, string? reason = null, CancellationToken ct = default) =>
+        reason is null ? OnBookingAsync(practitioner, "decline", booking, ct) : OnBookingAsync(practitioner, "decline", booking, ct, ("reason", reason));
+
+    public Task<ReceiptDto> CancelAsync(SigningKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "cancel", booking, ct);
+
+    public Task<ReceiptDto> StartConsultationAsync(SigningKey practitioner, string booking, CancellationToken ct = default) =>
+        OnBookingAsync(practitioner, "start-consultation", booking, ct);
+
+    public Task<ReceiptDto> EndConsultationAsync(SigningKey practitioner, string booking, CancellationToken ct = default) =>
+        OnBookingAsync(practitioner, "end-consultation", booking, ct);
+
+    /// <summary>Completes with an Encounter record already on the ledger (added by this practitioner for this patient during the consultation).</summary>
+    public Task<ReceiptDto> CompleteAsync(SigningKey practitioner, string booking, string summaryRecord, CancellationToken ct = default) =>
+        OnBookingAsync(practitioner, "complete", booking, ct, ("summary", summaryRecord));
+
+    /// <summary>
+    /// Adds the FHIR Encounter as a new record of the booking's patient (encrypted here, under the
+    /// patient's treatment grant), then completes the booking with it.
+    /// </summary>
+    public async Task<(AddedRecord Summary, ReceiptDto Receipt)> CompleteWithSummaryAsync(SigningKey practitioner, string booking, string encounterJson,
+        CancellationToken ct = default)
+    {
+        var parsed = FhirResources.Parse(encounterJson);
+        if (parsed.IsValid && parsed.Resource!.TypeName != "Encounter")
+            throw new ServicesException("complete", $"a consultation summary is a FHIR Encounter, not a {parsed.Resource.TypeName}");
+        var found = await GetBookingAsync(booking, ct) ?? throw new ServicesException("complete", $"no booking {booking}");
+        var added = await new RecordsClient(node).AddAsync(practitioner, AccountId.Parse(found.Patient), encounterJson, ct: ct);
+        return (added, await CompleteAsync(practitioner, booking, added.Record, ct));
+    }
+
+    public Task<ReceiptDto> AcknowledgeAsync(SigningKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "acknowledge", booking, ct);
+
+    public Task<ReceiptDto> RateAsync(SigningKey patient, string booking, long score, CancellationToken ct = default) =>
+        OnBookingAsync(patient, "rate", booking, ct, ("score", score));
+
+    public Task<ReceiptDto> DisputeAsync(SigningKey party, string booking, string reason, CancellationToken ct = default) =>
+        OnBookingAsync(party, "dispute", booking, ct, ("reason", reason));
+
+    /// <param name="decision">release, refund, or split with <paramref name="refund"/> back to the payer.</param>
+    public Task<ReceiptDto> ResolveAsync(SigningKey arbitrator, string booking, string decision, long? refund = null, CancellationToken ct = default) =>
+        refund is { } amount
+            ? OnBookingAsync(arbitrator, "resolve", booking, ct, ("decision", decision), ("refund", amount))
+            : OnBookingAsync(arbitrator, "resolve", booking, ct, ("decision", decision));
+
+    public Task<ReceiptDto> ReferAsync(SigningKey practitioner, ReferralRequest request, CancellationToken ct = default) =>
+        SendAsync(practitioner, "refer", new CborMap
+        {
+            ["referral"] = request.Referral, ["patient"] = request.Patient, ["organisation"] = request.Organisation,
+            ["examination"] = request.Examination, ["expiry"] = request.Expiry,
+        }, ct);
+
+    public Task<ReceiptDto> RequestOpinionsAsync(SigningKey patient, OpinionRequest request, CancellationToken ct = default) =>
+        SendAsync(patient, "request-opinions", new CborMap
+        {
+            ["case"] = request.Case, ["records"] = request.Records.Cast<object>().ToList(), ["practitioners"] = request.Practitioners.Cast<object>().ToList(),
+            ["fee"] = request.Fee, ["asset"] = request.Asset, ["deadline"] = request.Deadline,
+        }, ct);
+
+    /// <param name="contentHash">The SHA-256 of the opinion, which stays off the ledger.</param>
+    public Task<ReceiptDto> SubmitOpinionAsync(SigningKey practitioner, string caseId, string contentHash, CancellationToken ct = default) =>
+        SendAsync(practitioner, "submit-opinion", new CborMap { ["case"] = caseId, ["contentHash"] = contentHash }, ct);
+
+    public Task<ReceiptDto> DepositAsync(SigningKey admin, string asset, long amount, CancellationToken ct = default) =>
+        SendAsync(admin, "deposit", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
+
+    public Task<ReceiptDto> WithdrawAsync(SigningKey admin, string asset, long amount, CancellationToken ct = default) =>
+        SendAsync(admin, "withdraw", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
+
+    public Task<ReceiptDto> SetCoverageAsync(SigningKey insurerAdmin, AccountId patient, string asset, long limit, CancellationToken ct = default) =>
+        SendAsync(insurerAdmin, "set-coverage", new CborMap { ["patient"] = patient.ToString(), ["asset"] = asset, ["limit"] = limit }, ct);
+
+    public async Task<IReadOnlyList<PractitionerDto>> SearchAsync(PractitionerSearch criteria, CancellationToken ct = default) =>
+        await GetAsync<List<PractitionerDto>>("v1/practitioners" + criteria.ToQuery(), ct) ?? [];
+
+    public Task<PractitionerDetailsDto?> GetPractitionerAsync(AccountId practitioner, CancellationToken ct = default) =>
+        GetAsync<PractitionerDetailsDto>($"v1/practitioners/{practitioner}", ct);
+
+    public Task<BookingDto?> GetBookingAsync(string booking, CancellationToken ct = default) =>
+        GetAsync<BookingDto>($"v1/bookings/{Uri.EscapeDataString(booking)}", ct);
+
+    /// <summary>The bookings of one patient or one practitioner (give exactly one), soonest slot first.</summary>
+    public async Task<IReadOnlyList<BookingDto>> ListBookingsAsync(AccountId? patient = null, AccountId? practitioner = null, CancellationToken ct = default)
+    {
+        var query = patient is not null ? $"patient={patient}" : $"practitioner={practitioner}";
+        return await GetAsync<List<BookingDto>>("v1/bookings?" + query, ct) ?? [];
+    }
+
+    public async Task<ServicesTermsDto> GetTermsAsync(CancellationToken ct = default) => To<ServicesTermsDto>(await QueryAsync("terms", new CborMap(), ct));
+
+    public async Task<ReferralDto?> GetReferralAsync(string referral, CancellationToken ct = default) =>
+        Found<ReferralDto>(await QueryAsync("referral", new CborMap { ["referral"] = referral }, ct));
+
+    public async Task<OpinionCaseDto?> GetCaseAsync(string caseId, CancellationToken ct = default) =>
+        Found<OpinionCaseDto>(await QueryAsync("case", new CborMap { ["case"] = caseId }, ct));
+
+    public async Task<IReadOnlyList<CoverageDto>> GetCoverageAsync(AccountId patient, CancellationToken ct = default) =>
+        To<List<CoverageDto>>((await QueryAsync("coverage", new CborMap { ["patient"] = patient.ToString() }, ct))["coverage"]!);
+
+    public async Task<TreasuryDto> GetTreasuryAsync(string org, string asset, CancellationToken ct = default) =>
+        To<TreasuryDto>(await QueryAsync("treasury", new CborMap { ["org"] = org, ["asset"] = asset }, ct));
+
+    private Task<ReceiptDto> OnBookingAsync(SigningKey key, string action, string booking, CancellationToken ct, params (string Name, object Value)[] extra)
+    {
+        var args = new CborMap { ["booking"] = booking };
+        foreach (var (name, value) in extra) args[name] = value;
+        return SendAsync(key, action, args, ct);
+    }
+
+    private async Task<ReceiptDto> SendAsync(SigningKey key, string action, CborMap args, CancellationToken ct)
+    {
+        var sent = await node.SendAsync(key, Contract, action, args, ct);
+        if (sent.Receipt is not { } receipt) throw new ServicesException(action, $"transaction {sent.Id} is still pending; follow it with its receipt");
+        if (receipt.Valid != true) throw new ServicesException(action, receipt.Reason ?? "refused", receipt.TxId);
+        return receipt;
+    }
+
+    private Task<JsonObject> QueryAsync(string query, CborMap args, CancellationToken ct) => node.QueryAsync(Contract, query, args, ct);
+
+    private async Task<T?> GetAsync<T>(string path, CancellationToken ct) where T : class
+    {
+        try
+        {
+            using var response = await node.Http.GetAsync(path, ct);
+            return await NodeClient.ReadAsync<T>(response, ct);
+        }
+        // "Unknown booking", "Unknown practitioner": the thing is missing, as opposed to a node without the endpoint.
+        catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound && e.Title.StartsWith("Unknown ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
+    private static T? Found<T>(JsonObject answer) where T : class => answer["found"]?.GetValue<bool>() == true ? To<T>(answer) : null;
+
+    private static T To<T>(JsonNode json) =>
+        json.Deserialize<T>(JsonSerializerOptions.Web) ?? throw new NodeApiException(HttpStatusCode.BadGateway, "empty answer from node", null);
+}

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using CareLedger.Cli.Tests.Support;
+using CareLedger.Testing;
+
+namespace CareLedger.Cli.Tests;
+
+/// <summary>
+/// The telemedicine flow through the CLI on a real demo node: each test has a practitioner of its
+/// own (licensed in a specialty nobody else has, 100 CARE a consultation, slots starting within the
+/// quarter hour so the consultation may start at once) and books as the demo patient.
+/// </summary>
+[Collection(DemoNodeCollection.Name)]
+public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
+{
+    private const string Patient = "patient-jones";
+    private const long Price = 100;
+    private readonly TempFolder _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private const string Encounter = """
+        {"resourceType":"Encounter","status":"finished",
+         "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"VR","display":"virtual"},
+         "subject":{"reference":"Patient/jones"},"reasonCode":[{"text":"sore throat"}]}
+        """;
+
+    private sealed record Practitioner(string Key, string Specialty, long[] Slots);
+
+    private async Task<CliResult> OkAsync(params string[] args)
+    {
+        var result = await node.RunWithKeysAsync(args);
+        Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}\n{result}");
+        return result;
+    }
+
+    private async Task<JsonNode> JsonAsync(params string[] args) => JsonNode.Parse((await OkAsync([.. args, "--json"])).Output)!;
+
+    /// <summary>A new practitioner with a profile, two slots 10 and 40 minutes ahead, and the patient's treatment grant for Encounters.</summary>
+    private async Task<Practitioner> NewPractitionerAsync()
+    {
+        var key = "dr-" + Guid.NewGuid().ToString("N")[..8];
+        var specialty = "tele-" + key[3..];
+        Assert.Equal(0, (await CliRunner.RunAsync(DemoNodeFixture.Passphrase, "keys", "new", key, "--keystore", node.Keystore)).ExitCode);
+        await OkAsync("member", "add", key, "--role", "practitioner", "--name", $"Dr. {key}", "--key", "clinic-admin");
+        await OkAsync("licence", "issue", key, "--specialty", specialty, "--jurisdiction", "EU-DEMO", "--valid-until", "2099-12-31", "--key", "board-admin");
+        await OkAsync("record", "publish-key", "--key", key);
+        await OkAsync("practitioner", "profile", "--language", "en", "--language", "pt", "--mode", "video", "--mode", "on-site", "--price", $"{Price}", "--key", key);
+        await OkAsync("practitioner", "slots", "add", "--at", "10m", "--at", "40m", "--key", key);
+        await OkAsync("consent", "grant", "--to", key, "--purpose", "treatment", "--type", "Encounter", "--until", "30d", "--key", Patient);
+        var slots = (await JsonAsync("practitioner", "show", key))["slots"]!.AsArray().Select(s => s!["start"]!.GetValue<long>()).ToArray();
+        return new Practitioner(key, specialty, slots);
+    }
+
+    private async Task<CliResult> BookAsync(Practitioner doctor, string booking, long slot, string mode = "video")
+    {
+        var symptoms = _files.File($"symptoms-{booking}.txt");
+        await File.WriteAllTextAsync(symptoms, "Sore throat and fever since Monday.");
+        return await node.RunWithKeysAsync("book", doctor.Key, "--slot", $"{slot}", "--mode", mode, "--symptoms-file", symptoms, "--booking", booking, "--key", Patient);
+    }
+
+    private async Task<long> BalanceAsync(string key) => (await JsonAsync("tokens", "balance", "--asset", "CARE", "--key", key))["balance"]!.GetValue<long>();
+
+    private async Task<long> PlatformFeesAsync() => (await JsonAsync("treasury", "show", "platform"))["amount"]!.GetValue<long>();
+
+    private async Task<JsonNode> BookingAsync(string booking) => await JsonAsync("booking", "show", booking);
+
+    private static string NewBookingId() => "bk-" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task Consultation_SearchBookRunCompleteAcknowledge_PaysThePractitionerAndTheOperatorFee()
+    {
+        var doctor = await NewPractitionerAsync();
+        var patientBefore = await BalanceAsync(Patient);
+        var feesBefore = await PlatformFeesAsync();
+        var booking = NewBookingId();
+        var summary = _files.File("encounter.json");
+        await File.WriteAllTextAsync(summary, Encounter);
+
+        var search = await OkAsync("practitioner", "search", "--specialty", doctor.Specialty, "--language", "pt", "--max-price", "100", "--from", "5m", "--to", "1h");
+        var booked = await BookAsync(doctor, booking, doctor.Slots[0]);
+        var accepted = await OkAsync("booking", "accept", booking, "--key", doctor.Key);
+        await OkAsync("consultation", "start", booking, "--key", doctor.Key);
+        await OkAsync("consultation", "end", booking, "--key", doctor.Key);
+        var completed = await OkAsync("consultation", "complete", booking, "--summary-file", summary, "--key", doctor.Key);
+        var acknowledged = await OkAsync("consultation", "acknowledge", booking, "--key", Patient);
+
+        Assert.Single(search.LinesWith($"Dr. {doctor.Key}", doctor.Specialty, "100 CARE", ServiceMinute(doctor.Slots[0])));
+        Assert.True(booked.ExitCode == 0, booked.ToString());
+        Assert.Contains("services.Booked", booked.Output);
+        Assert.Contains("services.BookingAccepted", accepted.Output);
+        Assert.Contains("services.ConsultationCompleted", completed.Output);
+        Assert.Contains("services.PaymentReleased", acknowledged.Output);
+        var settled = await BookingAsync(booking);
+        Assert.Equal("released", settled["status"]!.GetValue<string>());
+        Assert.Equal(completed.Id("Summary record"), settled["summary"]!.GetValue<string>());
+        Assert.Equal(95, await BalanceAsync(doctor.Key));
+        Assert.Equal(feesBefore + 5, await PlatformFeesAsync());
+        Assert.Equal(patientBefore - Price, await BalanceAsync(Patient));
+    }
+
+    [Fact]
+    public async Task Booking_Declined_RefundsThePatientAndFreesTheSlot()
+    {
+        var doctor = await NewPractitionerAsync();
+        var before = await BalanceAsync(Patient);
+        var booking = NewBookingId();
+        Assert.Equal(0, (await BookAsync(doctor, booking, doctor.Slots[1], mode: "on-site")).ExitCode);
+        Assert.Equal(before - Price, await BalanceAsync(Patient));
+
+        var declined = await OkAsync("booking", "decline", booking, "--reason", "away that day", "--key", doctor.Key);
+
+        Assert.Contains("services.BookingDeclined", declined.Output);
+        Assert.Equal(before, await BalanceAsync(Patient));
+        var shown = await BookingAsync(booking);
+        Assert.Equal("declined", shown["status"]!.GetValue<string>());
+        Assert.Equal(Price, shown["refunded"]!.GetValue<long>());
+        var slots = (await JsonAsync("practitioner", "show", doctor.Key))["slots"]!.AsArray();
+        Assert.All(slots, s => Assert.Equal("", s!["booking"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Book_ASlotAlreadyBooked_IsRefusedWithOneLineAndTakesNothing()
+    {
+        var doctor = await NewPractitionerAsync();
+        Assert.Equal(0, (await BookAsync(doctor, NewBookingId(), doctor.Slots[0])).ExitCode);
+        var before = await BalanceAsync(Patient);
+
+        var second = await BookAsync(doctor, NewBookingId(), doctor.Slots[0]);
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("services.book refused: slot taken", Assert.Single(second.ErrorLines));
+        Assert.Equal(before, await BalanceAsync(Patient));
+    }
+
+    [Fact]
+    public async Task Book_ATimeWithoutASlot_FailsBeforeSigningAndNamesTheFreeSlots()
+    {
+        var doctor = await NewPractitionerAsync();
+
+        var result = await BookAsync(doctor, NewBookingId(), doctor.Slots[0] + 60_000);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"free slots: {ServiceMinute(doctor.Slots[0])}, {ServiceMinute(doctor.Slots[1])}", Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
+    public async Task Accept_ByAnotherPractitioner_IsRefusedWithTheContractsReason()
+    {
+        var doctor = await NewPractitionerAsync();
+        var booking = NewBookingId();
+        Assert.Equal(0, (await BookAsync(doctor, booking, doctor.Slots[0])).ExitCode);
+
+        var result = await node.RunWithKeysAsync("booking", "accept", booking, "--key", "dr-rivera");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"services.accept refused: booking {booking} is not yours", Assert.Single(result.ErrorLines));
+        Assert.Equal("requested", (await BookingAsync(booking))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Search_DemoDoctor_IsListedWithHerSeededProfileAndSlots()
+    {
+        var found = (await JsonAsync("practitioner", "search", "--specialty", "general-practice", "--language", "es")).AsArray();
+
+        var rivera = Assert.Single(found, p => p!["name"]!.GetValue<string>() == "Dr. Ana Rivera")!;
+        Assert.Equal(50, rivera["price"]!.GetValue<long>());
+        Assert.NotEmpty(rivera["freeSlots"]!.AsArray());
+    }
+
+    private static string ServiceMinute(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+}
