@@ -37,6 +37,12 @@ if (options.Scenario == "services")
     return 0;
 }
 
+if (options.Scenario == "records")
+{
+    RecordsScenario.Print(await RecordsScenario.RunAsync(node, population, readRate: 500, TimeSpan.FromSeconds(options.DurationSeconds), stop.Token));
+    return 0;
+}
+
 using var blocks = new BlockLog(ledger.Chain);
 var runs = new List<LoadFigures>();
 if (options.Runs("inproc"))

@@ -23,6 +23,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
     private readonly ExecutionReader _execution;
     private readonly Lock _writeLock = new();
     private readonly ConcurrentBag<ExecutionReader> _readers = [];
+    private readonly StateCache _cache = new(capacity: 2_000_000);
     private BlockHeader? _head;
 
     public SqliteLedgerStore(string path)
@@ -32,7 +33,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
         _writer.Open();
         Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
         Execute(_writer, Schema);
-        _execution = new ExecutionReader(_writer);
+        _execution = new ExecutionReader(_writer, _cache);
         using var cmd = _writer.CreateCommand();
         cmd.CommandText = "SELECT header FROM blocks ORDER BY height DESC LIMIT 1";
         if (cmd.ExecuteScalar() is byte[] header) _head = BlockHeader.Decode(header);
@@ -47,50 +48,66 @@ public sealed class SqliteLedgerStore : ILedgerStore
         {
             var expected = _head is null ? 0 : _head.Height + 1;
             if (block.Height != expected) throw new InvalidOperationException($"expected block {expected}, got {block.Height}");
-            using var tx = _writer.BeginTransaction();
-            using (var cmd = _writer.CreateCommand())
+            _cache.BeginUpdate();
+            try
             {
-                cmd.CommandText = "INSERT INTO blocks (height, hash, header, body) VALUES ($h, $hash, $header, $body)";
-                cmd.Parameters.AddWithValue("$h", (long)block.Height);
-                cmd.Parameters.AddWithValue("$hash", block.Hash.ToArray());
-                cmd.Parameters.AddWithValue("$header", block.Header.Encode());
-                cmd.Parameters.AddWithValue("$body", block.EncodeBody());
-                cmd.ExecuteNonQuery();
+                CommitBlock(block, writes);
+                _cache.Apply(writes);
             }
-            using (var cmd = _writer.CreateCommand())
+            finally
             {
-                cmd.CommandText = "INSERT OR IGNORE INTO txs (id, height, idx) VALUES ($id, $h, $i)";
-                var id = cmd.Parameters.Add("$id", SqliteType.Blob);
-                cmd.Parameters.AddWithValue("$h", (long)block.Height);
-                var idx = cmd.Parameters.Add("$i", SqliteType.Integer);
-                for (var i = 0; i < block.Transactions.Count; i++)
-                {
-                    id.Value = block.Transactions[i].Id.ToArray();
-                    idx.Value = i;
-                    cmd.ExecuteNonQuery();
-                }
+                _cache.EndUpdate();
             }
-            using (var put = _writer.CreateCommand())
-            using (var del = _writer.CreateCommand())
-            {
-                put.CommandText = "INSERT INTO state (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-                var pk = put.Parameters.Add("$k", SqliteType.Text);
-                var pv = put.Parameters.Add("$v", SqliteType.Blob);
-                del.CommandText = "DELETE FROM state WHERE key = $k";
-                var dk = del.Parameters.Add("$k", SqliteType.Text);
-                foreach (var (key, value) in writes)
-                {
-                    if (value is null) { dk.Value = key; del.ExecuteNonQuery(); }
-                    else { pk.Value = key; pv.Value = value; put.ExecuteNonQuery(); }
-                }
-            }
-            tx.Commit();
             Volatile.Write(ref _head, block.Header);
         }
     }
 
+    private void CommitBlock(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes)
+    {
+        using var tx = _writer.BeginTransaction();
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO blocks (height, hash, header, body) VALUES ($h, $hash, $header, $body)";
+            cmd.Parameters.AddWithValue("$h", (long)block.Height);
+            cmd.Parameters.AddWithValue("$hash", block.Hash.ToArray());
+            cmd.Parameters.AddWithValue("$header", block.Header.Encode());
+            cmd.Parameters.AddWithValue("$body", block.EncodeBody());
+            cmd.ExecuteNonQuery();
+        }
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = "INSERT OR IGNORE INTO txs (id, height, idx) VALUES ($id, $h, $i)";
+            var id = cmd.Parameters.Add("$id", SqliteType.Blob);
+            cmd.Parameters.AddWithValue("$h", (long)block.Height);
+            var idx = cmd.Parameters.Add("$i", SqliteType.Integer);
+            for (var i = 0; i < block.Transactions.Count; i++)
+            {
+                id.Value = block.Transactions[i].Id.ToArray();
+                idx.Value = i;
+                cmd.ExecuteNonQuery();
+            }
+        }
+        using (var put = _writer.CreateCommand())
+        using (var del = _writer.CreateCommand())
+        {
+            put.CommandText = "INSERT INTO state (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+            var pk = put.Parameters.Add("$k", SqliteType.Text);
+            var pv = put.Parameters.Add("$v", SqliteType.Blob);
+            del.CommandText = "DELETE FROM state WHERE key = $k";
+            var dk = del.Parameters.Add("$k", SqliteType.Text);
+            foreach (var (key, value) in writes)
+            {
+                if (value is null) { dk.Value = key; del.ExecuteNonQuery(); }
+                else { pk.Value = key; pv.Value = value; put.ExecuteNonQuery(); }
+            }
+        }
+        tx.Commit();
+    }
+
     /// <summary>Point reads on a small pool of connections with prepared statements: admission checks call this for every transaction.</summary>
-    public byte[]? Get(string key)
+    public byte[]? Get(string key) => _cache.Get(key, ReadPooled);
+
+    private byte[]? ReadPooled(string key)
     {
         if (!_readers.TryTake(out var reader)) reader = new ExecutionReader(Open());
         try { return reader.Get(key); }
@@ -170,8 +187,11 @@ public sealed class SqliteLedgerStore : ILedgerStore
 
         public SqliteConnection Connection { get; }
 
-        public ExecutionReader(SqliteConnection conn)
+        private readonly StateCache? _cache;
+
+        public ExecutionReader(SqliteConnection conn, StateCache? cache = null)
         {
+            _cache = cache;
             Connection = conn;
             _get = conn.CreateCommand();
             _get.CommandText = "SELECT value FROM state WHERE key = $k";
@@ -179,7 +199,9 @@ public sealed class SqliteLedgerStore : ILedgerStore
             _get.Prepare();
         }
 
-        public byte[]? Get(string key)
+        public byte[]? Get(string key) => _cache is null ? Load(key) : _cache.Get(key, Load);
+
+        private byte[]? Load(string key)
         {
             _key.Value = key;
             return _get.ExecuteScalar() as byte[];
