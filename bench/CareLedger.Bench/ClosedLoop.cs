@@ -26,14 +26,13 @@ public static class ClosedLoop
     {
         var start = Stopwatch.GetTimestamp();
         var window = new Window(start + Ticks(warmup), start + Ticks(warmup + duration));
-        var retriesBefore = sender.Retries;
         var running = Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, sender, perClient, window, ct), ct)));
         await Task.Delay(warmup, ct);
-        var measuring = ProcessUsage.Now();
+        var (measuring, retries) = (ProcessUsage.Now(), sender.Retries);
         await Task.Delay(duration, ct);
-        var usage = measuring.Until(ProcessUsage.Now());
+        var (usage, retried) = (measuring.Until(ProcessUsage.Now()), sender.Retries - retries);
         var tallies = await running;
-        return LoadFigures.From(scenario, tallies, duration, sender.Retries - retriesBefore, blocks.Between(window.From, window.To), usage);
+        return LoadFigures.From(scenario, tallies, duration, retried, blocks.Between(window.From, window.To), usage);
     }
 
     private static async Task<ClientTally> ClientAsync(int client, ITransactionSender sender, int count, Window window, CancellationToken ct)

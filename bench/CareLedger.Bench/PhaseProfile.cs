@@ -63,7 +63,7 @@ public static class PhaseProfile
                 foreach (var tx in batch) store.FindTransaction(tx.Id);
             });
             ExecutedBlock executed = null!;
-            timer.Time("execute", "execute block (state in SQLite)", batch.Count, () => executed = executor.Execute(store.ExecutionState, head, batch, time, validator.Account));
+            timer.Time("execute", "execute block (state from the node's store)", batch.Count, () => executed = executor.Execute(store.ExecutionState, head, batch, time, validator.Account));
             if (executed.Results.FirstOrDefault(r => !r.Valid) is { } invalid) throw new InvalidOperationException($"profile transaction invalid: {invalid.Reason}");
             timer.Time("execute_in_memory", "  same block, state in memory (what-if)", batch.Count, () => executor.Execute(memory, head, batch, time, validator.Account));
             timer.Time("merkle", "  of which Merkle root over results", batch.Count, () => MerkleTree.Root(Block.Leaves(batch, executed.Results, null)));

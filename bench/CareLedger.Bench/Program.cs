@@ -43,15 +43,26 @@ if (options.Scenario == "records")
     return 0;
 }
 
+if (options.Scenario == "prescriptions")
+{
+    clock.Restart();
+    var (prescribers, pharmacists) = (options.Clients * PrescriptionsScenario.PrescribersPerClient, options.Clients * PrescriptionsScenario.PharmacistsPerClient);
+    using var setup = await PrescriptionsSetup.CreateAsync(ledger, population, prescribers, pharmacists, stop.Token);
+    Console.WriteLine($"prescriptions: {prescribers:N0} prescribers and {pharmacists:N0} pharmacists licensed, patients' grants given, in {clock.Elapsed.TotalSeconds:F1} s");
+    var chains = PrescriptionsScenario.ChainsPerClient(options.MaxRate, options.WarmupSeconds + options.DurationSeconds, options.Clients);
+    PrescriptionsScenario.Print(await PrescriptionsScenario.RunAsync(ledger, population, setup, options.Clients, chains, warmup, duration, stop.Token), prescribers, pharmacists);
+    return 0;
+}
+
 using var blocks = new BlockLog(ledger.Chain);
 var runs = new List<LoadFigures>();
 if (options.Runs("inproc"))
-    runs.Add(await RunAsync("inproc", options.MaxRate, plans => new PoolSender(ledger.Pool, plans)));
+    runs.Add(await RunScenarioAsync("inproc", options.MaxRate, plans => new PoolSender(ledger.Pool, plans)));
 if (options.Runs("http"))
 {
     // HTTP cannot outrun the same node in-process, so its pre-signed workload can be smaller.
     var ceiling = runs.Count == 0 ? options.MaxRate : (int)Math.Min(options.MaxRate, runs[0].Tps * 1.5 + 1000);
-    runs.Add(await RunAsync("http", ceiling, plans => new HttpSender(node.BaseAddress, plans)));
+    runs.Add(await RunScenarioAsync("http", ceiling, plans => new HttpSender(node.BaseAddress, plans)));
 }
 PhaseProfile.Figures? profile = null;
 if (options.Runs("profile"))
@@ -63,7 +74,7 @@ if (options.Runs("profile"))
 Report.Print(options, verify, ledger.Options.BlockMaxTransactions, ledger.Options.BlockLingerMs, runs, profile);
 return 0;
 
-async Task<LoadFigures> RunAsync(string scenario, int rate, Func<Transaction[][], ITransactionSender> senderFor)
+async Task<LoadFigures> RunScenarioAsync(string scenario, int rate, Func<Transaction[][], ITransactionSender> senderFor)
 {
     await WaitForEmptyPoolAsync();
     var started = Stopwatch.StartNew();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace CareLedger.Bench;
@@ -6,8 +5,6 @@ namespace CareLedger.Bench;
 /// <summary>Prints the figures: a table for people, then exactly one JSON line for scripts.</summary>
 public static class Report
 {
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
     public static void Print(BenchOptions options, VerifyCeiling.Figures verify, int blockMax, int lingerMs, IReadOnlyList<LoadFigures> runs,
         PhaseProfile.Figures? profile)
     {

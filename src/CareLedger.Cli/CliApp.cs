@@ -3,6 +3,7 @@ using CareLedger.Cli.Consent;
 using CareLedger.Cli.Keys;
 using CareLedger.Cli.Licensing;
 using CareLedger.Cli.Membership;
+using CareLedger.Cli.Prescriptions;
 using CareLedger.Cli.Proofs;
 using CareLedger.Cli.Records;
 using CareLedger.Cli.Services;
@@ -103,6 +104,7 @@ public static class CliApp
             config.AddCommand<AccessLogCommand>("access-log").WithDescription("Who read your records, when and why, as logged on the ledger")
                 .WithExample("access-log", "--key", "patient-jones", "--proofs", "receipts");
             ServicesCommands.Register(config);
+            PrescriptionsCommands.Register(config);
             config.AddBranch("chain", chain =>
             {
                 chain.SetDescription("Verify the whole chain independently");

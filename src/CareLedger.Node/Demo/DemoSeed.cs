@@ -10,7 +10,7 @@ using CareLedger.Node.Hosting;
 namespace CareLedger.Node.Demo;
 
 /// <summary>
-/// After the demo's genesis: the medical board licenses the demo doctor, the insurer funds the
+/// After the demo's genesis: the medical board licenses the demo doctor and pharmacist, the insurer funds the
 /// demo patient, everyone publishes a key and the services are set up
 /// (<see cref="Services.ServicesDemoSeed"/>), as signed transactions like any other. Each step
 /// runs only if its effect is missing.
@@ -21,16 +21,17 @@ public static class DemoSeed
 
     public static async Task EnsureAsync(LedgerNode node, ILogger log, CancellationToken ct)
     {
-        using var doctor = DemoConsortium.LoadKey(node.DataDir, "dr-rivera");
         using var patient = DemoConsortium.LoadKey(node.DataDir, "patient-jones");
         var now = node.Clock.GetUtcNow();
 
-        if (node.Store.Get(LicensingContract.LicencePrefix + doctor.Account) is null)
+        foreach (var (name, specialty) in new[] { ("dr-rivera", "general-practice"), ("pharmacist-chen", "pharmacy") })
         {
+            var account = AccountOf(node, name);
+            if (node.Store.Get(LicensingContract.LicencePrefix + account) is not null) continue;
             using var board = DemoConsortium.LoadKey(node.DataDir, "board-admin");
             await SubmitAsync(node, board, "licensing", "issue", new CborMap
             {
-                ["practitioner"] = doctor.Account.ToString(), ["specialty"] = "general-practice", ["jurisdiction"] = "EU-DEMO",
+                ["practitioner"] = account.ToString(), ["specialty"] = specialty, ["jurisdiction"] = "EU-DEMO",
                 ["validFrom"] = node.Genesis.Time, ["validUntil"] = now.AddYears(2).ToUnixTimeMilliseconds(),
             }, ct);
         }

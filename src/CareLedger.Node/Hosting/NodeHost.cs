@@ -1,5 +1,6 @@
 using CareLedger.Node.Api;
 using CareLedger.Node.Fhir;
+using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
 using CareLedger.Node.Services;
 using Microsoft.AspNetCore.Diagnostics;
@@ -53,6 +54,7 @@ public static class NodeHost
         app.MapChainApi();
         app.MapRecordsApi();
         app.MapServicesApi();
+        app.MapPrescriptionsApi();
         app.MapFhirApi();
         app.MapHealthApi();
         return app;

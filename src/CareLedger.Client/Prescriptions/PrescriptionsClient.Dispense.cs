@@ -1,0 +1,77 @@
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Vault.Fhir;
+using Hl7.Fhir.Model;
+
+namespace CareLedger.Client.Prescriptions;
+
+/// <summary>
+/// What a pharmacist's client checked before dispensing, in order, and what the dispense will name:
+/// the fill due now and the content hash of the prescription exactly as it was read.
+/// </summary>
+public sealed record DispenseCheck(PrescriptionDto Prescription, long Fill, string ContentHash, string Medication, string Dose, IReadOnlyList<string> Checked);
+
+public sealed partial class PrescriptionsClient
+{
+    /// <summary>
+    /// Checks a presented prescription before a pharmacist dispenses it: active, not expired, fills
+    /// left, presented to the pharmacist's pharmacy, the one-time code, then the prescription itself
+    /// (decrypted under the patient's grant: the hash the prescriber pinned, the drug) and the
+    /// prescriber's licence at the time of signature. Throws at the first failure; sends nothing.
+    /// </summary>
+    public async Task<DispenseCheck> VerifyAsync(SigningKey pharmacist, string prescription, string code, CancellationToken ct = default)
+    {
+        const string action = "dispense";
+        var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException(action, $"no prescription {prescription}");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var org = (await node.GetAccountAsync(pharmacist.Account, ct)).Organisation;
+        var checkedSoFar = new List<string>();
+        void Require(bool ok, string? passed, string refusal)
+        {
+            if (!ok) throw new PrescriptionException(action, refusal);
+            if (passed is not null) checkedSoFar.Add(passed);
+        }
+
+        Require(rx.Status == "active", "active (not cancelled)", $"prescription {prescription} was cancelled by the prescriber");
+        Require(rx.Expiry > now, $"valid until {DateTimeOffset.FromUnixTimeMilliseconds(rx.Expiry):yyyy-MM-dd HH:mm} UTC", $"prescription {prescription} has expired");
+        Require(rx.FillsLeft > 0, $"fill {rx.CurrentFill} of {rx.Fills}, {rx.Remaining} doses left in it",
+            $"no fills left: all {rx.Fills} fills of prescription {prescription} were dispensed");
+        Require(rx.Pharmacy.Length > 0, null, $"prescription {prescription} is not presented to a pharmacy " +
+            "(each dispense uses up the presentation and its one-time code: the patient presents again for the next fill)");
+        Require(rx.Pharmacy == org, $"presented to {org}", $"wrong pharmacy: prescription {prescription} was presented to another pharmacy, not {org}");
+        Require(CodeHash(prescription, code) == rx.CodeHash, "one-time code matches the presentation", "wrong code: the one-time code does not match the presentation");
+
+        var (envelope, json) = await Records.ReadAsync(pharmacist, rx.Record, rx.RecordVersion, ct: ct);
+        Require(envelope.ContentHash == rx.ContentHash && Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() == rx.ContentHash,
+            $"content hash {rx.ContentHash[..16]}… as the prescriber signed it", "tampered prescription: its content does not match the hash the prescriber signed");
+        var request = FhirResources.Parse(json).Resource as MedicationRequest;
+        var coding = (request?.Medication as CodeableConcept)?.Coding.FirstOrDefault();
+        var system = coding?.System == TreatmentSupport.RxNormSystem ? "rxnorm" : coding?.System == TreatmentSupport.AtcSystem ? "atc" : "?";
+        Require(coding is not null && $"{system}:{coding.Code}" == rx.Medication, $"medication {rx.Medication} ({coding?.Display})",
+            "tampered prescription: the MedicationRequest names another drug than the ledger");
+
+        var licence = await VerifyLicenceAsync(AccountId.Parse(rx.Prescriber), rx.SignedAt, ct);
+        Require(licence is null, "prescriber licensed when signing", $"unlicensed prescriber at issue: {licence}");
+        return new DispenseCheck(rx, rx.CurrentFill, envelope.ContentHash, coding!.Display ?? rx.Medication,
+            request!.DosageInstruction.FirstOrDefault()?.Text ?? "", checkedSoFar);
+    }
+
+    /// <summary>Dispenses the fill a <see cref="VerifyAsync"/> found due; the contract checks it all again, atomically.</summary>
+    public Task<ReceiptDto> DispenseAsync(SigningKey pharmacist, DispenseCheck check, string code, long quantity, long charge, CancellationToken ct = default) =>
+        SendAsync(pharmacist, "dispense", DispenseArgs(check, code, quantity, charge), ct);
+
+    /// <summary>Verifies, then dispenses.</summary>
+    public async Task<(DispenseCheck Check, ReceiptDto Receipt)> DispenseAsync(SigningKey pharmacist, string prescription, string code, long quantity, long charge,
+        CancellationToken ct = default)
+    {
+        var check = await VerifyAsync(pharmacist, prescription, code, ct);
+        return (check, await DispenseAsync(pharmacist, check, code, quantity, charge, ct));
+    }
+
+    public static CborMap DispenseArgs(DispenseCheck check, string code, long quantity, long charge) => new()
+    {
+        ["prescription"] = check.Prescription.Id, ["fill"] = check.Fill, ["quantity"] = quantity, ["code"] = code,
+        ["contentHash"] = check.ContentHash, ["charge"] = charge,
+    };
+}

@@ -1,0 +1,220 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CareLedger.Client.Api;
+using CareLedger.Client.Records;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Vault.Fhir;
+using Hl7.Fhir.Model;
+
+namespace CareLedger.Client.Prescriptions;
+
+public sealed record IssuedPrescription(string Id, string Record, IReadOnlyList<TreatmentAlert> Alerts, ReceiptDto Receipt);
+
+/// <summary>A presentation: the one-time code for the pharmacist, the records grant that lets the pharmacy read this one prescription, the receipt.</summary>
+public sealed record PresentedPrescription(string Code, string Grant, ReceiptDto Receipt);
+
+/// <summary>
+/// E-prescriptions over a node (ADR 0008). Writes are signed prescriptions transactions that wait for
+/// their block and return the receipt, or throw <see cref="PrescriptionException"/>; the clinical
+/// content (a FHIR MedicationRequest) goes through <see cref="RecordsClient"/>, encrypted here.
+/// </summary>
+public sealed partial class PrescriptionsClient(NodeClient node)
+{
+    public const string Contract = "prescriptions";
+    public static readonly TimeSpan MaxValidity = TimeSpan.FromDays(366);
+    private static readonly string[] CheckedTypes = ["AllergyIntolerance", "MedicationStatement", "MedicationRequest"];
+    private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    private RecordsClient Records => new(node);
+
+    /// <summary>
+    /// Runs treatment support against the patient's allergies and medications the prescriber can read,
+    /// refuses while alerts are unacknowledged, then adds the MedicationRequest record and issues it
+    /// with the alerts. Refusals by this client happen before anything is written.
+    /// </summary>
+    public async Task<IssuedPrescription> IssueAsync(SigningKey prescriber, PrescriptionOrder order, bool acknowledgeAlerts, string? id = null,
+        CancellationToken ct = default)
+    {
+        CheckOrder(order);
+        var licence = await VerifyLicenceAsync(prescriber.Account, null, ct);
+        if (licence is not null) throw new PrescriptionException("issue", $"unlicensed prescriber: {licence}");
+        var now = DateTimeOffset.UtcNow;
+        var request = order.ToMedicationRequest(prescriber.Account, now);
+        var alerts = TreatmentSupport.Default.Check(request, await ReadableMedicalHistoryAsync(prescriber, order.Patient, ct));
+        if (alerts.Count > 0 && !acknowledgeAlerts)
+            throw new PrescriptionException("issue", $"{alerts.Count} treatment-support alert{(alerts.Count == 1 ? "" : "s")} to acknowledge first: " +
+                string.Join("; ", alerts.Select(a => $"{a.Severity} {a.Kind} {a.Code}")), alerts: alerts);
+
+        var added = await Records.AddAsync(prescriber, order.Patient, FhirResources.ToJson(request), ct: ct);
+        var rxId = id ?? NewId();
+        var receipt = await SendAsync(prescriber, "issue", new CborMap
+        {
+            ["prescription"] = rxId, ["patient"] = order.Patient.ToString(), ["record"] = added.Record, ["medication"] = order.Medication.LedgerCode,
+            ["quantity"] = order.Quantity, ["fills"] = order.Fills, ["expiry"] = (now + order.ValidFor).ToUnixTimeMilliseconds(),
+            ["dosesPerDay"] = order.DosesPerDay,
+            ["alerts"] = alerts.Select(a => (object)new CborMap { ["kind"] = a.Kind, ["severity"] = a.Severity, ["code"] = a.Code, ["acknowledged"] = true }).ToList(),
+        }, ct);
+        return new IssuedPrescription(rxId, added.Record, alerts, receipt);
+    }
+
+    /// <summary>
+    /// The patient binds the prescription to one pharmacy with the hash of a fresh one-time code,
+    /// locking the agreed price, then lets that pharmacy read this one record and nothing else.
+    /// </summary>
+    public async Task<PresentedPrescription> PresentAsync(SigningKey patient, string prescription, string pharmacy, long price, string? asset,
+        CancellationToken ct = default)
+    {
+        var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException("present", $"no prescription {prescription}");
+        var code = NewCode();
+        var args = new CborMap { ["prescription"] = prescription, ["pharmacy"] = pharmacy, ["codeHash"] = CodeHash(prescription, code), ["price"] = price };
+        if (!string.IsNullOrEmpty(asset)) args["asset"] = asset;
+        var receipt = await SendAsync(patient, "present", args, ct);
+        var until = DateTimeOffset.FromUnixTimeMilliseconds(rx.Expiry);
+        var grant = await Records.GrantAsync(patient, null, pharmacy, "treatment", [rx.Record], [], until, ct);
+        return new PresentedPrescription(code, grant, receipt);
+    }
+
+    public Task<ReceiptDto> WithdrawAsync(SigningKey patient, string prescription, CancellationToken ct = default) =>
+        SendAsync(patient, "withdraw", new CborMap { ["prescription"] = prescription }, ct);
+
+    public Task<ReceiptDto> CancelAsync(SigningKey prescriber, string prescription, string? reason = null, CancellationToken ct = default)
+    {
+        var args = new CborMap { ["prescription"] = prescription };
+        if (reason is not null) args["reason"] = reason;
+        return SendAsync(prescriber, "cancel", args, ct);
+    }
+
+    /// <summary>Another practitioner takes over after a revoked licence, endorsing the content they read and reviewed.</summary>
+    public async Task<ReceiptDto> RenewAsync(SigningKey practitioner, string prescription, CancellationToken ct = default)
+    {
+        var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException("renew", $"no prescription {prescription}");
+        var (envelope, _) = await Records.ReadAsync(practitioner, rx.Record, rx.RecordVersion, ct: ct);
+        return await SendAsync(practitioner, "renew", new CborMap { ["prescription"] = prescription, ["contentHash"] = envelope.ContentHash }, ct);
+    }
+
+    public Task<ReceiptDto> CollectAsync(SigningKey pharmacyAdmin, string asset, long amount, CancellationToken ct = default) =>
+        SendAsync(pharmacyAdmin, "collect", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
+
+    public Task<ReceiptDto> FundProgrammeAsync(SigningKey admin, string programme, string asset, long amount, long rewardPerDay, long rewardPerDispense,
+        CancellationToken ct = default) =>
+        SendAsync(admin, "fund-programme", new CborMap
+        {
+            ["programme"] = programme, ["asset"] = asset, ["amount"] = amount, ["rewardPerDay"] = rewardPerDay, ["rewardPerDispense"] = rewardPerDispense,
+        }, ct);
+
+    public Task<ReceiptDto> JoinAsync(SigningKey patient, string prescription, string programme, CancellationToken ct = default) =>
+        SendAsync(patient, "join", new CborMap { ["prescription"] = prescription, ["programme"] = programme }, ct);
+
+    public Task<ReceiptDto> CheckInAsync(SigningKey patient, string prescription, CancellationToken ct = default) =>
+        SendAsync(patient, "check-in", new CborMap { ["prescription"] = prescription }, ct);
+
+    public Task<PrescriptionDto?> GetAsync(string prescription, CancellationToken ct = default) =>
+        GetOrNullAsync<PrescriptionDto>($"v1/prescriptions/{Uri.EscapeDataString(prescription)}", ct);
+
+    /// <summary>The prescriptions of one patient or one prescriber (give exactly one), newest first.</summary>
+    public async Task<IReadOnlyList<PrescriptionDto>> ListAsync(AccountId? patient = null, AccountId? prescriber = null, CancellationToken ct = default)
+    {
+        var query = patient is not null ? $"patient={patient}" : $"prescriber={prescriber}";
+        using var response = await node.Http.GetAsync("v1/prescriptions?" + query, ct);
+        return await NodeClient.ReadAsync<List<PrescriptionDto>>(response, ct);
+    }
+
+    public async Task<AdherenceDto> AdherenceAsync(AccountId patient, CancellationToken ct = default)
+    {
+        using var response = await node.Http.GetAsync($"v1/adherence/{patient}", ct);
+        return await NodeClient.ReadAsync<AdherenceDto>(response, ct);
+    }
+
+    public async Task<ProgrammeDto?> GetProgrammeAsync(string programme, CancellationToken ct = default)
+    {
+        var answer = await node.QueryAsync(Contract, "programme", new CborMap { ["programme"] = programme }, ct);
+        return answer["found"]?.GetValue<bool>() == true ? answer.Deserialize<ProgrammeDto>(JsonSerializerOptions.Web) : null;
+    }
+
+    public async Task<long> TillAsync(string pharmacy, string asset, CancellationToken ct = default) =>
+        (await node.QueryAsync(Contract, "till", new CborMap { ["org"] = pharmacy, ["asset"] = asset }, ct))["amount"]!.GetValue<long>();
+
+    /// <summary>The hash a presentation publishes for its one-time code (ADR 0008): SHA-256 of "careledger/rx-code/v1/{prescription}/{code}".</summary>
+    public static string CodeHash(string prescription, string code) =>
+        Hash256.Of(System.Text.Encoding.UTF8.GetBytes($"careledger/rx-code/v1/{prescription}/{code}")).ToString();
+
+    /// <summary>A fresh prescription id: "rx-" and 12 random hex digits.</summary>
+    public static string NewId() => $"rx-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+
+    /// <summary>Ten characters in two groups from an alphabet without look-alikes (no 0/O, 1/I/L): about 49 bits, read out at a counter.</summary>
+    public static string NewCode()
+    {
+        var chars = Enumerable.Range(0, 10).Select(_ => CodeAlphabet[RandomNumberGenerator.GetInt32(CodeAlphabet.Length)]).ToArray();
+        return $"{new string(chars, 0, 5)}-{new string(chars, 5, 5)}";
+    }
+
+    private static void CheckOrder(PrescriptionOrder order)
+    {
+        string? bad = order switch
+        {
+            { Quantity: <= 0 or > 100_000 } => "quantity must be between 1 and 100000 doses",
+            { Fills: < 1 or > 12 } => "fills must be between 1 and 12",
+            { DosesPerDay: < 1 or > 24 } => "doses per day must be between 1 and 24",
+            _ when order.ValidFor <= TimeSpan.Zero || order.ValidFor > MaxValidity => "a prescription must stay valid for some time ahead, at most 366 days",
+            _ when string.IsNullOrWhiteSpace(order.Dose) => "say how to take it (the dose instructions)",
+            _ => null,
+        };
+        if (bad is not null) throw new PrescriptionException("issue", bad);
+    }
+
+    /// <summary>The patient's allergies, medication statements and requests that the prescriber may read, decrypted here.</summary>
+    private async Task<IReadOnlyList<Resource>> ReadableMedicalHistoryAsync(SigningKey prescriber, AccountId patient, CancellationToken ct)
+    {
+        IReadOnlyList<RecordSummary> summaries;
+        try { summaries = await Records.ListAsync(prescriber, patient, ct); }
+        catch (NodeApiException e) when (e.Status == HttpStatusCode.Forbidden) { return []; }
+        var resources = new List<Resource>();
+        foreach (var summary in summaries.Where(s => !s.Erased && CheckedTypes.Contains(s.Type)))
+        {
+            try
+            {
+                var (_, json) = await Records.ReadAsync(prescriber, summary.Record, ct: ct);
+                if (FhirResources.Parse(json) is { IsValid: true, Resource: { } resource }) resources.Add(resource);
+            }
+            catch (NodeApiException e) when (e.Status == HttpStatusCode.Forbidden) { }
+        }
+        return resources;
+    }
+
+    /// <summary>Why the practitioner holds no valid licence at the time (now when null), or null when they do.</summary>
+    private async Task<string?> VerifyLicenceAsync(AccountId practitioner, long? at, CancellationToken ct)
+    {
+        var args = new CborMap { ["practitioner"] = practitioner.ToString() };
+        if (at is { } time) args["at"] = time;
+        var answer = await node.QueryAsync("licensing", "verify", args, ct);
+        return answer["valid"]?.GetValue<bool>() == true ? null : answer["reason"]?.GetValue<string>() ?? "no valid licence";
+    }
+
+    private async Task<ReceiptDto> SendAsync(SigningKey key, string action, CborMap args, CancellationToken ct)
+    {
+        var sent = await node.SendAsync(key, Contract, action, args, ct);
+        return Receipt(action, sent);
+    }
+
+    private static ReceiptDto Receipt(string action, SubmitResponse sent)
+    {
+        if (sent.Receipt is not { Status: "committed" } receipt) throw new PrescriptionException(action, $"transaction {sent.Id} is still pending; follow it with its receipt");
+        if (receipt.Valid != true) throw new PrescriptionException(action, receipt.Reason ?? "refused", receipt.TxId);
+        return receipt;
+    }
+
+    private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
+    {
+        try
+        {
+            using var response = await node.Http.GetAsync(path, ct);
+            return await NodeClient.ReadAsync<T>(response, ct);
+        }
+        catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound && e.Title.StartsWith("Unknown ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+}

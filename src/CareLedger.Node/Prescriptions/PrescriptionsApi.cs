@@ -1,0 +1,59 @@
+using System.Text.Json;
+using CareLedger.Client.Prescriptions;
+using CareLedger.Contracts.Prescriptions;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Node.Api;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Prescriptions;
+
+/// <summary>
+/// Read endpoints over the prescriptions contract's queries: a prescription with its dispenses, a
+/// patient's or a prescriber's prescriptions, and a patient's adherence. The ledger holds no clinical
+/// content (that is the encrypted MedicationRequest record); writes are signed transactions.
+/// </summary>
+public static class PrescriptionsApi
+{
+    public static void MapPrescriptionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Prescriptions");
+        group.MapGet("/prescriptions/{id}", Prescription).WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses");
+        group.MapGet("/prescriptions", Prescriptions).WithSummary("The prescriptions of one patient (?patient=) or one prescriber (?prescriber=), newest first");
+        group.MapGet("/adherence/{patient}", Adherence).WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent");
+    }
+
+    private static IResult Prescription(string id, LedgerNode node)
+    {
+        if (!IsId(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
+        var rx = Query(node, "prescription", new CborMap { ["prescription"] = id });
+        return rx.GetBool("found") ? TypedResults.Ok(To<PrescriptionDto>(rx)) : Problems.NotFound("Unknown prescription", $"No prescription {id}.");
+    }
+
+    private static IResult Prescriptions(LedgerNode node, string? patient, string? prescriber)
+    {
+        if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
+            return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");
+        var (role, account) = string.IsNullOrEmpty(patient) ? ("prescriber", prescriber!) : ("patient", patient);
+        if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
+        // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
+        var found = role == "patient"
+            ? Query(node, "prescriptions", new CborMap { ["patient"] = id.ToString() }).GetList("prescriptions").Cast<CborMap>()
+            : node.QueryState.Scan(PrescriptionsContract.RxPrefix).Select(e => e.Value).Where(rx => rx.GetText("prescriber") == id.ToString());
+        return TypedResults.Ok(found.Select(To<PrescriptionDto>).OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
+    }
+
+    private static IResult Adherence(string patient, LedgerNode node) =>
+        AccountId.TryParse(patient, out var id)
+            ? TypedResults.Ok(To<AdherenceDto>(Query(node, "adherence", new CborMap { ["patient"] = id.ToString() })))
+            : Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
+
+    /// <summary>Arguments are checked before asking, so a refusal here is a bug, not bad input.</summary>
+    private static CborMap Query(LedgerNode node, string query, CborMap args) =>
+        node.Runtime.Query(node.Store, PrescriptionsContract.ContractName, query, args, node.Clock.GetUtcNow().ToUnixTimeMilliseconds(), out var error)
+        ?? throw new InvalidOperationException($"prescriptions.{query} refused checked arguments: {error}");
+
+    private static T To<T>(CborMap map) => CborMapJson.ToJson(map).Deserialize<T>(JsonSerializerOptions.Web)!;
+
+    private static bool IsId(string id) => id.Length is >= 1 and <= 64 && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-');
+}
