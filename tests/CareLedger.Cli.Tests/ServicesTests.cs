@@ -99,6 +99,22 @@ public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
     }
 
     [Fact]
+    public async Task Booking_SymptomStatement_IsReadableByThePractitionerOnly()
+    {
+        var doctor = await NewPractitionerAsync();
+        var booking = NewBookingId();
+        Assert.Equal(0, (await BookAsync(doctor, booking, doctor.Slots[0])).ExitCode);
+
+        var asDoctor = await OkAsync("booking", "show", booking, "--symptoms-key", doctor.Key);
+        var asPharmacist = await OkAsync("booking", "show", booking, "--symptoms-key", "pharmacist-chen");
+
+        Assert.Contains("Sore throat and fever since Monday.", asDoctor.Output);
+        Assert.DoesNotContain("Sore throat", asPharmacist.Output);
+        Assert.Contains("not shared with this key", asPharmacist.Output);
+        Assert.DoesNotContain("Sore throat", (await BookingAsync(booking)).ToJsonString());
+    }
+
+    [Fact]
     public async Task Booking_Declined_RefundsThePatientAndFreesTheSlot()
     {
         var doctor = await NewPractitionerAsync();

@@ -8,7 +8,7 @@ namespace CareLedger.Cli.Services;
 
 /// <summary>
 /// A patient books a practitioner's free slot; the price is locked in escrow from their balance or
-/// their insurer's treasury. The symptoms statement stays on this machine: the ledger holds its SHA-256.
+/// their insurer's treasury. The symptoms statement becomes an encrypted record shared with the practitioner alone; the booking holds its hash.
 /// </summary>
 public sealed class BookCommand(CliSession session) : ServicesCommand<BookCommand.Settings>(session)
 {
@@ -27,7 +27,7 @@ public sealed class BookCommand(CliSession session) : ServicesCommand<BookComman
         public string Mode { get; init; } = "";
 
         [CommandOption("--symptoms-file <FILE>", isRequired: true)]
-        [Description("Your statement of symptoms; only its SHA-256 goes on the ledger")]
+        [Description("Your statement of symptoms: encrypted on this machine and shared with the practitioner only")]
         public string SymptomsFile { get; init; } = "";
 
         [CommandOption("--insurer <ORG>")]
@@ -45,7 +45,8 @@ public sealed class BookCommand(CliSession session) : ServicesCommand<BookComman
 
     protected override async Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct)
     {
-        var symptoms = ServiceTimes.HashOfFile(settings.SymptomsFile, "--symptoms-file");
+        if (!File.Exists(settings.SymptomsFile)) throw new CliException($"--symptoms-file: no file at {settings.SymptomsFile}");
+        var statement = await File.ReadAllTextAsync(settings.SymptomsFile, ct);
         var practitioner = settings.ResolveAccount(settings.Practitioner);
         var start = ServiceTimes.SlotStart(settings.Slot, "--slot");
         var details = await services.GetPractitionerAsync(practitioner, ct) ?? throw new CliException($"{settings.Practitioner} has published no profile");
@@ -59,13 +60,15 @@ public sealed class BookCommand(CliSession session) : ServicesCommand<BookComman
 
         var id = settings.Booking ?? ServiceTimes.NewId("bk");
         using var key = settings.LoadKey(Session);
-        var receipt = await services.BookAsync(key, new BookingRequest(id, practitioner.ToString(), start, settings.Mode, symptoms, settings.Insurer, settings.Referral), ct);
+        var shared = await new SymptomStatements(new Client.Records.RecordsClient(services.Node)).ShareAsync(key, practitioner, statement,
+            DateTimeOffset.FromUnixTimeMilliseconds(start).AddDays(30), ct);
+        var receipt = await services.BookAsync(key, new BookingRequest(id, practitioner.ToString(), start, settings.Mode, shared.ContentHash, settings.Insurer, settings.Referral), ct);
         ReceiptView.Render(Session.Out, receipt, "services.book");
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
         grid.AddRow(new Markup("[grey]Booking[/]"), new Text(id));
         grid.AddRow(new Markup("[grey]Slot[/]"), new Text($"{ServiceTimes.Minute(start)} UTC, {settings.Mode}"));
         grid.AddRow(new Markup("[grey]Paid by[/]"), new Text(settings.Insurer is null ? "you, held in escrow" : $"{settings.Insurer}, held in escrow"));
-        grid.AddRow(new Markup("[grey]Symptoms[/]"), new Text($"SHA-256 {symptoms}; keep {Path.GetFileName(settings.SymptomsFile)} for the consultation"));
+        grid.AddRow(new Markup("[grey]Symptoms[/]"), new Text($"encrypted record {shared.Record}, shared with {settings.Practitioner} only (grant {shared.Grant})"));
         Session.Out.Write(grid);
         return ExitCodes.Ok;
     }

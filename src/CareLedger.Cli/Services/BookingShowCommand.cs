@@ -14,6 +14,10 @@ public sealed class BookingShowCommand(CliSession session) : ServicesCommand<Boo
         [Description("The booking id")]
         public string Booking { get; init; } = "";
 
+        [CommandOption("--symptoms-key <NAME>")]
+        [Description("Also read the patient's symptom statement, as this key (the practitioner, or the patient)")]
+        public string? SymptomsKey { get; init; }
+
         [CommandOption("--json")]
         [Description("Print the booking as JSON")]
         public bool Json { get; init; }
@@ -43,6 +47,12 @@ public sealed class BookingShowCommand(CliSession session) : ServicesCommand<Boo
         if (b.Closed > 0) Row("Settled", $"{b.Paid} {b.Asset} to the practitioner, {b.Fee} fee, {b.Refunded} refunded ({LedgerTime.Format(b.Closed)})");
         if (b.Dispute is { } d) Row("Dispute", $"by {names.Of(d.By)}: {d.Reason}" + (d.Decision is null ? "" : $"; decided: {d.Decision}"));
         if (b.Rating > 0) Row("Rating", $"{b.Rating} ★");
+        if (settings.SymptomsKey is { } keyName)
+        {
+            using var key = settings.OpenKeyStore().Load(keyName, Session.PassphraseFor(keyName));
+            var statement = await new SymptomStatements(new Client.Records.RecordsClient(services.Node)).ReadAsync(key, b, ct);
+            Row("Symptoms", statement ?? "not shared with this key");
+        }
         Session.Out.Write(grid);
         return ExitCodes.Ok;
     }

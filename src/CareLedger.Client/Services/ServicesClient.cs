@@ -18,6 +18,8 @@ public sealed class ServicesClient(NodeClient node)
 {
     public const string Contract = "services";
 
+    public NodeClient Node => node;
+
     public Task<ReceiptDto> PublishProfileAsync(SigningKey practitioner, ProfileOffer offer, CancellationToken ct = default) =>
         SendAsync(practitioner, "publish-profile", new CborMap
         {
