@@ -79,7 +79,7 @@ public class AccessMatrixTests(AccessMatrixFixture fx) : IClassFixture<AccessMat
     private async Task<RecordContentUpload> ValidUploadAsync()
     {
         var meta = (await fx.People.Records.HistoryAsync(fx.PatientA, fx.Record)).Versions[0];
-        var blob = fx.People.Node.Node.Vault.GetBlob(Hash256.Parse(meta.ContentHash))!;
+        var blob = fx.People.Node.Node.Vault.GetBlob(fx.Record, Hash256.Parse(meta.ContentHash))!;
         var keys = new Vault.Crypto.WrappedKeySet();
         foreach (var account in new[] { fx.PatientA.Account }.Concat(ServiceAccounts()))
             keys.Add(account.ToString(), fx.People.Node.Node.Vault.GetKey(fx.Record, account)!);

@@ -2,6 +2,8 @@ using System.Net;
 using CareLedger.Client.Api;
 using CareLedger.Client.Records;
 using CareLedger.Contracts;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Records.Tests;
@@ -91,8 +93,8 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         await _p.Records.EraseAsync(_p.Patient, added.Record);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_p.Node.Node.Vault.GetBlob(Ledger.Cryptography.Hash256.Parse(contentHash)) is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.Null(_p.Node.Node.Vault.GetBlob(Ledger.Cryptography.Hash256.Parse(contentHash)));
+        while (_p.Node.Node.Vault.GetBlob(added.Record, Ledger.Cryptography.Hash256.Parse(contentHash)) is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Null(_p.Node.Node.Vault.GetBlob(added.Record, Ledger.Cryptography.Hash256.Parse(contentHash)));
         Assert.Null(_p.Node.Node.Vault.GetKey(added.Record, _p.Patient.Account));
         var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Patient, added.Record));
         Assert.Contains("erased", refused.Detail);
@@ -130,6 +132,34 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         var proof = Wire.FromDto(await _p.Node.Client.GetProofAsync(entry.Tx));
         var verdict = proof.Verify(_p.Node.Node.Genesis.ValidatorAccounts);
         Assert.True(verdict.Valid, verdict.Reason);
+    }
+
+    [Fact]
+    public async Task OrganisationGrant_CoversItsPractitioners_ButNotItsOtherPatients()
+    {
+        using var otherPatient = SigningKey.Generate();
+        var registered = await _p.Node.Client.SendAsync(_p.ClinicAdmin, "membership", "register",
+            new CborMap { ["account"] = otherPatient.Account.ToString(), ["role"] = "patient" });
+        Assert.True(registered.Receipt?.Valid, registered.Receipt?.Reason);
+        await _p.Records.PublishKeyAsync(otherPatient);
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation(value: 61));
+
+        await _p.Records.GrantAsync(_p.Patient, null, "city-clinic", "treatment", [added.Record], [], DateTimeOffset.UtcNow.AddDays(1));
+
+        var (_, json) = await _p.Records.ReadAsync(_p.Doctor, added.Record);
+        Assert.Contains("\"value\":61", json);
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(otherPatient, added.Record));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Null(_p.Node.Node.Vault.GetKey(added.Record, otherPatient.Account));
+    }
+
+    [Fact]
+    public async Task AccountArgument_InUppercase_IsRefusedBeforeOrdering()
+    {
+        var error = await Assert.ThrowsAsync<NodeApiException>(() => _p.Node.Client.SendAsync(_p.Patient, "tokens", "transfer",
+            new CborMap { ["asset"] = "CARE", ["to"] = _p.Doctor.Account.ToString().ToUpperInvariant(), ["amount"] = 1L }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, error.Status);
+        Assert.Contains("lowercase", error.Detail);
     }
 
     private async Task<AccessLogEntry> WaitForLogAsync(string record, Func<AccessLogEntry, bool> match)

@@ -41,7 +41,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         using var response = await UploadAsync(id, blob, keys);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("content hash", await response.Content.ReadAsStringAsync());
-        Assert.Null(p.Node.Node.Vault.GetBlob(Hash256.Of(blob)));
+        Assert.Null(p.Node.Node.Vault.GetBlob(id, Hash256.Of(blob)));
         Assert.Null(p.Node.Node.Vault.GetKey(id, p.Patient.Account));
     }
 
@@ -54,7 +54,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         using var response = await UploadAsync(id, blob, forged);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("wrapped keys", await response.Content.ReadAsStringAsync());
-        Assert.Null(p.Node.Node.Vault.GetBlob(Hash256.Of(blob)));
+        Assert.Null(p.Node.Node.Vault.GetBlob(id, Hash256.Of(blob)));
     }
 
     [Fact]
@@ -78,5 +78,78 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         moved.Headers.TryAddWithoutValidation("CareLedger-Signature", signed.Headers.GetValues("CareLedger-Signature"));
         using var response = await p.Node.Client.Http.SendAsync(moved);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignedRequest_ReplayedUnchanged_IsRejected()
+    {
+        var (id, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+        using var first = SignedHttp.Get(p.Patient, $"/v1/records/{id}");
+        var header = first.Headers.GetValues("CareLedger-Signature").Single();
+        using (var served = await p.Node.Client.Http.SendAsync(first)) Assert.True(served.IsSuccessStatusCode);
+
+        using var replay = new HttpRequestMessage(HttpMethod.Get, $"v1/records/{id}");
+        replay.Headers.TryAddWithoutValidation("CareLedger-Signature", header);
+        using var response = await p.Node.Client.Http.SendAsync(replay);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("already used", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SignedGet_WithABody_IsRefusedAndServesNothing()
+    {
+        var (id, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+        var path = $"/v1/records/{id}";
+        var body = "x"u8.ToArray();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')) { Content = new ByteArrayContent(body) };
+        request.Headers.TryAddWithoutValidation("CareLedger-Signature",
+            RequestSignature.Sign(p.Patient, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
+        using var response = await p.Node.Client.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("ciphertext", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task BreakGlassReason_AddedToASignedRequest_IsRejected()
+    {
+        var (id, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+        using var signed = SignedHttp.Get(p.Doctor, $"/v1/records/{id}");
+        using var forged = new HttpRequestMessage(HttpMethod.Get, $"v1/records/{id}?breakGlass=forged");
+        forged.Headers.TryAddWithoutValidation("CareLedger-Signature", signed.Headers.GetValues("CareLedger-Signature"));
+        using var response = await p.Node.Client.Http.SendAsync(forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BreakGlassReason_LongerThanTheLimit_IsRefused()
+    {
+        var (id, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+        var error = await Assert.ThrowsAsync<Client.Api.NodeApiException>(() => p.Records.ReadAsync(p.Doctor, id, breakGlassReason: new string('x', 300)));
+        Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+    }
+
+    [Fact]
+    public async Task Erase_OfARecordClaimingAnotherRecordsCiphertext_LeavesTheOtherReadable()
+    {
+        var (victim, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(victim, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+
+        // A second record whose add names the same content hash, then erased by its patient.
+        var copycat = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var sent = await p.Node.Client.SendAsync(p.Patient, "records", "add", new CborMap
+        {
+            ["record"] = copycat, ["patient"] = p.Patient.Account.ToString(), ["type"] = "Observation",
+            ["contentHash"] = Hash256.Of(blob).ToString(), ["keysHash"] = keys.Hash().ToString(),
+        });
+        Assert.True(sent.Receipt?.Valid, sent.Receipt?.Reason);
+        await p.Records.EraseAsync(p.Patient, copycat);
+        await Task.Delay(200);
+
+        var (envelope, _) = await p.Records.ReadAsync(p.Patient, victim);
+        Assert.Equal(Hash256.Of(blob).ToString(), envelope.ContentHash);
     }
 }

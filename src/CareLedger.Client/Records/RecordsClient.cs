@@ -90,9 +90,12 @@ public sealed class RecordsClient(NodeClient node)
 
     private async Task<(RecordEnvelope, byte[])> OpenAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
     {
-        var path = $"/v1/records/{recordId}" + (version is { } v ? $"?version={v}" : "");
+        // The break-glass reason travels in the signed query, so nobody can add or change it on the way.
+        var query = new List<string>();
+        if (version is { } v) query.Add($"version={v}");
+        if (breakGlassReason is not null) query.Add($"breakGlass={Uri.EscapeDataString(breakGlassReason)}");
+        var path = $"/v1/records/{recordId}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
         using var request = SignedHttp.Get(reader, path);
-        if (breakGlassReason is not null) request.Headers.TryAddWithoutValidation("CareLedger-Break-Glass", Uri.EscapeDataString(breakGlassReason));
         var envelope = await SendAsync<RecordEnvelope>(request, ct);
         if (Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() != envelope.ContentHash)
             throw new RecordException("the node served ciphertext whose hash does not match the ledger");
@@ -105,7 +108,9 @@ public sealed class RecordsClient(NodeClient node)
     {
         // Checked before any record is opened, so a refused grant leaves no reads in the patient's log.
         if ((await node.GetAccountAsync(patient.Account, ct)).Role != "patient") throw new RecordException("only a patient grants access to their records");
-        var readers = grantee is not null ? [AccountId.Parse(grantee)] : await OrganisationAccountsAsync(granteeOrg!, ct);
+        // An organisation grant covers its clinical staff only (RecordAccess.IsGrantee): wrap for them alone.
+        var readers = grantee is not null ? [AccountId.Parse(grantee)]
+            : (await OrganisationAccountsAsync(granteeOrg!, ct, "practitioner")).Concat(await OrganisationAccountsAsync(granteeOrg!, ct, "pharmacist")).ToList();
         var scope = records.ToHashSet();
         if (types.Count > 0)
             foreach (var r in await ListAsync(patient, ct: ct))

@@ -18,10 +18,10 @@ public static class CareRelationship
 
     public static Outcome Check(ContractState state, AccountId practitioner, AccountId patient, long time)
     {
-        var org = Members.FindMember(state, practitioner)?.Organisation;
+        var member = Members.FindMember(state, practitioner);
         foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{patient}/"))
         {
-            var toPractitioner = grant.TryGetText("grantee") == practitioner.ToString() || (org is not null && grant.TryGetText("granteeOrg") == org);
+            var toPractitioner = RecordAccess.IsGrantee(grant, practitioner, member);
             if (toPractitioner && grant.GetText("purpose") == Purposes.Treatment && !grant.GetBool("revoked") && grant.GetInt("expiry") > time)
                 return Outcome.Ok;
         }

@@ -50,11 +50,11 @@ public static class RecordAccess
 
     private static AccessDecision FindGrant(ContractState state, AccountId patient, AccountId reader, long time, Func<CborMap, bool> covers, string noneReason)
     {
-        var org = Members.FindMember(state, reader)?.Organisation;
+        var member = Members.FindMember(state, reader);
         string? nearMiss = null;
         foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{patient}/"))
         {
-            var toReader = grant.TryGetText("grantee") == reader.ToString() || (org is not null && grant.TryGetText("granteeOrg") == org);
+            var toReader = IsGrantee(grant, reader, member);
             if (!toReader || !covers(grant)) continue;
             if (grant.GetBool("revoked")) { nearMiss ??= $"grant {grant.GetText("id")} was revoked"; continue; }
             if (grant.GetInt("expiry") <= time) { nearMiss ??= $"grant {grant.GetText("id")} expired"; continue; }
@@ -62,6 +62,16 @@ public static class RecordAccess
         }
         return AccessDecision.Deny(nearMiss ?? noneReason);
     }
+
+    /// <summary>
+    /// Whether a grant names this reader: directly, or through their organisation — and then only
+    /// for the organisation's clinical staff, never its other patients, admins or services.
+    /// </summary>
+    public static bool IsGrantee(CborMap grant, AccountId reader, Member? member) =>
+        grant.TryGetText("grantee") == reader.ToString()
+        || (member is not null && OrganisationGranteeRoles.Contains(member.Role) && grant.TryGetText("granteeOrg") == member.Organisation);
+
+    public static readonly IReadOnlyList<string> OrganisationGranteeRoles = [Roles.Practitioner, Roles.Pharmacist];
 
     private static bool Covers(CborMap grant, string? recordId, string type) =>
         (recordId is not null && grant.GetList("records").Contains(recordId)) || TypeCovered(grant, type);

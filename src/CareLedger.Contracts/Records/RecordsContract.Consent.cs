@@ -35,7 +35,7 @@ public sealed partial class RecordsContract
         }
         foreach (var t in types)
             if (t is not string type || !ResourceTypes.Contains(type)) return Outcome.Fail($"unknown resource type {t}");
-        if (args.TryGetText("keysHash") is { } kh && !Hash256.TryParse(kh, out _)) return Outcome.Fail("keysHash must be a SHA-256 in hex");
+        if (args.TryGetText("keysHash") is { } kh && !IsLowerHash(kh)) return Outcome.Fail("keysHash must be a SHA-256 in lowercase hex");
 
         var grant = new CborMap
         {

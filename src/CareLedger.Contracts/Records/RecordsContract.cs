@@ -99,12 +99,14 @@ public sealed partial class RecordsContract : IContract
         return Outcome.Ok;
     }
 
-    private static void PutVersion(ContractContext ctx, string id, long version, CborMap args) =>
+    private static void PutVersion(ContractContext ctx, string id, long version, CborMap args)
+    {
         ctx.State.Put($"{VersionPrefix}{id}/{version:D6}", new CborMap
         {
             ["version"] = version, ["contentHash"] = args.GetText("contentHash"), ["keysHash"] = args.GetText("keysHash"),
             ["author"] = ctx.Sender.ToString(), ["time"] = ctx.BlockTime, ["tx"] = ctx.TxId.ToString(), ["previous"] = version - 1,
         });
+    }
 
     private static Outcome Erase(ContractContext ctx, CborMap args)
     {
@@ -123,9 +125,11 @@ public sealed partial class RecordsContract : IContract
     {
         if (!IsRecordId(id)) return "a record id is 32 lowercase hex characters";
         foreach (var field in new[] { "contentHash", "keysHash" })
-            if (args.TryGetText(field) is { } h && !Hash256.TryParse(h, out _)) return $"{field} must be a SHA-256 in hex";
+            if (args.TryGetText(field) is { } h && !IsLowerHash(h)) return $"{field} must be a SHA-256 in lowercase hex";
         return null;
     }
+
+    internal static bool IsLowerHash(string h) => Hash256.TryParse(h, out var hash) && hash.ToString() == h;
 
     internal static bool IsRecordId(string id) => id.Length == 32 && id.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

@@ -40,7 +40,8 @@ public static class RequestSignature
         key = []; time = 0; signature = [];
         if (string.IsNullOrEmpty(header)) return false;
         var parts = header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.Last()[1]);
+        if (parts.Count != 3) return false;
         try
         {
             if (!parts.TryGetValue("key", out var k) || !parts.TryGetValue("time", out var t) || !parts.TryGetValue("sig", out var s)) return false;

@@ -49,6 +49,10 @@ public sealed class TransactionPool
     public SubmitResult Submit(Transaction tx)
     {
         if (_pending.ContainsKey(tx.Id)) return SubmitResult.Accepted(tx.Id);
+        // A transaction built in-process never went through TryDecode's size check; a block holding
+        // one could not be decoded again, so the limit is enforced here for everyone.
+        if (tx.Body.Length + tx.Signature.Length + 16 > Transaction.MaxSize && tx.Encode().Length > Transaction.MaxSize)
+            return SubmitResult.Rejected($"transaction is larger than the {Transaction.MaxSize}-byte limit", tx.Id);
         if (Volatile.Read(ref _count) >= _capacity) return SubmitResult.Full;
         if (_runtime.CheckAdmission(_state, tx, _clock.GetUtcNow().ToUnixTimeMilliseconds()) is { } reason)
             return SubmitResult.Rejected(reason, tx.Id);

@@ -18,7 +18,8 @@ public sealed record ArgSpec(string Name, ArgKind Kind, bool Optional = false)
             ArgKind.Bytes => value is byte[],
             ArgKind.List => value is IReadOnlyList<object>,
             ArgKind.Map => value is CborMap,
-            ArgKind.Account => value is string a && Cryptography.AccountId.TryParse(a, out _),
+            // Only the canonical lowercase form, so one account can never appear under two spellings.
+            ArgKind.Account => value is string a && Cryptography.AccountId.TryParse(a, out var id) && id.ToString() == a,
             _ => false,
         };
         return ok ? null : $"argument '{Name}' must be {Describe(Kind)}";
@@ -32,7 +33,7 @@ public sealed record ArgSpec(string Name, ArgKind Kind, bool Optional = false)
         ArgKind.Bytes => "a byte string",
         ArgKind.List => "a list",
         ArgKind.Map => "a map",
-        ArgKind.Account => "an account id (64 hex characters)",
+        ArgKind.Account => "an account id (64 lowercase hex characters)",
         _ => kind.ToString(),
     };
 }

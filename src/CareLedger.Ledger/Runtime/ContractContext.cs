@@ -77,6 +77,8 @@ public sealed class ContractState(IStateReader reader, StateOverlay? writes, str
         if (writes is null) throw new InvalidOperationException("queries cannot write state");
         if (!key.StartsWith(ns + "/", StringComparison.Ordinal))
             throw new InvalidOperationException($"contract '{ns}' may not write '{key}'");
+        // SQLite orders text by UTF-8 bytes and .NET by UTF-16 units; they agree on ASCII only.
+        if (key.Any(c => c is < ' ' or > '~')) throw new InvalidOperationException("state keys are printable ASCII");
         return writes;
     }
 }

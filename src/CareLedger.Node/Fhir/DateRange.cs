@@ -32,7 +32,7 @@ public readonly partial record struct DateRange(DateTimeOffset Start, DateTimeOf
             range = new DateRange(start, end);
             return true;
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException or FormatException)
         {
             return false;
         }
@@ -52,6 +52,7 @@ public sealed record DateCriterion(string Prefix, DateRange Value)
 
     public static DateCriterion? Parse(string text)
     {
+        if (text.Length == 0) return null;
         var prefix = text.Length > 2 && char.IsAsciiLetterLower(text[0]) ? text[..2] : "eq";
         if (!Prefixes.Contains(prefix)) return null;
         return DateRange.TryParse(char.IsAsciiLetterLower(text[0]) ? text[2..] : text, out var range) ? new(prefix, range) : null;

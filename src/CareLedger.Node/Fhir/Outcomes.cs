@@ -43,7 +43,8 @@ public static class Outcomes
     /// <summary>A refusal from the node's records API, as the FHIR answer it amounts to; anything else is a 500.</summary>
     public static FhirResult From(Exception error) => error switch
     {
-        NodeApiException { Status: HttpStatusCode.Forbidden or HttpStatusCode.Conflict } e => Forbidden(e.Detail ?? e.Title),
+        NodeApiException { Status: HttpStatusCode.Forbidden } e => Forbidden(e.Detail ?? e.Title),
+        NodeApiException { Status: HttpStatusCode.Conflict } e => Error(StatusCodes.Status409Conflict, IssueType.Conflict, e.Detail ?? e.Title),
         NodeApiException { Status: HttpStatusCode.NotFound } e => NotFound(e.Detail ?? e.Title),
         NodeApiException { Status: HttpStatusCode.Gone } e => Gone(e.Detail ?? e.Title),
         NodeApiException { Status: HttpStatusCode.UnprocessableEntity } e => Unprocessable(e.Detail ?? e.Title),

@@ -29,9 +29,11 @@ public sealed class LedgerNode : IDisposable
         Clock = clock;
 
         var passphrase = Options.NodePassphrase ?? Environment.GetEnvironmentVariable("CARELEDGER_NODE_PASSPHRASE");
+        if (passphrase is null && !string.IsNullOrEmpty(Options.GenesisFile))
+            throw new InvalidOperationException("a consortium node needs CARELEDGER_NODE_PASSPHRASE: it protects the validator and custodial keys at rest");
         if (passphrase is null)
         {
-            log.LogWarning("No node passphrase set (CARELEDGER_NODE_PASSPHRASE); the validator key is protected by the development passphrase");
+            log.LogWarning("No node passphrase set (CARELEDGER_NODE_PASSPHRASE); the validator and custodial keys are protected by the development passphrase (demo only)");
             passphrase = DevPassphrase;
         }
         _passphrase = passphrase;

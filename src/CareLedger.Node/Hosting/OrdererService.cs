@@ -48,7 +48,10 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
         try
         {
             var ordering = Task.Run(() => node.Orderer.RunAsync(stoppingToken), stoppingToken);
-            await StartupTransactionsAsync(stoppingToken);
+            // If ordering fails while the start-up transactions wait for their blocks, stop waiting and fail.
+            var startup = StartupTransactionsAsync(stoppingToken);
+            if (await Task.WhenAny(ordering, startup) == ordering) await ordering;
+            await startup;
             Ready = true;
             await ordering;
         }

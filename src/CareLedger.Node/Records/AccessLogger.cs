@@ -5,13 +5,20 @@ namespace CareLedger.Node.Records;
 
 /// <summary>
 /// Puts every served or refused read on the ledger. Entries are queued as the read is answered
-/// and batched into records.log-access transactions (up to 256 entries, or whatever arrived
-/// within 20 ms), so a read does not wait for a block — the trade-off: a crash in those
-/// milliseconds can lose the entry of a read that was served.
+/// and batched into records.log-access transactions (up to 256 entries or ~48 KB, whatever
+/// arrived within 20 ms), so a read does not wait for a block — the trade-off: a crash in those
+/// milliseconds can lose the entry of a read that was served. The log fails closed: when the queue
+/// is full the records API refuses reads, and a batch the pool refuses is retried, never dropped.
 /// </summary>
 public sealed class AccessLogger(NodeAccount account, ILogger<AccessLogger> log) : BackgroundService
 {
-    private readonly Channel<CborMap> _entries = Channel.CreateBounded<CborMap>(new BoundedChannelOptions(100_000) { SingleReader = true });
+    public const int Capacity = 100_000;
+    /// <summary>Leaves ample room under the 64 KiB transaction limit for the envelope.</summary>
+    private const int MaxBatchBytes = 48 * 1024;
+    private readonly Channel<CborMap> _entries = Channel.CreateBounded<CborMap>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+
+    /// <summary>False when a read must be refused because its entry could not be queued.</summary>
+    public bool HasRoom => _entries.Reader.Count < Capacity - 1_000;
 
     public void Record(string recordId, SignedCaller reader, string purpose, bool granted, string reason, bool breakGlass)
     {
@@ -30,19 +37,46 @@ public sealed class AccessLogger(NodeAccount account, ILogger<AccessLogger> log)
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _entries.Reader;
+        CborMap? carried = null;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (carried is not null || await reader.WaitToReadAsync(stoppingToken))
             {
                 await Task.Delay(20, stoppingToken);
                 var batch = new List<object>();
-                while (batch.Count < Contracts.Records.RecordsContract.MaxEntriesPerLog && reader.TryRead(out var entry)) batch.Add(entry);
-                try { account.Submit("records", "log-access", new CborMap { ["entries"] = batch }); }
-                catch (InvalidOperationException e) { log.LogError("Could not log {Count} record accesses: {Reason}", batch.Count, e.Message); }
+                var bytes = 0;
+                while (batch.Count < Contracts.Records.RecordsContract.MaxEntriesPerLog)
+                {
+                    var entry = carried ?? (reader.TryRead(out var next) ? next : null);
+                    carried = null;
+                    if (entry is null) break;
+                    var size = entry.Encode().Length;
+                    if (batch.Count > 0 && bytes + size > MaxBatchBytes) { carried = entry; break; }
+                    batch.Add(entry);
+                    bytes += size;
+                }
+                await SubmitWithRetryAsync(batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task SubmitWithRetryAsync(List<object> batch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                account.Submit("records", "log-access", new CborMap { ["entries"] = batch });
+                return;
+            }
+            catch (InvalidOperationException e)
+            {
+                if (attempt == 1 || attempt % 50 == 0) log.LogWarning("Logging {Count} record accesses is delayed: {Reason}", batch.Count, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 20 * attempt)), ct);
+            }
         }
     }
 }

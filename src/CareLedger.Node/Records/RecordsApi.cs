@@ -17,7 +17,7 @@ namespace CareLedger.Node.Records;
 /// </summary>
 public static class RecordsApi
 {
-    public const string BreakGlassHeader = "CareLedger-Break-Glass";
+    public const int MaxBreakGlassReason = 256;
 
     public static void MapRecordsApi(this IEndpointRouteBuilder app)
     {
@@ -30,17 +30,20 @@ public static class RecordsApi
         group.MapPost("/grants/{grantId}/keys", UploadGrantKeys).WithSummary("Store the keys a grant re-wrapped for its grantee");
     }
 
-    private static async Task<IResult> Read(string id, long? version, HttpRequest request, LedgerNode node, AccessLogger accessLog, CancellationToken ct)
+    private static async Task<IResult> Read(string id, long? version, string? breakGlass, HttpRequest request, LedgerNode node, AccessLogger accessLog, CancellationToken ct)
     {
         var (caller, problem) = await SignedCaller.AuthenticateAsync(request, node.Clock);
         if (caller is null) return problem!;
+        if (breakGlass is { Length: > MaxBreakGlassReason }) return Problems.Bad("Reason too long", $"A break-glass reason is at most {MaxBreakGlassReason} characters.");
+        if (!accessLog.HasRoom) return TypedResults.Problem("The access log cannot take more entries right now; no record is served unlogged. Retry shortly.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Access log busy");
         var state = node.QueryState;
         if (state.Get(RecordsContract.RecordPrefix + id) is not { } record) return Problems.NotFound("Unknown record", $"No record {id}.");
 
         var now = node.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var decision = RecordAccess.CheckRead(state, id, caller.Account, now);
-        var breakGlassReason = request.Headers[BreakGlassHeader].ToString();
-        var breakGlass = false;
+        var breakGlassReason = breakGlass ?? "";
+        var glassBroken = false;
         // Break the glass when no grant covers the record, or one does but no key was shared yet.
         var needsEmergency = !decision.Allowed || node.Vault.GetKey(id, caller.Account) is null;
         if (needsEmergency && breakGlassReason.Length > 0 && !record.GetBool("erased"))
@@ -48,8 +51,8 @@ public static class RecordsApi
             var emergency = RecordAccess.CheckBreakGlass(state, caller.Account, now);
             if (emergency.Allowed)
             {
-                decision = emergency with { Reason = "break-glass: " + Uri.UnescapeDataString(breakGlassReason) };
-                breakGlass = true;
+                decision = emergency with { Reason = RecordsContract.BreakGlassReasonPrefix + breakGlassReason };
+                glassBroken = true;
             }
             else if (!decision.Allowed)
             {
@@ -64,18 +67,18 @@ public static class RecordsApi
 
         var v = version ?? record.GetInt("version");
         if (state.Get($"{RecordsContract.VersionPrefix}{id}/{v:D6}") is not { } meta) return Problems.NotFound("Unknown version", $"Record {id} has no version {v}.");
-        var blob = node.Vault.GetBlob(Hash256.Parse(meta.GetText("contentHash")));
-        var wrapped = node.Vault.GetKey(id, caller.Account) ?? (breakGlass ? EmergencyRewrap(node, state, id, caller) : null);
+        var blob = node.Vault.GetBlob(id, Hash256.Parse(meta.GetText("contentHash")));
+        var wrapped = node.Vault.GetKey(id, caller.Account) ?? (glassBroken ? EmergencyRewrap(node, state, id, caller) : null);
         if (blob is null || wrapped is null)
         {
             var reason = blob is null ? "the vault holds no ciphertext for this version (not uploaded yet)" : "no key has been shared with you for this record; ask the patient to grant it again";
-            accessLog.Record(id, caller, decision.Purpose!, granted: false, reason, breakGlass);
+            accessLog.Record(id, caller, decision.Purpose!, granted: false, reason, glassBroken);
             return TypedResults.Problem(reason, statusCode: StatusCodes.Status409Conflict, title: "Record not available");
         }
 
-        accessLog.Record(id, caller, decision.Purpose!, granted: true, decision.Reason, breakGlass);
+        accessLog.Record(id, caller, decision.Purpose!, granted: true, decision.Reason, glassBroken);
         return TypedResults.Ok(new RecordEnvelope(id, record.GetText("patient"), record.GetText("type"), v, meta.GetText("author"), meta.GetInt("time"),
-            meta.GetText("contentHash"), Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, breakGlass));
+            meta.GetText("contentHash"), Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, glassBroken));
     }
 
     /// <summary>Opens the emergency copy the patient left for this node and wraps it for the practitioner who broke the glass.</summary>
@@ -145,7 +148,7 @@ public static class RecordsApi
         if (version == 1 && (keys.Get(record.GetText("patient")) is null || keys.Get(caller.Account.ToString()) is null))
             return Problems.Unprocessable("Missing wrapped keys", "The first version must wrap its key for the patient and the author.");
 
-        node.Vault.PutBlob(blob);
+        node.Vault.PutBlob(id, blob);
         foreach (var name in keys.Names) node.Vault.PutKey(id, AccountId.Parse(name), keys.Get(name)!);
         return TypedResults.Ok(new { record = id, version, stored = true });
     }
@@ -162,7 +165,7 @@ public static class RecordsApi
         if (node.QueryState.Get($"{RecordsContract.GrantPrefix}{caller.Account}/{grantId}") is not { } grant) return Problems.NotFound("Unknown grant", $"You gave no grant {grantId}.");
         WrappedKeySet keys;
         try { keys = WrappedKeySet.Decode(Convert.FromBase64String(upload.Keys)); }
-        catch (Exception e) when (e is FormatException or CborMapException) { return Problems.Bad("Malformed upload", "keys must be base64 of a CBOR map of wrapped keys"); }
+        catch (Exception e) when (e is FormatException or CborMapException or ArgumentNullException) { return Problems.Bad("Malformed upload", "keys must be base64 of a CBOR map of wrapped keys"); }
         if (keys.Hash().ToString() != grant.GetText("keysHash"))
             return Problems.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the grant committed to; nothing was stored.");
         var parsed = new List<(string Record, AccountId Reader)>();

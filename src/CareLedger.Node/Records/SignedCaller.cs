@@ -22,11 +22,36 @@ public sealed record SignedCaller(AccountId Account, byte[] Key, string Method, 
             return (null, Unauthorized("The CareLedger-Signature header is malformed: expected key=...; time=...; sig=..."));
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (Math.Abs(now - time) > MaxSkewMs) return (null, Unauthorized("The request's signature time is more than 5 minutes from the node's clock."));
+        if (HttpMethods.IsGet(request.Method) && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
+            return (null, TypedResults.Problem("A signed GET carries no body.", statusCode: StatusCodes.Status400BadRequest, title: "Unexpected body"));
         var pathAndQuery = request.Path.Value + request.QueryString.Value;
         body ??= request.ContentLength is > 0 ? await ReadAsync(request) : [];
         if (!RequestSignature.Verify(key, request.Method, pathAndQuery, time, SHA256.HashData(body), signature))
             return (null, Unauthorized("The request signature does not verify."));
+        if (!RecentSignatures.TryUse(signature, now))
+            return (null, Unauthorized("This signed request was already used: sign each request afresh."));
         return (new SignedCaller(AccountId.FromPublicKey(key), key, request.Method, pathAndQuery, time, signature), null);
+    }
+
+    /// <summary>
+    /// Signatures seen within the clock-skew window, so a captured request cannot be replayed to
+    /// add reads to a patient's log. Process-wide: a genuine signature is never sent twice.
+    /// </summary>
+    private static class RecentSignatures
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> Seen = new();
+        private static long _nextSweep;
+
+        public static bool TryUse(byte[] signature, long now)
+        {
+            if (now > Volatile.Read(ref _nextSweep))
+            {
+                Volatile.Write(ref _nextSweep, now + MaxSkewMs);
+                foreach (var (sig, at) in Seen)
+                    if (at < now - 2 * MaxSkewMs) Seen.TryRemove(sig, out _);
+            }
+            return Seen.TryAdd(Convert.ToBase64String(signature), now);
+        }
     }
 
     private static async Task<byte[]> ReadAsync(HttpRequest request)

@@ -1,6 +1,5 @@
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Blocks;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Hosting;
 
 namespace CareLedger.Node.Records;
@@ -27,8 +26,7 @@ public sealed class VaultShredder(LedgerNode node, ILogger<VaultShredder> log)
 
     private void Shred(string recordId)
     {
-        var blobs = node.QueryState.Scan($"{RecordsContract.VersionPrefix}{recordId}/").Select(v => Hash256.Parse(v.Value.GetText("contentHash")));
-        node.Vault.Shred(recordId, blobs);
+        node.Vault.Shred(recordId);
         log.LogInformation("Record {Record} erased: ciphertext and wrapped keys deleted", recordId);
     }
 }

@@ -4,7 +4,8 @@ using CareLedger.Ledger.Cryptography;
 namespace CareLedger.Vault.Storage;
 
 /// <summary>
-/// The off-chain store: ciphertext blobs addressed by their SHA-256, and wrapped data keys per
+/// The off-chain store: ciphertext blobs addressed by record and SHA-256 (never shared between
+/// records, so erasing one record cannot delete another's ciphertext), and wrapped data keys per
 /// record and reader. It holds nothing a node could read: no plaintext and no unwrapped key.
 /// Writes are atomic (temp file + rename); erasure deletes ciphertext and keys (crypto-shredding).
 /// </summary>
@@ -26,17 +27,17 @@ public sealed partial class VaultStore
 
     public static bool IsRecordId(string? id) => id is not null && RecordIdPattern().IsMatch(id);
 
-    public Hash256 PutBlob(byte[] blob)
+    public Hash256 PutBlob(string recordId, byte[] blob)
     {
         var hash = Hash256.Of(blob);
-        var path = BlobPath(hash);
+        var path = BlobPath(recordId, hash);
         if (!File.Exists(path)) WriteAtomic(path, blob);
         return hash;
     }
 
-    public byte[]? GetBlob(Hash256 hash)
+    public byte[]? GetBlob(string recordId, Hash256 hash)
     {
-        var path = BlobPath(hash);
+        var path = BlobPath(recordId, hash);
         if (!File.Exists(path)) return null;
         var blob = File.ReadAllBytes(path);
         return Hash256.Of(blob) == hash ? blob : throw new IOException($"vault blob {hash} is damaged on disk");
@@ -51,22 +52,13 @@ public sealed partial class VaultStore
     }
 
     /// <summary>Deletes a record's ciphertexts and every wrapped key for it.</summary>
-    public void Shred(string recordId, IEnumerable<Hash256> blobs)
+    public void Shred(string recordId)
     {
-        foreach (var hash in blobs)
-        {
-            var path = BlobPath(hash);
-            if (File.Exists(path)) File.Delete(path);
-        }
-        var keys = Path.Combine(_keys, CheckId(recordId));
-        if (System.IO.Directory.Exists(keys)) System.IO.Directory.Delete(keys, recursive: true);
+        foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId) })
+            if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
     }
 
-    private string BlobPath(Hash256 hash)
-    {
-        var hex = hash.ToString();
-        return Path.Combine(_blobs, hex[..2], hex);
-    }
+    private string BlobPath(string recordId, Hash256 hash) => Path.Combine(_blobs, CheckId(recordId), hash.ToString());
 
     private string KeyPath(string recordId, AccountId reader) => Path.Combine(_keys, CheckId(recordId), reader.ToString());
 
