@@ -58,13 +58,15 @@ public sealed class OpinionSubmitCommand(CliSession session) : ServicesCommand<O
         public string Case { get; init; } = "";
 
         [CommandOption("--opinion-file <FILE>", isRequired: true)]
-        [Description("Your written opinion; only its SHA-256 goes on the ledger")]
+        [Description("Your written opinion: encrypted for the patient as a DocumentReference record; the case holds its hash")]
         public string OpinionFile { get; init; } = "";
     }
 
-    protected override Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct)
+    protected override async Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct)
     {
-        var hash = ServiceTimes.HashOfFile(settings.OpinionFile, "--opinion-file");
-        return SignAsync(settings, "services.submit-opinion", key => services.SubmitOpinionAsync(key, settings.Case, hash, ct));
+        if (!File.Exists(settings.OpinionFile)) throw new CliException($"--opinion-file: no file at {settings.OpinionFile}");
+        var opinion = await File.ReadAllTextAsync(settings.OpinionFile, ct);
+        var opinions = new WrittenOpinions(new Client.Records.RecordsClient(services.Node), services);
+        return await SignAsync(settings, "services.submit-opinion", async key => (await opinions.SubmitAsync(key, settings.Case, opinion, ct)).Receipt);
     }
 }

@@ -13,7 +13,7 @@ namespace CareLedger.Client.Records;
 /// <summary>A record operation the client refused or the node turned down, with the reason.</summary>
 public sealed class RecordException(string message) : Exception(message);
 
-public sealed record AddedRecord(string Record, string TxId);
+public sealed record AddedRecord(string Record, string TxId, string ContentHash);
 
 /// <summary>
 /// The patient-side and practitioner-side record flows. Everything secret happens here, on the
@@ -54,7 +54,7 @@ public sealed class RecordsClient(NodeClient node)
             ["contentHash"] = Hash256.Of(blob).ToString(), ["keysHash"] = keys.Hash().ToString(),
         }, ct));
         await UploadAsync(author, id, 1, blob, keys, ct);
-        return new AddedRecord(id, sent.Id);
+        return new AddedRecord(id, sent.Id, Hash256.Of(blob).ToString());
     }
 
     /// <summary>Adds a new version; the author must already be able to read the record.</summary>

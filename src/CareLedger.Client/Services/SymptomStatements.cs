@@ -28,8 +28,7 @@ public sealed class SymptomStatements(RecordsClient records)
         };
         var added = await records.AddAsync(patient, patient.Account, FhirResources.ToJson(condition), ct: ct);
         var grant = await records.GrantAsync(patient, practitioner.ToString(), null, "treatment", [added.Record], [], until, ct);
-        var history = await records.HistoryAsync(patient, added.Record, ct);
-        return new SharedSymptoms(added.Record, history.Versions[0].ContentHash, grant);
+        return new SharedSymptoms(added.Record, added.ContentHash, grant);
     }
 
     /// <summary>The statement behind a booking, for a reader the patient shared it with; null when none of their readable records matches.</summary>

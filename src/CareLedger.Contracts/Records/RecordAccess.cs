@@ -35,9 +35,16 @@ public static class RecordAccess
         var member = Members.FindMember(state, author);
         if (member?.Role == Roles.Practitioner && LicensingContract.Check(state, author, time) is { IsOk: false } licence)
             return AccessDecision.Deny($"unlicensed practitioner: {licence.Error}");
-        return FindGrant(state, patient, author, time, g => g.GetText("purpose") == Purposes.Treatment && Covers(g, recordId, type),
+        // A treatment grant covers the types or records it names; a second-opinion grant lets its
+        // practitioner add one kind of record: their written opinion, as a DocumentReference.
+        return FindGrant(state, patient, author, time,
+            g => (g.GetText("purpose") == Purposes.Treatment && Covers(g, recordId, type))
+                 || (g.GetText("purpose") == Purposes.SecondOpinion && recordId is null && type == OpinionType && member?.Role == Roles.Practitioner),
             "no treatment grant from the patient covers this record type");
     }
+
+    /// <summary>The record type a second opinion is written as.</summary>
+    public const string OpinionType = "DocumentReference";
 
     /// <summary>Break-glass: a practitioner licensed at this time may read in an emergency, openly logged.</summary>
     public static AccessDecision CheckBreakGlass(ContractState state, AccountId reader, long time)
