@@ -77,6 +77,26 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
     private async Task<JsonNode> RxAsync(string id) => await JsonAsync("rx", "show", id);
 
     [Fact]
+    public async Task Prescription_PresentedWithInsurerCoverage_IsPaidFromTheInsurersFundNotThePatient()
+    {
+        await CareAsync();
+        var patientAccount = (await JsonAsync("keys", "show", Patient))["account"]!.GetValue<string>();
+        await OkAsync("tokens", "mint", "--asset", "CARE", "--to", "insurer-admin", "--amount", "200", "--key", "insurer-admin");
+        await OkAsync("tx", "send", "--contract", "prescriptions", "--action", "fund-coverage", "--args", """{"asset":"CARE","amount":200}""", "--key", "insurer-admin");
+        await OkAsync("tx", "send", "--contract", "prescriptions", "--action", "set-coverage",
+            "--args", $$"""{"patient":"{{patientAccount}}","asset":"CARE","limit":100}""", "--key", "insurer-admin");
+        var id = NewRxId();
+        Assert.Equal(0, (await IssueAsync(id)).ExitCode);
+        var before = await BalanceAsync(Patient);
+
+        var presented = await OkAsync("rx", "present", id, "--pharmacy", Pharmacy, "--price", "12", "--insurer", "care-insurance", "--key", Patient);
+        var code = CodePattern().Match(presented.Output).Groups[1].Value;
+        await OkAsync(Dispense(id, code));
+
+        Assert.Equal(before, await BalanceAsync(Patient));
+    }
+
+    [Fact]
     public async Task Prescription_IssuePresentDispense_PaysThePharmacyOnceAndRefusesTheCodeAgain()
     {
         await CareAsync();

@@ -27,13 +27,17 @@ public sealed class RxPresentCommand(CliSession session) : PrescriptionsCommand<
         [DefaultValue("CARE")]
         public string Asset { get; init; } = "CARE";
 
+        [CommandOption("--insurer <ORG>")]
+        [Description("Your insurer pays, from its prescription fund within your coverage (prescriptions.fund-coverage and set-coverage, sent by the insurer)")]
+        public string? Insurer { get; init; }
+
         public override ValidationResult Validate() => Price < 0 ? ValidationResult.Error("--price must not be negative") : base.Validate();
     }
 
     protected override async Task<int> RunAsync(Settings settings, PrescriptionsClient prescriptions, CancellationToken ct)
     {
         using var key = settings.LoadKey(Session);
-        var presented = await prescriptions.PresentAsync(key, settings.Prescription, settings.Pharmacy, settings.Price, settings.Price > 0 ? settings.Asset : null, ct);
+        var presented = await prescriptions.PresentAsync(key, settings.Prescription, settings.Pharmacy, settings.Price, settings.Price > 0 ? settings.Asset : null, ct, settings.Insurer);
         ReceiptView.Render(Session.Out, presented.Receipt, "prescriptions.present");
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
         grid.AddRow(new Markup("[grey]One-time code[/]"), new Markup($"[bold]{presented.Code}[/]"));

@@ -64,12 +64,13 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// locking the agreed price, then lets that pharmacy read this one record and nothing else.
     /// </summary>
     public async Task<PresentedPrescription> PresentAsync(SigningKey patient, string prescription, string pharmacy, long price, string? asset,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? insurer = null)
     {
         var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException("present", $"no prescription {prescription}");
         var code = NewCode();
         var args = new CborMap { ["prescription"] = prescription, ["pharmacy"] = pharmacy, ["codeHash"] = CodeHash(prescription, code), ["price"] = price };
         if (!string.IsNullOrEmpty(asset)) args["asset"] = asset;
+        if (!string.IsNullOrEmpty(insurer)) args["insurer"] = insurer;
         var receipt = await SendAsync(patient, "present", args, ct);
         var until = DateTimeOffset.FromUnixTimeMilliseconds(rx.Expiry);
         var grant = await Records.GrantAsync(patient, null, pharmacy, "treatment", [rx.Record], [], until, ct);

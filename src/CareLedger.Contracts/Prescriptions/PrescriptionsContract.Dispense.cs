@@ -38,11 +38,15 @@ public sealed partial class PrescriptionsContract
         if (price > 0 && asset.Length == 0) return Outcome.Fail("name the asset the price is in");
 
         ReleasePresentation(ctx.State, rx);
+        var insurer = args.TryGetText("insurer") ?? "";
         if (price > 0)
         {
-            var locked = TokenEscrow.Lock(ctx.State, PresentedEscrow(rx.GetText("id")), asset, ctx.Sender, price);
+            var locked = insurer.Length > 0
+                ? LockFromInsurer(ctx, rx, insurer, asset, price)
+                : TokenEscrow.Lock(ctx.State, PresentedEscrow(rx.GetText("id")), asset, ctx.Sender, price);
             if (!locked.IsOk) return locked;
         }
+        rx["payer"] = insurer;
         rx["pharmacy"] = pharmacy;
         rx["codeHash"] = codeHash;
         rx["price"] = price;
@@ -140,7 +144,10 @@ public sealed partial class PrescriptionsContract
     {
         var escrow = PresentedEscrow(rx.GetText("id"));
         var held = TokenEscrow.Held(state, escrow);
-        if (held > 0) Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(rx.GetText("patient")), held));
+        var payer = rx.TryGetText("payer") ?? "";
+        if (held > 0 && payer.Length > 0) RefundInsurer(state, rx, payer, held);
+        else if (held > 0) Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(rx.GetText("patient")), held));
+        rx["payer"] = "";
         rx["pharmacy"] = "";
         rx["codeHash"] = "";
         rx["price"] = 0L;
