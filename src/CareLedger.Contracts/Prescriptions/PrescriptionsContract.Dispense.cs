@@ -97,13 +97,15 @@ public sealed partial class PrescriptionsContract
         rx["remaining"] = remaining - quantity;
         rx["dispensed"] = checked(rx.GetInt("dispensed") + quantity);
         rx["dispenses"] = rx.GetInt("dispenses") + 1;
-        if (rx.GetInt("remaining") == 0)
+        var fillCompleted = rx.GetInt("remaining") == 0;
+        if (fillCompleted)
         {
             rx["fillsLeft"] = rx.GetInt("fillsLeft") - 1;
             if (rx.GetInt("fillsLeft") > 0) rx["remaining"] = rx.GetInt("quantity");
         }
         if (rx.GetInt("firstDay") < 0) rx["firstDay"] = ctx.BlockTime / Day;
-        var reward = PayReward(ctx.State, rx, "rewardPerDispense");
+        // Rewarded once per completed fill, so splitting a fill into many partial dispenses earns nothing more.
+        var reward = fillCompleted ? PayReward(ctx.State, rx, "rewardPerDispense") : 0;
         Save(ctx.State, rx);
         ctx.State.Put($"{DispensePrefix}{id}/{rx.GetInt("dispenses"):D4}", new CborMap
         {
