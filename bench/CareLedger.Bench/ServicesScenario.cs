@@ -36,19 +36,11 @@ public static class ServicesScenario
         Console.WriteLine($"services: pre-signed {plans.Sum(p => p.Length):N0} chains of {StepsPerChain} steps in {signing.Elapsed.TotalSeconds:F1} s; " +
                           $"running {warmup.TotalSeconds} + {duration.TotalSeconds} s...");
 
-        var start = Stopwatch.GetTimestamp();
-        var from = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        var to = from + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var tallies = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(node.Pool, plans[c], from, to, ct), ct)));
-
-        var chains = tallies.SelectMany(t => t.ChainMs).Order().ToArray();
-        var steps = tallies.SelectMany(t => t.StepMs).Order().ToArray();
-        return new Figures(setup.Practitioners.Count, clients, chains.Length / duration.TotalSeconds, steps.Length / duration.TotalSeconds,
-            Percentile(chains, 0.5), Percentile(chains, 0.99), Percentile(steps, 0.5), Percentile(steps, 0.99), chains.Length,
-            tallies.Sum(t => t.Failed), tallies.Select(t => t.FirstFailure).FirstOrDefault(f => f is not null), tallies.Count(t => t.RanOut));
+        var run = await ChainLoop.RunAsync(node.Pool, plans, warmup, duration, ct);
+        return new Figures(setup.Practitioners.Count, run.Clients, run.ChainsPerSecond, run.StepsPerSecond, run.ChainP50Ms, run.ChainP99Ms,
+            run.StepP50Ms, run.StepP99Ms, run.Chains, run.FailedSteps, run.FirstFailure, run.ClientsRanOut);
     }
 
-    /// <summary>Client c's chains: its practitioners' slots in time order, its patients in turn.</summary>
     private static Transaction[][] Plan(string chainId, long expiry, NonceBook nonces, Population population, ServicesSetup setup, int client, int clients)
     {
         var practitioners = setup.Practitioners.Where((_, i) => i % clients == client).ToArray();
@@ -84,56 +76,6 @@ public static class ServicesScenario
             }
         return [.. chains];
     }
-
-    private sealed class Tally
-    {
-        public List<double> ChainMs { get; } = [];
-        public List<double> StepMs { get; } = [];
-        public long Failed { get; set; }
-        public string? FirstFailure { get; set; }
-        public bool RanOut { get; set; }
-    }
-
-    /// <summary>Runs chains until the window closes; a chain whose step fails is abandoned (its later steps would fail too).</summary>
-    private static async Task<Tally> ClientAsync(TransactionPool pool, Transaction[][] chains, long from, long to, CancellationToken ct)
-    {
-        var tally = new Tally();
-        foreach (var chain in chains)
-        {
-            var chainStart = Stopwatch.GetTimestamp();
-            if (chainStart >= to) return tally;
-            var completed = true;
-            foreach (var tx in chain)
-            {
-                var sent = Stopwatch.GetTimestamp();
-                var failure = await SendAsync(pool, tx, ct);
-                var done = Stopwatch.GetTimestamp();
-                if (done >= from && done < to) tally.StepMs.Add(Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds);
-                if (failure is null) continue;
-                tally.Failed++;
-                tally.FirstFailure ??= $"{tx.Contract}.{tx.Action}: {failure}";
-                completed = false;
-                break;
-            }
-            var end = Stopwatch.GetTimestamp();
-            if (completed && end >= from && end < to) tally.ChainMs.Add(Stopwatch.GetElapsedTime(chainStart, end).TotalMilliseconds);
-        }
-        tally.RanOut = true;
-        return tally;
-    }
-
-    /// <summary>Submits and waits for the commit; returns why the step failed, or null.</summary>
-    private static async Task<string?> SendAsync(TransactionPool pool, Transaction tx, CancellationToken ct)
-    {
-        SubmitResult submitted;
-        while ((submitted = pool.Submit(tx)).Status == SubmitStatus.Full) await Task.Delay(BackOff.Next(), ct);
-        if (submitted.Status == SubmitStatus.Rejected) return $"rejected: {submitted.Reason}";
-        var receipt = await pool.WaitForCommitAsync(tx.Id, ct);
-        return receipt.Result.Valid ? null : receipt.Result.Reason;
-    }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     public static void Print(Figures f)
     {
