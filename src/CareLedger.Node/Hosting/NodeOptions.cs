@@ -17,7 +17,7 @@ public sealed class NodeOptions
     public string? NodePassphrase { get; set; }
 
     [Range(1, 10_000)] public int BlockMaxTransactions { get; set; } = 2000;
-    [Range(1, 10_000)] public int BlockLingerMs { get; set; } = 10;
+    [Range(1, 10_000)] public int BlockLingerMs { get; set; } = 2;
     [Range(1, 1_000_000)] public int PoolCapacity { get; set; } = 50_000;
     [Range(1, 600)] public int MaxWaitSeconds { get; set; } = 30;
 }
