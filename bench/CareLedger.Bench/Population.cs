@@ -51,15 +51,15 @@ public sealed class Population : IDisposable
         return population;
     }
 
-    private static SigningKey[] Generate(int count) => Enumerable.Range(0, count).Select(_ => SigningKey.Generate()).ToArray();
+    internal static SigningKey[] Generate(int count) => Enumerable.Range(0, count).Select(_ => SigningKey.Generate()).ToArray();
 
     /// <summary>
     /// Each waiter is registered right after its submission: waiting for a transaction that is
     /// already committed makes the node decode its whole block, which is slow for big blocks.
     /// </summary>
-    private static async Task CommitAllAsync(TransactionPool pool, IReadOnlyList<Transaction> txs, CancellationToken ct)
+    internal static async Task CommitAllAsync(TransactionPool pool, IEnumerable<Transaction> txs, CancellationToken ct)
     {
-        var commits = new List<Task<Receipt>>(txs.Count);
+        var commits = new List<Task<Receipt>>();
         foreach (var tx in txs)
         {
             var submitted = pool.Submit(tx);

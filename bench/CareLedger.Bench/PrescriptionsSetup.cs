@@ -29,7 +29,7 @@ public sealed class PrescriptionsSetup : IDisposable
 
     public static async Task<PrescriptionsSetup> CreateAsync(LedgerNode node, Population population, int prescribers, int pharmacists, CancellationToken ct)
     {
-        var setup = new PrescriptionsSetup(Generate(prescribers), Generate(pharmacists));
+        var setup = new PrescriptionsSetup(Population.Generate(prescribers), Population.Generate(pharmacists));
         using var clinic = DemoConsortium.LoadKey(node.DataDir, "clinic-admin");
         using var pharmacy = DemoConsortium.LoadKey(node.DataDir, "pharmacy-admin");
         using var board = DemoConsortium.LoadKey(node.DataDir, "board-admin");
@@ -41,7 +41,7 @@ public sealed class PrescriptionsSetup : IDisposable
         Transaction Register(SigningKey admin, SigningKey member, string role) =>
             Sign(admin, "membership", "register", new CborMap { ["account"] = member.Account.ToString(), ["role"] = role });
 
-        await CommitAllAsync(node.Pool, setup.Prescribers.Select(p => Register(clinic, p, Roles.Practitioner))
+        await Population.CommitAllAsync(node.Pool, setup.Prescribers.Select(p => Register(clinic, p, Roles.Practitioner))
             .Concat(setup.Pharmacists.Select(p => Register(pharmacy, p, Roles.Pharmacist))), ct);
         var licences = setup.Prescribers.Concat(setup.Pharmacists).Select(p => Sign(board, "licensing", "issue", new CborMap
         {
@@ -53,25 +53,11 @@ public sealed class PrescriptionsSetup : IDisposable
             ["grant"] = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), ["granteeOrg"] = "city-clinic", ["purpose"] = "treatment",
             ["types"] = new List<object> { "MedicationRequest" }, ["expiry"] = now.AddDays(1).ToUnixTimeMilliseconds(),
         }));
-        await CommitAllAsync(node.Pool, licences.Concat(grants), ct);
+        await Population.CommitAllAsync(node.Pool, licences.Concat(grants), ct);
         return setup;
     }
 
-    private static SigningKey[] Generate(int count) => Enumerable.Range(0, count).Select(_ => SigningKey.Generate()).ToArray();
 
-    private static async Task CommitAllAsync(TransactionPool pool, IEnumerable<Transaction> txs, CancellationToken ct)
-    {
-        var commits = new List<Task<Receipt>>();
-        foreach (var tx in txs)
-        {
-            var submitted = pool.Submit(tx);
-            if (submitted.Status != SubmitStatus.Accepted) throw new InvalidOperationException($"setup {tx.Contract}.{tx.Action} refused: {submitted.Reason}");
-            commits.Add(pool.WaitForCommitAsync(tx.Id, ct));
-        }
-        var receipts = await Task.WhenAll(commits);
-        if (receipts.FirstOrDefault(r => !r.Result.Valid) is { } failed)
-            throw new InvalidOperationException($"setup transaction {failed.TxId} failed: {failed.Result.Reason}");
-    }
 
     public void Dispose()
     {

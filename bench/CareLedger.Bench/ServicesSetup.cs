@@ -33,7 +33,7 @@ public sealed class ServicesSetup : IDisposable
 
     public static async Task<ServicesSetup> CreateAsync(LedgerNode node, Population population, int practitionerCount, CancellationToken ct)
     {
-        var practitioners = Enumerable.Range(0, practitionerCount).Select(_ => SigningKey.Generate()).ToArray();
+        var practitioners = Population.Generate(practitionerCount);
         using var clinic = DemoConsortium.LoadKey(node.DataDir, "clinic-admin");
         using var board = DemoConsortium.LoadKey(node.DataDir, "board-admin");
         var nonces = new NonceBook(node.Store);
@@ -42,11 +42,11 @@ public sealed class ServicesSetup : IDisposable
         Transaction Sign(SigningKey sender, string contract, string action, CborMap args) =>
             Transaction.Create(sender, node.Genesis.ChainId, nonces.Next(sender.Account), expiry, contract, action, args);
 
-        await CommitAllAsync(node.Pool, practitioners.Select(p => Sign(clinic, "membership", "register", new CborMap
+        await Population.CommitAllAsync(node.Pool, practitioners.Select(p => Sign(clinic, "membership", "register", new CborMap
         {
             ["account"] = p.Account.ToString(), ["role"] = Roles.Practitioner,
         })), ct);
-        await CommitAllAsync(node.Pool, practitioners.Select(p => Sign(board, "licensing", "issue", new CborMap
+        await Population.CommitAllAsync(node.Pool, practitioners.Select(p => Sign(board, "licensing", "issue", new CborMap
         {
             ["practitioner"] = p.Account.ToString(), ["specialty"] = "general-practice", ["jurisdiction"] = "EU-BENCH",
             ["validFrom"] = now.AddDays(-1).ToUnixTimeMilliseconds(), ["validUntil"] = now.AddYears(1).ToUnixTimeMilliseconds(),
@@ -60,30 +60,17 @@ public sealed class ServicesSetup : IDisposable
             ["grant"] = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), ["granteeOrg"] = "city-clinic", ["purpose"] = "treatment",
             ["types"] = new List<object> { "Encounter" }, ["expiry"] = now.AddDays(1).ToUnixTimeMilliseconds(),
         }));
-        await CommitAllAsync(node.Pool, profiles.Concat(grants), ct);
+        await Population.CommitAllAsync(node.Pool, profiles.Concat(grants), ct);
 
         var first = (node.Clock.GetUtcNow().ToUnixTimeMilliseconds() / Minute + 3) * Minute;
         var starts = Enumerable.Range(0, SlotsPerPractitioner).Select(i => first + i * 5 * Minute).ToArray();
-        await CommitAllAsync(node.Pool, practitioners.Select(p => Sign(p, "services", "add-slots", new CborMap
+        await Population.CommitAllAsync(node.Pool, practitioners.Select(p => Sign(p, "services", "add-slots", new CborMap
         {
             ["starts"] = starts.Cast<object>().ToList(), ["minutes"] = 5L,
         })), ct);
         return new ServicesSetup(practitioners, starts);
     }
 
-    private static async Task CommitAllAsync(TransactionPool pool, IEnumerable<Transaction> txs, CancellationToken ct)
-    {
-        var commits = new List<Task<Receipt>>();
-        foreach (var tx in txs)
-        {
-            var submitted = pool.Submit(tx);
-            if (submitted.Status != SubmitStatus.Accepted) throw new InvalidOperationException($"setup {tx.Contract}.{tx.Action} refused: {submitted.Reason}");
-            commits.Add(pool.WaitForCommitAsync(tx.Id, ct));
-        }
-        var receipts = await Task.WhenAll(commits);
-        if (receipts.FirstOrDefault(r => !r.Result.Valid) is { } failed)
-            throw new InvalidOperationException($"setup transaction {failed.TxId} failed: {failed.Result.Reason}");
-    }
 
     public void Dispose()
     {

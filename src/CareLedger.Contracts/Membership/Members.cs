@@ -37,6 +37,10 @@ public static class Members
         return org?.Kind == kind ? Outcome.Ok : Outcome.Fail($"only an admin of a {kind} organisation may do this");
     };
 
+    /// <summary>Authorises callers who hold the given role in any organisation.</summary>
+    public static Func<ContractContext, Outcome> WithRole(string role) => ctx =>
+        FindMember(ctx.State, ctx.Sender)?.Role == role ? Outcome.Ok : Outcome.Fail($"only a {role} may do this");
+
     public static Outcome AnyMember(ContractContext ctx) =>
         FindMember(ctx.State, ctx.Sender) is null ? Outcome.Fail("only consortium members may do this") : Outcome.Ok;
 

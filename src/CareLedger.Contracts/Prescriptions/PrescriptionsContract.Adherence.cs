@@ -20,7 +20,7 @@ public sealed partial class PrescriptionsContract
     private static Outcome FundProgramme(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("programme");
-        if (!IsId(id)) return Outcome.Fail("a programme id is 1-64 lowercase letters, digits or hyphens");
+        if (!CallerIds.IsValid(id)) return Outcome.Fail("a programme id is 1-64 lowercase letters, digits or hyphens");
         var member = Members.FindMember(ctx.State, ctx.Sender)!;
         var kind = Members.FindOrganisation(ctx.State, member.Organisation)?.Kind;
         if (kind is not (OrganisationKinds.Insurer or OrganisationKinds.Clinic)) return Outcome.Fail("only an insurer or a clinic runs an adherence programme");
@@ -88,7 +88,7 @@ public sealed partial class PrescriptionsContract
         if (id.Length == 0 || state.Get(ProgrammePrefix + id) is not { } programme) return 0;
         var reward = programme.GetInt(kind);
         if (reward <= 0 || TokenEscrow.Held(state, ProgrammeEscrow(id)) < reward) return 0;
-        Must(TokenEscrow.Pay(state, ProgrammeEscrow(id), AccountId.Parse(rx.GetText("patient")), reward));
+        TokenEscrow.Must(TokenEscrow.Pay(state, ProgrammeEscrow(id), AccountId.Parse(rx.GetText("patient")), reward));
         rx["rewards"] = checked(rx.GetInt("rewards") + reward);
         return reward;
     }

@@ -60,7 +60,7 @@ public sealed partial class PrescriptionsContract
     private static void RefundInsurer(ContractState state, CborMap rx, string insurer, long held)
     {
         var asset = rx.GetText("asset");
-        Must(TokenEscrow.Move(state, PresentedEscrow(rx.GetText("id")), FundOf(insurer, asset), held));
+        TokenEscrow.Must(TokenEscrow.Move(state, PresentedEscrow(rx.GetText("id")), FundOf(insurer, asset), held));
         if (state.Get(CoverageKey(rx.GetText("patient"), insurer)) is { } coverage)
         {
             coverage["used"] = Math.Max(0, coverage.GetInt("used") - held);

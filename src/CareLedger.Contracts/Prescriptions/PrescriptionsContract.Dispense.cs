@@ -91,7 +91,7 @@ public sealed partial class PrescriptionsContract
 
         var fill = args.GetInt("fill");
         var asset = rx.GetText("asset");
-        if (charge > 0) Must(TokenEscrow.Move(ctx.State, PresentedEscrow(id), TillOf(org, asset), charge));
+        if (charge > 0) TokenEscrow.Must(TokenEscrow.Move(ctx.State, PresentedEscrow(id), TillOf(org, asset), charge));
         rx["price"] = rx.GetInt("price") - charge;
         ReleasePresentation(ctx.State, rx);
         rx["remaining"] = remaining - quantity;
@@ -148,7 +148,7 @@ public sealed partial class PrescriptionsContract
         var held = TokenEscrow.Held(state, escrow);
         var payer = rx.TryGetText("payer") ?? "";
         if (held > 0 && payer.Length > 0) RefundInsurer(state, rx, payer, held);
-        else if (held > 0) Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(rx.GetText("patient")), held));
+        else if (held > 0) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(rx.GetText("patient")), held));
         rx["payer"] = "";
         rx["pharmacy"] = "";
         rx["codeHash"] = "";
@@ -164,7 +164,7 @@ public sealed partial class PrescriptionsContract
         if (amount <= 0) return Outcome.Fail("amount must be positive");
         var held = TokenEscrow.Held(ctx.State, TillOf(org, asset));
         if (held < amount) return Outcome.Fail($"insufficient funds: the till of {org} holds {held} {asset}, asked for {amount}");
-        Must(TokenEscrow.Pay(ctx.State, TillOf(org, asset), ctx.Sender, amount));
+        TokenEscrow.Must(TokenEscrow.Pay(ctx.State, TillOf(org, asset), ctx.Sender, amount));
         ctx.Emit("TillCollected", new CborMap { ["org"] = org, ["asset"] = asset, ["amount"] = amount, ["by"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Tokens;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
@@ -16,7 +17,7 @@ public sealed partial class PrescriptionsContract
     private static Outcome Issue(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("prescription");
-        if (!IsId(id)) return Outcome.Fail("a prescription id is 1-64 lowercase letters, digits or hyphens");
+        if (!CallerIds.IsValid(id)) return Outcome.Fail("a prescription id is 1-64 lowercase letters, digits or hyphens");
         if (ctx.State.Get(RxPrefix + id) is not null) return Outcome.Fail($"prescription {id} already exists");
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed prescriber: {licence.Error}");

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Tokens;
 using System.Diagnostics.CodeAnalysis;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Encoding;
@@ -41,44 +42,40 @@ public sealed partial class PrescriptionsContract : IContract
              new("quantity", ArgKind.Integer), new("fills", ArgKind.Integer), new("expiry", ArgKind.Integer), new("dosesPerDay", ArgKind.Integer),
              new("alerts", ArgKind.List)],
             "a practitioner licensed at block time with a care relationship to the patient, naming the MedicationRequest record they added",
-            Role(Roles.Practitioner), Issue),
+            Members.WithRole(Roles.Practitioner), Issue),
         new("cancel", [new("prescription", ArgKind.Text), new("reason", ArgKind.Text, Optional: true)],
-            "the prescription's prescriber", Role(Roles.Practitioner), Cancel),
+            "the prescription's prescriber", Members.WithRole(Roles.Practitioner), Cancel),
         new("renew", [new("prescription", ArgKind.Text), new("contentHash", ArgKind.Text)],
-            "another licensed practitioner with a care relationship, when the prescriber's licence was revoked", Role(Roles.Practitioner), Renew),
+            "another licensed practitioner with a care relationship, when the prescriber's licence was revoked", Members.WithRole(Roles.Practitioner), Renew),
         new("present",
             [new("prescription", ArgKind.Text), new("pharmacy", ArgKind.Text), new("codeHash", ArgKind.Text), new("price", ArgKind.Integer),
              new("asset", ArgKind.Text, Optional: true), new("insurer", ArgKind.Text, Optional: true)],
             "the patient; the price they agree to is locked from their balance, or from their insurer's prescription fund within its coverage",
-            Role(Roles.Patient), Present),
+            Members.WithRole(Roles.Patient), Present),
         new("fund-coverage", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
             "an insurer admin, from their balance into the insurer's prescription fund", Members.AdminOf(OrganisationKinds.Insurer), FundCoverage),
         new("set-coverage", [new("patient", ArgKind.Account), new("asset", ArgKind.Text), new("limit", ArgKind.Integer)],
             "an insurer admin: how much of a patient's prescriptions the insurer pays", Members.AdminOf(OrganisationKinds.Insurer), SetCoverage),
-        new("withdraw", [new("prescription", ArgKind.Text)], "the patient, taking back a presentation and its locked price", Role(Roles.Patient), Withdraw),
+        new("withdraw", [new("prescription", ArgKind.Text)], "the patient, taking back a presentation and its locked price", Members.WithRole(Roles.Patient), Withdraw),
         new("dispense",
             [new("prescription", ArgKind.Text), new("fill", ArgKind.Integer), new("quantity", ArgKind.Integer), new("code", ArgKind.Text),
              new("contentHash", ArgKind.Text), new("charge", ArgKind.Integer)],
-            "a licensed pharmacist of the pharmacy the prescription was presented to, proving the one-time code", Role(Roles.Pharmacist), Dispense),
+            "a licensed pharmacist of the pharmacy the prescription was presented to, proving the one-time code", Members.WithRole(Roles.Pharmacist), Dispense),
         new("collect", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
             "an admin of a pharmacy, from its till into their balance", Members.AdminOf(OrganisationKinds.Pharmacy), Collect),
         new("fund-programme",
             [new("programme", ArgKind.Text), new("asset", ArgKind.Text), new("amount", ArgKind.Integer), new("rewardPerDay", ArgKind.Integer),
              new("rewardPerDispense", ArgKind.Integer)],
             "an admin of an insurer or a clinic, from their balance into the programme's pool", Members.AdminOf(null), FundProgramme),
-        new("join", [new("prescription", ArgKind.Text), new("programme", ArgKind.Text)], "the prescription's patient", Role(Roles.Patient), Join),
-        new("check-in", [new("prescription", ArgKind.Text)], "the prescription's patient: one dose taken", Role(Roles.Patient), CheckIn),
+        new("join", [new("prescription", ArgKind.Text), new("programme", ArgKind.Text)], "the prescription's patient", Members.WithRole(Roles.Patient), Join),
+        new("check-in", [new("prescription", ArgKind.Text)], "the prescription's patient: one dose taken", Members.WithRole(Roles.Patient), CheckIn),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
     {
     }
 
-    private static Func<ContractContext, Outcome> Role(string role) => ctx =>
-        Members.FindMember(ctx.State, ctx.Sender)?.Role == role ? Outcome.Ok : Outcome.Fail($"only a {role} may do this");
 
-    /// <summary>An id chosen by the caller: 1-64 lowercase letters, digits and hyphens.</summary>
-    internal static bool IsId(string id) => id.Length is >= 1 and <= 64 && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-');
 
     /// <summary>The prescription named in the arguments, when the sender is its <paramref name="party"/> ("patient" or "prescriber").</summary>
     private static bool TryOwn(ContractContext ctx, CborMap args, string party, [NotNullWhen(true)] out CborMap? rx, out Outcome refusal)
@@ -94,9 +91,4 @@ public sealed partial class PrescriptionsContract : IContract
 
     private static void Save(ContractState state, CborMap rx) => state.Put(RxPrefix + rx.GetText("id"), rx);
 
-    /// <summary>A step that cannot fail once its checks have passed; if it does, the bug surfaces instead of money going astray.</summary>
-    private static void Must(Outcome outcome)
-    {
-        if (!outcome.IsOk) throw new InvalidOperationException($"escrow inconsistency: {outcome.Error}");
-    }
 }

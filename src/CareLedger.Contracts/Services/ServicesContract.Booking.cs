@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Tokens;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
@@ -15,7 +16,7 @@ public sealed partial class ServicesContract
     private static Outcome Book(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("booking");
-        if (!IsId(id)) return Outcome.Fail("a booking id is 1-64 lowercase letters, digits or hyphens");
+        if (!CallerIds.IsValid(id)) return Outcome.Fail("a booking id is 1-64 lowercase letters, digits or hyphens");
         if (ctx.State.Get(BookingPrefix + id) is not null) return Outcome.Fail($"booking {id} already exists");
         var practitioner = AccountId.Parse(args.GetText("practitioner"));
         if (ctx.State.Get(ProfilePrefix + practitioner) is not { } profile) return Outcome.Fail($"{practitioner} has no published profile");
@@ -123,7 +124,7 @@ public sealed partial class ServicesContract
     private static Outcome Refer(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("referral");
-        if (!IsId(id)) return Outcome.Fail("a referral id is 1-64 lowercase letters, digits or hyphens");
+        if (!CallerIds.IsValid(id)) return Outcome.Fail("a referral id is 1-64 lowercase letters, digits or hyphens");
         if (ctx.State.Get(ReferralPrefix + id) is not null) return Outcome.Fail($"referral {id} already exists");
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed: {licence.Error}");

@@ -38,7 +38,7 @@ public sealed partial class ServicesContract
         var treasury = TreasuryOf(insurer, asset);
         if (TokenEscrow.Held(state, treasury) < price)
             return Outcome.Fail($"insufficient funds: the treasury of {insurer} holds {TokenEscrow.Held(state, treasury)} {asset}, needs {price}");
-        Must(TokenEscrow.Move(state, treasury, EscrowOf(booking), price));
+        TokenEscrow.Must(TokenEscrow.Move(state, treasury, EscrowOf(booking), price));
         coverage["used"] = used + price;
         state.Put(key, coverage);
         booking["insurer"] = insurer;
@@ -71,10 +71,10 @@ public sealed partial class ServicesContract
         var insurer = booking.GetText("insurer");
         if (insurer.Length == 0)
         {
-            Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(booking.GetText("patient")), amount));
+            TokenEscrow.Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(booking.GetText("patient")), amount));
             return;
         }
-        Must(TokenEscrow.Move(state, escrow, TreasuryOf(insurer, booking.GetText("asset")), amount));
+        TokenEscrow.Must(TokenEscrow.Move(state, escrow, TreasuryOf(insurer, booking.GetText("asset")), amount));
         var key = CoverageKey(booking.GetText("patient"), insurer);
         var coverage = state.Get(key)!;
         coverage["used"] = Math.Max(0, coverage.GetInt("used") - amount);
@@ -86,8 +86,8 @@ public sealed partial class ServicesContract
     {
         var terms = ServicesTerms.Read(state);
         var fee = terms.FeeOn(amount);
-        if (fee > 0) Must(TokenEscrow.Move(state, escrow, TreasuryOf(terms.Operator, asset), fee));
-        if (amount > fee) Must(TokenEscrow.Pay(state, escrow, practitioner, amount - fee));
+        if (fee > 0) TokenEscrow.Must(TokenEscrow.Move(state, escrow, TreasuryOf(terms.Operator, asset), fee));
+        if (amount > fee) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, practitioner, amount - fee));
         return fee;
     }
 
@@ -126,7 +126,7 @@ public sealed partial class ServicesContract
         if (amount <= 0) return Outcome.Fail("amount must be positive");
         var held = TokenEscrow.Held(ctx.State, TreasuryOf(org, asset));
         if (held < amount) return Outcome.Fail($"insufficient funds: the treasury of {org} holds {held} {asset}, withdrawal {amount}");
-        Must(TokenEscrow.Pay(ctx.State, TreasuryOf(org, asset), ctx.Sender, amount));
+        TokenEscrow.Must(TokenEscrow.Pay(ctx.State, TreasuryOf(org, asset), ctx.Sender, amount));
         ctx.Emit("TreasuryWithdrawal", new CborMap { ["org"] = org, ["asset"] = asset, ["amount"] = amount, ["by"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }

@@ -25,7 +25,7 @@ public sealed partial class ServicesContract
     private static Outcome RequestOpinions(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("case");
-        if (!IsId(id)) return Outcome.Fail("a case id is 1-64 lowercase letters, digits or hyphens");
+        if (!CallerIds.IsValid(id)) return Outcome.Fail("a case id is 1-64 lowercase letters, digits or hyphens");
         if (ctx.State.Get(CasePrefix + id) is not null) return Outcome.Fail($"case {id} already exists");
         var records = args.GetList("records");
         if (records.Count is 0 or > MaxCaseRecords || !records.All(r => r is string) || records.Distinct().Count() != records.Count)
@@ -102,7 +102,7 @@ public sealed partial class ServicesContract
     {
         var escrow = EscrowOfCase(openCase.GetText("id"));
         var left = TokenEscrow.Held(state, escrow);
-        if (left > 0) Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(openCase.GetText("patient")), left));
+        if (left > 0) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(openCase.GetText("patient")), left));
         ClearDeadline(state, openCase);
         openCase["status"] = "closed";
         openCase["closed"] = time;

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Tokens;
 using System.Diagnostics.CodeAnalysis;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Encoding;
@@ -37,36 +38,36 @@ public sealed partial class ServicesContract : IContract
         new("publish-profile",
             [new("languages", ArgKind.List), new("modes", ArgKind.List), new("price", ArgKind.Integer), new("asset", ArgKind.Text),
              new("referralOnly", ArgKind.Boolean, Optional: true)],
-            "a practitioner licensed at block time", Role(Roles.Practitioner), PublishProfile),
-        new("add-slots", [new("starts", ArgKind.List), new("minutes", ArgKind.Integer)], "a practitioner with a profile", Role(Roles.Practitioner), AddSlots),
-        new("remove-slots", [new("starts", ArgKind.List)], "the practitioner, for free slots", Role(Roles.Practitioner), RemoveSlots),
+            "a practitioner licensed at block time", Members.WithRole(Roles.Practitioner), PublishProfile),
+        new("add-slots", [new("starts", ArgKind.List), new("minutes", ArgKind.Integer)], "a practitioner with a profile", Members.WithRole(Roles.Practitioner), AddSlots),
+        new("remove-slots", [new("starts", ArgKind.List)], "the practitioner, for free slots", Members.WithRole(Roles.Practitioner), RemoveSlots),
         new("book",
             [new("booking", ArgKind.Text), new("practitioner", ArgKind.Account), new("start", ArgKind.Integer), new("mode", ArgKind.Text),
              new("symptoms", ArgKind.Text), new("insurer", ArgKind.Text, Optional: true), new("referral", ArgKind.Text, Optional: true)],
-            "a patient; the price is locked from their balance or their insurer's treasury", Role(Roles.Patient), Book),
-        new("accept", [new("booking", ArgKind.Text)], "the booking's practitioner, licensed at block time", Role(Roles.Practitioner), Accept),
+            "a patient; the price is locked from their balance or their insurer's treasury", Members.WithRole(Roles.Patient), Book),
+        new("accept", [new("booking", ArgKind.Text)], "the booking's practitioner, licensed at block time", Members.WithRole(Roles.Practitioner), Accept),
         new("decline", [new("booking", ArgKind.Text), new("reason", ArgKind.Text, Optional: true)],
-            "the booking's practitioner, before the consultation starts", Role(Roles.Practitioner), Decline),
-        new("cancel", [new("booking", ArgKind.Text)], "the booking's patient, before the slot starts", Role(Roles.Patient), Cancel),
-        new("start-consultation", [new("booking", ArgKind.Text)], "the booking's practitioner, licensed at block time", Role(Roles.Practitioner), StartConsultation),
-        new("end-consultation", [new("booking", ArgKind.Text)], "the booking's practitioner", Role(Roles.Practitioner), EndConsultation),
+            "the booking's practitioner, before the consultation starts", Members.WithRole(Roles.Practitioner), Decline),
+        new("cancel", [new("booking", ArgKind.Text)], "the booking's patient, before the slot starts", Members.WithRole(Roles.Patient), Cancel),
+        new("start-consultation", [new("booking", ArgKind.Text)], "the booking's practitioner, licensed at block time", Members.WithRole(Roles.Practitioner), StartConsultation),
+        new("end-consultation", [new("booking", ArgKind.Text)], "the booking's practitioner", Members.WithRole(Roles.Practitioner), EndConsultation),
         new("complete", [new("booking", ArgKind.Text), new("summary", ArgKind.Text)],
-            "the booking's practitioner, naming the Encounter record they added for the patient", Role(Roles.Practitioner), Complete),
-        new("acknowledge", [new("booking", ArgKind.Text)], "the booking's patient", Role(Roles.Patient), Acknowledge),
+            "the booking's practitioner, naming the Encounter record they added for the patient", Members.WithRole(Roles.Practitioner), Complete),
+        new("acknowledge", [new("booking", ArgKind.Text)], "the booking's patient", Members.WithRole(Roles.Patient), Acknowledge),
         new("dispute", [new("booking", ArgKind.Text), new("reason", ArgKind.Text)], "the booking's patient or practitioner, before release", Members.AnyMember, OpenDispute),
         new("resolve", [new("booking", ArgKind.Text), new("decision", ArgKind.Text), new("refund", ArgKind.Integer, Optional: true)],
             "an admin of the arbitrator organisation named in genesis", Members.AdminOf(null), Resolve),
         new("refer",
             [new("referral", ArgKind.Text), new("patient", ArgKind.Account), new("organisation", ArgKind.Text), new("examination", ArgKind.Text),
              new("expiry", ArgKind.Integer)],
-            "a practitioner licensed at block time", Role(Roles.Practitioner), Refer),
+            "a practitioner licensed at block time", Members.WithRole(Roles.Practitioner), Refer),
         new("request-opinions",
             [new("case", ArgKind.Text), new("records", ArgKind.List), new("practitioners", ArgKind.List), new("fee", ArgKind.Integer),
              new("asset", ArgKind.Text), new("deadline", ArgKind.Integer)],
-            "a patient, whose grants let each practitioner read the case's records", Role(Roles.Patient), RequestOpinions),
+            "a patient, whose grants let each practitioner read the case's records", Members.WithRole(Roles.Patient), RequestOpinions),
         new("submit-opinion", [new("case", ArgKind.Text), new("contentHash", ArgKind.Text)],
-            "a practitioner asked for an opinion on the case, licensed at block time", Role(Roles.Practitioner), SubmitOpinion),
-        new("rate", [new("booking", ArgKind.Text), new("score", ArgKind.Integer)], "the patient of a completed consultation, once", Role(Roles.Patient), Rate),
+            "a practitioner asked for an opinion on the case, licensed at block time", Members.WithRole(Roles.Practitioner), SubmitOpinion),
+        new("rate", [new("booking", ArgKind.Text), new("score", ArgKind.Integer)], "the patient of a completed consultation, once", Members.WithRole(Roles.Patient), Rate),
         new("deposit", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
             "an organisation admin, from their balance into their organisation's treasury", Members.AdminOf(null), Deposit),
         new("withdraw", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
@@ -88,11 +89,7 @@ public sealed partial class ServicesContract : IContract
         CancelForLapsedLicences(state, blockTime);
     }
 
-    private static Func<ContractContext, Outcome> Role(string role) => ctx =>
-        Members.FindMember(ctx.State, ctx.Sender)?.Role == role ? Outcome.Ok : Outcome.Fail($"only a {role} may do this");
 
-    /// <summary>An id chosen by the caller: 1-64 lowercase letters, digits and hyphens.</summary>
-    internal static bool IsId(string id) => id.Length is >= 1 and <= 64 && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-');
 
     /// <summary>The booking named in the arguments, when the sender is its <paramref name="party"/> ("patient" or "practitioner").</summary>
     private static bool TryOwn(ContractContext ctx, CborMap args, string party, [NotNullWhen(true)] out CborMap? booking, out Outcome refusal)
@@ -109,9 +106,4 @@ public sealed partial class ServicesContract : IContract
     private static Outcome WrongStatus(CborMap booking, string doing, params string[] allowed) =>
         Outcome.Fail($"booking {booking.GetText("id")} is {booking.GetText("status")}; only a booking that is {string.Join(" or ", allowed)} can be {doing}");
 
-    /// <summary>A step that cannot fail once its checks have passed; if it does, the bug surfaces instead of money going astray.</summary>
-    private static void Must(Outcome outcome)
-    {
-        if (!outcome.IsOk) throw new InvalidOperationException($"escrow inconsistency: {outcome.Error}");
-    }
 }

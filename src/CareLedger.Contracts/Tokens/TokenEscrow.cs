@@ -76,4 +76,10 @@ public static class TokenEscrow
         if (amount == 0) tokens.Delete(key);
         else tokens.Put(key, new CborMap { ["asset"] = asset, ["amount"] = amount });
     }
+
+    /// <summary>A move that cannot fail once the caller's checks have passed; if it does, the bug surfaces instead of money going astray.</summary>
+    public static void Must(Outcome outcome)
+    {
+        if (!outcome.IsOk) throw new InvalidOperationException($"escrow inconsistency: {outcome.Error}");
+    }
 }

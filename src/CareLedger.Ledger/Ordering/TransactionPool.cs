@@ -112,6 +112,9 @@ public sealed class TransactionPool
     public async Task<Receipt> WaitForCommitAsync(Hash256 id, CancellationToken ct)
     {
         var waiter = _waiters.GetOrAdd(id, _ => new TaskCompletionSource<Receipt>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Still pending after the waiter is registered: OnCommitted clears the pending entry before it
+        // completes waiters, so this one will be completed; no need to look in the store.
+        if (_pending.ContainsKey(id)) return await waiter.Task.WaitAsync(ct);
         if (_findCommitted(id) is { } done)
         {
             _waiters.TryRemove(id, out _);

@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using System.Text.Json;
 using CareLedger.Client.Prescriptions;
 using CareLedger.Contracts.Prescriptions;
@@ -25,9 +26,9 @@ public static class PrescriptionsApi
 
     private static IResult Prescription(string id, LedgerNode node)
     {
-        if (!IsId(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
-        var rx = Query(node, "prescription", new CborMap { ["prescription"] = id });
-        return rx.GetBool("found") ? TypedResults.Ok(To<PrescriptionDto>(rx)) : Problems.NotFound("Unknown prescription", $"No prescription {id}.");
+        if (!CallerIds.IsValid(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
+        var rx = ContractQueries.Ask(node, PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id });
+        return rx.GetBool("found") ? TypedResults.Ok(ContractQueries.As<PrescriptionDto>(rx)) : Problems.NotFound("Unknown prescription", $"No prescription {id}.");
     }
 
     private static IResult Prescriptions(LedgerNode node, string? patient, string? prescriber)
@@ -38,22 +39,16 @@ public static class PrescriptionsApi
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
         // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
         var found = role == "patient"
-            ? Query(node, "prescriptions", new CborMap { ["patient"] = id.ToString() }).GetList("prescriptions").Cast<CborMap>()
+            ? ContractQueries.Ask(node, PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).GetList("prescriptions").Cast<CborMap>()
             : node.QueryState.Scan(PrescriptionsContract.RxPrefix).Select(e => e.Value).Where(rx => rx.GetText("prescriber") == id.ToString());
-        return TypedResults.Ok(found.Select(To<PrescriptionDto>).OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
+        return TypedResults.Ok(found.Select(ContractQueries.As<PrescriptionDto>).OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
     }
 
     private static IResult Adherence(string patient, LedgerNode node) =>
         AccountId.TryParse(patient, out var id)
-            ? TypedResults.Ok(To<AdherenceDto>(Query(node, "adherence", new CborMap { ["patient"] = id.ToString() })))
+            ? TypedResults.Ok(ContractQueries.As<AdherenceDto>(ContractQueries.Ask(node, PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() })))
             : Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
 
-    /// <summary>Arguments are checked before asking, so a refusal here is a bug, not bad input.</summary>
-    private static CborMap Query(LedgerNode node, string query, CborMap args) =>
-        node.Runtime.Query(node.Store, PrescriptionsContract.ContractName, query, args, node.Clock.GetUtcNow().ToUnixTimeMilliseconds(), out var error)
-        ?? throw new InvalidOperationException($"prescriptions.{query} refused checked arguments: {error}");
 
-    private static T To<T>(CborMap map) => CborMapJson.ToJson(map).Deserialize<T>(JsonSerializerOptions.Web)!;
 
-    private static bool IsId(string id) => id.Length is >= 1 and <= 64 && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-');
 }

@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using CareLedger.Client.Services;
@@ -58,24 +59,24 @@ public static class ServicesApi
         if (window.From is { } f) args["from"] = f.Value;
         if (window.To is { } t) args["to"] = t.Value;
 
-        var answer = Query(node, "search", args);
-        return TypedResults.Ok(answer.GetList("practitioners").Cast<CborMap>().Select(To<PractitionerDto>).ToList());
+        var answer = ContractQueries.Ask(node, ServicesContract.ContractName, "search", args);
+        return TypedResults.Ok(answer.GetList("practitioners").Cast<CborMap>().Select(ContractQueries.As<PractitionerDto>).ToList());
     }
 
     private static IResult Practitioner(string account, LedgerNode node)
     {
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
-        var profile = Query(node, "profile", new CborMap { ["practitioner"] = id.ToString() });
+        var profile = ContractQueries.Ask(node, ServicesContract.ContractName, "profile", new CborMap { ["practitioner"] = id.ToString() });
         if (!profile.GetBool("found")) return Problems.NotFound("Unknown practitioner", $"{account} has published no profile.");
-        var slots = Query(node, "slots", new CborMap { ["practitioner"] = id.ToString() }).GetList("slots").Cast<CborMap>().Select(To<SlotDto>).ToList();
-        return TypedResults.Ok(new PractitionerDetailsDto(To<PractitionerDto>(profile), slots));
+        var slots = ContractQueries.Ask(node, ServicesContract.ContractName, "slots", new CborMap { ["practitioner"] = id.ToString() }).GetList("slots").Cast<CborMap>().Select(ContractQueries.As<SlotDto>).ToList();
+        return TypedResults.Ok(new PractitionerDetailsDto(ContractQueries.As<PractitionerDto>(profile), slots));
     }
 
     private static IResult Booking(string id, LedgerNode node)
     {
-        if (!IsBookingId(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
-        var booking = Query(node, "booking", new CborMap { ["booking"] = id });
-        return booking.GetBool("found") ? TypedResults.Ok(To<BookingDto>(booking)) : Problems.NotFound("Unknown booking", $"No booking {id}.");
+        if (!CallerIds.IsValid(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
+        var booking = ContractQueries.Ask(node, ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id });
+        return booking.GetBool("found") ? TypedResults.Ok(ContractQueries.As<BookingDto>(booking)) : Problems.NotFound("Unknown booking", $"No booking {id}.");
     }
 
     private static IResult Bookings(LedgerNode node, string? patient, string? practitioner, string? status)
@@ -84,22 +85,16 @@ public static class ServicesApi
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("practitioner", practitioner!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
-        var bookings = Query(node, "bookings", new CborMap { ["account"] = id.ToString() }).GetList("bookings").Cast<CborMap>()
+        var bookings = ContractQueries.Ask(node, ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).GetList("bookings").Cast<CborMap>()
             .Where(b => b.GetText(role) == id.ToString() && (string.IsNullOrEmpty(status) || b.GetText("status") == status))
-            .Select(To<BookingDto>).OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
+            .Select(ContractQueries.As<BookingDto>).OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(bookings);
     }
 
-    private static ServicesTermsDto Terms(LedgerNode node) => To<ServicesTermsDto>(Query(node, "terms", new CborMap()));
+    private static ServicesTermsDto Terms(LedgerNode node) => ContractQueries.As<ServicesTermsDto>(ContractQueries.Ask(node, ServicesContract.ContractName, "terms", new CborMap()));
 
-    /// <summary>Arguments are checked before asking, so a refusal here is a bug, not bad input.</summary>
-    private static CborMap Query(LedgerNode node, string query, CborMap args) =>
-        node.Runtime.Query(node.Store, ServicesContract.ContractName, query, args, node.Clock.GetUtcNow().ToUnixTimeMilliseconds(), out var error)
-        ?? throw new InvalidOperationException($"services.{query} refused checked arguments: {error}");
 
-    private static T To<T>(CborMap map) => CborMapJson.ToJson(map).Deserialize<T>(JsonSerializerOptions.Web)!;
 
-    private static bool IsBookingId(string id) => id.Length is >= 1 and <= 64 && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-');
 
     private readonly record struct Time(bool Ok, long Value);
 
