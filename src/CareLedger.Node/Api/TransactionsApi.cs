@@ -87,15 +87,8 @@ public static class TransactionsApi
 
     private static async Task<Body> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return new(null, Problems.TooLarge(MaxBodyBytes));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return new(null, Problems.TooLarge(MaxBodyBytes));
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.Length == 0 ? new(null, Problems.Bad("Empty request", "The body must carry a transaction.")) : new(buffer.ToArray(), null);
+        var bytes = await RequestBodies.ReadAsync(request, MaxBodyBytes, ct);
+        if (bytes is null) return new(null, Problems.TooLarge(MaxBodyBytes));
+        return bytes.Length == 0 ? new(null, Problems.Bad("Empty request", "The body must carry a transaction.")) : new(bytes, null);
     }
 }

@@ -128,7 +128,7 @@ public static class RecordsApi
 
     private static async Task<IResult> Upload(string id, long version, HttpRequest request, LedgerNode node)
     {
-        var body = await ReadBodyAsync(request);
+        var body = await RequestBodies.ReadAsync(request, MaxUploadBytes, request.HttpContext.RequestAborted);
         if (body is null) return Problems.TooLarge(MaxUploadBytes);
         var (caller, problem) = await SignedCaller.AuthenticateAsync(request, node.Clock, body);
         if (caller is null) return problem!;
@@ -155,7 +155,7 @@ public static class RecordsApi
 
     private static async Task<IResult> UploadGrantKeys(string grantId, HttpRequest request, LedgerNode node)
     {
-        var body = await ReadBodyAsync(request);
+        var body = await RequestBodies.ReadAsync(request, MaxUploadBytes, request.HttpContext.RequestAborted);
         if (body is null) return Problems.TooLarge(MaxUploadBytes);
         var (caller, problem) = await SignedCaller.AuthenticateAsync(request, node.Clock, body);
         if (caller is null) return problem!;
@@ -215,12 +215,4 @@ public static class RecordsApi
 
     /// <summary>Matches the server's request limit (1 MiB); clients keep resources to 512 KiB so the base64 upload fits.</summary>
     public const int MaxUploadBytes = 1024 * 1024;
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
-    {
-        if (request.ContentLength > MaxUploadBytes) return null;
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        return buffer.Length > MaxUploadBytes ? null : buffer.ToArray();
-    }
 }

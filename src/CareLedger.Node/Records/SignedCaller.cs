@@ -25,7 +25,8 @@ public sealed record SignedCaller(AccountId Account, byte[] Key, string Method, 
         if (HttpMethods.IsGet(request.Method) && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
             return (null, TypedResults.Problem("A signed GET carries no body.", statusCode: StatusCodes.Status400BadRequest, title: "Unexpected body"));
         var pathAndQuery = request.Path.Value + request.QueryString.Value;
-        body ??= request.ContentLength is > 0 ? await ReadAsync(request) : [];
+        body ??= await RequestBodies.ReadAsync(request, RecordsApi.MaxUploadBytes, request.HttpContext.RequestAborted);
+        if (body is null) return (null, Problems.TooLarge(RecordsApi.MaxUploadBytes));
         if (!RequestSignature.Verify(key, request.Method, pathAndQuery, time, SHA256.HashData(body), signature))
             return (null, Unauthorized("The request signature does not verify."));
         if (!RecentSignatures.TryUse(signature, now))
@@ -52,13 +53,6 @@ public sealed record SignedCaller(AccountId Account, byte[] Key, string Method, 
             }
             return Seen.TryAdd(Convert.ToBase64String(signature), now);
         }
-    }
-
-    private static async Task<byte[]> ReadAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        return buffer.ToArray();
     }
 
     private static IResult Unauthorized(string detail) =>
