@@ -28,6 +28,10 @@ public sealed class NodeProcess : IDisposable
     public NodeClient Client { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool IsRunning => _process is { HasExited: false };
+    public int? Pid => IsRunning ? _process!.Id : null;
+
+    /// <summary>Extra environment variables for the node process, applied at each start after the defaults.</summary>
+    public Dictionary<string, string> Environment { get; } = new();
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -48,6 +52,7 @@ public sealed class NodeProcess : IDisposable
         foreach (var a in new[] { NodeDll, "--urls", BaseAddress.ToString().TrimEnd('/'), "--data", DataDir }.Concat(extraArgs)) psi.ArgumentList.Add(a);
         psi.Environment["CARELEDGER_NODE_PASSPHRASE"] = "test-node-passphrase";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in Environment) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
@@ -81,8 +86,26 @@ public sealed class NodeProcess : IDisposable
     public void Stop()
     {
         if (_process is not { HasExited: false }) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
+        Signal(_process, "TERM");
         if (!_process.WaitForExit(20_000)) Kill();
+    }
+
+    /// <summary>SIGSTOP: the process freezes with its sockets open, as a hung or partitioned machine does.</summary>
+    public void Pause()
+    {
+        if (_process is { HasExited: false }) Signal(_process, "STOP");
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        if (_process is { HasExited: false }) Signal(_process, "CONT");
+    }
+
+    internal static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
+        kill.WaitForExit();
     }
 
     public static int FreePort()

@@ -12,7 +12,8 @@ namespace CareLedger.Cli.Proofs;
 
 /// <summary>
 /// Checks a proof file offline, contacting no node: the transaction's signature, the Merkle path to
-/// the block's transactions root, and the validators' signatures over the block. Exits 2 when it fails.
+/// the block's transactions root, and the validators' signatures over the block. Given trusted validators,
+/// a strict majority of them must have signed unless --quorum says how many. Exits 2 when it fails.
 /// </summary>
 public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerifyCommand.Settings>
 {
@@ -38,13 +39,25 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         [CommandOption("--validator <ACCOUNT>")]
         [Description("Trust this validator account (repeatable)")]
         public string[] Validators { get; init; } = [];
+
+        [CommandOption("--quorum <N>")]
+        [Description("How many of the trusted validators must have signed the block (default: a strict majority of them)")]
+        public int? Quorum { get; init; }
+
+        public override ValidationResult Validate() => Quorum switch
+        {
+            < 1 => ValidationResult.Error("--quorum must be at least 1"),
+            not null when Genesis is null && Validators.Length == 0 => ValidationResult.Error("--quorum counts trusted validators: name them with --genesis or --validator"),
+            _ => ValidationResult.Success(),
+        };
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken ct)
     {
         var anchor = Anchor(settings);
+        var quorum = Quorum(settings, anchor);
         var (file, proof) = Read(settings.File);
-        var verdict = proof.Verify(anchor?.Validators);
+        var verdict = proof.Verify(anchor?.Validators, quorum);
         if (!verdict.Valid) throw Invalid(verdict.Reason!);
         Transaction.TryDecode(proof.Transaction, out var tx, out _);
         if (Mislabelled(file, proof, tx!, verdict) is { } lie) throw Invalid(lie);
@@ -57,6 +70,9 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         grid.AddRow(new Markup("[grey]Result[/]"), proof.Result.Valid ? new Markup("[green]valid[/]") : new Markup($"[red]invalid:[/] {Markup.Escape(proof.Result.Reason ?? "")}"));
         foreach (var signer in verdict.Signers)
             grid.AddRow(new Markup("[grey]Signed by[/]"), new Text(signer + (anchor is null ? "" : "  (trusted)")));
+        if (anchor is not null)
+            grid.AddRow(new Markup("[grey]Quorum[/]"), new Text($"{verdict.Signers.Count} of {anchor.Validators.Count} trusted validators signed; {quorum} needed"
+                + (settings.Quorum is null ? " (a strict majority)" : " (--quorum)")));
         session.Out.Write(grid);
         if (anchor is null)
             session.Warning("no trusted validators given (--genesis or --validator): the signatures are genuine, but whether their signers are the chain's validators is yours to check");
@@ -96,6 +112,16 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         var fromGenesis = settings.Genesis is null ? null : TrustAnchor.FromGenesisFile(settings.Genesis);
         var validators = settings.Validators.Select(AccountId.Parse).Concat(fromGenesis?.Validators ?? Enumerable.Empty<AccountId>()).ToHashSet();
         return new TrustAnchor(validators, fromGenesis?.ChainId);
+    }
+
+    /// <summary>Trusted signatures a proof needs: a strict majority of the trusted validators unless --quorum says otherwise.</summary>
+    private static int Quorum(Settings settings, TrustAnchor? anchor)
+    {
+        if (anchor is null) return 1;
+        var quorum = settings.Quorum ?? anchor.Validators.Count / 2 + 1;
+        if (quorum > anchor.Validators.Count)
+            throw new CliException($"--quorum {quorum} can never be met: only {anchor.Validators.Count} validator(s) are trusted");
+        return quorum;
     }
 
     private static CliException Invalid(string reason) => new($"proof is invalid: {reason}", ExitCodes.Invalid);

@@ -47,6 +47,37 @@ public sealed record Block(BlockHeader Header, IReadOnlyList<Transaction> Transa
         return writer.Encode();
     }
 
+    /// <summary>The whole block as one byte string, as replicated between nodes: [header, body].</summary>
+    public byte[] Encode()
+    {
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartArray(2);
+        writer.WriteByteString(Header.Encode());
+        writer.WriteByteString(EncodeBody());
+        writer.WriteEndArray();
+        return writer.Encode();
+    }
+
+    /// <summary>Reads a block written by <see cref="Encode"/>. Throws <see cref="FormatException"/> on any damage.</summary>
+    public static Block Decode(ReadOnlyMemory<byte> wire)
+    {
+        byte[] header, body;
+        try
+        {
+            var reader = new CborReader(wire, CborConformanceMode.Lax);
+            if (reader.ReadStartArray() != 2) throw new FormatException("a replicated block is [header, body]");
+            header = reader.ReadByteString();
+            body = reader.ReadByteString();
+            reader.ReadEndArray();
+            if (reader.BytesRemaining != 0) throw new FormatException("trailing bytes after the block");
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException)
+        {
+            throw new FormatException($"damaged block: {e.Message}", e);
+        }
+        return Decode(header, body);
+    }
+
     /// <summary>Rebuilds a block from stored bytes. Throws <see cref="FormatException"/> on any damage.</summary>
     public static Block Decode(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> body)
     {

@@ -52,5 +52,87 @@ public sealed class LedgerChain
         return block;
     }
 
+    /// <summary>
+    /// Executes a batch as the next block with this node as proposer and signs it, without storing
+    /// it: a consortium leader replicates the block first, then calls <see cref="CommitProposed"/>.
+    /// </summary>
+    public Proposal Propose(IReadOnlyList<Transaction> txs, long proposedTime)
+    {
+        var head = Head;
+        var time = Math.Max(proposedTime, head.Time);
+        var executed = _executor.Execute(_store.ExecutionState, head, txs, time, _validatorKey.Account);
+        return new Proposal(executed.ToBlock([Sign(executed.Header)]), executed);
+    }
+
+    /// <summary>Stores a block this node proposed, once consensus has ordered it.</summary>
+    public void CommitProposed(Proposal proposal)
+    {
+        if (proposal.Block.Header.PreviousHash != Head.Hash())
+            throw new InvalidOperationException($"proposal for height {proposal.Block.Height} no longer extends the head");
+        _store.Append(proposal.Block, proposal.Executed.Writes);
+        BlockCommitted?.Invoke(proposal.Block);
+    }
+
+    /// <summary>
+    /// Checks a block another validator proposed and consensus ordered, executes it on our own
+    /// state and stores it with our signature added, only if our execution gives exactly the same
+    /// header (results and state commitment included). Throws <see cref="BlockRejectedException"/>
+    /// otherwise and stores nothing: the caller must stop, not diverge.
+    /// <paramref name="alreadyVerified"/> names transactions whose signatures this node checked at admission.
+    /// </summary>
+    public Block ApplyReplicated(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified = null)
+    {
+        var head = Head;
+        var height = proposed.Height;
+        if (height != head.Height + 1) throw new BlockRejectedException(height, $"expected height {head.Height + 1}");
+        if (proposed.Header.PreviousHash != head.Hash()) throw new BlockRejectedException(height, "it does not extend our head (different parent hash)");
+        if (proposed.Genesis is not null) throw new BlockRejectedException(height, "only block 0 may carry a genesis document");
+        if (proposed.Header.Time < head.Time) throw new BlockRejectedException(height, "its time is before its parent's");
+        if (!validators.Contains(proposed.Header.Proposer)) throw new BlockRejectedException(height, $"its proposer {proposed.Header.Proposer} is not a validator");
+        var hash = proposed.Hash;
+        if (!proposed.Signatures.Any(s => s.Validator == proposed.Header.Proposer && s.Verify(hash)))
+            throw new BlockRejectedException(height, "it carries no valid signature of its proposer");
+        if (proposed.Results.Count != proposed.Transactions.Count) throw new BlockRejectedException(height, "results and transactions differ in number");
+        var bad = -1;
+        Parallel.For(0, proposed.Transactions.Count, (i, loop) =>
+        {
+            var tx = proposed.Transactions[i];
+            if (alreadyVerified?.Invoke(tx.Id) == true || tx.VerifySignature()) return;
+            Interlocked.CompareExchange(ref bad, i, -1);
+            loop.Stop();
+        });
+        if (bad >= 0) throw new BlockRejectedException(height, $"transaction {bad} ({proposed.Transactions[bad].Id}) has a signature that does not verify");
+
+        var executed = _executor.Execute(_store.ExecutionState, head, proposed.Transactions, proposed.Header.Time, proposed.Header.Proposer);
+        if (executed.Header.Hash() != hash)
+            throw new BlockRejectedException(height, Difference(executed.Header, proposed.Header), divergent: true);
+        var signatures = proposed.Signatures.Where(s => s.Validator != Validator && validators.Contains(s.Validator) && s.Verify(hash))
+            .DistinctBy(s => s.Validator).Append(Sign(executed.Header)).ToList();
+        var block = executed.ToBlock(signatures);
+        _store.Append(block, executed.Writes);
+        BlockCommitted?.Invoke(block);
+        return block;
+    }
+
+    /// <summary>This node's signature over a block header, for gathering a quorum.</summary>
+    public BlockSignature SignatureFor(BlockHeader header) => Sign(header);
+
+    private static string Difference(BlockHeader ours, BlockHeader theirs) =>
+        ours.StateRoot != theirs.StateRoot ? $"our execution gives state root {ours.StateRoot}, the proposer's header says {theirs.StateRoot}"
+        : ours.TransactionsRoot != theirs.TransactionsRoot ? $"our transaction results differ (transactions root {ours.TransactionsRoot} against {theirs.TransactionsRoot})"
+        : "our header differs from the proposer's";
+
     private BlockSignature Sign(BlockHeader header) => new(_validatorKey.PublicKey, _validatorKey.Sign(header.Hash()));
+}
+
+/// <summary>A block this node executed and signed as proposer, with the state writes to store once it is ordered.</summary>
+public sealed record Proposal(Block Block, ExecutedBlock Executed);
+
+/// <summary>A replicated block this node refuses: invalid, or (when <see cref="Divergent"/>) valid but with results our execution does not reproduce.</summary>
+public sealed class BlockRejectedException(ulong height, string reason, bool divergent = false)
+    : Exception($"block {height} refused: {reason}")
+{
+    public ulong Height { get; } = height;
+    public string Reason { get; } = reason;
+    public bool Divergent { get; } = divergent;
 }

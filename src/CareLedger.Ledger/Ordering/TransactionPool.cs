@@ -15,7 +15,7 @@ namespace CareLedger.Ledger.Ordering;
 /// </summary>
 public sealed class TransactionPool
 {
-    private readonly Channel<Transaction> _queue = Channel.CreateUnbounded<Transaction>(new() { SingleReader = true });
+    private readonly Channel<Transaction> _queue = Channel.CreateUnbounded<Transaction>();
     private readonly ConcurrentDictionary<Hash256, byte> _pending = new();
     private readonly ConcurrentDictionary<Hash256, TaskCompletionSource<Receipt>> _waiters = new();
     private readonly ContractRuntime _runtime;
@@ -84,7 +84,8 @@ public sealed class TransactionPool
         var deadline = _clock.GetTimestamp() + (long)(linger.TotalSeconds * _clock.TimestampFrequency);
         while (batch.Count < max)
         {
-            while (batch.Count < max && reader.TryRead(out var tx)) batch.Add(tx);
+            // A requeued transaction may have been committed meanwhile (through another node's block): skip it.
+            while (batch.Count < max && reader.TryRead(out var tx)) if (_pending.ContainsKey(tx.Id)) batch.Add(tx);
             if (batch.Count >= max) break;
             var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
             if (remaining <= TimeSpan.Zero) break;
@@ -95,6 +96,23 @@ public sealed class TransactionPool
         }
         batch.Sort(static (a, b) => a.Sender != b.Sender ? a.Sender.CompareTo(b.Sender) : a.Nonce.CompareTo(b.Nonce));
         return batch;
+    }
+
+    /// <summary>
+    /// Puts taken transactions back in line, for a consortium node whose proposal lost to another
+    /// leader or whose forward to the leader failed. Committed ones are skipped when taken again.
+    /// </summary>
+    public void Requeue(IEnumerable<Transaction> txs)
+    {
+        foreach (var tx in txs)
+            if (_pending.ContainsKey(tx.Id)) _queue.Writer.TryWrite(tx);
+    }
+
+    /// <summary>Drops a pending transaction that the leader refused, failing its waiters with the reason.</summary>
+    public void Reject(Hash256 id, string reason)
+    {
+        if (_pending.TryRemove(id, out _)) Interlocked.Decrement(ref _count);
+        if (_waiters.TryRemove(id, out var waiter)) waiter.TrySetException(new TransactionRejectedException(id, reason));
     }
 
     /// <summary>Completes waiters and frees pool slots for a block that is now durable.</summary>
@@ -122,4 +140,11 @@ public sealed class TransactionPool
         }
         return await waiter.Task.WaitAsync(ct);
     }
+}
+
+/// <summary>A transaction this node accepted but the consortium's leader refused; nothing of it was committed.</summary>
+public sealed class TransactionRejectedException(Hash256 id, string reason) : Exception($"transaction {id} was refused by the leader: {reason}")
+{
+    public Hash256 TxId { get; } = id;
+    public string Reason { get; } = reason;
 }

@@ -27,5 +27,14 @@ public interface ILedgerStore : IStateReader, IDisposable
     Block? GetBlock(Hash256 hash);
     TxLocation? FindTransaction(Hash256 id);
     void Append(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes);
+
+    /// <summary>
+    /// Keeps validator signatures over block <paramref name="height"/>'s header hash that arrived after
+    /// the block was stored; <see cref="GetBlock(ulong)"/> returns them after the body's own. Idempotent:
+    /// a validator key's signature is kept once, and the body's wins. The caller has verified them.
+    /// Safe to call from any thread, concurrently with <see cref="Append"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No block is stored at <paramref name="height"/>; nothing is kept.</exception>
+    void AddSignatures(ulong height, IReadOnlyList<BlockSignature> signatures);
     IEnumerable<StoredBlock> ReadBlocks(ulong fromHeight = 0);
 }

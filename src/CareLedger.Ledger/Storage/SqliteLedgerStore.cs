@@ -8,7 +8,8 @@ namespace CareLedger.Ledger.Storage;
 
 /// <summary>
 /// The block store and world state in one SQLite database (WAL, synchronous=FULL): a block, its
-/// transaction index and its state writes commit in one SQLite transaction.
+/// transaction index and its state writes commit in one SQLite transaction. Validator signatures that
+/// arrive after a block is stored live beside it in <c>block_signatures</c>, leaving the block's bytes as appended.
 /// </summary>
 public sealed class SqliteLedgerStore : ILedgerStore
 {
@@ -16,10 +17,13 @@ public sealed class SqliteLedgerStore : ILedgerStore
         CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, header BLOB NOT NULL, body BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS txs (id BLOB PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS block_signatures (height INTEGER NOT NULL, validator BLOB NOT NULL, signature BLOB NOT NULL, PRIMARY KEY (height, validator)) WITHOUT ROWID;
         """;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
+    // The executor thread reads state on _writer outside the write lock, so other threads write on their own connection.
+    private readonly SqliteConnection _signatureWriter;
     private readonly ExecutionReader _execution;
     private readonly Lock _writeLock = new();
     private readonly ConcurrentBag<ExecutionReader> _readers = [];
@@ -34,6 +38,9 @@ public sealed class SqliteLedgerStore : ILedgerStore
         Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
         Execute(_writer, Schema);
         _execution = new ExecutionReader(_writer, _cache);
+        _signatureWriter = new SqliteConnection(_connectionString);
+        _signatureWriter.Open();
+        Execute(_signatureWriter, "PRAGMA synchronous=FULL;");
         using var cmd = _writer.CreateCommand();
         cmd.CommandText = "SELECT header FROM blocks ORDER BY height DESC LIMIT 1";
         if (cmd.ExecuteScalar() is byte[] header) _head = BlockHeader.Decode(header);
@@ -104,6 +111,30 @@ public sealed class SqliteLedgerStore : ILedgerStore
         tx.Commit();
     }
 
+    public void AddSignatures(ulong height, IReadOnlyList<BlockSignature> signatures)
+    {
+        ArgumentNullException.ThrowIfNull(signatures);
+        // Under the write lock: the head cannot move, and the two connections never contend for SQLite's write lock.
+        lock (_writeLock)
+        {
+            if (_head is null || height > _head.Height)
+                throw new ArgumentOutOfRangeException(nameof(height), height, $"no block {height} is stored to add signatures to");
+            using var tx = _signatureWriter.BeginTransaction();
+            using var cmd = _signatureWriter.CreateCommand();
+            cmd.CommandText = "INSERT OR IGNORE INTO block_signatures (height, validator, signature) VALUES ($h, $v, $s)";
+            cmd.Parameters.AddWithValue("$h", (long)height);
+            var validator = cmd.Parameters.Add("$v", SqliteType.Blob);
+            var signature = cmd.Parameters.Add("$s", SqliteType.Blob);
+            foreach (var s in signatures)
+            {
+                validator.Value = s.ValidatorKey;
+                signature.Value = s.Signature;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
     /// <summary>Point reads on a small pool of connections with prepared statements: admission checks call this for every transaction.</summary>
     public byte[]? Get(string key) => _cache.Get(key, ReadPooled);
 
@@ -126,11 +157,35 @@ public sealed class SqliteLedgerStore : ILedgerStore
     private Block? QueryBlock(string where, object value)
     {
         using var conn = Open();
+        Block block;
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT header, body FROM blocks WHERE {where}";
+            cmd.Parameters.AddWithValue("$v", value);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) return null;
+            block = Block.Decode((byte[])r[0], (byte[])r[1]);
+        }
+        return WithLaterSignatures(block, LaterSignatures(conn, block.Height));
+    }
+
+    private static List<BlockSignature> LaterSignatures(SqliteConnection conn, ulong height)
+    {
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT header, body FROM blocks WHERE {where}";
-        cmd.Parameters.AddWithValue("$v", value);
+        cmd.CommandText = "SELECT validator, signature FROM block_signatures WHERE height = $h";
+        cmd.Parameters.AddWithValue("$h", (long)height);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? Block.Decode((byte[])r[0], (byte[])r[1]) : null;
+        var signatures = new List<BlockSignature>();
+        while (r.Read()) signatures.Add(new BlockSignature((byte[])r[0], (byte[])r[1]));
+        return signatures;
+    }
+
+    /// <summary>The body's signatures, then the later ones from validators that have not signed in the body.</summary>
+    private static Block WithLaterSignatures(Block block, List<BlockSignature> later)
+    {
+        if (later.Count == 0) return block;
+        var signers = block.Signatures.Select(s => s.Validator).ToHashSet();
+        return block with { Signatures = [.. block.Signatures, .. later.Where(s => signers.Add(s.Validator))] };
     }
 
     public TxLocation? FindTransaction(Hash256 id)
@@ -176,6 +231,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
         }
         _execution.Dispose();
         _writer.Dispose();
+        _signatureWriter.Dispose();
         SqliteConnection.ClearAllPools();
     }
 

@@ -69,6 +69,11 @@ public static class TransactionsApi
             var receipt = await node.Pool.WaitForCommitAsync(tx.Id, ct).WaitAsync(limit, ct);
             return TypedResults.Ok(new SubmitResponse(id, "committed", Wire.ToDto(receipt)));
         }
+        catch (TransactionRejectedException e)
+        {
+            metrics.Rejected();
+            return Problems.Unprocessable("Transaction rejected", e.Reason, new Dictionary<string, object?> { ["txId"] = id });
+        }
         catch (TimeoutException)
         {
             return TypedResults.Accepted($"/v1/transactions/{id}", new SubmitResponse(id, "pending", null));

@@ -49,8 +49,35 @@ public static class DemoConsortium
         new("patient-jones", "city-clinic", Roles.Patient, "Sam Jones"),
     ];
 
+    /// <summary>Organisations whose nodes validate a demo consortium, in order: node 1 is the clinic's.</summary>
+    public static readonly IReadOnlyList<string> NodeOrganisations = ["city-clinic", "corner-pharmacy", "central-lab", "care-insurance", "public-health", "medical-board", Operator];
+
     /// <summary>Creates the demo keystore and genesis file in <paramref name="dataDir"/>; both appear whole or not at all.</summary>
-    public static void Create(string dataDir, byte[] validatorKey, long genesisTime, string genesisPath)
+    public static void Create(string dataDir, byte[] validatorKey, long genesisTime, string genesisPath) =>
+        Create(dataDir, [validatorKey], genesisTime, genesisPath);
+
+    /// <summary>
+    /// A demo consortium of <paramref name="nodeDirs"/>.Count nodes, one per organisation: creates
+    /// each node's validator key (under <paramref name="nodePassphrase"/>), the demo keys in the
+    /// first node's folder, and the same genesis.json in every folder. Returns the genesis path of node 1.
+    /// </summary>
+    public static string CreateConsortium(IReadOnlyList<string> nodeDirs, string nodePassphrase, long genesisTime)
+    {
+        if (nodeDirs.Count is < 1 or > 7) throw new ArgumentOutOfRangeException(nameof(nodeDirs), "a demo consortium has 1 to 7 nodes");
+        var keys = new List<byte[]>();
+        foreach (var dir in nodeDirs)
+        {
+            var store = new KeyStore(Path.Combine(dir, "node"));
+            if (store.List().Any(k => k.Name == "validator")) throw new InvalidOperationException($"{dir} already holds a node key; choose an empty folder");
+            keys.Add(store.Create("validator", nodePassphrase).PublicKey);
+        }
+        var genesisPath = Path.Combine(nodeDirs[0], "genesis.json");
+        Create(nodeDirs[0], keys, genesisTime, genesisPath);
+        foreach (var dir in nodeDirs.Skip(1)) File.Copy(genesisPath, Path.Combine(dir, "genesis.json"));
+        return genesisPath;
+    }
+
+    private static void Create(string dataDir, IReadOnlyList<byte[]> validatorKeys, long genesisTime, string genesisPath)
     {
         var keyFolder = Path.Combine(dataDir, KeyFolderName);
         var staging = keyFolder + ".partial";
@@ -63,16 +90,21 @@ public static class DemoConsortium
             var key = store.Create(p.KeyName, Passphrase);
             members.Add(new JsonObject { ["account"] = key.Account.ToString(), ["org"] = p.Organisation, ["role"] = p.Role, ["name"] = p.Name });
         }
-        members.Add(new JsonObject
+        // Each validator node is a service member of its organisation: it signs access-log entries.
+        for (var i = 0; i < validatorKeys.Count; i++)
         {
-            ["account"] = AccountId.FromPublicKey(validatorKey).ToString(), ["org"] = "city-clinic", ["role"] = Roles.Service, ["name"] = "City Clinic node",
-        });
+            var org = Organisations.First(o => o.Id == NodeOrganisations[i]);
+            members.Add(new JsonObject
+            {
+                ["account"] = AccountId.FromPublicKey(validatorKeys[i]).ToString(), ["org"] = org.Id, ["role"] = Roles.Service, ["name"] = $"{org.Name} node",
+            });
+        }
         var genesis = new JsonObject
         {
             ["chainId"] = ChainId,
             ["time"] = genesisTime,
             ["demo"] = true,
-            ["validators"] = new JsonArray(Convert.ToBase64String(validatorKey)),
+            ["validators"] = new JsonArray(validatorKeys.Select(k => (JsonNode)Convert.ToBase64String(k)).ToArray()),
             ["organisations"] = new JsonArray(Organisations.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name, ["kind"] = o.Kind }).ToArray()),
             ["members"] = members,
             ["assets"] = new JsonArray(new JsonObject { ["symbol"] = Asset, ["name"] = "CareLedger credit", ["issuer"] = "care-insurance" }),

@@ -5,6 +5,7 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;
+using CareLedger.Node.Consortium;
 using CareLedger.Node.Demo;
 using CareLedger.Vault.Storage;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class LedgerNode : IDisposable
     private readonly SqliteLedgerStore _store;
     private readonly string _passphrase;
 
-    public LedgerNode(IOptions<NodeOptions> options, TimeProvider clock, ILogger<LedgerNode> log)
+    public LedgerNode(IOptions<NodeOptions> options, IOptions<ConsortiumOptions> consortium, TimeProvider clock, ILogger<LedgerNode> log)
     {
         Options = options.Value;
         DataDir = Path.GetFullPath(Options.DataDir);
@@ -40,7 +41,14 @@ public sealed class LedgerNode : IDisposable
         ValidatorKey = LoadOrCreateValidatorKey(passphrase);
         CustodialKeys = new KeyStore(Path.Combine(DataDir, "custodial"));
 
-        _store = new SqliteLedgerStore(Path.Combine(DataDir, "ledger.db"));
+        var consortiumOptions = consortium.Value;
+        if (consortiumOptions.Resync) MoveLedgerAside(log);
+        try { _store = new SqliteLedgerStore(Path.Combine(DataDir, "ledger.db")); }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new InvalidOperationException($"the ledger store in {DataDir} cannot be opened ({e.Message}); " +
+                (consortiumOptions.Enabled ? "start the node with --resync to rebuild it from the consortium" : "restore it from a backup"), e);
+        }
         Genesis = _store.GetBlock(0)?.Genesis is { } stored ? GenesisDocument.Decode(stored) : LoadGenesis(log);
         if (!Genesis.ValidatorAccounts.Contains(ValidatorKey.Account))
             throw new InvalidOperationException($"this node's validator key ({ValidatorKey.Account}) is not among the genesis validators");
@@ -49,7 +57,17 @@ public sealed class LedgerNode : IDisposable
         Runtime = ConsortiumContracts.CreateRuntime(Genesis.ChainId);
         Chain = new LedgerChain(_store, new BlockExecutor(Runtime), ValidatorKey, Genesis);
         Pool = new TransactionPool(Runtime, _store, FindReceipt, clock, Options.PoolCapacity);
-        Orderer = new SoloOrderer(Chain, Pool, clock, Options.BlockMaxTransactions, TimeSpan.FromMilliseconds(Options.BlockLingerMs));
+        var linger = TimeSpan.FromMilliseconds(Options.BlockLingerMs);
+        if (consortiumOptions.Enabled)
+        {
+            Consortium = new ConsortiumOrderer(Chain, Pool, new EtcdLog(consortiumOptions.EtcdEndpoints, Genesis.ChainId), consortiumOptions,
+                consortiumOptions.AdvertiseUrl ?? NodeHost.DefaultUrl, clock, Options.BlockMaxTransactions, linger, log);
+            Orderer = Consortium;
+        }
+        else
+        {
+            Orderer = new SoloOrderer(Chain, Pool, clock, Options.BlockMaxTransactions, linger);
+        }
         log.LogInformation("Chain {ChainId} at height {Height}, data in {DataDir}", Genesis.ChainId, Chain.Head.Height, DataDir);
     }
 
@@ -72,6 +90,9 @@ public sealed class LedgerNode : IDisposable
     /// <summary>A read-only contract view of the committed state, for answering requests.</summary>
     public ContractState QueryState => new(_store, null, "query");
     public IOrderer Orderer { get; }
+
+    /// <summary>The consortium orderer when this node is one of several; null for a solo node.</summary>
+    public ConsortiumOrderer? Consortium { get; }
     public bool IsDemo => Genesis.Map.ContainsKey("demo");
     public string GenesisPath => Path.Combine(DataDir, "genesis.json");
 
@@ -80,6 +101,18 @@ public sealed class LedgerNode : IDisposable
         if (_store.FindTransaction(id) is not { } at) return null;
         var block = _store.GetBlock(at.Height);
         return block is null ? null : Receipt.From(block, at.Index);
+    }
+
+    /// <summary>The operator asked to rebuild: the old ledger files go to a dated folder (never deleted), a fresh one replays the consortium's log.</summary>
+    private void MoveLedgerAside(ILogger log)
+    {
+        var aside = Path.Combine(DataDir, $"ledger-aside-{Clock.GetUtcNow():yyyyMMdd-HHmmss}");
+        foreach (var file in System.IO.Directory.GetFiles(DataDir, "ledger.db*"))
+        {
+            System.IO.Directory.CreateDirectory(aside);
+            File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
+        }
+        log.LogWarning("Resync: the old ledger was moved to {Folder}; rebuilding from the consortium's log", aside);
     }
 
     private SigningKey LoadOrCreateValidatorKey(string passphrase)
@@ -102,6 +135,7 @@ public sealed class LedgerNode : IDisposable
 
     public void Dispose()
     {
+        Consortium?.Dispose();
         _store.Dispose();
         ValidatorKey.Dispose();
     }

@@ -1,4 +1,5 @@
 using CareLedger.Node.Api;
+using CareLedger.Node.Consortium;
 using CareLedger.Node.Fhir;
 using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
@@ -18,16 +19,25 @@ public static class NodeHost
     {
         ["--data"] = $"{NodeOptions.Section}:{nameof(NodeOptions.DataDir)}",
         ["--genesis"] = $"{NodeOptions.Section}:{nameof(NodeOptions.GenesisFile)}",
+        ["--etcd"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.Etcd)}",
+        ["--advertise"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.AdvertiseUrl)}",
     };
+
+    /// <summary>Flags without a value: <c>--resync</c> rebuilds a damaged or diverged consortium node from the log.</summary>
+    private static string[] ExpandFlags(string[] args) =>
+        args.SelectMany(a => a == "--resync" ? new[] { $"--{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.Resync)}", "true" } : [a]).ToArray();
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        args = ExpandFlags(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = WebRoot() });
         builder.Configuration.AddCommandLine(args, Switches);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ConsortiumOptions>().Bind(builder.Configuration.GetSection(ConsortiumOptions.Section)).ValidateDataAnnotations()
+            .PostConfigure(o => o.AdvertiseUrl ??= builder.Configuration["urls"]?.Split(';')[0]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddSingleton<NodeMetrics>();
@@ -45,6 +55,7 @@ public static class NodeHost
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
         app.UseStatusCodePages(WriteStatusProblem);
+        app.Use(RefuseWhileHalted);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();
@@ -57,7 +68,23 @@ public static class NodeHost
         app.MapPrescriptionsApi();
         app.MapFhirApi();
         app.MapHealthApi();
+        app.MapConsortiumApi();
         return app;
+    }
+
+    /// <summary>A halted consortium node (damaged store, refused block) answers only operators: health, metrics and consortium status.</summary>
+    private static async Task RefuseWhileHalted(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path;
+        if (context.RequestServices.GetRequiredService<LedgerNode>().Consortium?.HaltReason is { } reason
+            && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") && !path.StartsWithSegments("/v1/consortium/status"))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await Results.Problem($"This node has halted and serves nothing until an operator acts: {reason}",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Node halted").ExecuteAsync(context);
+            return;
+        }
+        await next(context);
     }
 
     /// <summary>Bad requests that fail before an endpoint runs keep their status; anything else is a 500 without internals.</summary>

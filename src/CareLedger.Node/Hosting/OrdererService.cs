@@ -23,7 +23,8 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
             try
             {
                 await account.EnsureKeyPublishedAsync(ct);
-                if (node.IsDemo) await DemoSeed.EnsureAsync(node, log, ct);
+                // In a demo consortium only the node holding the demo keys seeds.
+                if (node.IsDemo && Directory.Exists(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName))) await DemoSeed.EnsureAsync(node, log, ct);
                 return;
             }
             catch (InvalidOperationException e) when (attempt < 5)

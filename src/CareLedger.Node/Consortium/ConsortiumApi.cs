@@ -1,0 +1,97 @@
+using System.Formats.Cbor;
+using System.Text.Json;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Transactions;
+using CareLedger.Node.Api;
+using CareLedger.Node.Hosting;
+
+namespace CareLedger.Node.Consortium;
+
+/// <summary>The consortium's status for operators, and the leader's intake of transactions forwarded by other nodes.</summary>
+public static class ConsortiumApi
+{
+    public const int MaxForwardBytes = 1024 * 1024;
+
+    public static void MapConsortiumApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/consortium").WithTags("Consortium");
+        group.MapGet("/status", Status).WithSummary("Members, leader, heights and lag, as this node sees them");
+        group.MapPost("/forward", Forward).WithSummary("Leader only: admit a batch of signed transactions another node received (CBOR array of envelopes)");
+    }
+
+    private static async Task<IResult> Status(LedgerNode node, CancellationToken ct)
+    {
+        var head = node.Chain.Head.Height;
+        var validators = node.Genesis.ValidatorAccounts.Select(v => v.ToString()).Order().ToList();
+        if (node.Consortium is not { } consortium)
+        {
+            return TypedResults.Ok(new ConsortiumStatus("solo", node.Genesis.ChainId, node.ValidatorKey.Account.ToString(), "leader", null, head, head, head, 1, null,
+                [new MemberStatus(node.ValidatorKey.Account.ToString(), OrganisationOf(node, node.ValidatorKey.Account.ToString()), null, "leader", head, 0, true, null)]));
+        }
+        var heartbeats = new Dictionary<string, MemberHeartbeat>();
+        ulong logHeight = consortium.LogHeight;
+        try
+        {
+            foreach (var raw in await consortium.Log.GetMembersAsync(ct))
+                if (JsonSerializer.Deserialize<MemberHeartbeat>(raw) is { } beat) heartbeats[beat.Validator] = beat;
+            logHeight = Math.Max(logHeight, await consortium.Log.LastHeightAsync(ct) ?? 0);
+        }
+        catch (EtcdUnavailableException) { }
+        catch (JsonException) { }
+        heartbeats[consortium.Self.Validator] = consortium.Heartbeat();
+        var members = validators.Select(v => heartbeats.TryGetValue(v, out var b)
+                ? new MemberStatus(v, OrganisationOf(node, v), b.Url, b.Role, b.Height, logHeight > b.Height ? logHeight - b.Height : 0, true, b.Halted)
+                : new MemberStatus(v, OrganisationOf(node, v), null, "offline", null, null, false, null))
+            .ToList();
+        return TypedResults.Ok(new ConsortiumStatus("consortium", node.Genesis.ChainId, consortium.Self.Validator, consortium.Role.ToString().ToLowerInvariant(),
+            consortium.Leader, head, logHeight, consortium.FinalHeight, consortium.Quorum, consortium.HaltReason, members));
+    }
+
+    private static string? OrganisationOf(LedgerNode node, string account) =>
+        node.Store.Get(Members.MemberPrefix + account) is { } m ? CborMap.Decode(m).GetText("org") : null;
+
+    private static async Task<IResult> Forward(HttpRequest request, LedgerNode node, CancellationToken ct)
+    {
+        if (node.Consortium is not { IsLeader: true } consortium)
+            return TypedResults.Problem("This node does not lead the consortium; send transactions to the leader or any node's /v1/transactions.",
+                statusCode: StatusCodes.Status409Conflict, title: "Not the leader",
+                extensions: new Dictionary<string, object?> { ["leader"] = node.Consortium?.Leader?.Url });
+        var body = await RequestBodies.ReadAsync(request, MaxForwardBytes, ct);
+        if (body is null) return Problems.TooLarge(MaxForwardBytes);
+        var envelopes = new List<byte[]>();
+        try
+        {
+            var reader = new CborReader(body);
+            var count = reader.ReadStartArray() ?? throw new FormatException("indefinite array");
+            for (var i = 0; i < count; i++) envelopes.Add(reader.ReadByteString());
+            reader.ReadEndArray();
+            if (reader.BytesRemaining != 0) throw new FormatException("trailing bytes");
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException)
+        {
+            return Problems.Bad("Malformed forward", "Expected a CBOR array of transaction envelopes.");
+        }
+        var results = new ForwardResult[envelopes.Count];
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            if (!Transaction.TryDecode(envelopes[i], out var tx, out var error)) { results[i] = new("rejected", error); continue; }
+            if (node.Pool.Contains(tx!.Id)) { results[i] = new("accepted"); continue; }
+            var submitted = node.Pool.Submit(tx);
+            results[i] = submitted.Status switch
+            {
+                SubmitStatus.Accepted => new("accepted"),
+                SubmitStatus.Full => new("full", submitted.Reason),
+                // Refused because it is already in a block (its nonce is used): that is success for the sender.
+                _ => node.FindReceipt(tx.Id) is not null ? new("committed") : new("rejected", submitted.Reason),
+            };
+        }
+        return TypedResults.Ok(new ForwardResponse(results));
+    }
+}
+
+public sealed record ConsortiumStatus(string Mode, string ChainId, string Self, string Role, LeaderInfo? Leader, ulong Height, ulong LogHeight,
+    ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatus> Members);
+
+public sealed record MemberStatus(string Validator, string? Organisation, string? Url, string Role, ulong? Height, ulong? Lag, bool Online, string? Halted);

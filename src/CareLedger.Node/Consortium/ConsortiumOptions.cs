@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CareLedger.Node.Consortium;
+
+/// <summary>
+/// Settings for running as one organisation's node in a consortium (section CareLedger:Consortium).
+/// With no etcd endpoints the node runs alone with the solo orderer.
+/// </summary>
+public sealed class ConsortiumOptions
+{
+    public const string Section = "CareLedger:Consortium";
+
+    /// <summary>The consortium's etcd client URLs, comma-separated (own member first). Empty: solo node.</summary>
+    public string? Etcd { get; set; }
+
+    /// <summary>This node's API address as other nodes reach it, for forwarding transactions to the leader. Defaults to the first listening URL.</summary>
+    public string? AdvertiseUrl { get; set; }
+
+    /// <summary>How long the leader's lease lives without renewal: the longest a crashed leader holds up ordering.</summary>
+    [Range(1, 60)] public int LeaseSeconds { get; set; } = 2;
+
+    /// <summary>Set once, by the operator, after a damaged or diverged store: the node moves its ledger aside and rebuilds it from the consortium's log.</summary>
+    public bool Resync { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
+    public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,538 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Storage;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Node.Consortium;
+
+public enum ConsortiumRole { Starting, Follower, Leader, Halted }
+
+/// <summary>Who leads: its validator account and API address (what forwarded transactions are sent to).</summary>
+public sealed record LeaderInfo(string Validator, string Url);
+
+/// <summary>
+/// Orders blocks for one node of a consortium. The leader (holder of the leader key in etcd) cuts
+/// batches from its pool into blocks, appends each to the log with a compare-and-swap, then stores
+/// it; every other node applies each block from the log, re-executing it and refusing it (and
+/// halting, with an alert) unless it gets exactly the same header, then adds its own signature.
+/// Transactions given to a follower are forwarded to the leader by <see cref="Forwarder"/>.
+/// All chain writes happen on the one thread running <see cref="RunAsync"/>.
+/// </summary>
+public sealed class ConsortiumOrderer : IOrderer, IDisposable
+{
+    private const int ReadBatch = 16;
+    private readonly LedgerChain _chain;
+    private readonly TransactionPool _pool;
+    private readonly ILedgerStore _store;
+    private readonly EtcdLog _log;
+    private readonly ConsortiumOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly int _maxTransactions;
+    private readonly TimeSpan _linger;
+    private readonly Channel<LogEvent> _events = Channel.CreateUnbounded<LogEvent>(new() { SingleReader = true });
+    private readonly ConcurrentDictionary<ulong, Hash256> _recentHashes = new();
+    private readonly ConcurrentDictionary<ulong, ConcurrentBag<BlockSignature>> _earlySignatures = new();
+    private readonly ConcurrentDictionary<ulong, HashSet<AccountId>> _signers = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private CancellationTokenSource? _leadership;
+    private long _lease;
+    private long _leaseRenewedAt;
+    private volatile LeaderInfo? _leader;
+    private volatile ConsortiumRole _role = ConsortiumRole.Starting;
+    private volatile string? _haltReason;
+    private long _logHeight;
+    private long _finalHeight;
+
+    public ConsortiumOrderer(LedgerChain chain, TransactionPool pool, EtcdLog log, ConsortiumOptions options, string advertiseUrl,
+        TimeProvider clock, int maxTransactions, TimeSpan linger, ILogger logger)
+    {
+        _chain = chain;
+        _pool = pool;
+        _store = chain.Store;
+        _log = log;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _maxTransactions = maxTransactions;
+        _linger = linger;
+        Self = new LeaderInfo(chain.Validator.ToString(), advertiseUrl.TrimEnd('/'));
+        Validators = chain.Genesis.ValidatorAccounts;
+        Quorum = Validators.Count / 2 + 1;
+        Forwarder = new Forwarder(pool, this, logger);
+    }
+
+    public LeaderInfo Self { get; }
+    public IReadOnlySet<AccountId> Validators { get; }
+    public int Quorum { get; }
+    public EtcdLog Log => _log;
+    public Forwarder Forwarder { get; }
+    public ConsortiumRole Role => _role;
+    public LeaderInfo? Leader => _leader;
+    public bool IsLeader => _role == ConsortiumRole.Leader;
+
+    /// <summary>Why this node stopped (damaged store, a block it refuses); null while healthy.</summary>
+    public string? HaltReason => _haltReason;
+
+    /// <summary>The height of the last block this node saw in the log.</summary>
+    public ulong LogHeight => (ulong)Math.Max(Interlocked.Read(ref _logHeight), (long)_chain.Head.Height);
+
+    /// <summary>The highest block a majority of validators has signed.</summary>
+    public ulong FinalHeight => (ulong)Interlocked.Read(ref _finalHeight);
+
+    /// <summary>Raised once when the node halts, with the reason: the operator's alert.</summary>
+    public event Action<string>? Halted;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (CheckLocalChain() is { } damage)
+        {
+            Halt(damage);
+            await ServeHaltedAsync(ct);
+            return;
+        }
+        InitialiseFinality();
+        _lease = await _log.GrantLeaseAsync(_options.LeaseSeconds, ct);
+        _leaseRenewedAt = _clock.GetTimestamp();
+        var revision = await SyncAsync(ct);
+        await CheckHeadAgainstLogAsync(ct);
+        if (_haltReason is not null) { await ServeHaltedAsync(ct); return; }
+        _leader = ParseLeader((await _log.GetLeaderAsync(ct))?.Value);
+        _role = ConsortiumRole.Follower;
+
+        var background = new[]
+        {
+            Task.Run(() => KeepLeaseAsync(ct), ct),
+            Task.Run(() => WatchAsync(revision + 1, ct), ct),
+            Task.Run(() => HeartbeatAsync(ct), ct),
+            Task.Run(() => Forwarder.RunAsync(ct), ct),
+        };
+        try
+        {
+            while (!ct.IsCancellationRequested && _haltReason is null)
+            {
+                await DrainEventsAsync(ct);
+                if (_haltReason is not null) break;
+                if (_leader is null && await TryCampaignAsync(ct) is { } fence)
+                {
+                    await LeadAsync(fence, ct);
+                    continue;
+                }
+                // Wait for news from the log, and read it anyway now and then in case the watch missed some.
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), ct);
+                if (_leader is null || !_events.Reader.TryPeek(out _)) await SyncAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        if (_haltReason is not null) await ServeHaltedAsync(ct);
+        try { await Task.WhenAll(background); } catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Leads until the lease is lost or an append fails, then returns to following.</summary>
+    private async Task LeadAsync(long fence, CancellationToken ct)
+    {
+        using var leadership = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _leadership = leadership;
+        _role = ConsortiumRole.Leader;
+        _leader = Self;
+        _logger.LogInformation("This node leads the consortium from height {Height}", _chain.Head.Height + 1);
+        try
+        {
+            while (!leadership.IsCancellationRequested)
+            {
+                // A block we did not write means someone else leads now.
+                if (!await SkipOwnBlockEventsAsync(ct)) break;
+                IReadOnlyList<Transaction> batch;
+                try { batch = await _pool.TakeBatchAsync(_maxTransactions, _linger, leadership.Token); }
+                catch (OperationCanceledException) { break; }
+                if (batch.Count == 0) continue;
+
+                var proposal = _chain.Propose(batch, _clock.GetUtcNow().ToUnixTimeMilliseconds());
+                var height = proposal.Block.Height;
+                bool appended;
+                try { appended = await _log.TryAppendAsync(height, proposal.Block.Encode(), fence, ct); }
+                catch (EtcdUnavailableException e)
+                {
+                    _logger.LogWarning("Appending block {Height} failed: {Reason}", height, e.Message);
+                    appended = false;
+                }
+                if (!appended)
+                {
+                    // Lost the lease, or the answer was lost: the log decides. Following catches up, our block included if it made it.
+                    _pool.Requeue(batch);
+                    break;
+                }
+                _chain.CommitProposed(proposal);
+                OnApplied(proposal.Block);
+            }
+        }
+        finally
+        {
+            _leadership = null;
+            if (_role == ConsortiumRole.Leader) _role = ConsortiumRole.Follower;
+            _leader = null;
+            _logger.LogInformation("This node no longer leads (height {Height})", _chain.Head.Height);
+        }
+        await SyncAsync(ct);
+    }
+
+    private async Task<long?> TryCampaignAsync(CancellationToken ct)
+    {
+        await SyncAsync(ct);
+        if (_haltReason is not null || !LeaseFresh()) return null;
+        try
+        {
+            var fence = await _log.TryCampaignAsync(_lease, JsonSerializer.SerializeToUtf8Bytes(Self), _chain.Head.Height + 1, ct);
+            if (fence is null) _leader = ParseLeader((await _log.GetLeaderAsync(ct))?.Value);
+            return fence;
+        }
+        catch (EtcdUnavailableException e)
+        {
+            _logger.LogWarning("Cannot reach etcd to campaign: {Reason}", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Reads and applies every block after our head. Returns the log revision it read at.</summary>
+    private async Task<long> SyncAsync(CancellationToken ct)
+    {
+        long revision = 0;
+        while (_haltReason is null)
+        {
+            IReadOnlyList<(ulong Height, byte[] Block)> blocks;
+            try { (blocks, revision) = await _log.ReadBlocksAsync(_chain.Head.Height + 1, ReadBatch, ct); }
+            catch (EtcdUnavailableException e)
+            {
+                _logger.LogWarning("Cannot read the block log: {Reason}", e.Message);
+                return revision;
+            }
+            if (blocks.Count == 0) break;
+            var first = blocks[0].Height;
+            foreach (var (height, bytes) in blocks) Apply(height, bytes);
+            await FetchSignaturesAsync(first, _chain.Head.Height, ct);
+            if (blocks.Count < ReadBatch) break;
+        }
+        return revision;
+    }
+
+    private async Task DrainEventsAsync(CancellationToken ct)
+    {
+        while (_haltReason is null && _events.Reader.TryRead(out var e))
+        {
+            if (e.Height > _chain.Head.Height + 1) await SyncAsync(ct);
+            else if (e.Height == _chain.Head.Height + 1) Apply(e.Height, e.Value!);
+        }
+    }
+
+    /// <summary>While leading, block events are our own blocks coming back; false if one is not.</summary>
+    private async Task<bool> SkipOwnBlockEventsAsync(CancellationToken ct)
+    {
+        while (_events.Reader.TryRead(out var e))
+        {
+            if (e.Height <= _chain.Head.Height) continue;
+            _logger.LogWarning("Block {Height} appeared in the log from another leader", e.Height);
+            await SyncAsync(ct);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Validates, executes and stores one block from the log; halts the node if it cannot.</summary>
+    private void Apply(ulong height, byte[] bytes)
+    {
+        if (height != _chain.Head.Height + 1 || _haltReason is not null) return;
+        Block proposed;
+        try { proposed = Block.Decode(bytes); }
+        catch (FormatException e) { Halt($"block {height} in the consortium log cannot be decoded: {e.Message}"); return; }
+        if (proposed.Height != height) { Halt($"the log's entry {height} holds block {proposed.Height}"); return; }
+        try
+        {
+            var block = _chain.ApplyReplicated(proposed, Validators, _pool.Contains);
+            OnApplied(block);
+            var own = block.Signatures[^1];
+            _ = PublishSignatureAsync(height, own);
+        }
+        catch (BlockRejectedException e)
+        {
+            Halt(e.Divergent
+                ? $"DIVERGENCE at block {height} proposed by {proposed.Header.Proposer}: {e.Reason}. This node refuses the block and stops serving until an operator acts."
+                : $"block {height} proposed by {proposed.Header.Proposer} is invalid: {e.Reason}. This node refuses it and stops serving until an operator acts.");
+        }
+    }
+
+    private void OnApplied(Block block)
+    {
+        _pool.OnCommitted(block);
+        InterlockedMax(ref _logHeight, (long)block.Height);
+        _recentHashes[block.Height] = block.Hash;
+        if (block.Height > 256) _recentHashes.TryRemove(block.Height - 256, out _);
+        var signers = _signers.GetOrAdd(block.Height, _ => []);
+        lock (signers) foreach (var s in block.Signatures) signers.Add(s.Validator);
+        if (_earlySignatures.TryRemove(block.Height, out var early)) AddSignatures(block.Height, early);
+        UpdateFinal(block.Height, signers);
+        if (block.Height > 256) _signers.TryRemove(block.Height - 256, out _);
+    }
+
+    private async Task PublishSignatureAsync(ulong height, BlockSignature signature)
+    {
+        try { await _log.PutSignatureAsync(height, Self.Validator, EncodeSignature(signature), CancellationToken.None); }
+        catch (EtcdUnavailableException e) { _logger.LogWarning("Could not publish the signature for block {Height}: {Reason}", height, e.Message); }
+    }
+
+    private async Task FetchSignaturesAsync(ulong from, ulong to, CancellationToken ct)
+    {
+        if (to < from) return;
+        try
+        {
+            foreach (var group in (await _log.ReadSignaturesAsync(from, to, ct)).GroupBy(s => s.Height))
+                AddSignatures(group.Key, group.Select(s => DecodeSignature(s.Signature)).OfType<BlockSignature>());
+        }
+        catch (EtcdUnavailableException) { }
+    }
+
+    /// <summary>Keeps other validators' signatures over blocks we hold (verified first); early ones wait for their block.</summary>
+    private void OnSignature(ulong height, byte[] value)
+    {
+        if (DecodeSignature(value) is not { } signature) return;
+        if (height > _chain.Head.Height)
+        {
+            if (height < _chain.Head.Height + 10_000) _earlySignatures.GetOrAdd(height, _ => []).Add(signature);
+            return;
+        }
+        AddSignatures(height, [signature]);
+    }
+
+    private void AddSignatures(ulong height, IEnumerable<BlockSignature> signatures)
+    {
+        var hash = _recentHashes.TryGetValue(height, out var h) ? h : _store.GetBlock(height)?.Hash;
+        if (hash is null) return;
+        var valid = signatures.Where(s => Validators.Contains(s.Validator) && s.Verify(hash.Value)).DistinctBy(s => s.Validator).ToList();
+        if (valid.Count == 0) return;
+        _store.AddSignatures(height, valid);
+        var signers = _signers.GetOrAdd(height, _ => []);
+        lock (signers) foreach (var s in valid) signers.Add(s.Validator);
+        UpdateFinal(height, signers);
+    }
+
+    private void UpdateFinal(ulong height, HashSet<AccountId> signers)
+    {
+        int count;
+        lock (signers) count = signers.Count;
+        if (count >= Quorum) InterlockedMax(ref _finalHeight, (long)height);
+    }
+
+    private async Task WatchAsync(long fromRevision, CancellationToken ct)
+    {
+        var events = Channel.CreateUnbounded<LogEvent>(new() { SingleReader = true });
+        var next = fromRevision;
+        _ = Task.Run(async () =>
+        {
+            await foreach (var e in events.Reader.ReadAllAsync(ct))
+            {
+                next = e.Revision + 1;
+                switch (e.Kind)
+                {
+                    case LogEventKind.Block:
+                        InterlockedMax(ref _logHeight, (long)e.Height);
+                        if (e.Value is not null) await _events.Writer.WriteAsync(e, ct);
+                        _wake.Release();
+                        break;
+                    case LogEventKind.Leader:
+                        _leader = e.Value is null ? null : ParseLeader(e.Value);
+                        if (e.Value is null && _leadership is { } lead) lead.Cancel();
+                        _wake.Release();
+                        break;
+                    case LogEventKind.Signature when e.Value is not null:
+                        OnSignature(e.Height, e.Value);
+                        break;
+                }
+            }
+        }, ct);
+        while (!ct.IsCancellationRequested)
+        {
+            await _log.WatchAsync(next, events.Writer, ct);
+            if (ct.IsCancellationRequested) break;
+            // The stream broke (member down or without a leader): try another member shortly; the main loop reads meanwhile.
+            await Task.Delay(200, ct);
+        }
+    }
+
+    private async Task KeepLeaseAsync(CancellationToken ct)
+    {
+        var period = TimeSpan.FromMilliseconds(_options.LeaseSeconds * 1000 / 4.0);
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(period, ct);
+            try
+            {
+                if (await _log.KeepAliveAsync(_lease, ct))
+                {
+                    Interlocked.Exchange(ref _leaseRenewedAt, _clock.GetTimestamp());
+                    continue;
+                }
+                _logger.LogWarning("The node's etcd lease expired; taking a new one");
+                _leadership?.Cancel();
+                _lease = await _log.GrantLeaseAsync(_options.LeaseSeconds, ct);
+                Interlocked.Exchange(ref _leaseRenewedAt, _clock.GetTimestamp());
+            }
+            catch (EtcdUnavailableException e)
+            {
+                _logger.LogWarning("Cannot renew the etcd lease: {Reason}", e.Message);
+            }
+            // A leader that cannot renew stops cutting blocks before its lease can run out; the fence makes late appends fail anyway.
+            if (!LeaseFresh()) _leadership?.Cancel();
+        }
+    }
+
+    private bool LeaseFresh() =>
+        _clock.GetElapsedTime(Interlocked.Read(ref _leaseRenewedAt)) < TimeSpan.FromSeconds(_options.LeaseSeconds * 0.75);
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await _log.PutMemberAsync(Self.Validator, JsonSerializer.SerializeToUtf8Bytes(Heartbeat()), _lease, ct); }
+            catch (EtcdUnavailableException) { }
+            catch (Grpc.Core.RpcException) { }
+            await Task.Delay(500, ct);
+        }
+    }
+
+    public MemberHeartbeat Heartbeat() => new(Self.Validator, Self.Url, _role.ToString().ToLowerInvariant(), _chain.Head.Height, _haltReason);
+
+    /// <summary>Checks the stored chain before serving: every block decodes, its transactions root matches its body, and headers link.</summary>
+    private string? CheckLocalChain()
+    {
+        Hash256? previous = null;
+        ulong expected = 0;
+        try
+        {
+            foreach (var stored in _store.ReadBlocks(0))
+            {
+                var block = Block.Decode(stored.Header, stored.Body);
+                if (block.Height != expected) return $"the local block store is damaged: block {expected} is missing";
+                if (previous is { } p && block.Header.PreviousHash != p) return $"the local block store is damaged at block {block.Height}: it does not link to block {block.Height - 1}";
+                if (MerkleTree.Root(Block.Leaves(block.Transactions, block.Results, block.Genesis)) != block.Header.TransactionsRoot)
+                    return $"the local block store is damaged at block {block.Height}: its transactions do not match its header";
+                previous = block.Hash;
+                expected++;
+            }
+        }
+        catch (FormatException e) { return $"the local block store is damaged at block {expected}: {e.Message}"; }
+        catch (Microsoft.Data.Sqlite.SqliteException e) { return $"the local block store cannot be read at block {expected}: {e.Message}"; }
+        return null;
+    }
+
+    /// <summary>On start: the latest stored block a majority has signed (looking back a little way).</summary>
+    private void InitialiseFinality()
+    {
+        var head = _chain.Head.Height;
+        for (var h = head; h > 0 && h + 64 > head; h--)
+            if (_store.GetBlock(h) is { } block && block.Signatures.Select(s => s.Validator).Where(Validators.Contains).Distinct().Count() >= Quorum)
+            {
+                _finalHeight = (long)h;
+                return;
+            }
+    }
+
+    /// <summary>Our head must be the log's block at that height, or this node's history is not the consortium's.</summary>
+    private async Task CheckHeadAgainstLogAsync(CancellationToken ct)
+    {
+        var head = _chain.Head;
+        if (head.Height == 0) return;
+        var (blocks, _) = await _log.ReadBlocksAsync(head.Height, 1, ct);
+        if (blocks.Count == 0 || blocks[0].Height != head.Height)
+        {
+            Halt($"this node holds block {head.Height} but the consortium's log does not: its store is not the consortium's chain");
+            return;
+        }
+        var theirs = Block.Decode(blocks[0].Block).Hash;
+        if (theirs != head.Hash()) Halt($"this node's block {head.Height} differs from the consortium's ({head.Hash()} against {theirs})");
+    }
+
+    private void Halt(string reason)
+    {
+        if (_haltReason is not null) return;
+        _haltReason = reason;
+        _role = ConsortiumRole.Halted;
+        _leadership?.Cancel();
+        _logger.LogCritical("ALERT: node halted. {Reason} To rebuild this node's ledger from the consortium, restart it with --resync.", reason);
+        Halted?.Invoke(reason);
+    }
+
+    /// <summary>A halted node gives up leadership and keeps publishing that it is halted, so status shows it.</summary>
+    private async Task ServeHaltedAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (_lease != 0) await _log.RevokeLeaseAsync(_lease, ct);
+            _lease = await _log.GrantLeaseAsync(Math.Max(_options.LeaseSeconds, 5), ct);
+            _leaseRenewedAt = _clock.GetTimestamp();
+            while (!ct.IsCancellationRequested)
+            {
+                await _log.PutMemberAsync(Self.Validator, JsonSerializer.SerializeToUtf8Bytes(Heartbeat()), _lease, ct);
+                await Task.Delay(1000, ct);
+                await _log.KeepAliveAsync(_lease, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (EtcdUnavailableException) { await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default); }
+    }
+
+    /// <summary>The leader as the log names it now (forwarding asks when its leader stops answering).</summary>
+    public async Task RefreshLeaderAsync(CancellationToken ct)
+    {
+        try { _leader = ParseLeader((await _log.GetLeaderAsync(ct))?.Value); }
+        catch (EtcdUnavailableException) { _leader = null; }
+    }
+
+    private static LeaderInfo? ParseLeader(byte[]? value)
+    {
+        if (value is null) return null;
+        try { return JsonSerializer.Deserialize<LeaderInfo>(value); }
+        catch (JsonException) { return null; }
+    }
+
+    private static byte[] EncodeSignature(BlockSignature s)
+    {
+        var w = new System.Formats.Cbor.CborWriter();
+        w.WriteStartArray(2);
+        w.WriteByteString(s.ValidatorKey);
+        w.WriteByteString(s.Signature);
+        w.WriteEndArray();
+        return w.Encode();
+    }
+
+    private static BlockSignature? DecodeSignature(byte[] bytes)
+    {
+        try
+        {
+            var r = new System.Formats.Cbor.CborReader(bytes);
+            r.ReadStartArray();
+            var s = new BlockSignature(r.ReadByteString(), r.ReadByteString());
+            r.ReadEndArray();
+            return SignatureVerifier.IsValidPublicKey(s.ValidatorKey) ? s : null;
+        }
+        catch (Exception e) when (e is System.Formats.Cbor.CborContentException or InvalidOperationException) { return null; }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+
+    public void Dispose()
+    {
+        _log.Dispose();
+        Forwarder.Dispose();
+    }
+}
+
+/// <summary>What each node publishes about itself under its lease, for <c>consortium status</c>.</summary>
+public sealed record MemberHeartbeat(string Validator, string Url, string Role, ulong Height, string? Halted);
