@@ -7,7 +7,10 @@ namespace CareLedger.Contracts.Membership;
 /// <summary>
 /// Organisations and their members. Organisations come from genesis; an organisation's admin
 /// registers and removes its own members (patients, practitioners, pharmacists, researchers,
-/// services, other admins).
+/// services, other admins). The validator set (which organisations' nodes sign blocks) changes
+/// by vote: an admin of a validating organisation proposes that an organisation join with its
+/// node's key, or that a validator leave; it takes effect when admins of a majority of the
+/// validating organisations have approved.
 /// </summary>
 public sealed class MembershipContract : IContract
 {
@@ -19,6 +22,12 @@ public sealed class MembershipContract : IContract
             "an admin of the organisation the member joins", Members.AdminOf(null), Register),
         new("remove", [new("account", ArgKind.Account)],
             "an admin of the member's organisation", Members.AdminOf(null), Remove),
+        new("propose-validator", [new("organisation", ArgKind.Text), new("key", ArgKind.Bytes), new("name", ArgKind.Text, Optional: true), new("kind", ArgKind.Text, Optional: true)],
+            "an admin of a validating organisation", Validators.AdminOfValidator, ProposeJoin),
+        new("propose-removal", [new("validator", ArgKind.Account)],
+            "an admin of a validating organisation", Validators.AdminOfValidator, ProposeRemoval),
+        new("approve", [new("proposal", ArgKind.Text)],
+            "an admin of a validating organisation", Validators.AdminOfValidator, Approve),
     ];
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
@@ -31,6 +40,11 @@ public sealed class MembershipContract : IContract
         {
             ["organisations"] = q.State.Scan(Members.OrganisationPrefix).Select(o => (object)o.Value).ToList(),
         }),
+        new("validators", [], (q, _) => new CborMap
+        {
+            ["validators"] = q.State.Scan(Validators.Prefix).Select(v => (object)new CborMap { ["account"] = v.Key[Validators.Prefix.Length..], ["org"] = v.Value.GetText("org") }).ToList(),
+        }),
+        new("proposal", [new("id", ArgKind.Text)], (q, args) => q.State.Get(Validators.ProposalPrefix + args.GetText("id")) ?? new CborMap { ["found"] = false }),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
@@ -51,7 +65,42 @@ public sealed class MembershipContract : IContract
             if (!Roles.All.Contains(member.Role)) throw new CborMapException($"unknown role '{member.Role}'");
             state.Put(Members.MemberPrefix + member.Account, Members.Record(member));
         }
+        foreach (var key in genesis.GetList("validators").Cast<byte[]>())
+        {
+            var account = AccountId.FromPublicKey(key);
+            var org = Members.FindMember(state, account)?.Organisation ?? "";
+            state.Put(Validators.Prefix + account, new CborMap { ["key"] = key, ["org"] = org });
+        }
     }
+
+    private static Outcome ProposeJoin(ContractContext ctx, CborMap args)
+    {
+        var org = args.GetText("organisation");
+        var key = args.GetBytes("key");
+        if (!CallerIds.IsValid(org)) return Outcome.Fail("an organisation id is 1-64 lowercase letters, digits or dashes");
+        if (!SignatureVerifier.IsValidPublicKey(key)) return Outcome.Fail("'key' is not a P-256 public key (SubjectPublicKeyInfo)");
+        var account = AccountId.FromPublicKey(key);
+        if (ctx.State.Get(Validators.Prefix + account) is not null) return Outcome.Fail($"{account} is already a validator");
+        if (Members.FindMember(ctx.State, account) is { } existing && (existing.Organisation != org || existing.Role != Roles.Service))
+            return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
+        var kind = args.TryGetText("kind");
+        if (Members.FindOrganisation(ctx.State, org) is null && (kind is null || !OrganisationKinds.All.Contains(kind)))
+            return Outcome.Fail($"a new organisation needs a 'kind': one of {string.Join(", ", OrganisationKinds.All)}");
+        return Validators.Open(ctx, new CborMap
+        {
+            ["change"] = "join", ["org"] = org, ["name"] = args.TryGetText("name") ?? org, ["kind"] = kind ?? "", ["key"] = key, ["validator"] = account.ToString(),
+        });
+    }
+
+    private static Outcome ProposeRemoval(ContractContext ctx, CborMap args)
+    {
+        var validator = AccountId.Parse(args.GetText("validator"));
+        if (ctx.State.Get(Validators.Prefix + validator) is null) return Outcome.Fail($"{validator} is not a validator");
+        if (ctx.State.Scan(Validators.Prefix).Count() <= 1) return Outcome.Fail("the last validator cannot leave");
+        return Validators.Open(ctx, new CborMap { ["change"] = "leave", ["validator"] = validator.ToString() });
+    }
+
+    private static Outcome Approve(ContractContext ctx, CborMap args) => Validators.Approve(ctx, args.GetText("proposal"));
 
     private static Outcome Register(ContractContext ctx, CborMap args)
     {

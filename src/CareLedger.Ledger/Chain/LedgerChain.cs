@@ -107,7 +107,8 @@ public sealed class LedgerChain
         if (executed.Header.Hash() != hash)
             throw new BlockRejectedException(height, Difference(executed.Header, proposed.Header), divergent: true);
         var signatures = proposed.Signatures.Where(s => s.Validator != Validator && validators.Contains(s.Validator) && s.Verify(hash))
-            .DistinctBy(s => s.Validator).Append(Sign(executed.Header)).ToList();
+            .DistinctBy(s => s.Validator).ToList();
+        if (validators.Contains(Validator)) signatures.Add(Sign(executed.Header));
         var block = executed.ToBlock(signatures);
         _store.Append(block, executed.Writes);
         BlockCommitted?.Invoke(block);

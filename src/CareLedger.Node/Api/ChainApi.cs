@@ -27,7 +27,7 @@ public static class ChainApi
     {
         var head = node.Chain.Head;
         return new ChainInfoDto(node.Genesis.ChainId, head.Height, head.Hash().ToString(), head.StateRoot.ToString(), head.Time,
-            node.Pool.Count, node.Genesis.ValidatorAccounts.Select(v => v.ToString()).Order().ToList());
+            node.Pool.Count, node.CurrentValidators.Select(v => v.ToString()).Order().ToList());
     }
 
     private static IResult Account(string account, LedgerNode node)

@@ -24,7 +24,7 @@ public static class ConsortiumApi
     private static async Task<IResult> Status(LedgerNode node, CancellationToken ct)
     {
         var head = node.Chain.Head.Height;
-        var validators = node.Genesis.ValidatorAccounts.Select(v => v.ToString()).Order().ToList();
+        var validators = node.CurrentValidators.Select(v => v.ToString()).Order().ToList();
         if (node.Consortium is not { } consortium)
         {
             return TypedResults.Ok(new ConsortiumStatus("solo", node.Genesis.ChainId, node.ValidatorKey.Account.ToString(), "leader", null, head, head, head, 1, null,
@@ -41,8 +41,9 @@ public static class ConsortiumApi
         catch (EtcdUnavailableException) { }
         catch (JsonException) { }
         heartbeats[consortium.Self.Validator] = consortium.Heartbeat();
-        var members = validators.Select(v => heartbeats.TryGetValue(v, out var b)
-                ? new MemberStatus(v, OrganisationOf(node, v), b.Url, b.Role, b.Height, logHeight > b.Height ? logHeight - b.Height : 0, true, b.Halted)
+        // Validators first (online or not), then nodes that follow without being validators (observers).
+        var members = validators.Concat(heartbeats.Keys.Where(k => !validators.Contains(k)).Order()).Select(v => heartbeats.TryGetValue(v, out var b)
+                ? new MemberStatus(v, OrganisationOf(node, v), b.Url, validators.Contains(v) || b.Role == "halted" ? b.Role : "observer", b.Height, logHeight > b.Height ? logHeight - b.Height : 0, true, b.Halted)
                 : new MemberStatus(v, OrganisationOf(node, v), null, "offline", null, null, false, null))
             .ToList();
         return TypedResults.Ok(new ConsortiumStatus("consortium", node.Genesis.ChainId, consortium.Self.Validator, consortium.Role.ToString().ToLowerInvariant(),

@@ -62,14 +62,34 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         _maxTransactions = maxTransactions;
         _linger = linger;
         Self = new LeaderInfo(chain.Validator.ToString(), advertiseUrl.TrimEnd('/'));
-        Validators = chain.Genesis.ValidatorAccounts;
-        Quorum = Validators.Count / 2 + 1;
         Forwarder = new Forwarder(pool, this, logger);
     }
 
     public LeaderInfo Self { get; }
-    public IReadOnlySet<AccountId> Validators { get; }
-    public int Quorum { get; }
+    private (ulong Height, IReadOnlySet<AccountId> Set) _validators = (ulong.MaxValue, new HashSet<AccountId>());
+
+    /// <summary>
+    /// The validators that sign the next block: the set on the ledger (it changes by vote, see
+    /// <see cref="Contracts.Membership.Validators"/>), or genesis's for a chain that predates it.
+    /// </summary>
+    public IReadOnlySet<AccountId> Validators
+    {
+        get
+        {
+            var head = _chain.Head.Height;
+            var cached = _validators;
+            if (cached.Height == head) return cached.Set;
+            var keys = Contracts.Membership.Validators.Keys(_store);
+            IReadOnlySet<AccountId> set = keys.Count > 0 ? keys.Select(k => AccountId.FromPublicKey(k)).ToHashSet() : _chain.Genesis.ValidatorAccounts;
+            _validators = (head, set);
+            return set;
+        }
+    }
+
+    public int Quorum => Validators.Count / 2 + 1;
+
+    /// <summary>Whether this node's key is a validator now: a node whose organisation has not joined (or has left) only follows.</summary>
+    public bool IsValidator => Validators.Contains(_chain.Validator);
     public EtcdLog Log => _log;
     public Forwarder Forwarder { get; }
     public ConsortiumRole Role => _role;
@@ -118,7 +138,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
             {
                 await DrainEventsAsync(ct);
                 if (_haltReason is not null) break;
-                if (_leader is null && await TryCampaignAsync(ct) is { } fence)
+                if (_leader is null && IsValidator && await TryCampaignAsync(ct) is { } fence)
                 {
                     await LeadAsync(fence, ct);
                     continue;
@@ -169,6 +189,12 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
                 }
                 _chain.CommitProposed(proposal);
                 OnApplied(proposal.Block);
+                if (!IsValidator)
+                {
+                    _logger.LogWarning("This node's key is no longer a validator; it stops leading");
+                    await _log.RevokeLeaseAsync(_lease, ct);
+                    break;
+                }
             }
         }
         finally
@@ -254,8 +280,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         {
             var block = _chain.ApplyReplicated(proposed, Validators, _pool.Contains);
             OnApplied(block);
-            var own = block.Signatures[^1];
-            _ = PublishSignatureAsync(height, own);
+            if (block.Signatures.FirstOrDefault(s => s.Validator == _chain.Validator) is { } own) _ = PublishSignatureAsync(height, own);
         }
         catch (BlockRejectedException e)
         {

@@ -50,7 +50,8 @@ public sealed class LedgerNode : IDisposable
                 (consortiumOptions.Enabled ? "start the node with --resync to rebuild it from the consortium" : "restore it from a backup"), e);
         }
         Genesis = _store.GetBlock(0)?.Genesis is { } stored ? GenesisDocument.Decode(stored) : LoadGenesis(log);
-        if (!Genesis.ValidatorAccounts.Contains(ValidatorKey.Account))
+        // In a consortium a node may start before its organisation is voted in: it follows until then.
+        if (!Genesis.ValidatorAccounts.Contains(ValidatorKey.Account) && !consortium.Value.Enabled)
             throw new InvalidOperationException($"this node's validator key ({ValidatorKey.Account}) is not among the genesis validators");
 
         Vault = new VaultStore(Path.Combine(DataDir, "vault"));
@@ -95,6 +96,17 @@ public sealed class LedgerNode : IDisposable
     public ConsortiumOrderer? Consortium { get; }
     public bool IsDemo => Genesis.Map.ContainsKey("demo");
     public string GenesisPath => Path.Combine(DataDir, "genesis.json");
+
+    /// <summary>The validators now: the ledger's set (changed by vote), or genesis's for a chain that predates it.</summary>
+    public IReadOnlySet<AccountId> CurrentValidators
+    {
+        get
+        {
+            if (Consortium is { } consortium) return consortium.Validators;
+            var keys = Contracts.Membership.Validators.Keys(_store);
+            return keys.Count > 0 ? keys.Select(k => AccountId.FromPublicKey(k)).ToHashSet() : Genesis.ValidatorAccounts;
+        }
+    }
 
     public Receipt? FindReceipt(Hash256 id)
     {

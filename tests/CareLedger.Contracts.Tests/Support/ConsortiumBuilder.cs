@@ -15,6 +15,7 @@ public sealed class ConsortiumBuilder
     private readonly List<object> _members = [];
     private readonly List<object> _assets = [];
     private readonly Dictionary<string, SigningKey> _keys = new(StringComparer.Ordinal);
+    private readonly List<object> _validators = [];
 
     /// <summary>A board that licenses, a clinic with a doctor and a patient, a pharmacy, and an insurer issuing CARE.</summary>
     public static ConsortiumBuilder Standard() => new ConsortiumBuilder()
@@ -45,6 +46,14 @@ public sealed class ConsortiumBuilder
         return this;
     }
 
+    /// <summary>A validator node of <paramref name="organisation"/>: a service member whose key signs blocks. Without any, one anonymous validator.</summary>
+    public ConsortiumBuilder WithValidator(string keyName, string organisation)
+    {
+        WithMember(keyName, organisation, Roles.Service);
+        _validators.Add(_keys[keyName].PublicKey);
+        return this;
+    }
+
     public ConsortiumBuilder WithAsset(string symbol, string issuer)
     {
         _assets.Add(new CborMap { ["symbol"] = symbol, ["name"] = $"{symbol} credit", ["issuer"] = issuer });
@@ -55,7 +64,7 @@ public sealed class ConsortiumBuilder
     {
         ["chainId"] = ChainId,
         ["time"] = GenesisTime,
-        ["validators"] = new List<object> { Validator.PublicKey },
+        ["validators"] = _validators.Count > 0 ? _validators : new List<object> { Validator.PublicKey },
         ["organisations"] = _organisations,
         ["members"] = _members,
         ["assets"] = _assets,
