@@ -1,5 +1,6 @@
 using CareLedger.Cli.Chain;
 using CareLedger.Cli.Consent;
+using CareLedger.Cli.Consortium;
 using CareLedger.Cli.Keys;
 using CareLedger.Cli.Licensing;
 using CareLedger.Cli.Membership;
@@ -117,6 +118,12 @@ public static class CliApp
                 proof.AddCommand<ProofGetCommand>("get").WithDescription("Fetch a transaction's proof").WithExample("proof", "get", "<tx-id>", "--out", "receipt.json");
                 proof.AddCommand<ProofVerifyCommand>("verify").WithDescription("Check a proof file offline; exits 2 when it fails")
                     .WithExample("proof", "verify", "receipt.json", "--genesis", "data/genesis.json");
+            });
+            config.AddBranch("consortium", consortium =>
+            {
+                consortium.SetDescription("Watch the consortium of nodes that orders blocks");
+                consortium.AddCommand<ConsortiumStatusCommand>("status").WithDescription("Show the leader, heights and every member's lag; exits 3 when the node has halted")
+                    .WithExample("consortium", "status", "--node", "http://127.0.0.1:5081");
             });
         });
         return app.RunAsync(args, ct);

@@ -14,5 +14,7 @@ public static class ExitCodes
     public const int Failed = 1;
     /// <summary>The command worked and found something not to hold: a broken chain, a bad proof, no valid licence.</summary>
     public const int Invalid = 2;
+    /// <summary>The node answered that it has halted (diverged or damaged store) and needs an operator.</summary>
+    public const int Halted = 3;
     public const int Cancelled = 130;
 }

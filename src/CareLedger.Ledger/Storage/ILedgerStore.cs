@@ -36,5 +36,8 @@ public interface ILedgerStore : IStateReader, IDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">No block is stored at <paramref name="height"/>; nothing is kept.</exception>
     void AddSignatures(ulong height, IReadOnlyList<BlockSignature> signatures);
+
+    /// <summary>The same for signatures over several blocks, in one durable write.</summary>
+    void AddSignatures(IReadOnlyList<(ulong Height, BlockSignature Signature)> signatures);
     IEnumerable<StoredBlock> ReadBlocks(ulong fromHeight = 0);
 }

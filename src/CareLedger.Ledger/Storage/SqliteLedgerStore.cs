@@ -114,19 +114,27 @@ public sealed class SqliteLedgerStore : ILedgerStore
     public void AddSignatures(ulong height, IReadOnlyList<BlockSignature> signatures)
     {
         ArgumentNullException.ThrowIfNull(signatures);
+        AddSignatures(signatures.Select(s => (height, s)).ToList());
+    }
+
+    public void AddSignatures(IReadOnlyList<(ulong Height, BlockSignature Signature)> signatures)
+    {
+        ArgumentNullException.ThrowIfNull(signatures);
         // Under the write lock: the head cannot move, and the two connections never contend for SQLite's write lock.
         lock (_writeLock)
         {
-            if (_head is null || height > _head.Height)
-                throw new ArgumentOutOfRangeException(nameof(height), height, $"no block {height} is stored to add signatures to");
+            foreach (var (height, _) in signatures)
+                if (_head is null || height > _head.Height)
+                    throw new ArgumentOutOfRangeException(nameof(signatures), height, $"no block {height} is stored to add signatures to");
             using var tx = _signatureWriter.BeginTransaction();
             using var cmd = _signatureWriter.CreateCommand();
             cmd.CommandText = "INSERT OR IGNORE INTO block_signatures (height, validator, signature) VALUES ($h, $v, $s)";
-            cmd.Parameters.AddWithValue("$h", (long)height);
+            var h = cmd.Parameters.Add("$h", SqliteType.Integer);
             var validator = cmd.Parameters.Add("$v", SqliteType.Blob);
             var signature = cmd.Parameters.Add("$s", SqliteType.Blob);
-            foreach (var s in signatures)
+            foreach (var (height, s) in signatures)
             {
+                h.Value = (long)height;
                 validator.Value = s.ValidatorKey;
                 signature.Value = s.Signature;
                 cmd.ExecuteNonQuery();

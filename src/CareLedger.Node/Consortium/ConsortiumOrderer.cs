@@ -40,6 +40,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     private readonly ConcurrentDictionary<ulong, ConcurrentBag<BlockSignature>> _earlySignatures = new();
     private readonly ConcurrentDictionary<ulong, HashSet<AccountId>> _signers = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly ConcurrentQueue<(ulong Height, BlockSignature Signature)> _unsavedSignatures = new();
     private CancellationTokenSource? _leadership;
     private long _lease;
     private long _leaseRenewedAt;
@@ -128,8 +129,10 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         var background = new[]
         {
             Task.Run(() => KeepLeaseAsync(ct), ct),
-            Task.Run(() => WatchAsync(revision + 1, ct), ct),
+            // Revision 0 watches from now (when the first read failed); the periodic read fills any gap.
+            Task.Run(() => WatchAsync(revision == 0 ? 0 : revision + 1, ct), ct),
             Task.Run(() => HeartbeatAsync(ct), ct),
+            Task.Run(() => SaveSignaturesAsync(ct), ct),
             Task.Run(() => Forwarder.RunAsync(ct), ct),
         };
         try
@@ -338,7 +341,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         if (hash is null) return;
         var valid = signatures.Where(s => Validators.Contains(s.Validator) && s.Verify(hash.Value)).DistinctBy(s => s.Validator).ToList();
         if (valid.Count == 0) return;
-        _store.AddSignatures(height, valid);
+        foreach (var s in valid) _unsavedSignatures.Enqueue((height, s));
         var signers = _signers.GetOrAdd(height, _ => []);
         lock (signers) foreach (var s in valid) signers.Add(s.Validator);
         UpdateFinal(height, signers);
@@ -416,6 +419,21 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
 
     private bool LeaseFresh() =>
         _clock.GetElapsedTime(Interlocked.Read(ref _leaseRenewedAt)) < TimeSpan.FromSeconds(_options.LeaseSeconds * 0.75);
+
+    /// <summary>
+    /// Other validators' signatures are written in batches (one durable write every 100 ms, off
+    /// the block thread); a crash loses at most those, and they are still in the log.
+    /// </summary>
+    private async Task SaveSignaturesAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(100, ct);
+            var batch = new List<(ulong, BlockSignature)>();
+            while (batch.Count < 10_000 && _unsavedSignatures.TryDequeue(out var s)) batch.Add(s);
+            if (batch.Count > 0) _store.AddSignatures(batch);
+        }
+    }
 
     private async Task HeartbeatAsync(CancellationToken ct)
     {

@@ -1,0 +1,13 @@
+namespace CareLedger.Cli.Consortium;
+
+/// <summary>A node's answer to GET /v1/consortium/status: the consortium as that node sees it.</summary>
+public sealed record ConsortiumStatusDto(string Mode, string ChainId, string Self, string Role, LeaderDto? Leader, ulong Height, ulong LogHeight,
+    ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatusDto> Members)
+{
+    public bool IsHalted => Halted is not null || Role == "halted";
+}
+
+public sealed record LeaderDto(string Validator, string Url);
+
+/// <summary>One validator: its role, height and lag from its last heartbeat; "offline" with no heartbeat.</summary>
+public sealed record MemberStatusDto(string Validator, string? Organisation, string? Url, string Role, ulong? Height, ulong? Lag, bool Online, string? Halted);
