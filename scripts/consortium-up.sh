@@ -53,5 +53,5 @@ done
 echo "Consortium of $nodes nodes is up (logs in $folder/logs):"
 for i in $(seq 1 "$nodes"); do echo "  node $i: http://127.0.0.1:$((5080 + i))/  (etcd ${endpoints[$((i - 1))]})"; done
 echo "Status: curl http://127.0.0.1:5081/v1/consortium/status   or   careledger consortium status --node http://127.0.0.1:5081"
-echo "Ctrl-C stops the consortium. A node that dies stays down (the others go on); start this script again to bring it back."
+echo "Ctrl-C stops the consortium. A node that dies stays down while the others go on; after Ctrl-C, running this script again resumes all of them."
 wait

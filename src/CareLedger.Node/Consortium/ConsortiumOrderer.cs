@@ -109,15 +109,20 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     /// <summary>Raised once when the node halts, with the reason: the operator's alert.</summary>
     public event Action<string>? Halted;
 
+    private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the node has applied the log as it stood at start-up (what its own start-up transactions wait for).</summary>
+    public Task CaughtUp => _caughtUp.Task;
+
     public async Task RunAsync(CancellationToken ct)
     {
+        InitialiseFinality();
         if (CheckLocalChain() is { } damage)
         {
             Halt(damage);
             await ServeHaltedAsync(ct);
             return;
         }
-        InitialiseFinality();
         _lease = await _log.GrantLeaseAsync(_options.LeaseSeconds, ct);
         _leaseRenewedAt = _clock.GetTimestamp();
         var revision = await SyncAsync(ct);
@@ -125,6 +130,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         if (_haltReason is not null) { await ServeHaltedAsync(ct); return; }
         _leader = ParseLeader((await _log.GetLeaderAsync(ct))?.Value);
         _role = ConsortiumRole.Follower;
+        _caughtUp.TrySetResult();
 
         var background = new[]
         {

@@ -49,7 +49,7 @@ public sealed class LedgerNode : IDisposable
             throw new InvalidOperationException($"the ledger store in {DataDir} cannot be opened ({e.Message}); " +
                 (consortiumOptions.Enabled ? "start the node with --resync to rebuild it from the consortium" : "restore it from a backup"), e);
         }
-        Genesis = _store.GetBlock(0)?.Genesis is { } stored ? GenesisDocument.Decode(stored) : LoadGenesis(log);
+        Genesis = _store.GetBlock(0)?.Genesis is { } stored ? GenesisDocument.Decode(stored) : LoadGenesis(log, consortiumOptions.Enabled);
         // In a consortium a node may start before its organisation is voted in: it follows until then.
         if (!Genesis.ValidatorAccounts.Contains(ValidatorKey.Account) && !consortium.Value.Enabled)
             throw new InvalidOperationException($"this node's validator key ({ValidatorKey.Account}) is not among the genesis validators");
@@ -118,7 +118,7 @@ public sealed class LedgerNode : IDisposable
     /// <summary>The operator asked to rebuild: the old ledger files go to a dated folder (never deleted), a fresh one replays the consortium's log.</summary>
     private void MoveLedgerAside(ILogger log)
     {
-        var aside = Path.Combine(DataDir, $"ledger-aside-{Clock.GetUtcNow():yyyyMMdd-HHmmss}");
+        var aside = Path.Combine(DataDir, $"ledger-aside-{Clock.GetUtcNow():yyyyMMdd-HHmmss-fff}");
         foreach (var file in System.IO.Directory.GetFiles(DataDir, "ledger.db*"))
         {
             System.IO.Directory.CreateDirectory(aside);
@@ -134,11 +134,13 @@ public sealed class LedgerNode : IDisposable
         return keys.Load("validator", passphrase);
     }
 
-    private GenesisDocument LoadGenesis(ILogger log)
+    private GenesisDocument LoadGenesis(ILogger log, bool consortium)
     {
         if (!string.IsNullOrEmpty(Options.GenesisFile)) return GenesisFile.Load(Options.GenesisFile);
         if (!File.Exists(GenesisPath))
         {
+            if (consortium)
+                throw new InvalidOperationException($"a consortium node needs the consortium's genesis document: pass --genesis <file> or put genesis.json in {DataDir}");
             log.LogInformation("First start: creating the demo consortium in {DataDir}", DataDir);
             DemoConsortium.Create(DataDir, ValidatorKey.PublicKey, Clock.GetUtcNow().ToUnixTimeMilliseconds(), GenesisPath);
         }

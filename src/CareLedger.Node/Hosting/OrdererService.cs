@@ -1,3 +1,4 @@
+using CareLedger.Ledger.Ordering;
 using CareLedger.Node.Demo;
 using CareLedger.Node.Records;
 
@@ -22,17 +23,19 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
         {
             try
             {
+                // A consortium node first catches up with the log: its state decides what is still to do.
+                if (node.Consortium is { } consortium) await consortium.CaughtUp.WaitAsync(ct);
                 await account.EnsureKeyPublishedAsync(ct);
                 // In a demo consortium only the node holding the demo keys seeds.
                 if (node.IsDemo && Directory.Exists(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName))) await DemoSeed.EnsureAsync(node, log, ct);
                 return;
             }
-            catch (InvalidOperationException e) when (attempt < 5)
+            catch (Exception e) when (e is InvalidOperationException or TransactionRejectedException && attempt < 5)
             {
                 log.LogWarning("Start-up transactions not done yet ({Reason}); retrying", e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or TransactionRejectedException)
             {
                 log.LogError("Start-up transactions failed: {Reason}", e.Message);
                 return;
