@@ -17,14 +17,17 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/CareLedger.Bench -- [options] [--CareLedger:Setting=value ...]
-          --scenario all|inproc|http|profile|services|prescriptions|records
+          --scenario all|inproc|http|profile|services|prescriptions|records|consortium
                                        which to run (default all): in-process load, HTTP load, and a
                                        single-threaded profile of the node's phases per transaction;
                                        services (only when named) runs end-to-end consultations, its
                                        practitioners sized so its chains last at --max-rate steps/s;
                                        records (only when named) writes 4 KB encrypted FHIR records
                                        and reads them at 500/s through the API; prescriptions (only
-                                       when named) runs add record, issue, present, dispense chains
+                                       when named) runs add record, issue, present, dispense chains;
+                                       consortium (only when named) runs the HTTP load against three
+                                       node processes and three etcd members, then kills the leader
+                                       5 times (needs etcd and `dotnet build -c Release src/CareLedger.Node`)
           --duration-seconds N         measured time per scenario (default 15)
           --warmup-seconds N           unmeasured load before each measurement (default 5)
           --clients N                  concurrent clients, each waiting for its commit (default 64)
@@ -33,7 +36,7 @@ public sealed record BenchOptions(
           --CareLedger:X=Y             node setting, e.g. --CareLedger:BlockMaxTransactions=500 --CareLedger:BlockLingerMs=2
         """;
 
-    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "prescriptions"];
+    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "prescriptions", "consortium"];
 
     public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
 

@@ -10,8 +10,14 @@ public sealed record BlockFigures(int Blocks, long Transactions, int Largest, do
     public double MeanSize => Blocks == 0 ? 0 : (double)Transactions / Blocks;
 }
 
+/// <summary>Where a load learns which blocks were committed inside its measured window (Stopwatch timestamps).</summary>
+public interface IBlockLog
+{
+    Task<BlockFigures> BetweenAsync(long from, long to, CancellationToken ct);
+}
+
 /// <summary>Notes the time and size of every block the node commits, from the chain's own event.</summary>
-public sealed class BlockLog : IDisposable
+public sealed class BlockLog : IBlockLog, IDisposable
 {
     private readonly LedgerChain _chain;
     private readonly List<(long At, int Transactions)> _blocks = [];
@@ -38,6 +44,8 @@ public sealed class BlockLog : IDisposable
             return new BlockFigures(inside.Count, inside.Sum(b => (long)b.Transactions), inside.Max(b => b.Transactions), interval);
         }
     }
+
+    public Task<BlockFigures> BetweenAsync(long from, long to, CancellationToken ct) => Task.FromResult(Between(from, to));
 
     public void Dispose() => _chain.BlockCommitted -= OnCommitted;
 }

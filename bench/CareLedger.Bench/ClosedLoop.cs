@@ -22,7 +22,7 @@ public interface ITransactionSender
 public static class ClosedLoop
 {
     public static async Task<LoadFigures> RunAsync(string scenario, ITransactionSender sender, int clients, int perClient,
-        TimeSpan warmup, TimeSpan duration, BlockLog blocks, CancellationToken ct)
+        TimeSpan warmup, TimeSpan duration, IBlockLog blocks, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         var window = new Window(start + Ticks(warmup), start + Ticks(warmup + duration));
@@ -32,7 +32,7 @@ public static class ClosedLoop
         await Task.Delay(duration, ct);
         var (usage, retried) = (measuring.Until(ProcessUsage.Now()), sender.Retries - retries);
         var tallies = await running;
-        return LoadFigures.From(scenario, tallies, duration, retried, blocks.Between(window.From, window.To), usage);
+        return LoadFigures.From(scenario, tallies, duration, retried, await blocks.BetweenAsync(window.From, window.To, ct), usage);
     }
 
     private static async Task<ClientTally> ClientAsync(int client, ITransactionSender sender, int count, Window window, CancellationToken ct)

@@ -8,7 +8,8 @@ namespace CareLedger.Bench;
 
 /// <summary>
 /// HTTP clients on loopback: POST /v1/transactions?wait=true with the JSON body the SDK sends,
-/// encoded before the clock starts. One HttpClient per client over a shared connection pool.
+/// encoded before the clock starts. Client c talks to node c modulo the node count; a client whose
+/// node stops answering counts that transaction as failed and moves to the next node.
 /// </summary>
 public sealed class HttpSender : ITransactionSender, IDisposable
 {
@@ -16,13 +17,15 @@ public sealed class HttpSender : ITransactionSender, IDisposable
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseCookies = false };
-    private readonly HttpClient[] _clients;
+    private readonly HttpClient[] _nodes;
+    private readonly int[] _nodeOf;
     private readonly byte[][][] _bodies;
     private long _retries;
 
-    public HttpSender(Uri node, Transaction[][] plans)
+    public HttpSender(IReadOnlyList<Uri> nodes, Transaction[][] plans)
     {
-        _clients = plans.Select(_ => new HttpClient(_handler, disposeHandler: false) { BaseAddress = node, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+        _nodes = nodes.Select(n => new HttpClient(_handler, disposeHandler: false) { BaseAddress = n, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+        _nodeOf = Enumerable.Range(0, plans.Length).Select(c => c % nodes.Count).ToArray();
         _bodies = plans.Select(txs => txs.Select(Body).ToArray()).ToArray();
     }
 
@@ -33,11 +36,24 @@ public sealed class HttpSender : ITransactionSender, IDisposable
 
     public async ValueTask<Delivery> SendAsync(int client, int index, CancellationToken ct)
     {
+        try
+        {
+            return await SubmitAsync(_nodes[_nodeOf[client]], _bodies[client][index], ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            _nodeOf[client] = (_nodeOf[client] + 1) % _nodes.Length;
+            return Delivery.Failed;
+        }
+    }
+
+    private async Task<Delivery> SubmitAsync(HttpClient node, byte[] body, CancellationToken ct)
+    {
         while (true)
         {
-            using var content = new ByteArrayContent(_bodies[client][index]);
+            using var content = new ByteArrayContent(body);
             content.Headers.ContentType = Json;
-            using var response = await _clients[client].PostAsync(SubmitPath, content, ct);
+            using var response = await node.PostAsync(SubmitPath, content, ct);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
@@ -65,7 +81,7 @@ public sealed class HttpSender : ITransactionSender, IDisposable
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        foreach (var node in _nodes) node.Dispose();
         _handler.Dispose();
     }
 }

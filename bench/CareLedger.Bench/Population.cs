@@ -30,24 +30,33 @@ public sealed class Population : IDisposable
     public IReadOnlyList<SigningKey> Registrars { get; }
 
     /// <summary>Registers everyone, then mints <see cref="Funds"/> CARE to each patient, all through the pool as signed transactions.</summary>
-    public static async Task<Population> CreateAsync(LedgerNode node, int patients, int registrars, CancellationToken ct)
+    public static Task<Population> CreateAsync(LedgerNode node, int patients, int registrars, CancellationToken ct) =>
+        CreateAsync(node.DataDir, node.Genesis.ChainId, new NonceBook(node.Store), node.Clock.GetUtcNow(), patients, registrars,
+            txs => CommitAllAsync(node.Pool, txs, ct));
+
+    /// <summary>
+    /// The same for any node: signed with the demo keys in <paramref name="demoDataDir"/>, each stage
+    /// (registrations, then mints) handed to <paramref name="commitAll"/>, which returns once all are committed.
+    /// </summary>
+    public static async Task<Population> CreateAsync(string demoDataDir, string chainId, NonceBook nonces, DateTimeOffset now, int patients, int registrars,
+        Func<IReadOnlyList<Transaction>, Task> commitAll)
     {
         var population = new Population(Generate(patients), Generate(PractitionerCount), Generate(registrars));
-        using var clinic = DemoConsortium.LoadKey(node.DataDir, "clinic-admin");
-        using var board = DemoConsortium.LoadKey(node.DataDir, "board-admin");
-        using var insurer = DemoConsortium.LoadKey(node.DataDir, "insurer-admin");
-        var signer = new SetupSigner(node.Genesis.ChainId, new NonceBook(node.Store), node.Clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds());
+        using var clinic = DemoConsortium.LoadKey(demoDataDir, "clinic-admin");
+        using var board = DemoConsortium.LoadKey(demoDataDir, "board-admin");
+        using var insurer = DemoConsortium.LoadKey(demoDataDir, "insurer-admin");
+        var signer = new SetupSigner(chainId, nonces, now.AddHours(1).ToUnixTimeMilliseconds());
 
         var registrations = population.Patients.Select(p => signer.Register(clinic, p, Roles.Patient))
             .Concat(population.Practitioners.Select(p => signer.Register(clinic, p, Roles.Practitioner)))
             .Concat(population.Registrars.Select(r => signer.Register(board, r, Roles.Admin)));
-        await CommitAllAsync(node.Pool, registrations.ToList(), ct);
+        await commitAll(registrations.ToList());
 
         var mints = population.Patients.Select(p => signer.Sign(insurer, "tokens", "mint", new CborMap
         {
             ["asset"] = DemoConsortium.Asset, ["to"] = p.Account.ToString(), ["amount"] = Funds,
         }));
-        await CommitAllAsync(node.Pool, mints.ToList(), ct);
+        await commitAll(mints.ToList());
         return population;
     }
 

@@ -16,6 +16,12 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
 var duration = TimeSpan.FromSeconds(options.DurationSeconds);
 
+if (options.Scenario == "consortium")
+{
+    ConsortiumScenario.Print(options, await ConsortiumScenario.RunAsync(options, stop.Token));
+    return 0;
+}
+
 Console.WriteLine("Measuring ECDSA P-256 verification (1 s on one thread, 1 s on every core)...");
 var verify = VerifyCeiling.Measure(TimeSpan.FromSeconds(1));
 
@@ -62,7 +68,7 @@ if (options.Runs("http"))
 {
     // HTTP cannot outrun the same node in-process, so its pre-signed workload can be smaller.
     var ceiling = runs.Count == 0 ? options.MaxRate : (int)Math.Min(options.MaxRate, runs[0].Tps * 1.5 + 1000);
-    runs.Add(await RunScenarioAsync("http", ceiling, plans => new HttpSender(node.BaseAddress, plans)));
+    runs.Add(await RunScenarioAsync("http", ceiling, plans => new HttpSender([node.BaseAddress], plans)));
 }
 PhaseProfile.Figures? profile = null;
 if (options.Runs("profile"))

@@ -13,12 +13,11 @@ public static class Report
                           $"after {options.WarmupSeconds} s warm-up; blocks of at most {blockMax} txs, linger {lingerMs} ms");
         Console.WriteLine($"ECDSA P-256 verify (node's verifier): {verify.SingleThread,9:N0}/s on 1 thread, {verify.AllCores:N0}/s on {verify.Cores} cores");
         Console.WriteLine();
-        Console.WriteLine("scenario   committed/s   p50 ms   p99 ms  mean ms      valid  invalid  rejected  pending  failed  retried   blocks  txs/block  ms/block");
+        Console.WriteLine(TableHeader);
         foreach (var r in runs)
         {
-            Console.WriteLine($"{r.Scenario,-8} {r.Tps,13:N0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.MeanMs,8:F2} {r.Valid,10:N0} {r.Invalid,8:N0} " +
-                              $"{r.Rejected,9:N0} {r.Pending,8:N0} {r.Failed,7:N0} {r.Retries,8:N0} {r.Blocks.Blocks,8:N0} {r.Blocks.MeanSize,10:F1} {r.Blocks.MeanIntervalMs,9:F2}");
-            Console.WriteLine($"{"",-8} process: {r.Usage.CoresBusy:F2} of {verify.Cores} cores busy, {r.CpuMicrosPerTx:F0} us CPU/tx, " +
+            PrintRow(r);
+            Console.WriteLine($"{"",-10} process: {r.Usage.CoresBusy:F2} of {verify.Cores} cores busy, {r.CpuMicrosPerTx:F0} us CPU/tx, " +
                               $"{r.AllocatedKBPerTx:F1} KB allocated/tx, GC paused {r.Usage.GcPausePercent:F1}% of the time ({r.Usage.Gen2Collections} gen2)");
             if (r.ClientsRanOut > 0)
                 Console.WriteLine($"  note: {r.ClientsRanOut} clients used up their pre-signed transactions early; raise --max-rate");
@@ -34,6 +33,13 @@ public static class Report
         Console.WriteLine();
         Console.WriteLine(json.ToJsonString());
     }
+
+    public const string TableHeader =
+        "scenario     committed/s   p50 ms   p99 ms  mean ms      valid  invalid  rejected  pending  failed  retried   blocks  txs/block  ms/block";
+
+    public static void PrintRow(LoadFigures r) =>
+        Console.WriteLine($"{r.Scenario,-10} {r.Tps,13:N0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.MeanMs,8:F2} {r.Valid,10:N0} {r.Invalid,8:N0} " +
+                          $"{r.Rejected,9:N0} {r.Pending,8:N0} {r.Failed,7:N0} {r.Retries,8:N0} {r.Blocks.Blocks,8:N0} {r.Blocks.MeanSize,10:F1} {r.Blocks.MeanIntervalMs,9:F2}");
 
     /// <summary>
     /// The phases per transaction, and the throughput they allow: the orderer's phases run on one
@@ -57,21 +63,7 @@ public static class Report
     private static JsonObject Json(BenchOptions options, VerifyCeiling.Figures verify, int blockMax, int lingerMs, IReadOnlyList<LoadFigures> runs)
     {
         var json = new JsonObject();
-        foreach (var r in runs)
-        {
-            json[$"{r.Scenario}_tps"] = Round(r.Tps, 0);
-            json[$"{r.Scenario}_p50_ms"] = Round(r.P50Ms, 2);
-            json[$"{r.Scenario}_p99_ms"] = Round(r.P99Ms, 2);
-            json[$"{r.Scenario}_valid"] = r.Valid;
-            json[$"{r.Scenario}_invalid"] = r.Invalid;
-            json[$"{r.Scenario}_rejected"] = r.Rejected;
-            json[$"{r.Scenario}_retried"] = r.Retries;
-            json[$"{r.Scenario}_txs_per_block"] = Round(r.Blocks.MeanSize, 1);
-            json[$"{r.Scenario}_cores_busy"] = Round(r.Usage.CoresBusy, 2);
-            json[$"{r.Scenario}_cpu_us_per_tx"] = Round(r.CpuMicrosPerTx, 0);
-            json[$"{r.Scenario}_alloc_kb_per_tx"] = Round(r.AllocatedKBPerTx, 1);
-            json[$"{r.Scenario}_gc_pause_pct"] = Round(r.Usage.GcPausePercent, 1);
-        }
+        foreach (var r in runs) AddRun(json, r);
         json["txs"] = runs.Sum(r => r.Committed);
         json["invalid"] = runs.Sum(r => r.Invalid);
         json["cores"] = verify.Cores;
@@ -84,5 +76,22 @@ public static class Report
         return json;
     }
 
-    private static double Round(double value, int digits) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
+    /// <summary>One run's figures as JSON fields named after its scenario.</summary>
+    public static void AddRun(JsonObject json, LoadFigures r)
+    {
+        json[$"{r.Scenario}_tps"] = Round(r.Tps, 0);
+        json[$"{r.Scenario}_p50_ms"] = Round(r.P50Ms, 2);
+        json[$"{r.Scenario}_p99_ms"] = Round(r.P99Ms, 2);
+        json[$"{r.Scenario}_valid"] = r.Valid;
+        json[$"{r.Scenario}_invalid"] = r.Invalid;
+        json[$"{r.Scenario}_rejected"] = r.Rejected;
+        json[$"{r.Scenario}_retried"] = r.Retries;
+        json[$"{r.Scenario}_txs_per_block"] = Round(r.Blocks.MeanSize, 1);
+        json[$"{r.Scenario}_cores_busy"] = Round(r.Usage.CoresBusy, 2);
+        json[$"{r.Scenario}_cpu_us_per_tx"] = Round(r.CpuMicrosPerTx, 0);
+        json[$"{r.Scenario}_alloc_kb_per_tx"] = Round(r.AllocatedKBPerTx, 1);
+        json[$"{r.Scenario}_gc_pause_pct"] = Round(r.Usage.GcPausePercent, 1);
+    }
+
+    public static double Round(double value, int digits) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
 }

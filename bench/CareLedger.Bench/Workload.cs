@@ -17,10 +17,14 @@ public static class Workload
     private static readonly string[] Specialties = ["cardiology", "dermatology", "general-practice", "paediatrics", "psychiatry"];
 
     /// <summary>One array per client, in the order that client must send them.</summary>
-    public static Transaction[][] Sign(IStateReader committed, string chainId, DateTimeOffset now, Population population, int clients, int perClient)
+    public static Transaction[][] Sign(IStateReader committed, string chainId, DateTimeOffset now, Population population, int clients, int perClient) =>
+        Sign(new NonceBook(committed), chainId, now, population, clients, perClient);
+
+    /// <summary>The same, with nonces counted on from <paramref name="nonces"/> (a node in another process, or an earlier workload).</summary>
+    public static Transaction[][] Sign(NonceBook nonces, string chainId, DateTimeOffset now, Population population, int clients, int perClient)
     {
         var plan = new ClientPlan(chainId, now.AddHours(1).ToUnixTimeMilliseconds(),
-            now.AddDays(-1).ToUnixTimeMilliseconds(), now.AddYears(1).ToUnixTimeMilliseconds(), population, new NonceBook(committed));
+            now.AddDays(-1).ToUnixTimeMilliseconds(), now.AddYears(1).ToUnixTimeMilliseconds(), population, nonces);
         var txs = new Transaction[clients][];
         Parallel.For(0, clients, c => txs[c] = plan.Sign(c, clients, perClient));
         return txs;
