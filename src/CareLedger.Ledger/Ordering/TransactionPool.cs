@@ -81,6 +81,22 @@ public sealed class TransactionPool
         var reader = _queue.Reader;
         var batch = new List<Transaction>();
         if (!await reader.WaitToReadAsync(ct)) return batch;
+        try
+        {
+            await GatherAsync(reader, batch, max, linger, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled mid-linger (shutdown, lost leadership): what was taken goes back in line, or it would be lost.
+            Requeue(batch);
+            throw;
+        }
+        batch.Sort(static (a, b) => a.Sender != b.Sender ? a.Sender.CompareTo(b.Sender) : a.Nonce.CompareTo(b.Nonce));
+        return batch;
+    }
+
+    private async Task GatherAsync(ChannelReader<Transaction> reader, List<Transaction> batch, int max, TimeSpan linger, CancellationToken ct)
+    {
         var deadline = _clock.GetTimestamp() + (long)(linger.TotalSeconds * _clock.TimestampFrequency);
         while (batch.Count < max)
         {
@@ -94,8 +110,6 @@ public sealed class TransactionPool
             try { if (!await reader.WaitToReadAsync(timeout.Token)) break; }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { break; }
         }
-        batch.Sort(static (a, b) => a.Sender != b.Sender ? a.Sender.CompareTo(b.Sender) : a.Nonce.CompareTo(b.Nonce));
-        return batch;
     }
 
     /// <summary>
