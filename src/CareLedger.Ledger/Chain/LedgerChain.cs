@@ -1,5 +1,6 @@
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.State;
 using CareLedger.Ledger.Storage;
 using CareLedger.Ledger.Transactions;
 
@@ -56,11 +57,24 @@ public sealed class LedgerChain
     /// Executes a batch as the next block with this node as proposer and signs it, without storing
     /// it: a consortium leader replicates the block first, then calls <see cref="CommitProposed"/>.
     /// </summary>
-    public Proposal Propose(IReadOnlyList<Transaction> txs, long proposedTime)
+    /// <remarks>
+    /// With <paramref name="parent"/> (a proposal still being replicated) the block extends that
+    /// one instead of the head, executed on the head's state plus the parent's writes, so a leader
+    /// can prepare block n+1 while block n is in flight.
+    /// </remarks>
+    public Proposal Propose(IReadOnlyList<Transaction> txs, long proposedTime, Proposal? parent = null)
     {
-        var head = Head;
+        var head = parent?.Block.Header ?? Head;
+        IStateReader state = _store.ExecutionState;
+        if (parent is not null)
+        {
+            var overlay = new StateOverlay(state);
+            foreach (var (key, value) in parent.Executed.Writes)
+                if (value is null) overlay.Delete(key); else overlay.Set(key, value);
+            state = overlay;
+        }
         var time = Math.Max(proposedTime, head.Time);
-        var executed = _executor.Execute(_store.ExecutionState, head, txs, time, _validatorKey.Account);
+        var executed = _executor.Execute(state, head, txs, time, _validatorKey.Account);
         return new Proposal(executed.ToBlock([Sign(executed.Header)]), executed);
     }
 

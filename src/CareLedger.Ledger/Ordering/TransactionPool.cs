@@ -112,6 +112,9 @@ public sealed class TransactionPool
         }
     }
 
+    /// <summary>Completes when a transaction is waiting to be taken.</summary>
+    public Task<bool> WaitForTransactionsAsync(CancellationToken ct) => _queue.Reader.WaitToReadAsync(ct).AsTask();
+
     /// <summary>
     /// Puts taken transactions back in line, for a consortium node whose proposal lost to another
     /// leader or whose forward to the leader failed. Committed ones are skipped when taken again.

@@ -162,7 +162,11 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         try { await Task.WhenAll(background); } catch (OperationCanceledException) { }
     }
 
-    /// <summary>Leads until the lease is lost or an append fails, then returns to following.</summary>
+    /// <summary>
+    /// Leads until the lease is lost or an append fails, then returns to following. Pipelined:
+    /// while block n is being replicated, block n+1 is gathered and executed on top of it; n+1 is
+    /// appended only once n is committed, so the log never holds a block whose parent it lacks.
+    /// </summary>
     private async Task LeadAsync(long fence, CancellationToken ct)
     {
         using var leadership = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -170,50 +174,82 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         _role = ConsortiumRole.Leader;
         _leader = Self;
         _logger.LogInformation("This node leads the consortium from height {Height}", _chain.Head.Height + 1);
+        Proposal? inFlight = null;
+        Task<bool>? appending = null;
         try
         {
             while (!leadership.IsCancellationRequested)
             {
                 // A block we did not write means someone else leads now.
                 if (!await SkipOwnBlockEventsAsync(ct)) break;
-                IReadOnlyList<Transaction> batch;
-                try { batch = await _pool.TakeBatchAsync(_maxTransactions, _linger, leadership.Token); }
+                IReadOnlyList<Transaction> batch = [];
+                try
+                {
+                    if (appending is null || await Task.WhenAny(appending, _pool.WaitForTransactionsAsync(leadership.Token)) != appending)
+                        batch = await _pool.TakeBatchAsync(_maxTransactions, _linger, leadership.Token);
+                }
                 catch (OperationCanceledException) { break; }
-                if (batch.Count == 0) continue;
-
-                var proposal = _chain.Propose(batch, _clock.GetUtcNow().ToUnixTimeMilliseconds());
-                var height = proposal.Block.Height;
-                bool appended;
-                try { appended = await _log.TryAppendAsync(height, proposal.Block.Encode(), fence, ct); }
-                catch (EtcdUnavailableException e)
+                var next = batch.Count > 0 ? _chain.Propose(batch, _clock.GetUtcNow().ToUnixTimeMilliseconds(), inFlight) : null;
+                if (inFlight is not null)
                 {
-                    _logger.LogWarning("Appending block {Height} failed: {Reason}", height, e.Message);
-                    appended = false;
+                    var committed = await FinishAppendAsync(inFlight, appending!);
+                    inFlight = null;
+                    appending = null;
+                    if (!committed)
+                    {
+                        if (next is not null) _pool.Requeue(batch);
+                        break;
+                    }
+                    if (!IsValidator)
+                    {
+                        if (next is not null) _pool.Requeue(batch);
+                        _logger.LogWarning("This node's key is no longer a validator; it stops leading");
+                        await _log.RevokeLeaseAsync(_lease, ct);
+                        break;
+                    }
                 }
-                if (!appended)
-                {
-                    // Lost the lease, or the answer was lost: the log decides. Following catches up, our block included if it made it.
-                    _pool.Requeue(batch);
-                    break;
-                }
-                _chain.CommitProposed(proposal);
-                OnApplied(proposal.Block);
-                if (!IsValidator)
-                {
-                    _logger.LogWarning("This node's key is no longer a validator; it stops leading");
-                    await _log.RevokeLeaseAsync(_lease, ct);
-                    break;
-                }
+                if (next is null) continue;
+                inFlight = next;
+                appending = AppendAsync(next, fence, ct);
             }
         }
         finally
         {
+            // Leadership ended with a block in flight: the log decides its fate.
+            if (inFlight is not null) await FinishAppendAsync(inFlight, appending!);
             _leadership = null;
             if (_role == ConsortiumRole.Leader) _role = ConsortiumRole.Follower;
             _leader = null;
             _logger.LogInformation("This node no longer leads (height {Height})", _chain.Head.Height);
         }
         await SyncAsync(ct);
+    }
+
+    private async Task<bool> AppendAsync(Proposal proposal, long fence, CancellationToken ct)
+    {
+        try { return await _log.TryAppendAsync(proposal.Block.Height, proposal.Block.Encode(), fence, ct); }
+        catch (EtcdUnavailableException e)
+        {
+            _logger.LogWarning("Appending block {Height} failed: {Reason}", proposal.Block.Height, e.Message);
+            return false;
+        }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    /// <summary>
+    /// Stores a proposal once the log has it. If the append failed (lost lease, or the answer was
+    /// lost), its transactions go back in line; following then applies the block from the log if it made it.
+    /// </summary>
+    private async Task<bool> FinishAppendAsync(Proposal proposal, Task<bool> appending)
+    {
+        if (!await appending)
+        {
+            _pool.Requeue(proposal.Block.Transactions);
+            return false;
+        }
+        _chain.CommitProposed(proposal);
+        OnApplied(proposal.Block);
+        return true;
     }
 
     private async Task<long?> TryCampaignAsync(CancellationToken ct)
