@@ -118,8 +118,14 @@ public sealed class EtcdLog : IDisposable
         return response.Kvs.Select(kv => kv.Value.ToByteArray()).ToList();
     }
 
-    public async Task PutSignatureAsync(ulong height, string validator, byte[] signature, CancellationToken ct) =>
-        await CallAsync((c, o) => c.Kv.PutAsync(new PutRequest { Key = Bytes(SignatureKey(height, validator)), Value = ByteString.CopyFrom(signature) }, o).ResponseAsync, ct);
+    /// <summary>One validator's signatures over several blocks, in one etcd transaction (etcd takes at most 128 operations in one).</summary>
+    public async Task PutSignaturesAsync(string validator, IReadOnlyList<(ulong Height, byte[] Signature)> signatures, CancellationToken ct)
+    {
+        var txn = new TxnRequest();
+        foreach (var (height, signature) in signatures)
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Bytes(SignatureKey(height, validator)), Value = ByteString.CopyFrom(signature) } });
+        await CallAsync((c, o) => c.Kv.TxnAsync(txn, o).ResponseAsync, ct);
+    }
 
     /// <summary>Validators' signatures for blocks <paramref name="from"/> to <paramref name="to"/> inclusive.</summary>
     public async Task<IReadOnlyList<(ulong Height, byte[] Signature)>> ReadSignaturesAsync(ulong from, ulong to, CancellationToken ct)

@@ -29,6 +29,8 @@ public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, I
         {
             if (orderer.Role != ConsortiumRole.Follower)
             {
+                // Transactions this node forwarded to a leader that died go back in line: if this node leads now, it includes them.
+                SweepResends();
                 await Task.Delay(20, ct);
                 continue;
             }
