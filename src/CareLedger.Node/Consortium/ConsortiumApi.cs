@@ -59,7 +59,9 @@ public static class ConsortiumApi
             return TypedResults.Problem("This node does not lead the consortium; send transactions to the leader or any node's /v1/transactions.",
                 statusCode: StatusCodes.Status409Conflict, title: "Not the leader",
                 extensions: new Dictionary<string, object?> { ["leader"] = node.Consortium?.Leader?.Url });
-        var body = await RequestBodies.ReadAsync(request, MaxForwardBytes, ct);
+        byte[]? body;
+        try { body = await RequestBodies.ReadAsync(request, MaxForwardBytes, ct); }
+        catch (BadHttpRequestException) { return Problems.Bad("Malformed forward", "The request body ended early."); }
         if (body is null) return Problems.TooLarge(MaxForwardBytes);
         var envelopes = new List<byte[]>();
         try

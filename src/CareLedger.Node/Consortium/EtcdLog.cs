@@ -175,7 +175,10 @@ public sealed class EtcdLog : IDisposable
                 }
             }
         }
-        catch (RpcException) when (!ct.IsCancellationRequested)
+        catch (RpcException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (RpcException)
         {
             Rotate(endpoint);
         }
@@ -189,6 +192,7 @@ public sealed class EtcdLog : IDisposable
             var endpoint = _endpoints[Volatile.Read(ref _current) % _endpoints.Length];
             var options = new CallOptions(deadline: DateTime.UtcNow + (timeout ?? CallTimeout), cancellationToken: ct);
             try { return await call(endpoint.Clients, options); }
+            catch (RpcException e) when (ct.IsCancellationRequested) { throw new OperationCanceledException("the node is stopping", e, ct); }
             catch (RpcException e) when (!ct.IsCancellationRequested && e.StatusCode is not (StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.ResourceExhausted or StatusCode.PermissionDenied))
             {
                 last = e;

@@ -18,8 +18,8 @@ public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, I
     public const string Path = "/v1/consortium/forward";
     private const int MaxBatch = 1000;
     private const int MaxBatchBytes = 768 * 1024;
-    private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(3);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(2);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(2) };
     private readonly ConcurrentDictionary<Hash256, (Transaction Tx, DateTime SentAt)> _sent = new();
     private DateTime _lastSweep = DateTime.UtcNow;
 

@@ -65,6 +65,7 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
         catch (Exception e)
         {
             log.LogCritical(e, "Ordering failed; the node stops");
+            Environment.ExitCode = 1; // so a supervisor restarting failed services sees a failure
             lifetime.StopApplication();
         }
         finally
