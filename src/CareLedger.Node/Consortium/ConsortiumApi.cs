@@ -27,7 +27,7 @@ public static class ConsortiumApi
         var validators = node.CurrentValidators.Select(v => v.ToString()).Order().ToList();
         if (node.Consortium is not { } consortium)
         {
-            return TypedResults.Ok(new ConsortiumStatus("solo", node.Genesis.ChainId, node.ValidatorKey.Account.ToString(), "leader", null, head, head, head, 1, null,
+            return TypedResults.Ok(new ConsortiumStatus("solo", node.Genesis.ChainId, node.ValidatorKey.Account.ToString(), Convert.ToBase64String(node.ValidatorKey.PublicKey), "leader", null, head, head, head, 1, null,
                 [new MemberStatus(node.ValidatorKey.Account.ToString(), OrganisationOf(node, node.ValidatorKey.Account.ToString()), null, "leader", head, 0, true, null)]));
         }
         var heartbeats = new Dictionary<string, MemberHeartbeat>();
@@ -46,7 +46,7 @@ public static class ConsortiumApi
                 ? new MemberStatus(v, OrganisationOf(node, v), b.Url, validators.Contains(v) || b.Role == "halted" ? b.Role : "observer", b.Height, logHeight > b.Height ? logHeight - b.Height : 0, true, b.Halted)
                 : new MemberStatus(v, OrganisationOf(node, v), null, "offline", null, null, false, null))
             .ToList();
-        return TypedResults.Ok(new ConsortiumStatus("consortium", node.Genesis.ChainId, consortium.Self.Validator, consortium.Role.ToString().ToLowerInvariant(),
+        return TypedResults.Ok(new ConsortiumStatus("consortium", node.Genesis.ChainId, consortium.Self.Validator, Convert.ToBase64String(node.ValidatorKey.PublicKey), consortium.Role.ToString().ToLowerInvariant(),
             consortium.Leader, head, logHeight, consortium.FinalHeight, consortium.Quorum, consortium.HaltReason, members));
     }
 
@@ -94,7 +94,8 @@ public static class ConsortiumApi
     }
 }
 
-public sealed record ConsortiumStatus(string Mode, string ChainId, string Self, string Role, LeaderInfo? Leader, ulong Height, ulong LogHeight,
+/// <summary>What a node says about the consortium; <c>SelfKey</c> is its validator public key (base64 SubjectPublicKeyInfo), what a vote to let its organisation join names.</summary>
+public sealed record ConsortiumStatus(string Mode, string ChainId, string Self, string SelfKey, string Role, LeaderInfo? Leader, ulong Height, ulong LogHeight,
     ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatus> Members);
 
 public sealed record MemberStatus(string Validator, string? Organisation, string? Url, string Role, ulong? Height, ulong? Lag, bool Online, string? Halted);
