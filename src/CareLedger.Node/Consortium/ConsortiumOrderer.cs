@@ -69,22 +69,21 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     }
 
     public LeaderInfo Self { get; }
-    private (ulong Height, IReadOnlySet<AccountId> Set) _validators = (ulong.MaxValue, new HashSet<AccountId>());
+    private volatile IReadOnlySet<AccountId>? _validators;
 
     /// <summary>
     /// The validators that sign the next block: the set on the ledger (it changes by vote, see
     /// <see cref="Contracts.Membership.Validators"/>), or genesis's for a chain that predates it.
+    /// Read once and again only after a block with a membership vote in it.
     /// </summary>
     public IReadOnlySet<AccountId> Validators
     {
         get
         {
-            var head = _chain.Head.Height;
-            var cached = _validators;
-            if (cached.Height == head) return cached.Set;
+            if (_validators is { } cached) return cached;
             var keys = Contracts.Membership.Validators.Keys(_store);
             IReadOnlySet<AccountId> set = keys.Count > 0 ? keys.Select(k => AccountId.FromPublicKey(k)).ToHashSet() : _chain.Genesis.ValidatorAccounts;
-            _validators = (head, set);
+            _validators = set;
             return set;
         }
     }
@@ -363,6 +362,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     private void OnApplied(Block block)
     {
         _pool.OnCommitted(block);
+        if (block.Transactions.Any(tx => tx.Contract == "membership" && tx.Action is "approve" or "propose-validator" or "propose-removal")) _validators = null;
         InterlockedMax(ref _logHeight, (long)block.Height);
         _recentHashes[block.Height] = block.Hash;
         if (block.Height > 256) _recentHashes.TryRemove(block.Height - 256, out _);
