@@ -124,12 +124,13 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
             await ServeHaltedAsync(ct);
             return;
         }
-        _lease = await _log.GrantLeaseAsync(_options.LeaseSeconds, ct);
+        _lease = await FirstLeaseAsync(ct);
         _leaseRenewedAt = _clock.GetTimestamp();
         var revision = await SyncAsync(ct);
-        await CheckHeadAgainstLogAsync(ct);
+        try { await CheckHeadAgainstLogAsync(ct); }
+        catch (EtcdUnavailableException e) { _logger.LogWarning("Could not compare the head with the log yet ({Reason}); the next block will", e.Message); }
         if (_haltReason is not null) { await ServeHaltedAsync(ct); return; }
-        _leader = ParseLeader((await _log.GetLeaderAsync(ct))?.Value);
+        await RefreshLeaderAsync(ct);
         _role = ConsortiumRole.Follower;
         _caughtUp.TrySetResult();
 
@@ -154,14 +155,28 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
                     await LeadAsync(fence, ct);
                     continue;
                 }
-                // Wait for news from the log, and read it anyway now and then in case the watch missed some.
-                await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), ct);
-                if (_leader is null || !_events.Reader.TryPeek(out _)) await SyncAsync(ct);
+                // Wait for news from the log; read it anyway after a quiet spell, in case the watch missed some.
+                var woken = await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), ct);
+                if (!woken || _leader is null) await SyncAsync(ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         if (_haltReason is not null) await ServeHaltedAsync(ct);
         await Task.WhenAll(background);
+    }
+
+    /// <summary>At start the consortium's etcd may not be up yet (members start in any order): wait for it, saying so.</summary>
+    private async Task<long> FirstLeaseAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            try { return await _log.GrantLeaseAsync(_options.LeaseSeconds, ct); }
+            catch (EtcdUnavailableException e)
+            {
+                _logger.LogWarning("Waiting for the consortium's etcd: {Reason}", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            }
+        }
     }
 
     /// <summary>Runs a background loop for the node's lifetime: an unexpected failure is logged and the loop restarts, it never silently stops.</summary>
