@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using CareLedger.Cli.Transactions;
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Encoding;
+using Spectre.Console;
+
+namespace CareLedger.Cli.Consortium;
+
+/// <summary>
+/// Sends one vote on the validator set (a proposal counts as its organisation's approval), prints the
+/// receipt, then where the proposal stands: approvals against the majority needed, and whether it applied.
+/// </summary>
+internal static class ValidatorVote
+{
+    public static async Task<int> SendAsync(CliSession session, SignerSettings settings, string action, CborMap args, CancellationToken ct)
+    {
+        using var key = settings.LoadKey(session);
+        using var http = settings.Connect();
+        var response = await new NodeClient(http).SendAsync(key, "membership", action, args, ct);
+        var what = $"membership.{action}";
+        if (response.Receipt is not { Status: "committed" } receipt)
+            throw new CliException($"{what} accepted but not yet in a block; follow it with careledger tx status {response.Id}");
+        if (receipt.Valid != true)
+            throw new CliException($"{what} refused: {receipt.Reason} (transaction {receipt.TxId}, block {receipt.Height})");
+
+        ReceiptView.Render(session.Out, receipt, what);
+        var events = receipt.Events ?? [];
+        var approved = Event(events, "ValidatorChangeApproved") ?? throw new CliException($"{what} committed without a ValidatorChangeApproved event; is --node a CareLedger node?");
+        var proposal = approved["proposal"]!.ToString();
+        var (approvals, needed) = (approved["approvals"]!.GetValue<long>(), approved["needed"]!.GetValue<long>());
+
+        var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
+        grid.AddRow(new Markup("[grey]Proposal[/]"), new Text(proposal));
+        grid.AddRow(new Markup("[grey]Approvals[/]"), new Text($"{approvals}/{needed}"));
+        session.Out.Write(grid);
+
+        if (Event(events, "ValidatorAdded") is { } added) session.Success($"applied: {added["validator"]} joined ({added["org"]})");
+        else if (Event(events, "ValidatorRemoved") is { } removed) session.Success($"applied: {removed["validator"]} left");
+        else session.Out.Write(new OneLine($"Waiting for {needed - approvals} more: admins of other validating organisations run careledger consortium approve {proposal} --key <admin key>", Style.Plain));
+        return ExitCodes.Ok;
+    }
+
+    private static JsonObject? Event(IReadOnlyList<EventDto> events, string name) =>
+        events.FirstOrDefault(e => e.Contract == "membership" && e.Name == name)?.Attributes;
+}
