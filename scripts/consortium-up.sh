@@ -37,6 +37,8 @@ for i in $(seq 1 "$nodes"); do
     >"$folder/logs/etcd-m$i.log" 2>&1 &
   pids+=($!)
 done
+# Several nodes share this machine's cores: workstation GC suits them better than server GC's per-core heaps.
+export DOTNET_gcServer="${DOTNET_gcServer:-0}"
 for i in $(seq 1 "$nodes"); do
   # Each node talks to its own etcd member first, then to the others.
   own="${endpoints[$((i - 1))]}"; others=$(printf '%s\n' "${endpoints[@]}" | grep -v "^$own$" | paste -sd, -)

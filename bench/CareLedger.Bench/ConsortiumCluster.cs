@@ -48,6 +48,9 @@ public sealed class ConsortiumCluster : IDisposable
             node.Environment["CARELEDGER_NODE_PASSPHRASE"] = Passphrase;
             // A crashed leader's lease runs out after 1 s (the default is 2 s).
             node.Environment["CareLedger__Consortium__LeaseSeconds"] = "1";
+            // Three nodes sharing two cores: workstation GC (server GC's per-core heaps and threads in
+            // every process contend; measured 2,499 -> 2,931 tx/s at 64 clients). CARELEDGER_BENCH_GC=server keeps it.
+            if (Environment.GetEnvironmentVariable("CARELEDGER_BENCH_GC") != "server") node.Environment["DOTNET_gcServer"] = "0";
         }
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         _signals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, _ => Dispose()))];
