@@ -15,6 +15,10 @@ public sealed class ProofGetCommand(CliSession session) : AsyncCommand<ProofGetC
         [Description("The committed transaction (64 hex characters)")]
         public string TxId { get; init; } = "";
 
+        [CommandOption("--final")]
+        [Description("Wait (up to 10 s) until a majority of validators has signed the block: the proof then verifies with the default quorum")]
+        public bool Final { get; init; }
+
         [CommandOption("--out <FILE>")]
         [Description("Write the proof to this file instead of printing it")]
         public string? Out { get; init; }
@@ -26,7 +30,8 @@ public sealed class ProofGetCommand(CliSession session) : AsyncCommand<ProofGetC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        var proof = await new NodeClient(http).GetProofAsync(settings.TxId, ct);
+        var client = new NodeClient(http);
+        var proof = settings.Final ? await client.GetFinalProofAsync(settings.TxId, 10, ct) : await client.GetProofAsync(settings.TxId, ct);
         if (settings.Out is null)
         {
             session.WriteJson(proof);

@@ -38,6 +38,10 @@ public sealed class NodeClient(HttpClient http)
 
     public Task<ProofDto> GetProofAsync(string txId, CancellationToken ct = default) => GetAsync<ProofDto>($"v1/proofs/{txId}", ct);
 
+    /// <summary>The proof once a majority of validators has signed its block (a consortium gathers signatures after commit).</summary>
+    public Task<ProofDto> GetFinalProofAsync(string txId, int timeoutSeconds, CancellationToken ct = default) =>
+        GetAsync<ProofDto>($"v1/proofs/{txId}?final=true&timeoutSeconds={timeoutSeconds}", ct);
+
     public Task<StateEntryDto> GetStateAsync(string key, CancellationToken ct = default) =>
         GetAsync<StateEntryDto>("v1/state/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)), ct);
 

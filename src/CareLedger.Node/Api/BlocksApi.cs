@@ -45,12 +45,39 @@ public static class BlocksApi
             : TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
     }
 
-    private static IResult GetProof(string txId, LedgerNode node)
+    /// <summary>
+    /// The receipt with every validator signature this node has gathered. With final=true it waits
+    /// (up to timeoutSeconds) until those are a majority of the validators: a receipt that holds
+    /// on its own, whichever node a verifier trusts.
+    /// </summary>
+    private static async Task<IResult> GetProof(string txId, LedgerNode node, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
     {
         if (!Hash256.TryParse(txId, out var id)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         if (node.Store.FindTransaction(id) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
         var block = node.Store.GetBlock(at.Height)!;
+        if (final == true)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(Math.Clamp(timeoutSeconds ?? 10, 1, node.Options.MaxWaitSeconds));
+            int signers, quorum;
+            while ((signers = Signers(block, node.CurrentValidators)) < (quorum = node.CurrentValidators.Count / 2 + 1) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, ct);
+                block = node.Store.GetBlock(at.Height)!;
+            }
+            if (signers < quorum)
+            {
+                response.Headers.RetryAfter = "1";
+                return TypedResults.Problem($"Block {at.Height} carries {signers} validator signature(s) on this node; a majority is {quorum}. Ask again shortly.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not final yet");
+            }
+        }
         return TypedResults.Ok(Wire.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
+    }
+
+    private static int Signers(Block block, IReadOnlySet<AccountId> validators)
+    {
+        var hash = block.Hash;
+        return block.Signatures.Where(s => validators.Contains(s.Validator) && s.Verify(hash)).Select(s => s.Validator).Distinct().Count();
     }
 
     private static Block? Find(string id, LedgerNode node)

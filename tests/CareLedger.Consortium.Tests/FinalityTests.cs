@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using CareLedger.Client.Api;
+using CareLedger.Consortium.Tests.Support;
+using CareLedger.Testing;
+using Xunit.Abstractions;
+
+namespace CareLedger.Consortium.Tests;
+
+/// <summary>A receipt is final when a majority of validators signed its block; a proof asked for with final=true waits for that.</summary>
+public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(output)
+{
+    [Fact]
+    public async Task FinalProof_AskedOfTheLeaderRightAfterCommit_WaitsForAMajorityOfSignatures()
+    {
+        var leader = await Cluster.WaitForLeaderAsync(Patience);
+        var follower = new[] { 0, 1, 2 }.First(i => i != leader);
+        var patient = Cluster.Key("patient-jones");
+        var tx = ConsortiumCluster.Sign(patient, await Cluster.LastNonceAsync(patient.Account, default) + 1, "tokens", "transfer",
+            ConsortiumCluster.Transfer(Cluster.Key("dr-rivera").Account, 1));
+        var outcome = await Cluster.SubmitAsync(follower, tx);
+        Assert.True(outcome.Committed, $"{outcome.Status} {outcome.Body}");
+
+        // The leader stored the block with its own signature only; the others' arrive through the log.
+        var dto = await Cluster.Http(leader).GetFromJsonAsync<ProofDto>($"v1/proofs/{tx.Id}?final=true&timeoutSeconds=15");
+
+        var verdict = Wire.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
+        Assert.True(verdict.Valid, verdict.Reason);
+        Assert.True(verdict.Signers.Count >= 2);
+    }
+
+    [Fact]
+    public async Task FinalProof_WithTwoOfThreeNodesDown_IsRefusedAlthoughTheBlockCommitted()
+    {
+        // etcd keeps its majority, so the surviving node still commits; but one signature is not a majority.
+        var survivor = await Cluster.WaitForLeaderAsync(Patience);
+        foreach (var i in new[] { 0, 1, 2 }.Where(i => i != survivor)) Cluster.Nodes[i].Kill();
+        var patient = Cluster.Key("patient-jones");
+        var tx = ConsortiumCluster.Sign(patient, await Cluster.LastNonceAsync(patient.Account, default) + 1, "tokens", "transfer",
+            ConsortiumCluster.Transfer(Cluster.Key("dr-rivera").Account, 1));
+        var outcome = await Cluster.SubmitAsync(survivor, tx, waitSeconds: 15);
+        Assert.True(outcome.Committed, $"{outcome.Status} {outcome.Body}");
+
+        using var response = await Cluster.Http(survivor).GetAsync($"v1/proofs/{tx.Id}?final=true&timeoutSeconds=2");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("Not final yet", body);
+        var plain = await Cluster.Http(survivor).GetFromJsonAsync<ProofDto>($"v1/proofs/{tx.Id}");
+        Assert.False(Wire.FromDto(plain!).Verify(Cluster.Validators, quorum: 2).Valid);
+    }
+}
