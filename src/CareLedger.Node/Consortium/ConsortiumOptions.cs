@@ -22,6 +22,12 @@ public sealed class ConsortiumOptions
     /// <summary>Set once, by the operator, after a damaged or diverged store: the node moves its ledger aside and rebuilds it from the consortium's log.</summary>
     public bool Resync { get; set; }
 
+    /// <summary>
+    /// How many blocks the etcd log keeps behind the slowest online node; older ones are dropped
+    /// (nodes keep the whole chain) and a node further behind catches up from its peers' APIs.
+    /// </summary>
+    [Range(10, 100_000_000)] public int LogRetainBlocks { get; set; } = 10_000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

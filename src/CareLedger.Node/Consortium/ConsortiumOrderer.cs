@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using CareLedger.Ledger.Blocks;
@@ -44,6 +45,8 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     private readonly ConcurrentQueue<(ulong Height, BlockSignature Signature)> _ownSignatures = new();
     private CancellationTokenSource? _leadership;
     private long _fence;
+    private int _truncating;
+    private readonly HttpClient _peers = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(10) };
     private long _lease;
     private long _leaseRenewedAt;
     private volatile LeaderInfo? _leader;
@@ -280,6 +283,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         if (_chain.Head.Height >= proposal.Block.Height) return _chain.Head.Hash() == proposal.Block.Hash; // applied from the log meanwhile
         _chain.CommitProposed(proposal);
         OnApplied(proposal.Block);
+        if (proposal.Block.Height % (ulong)Math.Max(1, _options.LogRetainBlocks / 10) == 0) _ = Task.Run(() => TruncateLogAsync(CancellationToken.None));
         return true;
     }
 
@@ -319,6 +323,12 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
                 return revision;
             }
             if (blocks.Count == 0) break;
+            if (blocks[0].Height > _chain.Head.Height + 1)
+            {
+                // The log was truncated past our head: fetch the blocks in between from peers, then read on.
+                if (!await CatchUpFromPeersAsync(blocks[0].Height - 1, ct)) return revision;
+                continue;
+            }
             var first = blocks[0].Height;
             foreach (var (height, bytes) in blocks) Apply(height, bytes);
             await FetchSignaturesAsync(first, _chain.Head.Height, ct);
@@ -360,6 +370,13 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         try { proposed = Block.Decode(bytes); }
         catch (FormatException e) { Halt($"block {height} in the consortium log cannot be decoded: {e.Message}"); return; }
         if (proposed.Height != height) { Halt($"the log's entry {height} holds block {proposed.Height}"); return; }
+        Apply(proposed);
+    }
+
+    /// <summary>Validates, executes and stores one block (from the log or a peer); halts the node if it cannot.</summary>
+    private void Apply(Block proposed)
+    {
+        var height = proposed.Height;
         try
         {
             var block = _chain.ApplyReplicated(proposed, Validators, _pool.Contains);
@@ -372,6 +389,77 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
                 ? $"DIVERGENCE at block {height} proposed by {proposed.Header.Proposer}: {e.Reason}. This node refuses the block and stops serving until an operator acts."
                 : $"block {height} proposed by {proposed.Header.Proposer} is invalid: {e.Reason}. This node refuses it and stops serving until an operator acts.");
         }
+    }
+
+    /// <summary>
+    /// Fetches blocks up to <paramref name="to"/> from other nodes (their stored bytes), applying
+    /// each with the same checks as a block from the log: a peer cannot make us accept anything
+    /// the proposer did not sign or that does not execute to the same result.
+    /// </summary>
+    private async Task<bool> CatchUpFromPeersAsync(ulong to, CancellationToken ct)
+    {
+        var peers = (await Heartbeats(ct)).Where(b => b.Validator != Self.Validator && b.Height > _chain.Head.Height)
+            .OrderByDescending(b => b.Height).Select(b => b.Url).ToList();
+        _logger.LogWarning("Catching up blocks {From}-{To} from peers ({Peers}): the log no longer holds them", _chain.Head.Height + 1, to, peers.Count);
+        while (_chain.Head.Height < to && _haltReason is null)
+        {
+            var height = _chain.Head.Height + 1;
+            Block? block = null;
+            foreach (var peer in peers)
+            {
+                try
+                {
+                    var raw = await _peers.GetFromJsonAsync<Client.Api.RawBlockDto>($"{peer}/v1/blocks/{height}/raw", ct);
+                    if (raw is not null) block = Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)
+                {
+                    _logger.LogDebug("Peer {Peer} could not give block {Height}: {Reason}", peer, height, e.Message);
+                }
+                if (block is not null && block.Height == height) break;
+                block = null;
+            }
+            if (block is null)
+            {
+                _logger.LogWarning("No peer could give block {Height}; trying again shortly", height);
+                return false;
+            }
+            Apply(block);
+        }
+        return _haltReason is null;
+    }
+
+    private async Task<IReadOnlyList<MemberHeartbeat>> Heartbeats(CancellationToken ct)
+    {
+        var beats = new List<MemberHeartbeat>();
+        foreach (var raw in await _log.GetMembersAsync(ct))
+        {
+            try { if (JsonSerializer.Deserialize<MemberHeartbeat>(raw) is { } beat) beats.Add(beat); }
+            catch (JsonException) { }
+        }
+        return beats;
+    }
+
+    /// <summary>
+    /// The leader keeps the etcd log to a tail: every so often it drops blocks more than
+    /// <see cref="ConsortiumOptions.LogRetainBlocks"/> behind the slowest online node.
+    /// </summary>
+    private async Task TruncateLogAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _truncating, 1) == 1) return;
+        try
+        {
+            var slowest = (await Heartbeats(ct)).Select(b => b.Height).Append(_chain.Head.Height).Min();
+            var keep = slowest > (ulong)_options.LogRetainBlocks ? slowest - (ulong)_options.LogRetainBlocks : 0;
+            if (keep == 0 || await _log.FirstHeightAsync(ct) is not { } first || first >= keep) return;
+            await _log.TruncateBelowAsync(keep, ct);
+            _logger.LogInformation("Truncated the consortium log below block {Height} (slowest online node at {Slowest})", keep, slowest);
+        }
+        catch (Exception e) when (e is EtcdUnavailableException or Grpc.Core.RpcException && !ct.IsCancellationRequested)
+        {
+            _logger.LogWarning("Could not truncate the consortium log: {Reason}", e.Message);
+        }
+        finally { Interlocked.Exchange(ref _truncating, 0); }
     }
 
     private void OnApplied(Block block)
@@ -483,7 +571,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         }
         while (!ct.IsCancellationRequested)
         {
-            await _log.WatchAsync(next, events.Writer, ct);
+            if (await _log.WatchAsync(next, events.Writer, ct)) next = 0; // history compacted: watch from now; the periodic read catches up
             if (ct.IsCancellationRequested) break;
             // The stream broke (member down or without a leader): try another member shortly; the main loop reads meanwhile.
             await Task.Delay(200, ct);
@@ -610,9 +698,10 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         var head = _chain.Head;
         if (head.Height == 0) return;
         var (blocks, _) = await _log.ReadBlocksAsync(head.Height, 1, ct);
-        if (blocks.Count == 0 || blocks[0].Height != head.Height)
+        if (blocks.Count > 0 && blocks[0].Height > head.Height) return; // truncated past our head: the blocks we apply next link to it or halt us
+        if (blocks.Count == 0)
         {
-            Halt($"this node holds block {head.Height} but the consortium's log does not: its store is not the consortium's chain");
+            Halt($"this node holds block {head.Height} but the consortium's log ends before it: its store is not the consortium's chain");
             return;
         }
         var theirs = Block.Decode(blocks[0].Block).Hash;
@@ -693,6 +782,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
 
     public void Dispose()
     {
+        _peers.Dispose();
         _log.Dispose();
         Forwarder.Dispose();
     }

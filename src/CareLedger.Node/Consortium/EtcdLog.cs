@@ -63,6 +63,27 @@ public sealed class EtcdLog : IDisposable
         return response.Kvs.Count == 0 ? null : HeightOf(response.Kvs[0].Key);
     }
 
+    /// <summary>The height of the first block the log still holds (older ones were truncated), or null when empty.</summary>
+    public async Task<ulong?> FirstHeightAsync(CancellationToken ct)
+    {
+        var request = new RangeRequest { Key = Bytes(Prefix + "blocks/"), RangeEnd = PrefixEnd(Prefix + "blocks/"), Limit = 1, KeysOnly = true };
+        var response = await CallAsync((c, o) => c.Kv.RangeAsync(request, o).ResponseAsync, ct);
+        return response.Kvs.Count == 0 ? null : HeightOf(response.Kvs[0].Key);
+    }
+
+    /// <summary>
+    /// Drops blocks (and their signatures) below <paramref name="height"/> from the log and compacts
+    /// etcd's history, so the log holds a bounded tail; nodes further behind catch up from peers.
+    /// </summary>
+    public async Task TruncateBelowAsync(ulong height, CancellationToken ct)
+    {
+        var txn = new TxnRequest();
+        txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Bytes(BlockKey(0)), RangeEnd = Bytes(BlockKey(height)) } });
+        txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Bytes($"{Prefix}sigs/{0:D20}/"), RangeEnd = Bytes($"{Prefix}sigs/{height:D20}/") } });
+        var response = await CallAsync((c, o) => c.Kv.TxnAsync(txn, o).ResponseAsync, ct, TimeSpan.FromSeconds(10));
+        await CallAsync((c, o) => c.Kv.CompactAsync(new CompactionRequest { Revision = response.Header.Revision }, o).ResponseAsync, ct, TimeSpan.FromSeconds(10));
+    }
+
     public async Task<long> GrantLeaseAsync(int ttlSeconds, CancellationToken ct)
     {
         var response = await CallAsync((c, o) => c.Lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = ttlSeconds }, o).ResponseAsync, ct);
@@ -146,7 +167,8 @@ public sealed class EtcdLog : IDisposable
     /// <paramref name="sink"/> until cancelled or the stream breaks (the caller restarts it after
     /// catching up by reading). The member must have a Raft leader, or the stream ends.
     /// </summary>
-    public async Task WatchAsync(long fromRevision, ChannelWriter<LogEvent> sink, CancellationToken ct)
+    /// <returns>True when the start revision was compacted away: watch again from now (0) after reading.</returns>
+    public async Task<bool> WatchAsync(long fromRevision, ChannelWriter<LogEvent> sink, CancellationToken ct)
     {
         var endpoint = _endpoints[Volatile.Read(ref _current) % _endpoints.Length];
         var headers = new Metadata { { "hasleader", "true" } };
@@ -160,7 +182,8 @@ public sealed class EtcdLog : IDisposable
             while (await call.ResponseStream.MoveNext(ct))
             {
                 var response = call.ResponseStream.Current;
-                if (response.Canceled || response.CompactRevision > 0) return;
+                if (response.CompactRevision > 0) return true;
+                if (response.Canceled) return false;
                 foreach (var e in response.Events)
                 {
                     var key = e.Kv.Key.ToStringUtf8();
@@ -182,6 +205,7 @@ public sealed class EtcdLog : IDisposable
         {
             Rotate(endpoint);
         }
+        return false;
     }
 
     private async Task<T> CallAsync<T>(Func<Clients, CallOptions, Task<T>> call, CancellationToken ct, TimeSpan? timeout = null)
