@@ -149,7 +149,11 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
         var http = Cluster.Http(node);
         using (var ready = await http.GetAsync("ready")) Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         using (var health = await http.GetAsync("health")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        using (var metrics = await http.GetAsync("metrics")) Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        using (var metrics = await http.GetAsync("metrics"))
+        {
+            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+            Assert.Contains("careledger_consortium_halted 1", await metrics.Content.ReadAsStringAsync());
+        }
         using (var block = await http.GetAsync("v1/blocks/1")) Assert.Equal(HttpStatusCode.ServiceUnavailable, block.StatusCode);
         var tx = ConsortiumCluster.Sign(Cluster.Key("dr-rivera"), 1_000_000, "tokens", "transfer", ConsortiumCluster.Transfer(Cluster.Key("patient-jones").Account, 1));
         var submit = await Cluster.SubmitAsync(node, tx);

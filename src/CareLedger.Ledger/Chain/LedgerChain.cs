@@ -129,9 +129,6 @@ public sealed class LedgerChain
         return block;
     }
 
-    /// <summary>This node's signature over a block header, for gathering a quorum.</summary>
-    public BlockSignature SignatureFor(BlockHeader header) => Sign(header);
-
     private static string Difference(BlockHeader ours, BlockHeader theirs) =>
         ours.StateRoot != theirs.StateRoot ? $"our execution gives state root {ours.StateRoot}, the proposer's header says {theirs.StateRoot}"
         : ours.TransactionsRoot != theirs.TransactionsRoot ? $"our transaction results differ (transactions root {ours.TransactionsRoot} against {theirs.TransactionsRoot})"

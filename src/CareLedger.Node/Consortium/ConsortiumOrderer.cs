@@ -110,9 +110,6 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     /// <summary>The highest block a majority of validators has signed.</summary>
     public ulong FinalHeight => (ulong)Interlocked.Read(ref _finalHeight);
 
-    /// <summary>Raised once when the node halts, with the reason: the operator's alert.</summary>
-    public event Action<string>? Halted;
-
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once the node has applied the log as it stood at start-up (what its own start-up transactions wait for).</summary>
@@ -715,7 +712,6 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         _role = ConsortiumRole.Halted;
         StopLeading();
         _logger.LogCritical("ALERT: node halted. {Reason} To rebuild this node's ledger from the consortium, restart it with --resync.", reason);
-        Halted?.Invoke(reason);
     }
 
     /// <summary>A halted node gives up leadership and keeps publishing that it is halted, so status shows it.</summary>

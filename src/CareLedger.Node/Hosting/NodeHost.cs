@@ -37,6 +37,7 @@ public static class NodeHost
 
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ConsortiumOptions>().Bind(builder.Configuration.GetSection(ConsortiumOptions.Section)).ValidateDataAnnotations()
+            .ValidateOnStart()
             .PostConfigure(o => o.AdvertiseUrl ??= builder.Configuration["urls"]?.Split(';')[0]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();

@@ -38,6 +38,14 @@ public sealed class NodeMetrics(LedgerNode node)
         Metric("careledger_blocks_committed_total", "counter", "Blocks committed since start.", Interlocked.Read(ref _blocks));
         Metric("careledger_chain_height", "gauge", "Height of the latest durable block.", (long)node.Chain.Head.Height);
         Metric("careledger_tx_pool_size", "gauge", "Transactions waiting to be ordered.", node.Pool.Count);
+        if (node.Consortium is { } consortium)
+        {
+            // Alert on halted == 1: the node refused a block or found its store damaged, and serves nothing until an operator acts.
+            Metric("careledger_consortium_halted", "gauge", "1 when this node has halted (see /v1/consortium/status for why).", consortium.HaltReason is null ? 0 : 1);
+            Metric("careledger_consortium_leader", "gauge", "1 when this node leads the consortium.", consortium.IsLeader ? 1 : 0);
+            Metric("careledger_consortium_log_height", "gauge", "Height of the last block seen in the consortium's log.", (long)consortium.LogHeight);
+            Metric("careledger_consortium_final_height", "gauge", "Highest block signed by a majority of validators.", (long)consortium.FinalHeight);
+        }
         return sb.ToString();
     }
 }
