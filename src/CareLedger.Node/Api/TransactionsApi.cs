@@ -83,8 +83,11 @@ public static class TransactionsApi
     private static IResult GetReceipt(string id, LedgerNode node)
     {
         if (!Hash256.TryParse(id, out var txId)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
+        // Pending first: a block is stored before its transactions leave the pool, so a transaction
+        // that is not pending any more is found committed (the other order can miss it in between).
+        var pending = node.Pool.Contains(txId);
         if (node.FindReceipt(txId) is { } receipt) return TypedResults.Ok(Wire.ToDto(receipt));
-        if (node.Pool.Contains(txId)) return TypedResults.Ok(new ReceiptDto(id, "pending"));
+        if (pending) return TypedResults.Ok(new ReceiptDto(id, "pending"));
         return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
     }
 
