@@ -240,7 +240,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
                 }
                 if (next is null) continue;
                 inFlight = next;
-                appending = AppendAsync(next, fence, ct);
+                appending = AppendAsync(next, fence, leadership.Token); // a lost lease abandons the append; the log says later whether it landed
             }
         }
         finally
