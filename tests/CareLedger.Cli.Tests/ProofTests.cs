@@ -9,16 +9,7 @@ public sealed class ProofTests(DemoNodeFixture node) : IDisposable
 {
     private readonly TempFolder _files = new();
 
-    /// <summary>A proof file for a fresh transfer, fetched with 'proof get'.</summary>
-    private async Task<string> ProofFileAsync()
-    {
-        var sent = await node.RunWithKeysAsync("tokens", "transfer", "--asset", "CARE", "--to", "dr-rivera", "--amount", "1", "--key", "patient-jones");
-        Assert.True(sent.ExitCode == 0, sent.ToString());
-        var path = _files.File("receipt.json");
-        var fetched = await node.RunAsync("proof", "get", sent.TxId, "--out", path);
-        Assert.True(fetched.ExitCode == 0, fetched.ToString());
-        return path;
-    }
+    private Task<string> ProofFileAsync() => node.ProofFileAsync(_files.File("receipt.json"));
 
     [Fact]
     public async Task ProofVerify_FetchedProofAgainstGenesis_Holds()

@@ -18,12 +18,7 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
     public async Task StoredBlock_TransactionByteFlipped_NodeHaltsNamingTheBlockAndResyncRestoresIt()
     {
         var all = new[] { 0, 1, 2 };
-        var load = StartLoad();
-        await load.WaitForMoreAsync(60, Patience);
-        await load.StopAsync();
-        await Cluster.WaitForSameHeadAsync(all, Patience);
-        var leader = await Cluster.WaitForLeaderAsync(Patience);
-        var damaged = all.First(i => i != leader);
+        var (leader, damaged) = await SettleAfterLoadAsync(60);
 
         Cluster.Nodes[damaged].Stop();
         var height = FlipByteInStoredBlock(damaged, Damage.TransactionBody);
@@ -50,7 +45,7 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
 
         await Cluster.WaitForSameHeadAsync(all, Patience);
         await ChainAssert.SameChainAsync(Cluster, all);
-        ChainAssert.AcknowledgedEverywhere(Cluster, load.Acknowledged, all);
+        ChainAssert.AcknowledgedEverywhere(Cluster, Load.Acknowledged, all);
         ChainAssert.AcknowledgedEverywhere(Cluster, restart.Acknowledged, all);
         var after = await Cluster.TryStatusAsync(damaged);
         Assert.Equal("follower", after?.Role);
@@ -65,12 +60,7 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
     public async Task StoredBlock_SignatureByteFlipped_NodeHaltsNamingTheBlock(Damage damage)
     {
         var all = new[] { 0, 1, 2 };
-        var load = StartLoad();
-        await load.WaitForMoreAsync(40, Patience);
-        await load.StopAsync();
-        await Cluster.WaitForSameHeadAsync(all, Patience);
-        var leader = await Cluster.WaitForLeaderAsync(Patience);
-        var damaged = all.First(i => i != leader);
+        var (_, damaged) = await SettleAfterLoadAsync(40);
 
         Cluster.Nodes[damaged].Stop();
         var height = FlipByteInStoredBlock(damaged, damage);
@@ -87,12 +77,7 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
     public async Task Follower_WithTamperedState_HaltsOnDivergenceWhileOthersGoOn()
     {
         var all = new[] { 0, 1, 2 };
-        var load = StartLoad();
-        await load.WaitForMoreAsync(40, Patience);
-        await load.StopAsync();
-        await Cluster.WaitForSameHeadAsync(all, Patience);
-        var leader = await Cluster.WaitForLeaderAsync(Patience);
-        var tampered = all.First(i => i != leader);
+        var (leader, tampered) = await SettleAfterLoadAsync(40);
         var patient = Cluster.Key("patient-jones");
 
         Cluster.Nodes[tampered].Stop();
@@ -144,6 +129,18 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
     }
 
     /// <summary>A halted node answers 503 problem details to everything but health, metrics and consortium status.</summary>
+    /// <summary>Runs load until <paramref name="acknowledged"/> more commits, lets every node reach the same head, and picks a follower.</summary>
+    private async Task<(int Leader, int Follower)> SettleAfterLoadAsync(int acknowledged)
+    {
+        var all = new[] { 0, 1, 2 };
+        var load = StartLoad();
+        await load.WaitForMoreAsync(acknowledged, Patience);
+        await load.StopAsync();
+        await Cluster.WaitForSameHeadAsync(all, Patience);
+        var leader = await Cluster.WaitForLeaderAsync(Patience);
+        return (leader, all.First(i => i != leader));
+    }
+
     private async Task AssertServesOnlyOperatorsAsync(int node)
     {
         var http = Cluster.Http(node);

@@ -19,6 +19,13 @@ public static class Validators
     public static IReadOnlyList<byte[]> Keys(IStateReader state) =>
         state.Scan(Prefix).Select(kv => CborMap.Decode(kv.Value).GetBytes("key")).ToList();
 
+    /// <summary>The current validators' accounts; <paramref name="genesis"/>'s for a chain started before the set was kept on the ledger.</summary>
+    public static IReadOnlySet<AccountId> Accounts(IStateReader state, IReadOnlySet<AccountId> genesis)
+    {
+        var keys = Keys(state);
+        return keys.Count > 0 ? keys.Select(k => AccountId.FromPublicKey(k)).ToHashSet() : genesis;
+    }
+
     public static Func<ContractContext, Outcome> AdminOfValidator { get; } = ctx =>
     {
         var member = Members.FindMember(ctx.State, ctx.Sender);

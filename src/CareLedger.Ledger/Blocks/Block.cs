@@ -13,6 +13,13 @@ public sealed record Block(BlockHeader Header, IReadOnlyList<Transaction> Transa
     public ulong Height => Header.Height;
     public Hash256 Hash { get; } = Header.Hash();
 
+    /// <summary>How many of <paramref name="validators"/> signed this block with a signature that verifies.</summary>
+    public int SignedBy(IReadOnlySet<AccountId> validators)
+    {
+        var hash = Hash;
+        return Signatures.Where(s => validators.Contains(s.Validator) && s.Verify(hash)).Select(s => s.Validator).Distinct().Count();
+    }
+
     /// <summary>Merkle leaves: each transaction bound to its result, or the genesis document for block 0.</summary>
     public static IReadOnlyList<Hash256> Leaves(IReadOnlyList<Transaction> txs, IReadOnlyList<TxResult> results, byte[]? genesis)
     {

@@ -94,7 +94,8 @@ public sealed class LedgerChain
     /// otherwise and stores nothing: the caller must stop, not diverge.
     /// <paramref name="alreadyVerified"/> names transactions whose signatures this node checked at admission.
     /// </summary>
-    public Block ApplyReplicated(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified = null)
+    /// <returns>The block as stored, and the state writes it made.</returns>
+    public (Block Block, IReadOnlyList<KeyValuePair<string, byte[]?>> Writes) ApplyReplicated(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified = null)
     {
         var head = Head;
         var height = proposed.Height;
@@ -126,7 +127,7 @@ public sealed class LedgerChain
         var block = executed.ToBlock(signatures);
         _store.Append(block, executed.Writes);
         BlockCommitted?.Invoke(block);
-        return block;
+        return (block, executed.Writes);
     }
 
     private static string Difference(BlockHeader ours, BlockHeader theirs) =>

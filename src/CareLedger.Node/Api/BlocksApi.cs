@@ -59,7 +59,7 @@ public static class BlocksApi
         {
             var deadline = DateTime.UtcNow.AddSeconds(Math.Clamp(timeoutSeconds ?? 10, 1, node.Options.MaxWaitSeconds));
             int signers, quorum;
-            while ((signers = Signers(block, node.CurrentValidators)) < (quorum = node.CurrentValidators.Count / 2 + 1) && DateTime.UtcNow < deadline)
+            while ((signers = block.SignedBy(node.CurrentValidators)) < (quorum = node.CurrentValidators.Count / 2 + 1) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, ct);
                 block = node.Store.GetBlock(at.Height)!;
@@ -74,11 +74,6 @@ public static class BlocksApi
         return TypedResults.Ok(Wire.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
     }
 
-    private static int Signers(Block block, IReadOnlySet<AccountId> validators)
-    {
-        var hash = block.Hash;
-        return block.Signatures.Where(s => validators.Contains(s.Validator) && s.Verify(hash)).Select(s => s.Validator).Distinct().Count();
-    }
 
     private static Block? Find(string id, LedgerNode node)
     {

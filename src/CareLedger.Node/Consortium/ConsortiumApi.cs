@@ -34,12 +34,10 @@ public static class ConsortiumApi
         ulong logHeight = consortium.LogHeight;
         try
         {
-            foreach (var raw in await consortium.Log.GetMembersAsync(ct))
-                if (JsonSerializer.Deserialize<MemberHeartbeat>(raw) is { } beat) heartbeats[beat.Validator] = beat;
+            foreach (var beat in await consortium.Log.GetMembersAsync(ct)) heartbeats[beat.Validator] = beat;
             logHeight = Math.Max(logHeight, await consortium.Log.LastHeightAsync(ct) ?? 0);
         }
         catch (EtcdUnavailableException) { }
-        catch (JsonException) { }
         heartbeats[consortium.Self.Validator] = consortium.Heartbeat();
         // Validators first (online or not), then nodes that follow without being validators (observers).
         var members = validators.Concat(heartbeats.Keys.Where(k => !validators.Contains(k)).Order()).Select(v => heartbeats.TryGetValue(v, out var b)

@@ -77,17 +77,13 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     /// <summary>
     /// The validators that sign the next block: the set on the ledger (it changes by vote, see
     /// <see cref="Contracts.Membership.Validators"/>), or genesis's for a chain that predates it.
-    /// Read once and again only after a block with a membership vote in it.
+    /// Read once, and again only after a block that wrote to the set.
     /// </summary>
     public IReadOnlySet<AccountId> Validators
     {
         get
         {
-            if (_validators is { } cached) return cached;
-            var keys = Contracts.Membership.Validators.Keys(_store);
-            IReadOnlySet<AccountId> set = keys.Count > 0 ? keys.Select(k => AccountId.FromPublicKey(k)).ToHashSet() : _chain.Genesis.ValidatorAccounts;
-            _validators = set;
-            return set;
+            return _validators ??= Contracts.Membership.Validators.Accounts(_store, _chain.Genesis.ValidatorAccounts);
         }
     }
 
@@ -279,7 +275,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         }
         if (_chain.Head.Height >= proposal.Block.Height) return _chain.Head.Hash() == proposal.Block.Hash; // applied from the log meanwhile
         _chain.CommitProposed(proposal);
-        OnApplied(proposal.Block);
+        OnApplied(proposal.Block, proposal.Executed.Writes);
         if (proposal.Block.Height % (ulong)Math.Max(1, _options.LogRetainBlocks / 10) == 0) _ = Task.Run(() => TruncateLogAsync(CancellationToken.None));
         return true;
     }
@@ -376,8 +372,8 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         var height = proposed.Height;
         try
         {
-            var block = _chain.ApplyReplicated(proposed, Validators, _pool.Contains);
-            OnApplied(block);
+            var (block, writes) = _chain.ApplyReplicated(proposed, Validators, _pool.Contains);
+            OnApplied(block, writes);
             if (block.Signatures.FirstOrDefault(s => s.Validator == _chain.Validator) is { } own) _ownSignatures.Enqueue((height, own));
         }
         catch (BlockRejectedException e)
@@ -395,7 +391,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     /// </summary>
     private async Task<bool> CatchUpFromPeersAsync(ulong to, CancellationToken ct)
     {
-        var peers = (await Heartbeats(ct)).Where(b => b.Validator != Self.Validator && b.Height > _chain.Head.Height)
+        var peers = (await _log.GetMembersAsync(ct)).Where(b => b.Validator != Self.Validator && b.Height > _chain.Head.Height)
             .OrderByDescending(b => b.Height).Select(b => b.Url).ToList();
         _logger.LogWarning("Catching up blocks {From}-{To} from peers ({Peers}): the log no longer holds them", _chain.Head.Height + 1, to, peers.Count);
         while (_chain.Head.Height < to && _haltReason is null)
@@ -426,17 +422,6 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         return _haltReason is null;
     }
 
-    private async Task<IReadOnlyList<MemberHeartbeat>> Heartbeats(CancellationToken ct)
-    {
-        var beats = new List<MemberHeartbeat>();
-        foreach (var raw in await _log.GetMembersAsync(ct))
-        {
-            try { if (JsonSerializer.Deserialize<MemberHeartbeat>(raw) is { } beat) beats.Add(beat); }
-            catch (JsonException) { }
-        }
-        return beats;
-    }
-
     /// <summary>
     /// The leader keeps the etcd log to a tail: every so often it drops blocks more than
     /// <see cref="ConsortiumOptions.LogRetainBlocks"/> behind the slowest online node.
@@ -446,7 +431,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         if (Interlocked.Exchange(ref _truncating, 1) == 1) return;
         try
         {
-            var slowest = (await Heartbeats(ct)).Select(b => b.Height).Append(_chain.Head.Height).Min();
+            var slowest = (await _log.GetMembersAsync(ct)).Select(b => b.Height).Append(_chain.Head.Height).Min();
             var keep = slowest > (ulong)_options.LogRetainBlocks ? slowest - (ulong)_options.LogRetainBlocks : 0;
             if (keep == 0 || await _log.FirstHeightAsync(ct) is not { } first || first >= keep) return;
             await _log.TruncateBelowAsync(keep, ct);
@@ -459,10 +444,10 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
         finally { Interlocked.Exchange(ref _truncating, 0); }
     }
 
-    private void OnApplied(Block block)
+    private void OnApplied(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes)
     {
         _pool.OnCommitted(block);
-        if (block.Transactions.Any(tx => tx.Contract == "membership" && tx.Action is "approve" or "propose-validator" or "propose-removal")) _validators = null;
+        if (writes.Any(w => w.Key.StartsWith(Contracts.Membership.Validators.Prefix, StringComparison.Ordinal))) _validators = null;
         InterlockedMax(ref _logHeight, (long)block.Height);
         _recentHashes[block.Height] = block.Hash;
         if (block.Height > 256) _recentHashes.TryRemove(block.Height - 256, out _);
@@ -630,7 +615,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await _log.PutMemberAsync(Self.Validator, JsonSerializer.SerializeToUtf8Bytes(Heartbeat()), _lease, ct); }
+            try { await _log.PutMemberAsync(Heartbeat(), _lease, ct); }
             catch (EtcdUnavailableException) { }
             catch (Grpc.Core.RpcException) { }
             await Task.Delay(500, ct);
@@ -682,7 +667,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
     {
         var head = _chain.Head.Height;
         for (var h = head; h > 0 && h + 64 > head; h--)
-            if (_store.GetBlock(h) is { } block && block.Signatures.Select(s => s.Validator).Where(Validators.Contains).Distinct().Count() >= Quorum)
+            if (_store.GetBlock(h) is { } block && block.SignedBy(Validators) >= Quorum)
             {
                 _finalHeight = (long)h;
                 return;
@@ -724,7 +709,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
             _leaseRenewedAt = _clock.GetTimestamp();
             while (!ct.IsCancellationRequested)
             {
-                await _log.PutMemberAsync(Self.Validator, JsonSerializer.SerializeToUtf8Bytes(Heartbeat()), _lease, ct);
+                await _log.PutMemberAsync(Heartbeat(), _lease, ct);
                 await Task.Delay(1000, ct);
                 await _log.KeepAliveAsync(_lease, ct);
             }

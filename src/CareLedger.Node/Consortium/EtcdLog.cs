@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -129,14 +130,24 @@ public sealed class EtcdLog : IDisposable
     }
 
     /// <summary>Publishes this node's heartbeat (address, height, role) under its lease: it disappears when the node does.</summary>
-    public async Task PutMemberAsync(string validator, byte[] value, long lease, CancellationToken ct) =>
-        await CallAsync((c, o) => c.Kv.PutAsync(new PutRequest { Key = Bytes(MemberKey(validator)), Value = ByteString.CopyFrom(value), Lease = lease }, o).ResponseAsync, ct);
+    public async Task PutMemberAsync(MemberHeartbeat heartbeat, long lease, CancellationToken ct) =>
+        await CallAsync((c, o) => c.Kv.PutAsync(new PutRequest
+        {
+            Key = Bytes(MemberKey(heartbeat.Validator)), Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(heartbeat)), Lease = lease,
+        }, o).ResponseAsync, ct);
 
-    public async Task<IReadOnlyList<byte[]>> GetMembersAsync(CancellationToken ct)
+    /// <summary>The heartbeats of the nodes that are up (an unreadable one is skipped).</summary>
+    public async Task<IReadOnlyList<MemberHeartbeat>> GetMembersAsync(CancellationToken ct)
     {
         var request = new RangeRequest { Key = Bytes(Prefix + "members/"), RangeEnd = PrefixEnd(Prefix + "members/") };
         var response = await CallAsync((c, o) => c.Kv.RangeAsync(request, o).ResponseAsync, ct);
-        return response.Kvs.Select(kv => kv.Value.ToByteArray()).ToList();
+        var beats = new List<MemberHeartbeat>();
+        foreach (var kv in response.Kvs)
+        {
+            try { if (JsonSerializer.Deserialize<MemberHeartbeat>(kv.Value.Span) is { } beat) beats.Add(beat); }
+            catch (JsonException) { }
+        }
+        return beats;
     }
 
     /// <summary>One validator's signatures over several blocks, in one etcd transaction (etcd takes at most 128 operations in one).</summary>

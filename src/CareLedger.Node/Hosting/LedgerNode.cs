@@ -98,15 +98,8 @@ public sealed class LedgerNode : IDisposable
     public string GenesisPath => Path.Combine(DataDir, "genesis.json");
 
     /// <summary>The validators now: the ledger's set (changed by vote), or genesis's for a chain that predates it.</summary>
-    public IReadOnlySet<AccountId> CurrentValidators
-    {
-        get
-        {
-            if (Consortium is { } consortium) return consortium.Validators;
-            var keys = Contracts.Membership.Validators.Keys(_store);
-            return keys.Count > 0 ? keys.Select(k => AccountId.FromPublicKey(k)).ToHashSet() : Genesis.ValidatorAccounts;
-        }
-    }
+    public IReadOnlySet<AccountId> CurrentValidators =>
+        Consortium?.Validators ?? Contracts.Membership.Validators.Accounts(_store, Genesis.ValidatorAccounts);
 
     public Receipt? FindReceipt(Hash256 id)
     {
