@@ -58,7 +58,7 @@ public sealed class ReplicationTests : IDisposable
     {
         var honest = _leader.Propose([TestChain.Put(_alice, 1, "a", 1)], TestChain.Time).Block;
         var forgedHeader = honest.Header with { StateRoot = Hash256.Of([42]) };
-        var forged = new Block(forgedHeader, honest.Transactions, honest.Results, [new BlockSignature(_leaderKey.PublicKey, _leaderKey.Sign(forgedHeader.Hash()))]);
+        var forged = honest with { Header = forgedHeader, Signatures = [new BlockSignature(_leaderKey.PublicKey, _leaderKey.Sign(forgedHeader.Hash()))] };
 
         var refused = Assert.Throws<BlockRejectedException>(() => _follower.ApplyReplicated(forged, _validators));
 

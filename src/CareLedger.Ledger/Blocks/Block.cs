@@ -11,7 +11,19 @@ namespace CareLedger.Ledger.Blocks;
 public sealed record Block(BlockHeader Header, IReadOnlyList<Transaction> Transactions, IReadOnlyList<TxResult> Results, IReadOnlyList<BlockSignature> Signatures, byte[]? Genesis = null)
 {
     public ulong Height => Header.Height;
-    public Hash256 Hash { get; } = Header.Hash();
+    /// <summary>The header; setting it (also through <c>with { Header = … }</c>) recomputes <see cref="Hash"/>.</summary>
+    public BlockHeader Header
+    {
+        get;
+        init
+        {
+            field = value;
+            Hash = value.Hash();
+        }
+    } = Header;
+
+    /// <summary>SHA-256 of the header.</summary>
+    public Hash256 Hash { get; private set; } = Header.Hash();
 
     /// <summary>How many of <paramref name="validators"/> signed this block with a signature that verifies.</summary>
     public int SignedBy(IReadOnlySet<AccountId> validators)
