@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CareLedger.Client.Api;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Node.Consortium;

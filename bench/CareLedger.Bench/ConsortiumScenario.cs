@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Node.Consortium;
 using CareLedger.Node.Hosting;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;

@@ -1,4 +1,4 @@
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Cryptography;
 
 namespace CareLedger.Cli;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using CareLedger.Client.Keys;
 using CareLedger.Ledger.Cryptography;
 using Spectre.Console.Cli;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using CareLedger.Client.Api;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Wire;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Encoding;
 using Microsoft.Data.Sqlite;

@@ -1,11 +1,11 @@
 using System.Net;
 using CareLedger.Client.Api;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Wire;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Client.Prescriptions;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tokens;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Testing;

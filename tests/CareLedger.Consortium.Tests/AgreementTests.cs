@@ -1,4 +1,5 @@
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Consortium.Tests.Support;
 using System.Net.Http.Json;
 using Xunit.Abstractions;
@@ -31,7 +32,7 @@ public sealed class AgreementTests(ITestOutputHelper output) : ConsortiumTest(ou
         foreach (var node in all)
         {
             var dto = await Cluster.Http(node).GetFromJsonAsync<ProofDto>($"v1/proofs/{txId}");
-            var verdict = Wire.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
+            var verdict = WireFormat.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
             Assert.True(verdict.Valid, $"node {node}'s proof of {txId}: {verdict.Reason}");
             Assert.True(verdict.Signers.Count >= 2, $"node {node}'s proof has {verdict.Signers.Count} validator signatures");
             Assert.Equal(txId, verdict.TxId.ToString());

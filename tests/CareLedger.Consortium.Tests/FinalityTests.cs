@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Consortium.Tests.Support;
 using CareLedger.Testing;
 using Xunit.Abstractions;
@@ -24,7 +25,7 @@ public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(out
         // The leader stored the block with its own signature only; the others' arrive through the log.
         var dto = await Cluster.Http(leader).GetFromJsonAsync<ProofDto>($"v1/proofs/{tx.Id}?final=true&timeoutSeconds=15");
 
-        var verdict = Wire.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
+        var verdict = WireFormat.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
         Assert.True(verdict.Valid, verdict.Reason);
         Assert.True(verdict.Signers.Count >= 2);
     }
@@ -47,6 +48,6 @@ public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(out
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Not final yet", body);
         var plain = await Cluster.Http(survivor).GetFromJsonAsync<ProofDto>($"v1/proofs/{tx.Id}");
-        Assert.False(Wire.FromDto(plain!).Verify(Cluster.Validators, quorum: 2).Valid);
+        Assert.False(WireFormat.FromDto(plain!).Verify(Cluster.Validators, quorum: 2).Valid);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Consortium.Tests.Support;
 using CareLedger.Testing;
 using Xunit.Abstractions;

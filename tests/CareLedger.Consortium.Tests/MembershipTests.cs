@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Wire;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Consortium.Tests.Support;
 using CareLedger.Contracts.Membership;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Consortium;
 using CareLedger.Testing;

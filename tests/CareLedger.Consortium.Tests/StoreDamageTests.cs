@@ -97,7 +97,7 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
         var touching = ConsortiumCluster.Sign(patient, nonce + 1, "tokens", "transfer", ConsortiumCluster.Transfer(Cluster.Key("dr-rivera").Account, 1));
         var outcome = await Cluster.SubmitAsync(leader, touching);
         Assert.True(outcome.Committed, $"{outcome.Status} {outcome.Body}");
-        var height = (await Cluster.Http(leader).GetFromJsonAsync<Client.Api.ReceiptDto>($"v1/transactions/{touching.Id}"))!.Height!.Value;
+        var height = (await Cluster.Http(leader).GetFromJsonAsync<Ledger.Wire.ReceiptDto>($"v1/transactions/{touching.Id}"))!.Height!.Value;
 
         await Cluster.WaitUntilAsync(async () => (await Cluster.TryStatusAsync(tampered))?.Role == "halted", Patience, $"node {tampered} to halt");
         var status = (await Cluster.TryStatusAsync(tampered))!;
@@ -121,10 +121,10 @@ public sealed class StoreDamageTests(ITestOutputHelper output) : ConsortiumTest(
     /// <summary>What a client checking the node's proof of the block's first transaction is told.</summary>
     private async Task<string> ProofVerdictAsync(int node, int height)
     {
-        var block = await Cluster.Http(node).GetFromJsonAsync<Client.Api.BlockDto>($"v1/blocks/{height}");
+        var block = await Cluster.Http(node).GetFromJsonAsync<Ledger.Wire.BlockDto>($"v1/blocks/{height}");
         var txId = block!.Transactions[0].Id;
-        var proof = await Cluster.Http(node).GetFromJsonAsync<Client.Api.ProofDto>($"v1/proofs/{txId}");
-        var verdict = Client.Api.Wire.FromDto(proof!).Verify(Cluster.Validators, Cluster.Quorum);
+        var proof = await Cluster.Http(node).GetFromJsonAsync<Ledger.Wire.ProofDto>($"v1/proofs/{txId}");
+        var verdict = Ledger.Wire.WireFormat.FromDto(proof!).Verify(Cluster.Validators, Cluster.Quorum);
         return $"its proof of transaction {txId} in block {height} is {(verdict.Valid ? "valid" : "invalid: " + verdict.Reason)}";
     }
 

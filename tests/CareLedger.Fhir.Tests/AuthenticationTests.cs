@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;

@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir;
 using CareLedger.Testing;
 using Hl7.Fhir.Model;

@@ -1,4 +1,4 @@
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using Microsoft.Playwright;
 

@@ -1,6 +1,5 @@
-using CareLedger.Client.Keys;
-using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Client.Records;
 using CareLedger.Testing;
 
 namespace CareLedger.Records.Tests;

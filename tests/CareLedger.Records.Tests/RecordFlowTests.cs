@@ -1,5 +1,6 @@
 using System.Net;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Contracts;
 using CareLedger.Ledger.Cryptography;
@@ -129,7 +130,7 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
         await _p.Records.ReadAsync(_p.Patient, added.Record);
         var entry = await WaitForLogAsync(added.Record, e => e.Outcome == "granted");
-        var proof = Wire.FromDto(await _p.Node.Client.GetProofAsync(entry.Tx));
+        var proof = WireFormat.FromDto(await _p.Node.Client.GetProofAsync(entry.Tx));
         var verdict = proof.Verify(_p.Node.Node.Genesis.ValidatorAccounts);
         Assert.True(verdict.Valid, verdict.Reason);
     }

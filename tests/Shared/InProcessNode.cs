@@ -1,4 +1,5 @@
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

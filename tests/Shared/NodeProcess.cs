@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 
 namespace CareLedger.Testing;
 

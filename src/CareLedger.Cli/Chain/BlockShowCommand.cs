@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Formats.Cbor;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Contracts;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Chain;

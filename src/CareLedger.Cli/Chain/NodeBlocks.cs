@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Storage;
 
 namespace CareLedger.Cli.Chain;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Net;
 using CareLedger.Cli.Records;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Encoding;
 using Spectre.Console;
 

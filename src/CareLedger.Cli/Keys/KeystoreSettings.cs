@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Cryptography;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Keys;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Prescriptions;
 using CareLedger.Ledger.Cryptography;
 using Spectre.Console.Cli;

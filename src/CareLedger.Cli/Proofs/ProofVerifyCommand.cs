@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Ledger.Verification;
@@ -85,7 +86,7 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         try
         {
             var file = JsonSerializer.Deserialize<ProofDto>(System.IO.File.ReadAllText(path), Strict) ?? throw new FormatException("the file is empty");
-            return (file, Wire.FromDto(file));
+            return (file, WireFormat.FromDto(file));
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {

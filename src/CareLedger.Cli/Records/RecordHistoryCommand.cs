@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,5 +1,6 @@
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Services;
 using CareLedger.Ledger.Cryptography;
 using Spectre.Console.Cli;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using Spectre.Console;
 
 namespace CareLedger.Cli.Transactions;

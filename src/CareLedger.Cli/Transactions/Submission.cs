@@ -1,4 +1,5 @@
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;

@@ -1,3 +1,4 @@
+using CareLedger.Ledger.Wire;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

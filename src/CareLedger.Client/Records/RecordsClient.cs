@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Vault.Crypto;

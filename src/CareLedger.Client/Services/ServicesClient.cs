@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;

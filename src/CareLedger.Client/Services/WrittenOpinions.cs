@@ -1,4 +1,5 @@
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Vault.Fhir;

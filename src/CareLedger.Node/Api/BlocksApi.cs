@@ -1,4 +1,4 @@
-using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Verification;
@@ -34,7 +34,7 @@ public static class BlocksApi
     private static IResult Get(string id, LedgerNode node)
     {
         var block = Find(id, node);
-        return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(Wire.ToDto(block));
+        return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(WireFormat.ToDto(block));
     }
 
     private static IResult GetRaw(ulong height, LedgerNode node)
@@ -71,7 +71,7 @@ public static class BlocksApi
                     statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not final yet");
             }
         }
-        return TypedResults.Ok(Wire.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
+        return TypedResults.Ok(WireFormat.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
     }
 
 

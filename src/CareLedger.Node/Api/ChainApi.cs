@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Transactions;
@@ -67,7 +67,7 @@ public static class TransactionsApi
         try
         {
             var receipt = await node.Pool.WaitForCommitAsync(tx.Id, ct).WaitAsync(limit, ct);
-            return TypedResults.Ok(new SubmitResponse(id, "committed", Wire.ToDto(receipt)));
+            return TypedResults.Ok(new SubmitResponse(id, "committed", WireFormat.ToDto(receipt)));
         }
         catch (TransactionRejectedException e)
         {
@@ -86,7 +86,7 @@ public static class TransactionsApi
         // Pending first: a block is stored before its transactions leave the pool, so a transaction
         // that is not pending any more is found committed (the other order can miss it in between).
         var pending = node.Pool.Contains(txId);
-        if (node.FindReceipt(txId) is { } receipt) return TypedResults.Ok(Wire.ToDto(receipt));
+        if (node.FindReceipt(txId) is { } receipt) return TypedResults.Ok(WireFormat.ToDto(receipt));
         if (pending) return TypedResults.Ok(new ReceiptDto(id, "pending"));
         return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
     }

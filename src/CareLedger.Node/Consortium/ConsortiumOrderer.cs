@@ -402,7 +402,7 @@ public sealed class ConsortiumOrderer : IOrderer, IDisposable
             {
                 try
                 {
-                    var raw = await _peers.GetFromJsonAsync<Client.Api.RawBlockDto>($"{peer}/v1/blocks/{height}/raw", ct);
+                    var raw = await _peers.GetFromJsonAsync<Ledger.Wire.RawBlockDto>($"{peer}/v1/blocks/{height}/raw", ct);
                     if (raw is not null) block = Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using CareLedger.Client.Keys;
-using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Contracts.Membership;
 
 namespace CareLedger.Node.Demo;
 

@@ -55,7 +55,7 @@ public static class DemoSeed
     }
 
     private static AccountId AccountOf(LedgerNode node, string keyName) =>
-        new Client.Keys.KeyStore(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName)).Show(keyName).Account;
+        new KeyStore(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName)).Show(keyName).Account;
 
     private static async Task SubmitAsync(LedgerNode node, SigningKey key, string contract, string action, CborMap args, CancellationToken ct)
     {

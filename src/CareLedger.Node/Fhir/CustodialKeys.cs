@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CareLedger.Client.Keys;
-using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Contracts.Membership;
 using CareLedger.Node.Hosting;
 
 namespace CareLedger.Node.Fhir;

@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using CareLedger.Client.Api;
+using System.Collections.Concurrent;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,6 @@
-using System.Net;
 using CareLedger.Client.Api;
+using System.Net;
+using CareLedger.Ledger.Wire;
 using Hl7.Fhir.Model;
 using static Hl7.Fhir.Model.OperationOutcome;
 

@@ -1,5 +1,6 @@
-using System.Net;
 using CareLedger.Client.Api;
+using System.Net;
+using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using Hl7.Fhir.Model;
 

@@ -1,7 +1,6 @@
-using CareLedger.Client.Keys;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Contracts;
 using CareLedger.Ledger.Chain;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using CareLedger.Client.Keys;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Testing;
 

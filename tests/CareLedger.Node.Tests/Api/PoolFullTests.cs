@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Node.Tests.Support;
 using CareLedger.Testing;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
@@ -162,7 +163,7 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
         var validators = (await demo.Client.GetChainAsync()).Validators.Select(AccountId.Parse).ToHashSet();
 
         var dto = await demo.Client.GetProofAsync(tx.Id.ToString());
-        var verdict = Wire.FromDto(dto).Verify(validators);
+        var verdict = WireFormat.FromDto(dto).Verify(validators);
 
         Assert.True(verdict.Valid, verdict.Reason);
         Assert.Equal(tx.Id, verdict.TxId);
@@ -177,7 +178,7 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
         var dto = await demo.Client.GetProofAsync(tx.Id.ToString());
         var forgedResult = new TxResult(false, "forged", []).Encode();
 
-        var verdict = Wire.FromDto(dto with { Result = Convert.ToBase64String(forgedResult) }).Verify();
+        var verdict = WireFormat.FromDto(dto with { Result = Convert.ToBase64String(forgedResult) }).Verify();
 
         Assert.False(verdict.Valid);
         Assert.Contains("Merkle path", verdict.Reason);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Node.Tests.Support;
 using CareLedger.Testing;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 
 namespace CareLedger.Node.Tests.Support;

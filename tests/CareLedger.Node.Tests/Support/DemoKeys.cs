@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CareLedger.Client.Keys;
 using CareLedger.Ledger.Cryptography;
 
 namespace CareLedger.Node.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Testing;
 

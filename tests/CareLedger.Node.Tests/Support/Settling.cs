@@ -1,4 +1,5 @@
 using CareLedger.Client.Api;
+using CareLedger.Ledger.Wire;
 
 namespace CareLedger.Node.Tests.Support;
 

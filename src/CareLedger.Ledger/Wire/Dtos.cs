@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace CareLedger.Client.Api;
+namespace CareLedger.Ledger.Wire;
 
 /// <summary>A signed transaction envelope, base64 of its canonical CBOR.</summary>
 public sealed record SubmitRequest(string Transaction);

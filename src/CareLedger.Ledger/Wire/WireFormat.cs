@@ -4,10 +4,10 @@ using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Verification;
 
-namespace CareLedger.Client.Api;
+namespace CareLedger.Ledger.Wire;
 
 /// <summary>Converts ledger types to and from their JSON wire form.</summary>
-public static class Wire
+public static class WireFormat
 {
     public const string ProofFormat = "careledger-proof/1";
 

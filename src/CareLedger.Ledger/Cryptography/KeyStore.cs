@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using CareLedger.Ledger.Cryptography;
 
-namespace CareLedger.Client.Keys;
+namespace CareLedger.Ledger.Cryptography;
 
 /// <summary>A key as listed: its name and public parts. Listing needs no passphrase.</summary>
 public sealed record KeyInfo(string Name, AccountId Account, byte[] PublicKey, DateTimeOffset Created);
@@ -100,7 +98,7 @@ public sealed class KeyStore(string folder, int iterations = KeyStore.DefaultIte
     }
 
     private static byte[] Derive(string passphrase, byte[] salt, int iterations) =>
-        Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(passphrase), salt, iterations, HashAlgorithmName.SHA256, 32);
+        Rfc2898DeriveBytes.Pbkdf2(System.Text.Encoding.UTF8.GetBytes(passphrase), salt, iterations, HashAlgorithmName.SHA256, 32);
 
     private string PathOf(string name)
     {
