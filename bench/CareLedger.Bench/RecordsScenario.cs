@@ -1,3 +1,4 @@
+using CareLedger.Vault.Records;
 using System.Diagnostics;
 using System.Text.Json;
 using CareLedger.Client.Api;

@@ -1,3 +1,4 @@
+using CareLedger.Vault.Records;
 using System.Net;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;

@@ -1,3 +1,4 @@
+using CareLedger.Vault.Records;
 using System.Net;
 using System.Security.Cryptography;
 using CareLedger.Client.Records;

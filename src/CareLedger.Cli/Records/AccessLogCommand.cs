@@ -1,3 +1,4 @@
+using CareLedger.Vault.Records;
 using System.ComponentModel;
 using CareLedger.Cli.Proofs;
 using CareLedger.Client.Api;

@@ -7,12 +7,9 @@ using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Vault.Crypto;
-using CareLedger.Vault.Fhir;
+using CareLedger.Vault.Records;
 
 namespace CareLedger.Client.Records;
-
-/// <summary>A record operation the client refused or the node turned down, with the reason.</summary>
-public sealed class RecordException(string message) : Exception(message);
 
 public sealed record AddedRecord(string Record, string TxId, string ContentHash);
 
@@ -23,73 +20,52 @@ public sealed record AddedRecord(string Record, string TxId, string ContentHash)
 /// </summary>
 public sealed class RecordsClient(NodeClient node)
 {
-    /// <summary>Largest FHIR resource a record holds: its base64 ciphertext must fit the node's 1 MiB upload limit.</summary>
-    public const int MaxResourceBytes = 512 * 1024;
-
     public async Task PublishKeyAsync(SigningKey key, CancellationToken ct = default) =>
         Check(await node.SendAsync(key, "records", "publish-key", new CborMap(), ct));
 
     /// <param name="emergencyAccess">Also wrap the key for the patient's organisation's node, so that a licensed practitioner can break the glass.</param>
     public async Task<AddedRecord> AddAsync(SigningKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
     {
-        var parsed = FhirResources.Parse(fhirJson);
-        if (!parsed.IsValid) throw new RecordException("invalid FHIR resource: " + string.Join("; ", parsed.Errors));
-        var plaintext = CheckSize(FhirResources.Serialize(parsed.Resource!));
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var dataKey = RecordCipher.NewDataKey();
-        var blob = RecordCipher.Encrypt(plaintext, dataKey, id, 1);
-
+        RecordSealing.Validate(fhirJson);
         var readers = new List<AccountId> { patient, author.Account };
         if (emergencyAccess) readers.AddRange(await EmergencyAccountsAsync(patient, ct));
-        var keys = new WrappedKeySet();
-        foreach (var reader in readers.Distinct())
-        {
-            var readerKey = await PublicKeyAsync(reader, ct);
-            keys.Add(reader.ToString(), KeyWrap.Wrap(dataKey, readerKey, id));
-        }
-        CryptographicOperations.ZeroMemory(dataKey);
+        var keys = new List<(AccountId, byte[])>();
+        foreach (var reader in readers.Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
+        var sealedVersion = RecordSealing.SealNew(RecordSealing.NewRecordId(), fhirJson, keys);
 
         var sent = Check(await node.SendAsync(author, "records", "add", new CborMap
         {
-            ["record"] = id, ["patient"] = patient.ToString(), ["type"] = parsed.Resource!.TypeName,
-            ["contentHash"] = Hash256.Of(blob).ToString(), ["keysHash"] = keys.Hash().ToString(),
+            ["record"] = sealedVersion.Record, ["patient"] = patient.ToString(), ["type"] = sealedVersion.Type,
+            ["contentHash"] = sealedVersion.ContentHash.ToString(), ["keysHash"] = sealedVersion.Keys.Hash().ToString(),
         }, ct));
-        await UploadAsync(author, id, 1, blob, keys, ct);
-        return new AddedRecord(id, sent.Id, Hash256.Of(blob).ToString());
+        await UploadAsync(author, sealedVersion, ct);
+        return new AddedRecord(sealedVersion.Record, sent.Id, sealedVersion.ContentHash.ToString());
     }
 
     /// <summary>Adds a new version; the author must already be able to read the record.</summary>
     public async Task<string> UpdateAsync(SigningKey author, string recordId, string fhirJson, CancellationToken ct = default)
     {
-        var parsed = FhirResources.Parse(fhirJson);
-        if (!parsed.IsValid) throw new RecordException("invalid FHIR resource: " + string.Join("; ", parsed.Errors));
+        RecordSealing.Validate(fhirJson);
         var (envelope, dataKey) = await OpenAsync(author, recordId, null, null, ct);
-        if (parsed.Resource!.TypeName != envelope.Type) throw new RecordException($"record {recordId} holds a {envelope.Type}, not a {parsed.Resource.TypeName}");
-        var version = envelope.Version + 1;
-        var blob = RecordCipher.Encrypt(CheckSize(FhirResources.Serialize(parsed.Resource)), dataKey, recordId, version);
-        CryptographicOperations.ZeroMemory(dataKey);
-        var keys = new WrappedKeySet();
+        SealedVersion sealedVersion;
+        try { sealedVersion = RecordSealing.SealUpdate(recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
+        finally { CryptographicOperations.ZeroMemory(dataKey); }
         var sent = Check(await node.SendAsync(author, "records", "update", new CborMap
         {
-            ["record"] = recordId, ["contentHash"] = Hash256.Of(blob).ToString(), ["keysHash"] = keys.Hash().ToString(),
+            ["record"] = recordId, ["contentHash"] = sealedVersion.ContentHash.ToString(), ["keysHash"] = sealedVersion.Keys.Hash().ToString(),
         }, ct));
-        await UploadAsync(author, recordId, version, blob, keys, ct);
+        await UploadAsync(author, sealedVersion, ct);
         return sent.Id;
     }
 
     /// <summary>Reads and decrypts a record; the read is logged on the ledger whether or not it is allowed.</summary>
     public async Task<(RecordEnvelope Envelope, string Json)> ReadAsync(SigningKey reader, string recordId, long? version = null, string? breakGlassReason = null, CancellationToken ct = default)
     {
-        var (envelope, dataKey) = await OpenAsync(reader, recordId, version, breakGlassReason, ct);
-        try
-        {
-            var plaintext = RecordCipher.Decrypt(Convert.FromBase64String(envelope.Ciphertext), dataKey, recordId, envelope.Version);
-            return (envelope, System.Text.Encoding.UTF8.GetString(plaintext));
-        }
-        finally { CryptographicOperations.ZeroMemory(dataKey); }
+        var envelope = await FetchAsync(reader, recordId, version, breakGlassReason, ct);
+        return (envelope, RecordSealing.Open(envelope, reader));
     }
 
-    private async Task<(RecordEnvelope, byte[])> OpenAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
+    private async Task<RecordEnvelope> FetchAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
     {
         // The break-glass reason travels in the signed query, so nobody can add or change it on the way.
         var query = new List<string>();
@@ -100,6 +76,12 @@ public sealed class RecordsClient(NodeClient node)
         var envelope = await SendAsync<RecordEnvelope>(request, ct);
         if (Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() != envelope.ContentHash)
             throw new RecordException("the node served ciphertext whose hash does not match the ledger");
+        return envelope;
+    }
+
+    private async Task<(RecordEnvelope, byte[])> OpenAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
+    {
+        var envelope = await FetchAsync(reader, recordId, version, breakGlassReason, ct);
         return (envelope, KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), reader, recordId));
     }
 
@@ -169,10 +151,10 @@ public sealed class RecordsClient(NodeClient node)
     public async Task<JsonObject> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
         await node.QueryAsync("records", "grants", new CborMap { ["patient"] = patient.ToString() }, ct);
 
-    private async Task UploadAsync(SigningKey author, string id, long version, byte[] blob, WrappedKeySet keys, CancellationToken ct)
+    private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
     {
-        using var request = SignedHttp.Post(author, $"/v1/records/{id}/versions/{version}/content",
-            new RecordContentUpload(Convert.ToBase64String(blob), Convert.ToBase64String(keys.Encode())));
+        using var request = SignedHttp.Post(author, $"/v1/records/{version.Record}/versions/{version.Version}/content",
+            new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode())));
         await SendAsync<JsonObject>(request, ct);
     }
 
@@ -212,9 +194,6 @@ public sealed class RecordsClient(NodeClient node)
         using var response = await node.Http.SendAsync(request, ct);
         return await NodeClient.ReadAsync<T>(response, ct);
     }
-
-    private static byte[] CheckSize(byte[] resource) => resource.Length <= MaxResourceBytes ? resource
-        : throw new RecordException($"the resource is {resource.Length} bytes; a record holds at most {MaxResourceBytes} (put large documents in several records)");
 
     private static SubmitResponse Check(SubmitResponse sent)
     {

@@ -1,3 +1,4 @@
+using CareLedger.Vault.Records;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Vault.Fhir;

@@ -1,3 +1,4 @@
+using CareLedger.Vault.Records;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;

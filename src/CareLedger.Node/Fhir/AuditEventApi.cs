@@ -3,7 +3,7 @@ using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 using Hl7.Fhir.Model;
 
 namespace CareLedger.Node.Fhir;
@@ -17,14 +17,12 @@ public static class AuditEventApi
 {
     private const string Dicom = "http://dicom.nema.org/resources/ontology/DCM";
 
-    public static IResult Search(HttpRequest request, CustodialKeys custody, LedgerNode node)
+    public static IResult Search(HttpRequest request, Custodian custodian, LedgerReader ledger)
     {
-        var (custodian, refusal) = custody.Authenticate(request);
-        if (custodian is null) return refusal!;
         var (criteria, invalid) = SearchCriteria.Parse("AuditEvent", request.Query);
         if (criteria is null) return invalid!;
 
-        var state = node.QueryState;
+        var state = ledger.State;
         var bundle = FhirApi.Searchset(request);
         foreach (var (key, entry) in state.Scan($"{RecordsContract.AccessPrefix}{criteria.Patient}/"))
         {

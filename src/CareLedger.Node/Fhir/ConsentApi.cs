@@ -1,8 +1,9 @@
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 using Hl7.Fhir.Model;
 
 namespace CareLedger.Node.Fhir;
@@ -14,15 +15,13 @@ namespace CareLedger.Node.Fhir;
 /// </summary>
 public static class ConsentApi
 {
-    public static IResult Search(HttpRequest request, CustodialKeys custody, LedgerNode node)
+    public static IResult Search(HttpRequest request, Custodian custodian, LedgerReader ledger)
     {
-        var (custodian, refusal) = custody.Authenticate(request);
-        if (custodian is null) return refusal!;
         var (criteria, invalid) = SearchCriteria.Parse("Consent", request.Query);
         if (criteria is null) return invalid!;
 
-        var state = node.QueryState;
-        var now = node.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var state = ledger.State;
+        var now = ledger.Now;
         var bundle = FhirApi.Searchset(request);
         foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{criteria.Patient}/"))
         {
@@ -84,7 +83,7 @@ public static class ConsentApi
         if (grant.TryGetText("granteeOrg") is { } org)
             return new ResourceReference { Type = "Organization", Identifier = new Identifier(RecordResources.OrganisationSystem, org), Display = Members.FindOrganisation(state, org)?.Name };
         var account = grant.GetText("grantee");
-        var member = Members.FindMember(state, Ledger.Cryptography.AccountId.Parse(account));
+        var member = Members.FindMember(state, AccountId.Parse(account));
         return RecordResources.Account(account, member?.Name, member?.Role == Roles.Practitioner ? "Practitioner" : null);
     }
 

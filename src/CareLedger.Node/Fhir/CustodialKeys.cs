@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Contracts.Membership;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Authentication;
+using CareLedger.Node.Chain;
 
 namespace CareLedger.Node.Fhir;
 
@@ -13,7 +14,7 @@ namespace CareLedger.Node.Fhir;
 /// practitioner use theirs. tokens.json maps SHA-256(token) to a key name; the token itself is
 /// shown once and never stored. An unlocked key stays in memory for the node's lifetime.
 /// </summary>
-public sealed class CustodialKeys(LedgerNode node) : IDisposable
+public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposable
 {
     public const string TokensFileName = "tokens.json";
     private const string TokenPrefix = "clf_";
@@ -22,17 +23,17 @@ public sealed class CustodialKeys(LedgerNode node) : IDisposable
     private readonly Dictionary<string, SigningKey> _unlocked = [];
     private (DateTime Stamp, Dictionary<string, string> Names) _tokens = (DateTime.MinValue, []);
 
-    public string TokensPath => Path.Combine(node.CustodialKeys.Folder, TokensFileName);
+    public string TokensPath => Path.Combine(keys.Custodial.Folder, TokensFileName);
 
     /// <summary>Issues a bearer token for a key already in the custodial store. The token is returned once and only its hash is kept.</summary>
     public string IssueToken(string keyName)
     {
-        node.CustodialKeys.Show(keyName);
+        keys.Custodial.Show(keyName);
         var token = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         lock (_lock)
         {
             var names = new Dictionary<string, string>(ReadTokens()) { [Hash(token)] = keyName };
-            Directory.CreateDirectory(node.CustodialKeys.Folder);
+            Directory.CreateDirectory(keys.Custodial.Folder);
             var temp = TokensPath + ".tmp";
             File.WriteAllText(temp, JsonSerializer.Serialize(names, Json));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -42,32 +43,29 @@ public sealed class CustodialKeys(LedgerNode node) : IDisposable
         return token;
     }
 
-    /// <summary>The practitioner behind the request's bearer token, or the 401/403 outcome to answer with.</summary>
-    public (Custodian? Custodian, FhirResult? Refusal) Authenticate(HttpRequest request)
+    /// <summary>The practitioner behind a bearer token; throws <see cref="AuthenticationRefused"/> saying why not.</summary>
+    public Custodian Authenticate(string token)
     {
-        var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return (null, Outcomes.Unauthorized("This endpoint needs 'Authorization: Bearer <token>', a token the node operator issued for your custodial key."));
         string? name;
-        lock (_lock) ReadTokens().TryGetValue(Hash(header["Bearer ".Length..].Trim()), out name);
-        if (name is null) return (null, Outcomes.Unauthorized("The bearer token is not one this node issued (or it was withdrawn)."));
+        lock (_lock) ReadTokens().TryGetValue(Hash(token), out name);
+        if (name is null) throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated", "The bearer token is not one this node issued (or it was withdrawn).");
 
         SigningKey key;
         try { key = Unlock(name); }
-        catch (KeyStoreException e) { return (null, Outcomes.Forbidden($"The custodial key for this token cannot be used: {e.Message}")); }
-        var state = node.QueryState;
-        var member = Members.FindMember(state, key.Account);
-        var nodeOrg = Members.FindMember(state, node.ValidatorKey.Account)?.Organisation;
+        catch (KeyStoreException e) { throw new AuthenticationRefused(StatusCodes.Status403Forbidden, "Access refused", $"The custodial key for this token cannot be used: {e.Message}"); }
+        var member = ledger.FindMember(key.Account);
+        var nodeOrg = ledger.FindMember(keys.Account)?.Organisation;
         if (member is null || member.Organisation != nodeOrg || member.Role is Roles.Patient or Roles.Service)
-            return (null, Outcomes.Forbidden($"Key '{name}' is not a practitioner of this node's organisation ({nodeOrg ?? "none"}), so the node may not act for it."));
-        return (new Custodian(name, key, member), null);
+            throw new AuthenticationRefused(StatusCodes.Status403Forbidden, "Access refused",
+                $"Key '{name}' is not a practitioner of this node's organisation ({nodeOrg ?? "none"}), so the node may not act for it.");
+        return new Custodian(name, key, member);
     }
 
     private SigningKey Unlock(string name)
     {
         lock (_lock)
         {
-            if (!_unlocked.TryGetValue(name, out var key)) _unlocked[name] = key = node.LoadCustodialKey(name);
+            if (!_unlocked.TryGetValue(name, out var key)) _unlocked[name] = key = keys.LoadCustodial(name);
             return key;
         }
     }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
 
@@ -7,4 +8,8 @@ namespace CareLedger.Node.Fhir;
 public sealed record Custodian(string KeyName, SigningKey Key, Member Member)
 {
     public AccountId Account => Key.Account;
+
+    /// <summary>Binds the authenticated practitioner; endpoints that take one require the custodial-token scheme.</summary>
+    public static ValueTask<Custodian?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult(context.Features.Get<Custodian>());
 }

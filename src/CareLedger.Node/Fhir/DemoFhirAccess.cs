@@ -20,10 +20,10 @@ public sealed class DemoFhirAccess(LedgerNode node, CustodialKeys custody, ILogg
         if (!node.IsDemo || File.Exists(tokenPath)) return Task.CompletedTask;
         try
         {
-            if (!node.CustodialKeys.List().Any(k => k.Name == Practitioner))
+            if (!node.Keys.Custodial.List().Any(k => k.Name == Practitioner))
             {
                 using var key = DemoConsortium.LoadKey(node.DataDir, Practitioner);
-                node.SaveCustodialKey(Practitioner, key);
+                node.Keys.SaveCustodial(Practitioner, key);
             }
             var token = custody.IssueToken(Practitioner);
             var temp = tokenPath + ".tmp";

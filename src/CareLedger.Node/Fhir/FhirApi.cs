@@ -1,3 +1,4 @@
+using CareLedger.Node.Authentication;
 using CareLedger.Vault.Fhir;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -16,16 +17,16 @@ public static class FhirApi
     public static IServiceCollection AddFhirApi(this IServiceCollection services)
     {
         services.AddSingleton<CustodialKeys>();
-        services.AddSingleton<NodeLoopback>();
+        services.AddSingleton<CustodialRecords>();
         services.AddHostedService<DemoFhirAccess>();
         return services;
     }
 
     public static void MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync);
+        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync).RequireAuthorization(Policies.Custodial);
         fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(Capability.Statement(BaseUrl(request)), StatusCodes.Status200OK))
-            .WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
+            .AllowAnonymous().WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");
         fhir.MapGet("/AuditEvent", AuditEventApi.Search).WithSummary("Your accesses to the patient's records, from the ledger's access log");
         fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}");
@@ -34,7 +35,7 @@ public static class FhirApi
         fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record");
         fhir.MapGet("/{type}/{id}/_history", RecordEndpoints.History).WithSummary("Every version of a record");
         fhir.MapGet("/{type}/{id}/_history/{vid}", RecordEndpoints.VRead).WithSummary("One version of a record");
-        fhir.MapFallback("/{**rest}", Unsupported).ExcludeFromDescription();
+        fhir.MapFallback("/{**rest}", Unsupported).AllowAnonymous().ExcludeFromDescription();
     }
 
     public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}";

@@ -1,6 +1,4 @@
-using CareLedger.Client.Api;
-using System.Net;
-using CareLedger.Ledger.Wire;
+using CareLedger.Node.Records;
 using Hl7.Fhir.Model;
 using static Hl7.Fhir.Model.OperationOutcome;
 
@@ -41,14 +39,16 @@ public static class Outcomes
 
     public static FhirResult ServerError(string message) => Error(StatusCodes.Status500InternalServerError, IssueType.Exception, message);
 
-    /// <summary>A refusal from the node's records API, as the FHIR answer it amounts to; anything else is a 500.</summary>
-    public static FhirResult From(Exception error) => error switch
+    /// <summary>A record service's refusal, as the FHIR answer it amounts to.</summary>
+    public static FhirResult From(Refusal refusal) => refusal.Status switch
     {
-        NodeApiException { Status: HttpStatusCode.Forbidden } e => Forbidden(e.Detail ?? e.Title),
-        NodeApiException { Status: HttpStatusCode.Conflict } e => Error(StatusCodes.Status409Conflict, IssueType.Conflict, e.Detail ?? e.Title),
-        NodeApiException { Status: HttpStatusCode.NotFound } e => NotFound(e.Detail ?? e.Title),
-        NodeApiException { Status: HttpStatusCode.Gone } e => Gone(e.Detail ?? e.Title),
-        NodeApiException { Status: HttpStatusCode.UnprocessableEntity } e => Unprocessable(e.Detail ?? e.Title),
-        _ => ServerError("The node could not complete the request; see its log."),
+        StatusCodes.Status400BadRequest => BadRequest(refusal.Detail),
+        StatusCodes.Status403Forbidden => Forbidden(refusal.Detail),
+        StatusCodes.Status404NotFound => NotFound(refusal.Detail),
+        StatusCodes.Status409Conflict => Error(StatusCodes.Status409Conflict, IssueType.Conflict, refusal.Detail),
+        StatusCodes.Status410Gone => Gone(refusal.Detail),
+        StatusCodes.Status422UnprocessableEntity => Unprocessable(refusal.Detail),
+        StatusCodes.Status503ServiceUnavailable => Error(StatusCodes.Status503ServiceUnavailable, IssueType.Transient, refusal.Detail),
+        _ => Error(refusal.Status, IssueType.Processing, refusal.Detail),
     };
 }

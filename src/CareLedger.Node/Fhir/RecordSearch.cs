@@ -1,7 +1,4 @@
-using CareLedger.Client.Api;
-using System.Net;
-using CareLedger.Ledger.Wire;
-using CareLedger.Client.Records;
+using CareLedger.Node.Records;
 using Hl7.Fhir.Model;
 
 namespace CareLedger.Node.Fhir;
@@ -12,34 +9,28 @@ namespace CareLedger.Node.Fhir;
 /// </summary>
 public static class RecordSearch
 {
-    public static async Task<IResult> Search(string type, HttpRequest request, CustodialKeys custody, NodeLoopback loopback, CancellationToken ct)
+    public static IResult Search(string type, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader)
     {
         if (FhirApi.RefuseType(type, "search") is { } refused) return refused;
-        var (custodian, refusal) = custody.Authenticate(request);
-        if (custodian is null) return refusal!;
         var (criteria, invalid) = SearchCriteria.Parse(type, request.Query);
         if (criteria is null) return invalid!;
 
         var bundle = FhirApi.Searchset(request);
         var unavailable = new List<string>();
-        IReadOnlyList<RecordSummary> readable;
-        try { readable = await loopback.Records.ListAsync(custodian.Key, criteria.Patient, ct); }
-        catch (NodeApiException e) when (e.Status == HttpStatusCode.Forbidden)
-        {
-            readable = [];
-            unavailable.Add(e.Detail ?? e.Title);
-        }
-        catch (NodeApiException e) { return Outcomes.From(e); }
+        var list = reader.List(custodian.Account, criteria.Patient);
+        if (list.Refusal is { Status: StatusCodes.Status403Forbidden } forbidden) unavailable.Add(forbidden.Detail);
+        else if (list.Refusal is { } refusal) return Outcomes.From(refusal);
 
-        foreach (var record in readable.Where(r => r.Type == type && !r.Erased))
+        foreach (var record in (list.Value ?? []).Where(r => r.Type == type && !r.Erased))
         {
-            try
+            var read = records.Read(custodian, record.Record, null);
+            if (read.Refusal is { } notRead)
             {
-                var (envelope, json) = await loopback.Records.ReadAsync(custodian.Key, record.Record, ct: ct);
-                var resource = RecordEndpoints.Decrypted(json, envelope);
-                if (criteria.Matches(resource)) bundle.Entry.Add(FhirApi.Match(request, resource));
+                unavailable.Add($"{type}/{record.Record}: {notRead.Detail}");
+                continue;
             }
-            catch (NodeApiException e) { unavailable.Add($"{type}/{record.Record}: {e.Detail ?? e.Title}"); }
+            var resource = RecordEndpoints.Decrypted(read.Value.Json, read.Value.Envelope);
+            if (criteria.Matches(resource)) bundle.Entry.Add(FhirApi.Match(request, resource));
         }
         bundle.Total = bundle.Entry.Count;
         if (unavailable.Count > 0) bundle.Entry.Add(Warnings(unavailable));

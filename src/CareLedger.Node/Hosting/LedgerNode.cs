@@ -6,6 +6,7 @@ using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;
 using CareLedger.Node.Consortium;
 using CareLedger.Node.Demo;
+using CareLedger.Node.Chain;
 using CareLedger.Vault.Storage;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +18,7 @@ namespace CareLedger.Node.Hosting;
 /// </summary>
 public sealed class LedgerNode : IDisposable
 {
-    public const string DevPassphrase = "careledger-dev-only";
     private readonly SqliteLedgerStore _store;
-    private readonly string _passphrase;
 
     public LedgerNode(IOptions<NodeOptions> options, IOptions<ConsortiumOptions> consortium, TimeProvider clock, ILogger<LedgerNode> log)
     {
@@ -28,17 +27,8 @@ public sealed class LedgerNode : IDisposable
         System.IO.Directory.CreateDirectory(DataDir);
         Clock = clock;
 
-        var passphrase = Options.NodePassphrase ?? Environment.GetEnvironmentVariable("CARELEDGER_NODE_PASSPHRASE");
-        if (passphrase is null && !string.IsNullOrEmpty(Options.GenesisFile))
-            throw new InvalidOperationException("a consortium node needs CARELEDGER_NODE_PASSPHRASE: it protects the validator and custodial keys at rest");
-        if (passphrase is null)
-        {
-            log.LogWarning("No node passphrase set (CARELEDGER_NODE_PASSPHRASE); the validator and custodial keys are protected by the development passphrase (demo only)");
-            passphrase = DevPassphrase;
-        }
-        _passphrase = passphrase;
-        ValidatorKey = LoadOrCreateValidatorKey(passphrase);
-        CustodialKeys = new KeyStore(Path.Combine(DataDir, "custodial"));
+        Keys = new NodeKeys(DataDir, NodeKeys.Passphrase(Options.NodePassphrase, !string.IsNullOrEmpty(Options.GenesisFile), log));
+        ValidatorKey = Keys.Validator;
 
         var consortiumOptions = consortium.Value;
         if (consortiumOptions.Resync) MoveLedgerAside(log);
@@ -82,10 +72,7 @@ public sealed class LedgerNode : IDisposable
     public TransactionPool Pool { get; }
     public VaultStore Vault { get; }
 
-    /// <summary>Keys the node holds for practitioners of its organisation (custodial keys), under the node passphrase.</summary>
-    public KeyStore CustodialKeys { get; }
-    public SigningKey LoadCustodialKey(string name) => CustodialKeys.Load(name, _passphrase);
-    public KeyInfo SaveCustodialKey(string name, SigningKey key) => CustodialKeys.Save(name, key, _passphrase);
+    public NodeKeys Keys { get; }
 
     /// <summary>A read-only contract view of the committed state, for answering requests.</summary>
     public ContractState QueryState => new(_store, null, "query");
@@ -119,13 +106,6 @@ public sealed class LedgerNode : IDisposable
         log.LogWarning("Resync: the old ledger was moved to {Folder}; rebuilding from the consortium's log", aside);
     }
 
-    private SigningKey LoadOrCreateValidatorKey(string passphrase)
-    {
-        var keys = new KeyStore(Path.Combine(DataDir, "node"));
-        if (!keys.List().Any(k => k.Name == "validator")) keys.Create("validator", passphrase);
-        return keys.Load("validator", passphrase);
-    }
-
     private GenesisDocument LoadGenesis(ILogger log, bool consortium)
     {
         if (!string.IsNullOrEmpty(Options.GenesisFile)) return GenesisFile.Load(Options.GenesisFile);
@@ -143,6 +123,6 @@ public sealed class LedgerNode : IDisposable
     {
         Consortium?.Dispose();
         _store.Dispose();
-        ValidatorKey.Dispose();
+        Keys.Dispose();
     }
 }

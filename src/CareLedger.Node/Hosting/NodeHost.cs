@@ -1,4 +1,6 @@
 using CareLedger.Node.Api;
+using CareLedger.Node.Authentication;
+using CareLedger.Node.Chain;
 using CareLedger.Node.Consortium;
 using CareLedger.Node.Fhir;
 using CareLedger.Node.Prescriptions;
@@ -41,6 +43,17 @@ public static class NodeHost
             .PostConfigure(o => o.AdvertiseUrl ??= builder.Configuration["urls"]?.Split(';')[0]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerNode>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Keys);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Vault);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Pool);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Store);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Genesis);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Runtime);
+        builder.Services.AddSingleton<LedgerReader>();
+        builder.Services.AddSingleton<LocalTransactions>();
+        builder.Services.AddSingleton<RecordReader>();
+        builder.Services.AddSingleton<RecordContent>();
+        builder.Services.AddNodeAuthentication();
         builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddSingleton<NodeAccount>();
         builder.Services.AddSingleton<VaultShredder>();
@@ -57,6 +70,8 @@ public static class NodeHost
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
         app.UseStatusCodePages(WriteStatusProblem);
         app.Use(RefuseWhileHalted);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Node.Authentication;
 
 namespace CareLedger.Node.Records;
 

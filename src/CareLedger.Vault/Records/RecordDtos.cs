@@ -1,4 +1,4 @@
-namespace CareLedger.Client.Records;
+namespace CareLedger.Vault.Records;
 
 /// <summary>Upload of a version's ciphertext and its wrapped keys (base64 of the canonical CBOR key set).</summary>
 public sealed record RecordContentUpload(string Ciphertext, string Keys);

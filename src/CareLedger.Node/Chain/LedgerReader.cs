@@ -1,0 +1,35 @@
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Storage;
+
+namespace CareLedger.Node.Chain;
+
+/// <summary>
+/// What request handlers read of the ledger: the committed state as contracts see it, the contracts'
+/// queries, receipts, and the node's clock. It never writes.
+/// </summary>
+public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, TimeProvider clock)
+{
+    /// <summary>A read-only contract view of the committed state.</summary>
+    public ContractState State => new(store, null, "query");
+
+    /// <summary>The node's time in Unix milliseconds, what consent and licences are checked against.</summary>
+    public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Member? FindMember(AccountId account) => Members.FindMember(State, account);
+
+    /// <summary>Asks a contract a question the endpoint has already validated: a refusal here is a bug, not bad input.</summary>
+    public CborMap Ask(string contract, string query, CborMap args) =>
+        runtime.Query(store, contract, query, args, Now, out var error)
+        ?? throw new InvalidOperationException($"{contract}.{query} refused checked arguments: {error}");
+
+    public Receipt? FindReceipt(Hash256 id)
+    {
+        if (store.FindTransaction(id) is not { } at) return null;
+        var block = store.GetBlock(at.Height);
+        return block is null ? null : Receipt.From(block, at.Index);
+    }
+}

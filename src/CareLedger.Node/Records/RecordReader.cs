@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Authentication;
+using CareLedger.Node.Chain;
+using CareLedger.Vault.Crypto;
+using CareLedger.Vault.Records;
+using CareLedger.Vault.Storage;
+
+namespace CareLedger.Node.Records;
+
+/// <summary>
+/// The one place that decides whether a reader gets a record: consent at the current block,
+/// break-glass for licensed practitioners, the emergency re-wrap, and the access log (every
+/// attempt, served or refused). /v1/records and /fhir both read through it.
+/// </summary>
+public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLogger accessLog, NodeKeys keys)
+{
+    public const int MaxBreakGlassReason = 256;
+
+    /// <summary>The ciphertext and the caller's wrapped key, if a grant holds now or the caller broke the glass with a reason.</summary>
+    public Answer<RecordEnvelope> Read(SignedCaller caller, string id, long? version, string? breakGlass)
+    {
+        if (breakGlass is { Length: > MaxBreakGlassReason }) return Refusal.Bad("Reason too long", $"A break-glass reason is at most {MaxBreakGlassReason} characters.");
+        if (!accessLog.HasRoom)
+            return new Refusal(StatusCodes.Status503ServiceUnavailable, "Access log busy", "The access log cannot take more entries right now; no record is served unlogged. Retry shortly.");
+        var state = ledger.State;
+        if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id}.");
+
+        var now = ledger.Now;
+        var decision = RecordAccess.CheckRead(state, id, caller.Account, now);
+        var glassBroken = false;
+        // Break the glass when no grant covers the record, or one does but no key was shared yet.
+        var needsEmergency = !decision.Allowed || vault.GetKey(id, caller.Account) is null;
+        if (needsEmergency && !string.IsNullOrEmpty(breakGlass) && !record.Erased)
+        {
+            var emergency = RecordAccess.CheckBreakGlass(state, caller.Account, now);
+            if (emergency.Allowed)
+            {
+                decision = emergency with { Reason = RecordsContract.BreakGlassReasonPrefix + breakGlass };
+                glassBroken = true;
+            }
+            else if (!decision.Allowed)
+            {
+                decision = emergency;
+            }
+        }
+        if (!decision.Allowed)
+        {
+            accessLog.Record(id, caller, "none", granted: false, decision.Reason, breakGlass: false);
+            return Refusal.Forbidden(decision.Reason);
+        }
+
+        var v = version ?? record.Version;
+        if (RecordLedger.FindVersion(state, id, v) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {v}.");
+        var blob = vault.GetBlob(id, Hash256.Parse(meta.ContentHash));
+        var wrapped = vault.GetKey(id, caller.Account) ?? (glassBroken ? EmergencyRewrap(id, caller.Account) : null);
+        if (blob is null || wrapped is null)
+        {
+            var reason = blob is null ? "the vault holds no ciphertext for this version (not uploaded yet)" : "no key has been shared with you for this record; ask the patient to grant it again";
+            accessLog.Record(id, caller, decision.Purpose!, granted: false, reason, glassBroken);
+            return new Refusal(StatusCodes.Status409Conflict, "Record not available", reason);
+        }
+
+        accessLog.Record(id, caller, decision.Purpose!, granted: true, decision.Reason, glassBroken);
+        return new RecordEnvelope(id, record.Patient.ToString(), record.Type, v, meta.Author, meta.Time, meta.ContentHash,
+            Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, glassBroken);
+    }
+
+    /// <summary>A record's versions (metadata only), for a caller who may read it.</summary>
+    public Answer<RecordSummary> History(AccountId caller, string id)
+    {
+        var state = ledger.State;
+        if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id}.");
+        var decision = RecordAccess.CheckRead(state, id, caller, ledger.Now);
+        return decision.Allowed ? RecordLedger.Summary(state, record) : Refusal.Forbidden(decision.Reason);
+    }
+
+    /// <summary>The patient's records the caller may read: all of them for the patient.</summary>
+    public Answer<IReadOnlyList<RecordSummary>> List(AccountId caller, AccountId patient)
+    {
+        var state = ledger.State;
+        var now = ledger.Now;
+        var readable = RecordLedger.IdsOf(state, patient)
+            .Where(id => caller == patient || RecordAccess.CheckRead(state, id, caller, now).Allowed)
+            .Select(id => RecordLedger.Summary(state, RecordLedger.Find(state, id)!)).ToList();
+        if (caller != patient && readable.Count == 0) return Refusal.Forbidden("no grant from this patient covers any of their records");
+        return readable;
+    }
+
+    public Answer<IReadOnlyList<AccessLogEntry>> AccessLog(AccountId caller, AccountId patient) =>
+        caller == patient ? Answer(RecordLedger.AccessLog(ledger.State, patient)) : Refusal.Forbidden("only the patient may read the access log of their records");
+
+    private static Answer<IReadOnlyList<AccessLogEntry>> Answer(IReadOnlyList<AccessLogEntry> entries) => new(entries, null);
+
+    /// <summary>Opens the emergency copy the patient left for this node and wraps it for the practitioner who broke the glass.</summary>
+    private byte[]? EmergencyRewrap(string id, AccountId practitioner)
+    {
+        if (vault.GetKey(id, keys.Account) is not { } escrow) return null;
+        if (RecordLedger.PublishedKey(ledger.State, practitioner) is not { } published) return null;
+        var dataKey = KeyWrap.Unwrap(escrow, keys.Validator, id);
+        try { return KeyWrap.Wrap(dataKey, published, id); }
+        finally { CryptographicOperations.ZeroMemory(dataKey); }
+    }
+}

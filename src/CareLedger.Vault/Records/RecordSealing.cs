@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Vault.Crypto;
+using CareLedger.Vault.Fhir;
+
+namespace CareLedger.Vault.Records;
+
+/// <summary>A resource that cannot become a record: invalid FHIR, a type no record holds, or too large.</summary>
+public sealed class RecordException(string message) : Exception(message);
+
+/// <summary>A record version ready to commit and upload: its ciphertext and its data key wrapped for each reader.</summary>
+public sealed record SealedVersion(string Record, long Version, string Type, byte[] Ciphertext, WrappedKeySet Keys)
+{
+    public Hash256 ContentHash => Hash256.Of(Ciphertext);
+}
+
+/// <summary>
+/// Turns a FHIR resource into a sealed record version, the same way wherever the author's key is:
+/// in the CLI, in a browser, or in the node for a practitioner whose key it holds in custody.
+/// The data key never leaves this call except wrapped.
+/// </summary>
+public static class RecordSealing
+{
+    /// <summary>Largest FHIR resource a record holds: its base64 ciphertext must fit the node's 1 MiB upload limit.</summary>
+    public const int MaxResourceBytes = 512 * 1024;
+
+    /// <summary>The node's limit for one upload (base64 ciphertext and wrapped keys).</summary>
+    public const int MaxUploadBytes = 1024 * 1024;
+
+    /// <summary>The resource's canonical JSON and type; throws <see cref="RecordException"/> saying everything wrong with it.</summary>
+    public static (byte[] Json, string Type) Validate(string fhirJson)
+    {
+        var parsed = FhirResources.Parse(fhirJson);
+        if (!parsed.IsValid) throw new RecordException("invalid FHIR resource: " + string.Join("; ", parsed.Errors));
+        var json = FhirResources.Serialize(parsed.Resource!);
+        if (json.Length > MaxResourceBytes)
+            throw new RecordException($"the resource is {json.Length} bytes; a record holds at most {MaxResourceBytes} (put large documents in several records)");
+        return (json, parsed.Resource!.TypeName);
+    }
+
+    public static string NewRecordId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The first version of a new record, under a fresh data key wrapped for every reader given (patient and author at least).</summary>
+    public static SealedVersion SealNew(string recordId, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers)
+    {
+        var (json, type) = Validate(fhirJson);
+        var dataKey = RecordCipher.NewDataKey();
+        try
+        {
+            var keys = new WrappedKeySet();
+            foreach (var (reader, publicKey) in readers.DistinctBy(r => r.Reader)) keys.Add(reader.ToString(), KeyWrap.Wrap(dataKey, publicKey, recordId));
+            return new SealedVersion(recordId, 1, type, RecordCipher.Encrypt(json, dataKey, recordId, 1), keys);
+        }
+        finally { CryptographicOperations.ZeroMemory(dataKey); }
+    }
+
+    /// <summary>A later version under the record's existing data key; readers keep the keys they were given.</summary>
+    public static SealedVersion SealUpdate(string recordId, long version, string expectedType, string fhirJson, ReadOnlySpan<byte> dataKey)
+    {
+        var (json, type) = Validate(fhirJson);
+        if (type != expectedType) throw new RecordException($"record {recordId} holds a {expectedType}, not a {type}");
+        return new SealedVersion(recordId, version, type, RecordCipher.Encrypt(json, dataKey, recordId, version), new WrappedKeySet());
+    }
+
+    /// <summary>Decrypts a served version with the reader's key; throws <see cref="RecordException"/> if the ciphertext does not match its hash.</summary>
+    public static string Open(RecordEnvelope envelope, SigningKey reader)
+    {
+        var blob = Convert.FromBase64String(envelope.Ciphertext);
+        if (Hash256.Of(blob).ToString() != envelope.ContentHash) throw new RecordException("the node served ciphertext whose hash does not match the ledger");
+        var dataKey = KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), reader, envelope.Record);
+        try { return System.Text.Encoding.UTF8.GetString(RecordCipher.Decrypt(blob, dataKey, envelope.Record, envelope.Version)); }
+        finally { CryptographicOperations.ZeroMemory(dataKey); }
+    }
+}
