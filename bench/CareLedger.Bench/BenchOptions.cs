@@ -17,7 +17,7 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/CareLedger.Bench -- [options] [--CareLedger:Setting=value ...]
-          --scenario all|inproc|http|profile|services|prescriptions|records|consortium
+          --scenario all|inproc|http|profile|services|prescriptions|records|fhir|consortium
                                        which to run (default all): in-process load, HTTP load, and a
                                        single-threaded profile of the node's phases per transaction;
                                        services (only when named) runs end-to-end consultations, its
@@ -36,7 +36,7 @@ public sealed record BenchOptions(
           --CareLedger:X=Y             node setting, e.g. --CareLedger:BlockMaxTransactions=500 --CareLedger:BlockLingerMs=2
         """;
 
-    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "prescriptions", "consortium"];
+    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "fhir", "prescriptions", "consortium"];
 
     public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
 

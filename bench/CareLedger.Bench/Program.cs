@@ -43,6 +43,12 @@ if (options.Scenario == "services")
     return 0;
 }
 
+if (options.Scenario == "fhir")
+{
+    FhirScenario.Print(await FhirScenario.RunAsync(node, readRate: 200, TimeSpan.FromSeconds(options.DurationSeconds), stop.Token));
+    return 0;
+}
+
 if (options.Scenario == "records")
 {
     RecordsScenario.Print(await RecordsScenario.RunAsync(node, population, readRate: 500, TimeSpan.FromSeconds(options.DurationSeconds), stop.Token));
