@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;

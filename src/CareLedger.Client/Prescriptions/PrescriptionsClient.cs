@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Vault.Records;
 using System.Net;
 using System.Security.Cryptography;

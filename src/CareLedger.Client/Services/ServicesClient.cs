@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Services;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;

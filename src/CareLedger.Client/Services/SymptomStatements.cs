@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Services;
 using CareLedger.Vault.Records;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;

@@ -35,3 +35,15 @@ public sealed record ChainInfoDto(string ChainId, ulong Height, string HeadHash,
     IReadOnlyList<string> Validators);
 
 public sealed record StateEntryDto(string Key, JsonNode? Value);
+
+/// <summary>A block as the explorer lists it: no transactions, only how many.</summary>
+public sealed record BlockSummaryDto(ulong Height, string Hash, long Time, int Transactions, string Proposer);
+
+/// <summary>A contract as the node describes it: its actions (argument shapes, who may call) and queries.</summary>
+public sealed record ContractDto(string Name, IReadOnlyList<ContractActionDto> Actions, IReadOnlyList<ContractQueryDto> Queries);
+
+public sealed record ContractActionDto(string Name, string Callers, IReadOnlyList<ArgDto> Args);
+
+public sealed record ContractQueryDto(string Name, IReadOnlyList<ArgDto> Args);
+
+public sealed record ArgDto(string Name, string Kind, bool Optional);

@@ -3,6 +3,7 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Verification;
 using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
 
@@ -11,38 +12,38 @@ public static class BlocksApi
 {
     public static void MapBlocksApi(this IEndpointRouteBuilder app)
     {
-        var blocks = app.MapGroup("/v1/blocks").WithTags("Blocks");
+        var blocks = app.MapGroup("/v1/blocks").WithTags("Blocks").ProducesProblem(StatusCodes.Status400BadRequest);
         blocks.MapGet("/", List).WithSummary("Latest blocks, newest first");
-        blocks.MapGet("/{id}", Get).WithSummary("A block by height, hash or 'latest'");
-        blocks.MapGet("/{height}/raw", GetRaw).WithSummary("A block's stored bytes, for independent verification");
-        app.MapGet("/v1/proofs/{txId}", GetProof).WithTags("Blocks").WithSummary("A Merkle receipt for a committed transaction, verifiable offline");
+        blocks.MapGet("/{id}", Get).WithSummary("A block by height, hash or 'latest'").ProducesProblem(StatusCodes.Status404NotFound);
+        blocks.MapGet("/{height}/raw", GetRaw).WithSummary("A block's stored bytes, for independent verification").ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/v1/proofs/{txId}", GetProof).WithTags("Blocks").WithSummary("A Merkle receipt for a committed transaction, verifiable offline")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static IResult List(LedgerNode node, ulong? before, int? limit)
+    private static Ok<List<BlockSummaryDto>> List(LedgerNode node, ulong? before, int? limit)
     {
         var top = Math.Min(before ?? ulong.MaxValue, node.Chain.Head.Height + 1);
         var count = Math.Clamp(limit ?? 20, 1, 100);
-        var list = new List<object>();
+        var list = new List<BlockSummaryDto>();
         for (var h = top; h > 0 && list.Count < count; h--)
         {
             var b = node.Store.GetBlock(h - 1)!;
-            list.Add(new { b.Height, Hash = b.Hash.ToString(), b.Header.Time, Transactions = b.Transactions.Count, Proposer = b.Header.Proposer.ToString() });
+            list.Add(new BlockSummaryDto(b.Height, b.Hash.ToString(), b.Header.Time, b.Transactions.Count, b.Header.Proposer.ToString()));
         }
         return TypedResults.Ok(list);
     }
 
-    private static IResult Get(string id, LedgerNode node)
+    private static Results<Ok<BlockDto>, ProblemHttpResult> Get(string id, LedgerNode node)
     {
         var block = Find(id, node);
         return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(WireFormat.ToDto(block));
     }
 
-    private static IResult GetRaw(ulong height, LedgerNode node)
+    private static Results<Ok<RawBlockDto>, ProblemHttpResult> GetRaw(ulong height, LedgerNode node)
     {
         var stored = node.Store.ReadBlocks(height).FirstOrDefault();
-        return stored is null || stored.Height != height
-            ? Problems.NotFound("Unknown block", $"No block {height} on this node.")
-            : TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
+        if (stored is null || stored.Height != height) return Problems.NotFound("Unknown block", $"No block {height} on this node.");
+        return TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
     }
 
     /// <summary>
@@ -50,7 +51,7 @@ public static class BlocksApi
     /// (up to timeoutSeconds) until those are a majority of the validators: a receipt that holds
     /// on its own, whichever node a verifier trusts.
     /// </summary>
-    private static async Task<IResult> GetProof(string txId, LedgerNode node, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<Ok<ProofDto>, ProblemHttpResult>> GetProof(string txId, LedgerNode node, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
     {
         if (!Hash256.TryParse(txId, out var id)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         if (node.Store.FindTransaction(id) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
@@ -67,13 +68,11 @@ public static class BlocksApi
             if (signers < quorum)
             {
                 response.Headers.RetryAfter = "1";
-                return TypedResults.Problem($"Block {at.Height} carries {signers} validator signature(s) on this node; a majority is {quorum}. Ask again shortly.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not final yet");
+                return Problems.Unavailable("Not final yet", $"Block {at.Height} carries {signers} validator signature(s) on this node; a majority is {quorum}. Ask again shortly.");
             }
         }
         return TypedResults.Ok(WireFormat.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
     }
-
 
     private static Block? Find(string id, LedgerNode node)
     {

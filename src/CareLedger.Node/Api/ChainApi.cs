@@ -6,6 +6,7 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
 
@@ -14,13 +15,14 @@ public static class ChainApi
 {
     public static void MapChainApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Chain and state");
+        var group = app.MapGroup("/v1").WithTags("Chain and state").ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/chain", Chain).WithSummary("Chain id, head block, validators and pool size");
         group.MapGet("/accounts/{account}", Account).WithSummary("An account's last used nonce and membership");
         group.MapGet("/state", Scan).WithSummary("State entries under a key prefix");
-        group.MapGet("/state/{**key}", Get).WithSummary("One state entry");
+        group.MapGet("/state/{**key}", Get).WithSummary("One state entry").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/contracts", Contracts).WithSummary("Every contract's actions (argument shapes, callers) and queries");
-        group.MapPost("/contracts/{contract}/queries/{query}", Query).WithSummary("Ask a contract a read-only question (JSON arguments)");
+        group.MapPost("/contracts/{contract}/queries/{query}", Query).WithSummary("Ask a contract a read-only question (JSON arguments)")
+            .Documents<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static ChainInfoDto Chain(LedgerNode node)
@@ -30,7 +32,7 @@ public static class ChainApi
             node.Pool.Count, node.CurrentValidators.Select(v => v.ToString()).Order().ToList());
     }
 
-    private static IResult Account(string account, LedgerNode node)
+    private static Results<Ok<AccountDto>, ProblemHttpResult> Account(string account, LedgerNode node)
     {
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
         var nonce = ContractRuntime.LastNonce(node.Store, id);
@@ -38,29 +40,27 @@ public static class ChainApi
         return TypedResults.Ok(new AccountDto(id.ToString(), nonce, member is not null, member?.TryGetText("org"), member?.TryGetText("role"), member?.TryGetText("name")));
     }
 
-    private static IResult Get(string key, LedgerNode node)
+    private static Results<Ok<StateEntryDto>, ProblemHttpResult> Get(string key, LedgerNode node)
     {
         var value = node.Store.Get(key);
-        return value is null ? Problems.NotFound("No such state entry", $"Nothing is stored under '{key}'.") : TypedResults.Ok(new StateEntryDto(key, ToJson(value)));
+        if (value is null) return Problems.NotFound("No such state entry", $"Nothing is stored under '{key}'.");
+        return TypedResults.Ok(new StateEntryDto(key, ToJson(value)));
     }
 
-    private static IResult Scan(string? prefix, int? limit, LedgerNode node)
+    private static Results<Ok<List<StateEntryDto>>, ProblemHttpResult> Scan(string? prefix, int? limit, LedgerNode node)
     {
         if (string.IsNullOrEmpty(prefix)) return Problems.Bad("Prefix required", "Give ?prefix=, for example membership/org/.");
         var entries = node.Store.Scan(prefix).Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(e => new StateEntryDto(e.Key, ToJson(e.Value))).ToList();
         return TypedResults.Ok(entries);
     }
 
-    private static object Contracts(LedgerNode node) => node.Runtime.Contracts.OrderBy(c => c.Name).Select(c => new
-    {
-        c.Name,
-        Actions = c.Actions.Select(a => new { a.Name, a.Callers, Args = a.Args.Select(Describe) }),
-        Queries = c.Queries.Select(q => new { q.Name, Args = q.Args.Select(Describe) }),
-    });
+    private static List<ContractDto> Contracts(LedgerNode node) => node.Runtime.Contracts.OrderBy(c => c.Name).Select(c => new ContractDto(c.Name,
+        c.Actions.Select(a => new ContractActionDto(a.Name, a.Callers, a.Args.Select(Describe).ToList())).ToList(),
+        c.Queries.Select(q => new ContractQueryDto(q.Name, q.Args.Select(Describe).ToList())).ToList())).ToList();
 
-    private static object Describe(ArgSpec a) => new { a.Name, Kind = a.Kind.ToString().ToLowerInvariant(), a.Optional };
+    private static ArgDto Describe(ArgSpec a) => new(a.Name, a.Kind.ToString().ToLowerInvariant(), a.Optional);
 
-    private static async Task<IResult> Query(string contract, string query, HttpRequest request, LedgerNode node, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Query(string contract, string query, HttpRequest request, LedgerNode node, CancellationToken ct)
     {
         CborMap args;
         try

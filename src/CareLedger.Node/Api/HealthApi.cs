@@ -1,4 +1,5 @@
 using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
 
@@ -7,12 +8,16 @@ public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "alive" })).WithTags("Operations").WithSummary("The process is up");
-        app.MapGet("/ready", (OrdererService orderer, LedgerNode node) => orderer.Ready
-                ? Results.Ok(new { status = "ready", height = node.Chain.Head.Height })
-                : TypedResults.Problem(orderer.Running ? "The node is still starting up." : "The orderer is not running.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready"))
-            .WithTags("Operations").WithSummary("The node is ordering and serving");
-        app.MapGet("/metrics", (NodeMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
+        app.MapGet("/health", () => TypedResults.Ok(new HealthStatus("alive", null))).WithTags("Operations").WithSummary("The process is up");
+        app.MapGet("/ready", Ready).WithTags("Operations").WithSummary("The node is ordering and serving").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/metrics", (NodeMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4"))
             .WithTags("Operations").WithSummary("Prometheus metrics");
     }
+
+    private static Results<Ok<HealthStatus>, ProblemHttpResult> Ready(OrdererService orderer, LedgerNode node) => orderer.Ready
+        ? TypedResults.Ok(new HealthStatus("ready", node.Chain.Head.Height))
+        : Problems.Unavailable("Not ready", orderer.Running ? "The node is still starting up." : "The orderer is not running.");
+
+    /// <summary>"alive", or "ready" with the chain's height.</summary>
+    public sealed record HealthStatus(string Status, ulong? Height);
 }

@@ -1,12 +1,15 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace CareLedger.Node.Api;
 
 /// <summary>RFC 9457 problem details for the answers the API gives on bad input.</summary>
 public static class Problems
 {
-    public static IResult Bad(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
-    public static IResult Unprocessable(string title, string detail, IDictionary<string, object?>? extensions = null) =>
+    public static ProblemHttpResult Bad(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+    public static ProblemHttpResult Unprocessable(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title, extensions: extensions);
-    public static IResult NotFound(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
-    public static IResult TooMany(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many pending transactions");
-    public static IResult TooLarge(long limit) => TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large");
+    public static ProblemHttpResult NotFound(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
+    public static ProblemHttpResult TooMany(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many pending transactions");
+    public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large");
+    public static ProblemHttpResult Unavailable(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title);
 }

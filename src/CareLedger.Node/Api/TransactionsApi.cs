@@ -4,6 +4,7 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
 
@@ -14,15 +15,18 @@ public static class TransactionsApi
 
     public static void MapTransactionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/transactions").WithTags("Transactions");
+        var group = app.MapGroup("/v1/transactions").WithTags("Transactions").ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/", Submit)
+            .Documents<SubmitRequest>("application/json", "application/cbor")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Submit a signed transaction")
             .WithDescription("Body: JSON {\"transaction\": base64 envelope} or the raw envelope as application/cbor. " +
                              "With wait=true the answer comes once the block holding it is durable (or 202 on timeout).");
-        group.MapGet("/{id}", GetReceipt).WithSummary("A transaction's receipt: committed (valid or invalid, with events), pending or unknown");
+        group.MapGet("/{id}", GetReceipt).WithSummary("A transaction's receipt: committed (valid or invalid, with events), pending or unknown")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Submit(HttpRequest request, LedgerNode node, NodeMetrics metrics, bool? wait, int? timeoutSeconds, CancellationToken ct)
+    private static async Task<Results<Ok<SubmitResponse>, Accepted<SubmitResponse>, ProblemHttpResult>> Submit(HttpRequest request, LedgerNode node, NodeMetrics metrics, bool? wait, int? timeoutSeconds, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
         if (body.Problem is not null) return body.Problem;
@@ -80,7 +84,7 @@ public static class TransactionsApi
         }
     }
 
-    private static IResult GetReceipt(string id, LedgerNode node)
+    private static Results<Ok<ReceiptDto>, ProblemHttpResult> GetReceipt(string id, LedgerNode node)
     {
         if (!Hash256.TryParse(id, out var txId)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         // Pending first: a block is stored before its transactions leave the pool, so a transaction
@@ -91,7 +95,7 @@ public static class TransactionsApi
         return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
     }
 
-    private readonly record struct Body(byte[]? Bytes, IResult? Problem);
+    private readonly record struct Body(byte[]? Bytes, ProblemHttpResult? Problem);
 
     private static async Task<Body> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Vault.Fhir;
 using Hl7.Fhir.Model;
@@ -29,10 +30,10 @@ public static class FhirApi
             .AllowAnonymous().WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");
         fhir.MapGet("/AuditEvent", AuditEventApi.Search).WithSummary("Your accesses to the patient's records, from the ledger's access log");
-        fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}");
+        fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
         fhir.MapGet("/{type}", RecordSearch.Search).WithSummary("Search a patient's records by code and date");
         fhir.MapGet("/{type}/{id}", RecordEndpoints.Read).WithSummary("Read and decrypt a record (logged on the ledger)");
-        fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record");
+        fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
         fhir.MapGet("/{type}/{id}/_history", RecordEndpoints.History).WithSummary("Every version of a record");
         fhir.MapGet("/{type}/{id}/_history/{vid}", RecordEndpoints.VRead).WithSummary("One version of a record");
         fhir.MapFallback("/{**rest}", Unsupported).AllowAnonymous().ExcludeFromDescription();

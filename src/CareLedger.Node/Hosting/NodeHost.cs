@@ -63,7 +63,7 @@ public static class NodeHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrdererService>());
         builder.Services.AddFhirApi();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => DocumentedBody.DescribeBodies(o.DescribeSecurity()));
         configure?.Invoke(builder);
 
         var app = builder.Build();

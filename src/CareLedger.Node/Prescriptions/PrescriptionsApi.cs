@@ -1,11 +1,11 @@
 using CareLedger.Contracts;
 using System.Text.Json;
-using CareLedger.Client.Prescriptions;
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Api;
 using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Prescriptions;
 
@@ -18,20 +18,22 @@ public static class PrescriptionsApi
 {
     public static void MapPrescriptionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Prescriptions");
-        group.MapGet("/prescriptions/{id}", Prescription).WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses");
+        var group = app.MapGroup("/v1").WithTags("Prescriptions").ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/prescriptions/{id}", Prescription).WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/prescriptions", Prescriptions).WithSummary("The prescriptions of one patient (?patient=) or one prescriber (?prescriber=), newest first");
         group.MapGet("/adherence/{patient}", Adherence).WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent");
     }
 
-    private static IResult Prescription(string id, LedgerNode node)
+    private static Results<Ok<PrescriptionDto>, ProblemHttpResult> Prescription(string id, LedgerNode node)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
         var rx = ContractQueries.Ask(node, PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id });
-        return rx.GetBool("found") ? TypedResults.Ok(ContractQueries.As<PrescriptionDto>(rx)) : Problems.NotFound("Unknown prescription", $"No prescription {id}.");
+        if (!rx.GetBool("found")) return Problems.NotFound("Unknown prescription", $"No prescription {id}.");
+        return TypedResults.Ok(ContractQueries.As<PrescriptionDto>(rx));
     }
 
-    private static IResult Prescriptions(LedgerNode node, string? patient, string? prescriber)
+    private static Results<Ok<List<PrescriptionDto>>, ProblemHttpResult> Prescriptions(LedgerNode node, string? patient, string? prescriber)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
             return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");
@@ -44,11 +46,9 @@ public static class PrescriptionsApi
         return TypedResults.Ok(found.Select(ContractQueries.As<PrescriptionDto>).OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
     }
 
-    private static IResult Adherence(string patient, LedgerNode node) =>
-        AccountId.TryParse(patient, out var id)
-            ? TypedResults.Ok(ContractQueries.As<AdherenceDto>(ContractQueries.Ask(node, PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() })))
-            : Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
-
-
-
+    private static Results<Ok<AdherenceDto>, ProblemHttpResult> Adherence(string patient, LedgerNode node)
+    {
+        if (!AccountId.TryParse(patient, out var id)) return Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
+        return TypedResults.Ok(ContractQueries.As<AdherenceDto>(ContractQueries.Ask(node, PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() })));
+    }
 }

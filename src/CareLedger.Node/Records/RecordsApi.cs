@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
@@ -25,9 +26,11 @@ public static class RecordsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{id}/history", History).WithSummary("A record's versions (metadata only)").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/versions/{version:long}/content", Upload).WithSummary("Store a version's ciphertext and wrapped keys, as committed on the ledger")
+            .Documents<RecordContentUpload>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/grants/{grantId}/keys", UploadGrantKeys).WithSummary("Store the keys a grant re-wrapped for its grantee")
+            .Documents<GrantKeysUpload>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 

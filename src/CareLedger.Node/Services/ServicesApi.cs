@@ -1,12 +1,12 @@
 using CareLedger.Contracts;
 using System.Globalization;
 using System.Text.Json;
-using CareLedger.Client.Services;
 using CareLedger.Contracts.Services;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Api;
 using CareLedger.Node.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Services;
 
@@ -18,18 +18,19 @@ public static class ServicesApi
 {
     public static void MapServicesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Services");
+        var group = app.MapGroup("/v1").WithTags("Services").ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/practitioners", Search)
             .WithSummary("Practitioners licensed now who match every criterion, best rated first, then cheapest")
             .WithDescription("All optional: specialty, language, mode (video or on-site), asset, maxPrice, minRating (stars, 0 to 5), " +
                              "from and to (Unix ms or ISO 8601): only practitioners with a free slot starting in that window.");
-        group.MapGet("/practitioners/{account}", Practitioner).WithSummary("A practitioner's profile and rating, with every slot they published");
-        group.MapGet("/bookings/{id}", Booking).WithSummary("A booking: status, slot, price, and how its escrow was settled");
+        group.MapGet("/practitioners/{account}", Practitioner).WithSummary("A practitioner's profile and rating, with every slot they published")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/bookings/{id}", Booking).WithSummary("A booking: status, slot, price, and how its escrow was settled").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/bookings", Bookings).WithSummary("The bookings of one patient (?patient=) or one practitioner (?practitioner=), soonest slot first");
         group.MapGet("/services/terms", Terms).WithSummary("The platform's terms: fee, operator, arbitrator, cancellation and acknowledgement periods");
     }
 
-    private static IResult Search(LedgerNode node, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
+    private static Results<Ok<List<PractitionerDto>>, ProblemHttpResult> Search(LedgerNode node, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
         string? minRating, string? from, string? to)
     {
         var args = new CborMap();
@@ -63,7 +64,7 @@ public static class ServicesApi
         return TypedResults.Ok(answer.GetList("practitioners").Cast<CborMap>().Select(ContractQueries.As<PractitionerDto>).ToList());
     }
 
-    private static IResult Practitioner(string account, LedgerNode node)
+    private static Results<Ok<PractitionerDetailsDto>, ProblemHttpResult> Practitioner(string account, LedgerNode node)
     {
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
         var profile = ContractQueries.Ask(node, ServicesContract.ContractName, "profile", new CborMap { ["practitioner"] = id.ToString() });
@@ -72,14 +73,15 @@ public static class ServicesApi
         return TypedResults.Ok(new PractitionerDetailsDto(ContractQueries.As<PractitionerDto>(profile), slots));
     }
 
-    private static IResult Booking(string id, LedgerNode node)
+    private static Results<Ok<BookingDto>, ProblemHttpResult> Booking(string id, LedgerNode node)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
         var booking = ContractQueries.Ask(node, ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id });
-        return booking.GetBool("found") ? TypedResults.Ok(ContractQueries.As<BookingDto>(booking)) : Problems.NotFound("Unknown booking", $"No booking {id}.");
+        if (!booking.GetBool("found")) return Problems.NotFound("Unknown booking", $"No booking {id}.");
+        return TypedResults.Ok(ContractQueries.As<BookingDto>(booking));
     }
 
-    private static IResult Bookings(LedgerNode node, string? patient, string? practitioner, string? status)
+    private static Results<Ok<List<BookingDto>>, ProblemHttpResult> Bookings(LedgerNode node, string? patient, string? practitioner, string? status)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(practitioner))
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");
@@ -92,9 +94,6 @@ public static class ServicesApi
     }
 
     private static ServicesTermsDto Terms(LedgerNode node) => ContractQueries.As<ServicesTermsDto>(ContractQueries.Ask(node, ServicesContract.ContractName, "terms", new CborMap()));
-
-
-
 
     private readonly record struct Time(bool Ok, long Value);
 

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Services;
 using System.Net;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;

@@ -1,4 +1,4 @@
-namespace CareLedger.Client.Prescriptions;
+namespace CareLedger.Contracts.Prescriptions;
 
 /// <summary>An alert as the ledger records it with the prescription: acknowledged by the prescriber.</summary>
 public sealed record RecordedAlertDto(string Kind, string Severity, string Code, bool Acknowledged);
