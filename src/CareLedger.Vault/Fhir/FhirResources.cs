@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CareLedger.Contracts.Records;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 
@@ -17,11 +18,8 @@ public sealed record FhirParseResult(Resource? Resource, IReadOnlyList<string> E
 /// </summary>
 public static class FhirResources
 {
-    public static readonly IReadOnlySet<string> RecordTypes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "Observation", "Condition", "AllergyIntolerance", "MedicationStatement", "MedicationRequest",
-        "DiagnosticReport", "DocumentReference", "Encounter", "Patient",
-    };
+    /// <summary>The resource types a record may hold: the records contract's list, the one the ledger enforces.</summary>
+    public static readonly IReadOnlySet<string> RecordTypes = new HashSet<string>(RecordsContract.ResourceTypes, StringComparer.Ordinal);
 
     public static JsonSerializerOptions Options { get; } = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hl7.Fhir.Model;
 
-namespace CareLedger.Vault.Fhir;
+namespace CareLedger.Client.Prescriptions;
 
 /// <summary>
 /// An alert for the prescriber: an allergy to the drug or its class, an interaction with a drug
@@ -34,7 +34,7 @@ public sealed class TreatmentSupport
     }
 
     /// <summary>The curated table shipped with the vault.</summary>
-    public static TreatmentSupport Default { get; } = Load(typeof(TreatmentSupport).Assembly.GetManifestResourceStream("CareLedger.Vault.Fhir.interactions.json")
+    public static TreatmentSupport Default { get; } = Load(typeof(TreatmentSupport).Assembly.GetManifestResourceStream("CareLedger.Client.Prescriptions.interactions.json")
         ?? throw new InvalidOperationException("the interaction table is not embedded"));
 
     public static TreatmentSupport Load(Stream json) =>

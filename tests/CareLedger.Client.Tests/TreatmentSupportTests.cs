@@ -1,7 +1,7 @@
-using CareLedger.Vault.Fhir;
+using CareLedger.Client.Prescriptions;
 using Hl7.Fhir.Model;
 
-namespace CareLedger.Vault.Tests;
+namespace CareLedger.Client.Tests;
 
 public sealed class TreatmentSupportTests
 {
