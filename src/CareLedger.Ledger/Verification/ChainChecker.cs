@@ -16,6 +16,9 @@ public sealed record ChainReport(bool Valid, ulong BlocksChecked, ulong Transact
 
     /// <summary>After a replay: the validators who sign the block after the last one checked.</summary>
     public IReadOnlySet<AccountId>? NextValidators { get; init; }
+
+    /// <summary>The hash of the last block checked, when the chain is valid.</summary>
+    public Hash256? HeadHash { get; init; }
 }
 
 /// <summary>
@@ -95,6 +98,7 @@ public sealed class ChainChecker(Func<GenesisDocument, ContractRuntime> runtimeF
         {
             State = replay ? state : null,
             NextValidators = validators?.Next,
+            HeadHash = parent.Hash(),
         };
     }
 

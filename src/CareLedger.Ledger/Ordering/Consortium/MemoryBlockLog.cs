@@ -22,6 +22,7 @@ public sealed class MemoryBlockLog : IBlockLog
     private long _truncatedAt;
     private TaskCompletionSource _changed = NewSignal();
     private TaskCompletionSource? _appendGate;
+    private int _heldAppends;
 
     /// <summary>While true every call throws <see cref="BlockLogException"/>, as when no member can be reached.</summary>
     public bool Unavailable { get; set; }
@@ -31,6 +32,9 @@ public sealed class MemoryBlockLog : IBlockLog
 
     /// <summary>Appends wait (cancellably) until <see cref="ReleaseAppends"/>; they are judged when released.</summary>
     public void HoldAppends() { lock (_lock) _appendGate ??= NewSignal(); }
+
+    /// <summary>How many appends are waiting for <see cref="ReleaseAppends"/>.</summary>
+    public int HeldAppends => Volatile.Read(ref _heldAppends);
 
     public void ReleaseAppends()
     {
@@ -95,7 +99,12 @@ public sealed class MemoryBlockLog : IBlockLog
         ThrowIfUnavailable();
         Task? gate;
         lock (_lock) gate = _appendGate?.Task;
-        if (gate is not null) await gate.WaitAsync(ct);
+        if (gate is not null)
+        {
+            Interlocked.Increment(ref _heldAppends);
+            try { await gate.WaitAsync(ct); }
+            finally { Interlocked.Decrement(ref _heldAppends); }
+        }
         return await Locked(() =>
         {
             if (_leader?.Fence != fence || _blocks.ContainsKey(height)) return false;
