@@ -113,6 +113,22 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
+    public void Replay_StoredResultThatTheHeaderDoesNotCommitTo_IsRejected()
+    {
+        BuildChain(2, 2);
+        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
+        var block = store.GetBlock(2)!;
+        var altered = block with { Results = [block.Results[0], TxResult.Invalid("forged")] };
+        var blocks = store.ReadBlocks().Take(2).Append(new StoredBlock(2, altered.Header.Encode(), altered.EncodeBody()));
+
+        var report = _verifier.Replay(blocks);
+
+        Assert.False(report.Valid);
+        Assert.Equal(2UL, report.FirstBadHeight);
+        Assert.Contains("transactions root", report.Reason);
+    }
+
+    [Fact]
     public void Proof_ForEveryTransaction_VerifiesAgainstTheValidator()
     {
         BuildChain(1, 9);

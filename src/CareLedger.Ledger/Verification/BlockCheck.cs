@@ -23,7 +23,7 @@ public static class BlockCheck
         return Pass;
     }
 
-    /// <summary>The header's transactions root is the Merkle root of the body (for checks that do not re-execute, which recompute it anyway).</summary>
+    /// <summary>The header's transactions root is the Merkle root of the body's transactions and stored results.</summary>
     public static BlockVerdict Contents(Block block) =>
         MerkleTree.Root(Block.Leaves(block.Transactions, block.Results, block.Genesis)) == block.Header.TransactionsRoot
             ? Pass

@@ -70,7 +70,7 @@ public sealed class ChainChecker(Func<GenesisDocument, ContractRuntime> runtimeF
             else
             {
                 verdict = BlockCheck.Links(parent!, block);
-                if (verdict.Ok && !replay) verdict = BlockCheck.Contents(block);
+                if (verdict.Ok) verdict = BlockCheck.Contents(block);
                 if (verdict.Ok) verdict = BlockCheck.Signatures(block, validators?.Next, strict: true).Verdict;
                 if (verdict.Ok) verdict = BlockCheck.TransactionSignatures(block);
                 if (verdict.Ok && replay)
