@@ -39,14 +39,11 @@ public sealed class ValidatorHistory
     }
 
     /// <summary>After block <paramref name="height"/> is applied: if it wrote to the set, the set that <paramref name="state"/> now records signs from the next height on.</summary>
-    /// <returns>True when the set changed.</returns>
-    public bool OnApplied(ulong height, IReadOnlyList<KeyValuePair<string, byte[]?>> writes, IStateReader state)
+    public void OnApplied(ulong height, IReadOnlyList<KeyValuePair<string, byte[]?>> writes, IStateReader state)
     {
-        if (!writes.Any(w => _source.Covers(w.Key))) return false;
+        if (!writes.Any(w => _source.Covers(w.Key))) return;
         var set = _source.Read(state);
-        if (set.SetEquals(Next)) return false;
-        _entries = [.. _entries, new Entry(height + 1, set)];
-        return true;
+        if (!set.SetEquals(Next)) _entries = [.. _entries, new Entry(height + 1, set)];
     }
 
     private sealed record Entry(ulong From, IReadOnlySet<AccountId> Set);

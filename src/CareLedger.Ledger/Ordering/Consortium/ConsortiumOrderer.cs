@@ -15,7 +15,7 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 /// every other node applies each block from the log, re-executing it and halting rather than storing
 /// a block it cannot reproduce (<c>.Following</c>). Signatures are gathered by <see cref="Finality"/>,
 /// missing blocks fetched by <see cref="PeerCatchUp"/>, the log kept short by <see cref="LogTruncation"/>,
-/// and transactions given to a follower reach the leader through <see cref="Forwarder"/>.
+/// and transactions given to a follower reach the leader through the <see cref="Forwarder"/>.
 /// All chain writes happen on the one thread running <see cref="RunAsync"/>.
 /// </summary>
 public sealed partial class ConsortiumOrderer : IOrderer
@@ -31,6 +31,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
     private readonly Finality _finality;
     private readonly PeerCatchUp _catchUp;
     private readonly LogTruncation _truncation;
+    private readonly Forwarder _forwarder;
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile LeaderInfo? _leader;
     private volatile ConsortiumRole _role = ConsortiumRole.Starting;
@@ -52,7 +53,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
         _finality = new Finality(_store, log, _validators, Self.Validator, logger);
         _catchUp = new PeerCatchUp(log, peers, Self.Validator, logger);
         _truncation = new LogTruncation(log, settings.LogRetainBlocks, logger);
-        Forwarder = new Forwarder(pool, this, leaderLink, logger);
+        _forwarder = new Forwarder(pool, this, leaderLink, logger);
     }
 
     public LeaderInfo Self { get; }
@@ -65,7 +66,6 @@ public sealed partial class ConsortiumOrderer : IOrderer
     /// <summary>Whether this node's key is a validator now: a node whose organisation has not joined (or has left) only follows.</summary>
     public bool IsValidator => Validators.Contains(_chain.Validator);
     public IBlockLog Log => _log;
-    public Forwarder Forwarder { get; }
     public ConsortiumRole Role => _role;
     public LeaderInfo? Leader => _leader;
     public bool IsLeader => _role == ConsortiumRole.Leader;
@@ -110,7 +110,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
             Supervise("heartbeat", HeartbeatAsync, ct),
             Supervise("signature store", _finality.SaveAsync, ct),
             Supervise("signature publisher", _finality.PublishAsync, ct),
-            Supervise("forwarder", Forwarder.RunAsync, ct),
+            Supervise("forwarder", _forwarder.RunAsync, ct),
         };
         try
         {
