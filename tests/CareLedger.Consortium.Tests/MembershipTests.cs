@@ -11,7 +11,10 @@ using Xunit.Abstractions;
 
 namespace CareLedger.Consortium.Tests;
 
-/// <summary>An organisation's node joins the validators by vote, signs blocks while it is one, and stops when voted out.</summary>
+/// <summary>
+/// An organisation's node joins the validators by vote, signs blocks while it is one, and stops when voted out;
+/// <c>careledger chain verify</c> and <c>proof verify --data</c> follow the votes on every node's data folder.
+/// </summary>
 public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(output)
 {
     [Fact]
@@ -56,6 +59,8 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
         Assert.True(transfer.Height > joinedAt);
         var onLeader = await Cluster.Http(0).GetFromJsonAsync<ChainInfoDto>("v1/chain");
         Assert.Contains(key.Account.ToString(), onLeader!.Validators);
+        var joinedProof = await ProofVerifiedOnAsync(transfer.TxId, folder.File("joined-proof.json"), Cluster.Nodes[1].DataDir);
+        Assert.Contains("of 4 trusted validators signed; 3 needed", joinedProof);
 
         // Voted out: the lab proposes, the clinic and the pharmacy approve (three of four); later blocks carry no signature of it and quorum is two again.
         var removal = await SubmitAsync(2, "lab-admin", "propose-removal", new CborMap { ["validator"] = key.Account.ToString() });
@@ -76,6 +81,28 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
         Assert.Equal(2, (await StatusAsync(http)).Quorum);
         Assert.True(newcomer.IsRunning);
         Assert.Empty(await Cluster.ChainDifferencesAsync([0, 1, 2]));
+
+        // Every node's chain, the newcomer's included, verifies from its genesis across the join and the removal.
+        await Cluster.WaitUntilAsync(async () => (await StatusAsync(http)).FinalHeight >= after.Height, Patience, "the block after the removal to be final");
+        var leftProof = await ProofVerifiedOnAsync(after.TxId, folder.File("left-proof.json"), dir);
+        Assert.Contains("of 3 trusted validators signed; 2 needed", leftProof);
+        foreach (var data in Cluster.Nodes.Select(n => n.DataDir).Append(dir))
+        {
+            var (exit, output) = await Careledger.RunAsync("chain", "verify", "--data", data);
+            Assert.True(exit == 0, $"chain verify --data {data}: {output}");
+            Assert.Contains("verified from its genesis", output);
+        }
+    }
+
+    /// <summary>Fetches the transaction's final proof with the CLI and verifies it against the validators of its height, replayed from a node's data folder.</summary>
+    private async Task<string> ProofVerifiedOnAsync(string txId, string file, string dataDir)
+    {
+        var (got, fetched) = await Careledger.RunAsync("proof", "get", txId, "--final", "--node", Cluster.Nodes[0].BaseAddress.ToString(), "--out", file);
+        Assert.True(got == 0, fetched);
+        var (exit, output) = await Careledger.RunAsync("proof", "verify", file, "--data", dataDir);
+        Log($"proof verify {txId} --data {dataDir}: {output}");
+        Assert.True(exit == 0, output);
+        return output;
     }
 
     private static CborMap ProposeArgs(byte[] key) => new()

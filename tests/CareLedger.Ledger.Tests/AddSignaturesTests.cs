@@ -128,7 +128,7 @@ public sealed class AddSignaturesTests : IDisposable
     }
 
     [Fact]
-    public void ChainVerifier_ChainWithLaterSignatures_StillPasses()
+    public void ChainChecker_ChainWithLaterSignatures_StillPasses()
     {
         BuildChain(3);
         using var store = OpenStore();
@@ -137,11 +137,11 @@ public sealed class AddSignaturesTests : IDisposable
             var block = store.GetBlock(h)!;
             store.AddSignatures(h, [SignatureOf(_second, block), SignatureOf(_third, block)]);
         }
-        var verifier = new ChainVerifier(_ => TestChain.Runtime());
+        var verifier = TestChain.Checker();
 
-        var asStored = verifier.Verify(store.ReadBlocks());
+        var asStored = verifier.Replay(store.ReadBlocks());
         // The same chain with every block carrying all three signatures in its body.
-        var merged = verifier.Verify(Enumerable.Range(0, 4).Select(h => store.GetBlock((ulong)h)!)
+        var merged = verifier.Replay(Enumerable.Range(0, 4).Select(h => store.GetBlock((ulong)h)!)
             .Select(b => new StoredBlock(b.Height, b.Header.Encode(), b.EncodeBody())));
 
         Assert.True(asStored.Valid, asStored.Reason);
@@ -184,7 +184,7 @@ public sealed class AddSignaturesTests : IDisposable
             Assert.Equal(3, signers.Count);
             Assert.Equal(Trusted, signers.ToHashSet());
         }
-        var report = new ChainVerifier(_ => TestChain.Runtime()).Verify(store.ReadBlocks());
+        var report = TestChain.Checker().Replay(store.ReadBlocks());
         Assert.True(report.Valid, report.Reason);
     }
 

@@ -14,7 +14,7 @@ public sealed class ChainTests : IDisposable
     private readonly TempFolder _dir = new();
     private readonly SigningKey _validator = SigningKey.Generate();
     private readonly SigningKey _alice = SigningKey.Generate();
-    private readonly ChainVerifier _verifier = new(_ => TestChain.Runtime());
+    private readonly ChainChecker _verifier = TestChain.Checker();
 
     private LedgerChain Open(SqliteLedgerStore store) =>
         new(store, new BlockExecutor(TestChain.Runtime()), _validator, TestChain.Genesis(_validator));
@@ -49,7 +49,7 @@ public sealed class ChainTests : IDisposable
     {
         BuildChain(5, 10);
         using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var report = _verifier.Verify(store.ReadBlocks());
+        var report = _verifier.Replay(store.ReadBlocks());
         Assert.True(report.Valid, report.Reason);
         Assert.Equal(6UL, report.BlocksChecked);
         Assert.Equal(50UL, report.TransactionsChecked);
@@ -64,7 +64,7 @@ public sealed class ChainTests : IDisposable
         BuildChain(5, 3);
         Tamper(3, "body", 40);
         using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var report = _verifier.Verify(store.ReadBlocks());
+        var report = _verifier.Replay(store.ReadBlocks());
         Assert.False(report.Valid);
         Assert.Equal(3UL, report.FirstBadHeight);
     }
@@ -75,7 +75,7 @@ public sealed class ChainTests : IDisposable
         BuildChain(4, 2);
         Tamper(2, "header", 20);
         using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var report = _verifier.Verify(store.ReadBlocks());
+        var report = _verifier.Replay(store.ReadBlocks());
         Assert.False(report.Valid);
         Assert.Equal(2UL, report.FirstBadHeight);
     }
@@ -94,7 +94,7 @@ public sealed class ChainTests : IDisposable
             Assert.Contains("replay", block.Results[0].Reason);
         }
         using var reopened = new SqliteLedgerStore(_dir.File("ledger.db"));
-        Assert.True(_verifier.Verify(reopened.ReadBlocks()).Valid);
+        Assert.True(_verifier.Replay(reopened.ReadBlocks()).Valid);
     }
 
     [Fact]
@@ -106,10 +106,26 @@ public sealed class ChainTests : IDisposable
         var block = store.GetBlock(1)!;
         var forged = block with { Signatures = [new BlockSignature(outsider.PublicKey, outsider.Sign(block.Hash))] };
         var blocks = store.ReadBlocks().Take(1).Append(new StoredBlock(1, forged.Header.Encode(), forged.EncodeBody()));
-        var report = _verifier.Verify(blocks);
+        var report = _verifier.Replay(blocks);
         Assert.False(report.Valid);
         Assert.Equal(1UL, report.FirstBadHeight);
         Assert.Contains("not a validator", report.Reason);
+    }
+
+    [Fact]
+    public void Replay_StoredResultThatTheHeaderDoesNotCommitTo_IsRejected()
+    {
+        BuildChain(2, 2);
+        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
+        var block = store.GetBlock(2)!;
+        var altered = block with { Results = [block.Results[0], TxResult.Invalid("forged")] };
+        var blocks = store.ReadBlocks().Take(2).Append(new StoredBlock(2, altered.Header.Encode(), altered.EncodeBody()));
+
+        var report = _verifier.Replay(blocks);
+
+        Assert.False(report.Valid);
+        Assert.Equal(2UL, report.FirstBadHeight);
+        Assert.Contains("transactions root", report.Reason);
     }
 
     [Fact]

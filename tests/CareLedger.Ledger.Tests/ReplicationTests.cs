@@ -2,6 +2,7 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Storage;
+using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Ledger.Tests;
 
@@ -43,13 +44,14 @@ public sealed class ReplicationTests : IDisposable
         _leader.CommitProposed(first);
         _leader.CommitProposed(second);
 
-        _follower.ApplyReplicated(first.Block, _validators);
-        var (stored, writes) = _follower.ApplyReplicated(second.Block, _validators);
+        Assert.True(_follower.ApplyReplicated(first.Block, _validators).Verdict.Ok);
+        var (verdict, stored, writes) = _follower.ApplyReplicated(second.Block, _validators);
 
         Assert.Equal(_leader.Head.Hash(), _follower.Head.Hash());
         Assert.Equal(_leaderStore.Get("notes/a"), _followerStore.Get("notes/a"));
+        Assert.True(verdict.Ok, verdict.Reason);
         Assert.NotEmpty(writes);
-        Assert.Equal(2, stored.SignedBy(_validators));
+        Assert.Equal(2, stored!.SignedBy(_validators));
         Assert.Contains(stored.Signatures, s => s.Validator == _followerKey.Account);
     }
 
@@ -60,9 +62,9 @@ public sealed class ReplicationTests : IDisposable
         var forgedHeader = honest.Header with { StateRoot = Hash256.Of([42]) };
         var forged = honest with { Header = forgedHeader, Signatures = [new BlockSignature(_leaderKey.PublicKey, _leaderKey.Sign(forgedHeader.Hash()))] };
 
-        var refused = Assert.Throws<BlockRejectedException>(() => _follower.ApplyReplicated(forged, _validators));
+        var refused = _follower.ApplyReplicated(forged, _validators).Verdict;
 
-        Assert.True(refused.Divergent);
+        Assert.Equal(BlockFault.Divergent, refused.Fault);
         Assert.Contains("state root", refused.Reason);
         Assert.Equal(0UL, _follower.Head.Height);
         Assert.Null(_followerStore.Get("notes/a"));
@@ -75,9 +77,9 @@ public sealed class ReplicationTests : IDisposable
         var forgedTx = tx with { Signature = _leaderKey.Sign(tx.Id) }; // the leader signing for Alice
         var block = _leader.Propose([forgedTx], TestChain.Time).Block;
 
-        var refused = Assert.Throws<BlockRejectedException>(() => _follower.ApplyReplicated(block, _validators));
+        var refused = _follower.ApplyReplicated(block, _validators).Verdict;
 
-        Assert.False(refused.Divergent);
+        Assert.Equal(BlockFault.BadTransactionSignature, refused.Fault);
         Assert.Contains("does not verify", refused.Reason);
         Assert.Equal(0UL, _follower.Head.Height);
     }
@@ -90,7 +92,7 @@ public sealed class ReplicationTests : IDisposable
         var chain = new LedgerChain(store, new BlockExecutor(TestChain.Runtime()), outsider, TestChain.Genesis(_leaderKey, _followerKey));
         var block = chain.Propose([TestChain.Put(_alice, 1, "a", 1)], TestChain.Time).Block;
 
-        var refused = Assert.Throws<BlockRejectedException>(() => _follower.ApplyReplicated(block, _validators));
+        var refused = _follower.ApplyReplicated(block, _validators).Verdict;
 
         Assert.Contains("not a validator", refused.Reason);
         Assert.Equal(0UL, _follower.Head.Height);
@@ -102,7 +104,7 @@ public sealed class ReplicationTests : IDisposable
         var first = _leader.Propose([TestChain.Put(_alice, 1, "a", 1)], TestChain.Time);
         var second = _leader.Propose([TestChain.Put(_alice, 2, "a", 2)], TestChain.Time, parent: first);
 
-        var refused = Assert.Throws<BlockRejectedException>(() => _follower.ApplyReplicated(second.Block, _validators));
+        var refused = _follower.ApplyReplicated(second.Block, _validators).Verdict;
 
         Assert.Contains("expected height 1", refused.Reason);
     }

@@ -3,6 +3,7 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Transactions;
+using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Ledger.Tests;
 
@@ -43,6 +44,9 @@ public static class TestChain
     public const long Time = 1_800_000_000_000;
 
     public static ContractRuntime Runtime() => new(ChainId, [new NotesContract()]);
+
+    /// <summary>Replays test chains: the notes contract, validators fixed at genesis.</summary>
+    public static ChainChecker Checker() => new(_ => Runtime(), g => new FixedValidatorSet(g.ValidatorAccounts));
 
     public static GenesisDocument Genesis(params SigningKey[] validators) => new(new CborMap
     {

@@ -101,7 +101,7 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Patient, added.Record));
         Assert.Contains("erased", refused.Detail);
 
-        var report = new ChainVerifier(g => ConsortiumContracts.CreateRuntime(g.ChainId)).Verify(_p.Node.Node.Store.ReadBlocks());
+        var report = new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), CareLedger.Contracts.Membership.LedgerValidatorSet.For).Replay(_p.Node.Node.Store.ReadBlocks());
         Assert.True(report.Valid, report.Reason);
     }
 

@@ -3,6 +3,7 @@ using System.Formats.Cbor;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Contracts;
+using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
@@ -16,7 +17,8 @@ namespace CareLedger.Cli.Chain;
 
 /// <summary>
 /// Replays a whole chain from its genesis block, trusting neither the node nor its database:
-/// every hash link, Merkle root, signature, result and state commitment is recomputed.
+/// every hash link, Merkle root, signature, result and state commitment is recomputed, and each
+/// block's signatures are judged by the validator set of its height (following the votes that change it).
 /// </summary>
 public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainVerifyCommand.Settings>
 {
@@ -32,7 +34,7 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
-        var verifier = new ChainVerifier(g => ConsortiumContracts.CreateRuntime(g.ChainId));
+        var checker = Checker();
         var ends = new Ends();
         ChainReport report;
         string source;
@@ -41,7 +43,7 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         {
             using var ledger = ReadOnlyLedger.Open(dir);
             var head = ledger.Head() ?? throw new CliException($"the ledger in {dir} holds no blocks");
-            report = await ReplayAsync(head, ends, progress => verifier.Verify(ends.Watch(ledger.Blocks()), progress));
+            report = await ReplayAsync(head, ends, progress => checker.Replay(ends.Watch(ledger.Blocks()), progress));
             if (report.Valid)
             {
                 if (StateComparison.FirstDifference(report.State!, ledger.State()) is { } difference)
@@ -55,7 +57,7 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
             using var http = settings.Connect();
             var node = new NodeClient(http);
             var head = (await node.GetChainAsync(ct)).Height;
-            report = await ReplayAsync(head, ends, progress => verifier.Verify(ends.Watch(NodeBlocks.FetchAsync(node, head, ct).ToBlockingEnumerable(ct)), progress));
+            report = await ReplayAsync(head, ends, progress => checker.Replay(ends.Watch(NodeBlocks.FetchAsync(node, head, ct).ToBlockingEnumerable(ct)), progress));
             source = settings.NodeAddress.ToString();
         }
 
@@ -67,6 +69,9 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         Summarise(report, ends, source, stateCheck);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The consortium's contracts, and its validator set as the membership contract keeps it.</summary>
+    public static ChainChecker Checker() => new(g => ConsortiumContracts.CreateRuntime(g.ChainId), LedgerValidatorSet.For);
 
     private Task<ChainReport> ReplayAsync(ulong head, Ends ends, Func<Action<ulong>, ChainReport> replay)
     {

@@ -14,7 +14,9 @@ namespace CareLedger.Cli.Proofs;
 /// <summary>
 /// Checks a proof file offline, contacting no node: the transaction's signature, the Merkle path to
 /// the block's transactions root, and the validators' signatures over the block. Given trusted validators,
-/// a strict majority of them must have signed unless --quorum says how many. Exits 2 when it fails.
+/// a strict majority of them must have signed unless --quorum says how many. With --data the trusted
+/// validators are those of the proof's height, from a node's chain replayed up to the proof's block,
+/// which must extend it: sound across votes that changed the set. Exits 2 when it fails.
 /// </summary>
 public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerifyCommand.Settings>
 {
@@ -41,6 +43,10 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         [Description("Trust this validator account (repeatable)")]
         public string[] Validators { get; init; } = [];
 
+        [CommandOption("--data <DIR>")]
+        [Description("Trust the validators of the proof's height, from this node data folder's chain (read-only), verified from its genesis up to the proof's block")]
+        public string? Data { get; init; }
+
         [CommandOption("--quorum <N>")]
         [Description("How many of the trusted validators must have signed the block (default: a strict majority of them)")]
         public int? Quorum { get; init; }
@@ -48,21 +54,23 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         public override ValidationResult Validate() => Quorum switch
         {
             < 1 => ValidationResult.Error("--quorum must be at least 1"),
-            not null when Genesis is null && Validators.Length == 0 => ValidationResult.Error("--quorum counts trusted validators: name them with --genesis or --validator"),
+            _ when Data is not null && (Genesis is not null || Validators.Length > 0) => ValidationResult.Error("give --data, or --genesis and --validator, not both"),
+            not null when Genesis is null && Validators.Length == 0 && Data is null => ValidationResult.Error("--quorum counts trusted validators: name them with --genesis, --validator or --data"),
             _ => ValidationResult.Success(),
         };
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken ct)
     {
-        var anchor = Anchor(settings);
-        var quorum = Quorum(settings, anchor);
+        var anchor = settings.Data is null ? Anchor(settings) : null;
         var (file, proof) = Read(settings.File);
-        var verdict = proof.Verify(anchor?.Validators, quorum);
+        if (settings.Data is { } dir) anchor = TrustAnchor.FromChain(dir, proof.Header.Height);
+        var quorum = Quorum(settings, anchor);
+        var verdict = anchor?.ParentChain is { } chain ? proof.VerifyOn(chain, quorum) : proof.Verify(anchor?.Validators, quorum);
         if (!verdict.Valid) throw Invalid(verdict.Reason!);
         Transaction.TryDecode(proof.Transaction, out var tx, out _);
         if (Mislabelled(file, proof, tx!, verdict) is { } lie) throw Invalid(lie);
-        if (anchor?.ChainId is { } chainId && tx!.ChainId != chainId) throw Invalid($"the transaction is for chain '{tx.ChainId}', the genesis file is for '{chainId}'");
+        if (anchor?.ChainId is { } chainId && tx!.ChainId != chainId) throw Invalid($"the transaction is for chain '{tx.ChainId}', the {(settings.Data is null ? "genesis file" : "chain in --data")} is for '{chainId}'");
 
         session.Success($"proof holds: transaction {verdict.TxId} is in block {proof.Header.Height} of chain {tx!.ChainId}");
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
@@ -74,9 +82,12 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         if (anchor is not null)
             grid.AddRow(new Markup("[grey]Quorum[/]"), new Text($"{verdict.Signers.Count} of {anchor.Validators.Count} trusted validators signed; {quorum} needed"
                 + (settings.Quorum is null ? " (a strict majority)" : " (--quorum)")));
+        if (anchor?.Source is { } source) grid.AddRow(new Markup("[grey]Validators[/]"), new Text($"of block {proof.Header.Height}, from {source}"));
         session.Out.Write(grid);
         if (anchor is null)
-            session.Warning("no trusted validators given (--genesis or --validator): the signatures are genuine, but whether their signers are the chain's validators is yours to check");
+            session.Warning("no trusted validators given (--genesis, --validator or --data): the signatures are genuine, but whether their signers are the chain's validators is yours to check");
+        else if (settings.Data is null && proof.Signatures.Select(s => s.Validator).Distinct().Count() > verdict.Signers.Count)
+            session.Warning("some signers are not among the trusted validators: if the chain's validator set changed by vote, check with --data <a node's data folder>, which takes the set of the proof's height");
         return ExitCodes.Ok;
     }
 

@@ -1,12 +1,28 @@
+using System.Formats.Cbor;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CareLedger.Cli.Chain;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Cli.Proofs;
 
-/// <summary>What a proof is checked against: the validators the user trusts and, from a genesis file, the chain they run.</summary>
+/// <summary>
+/// What a proof is checked against: the validators the user trusts and, from a genesis file or a
+/// chain, the chain they run. From a chain (<see cref="FromChain"/>) the validators are the set of
+/// the proof's height, and <see cref="ParentChain"/> is the replay the proof's block must extend.
+/// </summary>
 public sealed record TrustAnchor(IReadOnlySet<AccountId> Validators, string? ChainId)
 {
+    /// <summary>The chain replayed up to the parent of the proof's block, when the validators come from a chain.</summary>
+    public ChainReport? ParentChain { get; init; }
+
+    /// <summary>Where the validators come from, for the summary.</summary>
+    public string? Source { get; init; }
+
     /// <summary>The validators named in a genesis file (base64 SubjectPublicKeyInfo keys, as the node writes genesis.json).</summary>
     public static TrustAnchor FromGenesisFile(string path)
     {
@@ -24,5 +40,36 @@ public sealed record TrustAnchor(IReadOnlySet<AccountId> Validators, string? Cha
         {
             throw new CliException($"{path} is not a readable genesis file: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The validators of block <paramref name="height"/> as a node's data folder records them: its chain is
+    /// replayed and verified from its genesis up to block <paramref name="height"/> - 1, following every vote
+    /// that changed the set. Trusts nothing but that chain's genesis, whose hash the summary shows.
+    /// </summary>
+    public static TrustAnchor FromChain(string dataDir, ulong height)
+    {
+        using var ledger = ReadOnlyLedger.Open(dataDir);
+        var source = Path.GetFullPath(Path.Combine(dataDir, ReadOnlyLedger.FileName));
+        if (ledger.Head() is not { } head || head + 1 < height)
+            throw new CliException($"the chain in {source} ends before block {(height == 0 ? 0 : height - 1)}, the parent of the proof's block: let its node catch up first");
+        ChainReport report;
+        Block block0;
+        try
+        {
+            var blocks = ledger.Blocks().TakeWhile(b => b.Height < height).ToList();
+            report = ChainVerifyCommand.Checker().Replay(blocks);
+            block0 = Block.Decode(blocks[0].Header, blocks[0].Body);
+        }
+        catch (Exception e) when (e is CborMapException or CborContentException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
+        {
+            throw new CliException($"the chain in {source} is damaged: {e.Message}", ExitCodes.Invalid);
+        }
+        if (!report.Valid) throw new CliException($"the chain in {source} fails verification at block {report.FirstBadHeight}: {report.Reason}", ExitCodes.Invalid);
+        return new TrustAnchor(report.NextValidators!, GenesisDocument.Decode(block0.Genesis!).ChainId)
+        {
+            ParentChain = report,
+            Source = $"{source}, replayed from its genesis block {block0.Hash} (compare it with a copy you trust) to block {height - 1}",
+        };
     }
 }

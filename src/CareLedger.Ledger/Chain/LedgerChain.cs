@@ -3,6 +3,7 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.State;
 using CareLedger.Ledger.Storage;
 using CareLedger.Ledger.Transactions;
+using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Ledger.Chain;
 
@@ -24,8 +25,9 @@ public sealed class LedgerChain
         Genesis = genesis;
         if (store.Head is null)
         {
+            // Only a genesis validator vouches for block 0; a node whose organisation joins later stores it unsigned.
             var block0 = executor.ExecuteGenesis(genesis);
-            store.Append(block0.ToBlock([Sign(block0.Header)]), block0.Writes);
+            store.Append(block0.ToBlock(genesis.ValidatorAccounts.Contains(validatorKey.Account) ? [Sign(block0.Header)] : []), block0.Writes);
         }
         else if (store.GetBlock(0)?.Genesis is not { } stored || !stored.AsSpan().SequenceEqual(genesis.Encode()))
         {
@@ -88,52 +90,33 @@ public sealed class LedgerChain
     }
 
     /// <summary>
-    /// Checks a block another validator proposed and consensus ordered, executes it on our own
-    /// state and stores it with our signature added, only if our execution gives exactly the same
-    /// header (results and state commitment included). Throws <see cref="BlockRejectedException"/>
-    /// otherwise and stores nothing: the caller must stop, not diverge.
-    /// <paramref name="alreadyVerified"/> names transactions whose signatures this node checked at admission.
+    /// Checks a block another validator proposed and the log ordered (<see cref="BlockCheck"/>: it
+    /// links to our head, its proposer is one of <paramref name="validators"/> and signed it, every
+    /// transaction signature verifies), executes it on our own state and stores it with our signature
+    /// added, only if our execution gives exactly the same header (results and state commitment
+    /// included). A refused block is stored nowhere: the caller must stop, not diverge.
     /// </summary>
-    /// <returns>The block as stored, and the state writes it made.</returns>
-    public (Block Block, IReadOnlyList<KeyValuePair<string, byte[]?>> Writes) ApplyReplicated(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified = null)
+    /// <param name="validators">The set that signs this block (the one our head's state records).</param>
+    /// <param name="alreadyVerified">Transactions whose signatures this node checked at admission.</param>
+    public ReplicatedBlock ApplyReplicated(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified = null)
     {
         var head = Head;
-        var height = proposed.Height;
-        if (height != head.Height + 1) throw new BlockRejectedException(height, $"expected height {head.Height + 1}");
-        if (proposed.Header.PreviousHash != head.Hash()) throw new BlockRejectedException(height, "it does not extend our head (different parent hash)");
-        if (proposed.Genesis is not null) throw new BlockRejectedException(height, "only block 0 may carry a genesis document");
-        if (proposed.Header.Time < head.Time) throw new BlockRejectedException(height, "its time is before its parent's");
-        if (!validators.Contains(proposed.Header.Proposer)) throw new BlockRejectedException(height, $"its proposer {proposed.Header.Proposer} is not a validator");
-        var hash = proposed.Hash;
-        if (!proposed.Signatures.Any(s => s.Validator == proposed.Header.Proposer && s.Verify(hash)))
-            throw new BlockRejectedException(height, "it carries no valid signature of its proposer");
-        if (proposed.Results.Count != proposed.Transactions.Count) throw new BlockRejectedException(height, "results and transactions differ in number");
-        var bad = -1;
-        Parallel.For(0, proposed.Transactions.Count, (i, loop) =>
-        {
-            var tx = proposed.Transactions[i];
-            if (alreadyVerified?.Invoke(tx.Id) == true || tx.VerifySignature()) return;
-            Interlocked.CompareExchange(ref bad, i, -1);
-            loop.Stop();
-        });
-        if (bad >= 0) throw new BlockRejectedException(height, $"transaction {bad} ({proposed.Transactions[bad].Id}) has a signature that does not verify");
+        var verdict = BlockCheck.Links(head, proposed);
+        IReadOnlyList<BlockSignature> signatures = [];
+        if (verdict.Ok) (verdict, signatures) = BlockCheck.Signatures(proposed, validators, strict: false);
+        if (verdict.Ok) verdict = BlockCheck.TransactionSignatures(proposed, alreadyVerified);
+        if (!verdict.Ok) return ReplicatedBlock.Refused(verdict);
 
         var executed = _executor.Execute(_store.ExecutionState, head, proposed.Transactions, proposed.Header.Time, proposed.Header.Proposer);
-        if (executed.Header.Hash() != hash)
-            throw new BlockRejectedException(height, Difference(executed.Header, proposed.Header), divergent: true);
-        var signatures = proposed.Signatures.Where(s => s.Validator != Validator && validators.Contains(s.Validator) && s.Verify(hash))
-            .DistinctBy(s => s.Validator).ToList();
-        if (validators.Contains(Validator)) signatures.Add(Sign(executed.Header));
-        var block = executed.ToBlock(signatures);
+        verdict = BlockCheck.Reproduces(executed, proposed);
+        if (!verdict.Ok) return ReplicatedBlock.Refused(verdict);
+        var kept = signatures.Where(s => s.Validator != Validator).ToList();
+        if (validators.Contains(Validator)) kept.Add(Sign(executed.Header));
+        var block = executed.ToBlock(kept);
         _store.Append(block, executed.Writes);
         BlockCommitted?.Invoke(block);
-        return (block, executed.Writes);
+        return new ReplicatedBlock(verdict, block, executed.Writes);
     }
-
-    private static string Difference(BlockHeader ours, BlockHeader theirs) =>
-        ours.StateRoot != theirs.StateRoot ? $"our execution gives state root {ours.StateRoot}, the proposer's header says {theirs.StateRoot}"
-        : ours.TransactionsRoot != theirs.TransactionsRoot ? $"our transaction results differ (transactions root {ours.TransactionsRoot} against {theirs.TransactionsRoot})"
-        : "our header differs from the proposer's";
 
     private BlockSignature Sign(BlockHeader header) => new(_validatorKey.PublicKey, _validatorKey.Sign(header.Hash()));
 }
@@ -141,11 +124,8 @@ public sealed class LedgerChain
 /// <summary>A block this node executed and signed as proposer, with the state writes to store once it is ordered.</summary>
 public sealed record Proposal(Block Block, ExecutedBlock Executed);
 
-/// <summary>A replicated block this node refuses: invalid, or (when <see cref="Divergent"/>) valid but with results our execution does not reproduce.</summary>
-public sealed class BlockRejectedException(ulong height, string reason, bool divergent = false)
-    : Exception($"block {height} refused: {reason}")
+/// <summary>What became of a replicated block: stored (with the state writes it made), or refused with the verdict saying why.</summary>
+public sealed record ReplicatedBlock(BlockVerdict Verdict, Block? Stored, IReadOnlyList<KeyValuePair<string, byte[]?>> Writes)
 {
-    public ulong Height { get; } = height;
-    public string Reason { get; } = reason;
-    public bool Divergent { get; } = divergent;
+    public static ReplicatedBlock Refused(BlockVerdict verdict) => new(verdict, null, []);
 }

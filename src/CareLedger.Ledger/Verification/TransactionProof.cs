@@ -40,6 +40,22 @@ public sealed record TransactionProof(BlockHeader Header, byte[] Transaction, Tx
             return ProofVerdict.Fail($"{distinct.Count} trusted validator signature(s); {quorum} required");
         return new ProofVerdict(true, null, tx.Id, distinct);
     }
+
+    /// <summary>
+    /// Checks the proof against a chain replayed up to its block's parent (<see cref="ChainChecker.Replay"/>
+    /// of blocks <c>0 … height - 1</c>): the block must extend that chain, and at least <paramref name="quorum"/>
+    /// (default: a strict majority) of the validators of its height, as the chain's votes left them, must have signed it.
+    /// </summary>
+    public ProofVerdict VerifyOn(ChainReport parentChain, int? quorum = null)
+    {
+        if (!parentChain.Valid || parentChain.NextValidators is not { } validators)
+            return ProofVerdict.Fail($"the chain to check it against does not verify: {parentChain.Reason}");
+        if (parentChain.BlocksChecked != Header.Height)
+            return ProofVerdict.Fail($"the chain to check it against ends at block {parentChain.BlocksChecked - 1}, not at block {Header.Height - 1}, the parent of the proof's block");
+        if (parentChain.HeadHash != Header.PreviousHash)
+            return ProofVerdict.Fail($"the proof's block {Header.Height} does not extend that chain: its parent is not the chain's block {Header.Height - 1}");
+        return Verify(validators, quorum ?? validators.Count / 2 + 1);
+    }
 }
 
 public sealed record ProofVerdict(bool Valid, string? Reason, Hash256 TxId, IReadOnlyList<AccountId> Signers)

@@ -2,7 +2,7 @@ using System.Formats.Cbor;
 using System.Text.Json;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Encoding;
-using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Node.Api;
 using CareLedger.Node.Hosting;
@@ -37,7 +37,7 @@ public static class ConsortiumApi
             foreach (var beat in await consortium.Log.GetMembersAsync(ct)) heartbeats[beat.Validator] = beat;
             logHeight = Math.Max(logHeight, await consortium.Log.LastHeightAsync(ct) ?? 0);
         }
-        catch (EtcdUnavailableException) { }
+        catch (BlockLogException) { }
         heartbeats[consortium.Self.Validator] = consortium.Heartbeat();
         // Validators first (online or not), then nodes that follow without being validators (observers).
         var members = validators.Concat(heartbeats.Keys.Where(k => !validators.Contains(k)).Order()).Select(v => heartbeats.TryGetValue(v, out var b)
@@ -76,18 +76,9 @@ public static class ConsortiumApi
         }
         var results = new ForwardResult[envelopes.Count];
         for (var i = 0; i < envelopes.Count; i++)
-        {
-            if (!Transaction.TryDecode(envelopes[i], out var tx, out var error)) { results[i] = new("rejected", error); continue; }
-            if (node.Pool.Contains(tx!.Id)) { results[i] = new("accepted"); continue; }
-            var submitted = node.Pool.Submit(tx);
-            results[i] = submitted.Status switch
-            {
-                SubmitStatus.Accepted => new("accepted"),
-                SubmitStatus.Full => new("full", submitted.Reason),
-                // Refused because it is already in a block (its nonce is used): that is success for the sender.
-                _ => node.FindReceipt(tx.Id) is not null ? new("committed") : new("rejected", submitted.Reason),
-            };
-        }
+            results[i] = Transaction.TryDecode(envelopes[i], out var tx, out var error)
+                ? ForwardResult.Admit(node.Pool, tx!, id => node.FindReceipt(id) is not null)
+                : new("rejected", error);
         return TypedResults.Ok(new ForwardResponse(results));
     }
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Node.Hosting;
 
 namespace CareLedger.Node.Consortium;
 
@@ -30,4 +32,11 @@ public sealed class ConsortiumOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The ordering settings these options and the node's block limits give.</summary>
+    public ConsortiumSettings ToSettings(int maxTransactions, TimeSpan linger) => new()
+    {
+        AdvertiseUrl = AdvertiseUrl ?? NodeHost.DefaultUrl, LeaseSeconds = LeaseSeconds, LogRetainBlocks = LogRetainBlocks,
+        MaxTransactions = maxTransactions, Linger = linger,
+    };
 }

@@ -1,5 +1,9 @@
+using System.Formats.Cbor;
 using System.Text.Json;
 using System.Threading.Channels;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Ordering.Consortium;
 using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
@@ -8,12 +12,13 @@ using Grpc.Net.Client;
 namespace CareLedger.Node.Consortium;
 
 /// <summary>
-/// The consortium's ordered block log, kept in etcd (a Raft cluster: one member per organisation).
-/// Block n is the key <c>blocks/n</c>, written once, only by the holder of the leader key: every
-/// append is a compare-and-swap on both, so a deposed leader can never write. Calls fail over
-/// between the members' endpoints; see docs/adr/0009-etcd-ordered-block-log.md.
+/// The consortium's ordered block log kept in etcd (a Raft cluster: one member per organisation),
+/// the production <see cref="IBlockLog"/>. Block n is the key <c>blocks/n</c>, written once, only by
+/// the holder of the leader key: every append is a compare-and-swap on both, so a deposed leader can
+/// never write. Values are encoded as docs/protocol.md says (leader and heartbeats JSON, signatures
+/// CBOR). Calls fail over between the members' endpoints; see docs/adr/0009-etcd-ordered-block-log.md.
 /// </summary>
-public sealed class EtcdLog : IDisposable
+public sealed class EtcdLog : IBlockLog
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
     private readonly Endpoint[] _endpoints;
@@ -26,25 +31,23 @@ public sealed class EtcdLog : IDisposable
         Prefix = $"/careledger/{chainId}/";
     }
 
-    public string Prefix { get; }
-    public IReadOnlyList<string> Endpoints => _endpoints.Select(e => e.Url).ToList();
+    private string Prefix { get; }
+    private IEnumerable<string> Endpoints => _endpoints.Select(e => e.Url);
     private string BlockKey(ulong height) => $"{Prefix}blocks/{height:D20}";
     private string LeaderKey => Prefix + "leader";
     private string MemberKey(string validator) => $"{Prefix}members/{validator}";
     private string SignatureKey(ulong height, string validator) => $"{Prefix}sigs/{height:D20}/{validator}";
 
-    /// <summary>Appends block <paramref name="height"/> if nobody has, and only while <paramref name="leaderRevision"/> still holds the leader key.</summary>
-    public async Task<bool> TryAppendAsync(ulong height, byte[] block, long leaderRevision, CancellationToken ct)
+    public async Task<bool> TryAppendAsync(ulong height, byte[] block, long fence, CancellationToken ct)
     {
         var txn = new TxnRequest();
-        txn.Compare.Add(CreatedAt(LeaderKey, leaderRevision));
+        txn.Compare.Add(CreatedAt(LeaderKey, fence));
         txn.Compare.Add(CreatedAt(BlockKey(height), 0));
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Bytes(BlockKey(height)), Value = ByteString.CopyFrom(block) } });
         var response = await CallAsync((c, o) => c.Kv.TxnAsync(txn, o).ResponseAsync, ct, TimeSpan.FromSeconds(5));
         return response.Succeeded;
     }
 
-    /// <summary>Blocks from <paramref name="from"/> on, in order, at most <paramref name="limit"/>; and the store revision they were read at.</summary>
     public async Task<(IReadOnlyList<(ulong Height, byte[] Block)> Blocks, long Revision)> ReadBlocksAsync(ulong from, int limit, CancellationToken ct)
     {
         var request = new RangeRequest { Key = Bytes(BlockKey(from)), RangeEnd = PrefixEnd(Prefix + "blocks/"), Limit = limit };
@@ -52,7 +55,6 @@ public sealed class EtcdLog : IDisposable
         return (response.Kvs.Select(kv => (HeightOf(kv.Key), kv.Value.ToByteArray())).ToList(), response.Header.Revision);
     }
 
-    /// <summary>The height of the last block in the log, or null when the log is empty.</summary>
     public async Task<ulong?> LastHeightAsync(CancellationToken ct)
     {
         var request = new RangeRequest
@@ -64,7 +66,6 @@ public sealed class EtcdLog : IDisposable
         return response.Kvs.Count == 0 ? null : HeightOf(response.Kvs[0].Key);
     }
 
-    /// <summary>The height of the first block the log still holds (older ones were truncated), or null when empty.</summary>
     public async Task<ulong?> FirstHeightAsync(CancellationToken ct)
     {
         var request = new RangeRequest { Key = Bytes(Prefix + "blocks/"), RangeEnd = PrefixEnd(Prefix + "blocks/"), Limit = 1, KeysOnly = true };
@@ -72,10 +73,7 @@ public sealed class EtcdLog : IDisposable
         return response.Kvs.Count == 0 ? null : HeightOf(response.Kvs[0].Key);
     }
 
-    /// <summary>
-    /// Drops blocks (and their signatures) below <paramref name="height"/> from the log and compacts
-    /// etcd's history, so the log holds a bounded tail; nodes further behind catch up from peers.
-    /// </summary>
+    /// <summary>Drops blocks and their signatures below <paramref name="height"/> and compacts etcd's history, so the log holds a bounded tail.</summary>
     public async Task TruncateBelowAsync(ulong height, CancellationToken ct)
     {
         var txn = new TxnRequest();
@@ -91,7 +89,6 @@ public sealed class EtcdLog : IDisposable
         return response.ID;
     }
 
-    /// <summary>Renews the lease once; false when it has expired (the leader key and heartbeat it carried are gone).</summary>
     public async Task<bool> KeepAliveAsync(long lease, CancellationToken ct)
     {
         var response = await CallAsync(async (c, o) =>
@@ -107,13 +104,10 @@ public sealed class EtcdLog : IDisposable
     public async Task RevokeLeaseAsync(long lease, CancellationToken ct) =>
         await CallAsync((c, o) => c.Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, o).ResponseAsync, ct);
 
-    /// <summary>
-    /// Takes the leader key under <paramref name="lease"/> if nobody holds it and block
-    /// <paramref name="nextHeight"/> does not exist yet, so only a fully caught-up node can lead.
-    /// Returns the key's create revision (the leadership's fencing token) or null.
-    /// </summary>
-    public async Task<long?> TryCampaignAsync(long lease, byte[] value, ulong nextHeight, CancellationToken ct)
+    /// <summary>The leader key's create revision is the fence.</summary>
+    public async Task<long?> TryCampaignAsync(long lease, LeaderInfo leader, ulong nextHeight, CancellationToken ct)
     {
+        var value = JsonSerializer.SerializeToUtf8Bytes(leader);
         var txn = new TxnRequest();
         txn.Compare.Add(CreatedAt(LeaderKey, 0));
         txn.Compare.Add(CreatedAt(BlockKey(nextHeight), 0));
@@ -122,21 +116,20 @@ public sealed class EtcdLog : IDisposable
         return response.Succeeded ? response.Header.Revision : null;
     }
 
-    /// <summary>The current leader's value and fencing revision, or null when there is none.</summary>
-    public async Task<(byte[] Value, long Revision)?> GetLeaderAsync(CancellationToken ct)
+    /// <summary>An unreadable leader value names no leader; its fence still counts.</summary>
+    public async Task<(LeaderInfo? Leader, long Fence)?> GetLeaderAsync(CancellationToken ct)
     {
         var response = await CallAsync((c, o) => c.Kv.RangeAsync(new RangeRequest { Key = Bytes(LeaderKey) }, o).ResponseAsync, ct);
-        return response.Kvs.Count == 0 ? null : (response.Kvs[0].Value.ToByteArray(), response.Kvs[0].CreateRevision);
+        return response.Kvs.Count == 0 ? null : (ParseLeader(response.Kvs[0].Value), response.Kvs[0].CreateRevision);
     }
 
-    /// <summary>Publishes this node's heartbeat (address, height, role) under its lease: it disappears when the node does.</summary>
     public async Task PutMemberAsync(MemberHeartbeat heartbeat, long lease, CancellationToken ct) =>
         await CallAsync((c, o) => c.Kv.PutAsync(new PutRequest
         {
             Key = Bytes(MemberKey(heartbeat.Validator)), Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(heartbeat)), Lease = lease,
         }, o).ResponseAsync, ct);
 
-    /// <summary>The heartbeats of the nodes that are up (an unreadable one is skipped).</summary>
+    /// <summary>An unreadable heartbeat is skipped.</summary>
     public async Task<IReadOnlyList<MemberHeartbeat>> GetMembersAsync(CancellationToken ct)
     {
         var request = new RangeRequest { Key = Bytes(Prefix + "members/"), RangeEnd = PrefixEnd(Prefix + "members/") };
@@ -150,35 +143,27 @@ public sealed class EtcdLog : IDisposable
         return beats;
     }
 
-    /// <summary>One validator's signatures over several blocks, in one etcd transaction (etcd takes at most 128 operations in one).</summary>
-    public async Task PutSignaturesAsync(string validator, IReadOnlyList<(ulong Height, byte[] Signature)> signatures, CancellationToken ct)
+    /// <summary>In one etcd transaction (etcd takes at most 128 operations in one); each value is CBOR <c>[validatorKey, signature]</c>.</summary>
+    public async Task PutSignaturesAsync(string validator, IReadOnlyList<(ulong Height, BlockSignature Signature)> signatures, CancellationToken ct)
     {
         var txn = new TxnRequest();
         foreach (var (height, signature) in signatures)
-            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Bytes(SignatureKey(height, validator)), Value = ByteString.CopyFrom(signature) } });
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Bytes(SignatureKey(height, validator)), Value = ByteString.CopyFrom(EncodeSignature(signature)) } });
         await CallAsync((c, o) => c.Kv.TxnAsync(txn, o).ResponseAsync, ct);
     }
 
-    /// <summary>Validators' signatures for blocks <paramref name="from"/> to <paramref name="to"/> inclusive.</summary>
-    public async Task<IReadOnlyList<(ulong Height, byte[] Signature)>> ReadSignaturesAsync(ulong from, ulong to, CancellationToken ct)
+    /// <summary>An unreadable signature is skipped.</summary>
+    public async Task<IReadOnlyList<(ulong Height, BlockSignature Signature)>> ReadSignaturesAsync(ulong from, ulong to, CancellationToken ct)
     {
         var request = new RangeRequest { Key = Bytes($"{Prefix}sigs/{from:D20}/"), RangeEnd = Bytes($"{Prefix}sigs/{to + 1:D20}/") };
         var response = await CallAsync((c, o) => c.Kv.RangeAsync(request, o).ResponseAsync, ct);
-        return response.Kvs.Select(kv => (SignatureHeight(kv.Key), kv.Value.ToByteArray())).ToList();
+        var signatures = new List<(ulong, BlockSignature)>();
+        foreach (var kv in response.Kvs)
+            if (DecodeSignature(kv.Value) is { } signature) signatures.Add((SignatureHeight(kv.Key), signature));
+        return signatures;
     }
 
-    public async Task<IReadOnlyList<(string Name, ulong Id, string[] ClientUrls)>> ListEtcdMembersAsync(CancellationToken ct)
-    {
-        var response = await CallAsync((c, o) => c.Cluster.MemberListAsync(new MemberListRequest(), o).ResponseAsync, ct);
-        return response.Members.Select(m => (m.Name, m.ID, m.ClientURLs.ToArray())).ToList();
-    }
-
-    /// <summary>
-    /// Streams changes under the consortium prefix from <paramref name="fromRevision"/> into
-    /// <paramref name="sink"/> until cancelled or the stream breaks (the caller restarts it after
-    /// catching up by reading). The member must have a Raft leader, or the stream ends.
-    /// </summary>
-    /// <returns>True when the start revision was compacted away: watch again from now (0) after reading.</returns>
+    /// <summary>Watches the consortium prefix. The member must have a Raft leader, or the stream ends.</summary>
     public async Task<bool> WatchAsync(long fromRevision, ChannelWriter<LogEvent> sink, CancellationToken ct)
     {
         var endpoint = _endpoints[Volatile.Read(ref _current) % _endpoints.Length];
@@ -196,17 +181,7 @@ public sealed class EtcdLog : IDisposable
                 if (response.CompactRevision > 0) return true;
                 if (response.Canceled) return false;
                 foreach (var e in response.Events)
-                {
-                    var key = e.Kv.Key.ToStringUtf8();
-                    var kind = key.StartsWith(Prefix + "blocks/", StringComparison.Ordinal) ? LogEventKind.Block
-                        : key == LeaderKey ? LogEventKind.Leader
-                        : key.StartsWith(Prefix + "sigs/", StringComparison.Ordinal) ? LogEventKind.Signature
-                        : LogEventKind.Other;
-                    if (kind == LogEventKind.Other) continue;
-                    var deleted = e.Type == Mvccpb.Event.Types.EventType.Delete;
-                    var height = kind switch { LogEventKind.Block => HeightOf(e.Kv.Key), LogEventKind.Signature => SignatureHeight(e.Kv.Key), _ => 0UL };
-                    await sink.WriteAsync(new LogEvent(kind, height, deleted ? null : e.Kv.Value.ToByteArray(), e.Kv.ModRevision), ct);
-                }
+                    if (ToLogEvent(e) is { } change) await sink.WriteAsync(change, ct);
             }
         }
         catch (RpcException) when (ct.IsCancellationRequested)
@@ -219,6 +194,19 @@ public sealed class EtcdLog : IDisposable
         return false;
     }
 
+    /// <summary>A block appended, the leader key set or deleted, a signature published; truncation's deletions and heartbeats are not news.</summary>
+    private LogEvent? ToLogEvent(Mvccpb.Event e)
+    {
+        var key = e.Kv.Key.ToStringUtf8();
+        var deleted = e.Type == Mvccpb.Event.Types.EventType.Delete;
+        if (key == LeaderKey) return LogEvent.LeaderChanged(deleted ? null : ParseLeader(e.Kv.Value), e.Kv.ModRevision);
+        if (deleted) return null;
+        if (key.StartsWith(Prefix + "blocks/", StringComparison.Ordinal)) return LogEvent.Appended(HeightOf(e.Kv.Key), e.Kv.Value.ToByteArray(), e.Kv.ModRevision);
+        if (key.StartsWith(Prefix + "sigs/", StringComparison.Ordinal) && DecodeSignature(e.Kv.Value) is { } signature)
+            return LogEvent.Signed(SignatureHeight(e.Kv.Key), signature, e.Kv.ModRevision);
+        return null;
+    }
+
     private async Task<T> CallAsync<T>(Func<Clients, CallOptions, Task<T>> call, CancellationToken ct, TimeSpan? timeout = null)
     {
         RpcException? last = null;
@@ -228,13 +216,17 @@ public sealed class EtcdLog : IDisposable
             var options = new CallOptions(deadline: DateTime.UtcNow + (timeout ?? CallTimeout), cancellationToken: ct);
             try { return await call(endpoint.Clients, options); }
             catch (RpcException e) when (ct.IsCancellationRequested) { throw new OperationCanceledException("the node is stopping", e, ct); }
-            catch (RpcException e) when (!ct.IsCancellationRequested && e.StatusCode is not (StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.ResourceExhausted or StatusCode.PermissionDenied))
+            catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.ResourceExhausted or StatusCode.PermissionDenied)
+            {
+                throw new BlockLogException($"etcd refused the call: {e.Status.Detail}", e);
+            }
+            catch (RpcException e)
             {
                 last = e;
                 Rotate(endpoint);
             }
         }
-        throw new EtcdUnavailableException($"no etcd member answered ({string.Join(", ", Endpoints)}): {last?.Status.Detail}", last);
+        throw new BlockLogException($"no etcd member answered ({string.Join(", ", Endpoints)}): {last?.Status.Detail}", last);
     }
 
     private void Rotate(Endpoint failed)
@@ -247,6 +239,35 @@ public sealed class EtcdLog : IDisposable
     {
         Key = Bytes(key), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = revision,
     };
+
+    private static LeaderInfo? ParseLeader(ByteString value)
+    {
+        try { return JsonSerializer.Deserialize<LeaderInfo>(value.Span); }
+        catch (JsonException) { return null; }
+    }
+
+    private static byte[] EncodeSignature(BlockSignature s)
+    {
+        var w = new CborWriter();
+        w.WriteStartArray(2);
+        w.WriteByteString(s.ValidatorKey);
+        w.WriteByteString(s.Signature);
+        w.WriteEndArray();
+        return w.Encode();
+    }
+
+    private static BlockSignature? DecodeSignature(ByteString bytes)
+    {
+        try
+        {
+            var r = new CborReader(bytes.Memory);
+            r.ReadStartArray();
+            var s = new BlockSignature(r.ReadByteString(), r.ReadByteString());
+            r.ReadEndArray();
+            return SignatureVerifier.IsValidPublicKey(s.ValidatorKey) ? s : null;
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException) { return null; }
+    }
 
     private static ByteString Bytes(string s) => ByteString.CopyFromUtf8(s);
 
@@ -303,14 +324,5 @@ public sealed class EtcdLog : IDisposable
         public KV.KVClient Kv { get; } = new(channel);
         public Lease.LeaseClient Lease { get; } = new(channel);
         public Watch.WatchClient Watch { get; } = new(channel);
-        public Cluster.ClusterClient Cluster { get; } = new(channel);
     }
 }
-
-public enum LogEventKind { Block, Leader, Signature, Other }
-
-/// <summary>A change in the consortium's keys: a block appended, the leader key set or gone, a signature published.</summary>
-public sealed record LogEvent(LogEventKind Kind, ulong Height, byte[]? Value, long Revision);
-
-/// <summary>No etcd member could be reached.</summary>
-public sealed class EtcdUnavailableException(string message, Exception? inner) : Exception(message, inner);

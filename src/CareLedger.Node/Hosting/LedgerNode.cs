@@ -1,7 +1,9 @@
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Contracts;
+using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;
 using CareLedger.Node.Consortium;
@@ -20,7 +22,7 @@ public sealed class LedgerNode : IDisposable
 {
     private readonly SqliteLedgerStore _store;
 
-    public LedgerNode(IOptions<NodeOptions> options, IOptions<ConsortiumOptions> consortium, TimeProvider clock, ILogger<LedgerNode> log)
+    public LedgerNode(IOptions<NodeOptions> options, IOptions<ConsortiumOptions> consortium, IPeerBlocks peers, ILeaderLink leaderLink, TimeProvider clock, ILogger<LedgerNode> log)
     {
         Options = options.Value;
         DataDir = Path.GetFullPath(Options.DataDir);
@@ -50,8 +52,8 @@ public sealed class LedgerNode : IDisposable
         var linger = TimeSpan.FromMilliseconds(Options.BlockLingerMs);
         if (consortiumOptions.Enabled)
         {
-            Consortium = new ConsortiumOrderer(Chain, Pool, new EtcdLog(consortiumOptions.EtcdEndpoints, Genesis.ChainId), consortiumOptions,
-                consortiumOptions.AdvertiseUrl ?? NodeHost.DefaultUrl, clock, Options.BlockMaxTransactions, linger, log);
+            Consortium = new ConsortiumOrderer(Chain, Pool, new EtcdLog(consortiumOptions.EtcdEndpoints, Genesis.ChainId), peers, leaderLink,
+                LedgerValidatorSet.For(Genesis), consortiumOptions.ToSettings(Options.BlockMaxTransactions, linger), clock, log);
             Orderer = Consortium;
         }
         else
@@ -85,7 +87,7 @@ public sealed class LedgerNode : IDisposable
 
     /// <summary>The validators now: the ledger's set (changed by vote), or genesis's for a chain that predates it.</summary>
     public IReadOnlySet<AccountId> CurrentValidators =>
-        Consortium?.Validators ?? Contracts.Membership.Validators.Accounts(_store, Genesis.ValidatorAccounts);
+        Consortium?.Validators ?? Validators.Accounts(_store, Genesis.ValidatorAccounts);
 
     public Receipt? FindReceipt(Hash256 id)
     {
@@ -121,7 +123,7 @@ public sealed class LedgerNode : IDisposable
 
     public void Dispose()
     {
-        Consortium?.Dispose();
+        Consortium?.Log.Dispose();
         _store.Dispose();
         Keys.Dispose();
     }

@@ -42,6 +42,7 @@ public static class NodeHost
             .ValidateOnStart()
             .PostConfigure(o => o.AdvertiseUrl ??= builder.Configuration["urls"]?.Split(';')[0]);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddConsortiumHttp();
         builder.Services.AddSingleton<LedgerNode>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Keys);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Vault);

@@ -1,25 +1,20 @@
 using System.Collections.Concurrent;
-using System.Formats.Cbor;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Transactions;
+using Microsoft.Extensions.Logging;
 
-namespace CareLedger.Node.Consortium;
+namespace CareLedger.Ledger.Ordering.Consortium;
 
 /// <summary>
 /// On a follower, sends the transactions this node admitted to the leader, in batches. They stay
 /// pending here until they arrive in a block; if the leader changes before that, they are sent
 /// again to the new one (the leader takes a transaction it already has, or has committed, as done).
 /// </summary>
-public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, ILogger logger) : IDisposable
+public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, ILeaderLink link, ILogger logger)
 {
-    public const string Path = "/v1/consortium/forward";
     private const int MaxBatch = 1000;
     private const int MaxBatchBytes = 768 * 1024;
     private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(2);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(2) };
     private readonly ConcurrentDictionary<Hash256, (Transaction Tx, DateTime SentAt)> _sent = new();
     private DateTime _lastSweep = DateTime.UtcNow;
 
@@ -63,29 +58,8 @@ public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, I
 
     private async Task<bool> SendAsync(LeaderInfo leader, IReadOnlyList<Transaction> txs, CancellationToken ct)
     {
-        var writer = new CborWriter();
-        writer.WriteStartArray(txs.Count);
-        foreach (var tx in txs) writer.WriteByteString(tx.Encode());
-        writer.WriteEndArray();
-        using var content = new ByteArrayContent(writer.Encode());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
-        ForwardResult[]? results;
-        try
-        {
-            using var response = await _http.PostAsync(leader.Url + Path, content, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                logger.LogDebug("Leader {Leader} answered {Status} to a forward", leader.Url, response.StatusCode);
-                return false;
-            }
-            results = (await response.Content.ReadFromJsonAsync<ForwardResponse>(ct))?.Results;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
-        {
-            logger.LogDebug("Forwarding to {Leader} failed: {Reason}", leader.Url, e.Message);
-            return false;
-        }
-        if (results is null || results.Length != txs.Count) return false;
+        var results = await link.ForwardAsync(leader, txs, ct);
+        if (results is null || results.Count != txs.Count) return false;
         var full = new List<Transaction>();
         var now = DateTime.UtcNow;
         for (var i = 0; i < txs.Count; i++)
@@ -141,12 +115,4 @@ public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, I
         }
         if (chunk.Count > 0) yield return chunk;
     }
-
-    public void Dispose() => _http.Dispose();
 }
-
-/// <summary>The leader's answer to a forwarded batch: one entry per transaction, in order.</summary>
-public sealed record ForwardResponse(ForwardResult[] Results);
-
-/// <summary><c>accepted</c>, <c>committed</c> (already in a block), <c>full</c> (retry) or <c>rejected</c> with a reason.</summary>
-public sealed record ForwardResult(string Status, string? Reason = null);

@@ -1,0 +1,131 @@
+using System.Threading.Channels;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace CareLedger.Ledger.Ordering.Consortium;
+
+/// <summary>
+/// Following: read the log from our head on and watch it, applying each block in height order with
+/// <see cref="Chain.LedgerChain.ApplyReplicated"/>; a block that fails any check halts the node.
+/// </summary>
+public sealed partial class ConsortiumOrderer
+{
+    private const int ReadBatch = 16;
+    private readonly Channel<LogEvent> _events = Channel.CreateUnbounded<LogEvent>(new() { SingleReader = true });
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Reads and applies every block after our head. Returns the log revision it read at.</summary>
+    private async Task<long> SyncAsync(CancellationToken ct)
+    {
+        long revision = 0;
+        while (_haltReason is null)
+        {
+            IReadOnlyList<(ulong Height, byte[] Block)> blocks;
+            try { (blocks, revision) = await _log.ReadBlocksAsync(_chain.Head.Height + 1, ReadBatch, ct); }
+            catch (BlockLogException e)
+            {
+                _logger.LogWarning("Cannot read the block log: {Reason}", e.Message);
+                return revision;
+            }
+            if (blocks.Count == 0) break;
+            if (blocks[0].Height > _chain.Head.Height + 1)
+            {
+                // The log was truncated past our head: fetch the blocks in between from peers, then read on.
+                if (!await _catchUp.CatchUpAsync(blocks[0].Height - 1, () => _chain.Head.Height, Apply, ct)) return revision;
+                continue;
+            }
+            var first = blocks[0].Height;
+            foreach (var (height, bytes) in blocks) Apply(height, bytes);
+            await _finality.FetchAsync(first, _chain.Head.Height, ct);
+            if (blocks.Count < ReadBatch) break;
+        }
+        return revision;
+    }
+
+    private async Task DrainEventsAsync(CancellationToken ct)
+    {
+        while (_haltReason is null && _events.Reader.TryRead(out var e))
+        {
+            if (e.Height > _chain.Head.Height + 1) await SyncAsync(ct);
+            else if (e.Height == _chain.Head.Height + 1) Apply(e.Height, e.Block!);
+        }
+    }
+
+    /// <summary>Validates, executes and stores one block from the log; halts the node if it cannot.</summary>
+    private void Apply(ulong height, byte[] bytes)
+    {
+        if (height != _chain.Head.Height + 1 || _haltReason is not null) return;
+        Block proposed;
+        try { proposed = Block.Decode(bytes); }
+        catch (FormatException e) { Halt($"block {height} in the consortium log cannot be decoded: {e.Message}"); return; }
+        if (proposed.Height != height) { Halt($"the log's entry {height} holds block {proposed.Height}"); return; }
+        Apply(proposed);
+    }
+
+    /// <summary>Validates, executes and stores one block (from the log or a peer); halts the node if it cannot.</summary>
+    /// <returns>False when the block was refused and the node halted.</returns>
+    private bool Apply(Block proposed)
+    {
+        if (_haltReason is not null) return false;
+        var applied = _chain.ApplyReplicated(proposed, _validators.Next, _pool.Contains);
+        if (applied.Stored is not { } block)
+        {
+            var (height, proposer, reason) = (proposed.Height, proposed.Header.Proposer, applied.Verdict.Reason);
+            Halt(applied.Verdict.Fault == BlockFault.Divergent
+                ? $"DIVERGENCE at block {height} proposed by {proposer}: {reason}. This node refuses the block and stops serving until an operator acts."
+                : $"block {height} proposed by {proposer} is invalid: {reason}. This node refuses it and stops serving until an operator acts.");
+            return false;
+        }
+        OnApplied(block, applied.Writes);
+        if (block.Signatures.FirstOrDefault(s => s.Validator == _chain.Validator) is { } own) _finality.Publish(block.Height, own);
+        return true;
+    }
+
+    /// <summary>Watches the log, restarting the watch when it breaks; events are handled off the block thread.</summary>
+    private async Task WatchAsync(long fromRevision, CancellationToken ct)
+    {
+        var events = Channel.CreateUnbounded<LogEvent>(new() { SingleReader = true });
+        var next = fromRevision;
+        _ = Task.Run(async () =>
+        {
+            await foreach (var e in events.Reader.ReadAllAsync(ct))
+            {
+                next = e.Revision + 1;
+                try { await DispatchAsync(e, ct); }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    _logger.LogError(error, "Could not handle the log event for {Kind} {Height}", e.Kind, e.Height);
+                }
+            }
+        }, ct);
+        while (!ct.IsCancellationRequested)
+        {
+            if (await _log.WatchAsync(next, events.Writer, ct)) next = 0; // history truncated: watch from now; the periodic read catches up
+            if (ct.IsCancellationRequested) break;
+            // The stream broke (member down or without a leader): try again shortly; the main loop reads meanwhile.
+            await Task.Delay(200, ct);
+        }
+    }
+
+    private async Task DispatchAsync(LogEvent e, CancellationToken ct)
+    {
+        switch (e.Kind)
+        {
+            case LogEventKind.Block:
+                Atomic.Max(ref _logHeight, (long)e.Height);
+                await _events.Writer.WriteAsync(e, ct);
+                _wake.Release();
+                break;
+            case LogEventKind.Leader:
+                _leader = e.Leader;
+                // The key is gone or someone else's (a change after we took it, not a late event from before): our lease has lapsed.
+                if (_leader != Self && e.Revision > Interlocked.Read(ref _fence)) StopLeading();
+                _wake.Release();
+                break;
+            case LogEventKind.Signature:
+                _finality.OnSignature(e.Height, e.Signature!);
+                break;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Formats.Cbor;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Node.Consortium;
+
+/// <summary>Forwards a batch to the leader's <c>POST /v1/consortium/forward</c> (a CBOR array of envelopes).</summary>
+public sealed class HttpLeaderLink(IHttpClientFactory clients, ILogger<HttpLeaderLink> logger) : ILeaderLink
+{
+    /// <summary>The named client (short timeouts: a leader that does not answer is asked about again) registered by <see cref="ConsortiumServices.AddConsortiumHttp"/>.</summary>
+    public const string ClientName = "consortium-leader";
+    public const string Path = "/v1/consortium/forward";
+
+    public async Task<IReadOnlyList<ForwardResult>?> ForwardAsync(LeaderInfo leader, IReadOnlyList<Transaction> txs, CancellationToken ct)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartArray(txs.Count);
+        foreach (var tx in txs) writer.WriteByteString(tx.Encode());
+        writer.WriteEndArray();
+        using var content = new ByteArrayContent(writer.Encode());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).PostAsync(leader.Url + Path, content, ct);
+            if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<ForwardResponse>(ct))?.Results;
+            logger.LogDebug("Leader {Leader} answered {Status} to a forward", leader.Url, response.StatusCode);
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
+        {
+            logger.LogDebug("Forwarding to {Leader} failed: {Reason}", leader.Url, e.Message);
+            return null;
+        }
+    }
+}
+
+/// <summary>The leader's answer to a forwarded batch: one entry per transaction, in order.</summary>
+public sealed record ForwardResponse(ForwardResult[] Results);

@@ -1,0 +1,29 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Ordering.Consortium;
+
+namespace CareLedger.Node.Consortium;
+
+/// <summary>Fetches a block from another node's <c>GET /v1/blocks/{h}/raw</c>, for a node catching up past the log's tail.</summary>
+public sealed class HttpPeerBlocks(IHttpClientFactory clients, ILogger<HttpPeerBlocks> logger) : IPeerBlocks
+{
+    /// <summary>The named client (short connect timeout) registered by <see cref="ConsortiumServices.AddConsortiumHttp"/>.</summary>
+    public const string ClientName = "consortium-peers";
+
+    public async Task<Block?> GetAsync(string peerUrl, ulong height, CancellationToken ct)
+    {
+        var http = clients.CreateClient(ClientName);
+        try
+        {
+            var raw = await http.GetFromJsonAsync<RawBlockDto>($"{peerUrl.TrimEnd('/')}/v1/blocks/{height}/raw", ct);
+            return raw is null ? null : Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)
+        {
+            logger.LogDebug("Peer {Peer} could not give block {Height}: {Reason}", peerUrl, height, e.Message);
+            return null;
+        }
+    }
+}

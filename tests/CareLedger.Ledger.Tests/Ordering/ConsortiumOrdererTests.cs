@@ -1,0 +1,114 @@
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Ledger.Transactions;
+
+namespace CareLedger.Ledger.Tests.Ordering;
+
+/// <summary>Consortium orderers on real stores and keys, sharing one in-memory block log: leader change, divergence, catch-up.</summary>
+public sealed class ConsortiumOrdererTests : IDisposable
+{
+    private readonly SigningKey _alice = SigningKey.Generate();
+    private ulong _nonce;
+
+    private Transaction Put(string key) => TestChain.Put(_alice, ++_nonce, key, (long)_nonce);
+
+    private async Task<Receipt> CommitAsync(OrderingNode node, Transaction tx)
+    {
+        Assert.Equal(SubmitStatus.Accepted, node.Submit(tx).Status);
+        return await node.CommittedAsync(tx);
+    }
+
+    [Fact]
+    public async Task Leader_CutOffWithABlockInFlight_BlockNeverLandsAndItsTransactionCommitsUnderTheNewLeader()
+    {
+        using var cluster = new OrderingCluster(validators: 3);
+        foreach (var node in cluster.Nodes) node.Start();
+        var old = await cluster.LeaderAsync();
+        await CommitAsync(old, Put("before"));
+        var inFlightHeight = old.Chain.Head.Height + 1;
+
+        cluster.Log.HoldAppends();
+        var tx = Put("in-flight");
+        Assert.Equal(SubmitStatus.Accepted, old.Submit(tx).Status);
+        await cluster.WaitUntilAsync(() => cluster.Log.HeldAppends > 0, "the leader's append of the next block to wait in the log");
+        old.Isolated = true;
+        cluster.Log.ExpireLeader();
+        var successor = await cluster.LeaderAsync(n => n != old);
+        cluster.Log.ReleaseAppends();
+        old.Isolated = false;
+        var receipt = await old.CommittedAsync(tx);
+        await cluster.SameHeadAsync(cluster.Nodes, receipt.Height);
+
+        Assert.All(cluster.Nodes, n => Assert.Null(n.Orderer!.HaltReason));
+        Assert.All(cluster.Nodes, n => Assert.Equal(successor.Key.Account, n.Store.GetBlock(inFlightHeight)!.Header.Proposer));
+        Assert.Single(Enumerable.Range(1, (int)receipt.Height).SelectMany(h => old.Store.GetBlock((ulong)h)!.Transactions), t => t.Id == tx.Id);
+        Assert.Equal(ConsortiumRole.Follower, old.Orderer!.Role);
+    }
+
+    [Fact]
+    public async Task Follower_BlockWhoseStateRootItCannotReproduce_HaltsAndStoresNothing()
+    {
+        using var cluster = new OrderingCluster(validators: 2);
+        var (rogue, follower) = (cluster[0], cluster[1]);
+        var lease = await cluster.Log.GrantLeaseAsync(60, default);
+        var fence = await cluster.Log.TryCampaignAsync(lease, new LeaderInfo(rogue.Key.Account.ToString(), rogue.Url), 1, default);
+        var honest = rogue.Chain.Propose([Put("a")], TestChain.Time).Block;
+        var header = honest.Header with { StateRoot = Hash256.Of([42]) };
+        var forged = honest with { Header = header, Signatures = [new BlockSignature(rogue.Key.PublicKey, rogue.Key.Sign(header.Hash()))] };
+        Assert.True(await cluster.Log.TryAppendAsync(1, forged.Encode(), fence!.Value, default));
+
+        follower.Start();
+        await cluster.WaitUntilAsync(() => follower.Orderer!.Role == ConsortiumRole.Halted, "the follower to halt");
+        await cluster.WaitUntilAsync(() => cluster.Log.GetMembersAsync(default).Result.Any(m => m.Url == follower.Url && m.Halted is not null),
+            "the follower's heartbeat to say it halted");
+
+        Assert.StartsWith("DIVERGENCE at block 1", follower.Orderer!.HaltReason);
+        Assert.Contains("state root", follower.Orderer.HaltReason);
+        Assert.Equal(0UL, follower.Chain.Head.Height);
+        Assert.Null(follower.Store.Get("notes/a"));
+    }
+
+    [Fact]
+    public async Task NodeBehindTheLogsTail_CatchesUpFromAPeer_ThenFollowsTheLog()
+    {
+        using var cluster = new OrderingCluster(validators: 2);
+        var (leader, late) = (cluster[0], cluster[1]);
+        leader.Start();
+        await cluster.LeaderAsync();
+        for (var i = 0; i < 5; i++) await CommitAsync(leader, Put($"k{i}"));
+        var tail = leader.Chain.Head.Height;
+        await cluster.Log.TruncateBelowAsync(tail, default);
+
+        late.Start();
+        await cluster.SameHeadAsync([leader, late], tail);
+        var afterwards = await CommitAsync(late, Put("forwarded by the late node"));
+        await cluster.SameHeadAsync([leader, late], afterwards.Height);
+
+        Assert.Equal(tail - 1, (ulong)late.BlocksFetched);
+        Assert.Equal(leader.Store.Get("notes/k0"), late.Store.Get("notes/k0"));
+        Assert.Null(late.Orderer!.HaltReason);
+    }
+
+    [Fact]
+    public async Task CatchUp_PeerServesABlockItsProposerDidNotSign_NodeRefusesItAndHalts()
+    {
+        using var cluster = new OrderingCluster(validators: 2);
+        var (leader, late) = (cluster[0], cluster[1]);
+        leader.Start();
+        await cluster.LeaderAsync();
+        for (var i = 0; i < 4; i++) await CommitAsync(leader, Put($"k{i}"));
+        await cluster.Log.TruncateBelowAsync(leader.Chain.Head.Height, default);
+        leader.ServeInstead = b => b.Height == 2 ? b with { Header = b.Header with { Time = b.Header.Time + 1 } } : b;
+
+        late.Start();
+        await cluster.WaitUntilAsync(() => late.Orderer?.Role == ConsortiumRole.Halted, "the late node to halt");
+
+        Assert.StartsWith("block 2 proposed by", late.Orderer!.HaltReason);
+        Assert.Contains("no valid signature of its proposer", late.Orderer.HaltReason);
+        Assert.Equal(1UL, late.Chain.Head.Height);
+    }
+
+    public void Dispose() => _alice.Dispose();
+}
