@@ -1,3 +1,4 @@
+using CareLedger.Node.Chain;
 using CareLedger.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,7 +22,7 @@ public sealed class BenchNode : IAsyncDisposable
 
     public Uri BaseAddress { get; }
     public string DataDir { get; }
-    public LedgerNode Ledger => _app.Services.GetRequiredService<LedgerNode>();
+    public BenchLedger Ledger => BenchLedger.From(_app.Services, DataDir);
 
     public static async Task<BenchNode> StartAsync(IEnumerable<string> nodeArgs)
     {

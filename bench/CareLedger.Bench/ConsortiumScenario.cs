@@ -1,3 +1,4 @@
+using CareLedger.Node.Chain;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;

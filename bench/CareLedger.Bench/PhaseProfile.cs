@@ -27,7 +27,7 @@ public static class PhaseProfile
     /// <summary>The phases, the cost of checking a signature whose sender key this thread has not seen, and the fixed cost of a block.</summary>
     public sealed record Figures(IReadOnlyList<Phase> Phases, double ColdVerifyMicros, double EmptyBlockMillis);
 
-    public static Figures Measure(LedgerNode node, Population population)
+    public static Figures Measure(BenchLedger node, Population population)
     {
         var snapshot = Path.Combine(node.DataDir, "profile.db");
         Snapshot(Path.Combine(node.DataDir, "ledger.db"), snapshot);

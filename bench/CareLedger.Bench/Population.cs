@@ -30,7 +30,7 @@ public sealed class Population : IDisposable
     public IReadOnlyList<SigningKey> Registrars { get; }
 
     /// <summary>Registers everyone, then mints <see cref="Funds"/> CARE to each patient, all through the pool as signed transactions.</summary>
-    public static Task<Population> CreateAsync(LedgerNode node, int patients, int registrars, CancellationToken ct) =>
+    public static Task<Population> CreateAsync(BenchLedger node, int patients, int registrars, CancellationToken ct) =>
         CreateAsync(node.DataDir, node.Genesis.ChainId, new NonceBook(node.Store), node.Clock.GetUtcNow(), patients, registrars,
             txs => CommitAllAsync(node.Pool, txs, ct));
 

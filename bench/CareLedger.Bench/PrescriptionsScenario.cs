@@ -29,7 +29,7 @@ public static class PrescriptionsScenario
     public static int ChainsPerClient(int maxStepsPerSecond, int seconds, int clients) =>
         (int)Math.Ceiling((double)maxStepsPerSecond / StepsPerChain * seconds / clients) + 1;
 
-    public static Task<ChainLoop.Figures> RunAsync(LedgerNode node, Population population, PrescriptionsSetup setup, int clients, int chainsPerClient,
+    public static Task<ChainLoop.Figures> RunAsync(BenchLedger node, Population population, PrescriptionsSetup setup, int clients, int chainsPerClient,
         TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {
         var signing = Stopwatch.StartNew();

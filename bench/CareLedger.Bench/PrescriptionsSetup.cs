@@ -27,7 +27,7 @@ public sealed class PrescriptionsSetup : IDisposable
     public IReadOnlyList<SigningKey> Prescribers { get; }
     public IReadOnlyList<SigningKey> Pharmacists { get; }
 
-    public static async Task<PrescriptionsSetup> CreateAsync(LedgerNode node, Population population, int prescribers, int pharmacists, CancellationToken ct)
+    public static async Task<PrescriptionsSetup> CreateAsync(BenchLedger node, Population population, int prescribers, int pharmacists, CancellationToken ct)
     {
         var setup = new PrescriptionsSetup(Population.Generate(prescribers), Population.Generate(pharmacists));
         using var clinic = DemoConsortium.LoadKey(node.DataDir, "clinic-admin");

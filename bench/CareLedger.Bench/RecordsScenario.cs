@@ -94,10 +94,10 @@ public static class RecordsScenario
         return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, httpMs, true);
     }
 
-    private static int CountAccessEntries(LedgerNode node, IEnumerable<SigningKey> patients) =>
+    private static int CountAccessEntries(BenchLedger node, IEnumerable<SigningKey> patients) =>
         patients.Sum(p => node.Store.Scan($"{RecordsContract.AccessPrefix}{p.Account}/").Count());
 
-    private static async Task PublishKeysAsync(LedgerNode node, IReadOnlyList<SigningKey> patients, CancellationToken ct)
+    private static async Task PublishKeysAsync(BenchLedger node, IReadOnlyList<SigningKey> patients, CancellationToken ct)
     {
         var nonces = new NonceBook(node.Store);
         var expiry = node.Clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds();

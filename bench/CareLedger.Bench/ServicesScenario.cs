@@ -25,7 +25,7 @@ public static class ServicesScenario
     public static int PractitionersFor(int maxStepsPerSecond, int seconds, int clients) =>
         Math.Max(clients, (int)Math.Ceiling((double)maxStepsPerSecond / StepsPerChain * seconds / ServicesSetup.SlotsPerPractitioner));
 
-    public static async Task<Figures> RunAsync(LedgerNode node, Population population, ServicesSetup setup, int clients,
+    public static async Task<Figures> RunAsync(BenchLedger node, Population population, ServicesSetup setup, int clients,
         TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {
         var signing = Stopwatch.StartNew();

@@ -31,7 +31,7 @@ public sealed class ServicesSetup : IDisposable
     /// <summary>The same starts for every practitioner.</summary>
     public long[] SlotStarts { get; }
 
-    public static async Task<ServicesSetup> CreateAsync(LedgerNode node, Population population, int practitionerCount, CancellationToken ct)
+    public static async Task<ServicesSetup> CreateAsync(BenchLedger node, Population population, int practitionerCount, CancellationToken ct)
     {
         var practitioners = Population.Generate(practitionerCount);
         using var clinic = DemoConsortium.LoadKey(node.DataDir, "clinic-admin");

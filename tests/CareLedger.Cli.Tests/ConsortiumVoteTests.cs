@@ -105,7 +105,7 @@ public sealed partial class ConsortiumVoteTests(DemoNodeFixture node) : IClassFi
     }
 
     /// <summary>The city clinic's validator: the node's own key.</summary>
-    private string Clinic => node.Node.Node.ValidatorKey.Account.ToString();
+    private string Clinic => node.Node.Keys.Validator.Account.ToString();
 
     /// <summary>The rows of <c>consortium validators</c> as (organisation, account), in the order printed.</summary>
     private async Task<List<(string Organisation, string Account)>> ValidatorsAsync()

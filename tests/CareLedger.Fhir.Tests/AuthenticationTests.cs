@@ -1,3 +1,4 @@
+using CareLedger.Node.Demo;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;

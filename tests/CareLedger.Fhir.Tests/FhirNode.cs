@@ -1,3 +1,4 @@
+using CareLedger.Node.Demo;
 using System.Net.Http.Headers;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Client.Records;
@@ -41,7 +42,7 @@ public sealed class FhirNode : IAsyncLifetime
         Pharmacist = keys.Show("pharmacist-chen").Account;
         Token = (await File.ReadAllTextAsync(Path.Combine(Node.DataDir, DemoFhirAccess.TokenFileName))).Trim();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Node.Node.Store.Get($"records/key/{Patient.Account}") is null || Node.Node.Store.Get($"records/key/{Doctor}") is null)
+        while (Node.Store.Get($"records/key/{Patient.Account}") is null || Node.Store.Get($"records/key/{Doctor}") is null)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("demo keys were not published");
             await Task.Delay(50);
@@ -57,7 +58,7 @@ public sealed class FhirNode : IAsyncLifetime
     }
 
     /// <summary>How many records the patient has on the ledger: a refused write must leave it unchanged.</summary>
-    public int PatientRecordCount() => Node.Node.QueryState.Scan($"{RecordsContract.PatientIndexPrefix}{Patient.Account}/").Count();
+    public int PatientRecordCount() => Node.Ledger.State.Scan($"{RecordsContract.PatientIndexPrefix}{Patient.Account}/").Count();
 
     /// <summary>The patient, with their own key, grants Dr. Rivera access to records of these types.</summary>
     public Task<string> GrantDoctorAsync(string purpose, params string[] types) =>

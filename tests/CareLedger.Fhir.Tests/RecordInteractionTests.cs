@@ -20,7 +20,7 @@ public class RecordInteractionTests(FhirNode fhir)
         Assert.Equal("1", created.Meta!.VersionId);
         Assert.NotNull(created.Meta.LastUpdated);
         Assert.Equal($"{fhir.FhirBase}Observation/{created.Id}/_history/1", client.LastResult!.Location);
-        var record = fhir.Node.Node.QueryState.Get(RecordsContract.RecordPrefix + created.Id)!;
+        var record = fhir.Node.Ledger.State.Get(RecordsContract.RecordPrefix + created.Id)!;
         Assert.Equal(fhir.Doctor.ToString(), record.GetText("author"));
         Assert.Equal(fhir.Patient.Account.ToString(), record.GetText("patient"));
     }
@@ -76,7 +76,7 @@ public class RecordInteractionTests(FhirNode fhir)
 
         var e = await Assert.ThrowsAsync<FhirOperationException>(() => client.UpdateAsync(created!, versionAware: true));
         Assert.Equal(HttpStatusCode.PreconditionFailed, e.Status);
-        Assert.Equal(2, fhir.Node.Node.QueryState.Get(RecordsContract.RecordPrefix + created!.Id)!.GetInt("version"));
+        Assert.Equal(2, fhir.Node.Ledger.State.Get(RecordsContract.RecordPrefix + created!.Id)!.GetInt("version"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class ExplorerTests(BrowserFixture fx)
     public async Task Overview_ShowsChainIdAndCurrentHeight()
     {
         var page = await fx.OpenAsync();
-        var height = fx.Node.Node.Chain.Head.Height;
+        var height = fx.Node.Chain.Head.Height;
         await Assertions.Expect(page.GetByTestId("chain-id")).ToHaveTextAsync("careledger-demo");
         Assert.True(ulong.Parse(await page.GetByTestId("height").InnerTextAsync()) >= height);
     }

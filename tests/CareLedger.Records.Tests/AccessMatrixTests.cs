@@ -80,10 +80,10 @@ public class AccessMatrixTests(AccessMatrixFixture fx) : IClassFixture<AccessMat
     private async Task<RecordContentUpload> ValidUploadAsync()
     {
         var meta = (await fx.People.Records.HistoryAsync(fx.PatientA, fx.Record)).Versions[0];
-        var blob = fx.People.Node.Node.Vault.GetBlob(fx.Record, Hash256.Parse(meta.ContentHash))!;
+        var blob = fx.People.Node.Vault.GetBlob(fx.Record, Hash256.Parse(meta.ContentHash))!;
         var keys = new Vault.Crypto.WrappedKeySet();
         foreach (var account in new[] { fx.PatientA.Account }.Concat(ServiceAccounts()))
-            keys.Add(account.ToString(), fx.People.Node.Node.Vault.GetKey(fx.Record, account)!);
+            keys.Add(account.ToString(), fx.People.Node.Vault.GetKey(fx.Record, account)!);
         Assert.Equal(meta.KeysHash, keys.Hash().ToString());
         return new RecordContentUpload(Convert.ToBase64String(blob), Convert.ToBase64String(keys.Encode()));
     }
@@ -92,11 +92,11 @@ public class AccessMatrixTests(AccessMatrixFixture fx) : IClassFixture<AccessMat
     private GrantKeysUpload DoctorGrantKeys()
     {
         var keys = new Vault.Crypto.WrappedKeySet();
-        keys.Add($"{fx.Record}/{fx.People.Doctor.Account}", fx.People.Node.Node.Vault.GetKey(fx.Record, fx.People.Doctor.Account)!);
+        keys.Add($"{fx.Record}/{fx.People.Doctor.Account}", fx.People.Node.Vault.GetKey(fx.Record, fx.People.Doctor.Account)!);
         return new GrantKeysUpload(fx.PatientA.Account.ToString(), Convert.ToBase64String(keys.Encode()));
     }
 
-    private IEnumerable<AccountId> ServiceAccounts() => [fx.People.Node.Node.ValidatorKey.Account];
+    private IEnumerable<AccountId> ServiceAccounts() => [fx.People.Node.Keys.Validator.Account];
 
     private async Task<bool> TransactionAsync(SigningKey? caller, string action, CborMap args)
     {

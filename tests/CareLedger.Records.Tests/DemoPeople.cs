@@ -31,7 +31,7 @@ public sealed class DemoPeople : IAsyncLifetime
     private async Task WaitForKeysPublishedAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Node.Node.Store.Get($"records/key/{Patient.Account}") is null || Node.Node.Store.Get($"records/key/{Pharmacist.Account}") is null)
+        while (Node.Store.Get($"records/key/{Patient.Account}") is null || Node.Store.Get($"records/key/{Pharmacist.Account}") is null)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("demo keys were not published");
             await Task.Delay(50);

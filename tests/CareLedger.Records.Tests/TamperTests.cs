@@ -42,8 +42,8 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         using var response = await UploadAsync(id, blob, keys);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("content hash", await response.Content.ReadAsStringAsync());
-        Assert.Null(p.Node.Node.Vault.GetBlob(id, Hash256.Of(blob)));
-        Assert.Null(p.Node.Node.Vault.GetKey(id, p.Patient.Account));
+        Assert.Null(p.Node.Vault.GetBlob(id, Hash256.Of(blob)));
+        Assert.Null(p.Node.Vault.GetKey(id, p.Patient.Account));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         using var response = await UploadAsync(id, blob, forged);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("wrapped keys", await response.Content.ReadAsStringAsync());
-        Assert.Null(p.Node.Node.Vault.GetBlob(id, Hash256.Of(blob)));
+        Assert.Null(p.Node.Vault.GetBlob(id, Hash256.Of(blob)));
     }
 
     [Fact]

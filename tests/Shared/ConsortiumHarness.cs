@@ -1,3 +1,4 @@
+using CareLedger.Node.Chain;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

@@ -1,6 +1,10 @@
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Storage;
+using CareLedger.Node.Chain;
 using CareLedger.Node.Hosting;
+using CareLedger.Vault.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,7 +28,13 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public Uri BaseAddress { get; }
     public NodeClient Client { get; }
-    public LedgerNode Node => _app.Services.GetRequiredService<LedgerNode>();
+    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public ILedgerStore Store => Service<ILedgerStore>();
+    public LedgerChain Chain => Service<LedgerChain>();
+    public GenesisDocument Genesis => Service<GenesisDocument>();
+    public VaultStore Vault => Service<VaultStore>();
+    public NodeKeys Keys => Service<NodeKeys>();
+    public LedgerReader Ledger => Service<LedgerReader>();
     public string DataDir => _data.Path;
 
     public static async Task<InProcessNode> StartAsync(params string[] extraArgs)

@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Options;
+using CareLedger.Ledger.Storage;
+using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Verification;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -20,28 +23,28 @@ public static class BlocksApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static Ok<List<BlockSummaryDto>> List(LedgerNode node, ulong? before, int? limit)
+    private static Ok<List<BlockSummaryDto>> List(ILedgerStore store, ulong? before, int? limit)
     {
-        var top = Math.Min(before ?? ulong.MaxValue, node.Chain.Head.Height + 1);
+        var top = Math.Min(before ?? ulong.MaxValue, store.Head!.Height + 1);
         var count = Math.Clamp(limit ?? 20, 1, 100);
         var list = new List<BlockSummaryDto>();
         for (var h = top; h > 0 && list.Count < count; h--)
         {
-            var b = node.Store.GetBlock(h - 1)!;
+            var b = store.GetBlock(h - 1)!;
             list.Add(new BlockSummaryDto(b.Height, b.Hash.ToString(), b.Header.Time, b.Transactions.Count, b.Header.Proposer.ToString()));
         }
         return TypedResults.Ok(list);
     }
 
-    private static Results<Ok<BlockDto>, ProblemHttpResult> Get(string id, LedgerNode node)
+    private static Results<Ok<BlockDto>, ProblemHttpResult> Get(string id, ILedgerStore store)
     {
-        var block = Find(id, node);
+        var block = Find(id, store);
         return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(WireFormat.ToDto(block));
     }
 
-    private static Results<Ok<RawBlockDto>, ProblemHttpResult> GetRaw(ulong height, LedgerNode node)
+    private static Results<Ok<RawBlockDto>, ProblemHttpResult> GetRaw(ulong height, ILedgerStore store)
     {
-        var stored = node.Store.ReadBlocks(height).FirstOrDefault();
+        var stored = store.ReadBlocks(height).FirstOrDefault();
         if (stored is null || stored.Height != height) return Problems.NotFound("Unknown block", $"No block {height} on this node.");
         return TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
     }
@@ -51,19 +54,20 @@ public static class BlocksApi
     /// (up to timeoutSeconds) until those are a majority of the validators: a receipt that holds
     /// on its own, whichever node a verifier trusts.
     /// </summary>
-    private static async Task<Results<Ok<ProofDto>, ProblemHttpResult>> GetProof(string txId, LedgerNode node, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<Ok<ProofDto>, ProblemHttpResult>> GetProof(string txId, ILedgerStore store, IValidatorSet validatorSet, GenesisDocument genesis, IOptions<NodeOptions> options, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
     {
         if (!Hash256.TryParse(txId, out var id)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
-        if (node.Store.FindTransaction(id) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
-        var block = node.Store.GetBlock(at.Height)!;
+        if (store.FindTransaction(id) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
+        var block = store.GetBlock(at.Height)!;
         if (final == true)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(Math.Clamp(timeoutSeconds ?? 10, 1, node.Options.MaxWaitSeconds));
-            int signers, quorum;
-            while ((signers = block.SignedBy(node.CurrentValidators)) < (quorum = node.CurrentValidators.Count / 2 + 1) && DateTime.UtcNow < deadline)
+            var deadline = DateTime.UtcNow.AddSeconds(Math.Clamp(timeoutSeconds ?? 10, 1, options.Value.MaxWaitSeconds));
+            var validators = validatorSet.Read(store);
+            int signers, quorum = validators.Count / 2 + 1;
+            while ((signers = block.SignedBy(validators)) < quorum && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, ct);
-                block = node.Store.GetBlock(at.Height)!;
+                block = store.GetBlock(at.Height)!;
             }
             if (signers < quorum)
             {
@@ -71,13 +75,13 @@ public static class BlocksApi
                 return Problems.Unavailable("Not final yet", $"Block {at.Height} carries {signers} validator signature(s) on this node; a majority is {quorum}. Ask again shortly.");
             }
         }
-        return TypedResults.Ok(WireFormat.ToDto(TransactionProof.Build(block, at.Index), node.Genesis.ChainId, id));
+        return TypedResults.Ok(WireFormat.ToDto(TransactionProof.Build(block, at.Index), genesis.ChainId, id));
     }
 
-    private static Block? Find(string id, LedgerNode node)
+    private static Block? Find(string id, ILedgerStore store)
     {
-        if (id == "latest") return node.Store.GetBlock(node.Chain.Head.Height);
-        if (ulong.TryParse(id, out var height)) return node.Store.GetBlock(height);
-        return Hash256.TryParse(id, out var hash) ? node.Store.GetBlock(hash) : null;
+        if (id == "latest") return store.GetBlock(store.Head!.Height);
+        if (ulong.TryParse(id, out var height)) return store.GetBlock(height);
+        return Hash256.TryParse(id, out var hash) ? store.GetBlock(hash) : null;
     }
 }

@@ -1,3 +1,8 @@
+using CareLedger.Node.Chain;
+using CareLedger.Ledger.Verification;
+using CareLedger.Ledger.Storage;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Chain;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Ledger.Wire;
@@ -5,7 +10,6 @@ using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
-using CareLedger.Node.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -25,42 +29,42 @@ public static class ChainApi
             .Documents<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static ChainInfoDto Chain(LedgerNode node)
+    private static ChainInfoDto Chain(LedgerChain chain, TransactionPool pool, IValidatorSet validators, ILedgerStore store)
     {
-        var head = node.Chain.Head;
-        return new ChainInfoDto(node.Genesis.ChainId, head.Height, head.Hash().ToString(), head.StateRoot.ToString(), head.Time,
-            node.Pool.Count, node.CurrentValidators.Select(v => v.ToString()).Order().ToList());
+        var head = chain.Head;
+        return new ChainInfoDto(chain.Genesis.ChainId, head.Height, head.Hash().ToString(), head.StateRoot.ToString(), head.Time,
+            pool.Count, validators.Read(store).Select(v => v.ToString()).Order().ToList());
     }
 
-    private static Results<Ok<AccountDto>, ProblemHttpResult> Account(string account, LedgerNode node)
+    private static Results<Ok<AccountDto>, ProblemHttpResult> Account(string account, ILedgerStore store)
     {
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
-        var nonce = ContractRuntime.LastNonce(node.Store, id);
-        var member = node.Store.Get(Members.MemberPrefix + id) is { } m ? CborMap.Decode(m) : null;
+        var nonce = ContractRuntime.LastNonce(store, id);
+        var member = store.Get(Members.MemberPrefix + id) is { } m ? CborMap.Decode(m) : null;
         return TypedResults.Ok(new AccountDto(id.ToString(), nonce, member is not null, member?.TryGetText("org"), member?.TryGetText("role"), member?.TryGetText("name")));
     }
 
-    private static Results<Ok<StateEntryDto>, ProblemHttpResult> Get(string key, LedgerNode node)
+    private static Results<Ok<StateEntryDto>, ProblemHttpResult> Get(string key, ILedgerStore store)
     {
-        var value = node.Store.Get(key);
+        var value = store.Get(key);
         if (value is null) return Problems.NotFound("No such state entry", $"Nothing is stored under '{key}'.");
         return TypedResults.Ok(new StateEntryDto(key, ToJson(value)));
     }
 
-    private static Results<Ok<List<StateEntryDto>>, ProblemHttpResult> Scan(string? prefix, int? limit, LedgerNode node)
+    private static Results<Ok<List<StateEntryDto>>, ProblemHttpResult> Scan(string? prefix, int? limit, ILedgerStore store)
     {
         if (string.IsNullOrEmpty(prefix)) return Problems.Bad("Prefix required", "Give ?prefix=, for example membership/org/.");
-        var entries = node.Store.Scan(prefix).Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(e => new StateEntryDto(e.Key, ToJson(e.Value))).ToList();
+        var entries = store.Scan(prefix).Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(e => new StateEntryDto(e.Key, ToJson(e.Value))).ToList();
         return TypedResults.Ok(entries);
     }
 
-    private static List<ContractDto> Contracts(LedgerNode node) => node.Runtime.Contracts.OrderBy(c => c.Name).Select(c => new ContractDto(c.Name,
+    private static List<ContractDto> Contracts(ContractRuntime runtime) => runtime.Contracts.OrderBy(c => c.Name).Select(c => new ContractDto(c.Name,
         c.Actions.Select(a => new ContractActionDto(a.Name, a.Callers, a.Args.Select(Describe).ToList())).ToList(),
         c.Queries.Select(q => new ContractQueryDto(q.Name, q.Args.Select(Describe).ToList())).ToList())).ToList();
 
     private static ArgDto Describe(ArgSpec a) => new(a.Name, a.Kind.ToString().ToLowerInvariant(), a.Optional);
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Query(string contract, string query, HttpRequest request, LedgerNode node, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Query(string contract, string query, HttpRequest request, ContractRuntime runtime, LedgerReader ledger, ILedgerStore store, CancellationToken ct)
     {
         CborMap args;
         try
@@ -74,7 +78,7 @@ public static class ChainApi
         catch (JsonException) { return Problems.Bad("Malformed arguments", "The body is not valid JSON."); }
         catch (CborMapException e) { return Problems.Bad("Malformed arguments", e.Message); }
 
-        var answer = node.Runtime.Query(node.Store, contract, query, args, node.Clock.GetUtcNow().ToUnixTimeMilliseconds(), out var error);
+        var answer = runtime.Query(store, contract, query, args, ledger.Now, out var error);
         if (answer is null)
             return error!.StartsWith("unknown contract", StringComparison.Ordinal) || error.Contains("has no query", StringComparison.Ordinal)
                 ? Problems.NotFound("Unknown query", error)

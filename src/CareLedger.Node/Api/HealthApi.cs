@@ -1,4 +1,5 @@
-using CareLedger.Node.Hosting;
+using CareLedger.Ledger.Chain;
+using CareLedger.Node.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -14,8 +15,8 @@ public static class HealthApi
             .WithTags("Operations").WithSummary("Prometheus metrics");
     }
 
-    private static Results<Ok<HealthStatus>, ProblemHttpResult> Ready(OrdererService orderer, LedgerNode node) => orderer.Ready
-        ? TypedResults.Ok(new HealthStatus("ready", node.Chain.Head.Height))
+    private static Results<Ok<HealthStatus>, ProblemHttpResult> Ready(OrdererService orderer, LedgerChain chain) => orderer.Ready
+        ? TypedResults.Ok(new HealthStatus("ready", chain.Head.Height))
         : Problems.Unavailable("Not ready", orderer.Running ? "The node is still starting up." : "The orderer is not running.");
 
     /// <summary>"alive", or "ready" with the chain's height.</summary>

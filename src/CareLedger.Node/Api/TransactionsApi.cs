@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Options;
+using CareLedger.Node.Chain;
 using System.Text.Json;
 using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Transactions;
-using CareLedger.Node.Hosting;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -26,7 +28,7 @@ public static class TransactionsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<SubmitResponse>, Accepted<SubmitResponse>, ProblemHttpResult>> Submit(HttpRequest request, LedgerNode node, NodeMetrics metrics, bool? wait, int? timeoutSeconds, CancellationToken ct)
+    private static async Task<Results<Ok<SubmitResponse>, Accepted<SubmitResponse>, ProblemHttpResult>> Submit(HttpRequest request, TransactionPool pool, IOptions<NodeOptions> options, NodeMetrics metrics, bool? wait, int? timeoutSeconds, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
         if (body.Problem is not null) return body.Problem;
@@ -52,7 +54,7 @@ public static class TransactionsApi
             metrics.Rejected();
             return Problems.Bad("Malformed transaction", error);
         }
-        var result = node.Pool.Submit(tx!);
+        var result = pool.Submit(tx!);
         switch (result.Status)
         {
             case SubmitStatus.Full:
@@ -67,10 +69,10 @@ public static class TransactionsApi
 
         var id = tx!.Id.ToString();
         if (wait != true) return TypedResults.Accepted($"/v1/transactions/{id}", new SubmitResponse(id, "pending", null));
-        var limit = TimeSpan.FromSeconds(Math.Clamp(timeoutSeconds ?? node.Options.MaxWaitSeconds, 1, node.Options.MaxWaitSeconds));
+        var limit = TimeSpan.FromSeconds(Math.Clamp(timeoutSeconds ?? options.Value.MaxWaitSeconds, 1, options.Value.MaxWaitSeconds));
         try
         {
-            var receipt = await node.Pool.WaitForCommitAsync(tx.Id, ct).WaitAsync(limit, ct);
+            var receipt = await pool.WaitForCommitAsync(tx.Id, ct).WaitAsync(limit, ct);
             return TypedResults.Ok(new SubmitResponse(id, "committed", WireFormat.ToDto(receipt)));
         }
         catch (TransactionRejectedException e)
@@ -84,13 +86,13 @@ public static class TransactionsApi
         }
     }
 
-    private static Results<Ok<ReceiptDto>, ProblemHttpResult> GetReceipt(string id, LedgerNode node)
+    private static Results<Ok<ReceiptDto>, ProblemHttpResult> GetReceipt(string id, TransactionPool pool, LedgerReader ledger)
     {
         if (!Hash256.TryParse(id, out var txId)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         // Pending first: a block is stored before its transactions leave the pool, so a transaction
         // that is not pending any more is found committed (the other order can miss it in between).
-        var pending = node.Pool.Contains(txId);
-        if (node.FindReceipt(txId) is { } receipt) return TypedResults.Ok(WireFormat.ToDto(receipt));
+        var pending = pool.Contains(txId);
+        if (ledger.FindReceipt(txId) is { } receipt) return TypedResults.Ok(WireFormat.ToDto(receipt));
         if (pending) return TypedResults.Ok(new ReceiptDto(id, "pending"));
         return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
     }

@@ -8,6 +8,9 @@ namespace CareLedger.Node.Authentication;
 /// <summary>Declares both authentication schemes in the OpenAPI document, and on each operation the scheme and policy it requires.</summary>
 public static class OpenApiSecurity
 {
+    /// <summary>The FHIR endpoint's bearer scheme (its handler lives with the FHIR endpoint).</summary>
+    public const string CustodialScheme = "CustodialToken";
+
     public static OpenApiOptions DescribeSecurity(this OpenApiOptions options)
     {
         options.AddDocumentTransformer((document, _, _) =>
@@ -20,7 +23,7 @@ public static class OpenApiSecurity
                 Description = "key=<base64 SubjectPublicKeyInfo>; time=<Unix ms>; sig=<base64 P1363 ECDSA P-256 signature over SHA-256 of canonical CBOR " +
                               "[\"careledger/request/v1\", method, path and query, time, SHA-256(body)]>. Within 5 minutes of the node's clock; each signature is accepted once.",
             };
-            document.Components.SecuritySchemes[CustodialTokenHandler.Name] = new OpenApiSecurityScheme
+            document.Components.SecuritySchemes[CustodialScheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http, Scheme = "bearer",
                 Description = "A token the node operator issued for a practitioner's custodial key (FHIR endpoint only).",
@@ -32,7 +35,7 @@ public static class OpenApiSecurity
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
             if (policies.Count == 0 || metadata.OfType<IAllowAnonymous>().Any()) return Task.CompletedTask;
-            var scheme = policies.Contains(Policies.Custodial) ? CustodialTokenHandler.Name : SignedRequestHandler.Name;
+            var scheme = policies.Contains(Policies.Custodial) ? CustodialScheme : SignedRequestHandler.Name;
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
             operation.Description = $"{operation.Description}\n\nAuthorization: {string.Join(", ", policies)}.".Trim();
             return Task.CompletedTask;

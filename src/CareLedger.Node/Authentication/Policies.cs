@@ -16,21 +16,18 @@ public static class Policies
     /// <summary>A signed request from a member of the consortium, whatever their role.</summary>
     public const string Member = "member";
 
-    /// <summary>A practitioner of this node's organisation, through a bearer token for their custodial key.</summary>
+    /// <summary>A practitioner of this node's organisation, through a bearer token for their custodial key (the FHIR endpoint registers its scheme).</summary>
     public const string Custodial = "custodial";
 
     public static IServiceCollection AddNodeAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<RecentSignatures>();
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, SignedRequestHandler>(SignedRequestHandler.Name, null)
-            .AddScheme<AuthenticationSchemeOptions, CustodialTokenHandler>(CustodialTokenHandler.Name, null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SignedRequestHandler>(SignedRequestHandler.Name, null);
         services.AddAuthorization(options =>
         {
             options.AddPolicy(Signed, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAuthenticatedUser());
             options.AddPolicy(Member, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(Roles.All));
             foreach (var role in Roles.All) options.AddPolicy(role, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(role));
-            options.AddPolicy(Custodial, p => p.AddAuthenticationSchemes(CustodialTokenHandler.Name).RequireAuthenticatedUser());
         });
         return services;
     }

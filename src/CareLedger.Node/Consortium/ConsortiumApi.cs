@@ -2,10 +2,16 @@ using System.Formats.Cbor;
 using System.Text.Json;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Node.Api;
-using CareLedger.Node.Hosting;
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Storage;
+using CareLedger.Ledger.Verification;
+using CareLedger.Node.Chain;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CareLedger.Node.Consortium;
 
@@ -21,14 +27,15 @@ public static class ConsortiumApi
         group.MapPost("/forward", Forward).WithSummary("Leader only: admit a batch of signed transactions another node received (CBOR array of envelopes)");
     }
 
-    private static async Task<IResult> Status(LedgerNode node, CancellationToken ct)
+    private static async Task<Ok<ConsortiumStatus>> Status(LedgerChain chain, ILedgerStore store, IValidatorSet validatorSet, NodeKeys keys, CancellationToken ct,
+        [FromServices] ConsortiumOrderer? consortium = null)
     {
-        var head = node.Chain.Head.Height;
-        var validators = node.CurrentValidators.Select(v => v.ToString()).Order().ToList();
-        if (node.Consortium is not { } consortium)
+        var head = chain.Head.Height;
+        var validators = (consortium?.Validators ?? validatorSet.Read(store)).Select(v => v.ToString()).Order().ToList();
+        if (consortium is null)
         {
-            return TypedResults.Ok(new ConsortiumStatus("solo", node.Genesis.ChainId, node.ValidatorKey.Account.ToString(), Convert.ToBase64String(node.ValidatorKey.PublicKey), "leader", null, head, head, head, 1, null,
-                [new MemberStatus(node.ValidatorKey.Account.ToString(), OrganisationOf(node, node.ValidatorKey.Account.ToString()), null, "leader", head, 0, true, null)]));
+            return TypedResults.Ok(new ConsortiumStatus("solo", chain.Genesis.ChainId, keys.Account.ToString(), Convert.ToBase64String(keys.Validator.PublicKey), "leader", null, head, head, head, 1, null,
+                [new MemberStatus(keys.Account.ToString(), OrganisationOf(store, keys.Account.ToString()), null, "leader", head, 0, true, null)]));
         }
         var heartbeats = new Dictionary<string, MemberHeartbeat>();
         ulong logHeight = consortium.LogHeight;
@@ -41,22 +48,23 @@ public static class ConsortiumApi
         heartbeats[consortium.Self.Validator] = consortium.Heartbeat();
         // Validators first (online or not), then nodes that follow without being validators (observers).
         var members = validators.Concat(heartbeats.Keys.Where(k => !validators.Contains(k)).Order()).Select(v => heartbeats.TryGetValue(v, out var b)
-                ? new MemberStatus(v, OrganisationOf(node, v), b.Url, validators.Contains(v) || b.Role == "halted" ? b.Role : "observer", b.Height, logHeight > b.Height ? logHeight - b.Height : 0, true, b.Halted)
-                : new MemberStatus(v, OrganisationOf(node, v), null, "offline", null, null, false, null))
+                ? new MemberStatus(v, OrganisationOf(store, v), b.Url, validators.Contains(v) || b.Role == "halted" ? b.Role : "observer", b.Height, logHeight > b.Height ? logHeight - b.Height : 0, true, b.Halted)
+                : new MemberStatus(v, OrganisationOf(store, v), null, "offline", null, null, false, null))
             .ToList();
-        return TypedResults.Ok(new ConsortiumStatus("consortium", node.Genesis.ChainId, consortium.Self.Validator, Convert.ToBase64String(node.ValidatorKey.PublicKey), consortium.Role.ToString().ToLowerInvariant(),
+        return TypedResults.Ok(new ConsortiumStatus("consortium", chain.Genesis.ChainId, consortium.Self.Validator, Convert.ToBase64String(keys.Validator.PublicKey), consortium.Role.ToString().ToLowerInvariant(),
             consortium.Leader, head, logHeight, consortium.FinalHeight, consortium.Quorum, consortium.HaltReason, members));
     }
 
-    private static string? OrganisationOf(LedgerNode node, string account) =>
-        node.Store.Get(Members.MemberPrefix + account) is { } m ? CborMap.Decode(m).GetText("org") : null;
+    private static string? OrganisationOf(ILedgerStore store, string account) =>
+        store.Get(Members.MemberPrefix + account) is { } m ? CborMap.Decode(m).GetText("org") : null;
 
-    private static async Task<IResult> Forward(HttpRequest request, LedgerNode node, CancellationToken ct)
+    private static async Task<Results<Ok<ForwardResponse>, ProblemHttpResult>> Forward(HttpRequest request, TransactionPool pool, LedgerReader ledger, CancellationToken ct,
+        [FromServices] ConsortiumOrderer? consortium = null)
     {
-        if (node.Consortium is not { IsLeader: true } consortium)
+        if (consortium is not { IsLeader: true })
             return TypedResults.Problem("This node does not lead the consortium; send transactions to the leader or any node's /v1/transactions.",
                 statusCode: StatusCodes.Status409Conflict, title: "Not the leader",
-                extensions: new Dictionary<string, object?> { ["leader"] = node.Consortium?.Leader?.Url });
+                extensions: new Dictionary<string, object?> { ["leader"] = consortium?.Leader?.Url });
         byte[]? body;
         try { body = await RequestBodies.ReadAsync(request, MaxForwardBytes, ct); }
         catch (BadHttpRequestException) { return Problems.Bad("Malformed forward", "The request body ended early."); }
@@ -77,7 +85,7 @@ public static class ConsortiumApi
         var results = new ForwardResult[envelopes.Count];
         for (var i = 0; i < envelopes.Count; i++)
             results[i] = Transaction.TryDecode(envelopes[i], out var tx, out var error)
-                ? ForwardResult.Admit(node.Pool, tx!, id => node.FindReceipt(id) is not null)
+                ? ForwardResult.Admit(pool, tx!, id => ledger.FindReceipt(id) is not null)
                 : new("rejected", error);
         return TypedResults.Ok(new ForwardResponse(results));
     }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CareLedger.Ledger.Ordering.Consortium;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 
 namespace CareLedger.Node.Consortium;
 
@@ -36,7 +36,7 @@ public sealed class ConsortiumOptions
     /// <summary>The ordering settings these options and the node's block limits give.</summary>
     public ConsortiumSettings ToSettings(int maxTransactions, TimeSpan linger) => new()
     {
-        AdvertiseUrl = AdvertiseUrl ?? NodeHost.DefaultUrl, LeaseSeconds = LeaseSeconds, LogRetainBlocks = LogRetainBlocks,
+        AdvertiseUrl = AdvertiseUrl ?? NodeOptions.DefaultUrl, LeaseSeconds = LeaseSeconds, LogRetainBlocks = LogRetainBlocks,
         MaxTransactions = maxTransactions, Linger = linger,
     };
 }

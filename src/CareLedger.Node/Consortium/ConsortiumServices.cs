@@ -1,12 +1,16 @@
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Ledger.Verification;
+using CareLedger.Node.Chain;
+using Microsoft.Extensions.Options;
 
 namespace CareLedger.Node.Consortium;
 
-/// <summary>What a consortium node needs from the host's container: HTTP to its peers.</summary>
+/// <summary>A consortium node: ordering through the etcd log, blocks from peers and forwarding to the leader over HTTP.</summary>
 public static class ConsortiumServices
 {
-    /// <summary>Registers the HTTP side of consortium ordering: blocks from peers and forwarding to the leader.</summary>
-    public static IServiceCollection AddConsortiumHttp(this IServiceCollection services)
+    public static IServiceCollection AddConsortium(this IServiceCollection services)
     {
         services.AddHttpClient(HttpPeerBlocks.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) });
@@ -14,6 +18,19 @@ public static class ConsortiumServices
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) });
         services.AddSingleton<IPeerBlocks, HttpPeerBlocks>();
         services.AddSingleton<ILeaderLink, HttpLeaderLink>();
+        services.AddSingleton<IBlockLog>(sp => new EtcdLog(Options(sp).EtcdEndpoints, sp.GetRequiredService<GenesisDocument>().ChainId));
+        services.AddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            return Options(sp).ToSettings(node.BlockMaxTransactions, TimeSpan.FromMilliseconds(node.BlockLingerMs));
+        });
+        services.AddSingleton(sp => new ConsortiumOrderer(sp.GetRequiredService<LedgerChain>(), sp.GetRequiredService<TransactionPool>(),
+            sp.GetRequiredService<IBlockLog>(), sp.GetRequiredService<IPeerBlocks>(), sp.GetRequiredService<ILeaderLink>(),
+            sp.GetRequiredService<IValidatorSet>(), sp.GetRequiredService<ConsortiumSettings>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConsortiumOrderer>>()));
+        services.AddSingleton<IOrderer>(sp => sp.GetRequiredService<ConsortiumOrderer>());
         return services;
     }
+
+    private static ConsortiumOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<ConsortiumOptions>>().Value;
 }

@@ -116,7 +116,7 @@ public static class DemoConsortium
         };
         if (System.IO.Directory.Exists(keyFolder)) System.IO.Directory.Delete(keyFolder, recursive: true);
         System.IO.Directory.Move(staging, keyFolder);
-        Hosting.GenesisFile.Save(genesisPath, genesis);
+        Chain.GenesisFile.Save(genesisPath, genesis);
     }
 
     public static SigningKey LoadKey(string dataDir, string name) =>

@@ -1,69 +1,66 @@
 using CareLedger.Contracts.Licensing;
+using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
-using CareLedger.Ledger.Ordering;
-using CareLedger.Ledger.Runtime;
-using CareLedger.Ledger.Transactions;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 
 namespace CareLedger.Node.Demo;
 
 /// <summary>
 /// After the demo's genesis: the medical board licenses the demo doctor and pharmacist, the insurer funds the
-/// demo patient, everyone publishes a key and the services are set up
-/// (<see cref="Services.ServicesDemoSeed"/>), as signed transactions like any other. Each step
-/// runs only if its effect is missing.
+/// demo patient, everyone publishes a key and the services are set up (<see cref="ServicesDemoSeed"/>), as
+/// signed transactions like any other. Each step runs only if its effect is missing. In a demo consortium
+/// only the node holding the demo keys seeds.
 /// </summary>
-public static class DemoSeed
+public sealed class DemoSeed(NodeStart start, LedgerReader ledger, GenesisDocument genesis, LocalTransactions transactions, TimeProvider clock,
+    ILogger<DemoSeed> log) : INodeStartup
 {
     public const long PatientFunds = 1_000;
 
-    public static async Task EnsureAsync(LedgerNode node, ILogger log, CancellationToken ct)
+    public async Task AfterCatchUpAsync(CancellationToken ct)
     {
-        using var patient = DemoConsortium.LoadKey(node.DataDir, "patient-jones");
-        var now = node.Clock.GetUtcNow();
+        if (!Directory.Exists(Path.Combine(start.DataDir, DemoConsortium.KeyFolderName))) return;
+        using var patient = DemoConsortium.LoadKey(start.DataDir, "patient-jones");
+        var now = clock.GetUtcNow();
 
         foreach (var (name, specialty) in new[] { ("dr-rivera", "general-practice"), ("pharmacist-chen", "pharmacy") })
         {
-            var account = AccountOf(node, name);
-            if (node.Store.Get(LicensingContract.LicencePrefix + account) is not null) continue;
-            using var board = DemoConsortium.LoadKey(node.DataDir, "board-admin");
-            await SubmitAsync(node, board, "licensing", "issue", new CborMap
+            var account = AccountOf(name);
+            if (ledger.State.Get(LicensingContract.LicencePrefix + account) is not null) continue;
+            using var board = DemoConsortium.LoadKey(start.DataDir, "board-admin");
+            await SubmitAsync(board, "licensing", "issue", new CborMap
             {
                 ["practitioner"] = account.ToString(), ["specialty"] = specialty, ["jurisdiction"] = "EU-DEMO",
-                ["validFrom"] = node.Genesis.Time, ["validUntil"] = now.AddYears(2).ToUnixTimeMilliseconds(),
+                ["validFrom"] = genesis.Time, ["validUntil"] = now.AddYears(2).ToUnixTimeMilliseconds(),
             }, ct);
         }
-        if (node.Store.Get($"{TokensContract.BalancePrefix}{DemoConsortium.Asset}/{patient.Account}") is null)
+        if (TokensContract.Balance(ledger.State, DemoConsortium.Asset, patient.Account) == 0)
         {
-            using var insurer = DemoConsortium.LoadKey(node.DataDir, "insurer-admin");
-            await SubmitAsync(node, insurer, "tokens", "mint", new CborMap
+            using var insurer = DemoConsortium.LoadKey(start.DataDir, "insurer-admin");
+            await SubmitAsync(insurer, "tokens", "mint", new CborMap
             {
                 ["asset"] = DemoConsortium.Asset, ["to"] = patient.Account.ToString(), ["amount"] = PatientFunds,
             }, ct);
         }
         foreach (var person in DemoConsortium.Participants)
         {
-            if (node.Store.Get(Contracts.Records.RecordsContract.KeyPrefix + AccountOf(node, person.KeyName)) is not null) continue;
-            using var key = DemoConsortium.LoadKey(node.DataDir, person.KeyName);
-            await SubmitAsync(node, key, "records", "publish-key", new CborMap(), ct);
+            if (ledger.State.Get(RecordsContract.KeyPrefix + AccountOf(person.KeyName)) is not null) continue;
+            using var key = DemoConsortium.LoadKey(start.DataDir, person.KeyName);
+            await SubmitAsync(key, "records", "publish-key", new CborMap(), ct);
         }
-        await Services.ServicesDemoSeed.EnsureAsync(node, (key, contract, action, args, token) => SubmitAsync(node, key, contract, action, args, token), ct);
+        await ServicesDemoSeed.EnsureAsync(ledger.State, start.DataDir, now, SubmitAsync, ct);
         log.LogInformation("Demo consortium ready: its keys are in {Folder} (see README for the demo passphrase)",
-            Path.Combine(node.DataDir, DemoConsortium.KeyFolderName));
+            Path.Combine(start.DataDir, DemoConsortium.KeyFolderName));
     }
 
-    private static AccountId AccountOf(LedgerNode node, string keyName) =>
-        new KeyStore(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName)).Show(keyName).Account;
+    private AccountId AccountOf(string keyName) =>
+        new KeyStore(Path.Combine(start.DataDir, DemoConsortium.KeyFolderName)).Show(keyName).Account;
 
-    private static async Task SubmitAsync(LedgerNode node, SigningKey key, string contract, string action, CborMap args, CancellationToken ct)
+    private async Task SubmitAsync(SigningKey key, string contract, string action, CborMap args, CancellationToken ct)
     {
-        var nonce = ContractRuntime.LastNonce(node.Store, key.Account) + 1;
-        var tx = Transaction.Create(key, node.Genesis.ChainId, nonce, node.Clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds(), contract, action, args);
-        var result = node.Pool.Submit(tx);
-        if (result.Status != SubmitStatus.Accepted) throw new InvalidOperationException($"demo seed {contract}.{action} refused: {result.Reason}");
-        var receipt = await node.Pool.WaitForCommitAsync(tx.Id, ct);
+        var receipt = await transactions.SubmitAndWaitAsync(key, contract, action, args, ct);
         if (!receipt.Result.Valid) throw new InvalidOperationException($"demo seed {contract}.{action} failed: {receipt.Result.Reason}");
     }
 }

@@ -1,6 +1,7 @@
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Vault.Fhir;
+using Microsoft.AspNetCore.Authentication;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http.Extensions;
 
@@ -19,7 +20,9 @@ public static class FhirApi
     {
         services.AddSingleton<CustodialKeys>();
         services.AddSingleton<CustodialRecords>();
-        services.AddHostedService<DemoFhirAccess>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, CustodialTokenHandler>(CustodialTokenHandler.Name, null);
+        services.AddAuthorization(options =>
+            options.AddPolicy(Policies.Custodial, p => p.AddAuthenticationSchemes(CustodialTokenHandler.Name).RequireAuthenticatedUser()));
         return services;
     }
 

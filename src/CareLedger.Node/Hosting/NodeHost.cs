@@ -1,7 +1,9 @@
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Node.Chain;
+using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Node.Consortium;
+using CareLedger.Node.Demo;
 using CareLedger.Node.Fhir;
 using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
@@ -15,7 +17,7 @@ namespace CareLedger.Node.Hosting;
 /// <summary>Builds the node's web host: ledger services, the HTTP API, OpenAPI and the portal.</summary>
 public static class NodeHost
 {
-    public const string DefaultUrl = "http://127.0.0.1:5080";
+    public const string DefaultUrl = NodeOptions.DefaultUrl;
 
     private static readonly Dictionary<string, string> Switches = new()
     {
@@ -42,27 +44,14 @@ public static class NodeHost
             .ValidateOnStart()
             .PostConfigure(o => o.AdvertiseUrl ??= builder.Configuration["urls"]?.Split(';')[0]);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddConsortiumHttp();
-        builder.Services.AddSingleton<LedgerNode>();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Keys);
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Vault);
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Pool);
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Store);
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Genesis);
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<LedgerNode>().Runtime);
-        builder.Services.AddSingleton<LedgerReader>();
-        builder.Services.AddSingleton<LocalTransactions>();
-        builder.Services.AddSingleton<RecordReader>();
-        builder.Services.AddSingleton<RecordContent>();
-        builder.Services.AddNodeAuthentication();
-        builder.Services.AddSingleton<NodeMetrics>();
-        builder.Services.AddSingleton<NodeAccount>();
-        builder.Services.AddSingleton<VaultShredder>();
-        builder.Services.AddSingleton<AccessLogger>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogger>());
-        builder.Services.AddSingleton<OrdererService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrdererService>());
+        var consortium = Bind<ConsortiumOptions>(builder, ConsortiumOptions.Section);
+        var start = NodeStart.Resolve(Bind<NodeOptions>(builder, NodeOptions.Section), consortium.Enabled, consortium.Resync);
+        builder.Services.AddLedger(start);
+        if (start.Consortium) builder.Services.AddConsortium();
+        builder.Services.AddRecords();
         builder.Services.AddFhirApi();
+        if (start.Demo) builder.Services.AddDemo();
+        builder.Services.AddNodeAuthentication();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => DocumentedBody.DescribeBodies(o.DescribeSecurity()));
         configure?.Invoke(builder);
@@ -93,7 +82,7 @@ public static class NodeHost
     private static async Task RefuseWhileHalted(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path;
-        if (context.RequestServices.GetRequiredService<LedgerNode>().Consortium?.HaltReason is { } reason
+        if (context.RequestServices.GetService<ConsortiumOrderer>()?.HaltReason is { } reason
             && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") && !path.StartsWithSegments("/v1/consortium/status"))
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -129,6 +118,9 @@ public static class NodeHost
         };
         await Results.Problem(detail, statusCode: code, title: ReasonPhrases.GetReasonPhrase(code)).ExecuteAsync(http);
     }
+
+    /// <summary>Settings as bound from configuration, before the container exists: what decides which parts the node is made of.</summary>
+    private static T Bind<T>(WebApplicationBuilder builder, string section) where T : new() => builder.Configuration.GetSection(section).Get<T>() ?? new T();
 
     private static string WebRoot() => Path.Combine(AppContext.BaseDirectory, "wwwroot");
 }

@@ -4,7 +4,7 @@ using CareLedger.Contracts.Prescriptions;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Api;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Prescriptions;
@@ -25,15 +25,15 @@ public static class PrescriptionsApi
         group.MapGet("/adherence/{patient}", Adherence).WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent");
     }
 
-    private static Results<Ok<PrescriptionDto>, ProblemHttpResult> Prescription(string id, LedgerNode node)
+    private static Results<Ok<PrescriptionDto>, ProblemHttpResult> Prescription(string id, LedgerReader ledger)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
-        var rx = ContractQueries.Ask(node, PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id });
+        var rx = ledger.Ask(PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id });
         if (!rx.GetBool("found")) return Problems.NotFound("Unknown prescription", $"No prescription {id}.");
         return TypedResults.Ok(ContractQueries.As<PrescriptionDto>(rx));
     }
 
-    private static Results<Ok<List<PrescriptionDto>>, ProblemHttpResult> Prescriptions(LedgerNode node, string? patient, string? prescriber)
+    private static Results<Ok<List<PrescriptionDto>>, ProblemHttpResult> Prescriptions(LedgerReader ledger, string? patient, string? prescriber)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
             return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");
@@ -41,14 +41,14 @@ public static class PrescriptionsApi
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
         // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
         var found = role == "patient"
-            ? ContractQueries.Ask(node, PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).GetList("prescriptions").Cast<CborMap>()
-            : node.QueryState.Scan(PrescriptionsContract.RxPrefix).Select(e => e.Value).Where(rx => rx.GetText("prescriber") == id.ToString());
+            ? ledger.Ask(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).GetList("prescriptions").Cast<CborMap>()
+            : ledger.State.Scan(PrescriptionsContract.RxPrefix).Select(e => e.Value).Where(rx => rx.GetText("prescriber") == id.ToString());
         return TypedResults.Ok(found.Select(ContractQueries.As<PrescriptionDto>).OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
     }
 
-    private static Results<Ok<AdherenceDto>, ProblemHttpResult> Adherence(string patient, LedgerNode node)
+    private static Results<Ok<AdherenceDto>, ProblemHttpResult> Adherence(string patient, LedgerReader ledger)
     {
         if (!AccountId.TryParse(patient, out var id)) return Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
-        return TypedResults.Ok(ContractQueries.As<AdherenceDto>(ContractQueries.Ask(node, PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() })));
+        return TypedResults.Ok(ContractQueries.As<AdherenceDto>(ledger.Ask(PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() })));
     }
 }

@@ -11,14 +11,14 @@ namespace CareLedger.Node.Records;
 /// The node's own account (its validator key, a service member of its organisation): it signs
 /// access-log entries and publishes its key, which patients wrap the emergency copy of their record keys for.
 /// </summary>
-public sealed class NodeAccount(NodeKeys keys, LedgerReader ledger, LocalTransactions transactions, TransactionPool pool)
+public sealed class NodeAccount(NodeKeys keys, LedgerReader ledger, LocalTransactions transactions, TransactionPool pool) : INodeStartup
 {
     public bool IsServiceMember => ledger.FindMember(keys.Account)?.Role == Roles.Service;
 
     public Transaction Submit(string contract, string action, CborMap args) => transactions.Submit(keys.Validator, contract, action, args);
 
     /// <summary>Publishes the node's key once, so patients can give it the emergency copy of their record keys.</summary>
-    public async Task EnsureKeyPublishedAsync(CancellationToken ct)
+    public async Task AfterCatchUpAsync(CancellationToken ct)
     {
         if (!IsServiceMember || ledger.State.Get(RecordsContract.KeyPrefix + keys.Account) is not null) return;
         var tx = Submit("records", "publish-key", new CborMap());

@@ -1,6 +1,9 @@
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Blocks;
-using CareLedger.Node.Hosting;
+using CareLedger.Ledger.Chain;
+using CareLedger.Node.Chain;
+
+using CareLedger.Vault.Storage;
 
 namespace CareLedger.Node.Records;
 
@@ -8,8 +11,14 @@ namespace CareLedger.Node.Records;
 /// Crypto-shredding: once a patient's erase transaction is in a block, the vault deletes the
 /// record's ciphertexts and wrapped keys. The ledger keeps only hashes, so the chain still verifies.
 /// </summary>
-public sealed class VaultShredder(LedgerNode node, ILogger<VaultShredder> log)
+public sealed class VaultShredder(LedgerReader ledger, VaultStore vault, ILogger<VaultShredder> log) : INodeStartup
 {
+    public void BeforeOrdering(LedgerChain chain)
+    {
+        Sweep();
+        chain.BlockCommitted += OnBlockCommitted;
+    }
+
     public void OnBlockCommitted(Block block)
     {
         foreach (var result in block.Results)
@@ -20,13 +29,13 @@ public sealed class VaultShredder(LedgerNode node, ILogger<VaultShredder> log)
     /// <summary>Shreds erased records whose erasure landed while the node was down.</summary>
     public void Sweep()
     {
-        foreach (var (_, record) in node.QueryState.Scan(RecordsContract.RecordPrefix))
+        foreach (var (_, record) in ledger.State.Scan(RecordsContract.RecordPrefix))
             if (record.GetBool("erased")) Shred(record.GetText("id"));
     }
 
     private void Shred(string recordId)
     {
-        node.Vault.Shred(recordId);
+        vault.Shred(recordId);
         log.LogInformation("Record {Record} erased: ciphertext and wrapped keys deleted", recordId);
     }
 }

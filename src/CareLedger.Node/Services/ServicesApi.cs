@@ -5,7 +5,7 @@ using CareLedger.Contracts.Services;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Api;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Services;
@@ -30,7 +30,7 @@ public static class ServicesApi
         group.MapGet("/services/terms", Terms).WithSummary("The platform's terms: fee, operator, arbitrator, cancellation and acknowledgement periods");
     }
 
-    private static Results<Ok<List<PractitionerDto>>, ProblemHttpResult> Search(LedgerNode node, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
+    private static Results<Ok<List<PractitionerDto>>, ProblemHttpResult> Search(LedgerReader ledger, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
         string? minRating, string? from, string? to)
     {
         var args = new CborMap();
@@ -60,40 +60,40 @@ public static class ServicesApi
         if (window.From is { } f) args["from"] = f.Value;
         if (window.To is { } t) args["to"] = t.Value;
 
-        var answer = ContractQueries.Ask(node, ServicesContract.ContractName, "search", args);
+        var answer = ledger.Ask(ServicesContract.ContractName, "search", args);
         return TypedResults.Ok(answer.GetList("practitioners").Cast<CborMap>().Select(ContractQueries.As<PractitionerDto>).ToList());
     }
 
-    private static Results<Ok<PractitionerDetailsDto>, ProblemHttpResult> Practitioner(string account, LedgerNode node)
+    private static Results<Ok<PractitionerDetailsDto>, ProblemHttpResult> Practitioner(string account, LedgerReader ledger)
     {
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
-        var profile = ContractQueries.Ask(node, ServicesContract.ContractName, "profile", new CborMap { ["practitioner"] = id.ToString() });
+        var profile = ledger.Ask(ServicesContract.ContractName, "profile", new CborMap { ["practitioner"] = id.ToString() });
         if (!profile.GetBool("found")) return Problems.NotFound("Unknown practitioner", $"{account} has published no profile.");
-        var slots = ContractQueries.Ask(node, ServicesContract.ContractName, "slots", new CborMap { ["practitioner"] = id.ToString() }).GetList("slots").Cast<CborMap>().Select(ContractQueries.As<SlotDto>).ToList();
+        var slots = ledger.Ask(ServicesContract.ContractName, "slots", new CborMap { ["practitioner"] = id.ToString() }).GetList("slots").Cast<CborMap>().Select(ContractQueries.As<SlotDto>).ToList();
         return TypedResults.Ok(new PractitionerDetailsDto(ContractQueries.As<PractitionerDto>(profile), slots));
     }
 
-    private static Results<Ok<BookingDto>, ProblemHttpResult> Booking(string id, LedgerNode node)
+    private static Results<Ok<BookingDto>, ProblemHttpResult> Booking(string id, LedgerReader ledger)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
-        var booking = ContractQueries.Ask(node, ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id });
+        var booking = ledger.Ask(ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id });
         if (!booking.GetBool("found")) return Problems.NotFound("Unknown booking", $"No booking {id}.");
         return TypedResults.Ok(ContractQueries.As<BookingDto>(booking));
     }
 
-    private static Results<Ok<List<BookingDto>>, ProblemHttpResult> Bookings(LedgerNode node, string? patient, string? practitioner, string? status)
+    private static Results<Ok<List<BookingDto>>, ProblemHttpResult> Bookings(LedgerReader ledger, string? patient, string? practitioner, string? status)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(practitioner))
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("practitioner", practitioner!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
-        var bookings = ContractQueries.Ask(node, ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).GetList("bookings").Cast<CborMap>()
+        var bookings = ledger.Ask(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).GetList("bookings").Cast<CborMap>()
             .Where(b => b.GetText(role) == id.ToString() && (string.IsNullOrEmpty(status) || b.GetText("status") == status))
             .Select(ContractQueries.As<BookingDto>).OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(bookings);
     }
 
-    private static ServicesTermsDto Terms(LedgerNode node) => ContractQueries.As<ServicesTermsDto>(ContractQueries.Ask(node, ServicesContract.ContractName, "terms", new CborMap()));
+    private static ServicesTermsDto Terms(LedgerReader ledger) => ContractQueries.As<ServicesTermsDto>(ledger.Ask(ServicesContract.ContractName, "terms", new CborMap()));
 
     private readonly record struct Time(bool Ok, long Value);
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Encoding;
 
-namespace CareLedger.Node.Hosting;
+namespace CareLedger.Node.Chain;
 
 /// <summary>
 /// Reads a genesis document from JSON. Validator keys are base64 SubjectPublicKeyInfo strings;
@@ -20,6 +20,9 @@ public static class GenesisFile
         map["validators"] = validators.Select(v => (object)Convert.FromBase64String(v!.GetValue<string>())).ToList();
         return new GenesisDocument(map);
     }
+
+    /// <summary>Whether the document is a demo consortium's (it carries "demo": true).</summary>
+    public static bool IsDemo(string path) => JsonNode.Parse(File.ReadAllText(path)) is JsonObject json && json["demo"] is not null;
 
     public static void Save(string path, JsonObject genesis)
     {

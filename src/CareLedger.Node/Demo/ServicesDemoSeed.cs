@@ -2,10 +2,9 @@ using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
-using CareLedger.Node.Demo;
-using CareLedger.Node.Hosting;
+using CareLedger.Ledger.Runtime;
 
-namespace CareLedger.Node.Services;
+namespace CareLedger.Node.Demo;
 
 /// <summary>
 /// The services part of the demo: Dr. Rivera's profile (general practice from her licence, English
@@ -23,12 +22,10 @@ public static class ServicesDemoSeed
 
     public delegate Task Submit(SigningKey key, string contract, string action, CborMap args, CancellationToken ct);
 
-    public static async Task EnsureAsync(LedgerNode node, Submit submit, CancellationToken ct)
+    public static async Task EnsureAsync(ContractState state, string dataDir, DateTimeOffset now, Submit submit, CancellationToken ct)
     {
-        var state = node.QueryState;
-        using var doctor = DemoConsortium.LoadKey(node.DataDir, "dr-rivera");
-        using var patient = DemoConsortium.LoadKey(node.DataDir, "patient-jones");
-        var now = node.Clock.GetUtcNow();
+        using var doctor = DemoConsortium.LoadKey(dataDir, "dr-rivera");
+        using var patient = DemoConsortium.LoadKey(dataDir, "patient-jones");
 
         if (state.Get(ServicesContract.ProfilePrefix + doctor.Account) is null)
             await submit(doctor, ServicesContract.ContractName, "publish-profile", new CborMap
@@ -43,7 +40,7 @@ public static class ServicesDemoSeed
                 ["starts"] = Slots(now).Cast<object>().ToList(), ["minutes"] = SlotMinutes,
             }, ct);
 
-        using var insurer = DemoConsortium.LoadKey(node.DataDir, "insurer-admin");
+        using var insurer = DemoConsortium.LoadKey(dataDir, "insurer-admin");
         if (state.Get(TokenEscrow.Key(ServicesContract.ContractName, ServicesContract.TreasuryOf(Insurer, DemoConsortium.Asset))) is null)
         {
             if (TokensContract.Balance(state, DemoConsortium.Asset, insurer.Account) < TreasuryFunds)

@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using CareLedger.Node.Fhir;
+using CareLedger.Node.Authentication;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Task = System.Threading.Tasks.Task;
 
-namespace CareLedger.Node.Authentication;
+namespace CareLedger.Node.Fhir;
 
 /// <summary>
 /// Authenticates FHIR clients by a bearer token the node operator issued for a practitioner's
@@ -15,7 +15,7 @@ namespace CareLedger.Node.Authentication;
 public sealed class CustodialTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     CustodialKeys custody) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Name = "CustodialToken";
+    public const string Name = OpenApiSecurity.CustodialScheme;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CareLedger.Node.Hosting;
+namespace CareLedger.Node.Chain;
 
 /// <summary>A node's settings. The defaults run the embedded single-node demo with no configuration at all.</summary>
 public sealed class NodeOptions
 {
     public const string Section = "CareLedger";
+
+    /// <summary>Where the node listens when no --urls is given: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <summary>Folder for the ledger database, the node's key and (for the demo) the demo keystore.</summary>
     [Required] public string DataDir { get; set; } = "data";

@@ -1,17 +1,22 @@
 using System.Globalization;
 using System.Text;
 using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Ordering.Consortium;
 
-namespace CareLedger.Node.Hosting;
+namespace CareLedger.Node.Chain;
 
 /// <summary>Counters the node exposes at /metrics in the Prometheus text format.</summary>
-public sealed class NodeMetrics(LedgerNode node)
+public sealed class NodeMetrics(LedgerChain chain, TransactionPool pool, ConsortiumOrderer? consortium = null) : INodeStartup
 {
     private long _accepted, _rejected, _full, _committedValid, _committedInvalid, _blocks;
 
     public void Accepted() => Interlocked.Increment(ref _accepted);
     public void Rejected() => Interlocked.Increment(ref _rejected);
     public void PoolFull() => Interlocked.Increment(ref _full);
+
+    public void BeforeOrdering(LedgerChain chain) => chain.BlockCommitted += OnBlockCommitted;
 
     public void OnBlockCommitted(Block block)
     {
@@ -36,9 +41,9 @@ public sealed class NodeMetrics(LedgerNode node)
         Metric("careledger_tx_committed_valid_total", "counter", "Committed transactions that took effect.", Interlocked.Read(ref _committedValid));
         Metric("careledger_tx_committed_invalid_total", "counter", "Committed transactions recorded as invalid.", Interlocked.Read(ref _committedInvalid));
         Metric("careledger_blocks_committed_total", "counter", "Blocks committed since start.", Interlocked.Read(ref _blocks));
-        Metric("careledger_chain_height", "gauge", "Height of the latest durable block.", (long)node.Chain.Head.Height);
-        Metric("careledger_tx_pool_size", "gauge", "Transactions waiting to be ordered.", node.Pool.Count);
-        if (node.Consortium is { } consortium)
+        Metric("careledger_chain_height", "gauge", "Height of the latest durable block.", (long)chain.Head.Height);
+        Metric("careledger_tx_pool_size", "gauge", "Transactions waiting to be ordered.", pool.Count);
+        if (consortium is not null)
         {
             // Alert on halted == 1: the node refused a block or found its store damaged, and serves nothing until an operator acts.
             Metric("careledger_consortium_halted", "gauge", "1 when this node has halted (see /v1/consortium/status for why).", consortium.HaltReason is null ? 0 : 1);

@@ -1,29 +1,29 @@
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Node.Demo;
-using CareLedger.Node.Hosting;
+using CareLedger.Node.Chain;
+using CareLedger.Node.Fhir;
 
-namespace CareLedger.Node.Fhir;
+namespace CareLedger.Node.Demo;
 
 /// <summary>
 /// On a demo node's first start, puts the demo doctor's key into the custodial store and writes a
 /// bearer token for it to &lt;DataDir&gt;/demo-fhir-token.txt (mode 0600), so a newcomer can point
 /// a FHIR client at /fhir straight away. Runs before the node listens.
 /// </summary>
-public sealed class DemoFhirAccess(LedgerNode node, CustodialKeys custody, ILogger<DemoFhirAccess> log) : IHostedService
+public sealed class DemoFhirAccess(NodeStart start, NodeKeys keys, CustodialKeys custody, ILogger<DemoFhirAccess> log) : IHostedService
 {
     public const string Practitioner = "dr-rivera";
     public const string TokenFileName = "demo-fhir-token.txt";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var tokenPath = Path.Combine(node.DataDir, TokenFileName);
-        if (!node.IsDemo || File.Exists(tokenPath)) return Task.CompletedTask;
+        var tokenPath = Path.Combine(start.DataDir, TokenFileName);
+        if (File.Exists(tokenPath) || !Directory.Exists(Path.Combine(start.DataDir, DemoConsortium.KeyFolderName))) return Task.CompletedTask;
         try
         {
-            if (!node.Keys.Custodial.List().Any(k => k.Name == Practitioner))
+            if (!keys.Custodial.List().Any(k => k.Name == Practitioner))
             {
-                using var key = DemoConsortium.LoadKey(node.DataDir, Practitioner);
-                node.Keys.SaveCustodial(Practitioner, key);
+                using var key = DemoConsortium.LoadKey(start.DataDir, Practitioner);
+                keys.SaveCustodial(Practitioner, key);
             }
             var token = custody.IssueToken(Practitioner);
             var temp = tokenPath + ".tmp";

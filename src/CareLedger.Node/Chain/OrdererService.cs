@@ -1,12 +1,12 @@
+using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Ordering;
-using CareLedger.Node.Demo;
-using CareLedger.Node.Records;
+using CareLedger.Ledger.Ordering.Consortium;
 
-namespace CareLedger.Node.Hosting;
+namespace CareLedger.Node.Chain;
 
 /// <summary>Runs the orderer for the node's lifetime. If ordering fails the node stops rather than serve a stale chain.</summary>
-public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultShredder shredder, NodeAccount account,
-    IHostApplicationLifetime lifetime, ILogger<OrdererService> log) : BackgroundService
+public sealed class OrdererService(IOrderer orderer, LedgerChain chain, IEnumerable<INodeStartup> parts, IHostApplicationLifetime lifetime,
+    ILogger<OrdererService> log, ConsortiumOrderer? consortium = null) : BackgroundService
 {
     public bool Running { get; private set; }
 
@@ -14,8 +14,8 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
     public bool Ready { get; private set; }
 
     /// <summary>
-    /// The node's own start-up transactions. They are retried, since clients may already be using
-    /// the pool; if they still fail the node keeps serving and says so in its log.
+    /// The parts' start-up transactions. They are retried, since clients may already be using the
+    /// pool; if they still fail the node keeps serving and says so in its log.
     /// </summary>
     private async Task StartupTransactionsAsync(CancellationToken ct)
     {
@@ -24,10 +24,8 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
             try
             {
                 // A consortium node first catches up with the log: its state decides what is still to do.
-                if (node.Consortium is { } consortium) await consortium.CaughtUp.WaitAsync(ct);
-                await account.EnsureKeyPublishedAsync(ct);
-                // In a demo consortium only the node holding the demo keys seeds.
-                if (node.IsDemo && Directory.Exists(Path.Combine(node.DataDir, DemoConsortium.KeyFolderName))) await DemoSeed.EnsureAsync(node, log, ct);
+                if (consortium is not null) await consortium.CaughtUp.WaitAsync(ct);
+                foreach (var part in parts) await part.AfterCatchUpAsync(ct);
                 return;
             }
             catch (Exception e) when (e is InvalidOperationException or TransactionRejectedException && attempt < 5)
@@ -45,13 +43,11 @@ public sealed class OrdererService(LedgerNode node, NodeMetrics metrics, VaultSh
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        node.Chain.BlockCommitted += metrics.OnBlockCommitted;
-        node.Chain.BlockCommitted += shredder.OnBlockCommitted;
-        shredder.Sweep();
+        foreach (var part in parts) part.BeforeOrdering(chain);
         Running = true;
         try
         {
-            var ordering = Task.Run(() => node.Orderer.RunAsync(stoppingToken), stoppingToken);
+            var ordering = Task.Run(() => orderer.RunAsync(stoppingToken), stoppingToken);
             // If ordering fails while the start-up transactions wait for their blocks, stop waiting and fail.
             var startup = StartupTransactionsAsync(stoppingToken);
             if (await Task.WhenAny(ordering, startup) == ordering) await ordering;

@@ -1,0 +1,48 @@
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Storage;
+
+namespace CareLedger.Node.Chain;
+
+/// <summary>Opening the node's ledger store and finding its genesis document, with errors that tell an operator what to do.</summary>
+public static class LedgerFolder
+{
+    public static SqliteLedgerStore Open(NodeStart start, TimeProvider clock, ILogger log)
+    {
+        Directory.CreateDirectory(start.DataDir);
+        if (start.Resync) MoveAside(start, clock, log);
+        try { return new SqliteLedgerStore(start.LedgerPath); }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new InvalidOperationException($"the ledger store in {start.DataDir} cannot be opened ({e.Message}); " +
+                (start.Consortium ? "start the node with --resync to rebuild it from the consortium" : "restore it from a backup"), e);
+        }
+    }
+
+    /// <summary>
+    /// The chain's genesis: block 0's when the store has one, else the genesis file. A demo start
+    /// without one creates the demo consortium first (<paramref name="createDemo"/>).
+    /// </summary>
+    public static GenesisDocument Genesis(NodeStart start, ILedgerStore store, Action<string>? createDemo)
+    {
+        if (store.GetBlock(0)?.Genesis is { } stored) return GenesisDocument.Decode(stored);
+        if (!File.Exists(start.GenesisPath))
+        {
+            if (createDemo is null)
+                throw new InvalidOperationException($"a consortium node needs the consortium's genesis document: pass --genesis <file> or put {NodeStart.GenesisFileName} in {start.DataDir}");
+            createDemo(start.GenesisPath);
+        }
+        return GenesisFile.Load(start.GenesisPath);
+    }
+
+    /// <summary>The operator asked to rebuild: the old ledger files go to a dated folder (never deleted), a fresh one replays the consortium's log.</summary>
+    private static void MoveAside(NodeStart start, TimeProvider clock, ILogger log)
+    {
+        var aside = Path.Combine(start.DataDir, $"ledger-aside-{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}");
+        foreach (var file in Directory.GetFiles(start.DataDir, "ledger.db*"))
+        {
+            Directory.CreateDirectory(aside);
+            File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
+        }
+        log.LogWarning("Resync: the old ledger was moved to {Folder}; rebuilding from the consortium's log", aside);
+    }
+}
