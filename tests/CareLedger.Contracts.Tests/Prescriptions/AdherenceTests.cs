@@ -41,11 +41,11 @@ public sealed class AdherenceTests : IDisposable
         Assert.Equal(1_000 - PrescriptionsActions.Price + 10, _chain.Balance(_chain.Account("patient-jones")));
 
         Verdict.Valid(CheckIn(rx));
-        Assert.Equal(0L, _chain.Rx(rx).GetInt("adherentDays"));
+        Assert.Equal(0L, _chain.Rx(rx).AdherentDays);
         Verdict.Valid(CheckIn(rx));
 
         Assert.Equal(1_000 - PrescriptionsActions.Price + 15, _chain.Balance(_chain.Account("patient-jones")));
-        Assert.Equal((1L, 15L), (_chain.Rx(rx).GetInt("adherentDays"), _chain.Rx(rx).GetInt("rewards")));
+        Assert.Equal((1L, 15L), (_chain.Rx(rx).AdherentDays, _chain.Rx(rx).Rewards));
         Assert.Equal(85L, _chain.Query("prescriptions", "programme", new CborMap { ["programme"] = "heart-health" }).GetInt("pool"));
     }
 
@@ -121,7 +121,7 @@ public sealed class AdherenceTests : IDisposable
 
         Verdict.Valid(CheckIn(rx));
 
-        Assert.Equal((1L, 10L), (_chain.Rx(rx).GetInt("adherentDays"), _chain.Rx(rx).GetInt("rewards")));
+        Assert.Equal((1L, 10L), (_chain.Rx(rx).AdherentDays, _chain.Rx(rx).Rewards));
         Assert.Equal(2, _chain.Escrow(CareLedger.Contracts.Prescriptions.PrescriptionsContract.ProgrammeEscrow("small")));
     }
 

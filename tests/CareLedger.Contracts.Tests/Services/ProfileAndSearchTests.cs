@@ -97,7 +97,7 @@ public sealed class ProfileAndSearchTests : IDisposable
         _chain.AssertRefusedUnchanged(() => _chain.Submit("dr-rivera", "services", "remove-slots", new CborMap { ["starts"] = new List<object> { Slot(1), Slot(0) } }), "is booked");
         Verdict.Valid(_chain.Submit("dr-rivera", "services", "remove-slots", new CborMap { ["starts"] = new List<object> { Slot(1) } }));
 
-        Assert.Null(_chain.View.Get(ServicesContract.SlotKey(_chain.Account("dr-rivera"), Slot(1))));
+        Assert.Null(_chain.Get(Contracts.Services.Slot.Key(_chain.Account("dr-rivera"), Slot(1))));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class RatingTests : IDisposable
         var result = Rate("patient-jones", "b1", 4);
 
         Verdict.Valid(result);
-        Assert.Equal(new Rating(4, 1), ServicesContract.RatingOf(_chain.View, _chain.Account("dr-rivera").ToString()));
+        Assert.Equal(new Rating(4, 1), ServicesContract.RatingOf(_chain.View, _chain.Account("dr-rivera")));
         _chain.AssertRefusedUnchanged(() => Rate("patient-jones", "b1", 5), "you already rated booking b1");
     }
 

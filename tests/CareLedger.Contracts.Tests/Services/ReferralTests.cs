@@ -39,7 +39,7 @@ public sealed class ReferralTests : IDisposable
         Verdict.Valid(BookLab("patient-jones", "x1"));
 
         Assert.Equal(940, _chain.BalanceOf("patient-jones"));
-        Assert.Equal("r1", _chain.Booking("x1").GetText("referral"));
+        Assert.Equal("r1", _chain.Booking("x1").Referral);
         Assert.Equal("x1", _chain.Query("services", "referral", new CborMap { ["referral"] = "r1" }).GetText("booking"));
     }
 
