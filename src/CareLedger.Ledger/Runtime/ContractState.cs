@@ -9,36 +9,77 @@ namespace CareLedger.Ledger.Runtime;
 /// its own namespace ("contract/..."), so one contract cannot change another's records — unless
 /// that other contract names it among its <see cref="IContract.TrustedCallers"/>, in which case
 /// <see cref="Of"/> hands out a view that writes there, into the same pending writes.
+/// Records are immutable, so a value read or written once serves every later read of its key
+/// through this view (and the views <see cref="Of"/> hands out) without being decoded again.
 /// </summary>
-public sealed class ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy = null)
+public sealed class ContractState
 {
+    private static readonly object Absent = new();
+    private readonly IStateReader _reader;
+    private readonly StateOverlay? _writes;
+    private readonly string _ns;
+    private readonly IReadOnlyList<string>? _trustedBy;
+    private readonly Dictionary<string, object> _records;
+
+    public ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy = null)
+        : this(reader, writes, ns, trustedBy, new(StringComparer.Ordinal))
+    {
+    }
+
+    private ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy, Dictionary<string, object> records)
+    {
+        _reader = reader;
+        _writes = writes;
+        _ns = ns;
+        _trustedBy = trustedBy;
+        _records = records;
+    }
+
     /// <summary>The namespace this view writes: its contract's name.</summary>
-    public string Namespace => ns;
+    public string Namespace => _ns;
 
-    public T? Get<T>(StateKey<T> key) where T : class, ICborRecord<T> =>
-        reader.Get(key.Value) is { } bytes ? CborRecord.Decode<T>(bytes) : null;
+    public T? Get<T>(StateKey<T> key) where T : class, ICborRecord<T>
+    {
+        if (_records.TryGetValue(key.Value, out var known) && (known == Absent || known is T)) return known as T;
+        var value = _reader.Get(key.Value) is { } bytes ? CborRecord.Decode<T>(bytes) : null;
+        _records[key.Value] = value ?? Absent;
+        return value;
+    }
 
-    /// <summary>Whether the key holds a value; cheaper than <see cref="Get{T}"/> as nothing is decoded.</summary>
-    public bool Contains<T>(StateKey<T> key) where T : class, ICborRecord<T> => reader.Get(key.Value) is not null;
+    /// <summary>Whether the key holds a value; nothing is decoded.</summary>
+    public bool Contains<T>(StateKey<T> key) where T : class, ICborRecord<T> =>
+        _records.TryGetValue(key.Value, out var known) ? known != Absent : _reader.Get(key.Value) is not null;
 
     public IEnumerable<(string Key, T Value)> Scan<T>(StatePrefix<T> prefix) where T : class, ICborRecord<T> =>
-        reader.Scan(prefix.Value).Select(e => (e.Key, CborRecord.Decode<T>(e.Value)));
+        _reader.Scan(prefix.Value).Select(e => (e.Key, CborRecord.Decode<T>(e.Value)));
 
-    public void Put<T>(StateKey<T> key, T value) where T : class, ICborRecord<T> => Writable(key.Value).Set(key.Value, CborRecord.Encode(value));
+    public void Put<T>(StateKey<T> key, T value) where T : class, ICborRecord<T>
+    {
+        Writable(key.Value).Set(key.Value, CborRecord.Encode(value));
+        _records[key.Value] = value;
+    }
 
     public void Delete<T>(StateKey<T> key) where T : class, ICborRecord<T> => Delete(key.Value);
 
     /// <summary>Untyped read, for callers not yet converted to records (the node, the CLI); contracts use <see cref="Get{T}"/>.</summary>
-    public CborMap? Get(string key) => reader.Get(key) is { } bytes ? CborMap.Decode(bytes) : null;
+    public CborMap? Get(string key) => _reader.Get(key) is { } bytes ? CborMap.Decode(bytes) : null;
 
     /// <summary>Untyped scan, for callers not yet converted to records; contracts use <see cref="Scan{T}"/>.</summary>
     public IEnumerable<(string Key, CborMap Value)> Scan(string prefix) =>
-        reader.Scan(prefix).Select(e => (e.Key, CborMap.Decode(e.Value)));
+        _reader.Scan(prefix).Select(e => (e.Key, CborMap.Decode(e.Value)));
 
     /// <summary>Untyped write, for callers not yet converted to records; contracts use <see cref="Put{T}"/>.</summary>
-    public void Put(string key, CborMap value) => Writable(key).Set(key, value.Encode());
+    public void Put(string key, CborMap value)
+    {
+        Writable(key).Set(key, value.Encode());
+        _records.Remove(key);
+    }
 
-    public void Delete(string key) => Writable(key).Delete(key);
+    public void Delete(string key)
+    {
+        Writable(key).Delete(key);
+        _records[key] = Absent;
+    }
 
     /// <summary>
     /// The view of another contract that trusts this one, sharing this view's pending writes: what
@@ -47,19 +88,19 @@ public sealed class ContractState(IStateReader reader, StateOverlay? writes, str
     /// </summary>
     public ContractState Of(string contract)
     {
-        if (contract == ns) return this;
-        if (trustedBy is null || !trustedBy.Contains(contract))
-            throw new InvalidOperationException($"contract '{ns}' is not trusted to write '{contract}'");
-        return new ContractState(reader, writes, contract);
+        if (contract == _ns) return this;
+        if (_trustedBy is null || !_trustedBy.Contains(contract))
+            throw new InvalidOperationException($"contract '{_ns}' is not trusted to write '{contract}'");
+        return new ContractState(_reader, _writes, contract, null, _records);
     }
 
     private StateOverlay Writable(string key)
     {
-        if (writes is null) throw new InvalidOperationException("queries cannot write state");
-        if (!key.StartsWith(ns + "/", StringComparison.Ordinal))
-            throw new InvalidOperationException($"contract '{ns}' may not write '{key}'");
+        if (_writes is null) throw new InvalidOperationException("queries cannot write state");
+        if (!key.StartsWith(_ns + "/", StringComparison.Ordinal))
+            throw new InvalidOperationException($"contract '{_ns}' may not write '{key}'");
         // SQLite orders text by UTF-8 bytes and .NET by UTF-16 units; they agree on ASCII only.
         if (key.Any(c => c is < ' ' or > '~')) throw new InvalidOperationException("state keys are printable ASCII");
-        return writes;
+        return _writes;
     }
 }
