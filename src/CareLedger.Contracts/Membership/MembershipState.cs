@@ -82,11 +82,11 @@ public sealed record ValidatorProposal(string Change, AccountId Validator, Accou
         return map;
     }
 
+    /// <summary>The fields of <see cref="Join"/> come together or not at all.</summary>
     public static ValidatorProposal FromCbor(CborMap map) => CborFields.Read(map, static f =>
     {
-        var change = f.Text("change");
-        var join = change == Joins ? new ValidatorJoin(f.Text("org"), f.Text("name"), f.Text("kind"), f.Bytes("key")) : null;
-        return new ValidatorProposal(change, f.Account("validator"), f.Account("proposer"), f.Texts("approvals"), f.Text("status"), join);
+        var join = f.OptionalText("org") is { } org ? new ValidatorJoin(org, f.Text("name"), f.Text("kind"), f.Bytes("key")) : null;
+        return new ValidatorProposal(f.Text("change"), f.Account("validator"), f.Account("proposer"), f.Texts("approvals"), f.Text("status"), join);
     });
 }
 

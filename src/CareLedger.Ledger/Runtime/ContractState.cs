@@ -9,24 +9,23 @@ namespace CareLedger.Ledger.Runtime;
 /// its own namespace ("contract/..."), so one contract cannot change another's records — unless
 /// that other contract names it among its <see cref="IContract.TrustedCallers"/>, in which case
 /// <see cref="Of"/> hands out a view that writes there, into the same pending writes.
-/// Records are immutable, so a value read or written once serves every later read of its key
-/// through this view (and the views <see cref="Of"/> hands out) without being decoded again.
+/// Records are immutable and their encoding is canonical, so the record decoded from some bytes
+/// serves every later read that finds the same bytes under the key, without decoding them again.
 /// </summary>
 public sealed class ContractState
 {
-    private static readonly object Absent = new();
     private readonly IStateReader _reader;
     private readonly StateOverlay? _writes;
     private readonly string _ns;
     private readonly IReadOnlyList<string>? _trustedBy;
-    private readonly Dictionary<string, object> _records;
+    private readonly Dictionary<string, (byte[] Bytes, object Record)> _records;
 
     public ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy = null)
         : this(reader, writes, ns, trustedBy, new(StringComparer.Ordinal))
     {
     }
 
-    private ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy, Dictionary<string, object> records)
+    private ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy, Dictionary<string, (byte[], object)> records)
     {
         _reader = reader;
         _writes = writes;
@@ -40,23 +39,26 @@ public sealed class ContractState
 
     public T? Get<T>(StateKey<T> key) where T : class, ICborRecord<T>
     {
-        if (_records.TryGetValue(key.Value, out var known) && (known == Absent || known is T)) return known as T;
-        var value = _reader.Get(key.Value) is { } bytes ? CborRecord.Decode<T>(bytes) : null;
-        _records[key.Value] = value ?? Absent;
+        if (_reader.Get(key.Value) is not { } bytes) return null;
+        if (_records.TryGetValue(key.Value, out var known) && known.Record is T record
+            && (ReferenceEquals(known.Bytes, bytes) || known.Bytes.AsSpan().SequenceEqual(bytes)))
+            return record;
+        var value = CborRecord.Decode<T>(bytes);
+        _records[key.Value] = (bytes, value);
         return value;
     }
 
     /// <summary>Whether the key holds a value; nothing is decoded.</summary>
-    public bool Contains<T>(StateKey<T> key) where T : class, ICborRecord<T> =>
-        _records.TryGetValue(key.Value, out var known) ? known != Absent : _reader.Get(key.Value) is not null;
+    public bool Contains<T>(StateKey<T> key) where T : class, ICborRecord<T> => _reader.Get(key.Value) is not null;
 
     public IEnumerable<(string Key, T Value)> Scan<T>(StatePrefix<T> prefix) where T : class, ICborRecord<T> =>
         _reader.Scan(prefix.Value).Select(e => (e.Key, CborRecord.Decode<T>(e.Value)));
 
     public void Put<T>(StateKey<T> key, T value) where T : class, ICborRecord<T>
     {
-        Writable(key.Value).Set(key.Value, CborRecord.Encode(value));
-        _records[key.Value] = value;
+        var bytes = CborRecord.Encode(value);
+        Writable(key.Value).Set(key.Value, bytes);
+        _records[key.Value] = (bytes, value);
     }
 
     public void Delete<T>(StateKey<T> key) where T : class, ICborRecord<T> => Delete(key.Value);
@@ -69,17 +71,9 @@ public sealed class ContractState
         _reader.Scan(prefix).Select(e => (e.Key, CborMap.Decode(e.Value)));
 
     /// <summary>Untyped write, for callers not yet converted to records; contracts use <see cref="Put{T}"/>.</summary>
-    public void Put(string key, CborMap value)
-    {
-        Writable(key).Set(key, value.Encode());
-        _records.Remove(key);
-    }
+    public void Put(string key, CborMap value) => Writable(key).Set(key, value.Encode());
 
-    public void Delete(string key)
-    {
-        Writable(key).Delete(key);
-        _records[key] = Absent;
-    }
+    public void Delete(string key) => Writable(key).Delete(key);
 
     /// <summary>
     /// The view of another contract that trusts this one, sharing this view's pending writes: what

@@ -1,4 +1,5 @@
 using CareLedger.Contracts.Prescriptions;
+using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsWorld;
@@ -70,9 +71,9 @@ public sealed class IssueTests : IDisposable
     public void Issue_AfterThePatientRevokedTheTreatmentGrant_IsRefused()
     {
         var record = _chain.AddRecord("dr-rivera", "patient-jones", "MedicationRequest");
-        var grant = _chain.View.Scan($"records/grant/{_chain.Account("patient-jones")}/").Select(g => g.Value)
-            .Single(g => g.TryGetText("grantee") == _chain.Account("dr-rivera").ToString());
-        Verdict.Valid(_chain.Submit("patient-jones", "records", "revoke", new CborMap { ["grant"] = grant.GetText("id") }));
+        var grant = _chain.View.Scan(ConsentGrant.Of(_chain.Account("patient-jones"))).Select(g => g.Value)
+            .Single(g => g.Grantee == _chain.Account("dr-rivera"));
+        Verdict.Valid(_chain.Submit("patient-jones", "records", "revoke", new CborMap { ["grant"] = grant.Id }));
 
         _chain.AssertRefusedUnchanged(() => _chain.Issue("dr-rivera", new RxIssue("rx-1", "patient-jones", record, _chain.Time)), "no care relationship");
     }
