@@ -48,7 +48,6 @@ public sealed class CborFields(CborMap map)
     public string? OptionalText(string name) => Optional<string>(name, "text");
     public long? OptionalInt(string name) => Has(name) ? Int(name) : null;
     public AccountId? OptionalAccount(string name) => Has(name) ? Account(name) : null;
-    public byte[]? OptionalBytes(string name) => Optional<byte[]>(name, "a byte string");
     public T? OptionalRecord<T>(string name) where T : class, ICborRecord<T> => Has(name) ? Record<T>(name) : null;
 
     /// <summary>The fields not read yet, as a map of their own (for a record that another one extends); they count as read.</summary>
