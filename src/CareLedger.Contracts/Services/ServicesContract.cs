@@ -1,6 +1,6 @@
-using CareLedger.Contracts.Tokens;
 using System.Diagnostics.CodeAnalysis;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
