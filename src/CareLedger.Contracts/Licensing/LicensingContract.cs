@@ -12,7 +12,8 @@ namespace CareLedger.Contracts.Licensing;
 /// </summary>
 public sealed class LicensingContract : IContract
 {
-    public const string LicencePrefix = "licensing/licence/";
+    /// <summary>For callers not yet converted to <see cref="Licence.Key"/>.</summary>
+    public const string LicencePrefix = Licence.KeyPrefix;
 
     public string Name => "licensing";
 
@@ -28,15 +29,12 @@ public sealed class LicensingContract : IContract
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        new("verify", [new("practitioner", ArgKind.Account), new("at", ArgKind.Integer, Optional: true)], (q, args) =>
+        ContractQuery.Of("verify", [new("practitioner", ArgKind.Account), new("at", ArgKind.Integer, Optional: true)], (q, args) =>
         {
             var account = AccountId.Parse(args.GetText("practitioner"));
             var at = args.TryGetInt("at") ?? q.Time;
             var verdict = Check(q.State, account, at);
-            var answer = new CborMap { ["practitioner"] = account.ToString(), ["at"] = at, ["valid"] = verdict.IsOk };
-            if (!verdict.IsOk) answer["reason"] = verdict.Error!;
-            if (q.State.Get(LicencePrefix + account) is { } licence) answer["licence"] = licence;
-            return answer;
+            return new LicenceVerdict(account, at, verdict.IsOk, verdict.Error, q.State.Get(Licence.Key(account)));
         }),
     ];
 
@@ -47,10 +45,10 @@ public sealed class LicensingContract : IContract
     /// <summary>Whether the account holds a licence valid at <paramref name="time"/>; other contracts ask this.</summary>
     public static Outcome Check(ContractState state, AccountId practitioner, long time)
     {
-        if (state.Get(LicencePrefix + practitioner) is not { } licence) return Outcome.Fail($"{practitioner} holds no licence");
-        if (licence.GetBool("revoked") && licence.GetInt("revokedAt") <= time) return Outcome.Fail($"licence was revoked: {licence.GetText("revokeReason")}");
-        if (time < licence.GetInt("validFrom")) return Outcome.Fail("licence is not yet valid");
-        if (time > licence.GetInt("validUntil")) return Outcome.Fail("licence has expired");
+        if (state.Get(Licence.Key(practitioner)) is not { } licence) return Outcome.Fail($"{practitioner} holds no licence");
+        if (licence.RevokedBy(time)) return Outcome.Fail($"licence was revoked: {licence.RevokeReason}");
+        if (time < licence.ValidFrom) return Outcome.Fail("licence is not yet valid");
+        if (time > licence.ValidUntil) return Outcome.Fail("licence has expired");
         return Outcome.Ok;
     }
 
@@ -66,21 +64,9 @@ public sealed class LicensingContract : IContract
         if (until <= from) return Outcome.Fail("validUntil must be after validFrom");
         if (until <= ctx.BlockTime) return Outcome.Fail("the licence would already have expired");
         var issuer = Members.FindMember(ctx.State, ctx.Sender)!;
-        var licence = new CborMap
-        {
-            ["practitioner"] = practitioner.ToString(),
-            ["specialty"] = args.GetText("specialty"),
-            ["jurisdiction"] = args.GetText("jurisdiction"),
-            ["validFrom"] = from,
-            ["validUntil"] = until,
-            ["issuer"] = issuer.Organisation,
-            ["issuedAt"] = ctx.BlockTime,
-            ["number"] = ctx.TxId.ToString()[..16],
-            ["revoked"] = false,
-            ["revokedAt"] = 0L,
-            ["revokeReason"] = "",
-        };
-        ctx.State.Put(LicencePrefix + practitioner, licence);
+        var licence = new Licence(practitioner, args.GetText("specialty"), args.GetText("jurisdiction"), from, until, issuer.Organisation, ctx.BlockTime,
+            Number: ctx.TxId.ToString()[..16], Revoked: false, RevokedAt: 0, RevokeReason: "");
+        ctx.State.Put(Licence.Key(practitioner), licence);
         ctx.Emit("LicenceIssued", new CborMap { ["practitioner"] = practitioner.ToString(), ["specialty"] = args.GetText("specialty"), ["validUntil"] = until });
         return Outcome.Ok;
     }
@@ -88,12 +74,9 @@ public sealed class LicensingContract : IContract
     private static Outcome Revoke(ContractContext ctx, CborMap args)
     {
         var practitioner = AccountId.Parse(args.GetText("practitioner"));
-        if (ctx.State.Get(LicencePrefix + practitioner) is not { } licence) return Outcome.Fail($"{practitioner} holds no licence");
-        if (licence.GetBool("revoked")) return Outcome.Fail("licence is already revoked");
-        licence["revoked"] = true;
-        licence["revokedAt"] = ctx.BlockTime;
-        licence["revokeReason"] = args.GetText("reason");
-        ctx.State.Put(LicencePrefix + practitioner, licence);
+        if (ctx.State.Get(Licence.Key(practitioner)) is not { } licence) return Outcome.Fail($"{practitioner} holds no licence");
+        if (licence.Revoked) return Outcome.Fail("licence is already revoked");
+        ctx.State.Put(Licence.Key(practitioner), licence with { Revoked = true, RevokedAt = ctx.BlockTime, RevokeReason = args.GetText("reason") });
         ctx.Emit("LicenceRevoked", new CborMap { ["practitioner"] = practitioner.ToString(), ["reason"] = args.GetText("reason") });
         return Outcome.Ok;
     }

@@ -32,44 +32,34 @@ public sealed class MembershipContract : IContract
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        new("member", [new("account", ArgKind.Account)], (q, args) =>
-            Members.FindMember(q.State, AccountId.Parse(args.GetText("account"))) is { } m
-                ? new CborMap { ["found"] = true, ["account"] = m.Account.ToString(), ["org"] = m.Organisation, ["role"] = m.Role, ["name"] = m.Name }
-                : new CborMap { ["found"] = false }),
-        new("organisations", [], (q, _) => new CborMap
-        {
-            ["organisations"] = q.State.Scan(Members.OrganisationPrefix).Select(o => (object)o.Value).ToList(),
-        }),
-        new("validators", [], (q, _) => new CborMap
-        {
-            ["validators"] = q.State.Scan(Validators.Prefix).Select(v => (object)new CborMap { ["account"] = v.Key[Validators.Prefix.Length..], ["org"] = v.Value.GetText("org") }).ToList(),
-        }),
-        new("proposal", [new("id", ArgKind.Text)], (q, args) => q.State.Get(Validators.ProposalPrefix + args.GetText("id")) ?? new CborMap { ["found"] = false }),
+        ContractQuery.Of("member", [new("account", ArgKind.Account)], (q, args) =>
+            Found.Of(Members.FindMember(q.State, AccountId.Parse(args.GetText("account"))))),
+        ContractQuery.Of("organisations", [], (q, _) => new OrganisationList([.. q.State.Scan(Organisation.All).Select(o => o.Value)])),
+        ContractQuery.Of("validators", [], (q, _) =>
+            new ValidatorList([.. q.State.Scan(Validator.All).Select(v => new ValidatorSeat(AccountId.FromPublicKey(v.Value.PublicKey), v.Value.Organisation))])),
+        ContractQuery.Of("proposal", [new("id", ArgKind.Text)], (q, args) => Found.Of(q.State.Get(ValidatorProposal.Key(args.GetText("id"))))),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
     {
         foreach (var item in genesis.GetList("organisations"))
         {
-            var org = (CborMap)item;
-            var kind = org.GetText("kind");
-            if (!OrganisationKinds.All.Contains(kind)) throw new CborMapException($"unknown organisation kind '{kind}'");
-            var id = org.GetText("id");
-            state.Put(Members.OrganisationPrefix + id, new CborMap { ["id"] = id, ["name"] = org.GetText("name"), ["kind"] = kind });
+            var org = Organisation.FromCbor(item as CborMap ?? throw new CborMapException("organisations must be maps"));
+            if (!OrganisationKinds.All.Contains(org.Kind)) throw new CborMapException($"unknown organisation kind '{org.Kind}'");
+            state.Put(Organisation.Key(org.Id), org);
         }
         foreach (var item in genesis.GetList("members"))
         {
-            var m = (CborMap)item;
-            var member = new Member(AccountId.Parse(m.GetText("account")), m.GetText("org"), m.GetText("role"), m.TryGetText("name") ?? "");
+            var member = Member.FromGenesis(item as CborMap ?? throw new CborMapException("members must be maps"));
             if (Members.FindOrganisation(state, member.Organisation) is null) throw new CborMapException($"member of unknown organisation '{member.Organisation}'");
             if (!Roles.All.Contains(member.Role)) throw new CborMapException($"unknown role '{member.Role}'");
-            state.Put(Members.MemberPrefix + member.Account, Members.Record(member));
+            state.Put(Member.Key(member.Account), member);
         }
         foreach (var key in genesis.GetList("validators").Cast<byte[]>())
         {
             var account = AccountId.FromPublicKey(key);
             var org = Members.FindMember(state, account)?.Organisation ?? "";
-            state.Put(Validators.Prefix + account, new CborMap { ["key"] = key, ["org"] = org });
+            state.Put(Validator.Key(account), new Validator(key, org));
         }
     }
 
@@ -80,24 +70,21 @@ public sealed class MembershipContract : IContract
         if (!CallerIds.IsValid(org)) return Outcome.Fail("an organisation id is 1-64 lowercase letters, digits or dashes");
         if (!SignatureVerifier.IsValidPublicKey(key)) return Outcome.Fail("'key' is not a P-256 public key (SubjectPublicKeyInfo)");
         var account = AccountId.FromPublicKey(key);
-        if (ctx.State.Get(Validators.Prefix + account) is not null) return Outcome.Fail($"{account} is already a validator");
+        if (ctx.State.Contains(Validator.Key(account))) return Outcome.Fail($"{account} is already a validator");
         if (Members.FindMember(ctx.State, account) is { } existing && (existing.Organisation != org || existing.Role != Roles.Service))
             return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
         var kind = args.TryGetText("kind");
         if (Members.FindOrganisation(ctx.State, org) is null && (kind is null || !OrganisationKinds.All.Contains(kind)))
             return Outcome.Fail($"a new organisation needs a 'kind': one of {string.Join(", ", OrganisationKinds.All)}");
-        return Validators.Open(ctx, new CborMap
-        {
-            ["change"] = "join", ["org"] = org, ["name"] = args.TryGetText("name") ?? org, ["kind"] = kind ?? "", ["key"] = key, ["validator"] = account.ToString(),
-        });
+        return Validators.Open(ctx, ValidatorProposal.Joins, account, new ValidatorJoin(org, args.TryGetText("name") ?? org, kind ?? "", key));
     }
 
     private static Outcome ProposeRemoval(ContractContext ctx, CborMap args)
     {
         var validator = AccountId.Parse(args.GetText("validator"));
-        if (ctx.State.Get(Validators.Prefix + validator) is null) return Outcome.Fail($"{validator} is not a validator");
-        if (ctx.State.Scan(Validators.Prefix).Count() <= 1) return Outcome.Fail("the last validator cannot leave");
-        return Validators.Open(ctx, new CborMap { ["change"] = "leave", ["validator"] = validator.ToString() });
+        if (!ctx.State.Contains(Validator.Key(validator))) return Outcome.Fail($"{validator} is not a validator");
+        if (ctx.State.Scan(Validator.All).Count() <= 1) return Outcome.Fail("the last validator cannot leave");
+        return Validators.Open(ctx, ValidatorProposal.Leaves, validator, null);
     }
 
     private static Outcome Approve(ContractContext ctx, CborMap args) => Validators.Approve(ctx, args.GetText("proposal"));
@@ -111,7 +98,7 @@ public sealed class MembershipContract : IContract
         if (Members.FindMember(ctx.State, account) is { } existing)
             return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
         var member = new Member(account, admin.Organisation, role, args.TryGetText("name") ?? "");
-        ctx.State.Put(Members.MemberPrefix + account, Members.Record(member));
+        ctx.State.Put(Member.Key(account), member);
         ctx.Emit("MemberRegistered", new CborMap { ["account"] = account.ToString(), ["org"] = member.Organisation, ["role"] = role });
         return Outcome.Ok;
     }
@@ -124,7 +111,7 @@ public sealed class MembershipContract : IContract
         if (member is null) return Outcome.Fail($"account {account} is not a member");
         if (member.Organisation != admin.Organisation) return Outcome.Fail("an admin may remove only members of their own organisation");
         if (account == ctx.Sender) return Outcome.Fail("an admin may not remove themselves");
-        ctx.State.Delete(Members.MemberPrefix + account);
+        ctx.State.Delete(Member.Key(account));
         ctx.Emit("MemberRemoved", new CborMap { ["account"] = account.ToString(), ["org"] = member.Organisation });
         return Outcome.Ok;
     }

@@ -12,12 +12,12 @@ namespace CareLedger.Contracts.Membership;
 /// </summary>
 public static class Validators
 {
-    public const string Prefix = "membership/validator/";
-    public const string ProposalPrefix = "membership/validator-proposal/";
+    public const string Prefix = Validator.KeyPrefix;
+    public const string ProposalPrefix = ValidatorProposal.KeyPrefix;
 
     /// <summary>The current validators' public keys, for nodes: the set that signs block <c>head + 1</c>.</summary>
     public static IReadOnlyList<byte[]> Keys(IStateReader state) =>
-        state.Scan(Prefix).Select(kv => CborMap.Decode(kv.Value).GetBytes("key")).ToList();
+        state.Scan(Prefix).Select(kv => CborRecord.Decode<Validator>(kv.Value).PublicKey).ToList();
 
     /// <summary>The current validators' accounts; <paramref name="genesis"/>'s for a chain started before the set was kept on the ledger.</summary>
     public static IReadOnlySet<AccountId> Accounts(IStateReader state, IReadOnlySet<AccountId> genesis)
@@ -34,57 +34,53 @@ public static class Validators
     };
 
     /// <summary>Organisations with at least one validator: each has one vote.</summary>
-    private static HashSet<string> Organisations(ContractState state) => state.Scan(Prefix).Select(v => v.Value.GetText("org")).ToHashSet();
+    private static HashSet<string> Organisations(ContractState state) => state.Scan(Validator.All).Select(v => v.Value.Organisation).ToHashSet();
 
-    internal static Outcome Open(ContractContext ctx, CborMap proposal)
+    internal static Outcome Open(ContractContext ctx, string change, AccountId validator, ValidatorJoin? join)
     {
         var id = ctx.TxId.ToString();
-        proposal["proposer"] = ctx.Sender.ToString();
-        proposal["approvals"] = new List<object>();
-        proposal["status"] = "open";
-        ctx.State.Put(ProposalPrefix + id, proposal);
-        ctx.Emit("ValidatorChangeProposed", new CborMap { ["proposal"] = id, ["change"] = proposal.GetText("change"), ["validator"] = proposal.GetText("validator") });
+        ctx.State.Put(ValidatorProposal.Key(id), new ValidatorProposal(change, validator, ctx.Sender, [], ValidatorProposal.Open, join));
+        ctx.Emit("ValidatorChangeProposed", new CborMap { ["proposal"] = id, ["change"] = change, ["validator"] = validator.ToString() });
         return Approve(ctx, id);
     }
 
     internal static Outcome Approve(ContractContext ctx, string id)
     {
-        if (ctx.State.Get(ProposalPrefix + id) is not { } proposal) return Outcome.Fail($"no validator proposal {id}");
-        if (proposal.GetText("status") != "open") return Outcome.Fail($"proposal {id} is already {proposal.GetText("status")}");
+        if (ctx.State.Get(ValidatorProposal.Key(id)) is not { } proposal) return Outcome.Fail($"no validator proposal {id}");
+        if (proposal.Status != ValidatorProposal.Open) return Outcome.Fail($"proposal {id} is already {proposal.Status}");
         var org = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
-        var approvals = proposal.GetList("approvals").Cast<string>().ToList();
-        if (approvals.Contains(org)) return Outcome.Fail($"{org} has already approved proposal {id}");
-        approvals.Add(org);
-        proposal["approvals"] = approvals.Cast<object>().ToList();
+        if (proposal.Approvals.Contains(org)) return Outcome.Fail($"{org} has already approved proposal {id}");
+        List<string> approvals = [.. proposal.Approvals, org];
+        proposal = proposal with { Approvals = approvals };
         var voters = Organisations(ctx.State);
         var needed = voters.Count / 2 + 1;
         if (approvals.Count(voters.Contains) >= needed)
         {
             if (ApplyChange(ctx, proposal) is { } error) return Outcome.Fail(error);
-            proposal["status"] = "applied";
+            proposal = proposal with { Status = ValidatorProposal.Applied };
         }
-        ctx.State.Put(ProposalPrefix + id, proposal);
+        ctx.State.Put(ValidatorProposal.Key(id), proposal);
         ctx.Emit("ValidatorChangeApproved", new CborMap { ["proposal"] = id, ["org"] = org, ["approvals"] = (long)approvals.Count, ["needed"] = (long)needed });
         return Outcome.Ok;
     }
 
-    private static string? ApplyChange(ContractContext ctx, CborMap proposal)
+    private static string? ApplyChange(ContractContext ctx, ValidatorProposal proposal)
     {
-        var validator = AccountId.Parse(proposal.GetText("validator"));
-        if (proposal.GetText("change") == "leave")
+        var validator = proposal.Validator;
+        if (proposal.Join is not { } join)
         {
-            if (ctx.State.Get(Prefix + validator) is null) return $"{validator} is no longer a validator";
-            ctx.State.Delete(Prefix + validator);
+            if (!ctx.State.Contains(Validator.Key(validator))) return $"{validator} is no longer a validator";
+            ctx.State.Delete(Validator.Key(validator));
             ctx.Emit("ValidatorRemoved", new CborMap { ["validator"] = validator.ToString() });
             return null;
         }
-        var org = proposal.GetText("org");
-        if (ctx.State.Get(Prefix + validator) is not null) return $"{validator} is already a validator";
+        var org = join.Organisation;
+        if (ctx.State.Contains(Validator.Key(validator))) return $"{validator} is already a validator";
         if (Members.FindOrganisation(ctx.State, org) is null)
-            ctx.State.Put(Members.OrganisationPrefix + org, new CborMap { ["id"] = org, ["name"] = proposal.GetText("name"), ["kind"] = proposal.GetText("kind") });
+            ctx.State.Put(Organisation.Key(org), new Organisation(org, join.Name, join.Kind));
         if (Members.FindMember(ctx.State, validator) is null)
-            ctx.State.Put(Members.MemberPrefix + validator, Members.Record(new Member(validator, org, Roles.Service, $"{proposal.GetText("name")} node")));
-        ctx.State.Put(Prefix + validator, new CborMap { ["key"] = proposal.GetBytes("key"), ["org"] = org });
+            ctx.State.Put(Member.Key(validator), new Member(validator, org, Roles.Service, $"{join.Name} node"));
+        ctx.State.Put(Validator.Key(validator), new Validator(join.PublicKey, org));
         ctx.Emit("ValidatorAdded", new CborMap { ["validator"] = validator.ToString(), ["org"] = org });
         return null;
     }

@@ -19,16 +19,16 @@ public static class CareRelationship
     public static Outcome Check(ContractState state, AccountId practitioner, AccountId patient, long time)
     {
         var member = Members.FindMember(state, practitioner);
-        foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{patient}/"))
+        foreach (var (_, grant) in state.Scan(ConsentGrant.Of(patient)))
         {
             var toPractitioner = RecordAccess.IsGrantee(grant, practitioner, member);
-            if (toPractitioner && grant.GetText("purpose") == Purposes.Treatment && !grant.GetBool("revoked") && grant.GetInt("expiry") > time)
+            if (toPractitioner && grant.Purpose == Purposes.Treatment && !grant.Revoked && grant.Expiry > time)
                 return Outcome.Ok;
         }
-        foreach (var (key, _) in state.Scan($"{ServicesContract.PartyPrefix}{practitioner}/"))
+        foreach (var (key, _) in state.Scan(BookingParty.Of(practitioner)))
         {
-            var booking = state.Get(ServicesContract.BookingPrefix + key.Split('/')[^1]);
-            if (booking is not null && booking.GetText("patient") == patient.ToString() && CaringStatuses.Contains(booking.GetText("status")))
+            var booking = state.Get(Booking.Key(StateKeys.LastSegment(key)));
+            if (booking is not null && booking.Patient == patient && CaringStatuses.Contains(booking.Status))
                 return Outcome.Ok;
         }
         return Outcome.Fail("no care relationship: the patient has given you no treatment grant and has no accepted or completed consultation with you");

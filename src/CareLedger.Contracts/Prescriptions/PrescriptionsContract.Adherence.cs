@@ -28,108 +28,93 @@ public sealed partial class PrescriptionsContract
         var perDay = args.GetInt("rewardPerDay");
         var perDispense = args.GetInt("rewardPerDispense");
         if (perDay < 0 || perDispense < 0) return Outcome.Fail("rewards must not be negative");
-        var programme = ctx.State.Get(ProgrammePrefix + id);
-        if (programme is not null && programme.GetText("org") != member.Organisation) return Outcome.Fail($"programme {id} belongs to {programme.GetText("org")}");
-        if (programme is not null && programme.GetText("asset") != asset) return Outcome.Fail($"programme {id} pays in {programme.GetText("asset")}, not {asset}");
-        var locked = TokenEscrow.Lock(ctx.State, ProgrammeEscrow(id), asset, ctx.Sender, args.GetInt("amount"));
+        var programme = ctx.State.Get(AdherenceProgramme.Key(id));
+        if (programme is not null && programme.Org != member.Organisation) return Outcome.Fail($"programme {id} belongs to {programme.Org}");
+        if (programme is not null && programme.Asset != asset) return Outcome.Fail($"programme {id} pays in {programme.Asset}, not {asset}");
+        var amount = args.GetInt("amount");
+        var locked = TokenEscrow.Lock(ctx.State, ProgrammeEscrow(id), asset, ctx.Sender, amount);
         if (!locked.IsOk) return locked;
-        ctx.State.Put(ProgrammePrefix + id, new CborMap
-        {
-            ["id"] = id, ["org"] = member.Organisation, ["asset"] = asset, ["rewardPerDay"] = perDay, ["rewardPerDispense"] = perDispense,
-            ["funded"] = checked((programme?.GetInt("funded") ?? 0) + args.GetInt("amount")), ["updated"] = ctx.BlockTime,
-        });
-        ctx.Emit("ProgrammeFunded", new CborMap { ["programme"] = id, ["org"] = member.Organisation, ["amount"] = args.GetInt("amount"), ["asset"] = asset });
+        ctx.State.Put(AdherenceProgramme.Key(id),
+            new AdherenceProgramme(id, member.Organisation, asset, perDay, perDispense, checked((programme?.Funded ?? 0) + amount), ctx.BlockTime));
+        ctx.Emit("ProgrammeFunded", new CborMap { ["programme"] = id, ["org"] = member.Organisation, ["amount"] = amount, ["asset"] = asset });
         return Outcome.Ok;
     }
 
     private static Outcome Join(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "patient", out var rx, out var refusal)) return refusal;
-        if (rx.GetText("status") != "active") return Outcome.Fail($"prescription {rx.GetText("id")} is {rx.GetText("status")}");
+        if (!TryOwn(ctx, args, r => r.Patient, out var rx, out var refusal)) return refusal;
+        if (rx.Status != PrescriptionStatus.Active) return Outcome.Fail($"prescription {rx.Id} is {rx.Status}");
         var programme = args.GetText("programme");
-        if (ctx.State.Get(ProgrammePrefix + programme) is null) return Outcome.Fail($"no programme {programme}");
-        if (rx.GetText("programme").Length > 0) return Outcome.Fail($"prescription {rx.GetText("id")} is already in programme {rx.GetText("programme")}");
-        rx["programme"] = programme;
-        Save(ctx.State, rx);
-        ctx.Emit("ProgrammeJoined", new CborMap { ["prescription"] = rx.GetText("id"), ["programme"] = programme });
+        if (!ctx.State.Contains(AdherenceProgramme.Key(programme))) return Outcome.Fail($"no programme {programme}");
+        if (rx.Programme.Length > 0) return Outcome.Fail($"prescription {rx.Id} is already in programme {rx.Programme}");
+        Save(ctx.State, rx with { Programme = programme });
+        ctx.Emit("ProgrammeJoined", new CborMap { ["prescription"] = rx.Id, ["programme"] = programme });
         return Outcome.Ok;
     }
 
     private static Outcome CheckIn(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "patient", out var rx, out var refusal)) return refusal;
-        var id = rx.GetText("id");
-        if (rx.GetText("status") == "cancelled") return Outcome.Fail($"prescription {id} was cancelled: stop taking it and ask the prescriber");
-        if (rx.GetInt("firstDay") < 0) return Outcome.Fail($"nothing of prescription {id} has been dispensed yet");
-        if (rx.GetInt("taken") >= rx.GetInt("dispensed")) return Outcome.Fail($"no doses left to take: all {rx.GetInt("dispensed")} dispensed doses are checked in");
+        if (!TryOwn(ctx, args, r => r.Patient, out var rx, out var refusal)) return refusal;
+        var id = rx.Id;
+        if (rx.Status == PrescriptionStatus.Cancelled) return Outcome.Fail($"prescription {id} was cancelled: stop taking it and ask the prescriber");
+        if (rx.FirstDay < 0) return Outcome.Fail($"nothing of prescription {id} has been dispensed yet");
+        if (rx.Taken >= rx.Dispensed) return Outcome.Fail($"no doses left to take: all {rx.Dispensed} dispensed doses are checked in");
         var day = ctx.BlockTime / Day;
-        var key = $"{DosePrefix}{id}/{day:D8}";
-        var taken = ctx.State.Get(key)?.GetInt("taken") ?? 0;
-        var perDay = rx.GetInt("dosesPerDay");
+        var key = DoseDay.Key(id, day);
+        var taken = ctx.State.Get(key)?.Taken ?? 0;
+        var perDay = rx.DosesPerDay;
         if (taken >= perDay) return Outcome.Fail($"all {perDay} doses scheduled today are already checked in");
 
-        ctx.State.Put(key, new CborMap { ["taken"] = taken + 1, ["last"] = ctx.BlockTime });
-        rx["taken"] = rx.GetInt("taken") + 1;
+        ctx.State.Put(key, new DoseDay(taken + 1, ctx.BlockTime));
+        rx = rx with { Taken = rx.Taken + 1 };
         var reward = 0L;
-        if (taken + 1 == perDay)
-        {
-            rx["adherentDays"] = rx.GetInt("adherentDays") + 1;
-            reward = PayReward(ctx.State, rx, "rewardPerDay");
-        }
+        if (taken + 1 == perDay) (rx, reward) = PayReward(ctx.State, rx with { AdherentDays = rx.AdherentDays + 1 }, p => p.RewardPerDay);
         Save(ctx.State, rx);
         ctx.Emit("DoseTaken", new CborMap { ["prescription"] = id, ["day"] = day, ["taken"] = taken + 1, ["scheduled"] = perDay, ["reward"] = reward });
         return Outcome.Ok;
     }
 
-    /// <summary>Pays the programme's reward of the given kind to the patient if they joined one and its pool holds it; returns what was paid.</summary>
-    private static long PayReward(ContractState state, CborMap rx, string kind)
+    /// <summary>
+    /// Pays the programme's reward of the given kind to the patient if they joined one and its pool
+    /// holds it; returns the prescription with the reward counted, and what was paid.
+    /// </summary>
+    private static (Prescription Rx, long Paid) PayReward(ContractState state, Prescription rx, Func<AdherenceProgramme, long> kind)
     {
-        var id = rx.GetText("programme");
-        if (id.Length == 0 || state.Get(ProgrammePrefix + id) is not { } programme) return 0;
-        var reward = programme.GetInt(kind);
-        if (reward <= 0 || TokenEscrow.Held(state, ProgrammeEscrow(id)) < reward) return 0;
-        TokenEscrow.Must(TokenEscrow.Pay(state, ProgrammeEscrow(id), AccountId.Parse(rx.GetText("patient")), reward));
-        rx["rewards"] = checked(rx.GetInt("rewards") + reward);
-        return reward;
+        var id = rx.Programme;
+        if (id.Length == 0 || state.Get(AdherenceProgramme.Key(id)) is not { } programme) return (rx, 0);
+        var reward = kind(programme);
+        if (reward <= 0 || TokenEscrow.Held(state, ProgrammeEscrow(id)) < reward) return (rx, 0);
+        TokenEscrow.Must(TokenEscrow.Pay(state, ProgrammeEscrow(id), rx.Patient, reward));
+        return (rx with { Rewards = checked(rx.Rewards + reward) }, reward);
     }
 
     /// <summary>Doses scheduled up to <paramref name="time"/>: from the first dispense's day, capped by the doses dispensed.</summary>
-    public static long ScheduledDoses(CborMap rx, long time)
+    public static long ScheduledDoses(Prescription rx, long time)
     {
-        var first = rx.GetInt("firstDay");
-        if (first < 0) return 0;
+        if (rx.FirstDay < 0) return 0;
         var last = time / Day;
-        if (rx.GetText("status") == "cancelled") last = Math.Min(last, rx.GetInt("cancelled") / Day);
-        var days = Math.Max(0, last - first + 1);
-        return Math.Min(checked(days * rx.GetInt("dosesPerDay")), rx.GetInt("dispensed"));
+        if (rx.Status == PrescriptionStatus.Cancelled) last = Math.Min(last, rx.Cancelled / Day);
+        var days = Math.Max(0, last - rx.FirstDay + 1);
+        return Math.Min(checked(days * rx.DosesPerDay), rx.Dispensed);
     }
 
     /// <summary>Doses taken as a whole percentage of doses scheduled, rounded down; 0 when none are scheduled.</summary>
     public static long Percent(long taken, long scheduled) => scheduled == 0 ? 0 : Math.Min(100, taken * 100 / scheduled);
 
-    private static CborMap Adherence(QueryContext q, CborMap args)
+    private static AdherenceReport Adherence(QueryContext q, CborMap args)
     {
-        var patient = args.GetText("patient");
-        var items = new List<object>();
+        var patient = AccountId.Parse(args.GetText("patient"));
+        var items = new List<AdherenceLine>();
         long taken = 0, scheduled = 0, rewards = 0;
-        foreach (var (key, _) in q.State.Scan($"{PatientIndexPrefix}{patient}/"))
+        foreach (var (key, _) in q.State.Scan(PatientPrescription.Of(patient)))
         {
-            var rx = q.State.Get(RxPrefix + key.Split('/')[^1])!;
+            var rx = q.State.Get(Prescription.Key(StateKeys.LastSegment(key)))!;
             var due = ScheduledDoses(rx, q.Time);
-            taken += rx.GetInt("taken");
+            taken += rx.Taken;
             scheduled += due;
-            rewards += rx.GetInt("rewards");
-            items.Add(new CborMap
-            {
-                ["prescription"] = rx.GetText("id"), ["medication"] = rx.GetText("medication"), ["dosesPerDay"] = rx.GetInt("dosesPerDay"),
-                ["taken"] = rx.GetInt("taken"), ["scheduled"] = due, ["percent"] = Percent(rx.GetInt("taken"), due),
-                ["adherentDays"] = rx.GetInt("adherentDays"), ["rewards"] = rx.GetInt("rewards"), ["programme"] = rx.GetText("programme"),
-            });
+            rewards += rx.Rewards;
+            items.Add(new AdherenceLine(rx.Id, rx.Medication, rx.DosesPerDay, rx.Taken, due, Percent(rx.Taken, due), rx.AdherentDays, rx.Rewards, rx.Programme));
         }
-        return new CborMap
-        {
-            ["patient"] = patient, ["taken"] = taken, ["scheduled"] = scheduled, ["percent"] = Percent(taken, scheduled), ["rewards"] = rewards,
-            ["prescriptions"] = items,
-        };
+        return new AdherenceReport(patient, taken, scheduled, Percent(taken, scheduled), rewards, items);
     }
 }

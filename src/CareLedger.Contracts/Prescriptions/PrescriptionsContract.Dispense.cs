@@ -25,7 +25,7 @@ public sealed partial class PrescriptionsContract
 
     private static Outcome Present(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "patient", out var rx, out var refusal)) return refusal;
+        if (!TryOwn(ctx, args, r => r.Patient, out var rx, out var refusal)) return refusal;
         if (Dispensable(ctx.State, rx, ctx.BlockTime) is { } why) return Outcome.Fail(why);
         var pharmacy = args.GetText("pharmacy");
         if (Members.FindOrganisation(ctx.State, pharmacy) is not { } org) return Outcome.Fail($"no organisation '{pharmacy}'");
@@ -37,123 +37,104 @@ public sealed partial class PrescriptionsContract
         var asset = args.TryGetText("asset") ?? "";
         if (price > 0 && asset.Length == 0) return Outcome.Fail("name the asset the price is in");
 
-        ReleasePresentation(ctx.State, rx);
+        rx = ReleasePresentation(ctx.State, rx);
         var insurer = args.TryGetText("insurer") ?? "";
         if (price > 0)
         {
             var locked = insurer.Length > 0
                 ? LockFromInsurer(ctx, rx, insurer, asset, price)
-                : TokenEscrow.Lock(ctx.State, PresentedEscrow(rx.GetText("id")), asset, ctx.Sender, price);
+                : TokenEscrow.Lock(ctx.State, PresentedEscrow(rx.Id), asset, ctx.Sender, price);
             if (!locked.IsOk) return locked;
         }
-        rx["payer"] = insurer;
-        rx["pharmacy"] = pharmacy;
-        rx["codeHash"] = codeHash;
-        rx["price"] = price;
-        rx["asset"] = asset;
-        Save(ctx.State, rx);
-        ctx.Emit("PrescriptionPresented", new CborMap { ["prescription"] = rx.GetText("id"), ["pharmacy"] = pharmacy, ["price"] = price });
+        Save(ctx.State, rx with { Payer = insurer, Pharmacy = pharmacy, CodeHash = codeHash, Price = price, Asset = asset });
+        ctx.Emit("PrescriptionPresented", new CborMap { ["prescription"] = rx.Id, ["pharmacy"] = pharmacy, ["price"] = price });
         return Outcome.Ok;
     }
 
     private static Outcome Withdraw(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "patient", out var rx, out var refusal)) return refusal;
-        if (rx.GetText("pharmacy").Length == 0) return Outcome.Fail($"prescription {rx.GetText("id")} is not presented to a pharmacy");
-        ReleasePresentation(ctx.State, rx);
-        Save(ctx.State, rx);
-        ctx.Emit("PresentationWithdrawn", new CborMap { ["prescription"] = rx.GetText("id") });
+        if (!TryOwn(ctx, args, r => r.Patient, out var rx, out var refusal)) return refusal;
+        if (rx.Pharmacy.Length == 0) return Outcome.Fail($"prescription {rx.Id} is not presented to a pharmacy");
+        Save(ctx.State, ReleasePresentation(ctx.State, rx));
+        ctx.Emit("PresentationWithdrawn", new CborMap { ["prescription"] = rx.Id });
         return Outcome.Ok;
     }
 
     private static Outcome Dispense(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("prescription");
-        if (ctx.State.Get(RxPrefix + id) is not { } rx) return Outcome.Fail($"no prescription {id}");
+        if (ctx.State.Get(Prescription.Key(id)) is not { } rx) return Outcome.Fail($"no prescription {id}");
         if (CheckFill(rx, args.GetInt("fill")) is { } badFill) return Outcome.Fail(badFill);
         if (Dispensable(ctx.State, rx, ctx.BlockTime) is { } why) return Outcome.Fail(why);
         var org = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
-        if (rx.GetText("pharmacy").Length == 0) return Outcome.Fail($"prescription {id} is not presented to a pharmacy");
-        if (rx.GetText("pharmacy") != org) return Outcome.Fail($"wrong pharmacy: prescription {id} was presented to another pharmacy, not {org}");
-        if (CodeHash(id, args.GetText("code")).ToString() != rx.GetText("codeHash")) return Outcome.Fail("wrong code: the one-time code does not match the presentation");
-        if (args.GetText("contentHash") != rx.GetText("contentHash")) return Outcome.Fail("tampered prescription: its content does not match the hash the prescriber signed");
-        var prescriber = AccountId.Parse(rx.GetText("prescriber"));
-        var atIssue = LicensingContract.Check(ctx.State, prescriber, rx.GetInt("signedAt"));
+        if (rx.Pharmacy.Length == 0) return Outcome.Fail($"prescription {id} is not presented to a pharmacy");
+        if (rx.Pharmacy != org) return Outcome.Fail($"wrong pharmacy: prescription {id} was presented to another pharmacy, not {org}");
+        if (CodeHash(id, args.GetText("code")).ToString() != rx.CodeHash) return Outcome.Fail("wrong code: the one-time code does not match the presentation");
+        if (args.GetText("contentHash") != rx.ContentHash) return Outcome.Fail("tampered prescription: its content does not match the hash the prescriber signed");
+        var atIssue = LicensingContract.Check(ctx.State, rx.Prescriber, rx.SignedAt);
         if (!atIssue.IsOk) return Outcome.Fail($"unlicensed prescriber at issue: {atIssue.Error}");
         var pharmacist = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!pharmacist.IsOk) return Outcome.Fail($"unlicensed pharmacist: {pharmacist.Error}");
         var quantity = args.GetInt("quantity");
-        var remaining = rx.GetInt("remaining");
         if (quantity <= 0) return Outcome.Fail("quantity must be positive");
-        if (quantity > remaining) return Outcome.Fail($"quantity too large: {remaining} doses remain in fill {args.GetInt("fill")}, asked for {quantity}");
+        if (quantity > rx.Remaining) return Outcome.Fail($"quantity too large: {rx.Remaining} doses remain in fill {args.GetInt("fill")}, asked for {quantity}");
         var charge = args.GetInt("charge");
-        if (charge < 0 || charge > rx.GetInt("price")) return Outcome.Fail($"charge must be between 0 and the {rx.GetInt("price")} the patient agreed to");
+        if (charge < 0 || charge > rx.Price) return Outcome.Fail($"charge must be between 0 and the {rx.Price} the patient agreed to");
 
         var fill = args.GetInt("fill");
-        var asset = rx.GetText("asset");
+        var asset = rx.Asset;
         if (charge > 0) TokenEscrow.Must(TokenEscrow.Move(ctx.State, PresentedEscrow(id), TillOf(org, asset), charge));
-        rx["price"] = rx.GetInt("price") - charge;
-        ReleasePresentation(ctx.State, rx);
-        rx["remaining"] = remaining - quantity;
-        rx["dispensed"] = checked(rx.GetInt("dispensed") + quantity);
-        rx["dispenses"] = rx.GetInt("dispenses") + 1;
-        var fillCompleted = rx.GetInt("remaining") == 0;
+        rx = ReleasePresentation(ctx.State, rx);
+        rx = rx with { Remaining = rx.Remaining - quantity, Dispensed = checked(rx.Dispensed + quantity), Dispenses = rx.Dispenses + 1 };
+        var fillCompleted = rx.Remaining == 0;
         if (fillCompleted)
         {
-            rx["fillsLeft"] = rx.GetInt("fillsLeft") - 1;
-            if (rx.GetInt("fillsLeft") > 0) rx["remaining"] = rx.GetInt("quantity");
+            var fillsLeft = rx.FillsLeft - 1;
+            rx = rx with { FillsLeft = fillsLeft, Remaining = fillsLeft > 0 ? rx.Quantity : 0 };
         }
-        if (rx.GetInt("firstDay") < 0) rx["firstDay"] = ctx.BlockTime / Day;
+        if (rx.FirstDay < 0) rx = rx with { FirstDay = ctx.BlockTime / Day };
         // Rewarded once per completed fill, so splitting a fill into many partial dispenses earns nothing more.
-        var reward = fillCompleted ? PayReward(ctx.State, rx, "rewardPerDispense") : 0;
+        var reward = 0L;
+        if (fillCompleted) (rx, reward) = PayReward(ctx.State, rx, p => p.RewardPerDispense);
         Save(ctx.State, rx);
-        ctx.State.Put($"{DispensePrefix}{id}/{rx.GetInt("dispenses"):D4}", new CborMap
-        {
-            ["fill"] = fill, ["quantity"] = quantity, ["charge"] = charge, ["asset"] = asset, ["pharmacy"] = org,
-            ["pharmacist"] = ctx.Sender.ToString(), ["time"] = ctx.BlockTime, ["tx"] = ctx.TxId.ToString(), ["reward"] = reward,
-        });
+        ctx.State.Put(DispenseEntry.Key(id, rx.Dispenses), new DispenseEntry(fill, quantity, charge, asset, org, ctx.Sender, ctx.BlockTime, ctx.TxId.ToString(), reward));
         ctx.Emit("Dispensed", new CborMap
         {
             ["prescription"] = id, ["fill"] = fill, ["quantity"] = quantity, ["pharmacy"] = org, ["charge"] = charge,
-            ["fillsLeft"] = rx.GetInt("fillsLeft"), ["remaining"] = rx.GetInt("remaining"),
+            ["fillsLeft"] = rx.FillsLeft, ["remaining"] = rx.Remaining,
         });
         return Outcome.Ok;
     }
 
     /// <summary>Dispensing is for the current fill only: an earlier fill is done, a later one not due.</summary>
-    private static string? CheckFill(CborMap rx, long fill)
+    private static string? CheckFill(Prescription rx, long fill)
     {
-        var current = rx.GetInt("fills") - rx.GetInt("fillsLeft") + 1;
-        if (rx.GetInt("fillsLeft") == 0) return $"no fills left: all {rx.GetInt("fills")} fills of prescription {rx.GetText("id")} were dispensed";
+        var current = rx.Fills - rx.FillsLeft + 1;
+        if (rx.FillsLeft == 0) return $"no fills left: all {rx.Fills} fills of prescription {rx.Id} were dispensed";
         if (fill < current) return $"fill {fill} was already dispensed";
         if (fill > current) return $"fill {fill} is not due: fill {current} comes first";
         return null;
     }
 
     /// <summary>Why the prescription cannot be presented or dispensed now, or null.</summary>
-    private static string? Dispensable(ContractState state, CborMap rx, long time)
+    private static string? Dispensable(ContractState state, Prescription rx, long time)
     {
-        var id = rx.GetText("id");
-        if (rx.GetText("status") == "cancelled") return $"prescription {id} was cancelled by the prescriber";
-        if (rx.GetInt("expiry") <= time) return $"prescription {id} has expired";
-        if (rx.GetInt("fillsLeft") == 0) return $"no fills left: all {rx.GetInt("fills")} fills of prescription {id} were dispensed";
+        var id = rx.Id;
+        if (rx.Status == PrescriptionStatus.Cancelled) return $"prescription {id} was cancelled by the prescriber";
+        if (rx.Expiry <= time) return $"prescription {id} has expired";
+        if (rx.FillsLeft == 0) return $"no fills left: all {rx.Fills} fills of prescription {id} were dispensed";
         if (PrescriberRevoked(state, rx, time)) return "the prescriber's licence was revoked: another practitioner must renew the prescription";
         return null;
     }
 
-    /// <summary>Ends the current presentation, giving back whatever price is still locked to the patient.</summary>
-    private static void ReleasePresentation(ContractState state, CborMap rx)
+    /// <summary>Ends the current presentation, giving back whatever price is still locked to the patient; returns the prescription without it.</summary>
+    private static Prescription ReleasePresentation(ContractState state, Prescription rx)
     {
-        var escrow = PresentedEscrow(rx.GetText("id"));
+        var escrow = PresentedEscrow(rx.Id);
         var held = TokenEscrow.Held(state, escrow);
-        var payer = rx.TryGetText("payer") ?? "";
-        if (held > 0 && payer.Length > 0) RefundInsurer(state, rx, payer, held);
-        else if (held > 0) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(rx.GetText("patient")), held));
-        rx["payer"] = "";
-        rx["pharmacy"] = "";
-        rx["codeHash"] = "";
-        rx["price"] = 0L;
-        rx["asset"] = "";
+        if (held > 0 && rx.Payer.Length > 0) RefundInsurer(state, rx, rx.Payer, held);
+        else if (held > 0) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, rx.Patient, held));
+        return rx.Unpresented();
     }
 
     private static Outcome Collect(ContractContext ctx, CborMap args)

@@ -1,4 +1,3 @@
-using CareLedger.Contracts.Tokens;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
@@ -18,7 +17,7 @@ public sealed partial class PrescriptionsContract
     {
         var id = args.GetText("prescription");
         if (!CallerIds.IsValid(id)) return Outcome.Fail("a prescription id is 1-64 lowercase letters, digits or hyphens");
-        if (ctx.State.Get(RxPrefix + id) is not null) return Outcome.Fail($"prescription {id} already exists");
+        if (ctx.State.Contains(Prescription.Key(id))) return Outcome.Fail($"prescription {id} already exists");
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed prescriber: {licence.Error}");
         var patient = AccountId.Parse(args.GetText("patient"));
@@ -30,23 +29,16 @@ public sealed partial class PrescriptionsContract
         if (CheckTerms(ctx, args) is { } badTerms) return Outcome.Fail(badTerms);
         if (CheckAlerts(args.GetList("alerts"), out var alerts) is { } badAlerts) return Outcome.Fail(badAlerts);
 
-        var record = ctx.State.Get(RecordsContract.RecordPrefix + recordId)!;
-        var version = record.GetInt("version");
-        var contentHash = ctx.State.Get($"{RecordsContract.VersionPrefix}{recordId}/{version:D6}")!.GetText("contentHash");
+        var version = ctx.State.Get(MedicalRecord.Key(recordId))!.Version;
+        var contentHash = ctx.State.Get(RecordVersion.Key(recordId, version))!.ContentHash;
         var quantity = args.GetInt("quantity");
-        var rx = new CborMap
-        {
-            ["id"] = id, ["patient"] = patient.ToString(), ["prescriber"] = ctx.Sender.ToString(), ["issuedBy"] = ctx.Sender.ToString(),
-            ["record"] = recordId, ["recordVersion"] = version, ["contentHash"] = contentHash, ["medication"] = args.GetText("medication"),
-            ["quantity"] = quantity, ["fills"] = args.GetInt("fills"), ["fillsLeft"] = args.GetInt("fills"), ["remaining"] = quantity,
-            ["dispensed"] = 0L, ["dispenses"] = 0L, ["dosesPerDay"] = args.GetInt("dosesPerDay"), ["expiry"] = args.GetInt("expiry"),
-            ["alerts"] = alerts, ["issued"] = ctx.BlockTime, ["signedAt"] = ctx.BlockTime, ["status"] = "active", ["cancelled"] = 0L,
-            ["reason"] = "", ["renewedFrom"] = "", ["pharmacy"] = "", ["codeHash"] = "", ["price"] = 0L, ["asset"] = "", ["programme"] = "",
-            ["firstDay"] = -1L, ["taken"] = 0L, ["adherentDays"] = 0L, ["rewards"] = 0L,
-        };
-        Save(ctx.State, rx);
-        ctx.State.Put($"{PatientIndexPrefix}{patient}/{id}", new CborMap { ["prescriber"] = ctx.Sender.ToString() });
-        ctx.State.Put(RecordIndexPrefix + recordId, new CborMap { ["prescription"] = id });
+        var fills = args.GetInt("fills");
+        Save(ctx.State, new Prescription(id, patient, ctx.Sender, ctx.Sender, recordId, version, contentHash, args.GetText("medication"),
+            quantity, fills, FillsLeft: fills, Remaining: quantity, Dispensed: 0, Dispenses: 0, args.GetInt("dosesPerDay"), args.GetInt("expiry"), alerts,
+            Issued: ctx.BlockTime, SignedAt: ctx.BlockTime, PrescriptionStatus.Active, Cancelled: 0, Reason: "", RenewedFrom: "",
+            Pharmacy: "", CodeHash: "", Price: 0, Asset: "", Payer: "", Programme: "", FirstDay: -1, Taken: 0, AdherentDays: 0, Rewards: 0));
+        ctx.State.Put(PatientPrescription.Key(patient, id), new PatientPrescription(ctx.Sender));
+        ctx.State.Put(PrescribedRecord.Key(recordId), new PrescribedRecord(id));
         ctx.Emit("PrescriptionIssued", new CborMap
         {
             ["prescription"] = id, ["patient"] = patient.ToString(), ["prescriber"] = ctx.Sender.ToString(), ["medication"] = args.GetText("medication"),
@@ -58,12 +50,12 @@ public sealed partial class PrescriptionsContract
     /// <summary>The prescription is a MedicationRequest the prescriber added for this patient; its content hash is pinned from now on.</summary>
     private static string? CheckRecord(ContractContext ctx, string recordId, AccountId patient)
     {
-        if (ctx.State.Get(RecordsContract.RecordPrefix + recordId) is not { } record) return $"no record {recordId}";
-        if (record.GetText("type") != "MedicationRequest") return $"a prescription is a MedicationRequest record; {recordId} is a {record.GetText("type")}";
-        if (record.GetText("patient") != patient.ToString()) return $"record {recordId} is not this patient's";
-        if (record.GetText("author") != ctx.Sender.ToString()) return $"record {recordId} was not added by you";
-        if (record.GetBool("erased")) return $"record {recordId} was erased";
-        if (ctx.State.Get(RecordIndexPrefix + recordId) is { } used) return $"record {recordId} already backs prescription {used.GetText("prescription")}";
+        if (ctx.State.Get(MedicalRecord.Key(recordId)) is not { } record) return $"no record {recordId}";
+        if (record.Type != "MedicationRequest") return $"a prescription is a MedicationRequest record; {recordId} is a {record.Type}";
+        if (record.Patient != patient) return $"record {recordId} is not this patient's";
+        if (record.Author != ctx.Sender) return $"record {recordId} was not added by you";
+        if (record.Erased) return $"record {recordId} was erased";
+        if (ctx.State.Get(PrescribedRecord.Key(recordId)) is { } used) return $"record {recordId} already backs prescription {used.Prescription}";
         return null;
     }
 
@@ -81,7 +73,7 @@ public sealed partial class PrescriptionsContract
     }
 
     /// <summary>Every treatment-support alert must be well formed and acknowledged by the prescriber.</summary>
-    private static string? CheckAlerts(IReadOnlyList<object> given, out List<object> alerts)
+    private static string? CheckAlerts(IReadOnlyList<object> given, out List<Alert> alerts)
     {
         alerts = [];
         if (given.Count > MaxAlerts) return $"at most {MaxAlerts} alerts";
@@ -96,21 +88,18 @@ public sealed partial class PrescriptionsContract
             if (code is not { Length: > 0 and <= 128 }) return $"alert {n}: code must be 1-128 characters";
             if (!alert.TryGetValue("acknowledged", out var ack) || ack is not bool acknowledged) return $"alert {n}: acknowledged must be true or false";
             if (!acknowledged) return $"unacknowledged alert: the prescriber must acknowledge the {severity} {kind} alert {code} to go on";
-            alerts.Add(new CborMap { ["kind"] = kind, ["severity"] = severity, ["code"] = code, ["acknowledged"] = true });
+            alerts.Add(new Alert(kind, severity, code, Acknowledged: true));
         }
         return null;
     }
 
     private static Outcome Cancel(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "prescriber", out var rx, out var refusal)) return refusal;
-        if (rx.GetText("status") != "active") return Outcome.Fail($"prescription {rx.GetText("id")} is already {rx.GetText("status")}");
-        ReleasePresentation(ctx.State, rx);
-        rx["status"] = "cancelled";
-        rx["cancelled"] = ctx.BlockTime;
-        rx["reason"] = args.TryGetText("reason") ?? "";
-        Save(ctx.State, rx);
-        ctx.Emit("PrescriptionCancelled", new CborMap { ["prescription"] = rx.GetText("id"), ["patient"] = rx.GetText("patient") });
+        if (!TryOwn(ctx, args, r => r.Prescriber, out var rx, out var refusal)) return refusal;
+        if (rx.Status != PrescriptionStatus.Active) return Outcome.Fail($"prescription {rx.Id} is already {rx.Status}");
+        rx = ReleasePresentation(ctx.State, rx);
+        Save(ctx.State, rx with { Status = PrescriptionStatus.Cancelled, Cancelled = ctx.BlockTime, Reason = args.TryGetText("reason") ?? "" });
+        ctx.Emit("PrescriptionCancelled", new CborMap { ["prescription"] = rx.Id, ["patient"] = rx.Patient.ToString() });
         return Outcome.Ok;
     }
 
@@ -118,25 +107,23 @@ public sealed partial class PrescriptionsContract
     private static Outcome Renew(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("prescription");
-        if (ctx.State.Get(RxPrefix + id) is not { } rx) return Outcome.Fail($"no prescription {id}");
-        if (rx.GetText("status") != "active") return Outcome.Fail($"prescription {id} is {rx.GetText("status")}");
-        if (rx.GetText("prescriber") == ctx.Sender.ToString()) return Outcome.Fail("you are already the prescriber");
+        if (ctx.State.Get(Prescription.Key(id)) is not { } rx) return Outcome.Fail($"no prescription {id}");
+        if (rx.Status != PrescriptionStatus.Active) return Outcome.Fail($"prescription {id} is {rx.Status}");
+        if (rx.Prescriber == ctx.Sender) return Outcome.Fail("you are already the prescriber");
         if (!PrescriberRevoked(ctx.State, rx, ctx.BlockTime)) return Outcome.Fail("only a prescription whose prescriber's licence was revoked can be renewed");
-        if (rx.GetInt("expiry") <= ctx.BlockTime) return Outcome.Fail($"prescription {id} has expired");
+        if (rx.Expiry <= ctx.BlockTime) return Outcome.Fail($"prescription {id} has expired");
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed prescriber: {licence.Error}");
-        var care = CareRelationship.Check(ctx.State, ctx.Sender, AccountId.Parse(rx.GetText("patient")), ctx.BlockTime);
+        var care = CareRelationship.Check(ctx.State, ctx.Sender, rx.Patient, ctx.BlockTime);
         if (!care.IsOk) return care;
-        if (args.GetText("contentHash") != rx.GetText("contentHash")) return Outcome.Fail("tampered prescription: the content you reviewed is not the prescription's");
-        rx["renewedFrom"] = rx.GetText("prescriber");
-        rx["prescriber"] = ctx.Sender.ToString();
-        rx["signedAt"] = ctx.BlockTime;
-        Save(ctx.State, rx);
-        ctx.Emit("PrescriptionRenewed", new CborMap { ["prescription"] = id, ["prescriber"] = ctx.Sender.ToString(), ["renewedFrom"] = rx.GetText("renewedFrom") });
+        if (args.GetText("contentHash") != rx.ContentHash) return Outcome.Fail("tampered prescription: the content you reviewed is not the prescription's");
+        var renewedFrom = rx.Prescriber.ToString();
+        Save(ctx.State, rx with { RenewedFrom = renewedFrom, Prescriber = ctx.Sender, SignedAt = ctx.BlockTime });
+        ctx.Emit("PrescriptionRenewed", new CborMap { ["prescription"] = id, ["prescriber"] = ctx.Sender.ToString(), ["renewedFrom"] = renewedFrom });
         return Outcome.Ok;
     }
 
     /// <summary>Whether the current prescriber's licence has been revoked by this time.</summary>
-    internal static bool PrescriberRevoked(ContractState state, CborMap rx, long time) =>
-        state.Get(LicensingContract.LicencePrefix + rx.GetText("prescriber")) is { } licence && licence.GetBool("revoked") && licence.GetInt("revokedAt") <= time;
+    internal static bool PrescriberRevoked(ContractState state, Prescription rx, long time) =>
+        state.Get(Licence.Key(rx.Prescriber)) is { } licence && licence.RevokedBy(time);
 }

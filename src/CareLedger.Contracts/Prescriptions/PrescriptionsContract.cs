@@ -1,6 +1,7 @@
-using CareLedger.Contracts.Tokens;
 using System.Diagnostics.CodeAnalysis;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 
@@ -20,12 +21,8 @@ namespace CareLedger.Contracts.Prescriptions;
 public sealed partial class PrescriptionsContract : IContract
 {
     public const string ContractName = "prescriptions";
-    public const string RxPrefix = "prescriptions/rx/";
-    public const string PatientIndexPrefix = "prescriptions/patient/";
-    public const string RecordIndexPrefix = "prescriptions/record/";
-    public const string DispensePrefix = "prescriptions/dispense/";
-    public const string DosePrefix = "prescriptions/dose/";
-    public const string ProgrammePrefix = "prescriptions/programme/";
+    /// <summary>For callers not yet converted to <see cref="Prescription.Key"/>.</summary>
+    public const string RxPrefix = Prescription.KeyPrefix;
 
     public const long Day = 24 * 3_600_000;
     public const long MaxValidityMs = 366 * Day;
@@ -75,20 +72,17 @@ public sealed partial class PrescriptionsContract : IContract
     {
     }
 
-
-
-    /// <summary>The prescription named in the arguments, when the sender is its <paramref name="party"/> ("patient" or "prescriber").</summary>
-    private static bool TryOwn(ContractContext ctx, CborMap args, string party, [NotNullWhen(true)] out CborMap? rx, out Outcome refusal)
+    /// <summary>The prescription named in the arguments, when the sender is its <paramref name="party"/> (its patient or prescriber).</summary>
+    private static bool TryOwn(ContractContext ctx, CborMap args, Func<Prescription, AccountId> party, [NotNullWhen(true)] out Prescription? rx, out Outcome refusal)
     {
         var id = args.GetText("prescription");
-        rx = ctx.State.Get(RxPrefix + id);
+        rx = ctx.State.Get(Prescription.Key(id));
         refusal = rx is null ? Outcome.Fail($"no prescription {id}")
-            : rx.GetText(party) != ctx.Sender.ToString() ? Outcome.Fail($"prescription {id} is not yours")
+            : party(rx) != ctx.Sender ? Outcome.Fail($"prescription {id} is not yours")
             : Outcome.Ok;
         if (!refusal.IsOk) rx = null;
         return rx is not null;
     }
 
-    private static void Save(ContractState state, CborMap rx) => state.Put(RxPrefix + rx.GetText("id"), rx);
-
+    private static void Save(ContractState state, Prescription rx) => state.Put(Prescription.Key(rx.Id), rx);
 }

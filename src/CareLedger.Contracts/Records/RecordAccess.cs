@@ -6,10 +6,21 @@ using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Records;
 
-/// <summary>Why a read or write is allowed (the purpose, and the grant behind it) or refused.</summary>
-public sealed record AccessDecision(bool Allowed, string Reason, string? Purpose, string? GrantId)
+/// <summary>Why a read or write is allowed (the purpose, and the grant behind it) or refused; also the answer to records.can-read.</summary>
+public sealed record AccessDecision(bool Allowed, string Reason, string? Purpose, string? GrantId) : ICborRecord<AccessDecision>
 {
     public static AccessDecision Deny(string reason) => new(false, reason, null, null);
+
+    public CborMap ToCbor()
+    {
+        var map = new CborMap { ["allowed"] = Allowed, ["reason"] = Reason };
+        if (Purpose is not null) map["purpose"] = Purpose;
+        if (GrantId is not null) map["grant"] = GrantId;
+        return map;
+    }
+
+    public static AccessDecision FromCbor(CborMap map) =>
+        CborFields.Read(map, static f => new AccessDecision(f.Bool("allowed"), f.Text("reason"), f.OptionalText("purpose"), f.OptionalText("grant")));
 }
 
 /// <summary>
@@ -20,11 +31,10 @@ public static class RecordAccess
 {
     public static AccessDecision CheckRead(ContractState state, string recordId, AccountId reader, long time)
     {
-        if (state.Get(RecordsContract.RecordPrefix + recordId) is not { } record) return AccessDecision.Deny($"no record {recordId}");
-        if (record.GetBool("erased")) return AccessDecision.Deny("the record was erased by the patient");
-        var patient = AccountId.Parse(record.GetText("patient"));
-        if (reader == patient) return new(true, "the patient's own record", "patient", null);
-        return FindGrant(state, patient, reader, time, g => Covers(g, recordId, record.GetText("type")),
+        if (state.Get(MedicalRecord.Key(recordId)) is not { } record) return AccessDecision.Deny($"no record {recordId}");
+        if (record.Erased) return AccessDecision.Deny("the record was erased by the patient");
+        if (reader == record.Patient) return new(true, "the patient's own record", "patient", null);
+        return FindGrant(state, record.Patient, reader, time, g => Covers(g, recordId, record.Type),
             "no grant from the patient covers this record");
     }
 
@@ -38,8 +48,8 @@ public static class RecordAccess
         // A treatment grant covers the types or records it names; a second-opinion grant lets its
         // practitioner add one kind of record: their written opinion, as a DocumentReference.
         return FindGrant(state, patient, author, time,
-            g => (g.GetText("purpose") == Purposes.Treatment && Covers(g, recordId, type))
-                 || (g.GetText("purpose") == Purposes.SecondOpinion && recordId is null && type == OpinionType && member?.Role == Roles.Practitioner),
+            g => (g.Purpose == Purposes.Treatment && Covers(g, recordId, type))
+                 || (g.Purpose == Purposes.SecondOpinion && recordId is null && type == OpinionType && member?.Role == Roles.Practitioner),
             "no treatment grant from the patient covers this record type");
     }
 
@@ -55,17 +65,17 @@ public static class RecordAccess
         return licence.IsOk ? new(true, "emergency access by a licensed practitioner", Purposes.Emergency, null) : AccessDecision.Deny($"emergency access refused: {licence.Error}");
     }
 
-    private static AccessDecision FindGrant(ContractState state, AccountId patient, AccountId reader, long time, Func<CborMap, bool> covers, string noneReason)
+    private static AccessDecision FindGrant(ContractState state, AccountId patient, AccountId reader, long time, Func<ConsentGrant, bool> covers, string noneReason)
     {
         var member = Members.FindMember(state, reader);
         string? nearMiss = null;
-        foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{patient}/"))
+        foreach (var (_, grant) in state.Scan(ConsentGrant.Of(patient)))
         {
             var toReader = IsGrantee(grant, reader, member);
             if (!toReader || !covers(grant)) continue;
-            if (grant.GetBool("revoked")) { nearMiss ??= $"grant {grant.GetText("id")} was revoked"; continue; }
-            if (grant.GetInt("expiry") <= time) { nearMiss ??= $"grant {grant.GetText("id")} expired"; continue; }
-            return new(true, $"grant {grant.GetText("id")}", grant.GetText("purpose"), grant.GetText("id"));
+            if (grant.Revoked) { nearMiss ??= $"grant {grant.Id} was revoked"; continue; }
+            if (grant.Expiry <= time) { nearMiss ??= $"grant {grant.Id} expired"; continue; }
+            return new(true, $"grant {grant.Id}", grant.Purpose, grant.Id);
         }
         return AccessDecision.Deny(nearMiss ?? noneReason);
     }
@@ -74,16 +84,14 @@ public static class RecordAccess
     /// Whether a grant names this reader: directly, or through their organisation — and then only
     /// for the organisation's clinical staff, never its other patients, admins or services.
     /// </summary>
-    public static bool IsGrantee(CborMap grant, AccountId reader, Member? member) =>
-        grant.TryGetText("grantee") == reader.ToString()
-        || (member is not null && OrganisationGranteeRoles.Contains(member.Role) && grant.TryGetText("granteeOrg") == member.Organisation);
+    public static bool IsGrantee(ConsentGrant grant, AccountId reader, Member? member) =>
+        grant.Grantee == reader
+        || (member is not null && OrganisationGranteeRoles.Contains(member.Role) && grant.GranteeOrg == member.Organisation);
 
     public static readonly IReadOnlyList<string> OrganisationGranteeRoles = [Roles.Practitioner, Roles.Pharmacist];
 
-    private static bool Covers(CborMap grant, string? recordId, string type) =>
-        (recordId is not null && grant.GetList("records").Contains(recordId)) || TypeCovered(grant, type);
-
-    private static bool TypeCovered(CborMap grant, string type) => grant.GetList("types").Contains(type);
+    private static bool Covers(ConsentGrant grant, string? recordId, string type) =>
+        (recordId is not null && grant.Records.Contains(recordId)) || grant.Types.Contains(type);
 }
 
 /// <summary>Why someone may read a patient's records.</summary>

@@ -22,56 +22,51 @@ public sealed partial class RecordsContract
         {
             if (entries[n] is not CborMap entry) return Outcome.Fail($"entry {n} is not a map");
             // One bad entry must not cost the others their place in the log: it is skipped, visibly.
-            string? error;
-            try { error = CheckEntry(ctx, entry); }
-            catch (CborMapException e) { error = $"malformed entry: {e.Message}"; }
-            if (error is not null)
+            if (Check(ctx, entry, out var report) is { } error)
             {
                 ctx.Emit("AccessEntryRejected", new CborMap { ["entry"] = (long)n, ["reason"] = error });
                 continue;
             }
-            var record = ctx.State.Get(RecordPrefix + entry.GetText("record"))!;
-            var patient = record.GetText("patient");
-            var breakGlass = entry.GetBool("breakGlass");
-            ctx.State.Put(SignatureKey(entry), new CborMap { ["tx"] = ctx.TxId.ToString() });
-            ctx.State.Put($"{AccessPrefix}{patient}/{ctx.Height:D12}/{ctx.TxId}/{n:D4}", new CborMap
-            {
-                ["record"] = entry.GetText("record"), ["type"] = record.GetText("type"), ["reader"] = entry.GetText("reader"),
-                ["purpose"] = entry.GetText("purpose"), ["outcome"] = entry.GetText("outcome"), ["reason"] = entry.GetText("reason"),
-                ["breakGlass"] = breakGlass, ["time"] = ctx.BlockTime, ["requestTime"] = entry.GetMap("request").GetInt("time"),
-                ["node"] = ctx.Sender.ToString(), ["tx"] = ctx.TxId.ToString(),
-            });
-            var attrs = new CborMap { ["record"] = entry.GetText("record"), ["patient"] = patient, ["reader"] = entry.GetText("reader"), ["outcome"] = entry.GetText("outcome") };
-            ctx.Emit(breakGlass ? "BreakGlassAccess" : "AccessLogged", attrs);
+            var record = ctx.State.Get(MedicalRecord.Key(report.Record))!;
+            ctx.State.Put(LoggedRequest.Key(report.Request.Signature), new LoggedRequest(ctx.TxId.ToString()));
+            ctx.State.Put(LoggedAccess.Key(record.Patient, ctx.Height, ctx.TxId, n), new LoggedAccess(
+                report.Record, record.Type, AccountId.Parse(report.Reader), report.Purpose, report.Outcome, report.Reason, report.BreakGlass,
+                ctx.BlockTime, report.Request.Time, ctx.Sender, ctx.TxId.ToString()));
+            var attrs = new CborMap { ["record"] = report.Record, ["patient"] = record.Patient.ToString(), ["reader"] = report.Reader, ["outcome"] = report.Outcome };
+            ctx.Emit(report.BreakGlass ? "BreakGlassAccess" : "AccessLogged", attrs);
         }
         return Outcome.Ok;
     }
 
-    private static string? CheckEntry(ContractContext ctx, CborMap entry)
+    private static string? Check(ContractContext ctx, CborMap entry, out ReadReport report)
     {
-        var recordId = entry.GetText("record");
-        if (ctx.State.Get(RecordPrefix + recordId) is null) return $"no record {recordId}";
-        if (entry.GetText("outcome") is not ("granted" or "denied")) return "outcome must be granted or denied";
-        var request = entry.GetMap("request");
-        var key = request.GetBytes("key");
-        if (AccountId.FromPublicKey(key).ToString() != entry.GetText("reader")) return "the request was not signed by the reader";
-        var path = request.GetText("path");
-        if (request.GetText("method") != "GET" || path.Split('?')[0] != $"/v1/records/{recordId}") return "the signed request is not a read of this record";
-        if (ctx.State.Get(SignatureKey(entry)) is not null) return "this signed request was already logged";
-        var time = request.GetInt("time");
-        if (Math.Abs(time - ctx.BlockTime) > RequestWindowMs) return "the signed request is too old or too far ahead";
-        if (!RequestSignature.Verify(key, request.GetText("method"), path, time, RequestSignature.EmptyBodyHash, request.GetBytes("sig")))
+        report = null!;
+        try { report = ReadReport.FromCbor(entry); }
+        catch (CborMapException e) { return $"malformed entry: {e.Message}"; }
+        return CheckEntry(ctx, report);
+    }
+
+    private static string? CheckEntry(ContractContext ctx, ReadReport entry)
+    {
+        var recordId = entry.Record;
+        if (!ctx.State.Contains(MedicalRecord.Key(recordId))) return $"no record {recordId}";
+        if (entry.Outcome is not ("granted" or "denied")) return "outcome must be granted or denied";
+        var request = entry.Request;
+        if (AccountId.FromPublicKey(request.PublicKey).ToString() != entry.Reader) return "the request was not signed by the reader";
+        var path = request.Path;
+        if (request.Method != "GET" || path.Split('?')[0] != $"/v1/records/{recordId}") return "the signed request is not a read of this record";
+        if (ctx.State.Contains(LoggedRequest.Key(request.Signature))) return "this signed request was already logged";
+        if (Math.Abs(request.Time - ctx.BlockTime) > RequestWindowMs) return "the signed request is too old or too far ahead";
+        if (!RequestSignature.Verify(request.PublicKey, request.Method, path, request.Time, RequestSignature.EmptyBodyHash, request.Signature))
             return "the reader's request signature does not verify";
-        if (entry.GetBool("breakGlass") && entry.GetText("reason") != BreakGlassReasonPrefix + SignedQueryValue(path, "breakGlass"))
+        if (entry.BreakGlass && entry.Reason != BreakGlassReasonPrefix + SignedQueryValue(path, "breakGlass"))
             return "a break-glass entry must carry the reason the reader signed";
         return null;
     }
 
     public const string BreakGlassReasonPrefix = "break-glass: ";
-    public const string SignaturePrefix = "records/access-sig/";
-
-    /// <summary>Each signed read is logged once: its signature's hash marks it as used.</summary>
-    private static string SignatureKey(CborMap entry) => SignaturePrefix + Hash256.Of(entry.GetMap("request").GetBytes("sig"));
+    /// <summary>For callers not yet converted to <see cref="LoggedRequest.Key"/>.</summary>
+    public const string SignaturePrefix = LoggedRequest.KeyPrefix;
 
     /// <summary>A parameter of the signed path's query string, unescaped; "" when absent.</summary>
     internal static string SignedQueryValue(string pathAndQuery, string name)

@@ -23,28 +23,23 @@ public sealed partial class RecordsContract
         if (grantee == ctx.Sender.ToString()) return Outcome.Fail("a patient needs no grant to their own records");
         var expiry = args.GetInt("expiry");
         if (expiry <= ctx.BlockTime) return Outcome.Fail("the grant would already have expired");
-        if (ctx.State.Get($"{GrantPrefix}{ctx.Sender}/{id}") is not null) return Outcome.Fail($"grant {id} already exists");
+        if (ctx.State.Contains(ConsentGrant.Key(ctx.Sender, id))) return Outcome.Fail($"grant {id} already exists");
 
         var records = args.ContainsKey("records") ? args.GetList("records") : [];
         var types = args.ContainsKey("types") ? args.GetList("types") : [];
         if (records.Count + types.Count == 0) return Outcome.Fail("a grant must name records or resource types");
         foreach (var r in records)
         {
-            if (r is not string rid || ctx.State.Get(RecordPrefix + rid) is not { } record) return Outcome.Fail($"no record {r}");
-            if (record.GetText("patient") != ctx.Sender.ToString()) return Outcome.Fail($"record {rid} is not yours");
+            if (r is not string rid || ctx.State.Get(MedicalRecord.Key(rid)) is not { } record) return Outcome.Fail($"no record {r}");
+            if (record.Patient != ctx.Sender) return Outcome.Fail($"record {rid} is not yours");
         }
         foreach (var t in types)
             if (t is not string type || !ResourceTypes.Contains(type)) return Outcome.Fail($"unknown resource type {t}");
         if (args.TryGetText("keysHash") is { } kh && !IsLowerHash(kh)) return Outcome.Fail("keysHash must be a SHA-256 in lowercase hex");
 
-        var grant = new CborMap
-        {
-            ["id"] = id, ["patient"] = ctx.Sender.ToString(), ["purpose"] = purpose, ["records"] = records.ToList(), ["types"] = types.ToList(),
-            ["expiry"] = expiry, ["created"] = ctx.BlockTime, ["revoked"] = false, ["revokedAt"] = 0L, ["keysHash"] = args.TryGetText("keysHash") ?? "",
-        };
-        if (grantee is not null) grant["grantee"] = grantee;
-        if (org is not null) grant["granteeOrg"] = org;
-        ctx.State.Put($"{GrantPrefix}{ctx.Sender}/{id}", grant);
+        var grant = new ConsentGrant(id, ctx.Sender, purpose, [.. records.Cast<string>()], [.. types.Cast<string>()], expiry, ctx.BlockTime,
+            Revoked: false, RevokedAt: 0, KeysHash: args.TryGetText("keysHash") ?? "", grantee is null ? null : AccountId.Parse(grantee), org);
+        ctx.State.Put(ConsentGrant.Key(ctx.Sender, id), grant);
         ctx.Emit("ConsentGranted", new CborMap { ["grant"] = id, ["patient"] = ctx.Sender.ToString(), ["purpose"] = purpose, ["to"] = grantee ?? org! });
         return Outcome.Ok;
     }
@@ -52,12 +47,10 @@ public sealed partial class RecordsContract
     private static Outcome Revoke(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("grant");
-        var key = $"{GrantPrefix}{ctx.Sender}/{id}";
+        var key = ConsentGrant.Key(ctx.Sender, id);
         if (ctx.State.Get(key) is not { } grant) return Outcome.Fail($"you gave no grant {id}");
-        if (grant.GetBool("revoked")) return Outcome.Fail("the grant is already revoked");
-        grant["revoked"] = true;
-        grant["revokedAt"] = ctx.BlockTime;
-        ctx.State.Put(key, grant);
+        if (grant.Revoked) return Outcome.Fail("the grant is already revoked");
+        ctx.State.Put(key, grant with { Revoked = true, RevokedAt = ctx.BlockTime });
         ctx.Emit("ConsentRevoked", new CborMap { ["grant"] = id, ["patient"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }

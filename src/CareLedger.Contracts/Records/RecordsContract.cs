@@ -14,12 +14,13 @@ namespace CareLedger.Contracts.Records;
 /// </summary>
 public sealed partial class RecordsContract : IContract
 {
-    public const string RecordPrefix = "records/record/";
-    public const string VersionPrefix = "records/version/";
-    public const string GrantPrefix = "records/grant/";
-    public const string AccessPrefix = "records/access/";
-    public const string KeyPrefix = "records/key/";
-    public const string PatientIndexPrefix = "records/patient/";
+    // For callers not yet converted to the records' own keys (MedicalRecord.Key, RecordVersion.Key, ...).
+    public const string RecordPrefix = MedicalRecord.KeyPrefix;
+    public const string VersionPrefix = RecordVersion.KeyPrefix;
+    public const string GrantPrefix = ConsentGrant.KeyPrefix;
+    public const string AccessPrefix = LoggedAccess.KeyPrefix;
+    public const string KeyPrefix = PublishedKey.KeyPrefix;
+    public const string PatientIndexPrefix = PatientRecordEntry.KeyPrefix;
 
     public static readonly IReadOnlyList<string> ResourceTypes =
         ["AllergyIntolerance", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "MedicationRequest", "MedicationStatement", "Observation", "Patient"];
@@ -52,7 +53,7 @@ public sealed partial class RecordsContract : IContract
 
     private static Outcome PublishKey(ContractContext ctx, CborMap args)
     {
-        ctx.State.Put(KeyPrefix + ctx.Sender, new CborMap { ["key"] = ctx.SenderKey });
+        ctx.State.Put(PublishedKey.Key(ctx.Sender), new PublishedKey(ctx.SenderKey));
         ctx.Emit("KeyPublished", new CborMap { ["account"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }
@@ -64,18 +65,14 @@ public sealed partial class RecordsContract : IContract
         var patient = AccountId.Parse(args.GetText("patient"));
         if (CheckIds(id, args) is { } bad) return Outcome.Fail(bad);
         if (!ResourceTypes.Contains(type)) return Outcome.Fail($"a record cannot hold a {type}; allowed: {string.Join(", ", ResourceTypes)}");
-        if (ctx.State.Get(RecordPrefix + id) is not null) return Outcome.Fail($"record {id} already exists");
+        if (ctx.State.Contains(MedicalRecord.Key(id))) return Outcome.Fail($"record {id} already exists");
         if (Members.FindMember(ctx.State, patient)?.Role != Roles.Patient) return Outcome.Fail($"{patient} is not a registered patient");
         var allowed = RecordAccess.CheckWrite(ctx.State, patient, ctx.Sender, type, null, ctx.BlockTime);
         if (!allowed.Allowed) return Outcome.Fail(allowed.Reason);
 
-        ctx.State.Put(RecordPrefix + id, new CborMap
-        {
-            ["id"] = id, ["patient"] = patient.ToString(), ["type"] = type, ["version"] = 1L, ["author"] = ctx.Sender.ToString(),
-            ["created"] = ctx.BlockTime, ["updated"] = ctx.BlockTime, ["erased"] = false,
-        });
+        ctx.State.Put(MedicalRecord.Key(id), new MedicalRecord(id, patient, type, 1, ctx.Sender, ctx.BlockTime, ctx.BlockTime, Erased: false, ErasedAt: 0));
         PutVersion(ctx, id, 1, args);
-        ctx.State.Put($"{PatientIndexPrefix}{patient}/{id}", new CborMap { ["type"] = type });
+        ctx.State.Put(PatientRecordEntry.Key(patient, id), new PatientRecordEntry(type));
         ctx.Emit("RecordAdded", new CborMap { ["record"] = id, ["patient"] = patient.ToString(), ["type"] = type, ["author"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }
@@ -84,16 +81,13 @@ public sealed partial class RecordsContract : IContract
     {
         var id = args.GetText("record");
         if (CheckIds(id, args) is { } bad) return Outcome.Fail(bad);
-        if (ctx.State.Get(RecordPrefix + id) is not { } record) return Outcome.Fail($"no record {id}");
-        if (record.GetBool("erased")) return Outcome.Fail("the record was erased");
-        var patient = AccountId.Parse(record.GetText("patient"));
-        var allowed = RecordAccess.CheckWrite(ctx.State, patient, ctx.Sender, record.GetText("type"), id, ctx.BlockTime);
+        if (ctx.State.Get(MedicalRecord.Key(id)) is not { } record) return Outcome.Fail($"no record {id}");
+        if (record.Erased) return Outcome.Fail("the record was erased");
+        var allowed = RecordAccess.CheckWrite(ctx.State, record.Patient, ctx.Sender, record.Type, id, ctx.BlockTime);
         if (!allowed.Allowed) return Outcome.Fail(allowed.Reason);
 
-        var version = checked(record.GetInt("version") + 1);
-        record["version"] = version;
-        record["updated"] = ctx.BlockTime;
-        ctx.State.Put(RecordPrefix + id, record);
+        var version = checked(record.Version + 1);
+        ctx.State.Put(MedicalRecord.Key(id), record with { Version = version, Updated = ctx.BlockTime });
         PutVersion(ctx, id, version, args);
         ctx.Emit("RecordUpdated", new CborMap { ["record"] = id, ["version"] = version, ["author"] = ctx.Sender.ToString() });
         return Outcome.Ok;
@@ -101,22 +95,17 @@ public sealed partial class RecordsContract : IContract
 
     private static void PutVersion(ContractContext ctx, string id, long version, CborMap args)
     {
-        ctx.State.Put($"{VersionPrefix}{id}/{version:D6}", new CborMap
-        {
-            ["version"] = version, ["contentHash"] = args.GetText("contentHash"), ["keysHash"] = args.GetText("keysHash"),
-            ["author"] = ctx.Sender.ToString(), ["time"] = ctx.BlockTime, ["tx"] = ctx.TxId.ToString(), ["previous"] = version - 1,
-        });
+        ctx.State.Put(RecordVersion.Key(id, version),
+            new RecordVersion(version, args.GetText("contentHash"), args.GetText("keysHash"), ctx.Sender, ctx.BlockTime, ctx.TxId.ToString(), version - 1));
     }
 
     private static Outcome Erase(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("record");
-        if (ctx.State.Get(RecordPrefix + id) is not { } record) return Outcome.Fail($"no record {id}");
-        if (record.GetText("patient") != ctx.Sender.ToString()) return Outcome.Fail("only the patient may erase their record");
-        if (record.GetBool("erased")) return Outcome.Fail("the record is already erased");
-        record["erased"] = true;
-        record["erasedAt"] = ctx.BlockTime;
-        ctx.State.Put(RecordPrefix + id, record);
+        if (ctx.State.Get(MedicalRecord.Key(id)) is not { } record) return Outcome.Fail($"no record {id}");
+        if (record.Patient != ctx.Sender) return Outcome.Fail("only the patient may erase their record");
+        if (record.Erased) return Outcome.Fail("the record is already erased");
+        ctx.State.Put(MedicalRecord.Key(id), record with { Erased = true, ErasedAt = ctx.BlockTime });
         ctx.Emit("RecordErased", new CborMap { ["record"] = id, ["patient"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }

@@ -1,4 +1,3 @@
-using CareLedger.Contracts.Tokens;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
@@ -17,86 +16,76 @@ public sealed partial class ServicesContract
     {
         var id = args.GetText("booking");
         if (!CallerIds.IsValid(id)) return Outcome.Fail("a booking id is 1-64 lowercase letters, digits or hyphens");
-        if (ctx.State.Get(BookingPrefix + id) is not null) return Outcome.Fail($"booking {id} already exists");
+        if (ctx.State.Contains(Booking.Key(id))) return Outcome.Fail($"booking {id} already exists");
         var practitioner = AccountId.Parse(args.GetText("practitioner"));
-        if (ctx.State.Get(ProfilePrefix + practitioner) is not { } profile) return Outcome.Fail($"{practitioner} has no published profile");
+        if (ctx.State.Get(PractitionerProfile.Key(practitioner)) is not { } profile) return Outcome.Fail($"{practitioner} has no published profile");
         var licence = LicensingContract.Check(ctx.State, practitioner, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed practitioner: {licence.Error}");
         var mode = args.GetText("mode");
-        if (!profile.GetList("modes").Contains(mode)) return Outcome.Fail($"the practitioner does not offer {mode} consultations");
+        if (!profile.Modes.Contains(mode)) return Outcome.Fail($"the practitioner does not offer {mode} consultations");
         var symptoms = args.GetText("symptoms");
         if (!Hash256.TryParse(symptoms, out _))
             return Outcome.Fail("symptoms must be the SHA-256 of the statement kept in the vault: the ledger holds no plaintext");
         var start = args.GetInt("start");
-        if (start is < 0 or > LatestTime || ctx.State.Get(SlotKey(practitioner, start)) is not { } slot)
+        if (start is < 0 or > LatestTime || ctx.State.Get(Slot.Key(practitioner, start)) is not { } slot)
             return Outcome.Fail($"the practitioner has no slot at {start}");
-        if (slot.GetText("booking").Length > 0) return Outcome.Fail($"slot taken: the slot at {start} is already booked");
+        if (!slot.Free) return Outcome.Fail($"slot taken: the slot at {start} is already booked");
         if (start <= ctx.BlockTime) return Outcome.Fail($"the slot at {start} has already started");
-        var referral = args.TryGetText("referral") is { } referralId ? ctx.State.Get(ReferralPrefix + referralId) : null;
+        var referral = args.TryGetText("referral") is { } referralId ? ctx.State.Get(Referral.Key(referralId)) : null;
         if (CheckReferral(ctx, args, profile, mode, referral) is { } badReferral) return Outcome.Fail(badReferral);
 
-        var booking = new CborMap
-        {
-            ["id"] = id, ["patient"] = ctx.Sender.ToString(), ["practitioner"] = practitioner.ToString(), ["org"] = profile.GetText("org"),
-            ["start"] = start, ["end"] = slot.GetInt("end"), ["mode"] = mode, ["symptoms"] = symptoms,
-            ["price"] = profile.GetInt("price"), ["asset"] = profile.GetText("asset"), ["insurer"] = "", ["referral"] = referral?.GetText("id") ?? "",
-            ["status"] = "", ["reason"] = "", ["deadline"] = "", ["created"] = ctx.BlockTime, ["accepted"] = 0L, ["started"] = 0L, ["ended"] = 0L,
-            ["completed"] = 0L, ["closed"] = 0L, ["summary"] = "", ["refunded"] = 0L, ["paid"] = 0L, ["fee"] = 0L, ["rating"] = 0L,
-        };
-        var payment = LockPayment(ctx.State, booking, args.TryGetText("insurer"));
+        var booking = new Booking(id, ctx.Sender, practitioner, profile.Org, start, slot.End, mode, symptoms, profile.Price, profile.Asset,
+            Insurer: args.TryGetText("insurer") ?? "", Referral: referral?.Id ?? "", Status: "", Reason: "", Deadline: "", Due: 0, Created: ctx.BlockTime,
+            Updated: ctx.BlockTime, Accepted: 0, Started: 0, Ended: 0, Completed: 0, Closed: 0, Summary: "", Refunded: 0, Paid: 0, Fee: 0, Rating: 0,
+            Dispute: null);
+        var payment = LockPayment(ctx.State, booking);
         if (!payment.IsOk) return payment;
 
-        slot["booking"] = id;
-        ctx.State.Put(SlotKey(practitioner, start), slot);
-        if (referral is not null)
-        {
-            referral["booking"] = id;
-            ctx.State.Put(ReferralPrefix + referral.GetText("id"), referral);
-        }
-        ctx.State.Put($"{PartyPrefix}{ctx.Sender}/{id}", new CborMap { ["role"] = Roles.Patient });
-        ctx.State.Put($"{PartyPrefix}{practitioner}/{id}", new CborMap { ["role"] = Roles.Practitioner });
+        ctx.State.Put(Slot.Key(practitioner, start), slot with { Booking = id });
+        if (referral is not null) ctx.State.Put(Referral.Key(referral.Id), referral with { Booking = id });
+        ctx.State.Put(BookingParty.Key(ctx.Sender, id), new BookingParty(Roles.Patient));
+        ctx.State.Put(BookingParty.Key(practitioner, id), new BookingParty(Roles.Practitioner));
         Transition(ctx.State, booking, BookingStatus.Requested, ctx.BlockTime, (Deadlines.AcceptBy, start));
         ctx.Emit("Booked", new CborMap
         {
             ["booking"] = id, ["patient"] = ctx.Sender.ToString(), ["practitioner"] = practitioner.ToString(), ["start"] = start,
-            ["price"] = booking.GetInt("price"), ["asset"] = booking.GetText("asset"), ["insurer"] = booking.GetText("insurer"),
+            ["price"] = booking.Price, ["asset"] = booking.Asset, ["insurer"] = booking.Insurer,
         });
         return Outcome.Ok;
     }
 
-    private static string? CheckReferral(ContractContext ctx, CborMap args, CborMap profile, string mode, CborMap? referral)
+    private static string? CheckReferral(ContractContext ctx, CborMap args, PractitionerProfile profile, string mode, Referral? referral)
     {
         if (!args.ContainsKey("referral"))
-            return profile.GetBool("referralOnly") ? "this practitioner sees patients on referral only" : null;
+            return profile.ReferralOnly ? "this practitioner sees patients on referral only" : null;
         if (referral is null) return $"no referral {args.GetText("referral")}";
-        if (referral.GetText("patient") != ctx.Sender.ToString()) return $"referral {referral.GetText("id")} is not yours";
-        if (referral.GetText("booking").Length > 0) return $"referral {referral.GetText("id")} is already used by booking {referral.GetText("booking")}";
-        if (referral.GetInt("expiry") <= ctx.BlockTime) return $"referral {referral.GetText("id")} has expired";
-        if (referral.GetText("org") != profile.GetText("org")) return $"referral {referral.GetText("id")} is to {referral.GetText("org")}, not {profile.GetText("org")}";
+        if (referral.Patient != ctx.Sender) return $"referral {referral.Id} is not yours";
+        if (referral.Booking.Length > 0) return $"referral {referral.Id} is already used by booking {referral.Booking}";
+        if (referral.Expiry <= ctx.BlockTime) return $"referral {referral.Id} has expired";
+        if (referral.Org != profile.Org) return $"referral {referral.Id} is to {referral.Org}, not {profile.Org}";
         return mode == ConsultationModes.OnSite ? null : "a referral is for an on-site examination";
     }
 
     private static Outcome Accept(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "practitioner", out var booking, out var refusal)) return refusal;
-        if (booking.GetText("status") != BookingStatus.Requested) return WrongStatus(booking, "accepted", BookingStatus.Requested);
+        if (!TryOwn(ctx, args, b => b.Practitioner, out var booking, out var refusal)) return refusal;
+        if (booking.Status != BookingStatus.Requested) return WrongStatus(booking, "accepted", BookingStatus.Requested);
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed: {licence.Error}");
         var terms = ServicesTerms.Read(ctx.State);
-        booking["accepted"] = ctx.BlockTime;
-        Transition(ctx.State, booking, BookingStatus.Accepted, ctx.BlockTime, (Deadlines.NoShowAt, checked(booking.GetInt("start") + terms.NoShowGraceMs)));
-        ctx.Emit("BookingAccepted", new CborMap { ["booking"] = booking.GetText("id") });
+        Transition(ctx.State, booking with { Accepted = ctx.BlockTime }, BookingStatus.Accepted, ctx.BlockTime,
+            (Deadlines.NoShowAt, checked(booking.Start + terms.NoShowGraceMs)));
+        ctx.Emit("BookingAccepted", new CborMap { ["booking"] = booking.Id });
         return Outcome.Ok;
     }
 
     private static Outcome Decline(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "practitioner", out var booking, out var refusal)) return refusal;
-        if (!BookingStatus.IsOpen(booking.GetText("status")))
+        if (!TryOwn(ctx, args, b => b.Practitioner, out var booking, out var refusal)) return refusal;
+        if (!BookingStatus.IsOpen(booking.Status))
             return WrongStatus(booking, "declined", BookingStatus.Requested, BookingStatus.Accepted);
-        var price = booking.GetInt("price");
-        Settle(ctx.State, booking, price, BookingStatus.Declined, ctx.BlockTime, args.TryGetText("reason") ?? "declined by the practitioner");
-        ctx.Emit("BookingDeclined", new CborMap { ["booking"] = booking.GetText("id"), ["refunded"] = price });
+        Settle(ctx.State, booking, booking.Price, BookingStatus.Declined, ctx.BlockTime, args.TryGetText("reason") ?? "declined by the practitioner");
+        ctx.Emit("BookingDeclined", new CborMap { ["booking"] = booking.Id, ["refunded"] = booking.Price });
         return Outcome.Ok;
     }
 
@@ -106,18 +95,16 @@ public sealed partial class ServicesContract
     /// </summary>
     private static Outcome Cancel(ContractContext ctx, CborMap args)
     {
-        if (!TryOwn(ctx, args, "patient", out var booking, out var refusal)) return refusal;
-        var status = booking.GetText("status");
-        if (!BookingStatus.IsOpen(status)) return WrongStatus(booking, "cancelled", BookingStatus.Requested, BookingStatus.Accepted);
-        var start = booking.GetInt("start");
+        if (!TryOwn(ctx, args, b => b.Patient, out var booking, out var refusal)) return refusal;
+        if (!BookingStatus.IsOpen(booking.Status)) return WrongStatus(booking, "cancelled", BookingStatus.Requested, BookingStatus.Accepted);
+        var start = booking.Start;
         if (ctx.BlockTime >= start)
             return Outcome.Fail($"too late to cancel: the consultation was due to start at {start}; open a dispute if it did not take place");
         var terms = ServicesTerms.Read(ctx.State);
-        var price = booking.GetInt("price");
-        var free = status == BookingStatus.Requested || ctx.BlockTime <= start - terms.FreeCancellationMs;
-        var refund = free ? price : terms.LateRefundOf(price);
+        var free = booking.Status == BookingStatus.Requested || ctx.BlockTime <= start - terms.FreeCancellationMs;
+        var refund = free ? booking.Price : terms.LateRefundOf(booking.Price);
         Settle(ctx.State, booking, refund, BookingStatus.Cancelled, ctx.BlockTime, free ? "cancelled by the patient in time" : "cancelled by the patient late");
-        ctx.Emit("BookingCancelled", new CborMap { ["booking"] = booking.GetText("id"), ["refunded"] = refund, ["late"] = !free });
+        ctx.Emit("BookingCancelled", new CborMap { ["booking"] = booking.Id, ["refunded"] = refund, ["late"] = !free });
         return Outcome.Ok;
     }
 
@@ -125,7 +112,7 @@ public sealed partial class ServicesContract
     {
         var id = args.GetText("referral");
         if (!CallerIds.IsValid(id)) return Outcome.Fail("a referral id is 1-64 lowercase letters, digits or hyphens");
-        if (ctx.State.Get(ReferralPrefix + id) is not null) return Outcome.Fail($"referral {id} already exists");
+        if (ctx.State.Contains(Referral.Key(id))) return Outcome.Fail($"referral {id} already exists");
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed: {licence.Error}");
         var patient = AccountId.Parse(args.GetText("patient"));
@@ -139,11 +126,7 @@ public sealed partial class ServicesContract
         var expiry = args.GetInt("expiry");
         if (expiry <= ctx.BlockTime) return Outcome.Fail("the referral would already have expired");
 
-        ctx.State.Put(ReferralPrefix + id, new CborMap
-        {
-            ["id"] = id, ["from"] = ctx.Sender.ToString(), ["patient"] = patient.ToString(), ["org"] = org, ["examination"] = examination,
-            ["expiry"] = expiry, ["created"] = ctx.BlockTime, ["booking"] = "",
-        });
+        ctx.State.Put(Referral.Key(id), new Referral(id, ctx.Sender, patient, org, examination, expiry, ctx.BlockTime, Booking: ""));
         ctx.Emit("Referred", new CborMap { ["referral"] = id, ["patient"] = patient.ToString(), ["org"] = org });
         return Outcome.Ok;
     }

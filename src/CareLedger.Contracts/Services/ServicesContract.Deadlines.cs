@@ -1,6 +1,4 @@
 using CareLedger.Contracts.Licensing;
-using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Services;
@@ -28,25 +26,23 @@ public sealed partial class ServicesContract
 {
     private static void RunDueDeadlines(ContractState state, long blockTime)
     {
-        var due = state.Scan(DeadlinePrefix).TakeWhile(e => e.Value.GetInt("due") <= blockTime).ToList();
+        var due = state.Scan(Deadline.All).TakeWhile(e => e.Value.Due <= blockTime).ToList();
         foreach (var (key, deadline) in due)
         {
-            state.Delete(key);
-            var kind = deadline.GetText("kind");
-            if (kind == Deadlines.OpinionsDue)
+            state.Delete(Deadline.Kept(key));
+            if (deadline.Kind == Deadlines.OpinionsDue)
             {
-                if (state.Get(CasePrefix + deadline.GetText("id")) is { } openCase && openCase.GetText("status") == "open") CloseCase(state, openCase, blockTime);
+                if (state.Get(OpinionCase.Key(deadline.Id)) is { } openCase && openCase.Status == CaseStatus.Open) CloseCase(state, openCase, blockTime);
                 continue;
             }
-            if (state.Get(BookingPrefix + deadline.GetText("id")) is not { } booking || booking.GetText("deadline") != key) continue;
-            var price = booking.GetInt("price");
-            switch (kind)
+            if (state.Get(Booking.Key(deadline.Id)) is not { } booking || booking.Deadline != key) continue;
+            switch (deadline.Kind)
             {
                 case Deadlines.AcceptBy:
-                    Settle(state, booking, price, BookingStatus.Expired, blockTime, "the practitioner did not accept before the slot started");
+                    Settle(state, booking, booking.Price, BookingStatus.Expired, blockTime, "the practitioner did not accept before the slot started");
                     break;
                 case Deadlines.NoShowAt:
-                    Settle(state, booking, price, BookingStatus.NoShow, blockTime, "the practitioner did not start the consultation");
+                    Settle(state, booking, booking.Price, BookingStatus.NoShow, blockTime, "the practitioner did not start the consultation");
                     break;
                 case Deadlines.AcknowledgeBy:
                     Settle(state, booking, 0, BookingStatus.Released, blockTime, "the acknowledgement period ended");
@@ -57,58 +53,54 @@ public sealed partial class ServicesContract
 
     private static void CancelForLapsedLicences(ContractState state, long blockTime)
     {
-        foreach (var (key, open) in state.Scan(OpenPrefix).ToList())
+        foreach (var (key, open) in state.Scan(OpenBookings.All).ToList())
         {
-            var licence = LicensingContract.Check(state, AccountId.Parse(key[OpenPrefix.Length..]), blockTime);
+            var licence = LicensingContract.Check(state, OpenBookings.PractitionerOf(key), blockTime);
             if (licence.IsOk) continue;
-            foreach (var id in open.GetList("bookings"))
+            foreach (var id in open.Bookings)
             {
-                var booking = state.Get(BookingPrefix + (string)id)!;
-                Settle(state, booking, booking.GetInt("price"), BookingStatus.Cancelled, blockTime, $"the practitioner's licence lapsed: {licence.Error}");
+                var booking = state.Get(Booking.Key(id))!;
+                Settle(state, booking, booking.Price, BookingStatus.Cancelled, blockTime, $"the practitioner's licence lapsed: {licence.Error}");
             }
         }
     }
 
     /// <summary>
     /// Moves a booking to <paramref name="status"/> and saves it: its old deadline is dropped, the
-    /// next one (if any) is indexed, and the open-bookings index follows the status.
+    /// next one (if any) is indexed, and the open-bookings index follows the status. Returns the booking as saved.
     /// </summary>
-    private static void Transition(ContractState state, CborMap booking, string status, long time, (string Kind, long Due)? next = null)
+    private static Booking Transition(ContractState state, Booking booking, string status, long time, (string Kind, long Due)? next = null)
     {
-        var wasOpen = BookingStatus.IsOpen(booking.GetText("status"));
+        var wasOpen = BookingStatus.IsOpen(booking.Status);
         var isOpen = BookingStatus.IsOpen(status);
         if (wasOpen != isOpen) SetOpen(state, booking, isOpen);
-        ClearDeadline(state, booking);
-        if (next is { } deadline) Schedule(state, booking, deadline.Kind, deadline.Due);
-        booking["status"] = status;
-        booking["updated"] = time;
-        state.Put(BookingPrefix + booking.GetText("id"), booking);
+        ClearDeadline(state, booking.Deadline);
+        var (deadline, due) = next is { } d ? Schedule(state, d.Kind, booking.Id, d.Due) : ("", 0L);
+        booking = booking with { Status = status, Updated = time, Deadline = deadline, Due = due };
+        state.Put(Booking.Key(booking.Id), booking);
+        return booking;
     }
 
-    /// <summary>Indexes the item's deadline; the item (a booking or a case) keeps the key so the entry can be dropped when it moves on.</summary>
-    private static void Schedule(ContractState state, CborMap item, string kind, long due)
+    /// <summary>Indexes a deadline of a booking or a case, which keeps the key returned so the entry can be dropped when it moves on.</summary>
+    private static (string Key, long Due) Schedule(ContractState state, string kind, string id, long due)
     {
-        var id = item.GetText("id");
-        var key = $"{DeadlinePrefix}{due:D15}/{kind}/{id}";
-        state.Put(key, new CborMap { ["kind"] = kind, ["id"] = id, ["due"] = due });
-        item["deadline"] = key;
-        item["due"] = due;
+        var key = Deadline.Key(due, kind, id);
+        state.Put(key, new Deadline(kind, id, due));
+        return (key.Value, due);
     }
 
-    private static void ClearDeadline(ContractState state, CborMap item)
+    private static void ClearDeadline(ContractState state, string key)
     {
-        if (item.GetText("deadline") is { Length: > 0 } key) state.Delete(key);
-        item["deadline"] = "";
-        item["due"] = 0L;
+        if (key.Length > 0) state.Delete(Deadline.Kept(key));
     }
 
-    private static void SetOpen(ContractState state, CborMap booking, bool open)
+    private static void SetOpen(ContractState state, Booking booking, bool open)
     {
-        var key = OpenPrefix + booking.GetText("practitioner");
-        var ids = state.Get(key)?.GetList("bookings").ToList() ?? [];
-        if (open) ids.Add(booking.GetText("id"));
-        else ids.Remove(booking.GetText("id"));
+        var key = OpenBookings.Key(booking.Practitioner);
+        var ids = state.Get(key)?.Bookings.ToList() ?? [];
+        if (open) ids.Add(booking.Id);
+        else ids.Remove(booking.Id);
         if (ids.Count == 0) state.Delete(key);
-        else state.Put(key, new CborMap { ["bookings"] = ids });
+        else state.Put(key, new OpenBookings(ids));
     }
 }

@@ -26,19 +26,16 @@ public sealed partial class ServicesContract
     private static Outcome OpenDispute(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("booking");
-        if (ctx.State.Get(BookingPrefix + id) is not { } booking) return Outcome.Fail($"no booking {id}");
-        var sender = ctx.Sender.ToString();
-        if (booking.GetText("patient") != sender && booking.GetText("practitioner") != sender) return Outcome.Fail($"booking {id} is not yours");
+        if (ctx.State.Get(Booking.Key(id)) is not { } booking) return Outcome.Fail($"no booking {id}");
+        if (booking.Patient != ctx.Sender && booking.Practitioner != ctx.Sender) return Outcome.Fail($"booking {id} is not yours");
         if (ServicesTerms.Read(ctx.State).Arbitrator.Length == 0) return Outcome.Fail("no arbitrator organisation is named in genesis");
-        var status = booking.GetText("status");
         string[] disputable = [BookingStatus.Accepted, BookingStatus.InProgress, BookingStatus.Ended, BookingStatus.Completed];
-        if (!disputable.Contains(status)) return WrongStatus(booking, "disputed", disputable);
+        if (!disputable.Contains(booking.Status)) return WrongStatus(booking, "disputed", disputable);
         var reason = args.GetText("reason");
         if (reason.Length > MaxDisputeReasonLength) return Outcome.Fail($"a dispute reason is at most {MaxDisputeReasonLength} characters; keep clinical detail in the records vault");
 
-        booking["dispute"] = new CborMap { ["by"] = sender, ["reason"] = reason, ["opened"] = ctx.BlockTime, ["from"] = status };
-        Transition(ctx.State, booking, BookingStatus.Disputed, ctx.BlockTime);
-        ctx.Emit("DisputeOpened", new CborMap { ["booking"] = id, ["by"] = sender });
+        Transition(ctx.State, booking with { Dispute = new Dispute(ctx.Sender, reason, ctx.BlockTime, booking.Status) }, BookingStatus.Disputed, ctx.BlockTime);
+        ctx.Emit("DisputeOpened", new CborMap { ["booking"] = id, ["by"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }
 
@@ -48,9 +45,9 @@ public sealed partial class ServicesContract
         var org = Members.FindMember(ctx.State, ctx.Sender)!.Organisation;
         if (arbitrator.Length == 0 || org != arbitrator) return Outcome.Fail($"only an admin of the arbitrator organisation ({(arbitrator.Length == 0 ? "none named" : arbitrator)}) may resolve disputes");
         var id = args.GetText("booking");
-        if (ctx.State.Get(BookingPrefix + id) is not { } booking) return Outcome.Fail($"no booking {id}");
-        if (booking.GetText("status") != BookingStatus.Disputed) return WrongStatus(booking, "resolved", BookingStatus.Disputed);
-        var price = booking.GetInt("price");
+        if (ctx.State.Get(Booking.Key(id)) is not { } booking) return Outcome.Fail($"no booking {id}");
+        if (booking.Status != BookingStatus.Disputed) return WrongStatus(booking, "resolved", BookingStatus.Disputed);
+        var price = booking.Price;
         var decision = args.GetText("decision");
         var refund = args.TryGetInt("refund");
         long? toPatient = decision switch
@@ -63,15 +60,12 @@ public sealed partial class ServicesContract
         if (toPatient is not { } amount)
             return Outcome.Fail($"decide release or refund (without a refund amount), or split with a refund between 1 and {price - 1}");
 
-        var dispute = booking.GetMap("dispute");
-        dispute["decision"] = decision;
-        dispute["decided"] = ctx.BlockTime;
-        dispute["arbitrator"] = ctx.Sender.ToString();
-        booking["dispute"] = dispute;
-        Settle(ctx.State, booking, amount, BookingStatus.Resolved, ctx.BlockTime, $"dispute resolved: {decision}");
+        var opened = booking.Dispute ?? throw new InvalidOperationException($"booking {id} is disputed but holds no dispute");
+        var dispute = opened with { Decision = decision, Decided = ctx.BlockTime, Arbitrator = ctx.Sender };
+        booking = Settle(ctx.State, booking with { Dispute = dispute }, amount, BookingStatus.Resolved, ctx.BlockTime, $"dispute resolved: {decision}");
         ctx.Emit("DisputeResolved", new CborMap
         {
-            ["booking"] = id, ["decision"] = decision, ["refunded"] = amount, ["paid"] = booking.GetInt("paid"), ["fee"] = booking.GetInt("fee"),
+            ["booking"] = id, ["decision"] = decision, ["refunded"] = amount, ["paid"] = booking.Paid, ["fee"] = booking.Fee,
         });
         return Outcome.Ok;
     }

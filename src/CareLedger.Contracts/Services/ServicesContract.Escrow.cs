@@ -14,71 +14,64 @@ namespace CareLedger.Contracts.Services;
 /// </summary>
 public sealed partial class ServicesContract
 {
-    public static string EscrowOf(CborMap booking) => "booking/" + booking.GetText("id");
+    public static string EscrowOf(Booking booking) => "booking/" + booking.Id;
 
     /// <summary>The escrow holding an organisation's funds in one asset.</summary>
     public static string TreasuryOf(string org, string asset) => $"treasury/{org}/{asset}";
 
-    public static string CoverageKey(string patient, string insurer) => $"{CoveragePrefix}{patient}/{insurer}";
+    /// <summary>For callers not yet converted to <see cref="Coverage.Key"/>.</summary>
+    public static string CoverageKey(string patient, string insurer) => Coverage.Key(AccountId.Parse(patient), insurer).Value;
 
     /// <summary>Locks the booking's price, from the patient or, when an insurer is named, from its treasury within the patient's coverage.</summary>
-    private static Outcome LockPayment(ContractState state, CborMap booking, string? insurer)
+    private static Outcome LockPayment(ContractState state, Booking booking)
     {
-        var price = booking.GetInt("price");
-        var asset = booking.GetText("asset");
-        if (insurer is null) return TokenEscrow.Lock(state, EscrowOf(booking), asset, AccountId.Parse(booking.GetText("patient")), price);
+        var price = booking.Price;
+        var asset = booking.Asset;
+        var insurer = booking.Insurer;
+        if (insurer.Length == 0) return TokenEscrow.Lock(state, EscrowOf(booking), asset, booking.Patient, price);
 
-        var key = CoverageKey(booking.GetText("patient"), insurer);
-        if (state.Get(key) is not { } coverage || coverage.GetInt("limit") == 0) return Outcome.Fail($"{insurer} does not cover you");
-        if (coverage.GetText("asset") != asset) return Outcome.Fail($"your coverage from {insurer} is in {coverage.GetText("asset")}, the consultation costs {asset}");
-        var used = coverage.GetInt("used");
-        var limit = coverage.GetInt("limit");
-        if (checked(used + price) > limit)
-            return Outcome.Fail($"coverage limit reached: {used} of {limit} {asset} used, the consultation costs {price}");
+        var key = Coverage.Key(booking.Patient, insurer);
+        if (state.Get(key) is not { } coverage || coverage.Limit == 0) return Outcome.Fail($"{insurer} does not cover you");
+        if (coverage.Asset != asset) return Outcome.Fail($"your coverage from {insurer} is in {coverage.Asset}, the consultation costs {asset}");
+        if (checked(coverage.Used + price) > coverage.Limit)
+            return Outcome.Fail($"coverage limit reached: {coverage.Used} of {coverage.Limit} {asset} used, the consultation costs {price}");
         var treasury = TreasuryOf(insurer, asset);
         if (TokenEscrow.Held(state, treasury) < price)
             return Outcome.Fail($"insufficient funds: the treasury of {insurer} holds {TokenEscrow.Held(state, treasury)} {asset}, needs {price}");
         TokenEscrow.Must(TokenEscrow.Move(state, treasury, EscrowOf(booking), price));
-        coverage["used"] = used + price;
-        state.Put(key, coverage);
-        booking["insurer"] = insurer;
+        state.Put(key, coverage with { Used = coverage.Used + price });
         return Outcome.Ok;
     }
 
     /// <summary>
     /// Closes a booking's escrow: <paramref name="refund"/> back to the payer, the rest to the
     /// practitioner less the fee. A booking closed before its consultation started frees its
-    /// slot (if still ahead) and its referral for another booking.
+    /// slot (if still ahead) and its referral for another booking. Returns the booking as saved.
     /// </summary>
-    private static void Settle(ContractState state, CborMap booking, long refund, string status, long time, string reason)
+    private static Booking Settle(ContractState state, Booking booking, long refund, string status, long time, string reason)
     {
         var escrow = EscrowOf(booking);
         var held = TokenEscrow.Held(state, escrow);
-        if (refund < 0 || refund > held) throw new InvalidOperationException($"cannot refund {refund} of {held} held for booking {booking.GetText("id")}");
+        if (refund < 0 || refund > held) throw new InvalidOperationException($"cannot refund {refund} of {held} held for booking {booking.Id}");
         if (refund > 0) RefundPayer(state, booking, escrow, refund);
-        var fee = held > refund ? PayPractitioner(state, escrow, AccountId.Parse(booking.GetText("practitioner")), booking.GetText("asset"), held - refund) : 0;
-        booking["refunded"] = refund;
-        booking["paid"] = held - refund - fee;
-        booking["fee"] = fee;
-        booking["closed"] = time;
-        booking["reason"] = reason;
-        if (booking.GetInt("started") == 0) FreeSlotAndReferral(state, booking, time);
-        Transition(state, booking, status, time);
+        var fee = held > refund ? PayPractitioner(state, escrow, booking.Practitioner, booking.Asset, held - refund) : 0;
+        booking = booking with { Refunded = refund, Paid = held - refund - fee, Fee = fee, Closed = time, Reason = reason };
+        if (booking.Started == 0) FreeSlotAndReferral(state, booking, time);
+        return Transition(state, booking, status, time);
     }
 
-    private static void RefundPayer(ContractState state, CborMap booking, string escrow, long amount)
+    private static void RefundPayer(ContractState state, Booking booking, string escrow, long amount)
     {
-        var insurer = booking.GetText("insurer");
+        var insurer = booking.Insurer;
         if (insurer.Length == 0)
         {
-            TokenEscrow.Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(booking.GetText("patient")), amount));
+            TokenEscrow.Must(TokenEscrow.Pay(state, escrow, booking.Patient, amount));
             return;
         }
-        TokenEscrow.Must(TokenEscrow.Move(state, escrow, TreasuryOf(insurer, booking.GetText("asset")), amount));
-        var key = CoverageKey(booking.GetText("patient"), insurer);
+        TokenEscrow.Must(TokenEscrow.Move(state, escrow, TreasuryOf(insurer, booking.Asset), amount));
+        var key = Coverage.Key(booking.Patient, insurer);
         var coverage = state.Get(key)!;
-        coverage["used"] = Math.Max(0, coverage.GetInt("used") - amount);
-        state.Put(key, coverage);
+        state.Put(key, coverage with { Used = Math.Max(0, coverage.Used - amount) });
     }
 
     /// <summary>Pays a practitioner out of an escrow, the operator's fee first; returns the fee.</summary>
@@ -91,20 +84,13 @@ public sealed partial class ServicesContract
         return fee;
     }
 
-    private static void FreeSlotAndReferral(ContractState state, CborMap booking, long time)
+    private static void FreeSlotAndReferral(ContractState state, Booking booking, long time)
     {
-        var practitioner = AccountId.Parse(booking.GetText("practitioner"));
-        var slotKey = SlotKey(practitioner, booking.GetInt("start"));
-        if (time < booking.GetInt("start") && state.Get(slotKey) is { } slot && slot.GetText("booking") == booking.GetText("id"))
-        {
-            slot["booking"] = "";
-            state.Put(slotKey, slot);
-        }
-        if (booking.GetText("referral") is { Length: > 0 } referralId && state.Get(ReferralPrefix + referralId) is { } referral)
-        {
-            referral["booking"] = "";
-            state.Put(ReferralPrefix + referralId, referral);
-        }
+        var slotKey = Slot.Key(booking.Practitioner, booking.Start);
+        if (time < booking.Start && state.Get(slotKey) is { } slot && slot.Booking == booking.Id)
+            state.Put(slotKey, slot with { Booking = "" });
+        if (booking.Referral.Length > 0 && state.Get(Referral.Key(booking.Referral)) is { } referral)
+            state.Put(Referral.Key(booking.Referral), referral with { Booking = "" });
     }
 
     private static Outcome Deposit(ContractContext ctx, CborMap args)
@@ -138,18 +124,14 @@ public sealed partial class ServicesContract
         var patient = AccountId.Parse(args.GetText("patient"));
         if (Members.FindMember(ctx.State, patient)?.Role != Roles.Patient) return Outcome.Fail($"{patient} is not a registered patient");
         var asset = args.GetText("asset");
-        if (ctx.State.Get(TokensContract.AssetPrefix + asset) is null) return Outcome.Fail($"unknown asset {asset}");
+        if (!ctx.State.Contains(Asset.Key(asset))) return Outcome.Fail($"unknown asset {asset}");
         var limit = args.GetInt("limit");
         if (limit < 0) return Outcome.Fail("limit must not be negative");
-        var key = CoverageKey(patient.ToString(), insurer);
+        var key = Coverage.Key(patient, insurer);
         var coverage = ctx.State.Get(key);
-        if (coverage is not null && coverage.GetInt("used") > 0 && coverage.GetText("asset") != asset)
-            return Outcome.Fail($"the coverage is in use in {coverage.GetText("asset")}; its asset cannot change");
-        ctx.State.Put(key, new CborMap
-        {
-            ["patient"] = patient.ToString(), ["insurer"] = insurer, ["asset"] = asset, ["limit"] = limit,
-            ["used"] = coverage?.GetInt("used") ?? 0L, ["updated"] = ctx.BlockTime,
-        });
+        if (coverage is not null && coverage.Used > 0 && coverage.Asset != asset)
+            return Outcome.Fail($"the coverage is in use in {coverage.Asset}; its asset cannot change");
+        ctx.State.Put(key, new Coverage(patient, insurer, asset, limit, coverage?.Used ?? 0, ctx.BlockTime));
         ctx.Emit("CoverageSet", new CborMap { ["patient"] = patient.ToString(), ["insurer"] = insurer, ["asset"] = asset, ["limit"] = limit });
         return Outcome.Ok;
     }

@@ -25,8 +25,6 @@ public sealed partial class ServicesContract
     /// <summary>The latest time a slot may start (year 5138): deadlines stay 15-digit keys that sort in time order.</summary>
     private const long LatestTime = 99_999_999_999_999;
 
-    public static string SlotKey(AccountId practitioner, long start) => $"{SlotPrefix}{practitioner}/{start:D15}";
-
     private static Outcome PublishProfile(ContractContext ctx, CborMap args)
     {
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
@@ -41,28 +39,24 @@ public sealed partial class ServicesContract
         var price = args.GetInt("price");
         if (price <= 0) return Outcome.Fail("price must be positive");
         var asset = args.GetText("asset");
-        if (ctx.State.Get(TokensContract.AssetPrefix + asset) is null) return Outcome.Fail($"unknown asset {asset}");
+        if (!ctx.State.Contains(Asset.Key(asset))) return Outcome.Fail($"unknown asset {asset}");
 
         var member = Members.FindMember(ctx.State, ctx.Sender)!;
-        var specialty = ctx.State.Get(LicensingContract.LicencePrefix + ctx.Sender)!.GetText("specialty");
-        ctx.State.Put(ProfilePrefix + ctx.Sender, new CborMap
-        {
-            ["practitioner"] = ctx.Sender.ToString(), ["org"] = member.Organisation, ["name"] = member.Name, ["specialty"] = specialty,
-            ["languages"] = languages.ToList(), ["modes"] = modes.ToList(), ["price"] = price, ["asset"] = asset,
-            ["referralOnly"] = args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ["updated"] = ctx.BlockTime,
-        });
+        var specialty = ctx.State.Get(Licence.Key(ctx.Sender))!.Specialty;
+        ctx.State.Put(PractitionerProfile.Key(ctx.Sender), new PractitionerProfile(ctx.Sender, member.Organisation, member.Name, specialty,
+            [.. languages.Cast<string>()], [.. modes.Cast<string>()], price, asset, args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ctx.BlockTime));
         ctx.Emit("ProfilePublished", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["specialty"] = specialty, ["price"] = price, ["asset"] = asset });
         return Outcome.Ok;
     }
 
     private static Outcome AddSlots(ContractContext ctx, CborMap args)
     {
-        if (ctx.State.Get(ProfilePrefix + ctx.Sender) is null) return Outcome.Fail("publish a profile before adding slots");
+        if (!ctx.State.Contains(PractitionerProfile.Key(ctx.Sender))) return Outcome.Fail("publish a profile before adding slots");
         var starts = args.GetList("starts");
         if (starts.Count is 0 or > MaxSlotsPerCall) return Outcome.Fail($"add between 1 and {MaxSlotsPerCall} slots at a time");
         var minutes = args.GetInt("minutes");
         if (minutes is < MinSlotMinutes or > MaxSlotMinutes) return Outcome.Fail($"a slot lasts {MinSlotMinutes} to {MaxSlotMinutes} minutes");
-        var taken = ctx.State.Scan($"{SlotPrefix}{ctx.Sender}/").Select(e => (Start: e.Value.GetInt("start"), End: e.Value.GetInt("end"))).ToList();
+        var taken = ctx.State.Scan(Slot.Of(ctx.Sender)).Select(e => (e.Value.Start, e.Value.End)).ToList();
         var added = new List<(long Start, long End)>();
         foreach (var item in starts)
         {
@@ -74,7 +68,7 @@ public sealed partial class ServicesContract
             added.Add((start, end));
         }
         foreach (var (start, end) in added)
-            ctx.State.Put(SlotKey(ctx.Sender, start), new CborMap { ["start"] = start, ["end"] = end, ["booking"] = "" });
+            ctx.State.Put(Slot.Key(ctx.Sender, start), new Slot(start, end, Booking: ""));
         ctx.Emit("SlotsAdded", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["count"] = (long)added.Count });
         return Outcome.Ok;
     }
@@ -86,9 +80,9 @@ public sealed partial class ServicesContract
         foreach (var item in starts)
         {
             if (item is not long start || start > LatestTime) return Outcome.Fail("slot starts are block times in Unix milliseconds");
-            if (ctx.State.Get(SlotKey(ctx.Sender, start)) is not { } slot) return Outcome.Fail($"you have no slot at {start}");
-            if (slot.GetText("booking").Length > 0) return Outcome.Fail($"the slot at {start} is booked; decline the booking first");
-            ctx.State.Delete(SlotKey(ctx.Sender, start));
+            if (ctx.State.Get(Slot.Key(ctx.Sender, start)) is not { } slot) return Outcome.Fail($"you have no slot at {start}");
+            if (!slot.Free) return Outcome.Fail($"the slot at {start} is booked; decline the booking first");
+            ctx.State.Delete(Slot.Key(ctx.Sender, start));
         }
         ctx.Emit("SlotsRemoved", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["count"] = (long)starts.Count });
         return Outcome.Ok;

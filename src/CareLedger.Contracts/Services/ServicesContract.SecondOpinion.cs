@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
@@ -26,15 +27,15 @@ public sealed partial class ServicesContract
     {
         var id = args.GetText("case");
         if (!CallerIds.IsValid(id)) return Outcome.Fail("a case id is 1-64 lowercase letters, digits or hyphens");
-        if (ctx.State.Get(CasePrefix + id) is not null) return Outcome.Fail($"case {id} already exists");
+        if (ctx.State.Contains(OpinionCase.Key(id))) return Outcome.Fail($"case {id} already exists");
         var records = args.GetList("records");
         if (records.Count is 0 or > MaxCaseRecords || !records.All(r => r is string) || records.Distinct().Count() != records.Count)
             return Outcome.Fail($"a case names 1-{MaxCaseRecords} distinct record ids");
         foreach (string recordId in records)
         {
-            if (ctx.State.Get(RecordsContract.RecordPrefix + recordId) is not { } record) return Outcome.Fail($"no record {recordId}");
-            if (record.GetText("patient") != ctx.Sender.ToString()) return Outcome.Fail($"record {recordId} is not yours");
-            if (record.GetBool("erased")) return Outcome.Fail($"record {recordId} was erased");
+            if (ctx.State.Get(MedicalRecord.Key(recordId)) is not { } record) return Outcome.Fail($"no record {recordId}");
+            if (record.Patient != ctx.Sender) return Outcome.Fail($"record {recordId} is not yours");
+            if (record.Erased) return Outcome.Fail($"record {recordId} was erased");
         }
         var practitioners = args.GetList("practitioners");
         if (practitioners.Count is 0 or > MaxOpinions || !practitioners.All(p => p is string s && AccountId.TryParse(s, out _)) || practitioners.Distinct().Count() != practitioners.Count)
@@ -49,14 +50,9 @@ public sealed partial class ServicesContract
         var locked = TokenEscrow.Lock(ctx.State, EscrowOfCase(id), asset, ctx.Sender, checked(fee * practitioners.Count));
         if (!locked.IsOk) return locked;
 
-        var openCase = new CborMap
-        {
-            ["id"] = id, ["patient"] = ctx.Sender.ToString(), ["records"] = records.ToList(), ["practitioners"] = practitioners.ToList(),
-            ["fee"] = fee, ["asset"] = asset, ["opinions"] = new CborMap(), ["status"] = "open", ["created"] = ctx.BlockTime,
-            ["refunded"] = 0L, ["deadline"] = "", ["due"] = 0L,
-        };
-        Schedule(ctx.State, openCase, Deadlines.OpinionsDue, deadline);
-        ctx.State.Put(CasePrefix + id, openCase);
+        var (deadlineKey, due) = Schedule(ctx.State, Deadlines.OpinionsDue, id, deadline);
+        ctx.State.Put(OpinionCase.Key(id), new OpinionCase(id, ctx.Sender, [.. records.Cast<string>()], [.. practitioners.Cast<string>()], fee, asset,
+            ImmutableSortedDictionary.Create<string, Opinion>(StringComparer.Ordinal), CaseStatus.Open, ctx.BlockTime, Closed: 0, Refunded: 0, deadlineKey, due));
         ctx.Emit("OpinionsRequested", new CborMap { ["case"] = id, ["patient"] = ctx.Sender.ToString(), ["count"] = (long)practitioners.Count, ["fee"] = fee });
         return Outcome.Ok;
     }
@@ -77,36 +73,31 @@ public sealed partial class ServicesContract
     private static Outcome SubmitOpinion(ContractContext ctx, CborMap args)
     {
         var id = args.GetText("case");
-        if (ctx.State.Get(CasePrefix + id) is not { } openCase) return Outcome.Fail($"no case {id}");
+        if (ctx.State.Get(OpinionCase.Key(id)) is not { } openCase) return Outcome.Fail($"no case {id}");
         var sender = ctx.Sender.ToString();
-        if (!openCase.GetList("practitioners").Contains(sender)) return Outcome.Fail($"you were not asked for an opinion on case {id}");
-        if (openCase.GetText("status") != "open") return Outcome.Fail($"case {id} is closed");
-        var opinions = openCase.GetMap("opinions");
-        if (opinions.ContainsKey(sender)) return Outcome.Fail($"you already gave your opinion on case {id}");
+        if (!openCase.Practitioners.Contains(sender)) return Outcome.Fail($"you were not asked for an opinion on case {id}");
+        if (openCase.Status != CaseStatus.Open) return Outcome.Fail($"case {id} is closed");
+        if (openCase.Opinions.ContainsKey(sender)) return Outcome.Fail($"you already gave your opinion on case {id}");
         var contentHash = args.GetText("contentHash");
         if (!Hash256.TryParse(contentHash, out _)) return Outcome.Fail("contentHash must be the SHA-256 of the opinion kept in the vault");
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed: {licence.Error}");
 
-        var fee = PayPractitioner(ctx.State, EscrowOfCase(id), ctx.Sender, openCase.GetText("asset"), openCase.GetInt("fee"));
-        opinions[sender] = new CborMap { ["contentHash"] = contentHash, ["time"] = ctx.BlockTime, ["paid"] = openCase.GetInt("fee") - fee, ["fee"] = fee };
-        openCase["opinions"] = opinions;
-        if (opinions.Count == openCase.GetList("practitioners").Count) CloseCase(ctx.State, openCase, ctx.BlockTime);
-        else ctx.State.Put(CasePrefix + id, openCase);
-        ctx.Emit("OpinionSubmitted", new CborMap { ["case"] = id, ["practitioner"] = sender, ["contentHash"] = contentHash, ["paid"] = openCase.GetInt("fee") - fee });
+        var fee = PayPractitioner(ctx.State, EscrowOfCase(id), ctx.Sender, openCase.Asset, openCase.Fee);
+        openCase = openCase with { Opinions = openCase.Opinions.Add(sender, new Opinion(contentHash, ctx.BlockTime, openCase.Fee - fee, fee)) };
+        if (openCase.Opinions.Count == openCase.Practitioners.Count) CloseCase(ctx.State, openCase, ctx.BlockTime);
+        else ctx.State.Put(OpinionCase.Key(id), openCase);
+        ctx.Emit("OpinionSubmitted", new CborMap { ["case"] = id, ["practitioner"] = sender, ["contentHash"] = contentHash, ["paid"] = openCase.Fee - fee });
         return Outcome.Ok;
     }
 
     /// <summary>Closes a case: whatever its escrow still holds (the fees of opinions not given) goes back to the patient.</summary>
-    private static void CloseCase(ContractState state, CborMap openCase, long time)
+    private static void CloseCase(ContractState state, OpinionCase openCase, long time)
     {
-        var escrow = EscrowOfCase(openCase.GetText("id"));
+        var escrow = EscrowOfCase(openCase.Id);
         var left = TokenEscrow.Held(state, escrow);
-        if (left > 0) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, AccountId.Parse(openCase.GetText("patient")), left));
-        ClearDeadline(state, openCase);
-        openCase["status"] = "closed";
-        openCase["closed"] = time;
-        openCase["refunded"] = left;
-        state.Put(CasePrefix + openCase.GetText("id"), openCase);
+        if (left > 0) TokenEscrow.Must(TokenEscrow.Pay(state, escrow, openCase.Patient, left));
+        ClearDeadline(state, openCase.Deadline);
+        state.Put(OpinionCase.Key(openCase.Id), openCase with { Status = CaseStatus.Closed, Closed = time, Refunded = left, Deadline = "", Due = 0 });
     }
 }

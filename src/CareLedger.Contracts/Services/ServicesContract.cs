@@ -1,6 +1,7 @@
-using CareLedger.Contracts.Tokens;
 using System.Diagnostics.CodeAnalysis;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 
@@ -18,18 +19,10 @@ namespace CareLedger.Contracts.Services;
 public sealed partial class ServicesContract : IContract
 {
     public const string ContractName = "services";
-    public const string TermsKey = "services/terms";
-    public const string ProfilePrefix = "services/profile/";
-    public const string SlotPrefix = "services/slot/";
-    public const string BookingPrefix = "services/booking/";
-    public const string PartyPrefix = "services/party/";
-    public const string OpenPrefix = "services/open/";
-    public const string DeadlinePrefix = "services/deadline/";
-    public const string ReferralPrefix = "services/referral/";
-    public const string CoveragePrefix = "services/coverage/";
-    public const string CasePrefix = "services/case/";
-    public const string RatingPrefix = "services/rating/";
-    public const string SummaryPrefix = "services/summary/";
+    /// <summary>For callers not yet converted to <see cref="PractitionerProfile.Key"/>.</summary>
+    public const string ProfilePrefix = PractitionerProfile.KeyPrefix;
+    /// <summary>For callers not yet converted to <see cref="Slot.Key"/>.</summary>
+    public const string SlotPrefix = Slot.KeyPrefix;
 
     public string Name => ContractName;
 
@@ -79,7 +72,7 @@ public sealed partial class ServicesContract : IContract
     /// <summary>Records the genesis terms; a genesis without them writes nothing, so its state root is what it was before this contract.</summary>
     public void InitGenesis(ContractState state, CborMap genesis)
     {
-        if (genesis.ContainsKey("services")) state.Put(TermsKey, ServicesTerms.FromGenesis(state, genesis).ToMap());
+        if (genesis.ContainsKey("services")) state.Put(ServicesTerms.Key, ServicesTerms.FromGenesis(state, genesis));
     }
 
     /// <summary>Refunds, releases and cancellations that block time has made due, then bookings of practitioners no longer licensed.</summary>
@@ -89,21 +82,18 @@ public sealed partial class ServicesContract : IContract
         CancelForLapsedLicences(state, blockTime);
     }
 
-
-
-    /// <summary>The booking named in the arguments, when the sender is its <paramref name="party"/> ("patient" or "practitioner").</summary>
-    private static bool TryOwn(ContractContext ctx, CborMap args, string party, [NotNullWhen(true)] out CborMap? booking, out Outcome refusal)
+    /// <summary>The booking named in the arguments, when the sender is its <paramref name="party"/> (its patient or practitioner).</summary>
+    private static bool TryOwn(ContractContext ctx, CborMap args, Func<Booking, AccountId> party, [NotNullWhen(true)] out Booking? booking, out Outcome refusal)
     {
         var id = args.GetText("booking");
-        booking = ctx.State.Get(BookingPrefix + id);
+        booking = ctx.State.Get(Booking.Key(id));
         refusal = booking is null ? Outcome.Fail($"no booking {id}")
-            : booking.GetText(party) != ctx.Sender.ToString() ? Outcome.Fail($"booking {id} is not yours")
+            : party(booking) != ctx.Sender ? Outcome.Fail($"booking {id} is not yours")
             : Outcome.Ok;
         if (!refusal.IsOk) booking = null;
         return booking is not null;
     }
 
-    private static Outcome WrongStatus(CborMap booking, string doing, params string[] allowed) =>
-        Outcome.Fail($"booking {booking.GetText("id")} is {booking.GetText("status")}; only a booking that is {string.Join(" or ", allowed)} can be {doing}");
-
+    private static Outcome WrongStatus(Booking booking, string doing, params string[] allowed) =>
+        Outcome.Fail($"booking {booking.Id} is {booking.Status}; only a booking that is {string.Join(" or ", allowed)} can be {doing}");
 }

@@ -18,13 +18,16 @@ public sealed record ServicesTerms(
     long FreeCancellationHours,
     long LateRefundPercent,
     long AcknowledgementHours,
-    long NoShowGraceMinutes)
+    long NoShowGraceMinutes) : ICborRecord<ServicesTerms>
 {
     public const long Hour = 3_600_000;
     public const long Minute = 60_000;
 
     /// <summary>No fee, no operator, no arbitrator; a day's free cancellation, half back after; three days to acknowledge; 15 minutes' grace.</summary>
     public static ServicesTerms Default { get; } = new(0, "", "", 24, 50, 72, 15);
+
+    /// <summary>Where the terms are kept: services/terms.</summary>
+    public static StateKey<ServicesTerms> Key { get; } = new("services/terms");
 
     public long FreeCancellationMs => checked(FreeCancellationHours * Hour);
     public long AcknowledgementMs => checked(AcknowledgementHours * Hour);
@@ -42,25 +45,23 @@ public sealed record ServicesTerms(
     /// </summary>
     private static long ShareOf(long amount, long parts, long whole) => amount / whole * parts + amount % whole * parts / whole;
 
-    public static ServicesTerms Read(ContractState state) =>
-        state.Get(ServicesContract.TermsKey) is { } t
-            ? new(t.GetInt("platformFeeBps"), t.GetText("operator"), t.GetText("arbitrator"), t.GetInt("freeCancellationHours"),
-                t.GetInt("lateRefundPercent"), t.GetInt("acknowledgementHours"), t.GetInt("noShowGraceMinutes"))
-            : Default;
+    public static ServicesTerms Read(ContractState state) => state.Get(Key) ?? Default;
 
-    /// <summary>The terms in the genesis document, checked: a bad value stops the chain from starting rather than misbehaving later.</summary>
+    /// <summary>
+    /// The terms in the genesis document (its "services" map, in the same form, each field
+    /// optional), checked: a bad value stops the chain from starting rather than misbehaving later.
+    /// </summary>
     public static ServicesTerms FromGenesis(ContractState state, CborMap genesis)
     {
         if (!genesis.ContainsKey("services")) return Default;
-        var map = genesis.GetMap("services");
-        var terms = new ServicesTerms(
-            map.TryGetInt("platformFeeBps") ?? Default.PlatformFeeBps,
-            map.TryGetText("operator") ?? Default.Operator,
-            map.TryGetText("arbitrator") ?? Default.Arbitrator,
-            map.TryGetInt("freeCancellationHours") ?? Default.FreeCancellationHours,
-            map.TryGetInt("lateRefundPercent") ?? Default.LateRefundPercent,
-            map.TryGetInt("acknowledgementHours") ?? Default.AcknowledgementHours,
-            map.TryGetInt("noShowGraceMinutes") ?? Default.NoShowGraceMinutes);
+        var terms = CborFields.Read(genesis.GetMap("services"), static f => new ServicesTerms(
+            f.OptionalInt("platformFeeBps") ?? Default.PlatformFeeBps,
+            f.OptionalText("operator") ?? Default.Operator,
+            f.OptionalText("arbitrator") ?? Default.Arbitrator,
+            f.OptionalInt("freeCancellationHours") ?? Default.FreeCancellationHours,
+            f.OptionalInt("lateRefundPercent") ?? Default.LateRefundPercent,
+            f.OptionalInt("acknowledgementHours") ?? Default.AcknowledgementHours,
+            f.OptionalInt("noShowGraceMinutes") ?? Default.NoShowGraceMinutes));
         Require(terms.PlatformFeeBps is >= 0 and <= 10_000, "services.platformFeeBps must be between 0 and 10000");
         Require(terms.LateRefundPercent is >= 0 and <= 100, "services.lateRefundPercent must be between 0 and 100");
         Require(terms.FreeCancellationHours is >= 0 and <= 24 * 365, "services.freeCancellationHours must be between 0 and 8760");
@@ -71,12 +72,16 @@ public sealed record ServicesTerms(
         return terms;
     }
 
-    public CborMap ToMap() => new()
+    public CborMap ToCbor() => new()
     {
         ["platformFeeBps"] = PlatformFeeBps, ["operator"] = Operator, ["arbitrator"] = Arbitrator,
         ["freeCancellationHours"] = FreeCancellationHours, ["lateRefundPercent"] = LateRefundPercent,
         ["acknowledgementHours"] = AcknowledgementHours, ["noShowGraceMinutes"] = NoShowGraceMinutes,
     };
+
+    public static ServicesTerms FromCbor(CborMap map) => CborFields.Read(map, static f => new ServicesTerms(
+        f.Int("platformFeeBps"), f.Text("operator"), f.Text("arbitrator"), f.Int("freeCancellationHours"), f.Int("lateRefundPercent"),
+        f.Int("acknowledgementHours"), f.Int("noShowGraceMinutes")));
 
     private static void Require(bool condition, string problem)
     {

@@ -1,5 +1,4 @@
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Tokens;
@@ -15,14 +14,15 @@ namespace CareLedger.Contracts.Tokens;
 /// </summary>
 public static class TokenEscrow
 {
-    public const string EscrowPrefix = "tokens/escrow/";
+    /// <summary>For callers not yet converted to <see cref="Escrow.Key"/>.</summary>
+    public const string EscrowPrefix = Escrow.KeyPrefix;
     private const string Tokens = "tokens";
 
-    public static string Key(string holder, string id) => $"{EscrowPrefix}{holder}/{id}";
+    /// <summary>For callers not yet converted to <see cref="Escrow.Key"/>.</summary>
+    public static string Key(string holder, string id) => Escrow.Key(holder, id).Value;
 
     /// <summary>What the escrow holds, or null when it holds nothing.</summary>
-    public static (string Asset, long Amount)? Find(ContractState holder, string id) =>
-        holder.Get(Key(holder.Namespace, id)) is { } held ? (held.GetText("asset"), held.GetInt("amount")) : null;
+    public static Escrow? Find(ContractState holder, string id) => holder.Get(Escrow.Key(holder.Namespace, id));
 
     public static long Held(ContractState holder, string id) => Find(holder, id)?.Amount ?? 0;
 
@@ -31,12 +31,12 @@ public static class TokenEscrow
     {
         if (amount <= 0) return Outcome.Fail("amount must be positive");
         var tokens = holder.Of(Tokens);
-        if (tokens.Get(TokensContract.AssetPrefix + asset) is null) return Outcome.Fail($"unknown asset {asset}");
+        if (!tokens.Contains(Asset.Key(asset))) return Outcome.Fail($"unknown asset {asset}");
         if (Find(holder, id) is { } held && held.Asset != asset) return Outcome.Fail($"escrow {id} holds {held.Asset}, not {asset}");
         var balance = TokensContract.Balance(tokens, asset, from);
         if (balance < amount) return Outcome.Fail($"insufficient funds: balance {balance} {asset}, needs {amount}");
         TokensContract.SetBalance(tokens, asset, from, balance - amount);
-        SetHeld(tokens, Key(holder.Namespace, id), asset, checked(Held(holder, id) + amount));
+        SetHeld(tokens, Escrow.Key(holder.Namespace, id), asset, checked(Held(holder, id) + amount));
         return Outcome.Ok;
     }
 
@@ -56,7 +56,7 @@ public static class TokenEscrow
             return Outcome.Fail($"escrow {fromId} holds {from.Asset}, escrow {toId} holds {to.Asset}");
         if (fromId == toId) return Outcome.Fail("cannot move an escrow into itself");
         if (Take(holder, fromId, amount) is not { } asset) return Outcome.Fail(ShortOf(holder, fromId, amount));
-        SetHeld(holder.Of(Tokens), Key(holder.Namespace, toId), asset, checked(Held(holder, toId) + amount));
+        SetHeld(holder.Of(Tokens), Escrow.Key(holder.Namespace, toId), asset, checked(Held(holder, toId) + amount));
         return Outcome.Ok;
     }
 
@@ -64,17 +64,17 @@ public static class TokenEscrow
     private static string? Take(ContractState holder, string id, long amount)
     {
         if (amount <= 0 || Find(holder, id) is not { } held || held.Amount < amount) return null;
-        SetHeld(holder.Of(Tokens), Key(holder.Namespace, id), held.Asset, held.Amount - amount);
+        SetHeld(holder.Of(Tokens), Escrow.Key(holder.Namespace, id), held.Asset, held.Amount - amount);
         return held.Asset;
     }
 
     private static string ShortOf(ContractState holder, string id, long amount) =>
         amount <= 0 ? "amount must be positive" : $"escrow {id} holds {Held(holder, id)}, cannot pay out {amount}";
 
-    private static void SetHeld(ContractState tokens, string key, string asset, long amount)
+    private static void SetHeld(ContractState tokens, StateKey<Escrow> key, string asset, long amount)
     {
         if (amount == 0) tokens.Delete(key);
-        else tokens.Put(key, new CborMap { ["asset"] = asset, ["amount"] = amount });
+        else tokens.Put(key, new Escrow(asset, amount));
     }
 
     /// <summary>A move that cannot fail once the caller's checks have passed; if it does, the bug surfaces instead of money going astray.</summary>

@@ -13,8 +13,10 @@ namespace CareLedger.Contracts.Tokens;
 /// </summary>
 public sealed class TokensContract : IContract
 {
-    public const string AssetPrefix = "tokens/asset/";
-    public const string BalancePrefix = "tokens/balance/";
+    /// <summary>For callers not yet converted to <see cref="Asset.Key"/>.</summary>
+    public const string AssetPrefix = Asset.KeyPrefix;
+    /// <summary>For callers not yet converted to <see cref="Tokens.Balance.Key"/>.</summary>
+    public const string BalancePrefix = Tokens.Balance.KeyPrefix;
 
     public string Name => "tokens";
 
@@ -36,18 +38,14 @@ public sealed class TokensContract : IContract
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        new("balance", [new("asset", ArgKind.Text), new("account", ArgKind.Account)], (q, args) => new CborMap
+        ContractQuery.Of("balance", [new("asset", ArgKind.Text), new("account", ArgKind.Account)], (q, args) =>
         {
-            ["asset"] = args.GetText("asset"),
-            ["account"] = args.GetText("account"),
-            ["balance"] = Balance(q.State, args.GetText("asset"), AccountId.Parse(args.GetText("account"))),
+            var account = AccountId.Parse(args.GetText("account"));
+            return new AccountBalance(args.GetText("asset"), account, Balance(q.State, args.GetText("asset"), account));
         }),
-        new("asset", [new("asset", ArgKind.Text)], (q, args) =>
-            q.State.Get(AssetPrefix + args.GetText("asset")) ?? new CborMap { ["found"] = false }),
-        new("escrow", [new("holder", ArgKind.Text), new("id", ArgKind.Text)], (q, args) =>
-            q.State.Get(TokenEscrow.Key(args.GetText("holder"), args.GetText("id"))) is { } held
-                ? new CborMap { ["found"] = true, ["asset"] = held.GetText("asset"), ["amount"] = held.GetInt("amount") }
-                : new CborMap { ["found"] = false }),
+        ContractQuery.Of("asset", [new("asset", ArgKind.Text)], (q, args) => Found.Of(q.State.Get(Asset.Key(args.GetText("asset"))))),
+        ContractQuery.Of("escrow", [new("holder", ArgKind.Text), new("id", ArgKind.Text)], (q, args) =>
+            Found.Of(q.State.Get(Escrow.Key(args.GetText("holder"), args.GetText("id"))))),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
@@ -55,23 +53,19 @@ public sealed class TokensContract : IContract
         if (!genesis.ContainsKey("assets")) return;
         foreach (var item in genesis.GetList("assets"))
         {
-            var asset = (CborMap)item;
-            state.Put(AssetPrefix + asset.GetText("symbol"), new CborMap
-            {
-                ["symbol"] = asset.GetText("symbol"), ["name"] = asset.GetText("name"), ["issuer"] = asset.GetText("issuer"), ["supply"] = 0L,
-            });
+            var asset = Asset.FromGenesis(item as CborMap ?? throw new CborMapException("assets must be maps"));
+            state.Put(Asset.Key(asset.Symbol), asset);
         }
     }
 
     public static long Balance(ContractState state, string asset, AccountId account) =>
-        state.Get(BalanceKey(asset, account))?.GetInt("amount") ?? 0;
-
-    private static string BalanceKey(string asset, AccountId account) => $"{BalancePrefix}{asset}/{account}";
+        state.Get(Tokens.Balance.Key(asset, account))?.Amount ?? 0;
 
     internal static void SetBalance(ContractState state, string asset, AccountId account, long amount)
     {
-        if (amount == 0) state.Delete(BalanceKey(asset, account));
-        else state.Put(BalanceKey(asset, account), new CborMap { ["amount"] = amount });
+        var key = Tokens.Balance.Key(asset, account);
+        if (amount == 0) state.Delete(key);
+        else state.Put(key, new Balance(amount));
     }
 
     private static Outcome CreateAsset(ContractContext ctx, CborMap args)
@@ -79,9 +73,9 @@ public sealed class TokensContract : IContract
         var symbol = args.GetText("asset");
         if (symbol.Length > 16 || !symbol.All(c => c is >= 'A' and <= 'Z' or >= '0' and <= '9'))
             return Outcome.Fail("an asset symbol is 1-16 capital letters or digits");
-        if (ctx.State.Get(AssetPrefix + symbol) is not null) return Outcome.Fail($"asset {symbol} already exists");
+        if (ctx.State.Contains(Asset.Key(symbol))) return Outcome.Fail($"asset {symbol} already exists");
         var admin = Members.FindMember(ctx.State, ctx.Sender)!;
-        ctx.State.Put(AssetPrefix + symbol, new CborMap { ["symbol"] = symbol, ["name"] = args.GetText("name"), ["issuer"] = admin.Organisation, ["supply"] = 0L });
+        ctx.State.Put(Asset.Key(symbol), new Asset(symbol, args.GetText("name"), admin.Organisation, 0));
         ctx.Emit("AssetCreated", new CborMap { ["asset"] = symbol, ["issuer"] = admin.Organisation });
         return Outcome.Ok;
     }
@@ -91,13 +85,12 @@ public sealed class TokensContract : IContract
         var symbol = args.GetText("asset");
         var amount = args.GetInt("amount");
         if (amount <= 0) return Outcome.Fail("amount must be positive");
-        if (ctx.State.Get(AssetPrefix + symbol) is not { } asset) return Outcome.Fail($"unknown asset {symbol}");
+        if (ctx.State.Get(Asset.Key(symbol)) is not { } asset) return Outcome.Fail($"unknown asset {symbol}");
         var admin = Members.FindMember(ctx.State, ctx.Sender)!;
-        if (asset.GetText("issuer") != admin.Organisation) return Outcome.Fail($"only admins of {asset.GetText("issuer")} may mint {symbol}");
+        if (asset.Issuer != admin.Organisation) return Outcome.Fail($"only admins of {asset.Issuer} may mint {symbol}");
         var to = AccountId.Parse(args.GetText("to"));
-        if (Members.FindMember(ctx.State, to) is null) return Outcome.Fail($"recipient {to} is not a member");
-        asset["supply"] = checked(asset.GetInt("supply") + amount);
-        ctx.State.Put(AssetPrefix + symbol, asset);
+        if (!ctx.State.Contains(Member.Key(to))) return Outcome.Fail($"recipient {to} is not a member");
+        ctx.State.Put(Asset.Key(symbol), asset with { Supply = checked(asset.Supply + amount) });
         SetBalance(ctx.State, symbol, to, checked(Balance(ctx.State, symbol, to) + amount));
         ctx.Emit("Minted", new CborMap { ["asset"] = symbol, ["to"] = to.ToString(), ["amount"] = amount });
         return Outcome.Ok;
@@ -108,9 +101,9 @@ public sealed class TokensContract : IContract
         var symbol = args.GetText("asset");
         var amount = args.GetInt("amount");
         if (amount <= 0) return Outcome.Fail("amount must be positive");
-        if (ctx.State.Get(AssetPrefix + symbol) is null) return Outcome.Fail($"unknown asset {symbol}");
+        if (!ctx.State.Contains(Asset.Key(symbol))) return Outcome.Fail($"unknown asset {symbol}");
         var to = AccountId.Parse(args.GetText("to"));
-        if (Members.FindMember(ctx.State, to) is null) return Outcome.Fail($"recipient {to} is not a member");
+        if (!ctx.State.Contains(Member.Key(to))) return Outcome.Fail($"recipient {to} is not a member");
         var from = ctx.Sender;
         var balance = Balance(ctx.State, symbol, from);
         if (balance < amount) return Outcome.Fail($"insufficient funds: balance {balance} {symbol}, transfer {amount}");

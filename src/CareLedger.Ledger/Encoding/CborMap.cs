@@ -11,22 +11,25 @@ namespace CareLedger.Ledger.Encoding;
 public sealed class CborMap : IEnumerable<KeyValuePair<string, object>>
 {
     public const int MaxDepth = 8;
-    private readonly SortedDictionary<string, object> _items = new(StringComparer.Ordinal);
+    private readonly CanonicalEntries _items = new();
 
     public int Count => _items.Count;
-    public IEnumerable<string> Keys => _items.Keys;
+    public IEnumerable<string> Keys => _items.InOrdinalOrder().Select(e => e.Key);
 
     public object this[string key]
     {
-        get => _items[key];
-        set => _items[key] = CheckValue(value, 0);
+        get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"'{key}' is not in the map");
+        set => _items.Set(key, CheckValue(value, 0), replace: true);
     }
 
-    public bool ContainsKey(string key) => _items.ContainsKey(key);
-    public bool TryGetValue(string key, out object value) => _items.TryGetValue(key, out value!);
+    public bool ContainsKey(string key) => _items.TryGetValue(key, out _);
+    public bool TryGetValue(string key, out object value) => _items.TryGetValue(key, out value);
     public void Remove(string key) => _items.Remove(key);
 
-    public void Add(string key, object value) => _items.Add(key, CheckValue(value, 0));
+    public void Add(string key, object value)
+    {
+        if (!_items.Set(key, CheckValue(value, 0), replace: false)) throw new ArgumentException($"'{key}' is already in the map", nameof(key));
+    }
 
     public string GetText(string key) => Get<string>(key, "text");
     public long GetInt(string key) => Get<long>(key, "integer");
@@ -35,21 +38,27 @@ public sealed class CborMap : IEnumerable<KeyValuePair<string, object>>
     public CborMap GetMap(string key) => Get<CborMap>(key, "map");
     public IReadOnlyList<object> GetList(string key) => Get<IReadOnlyList<object>>(key, "list");
 
-    public string? TryGetText(string key) => _items.TryGetValue(key, out var v) ? v as string : null;
-    public long? TryGetInt(string key) => _items.TryGetValue(key, out var v) && v is long l ? l : null;
+    public string? TryGetText(string key) => TryGetValue(key, out var v) ? v as string : null;
+    public long? TryGetInt(string key) => TryGetValue(key, out var v) && v is long l ? l : null;
 
     private T Get<T>(string key, string kind)
     {
-        if (!_items.TryGetValue(key, out var value)) throw new CborMapException($"'{key}' is missing");
+        if (!TryGetValue(key, out var value)) throw new CborMapException($"'{key}' is missing");
         return value is T t ? t : throw new CborMapException($"'{key}' must be a {kind}");
     }
 
-    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _items.GetEnumerator();
+    /// <summary>The entries in ordinal key order.</summary>
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object>>)_items.InOrdinalOrder()).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>
+    /// The canonical encoding. The entries are held in canonical key order, so the writer need not
+    /// buffer and sort them (the costly part of its Canonical mode); everything else it writes is
+    /// canonical in any mode: shortest integers, definite lengths, no floats or tags.
+    /// </summary>
     public byte[] Encode()
     {
-        var writer = new CborWriter(CborConformanceMode.Canonical);
+        var writer = new CborWriter(CborConformanceMode.Lax);
         Write(writer, this);
         return writer.Encode();
     }
@@ -69,8 +78,8 @@ public sealed class CborMap : IEnumerable<KeyValuePair<string, object>>
 
     internal static void Write(CborWriter writer, CborMap map)
     {
-        writer.WriteStartMap(map.Count);
-        foreach (var (key, value) in map._items)
+        writer.WriteStartMap(map._items.Count);
+        foreach (var (key, value) in map._items.InCanonicalOrder)
         {
             writer.WriteTextString(key);
             WriteValue(writer, value);
@@ -106,8 +115,9 @@ public sealed class CborMap : IEnumerable<KeyValuePair<string, object>>
         {
             if (reader.PeekState() != CborReaderState.TextString) throw new CborMapException("map keys must be text");
             var key = reader.ReadTextString();
-            map._items[key] = ReadValue(reader, depth + 1);
+            map._items.AppendInOrder(key, ReadValue(reader, depth + 1));
         }
+        // The reader has checked the canonical order, which also rules out duplicate keys.
         reader.ReadEndMap();
         return map;
     }

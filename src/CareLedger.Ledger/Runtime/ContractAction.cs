@@ -51,8 +51,9 @@ public sealed record ContractAction(
 {
     public string? CheckArgs(CborMap args)
     {
-        foreach (var key in args.Keys)
-            if (!Args.Any(a => a.Name == key)) return $"unknown argument '{key}'";
+        // Counting the known arguments present spares a walk over the map's keys unless one is unknown.
+        if (Args.Count(a => args.ContainsKey(a.Name)) != args.Count)
+            return $"unknown argument '{args.Keys.First(key => !Args.Any(a => a.Name == key))}'";
         foreach (var spec in Args)
             if (spec.Check(args) is { } error) return error;
         return null;
@@ -60,4 +61,9 @@ public sealed record ContractAction(
 }
 
 /// <summary>A read-only question a contract answers from state, as of a block time.</summary>
-public sealed record ContractQuery(string Name, IReadOnlyList<ArgSpec> Args, Func<QueryContext, CborMap, CborMap> Answer);
+public sealed record ContractQuery(string Name, IReadOnlyList<ArgSpec> Args, Func<QueryContext, CborMap, CborMap> Answer)
+{
+    /// <summary>A query whose answer is a record, encoded by the record's own codec so that its readers can decode it into the same type.</summary>
+    public static ContractQuery Of<T>(string name, IReadOnlyList<ArgSpec> args, Func<QueryContext, CborMap, T> answer) where T : ICborRecord<T> =>
+        new(name, args, (q, a) => answer(q, a).ToCbor());
+}

@@ -1,7 +1,6 @@
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
-using CareLedger.Ledger.State;
 
 namespace CareLedger.Ledger.Runtime;
 
@@ -38,47 +37,3 @@ public sealed class ContractContext
 
 /// <summary>What a query sees: state and the time it is asked about.</summary>
 public sealed record QueryContext(ContractState State, long Time);
-
-/// <summary>
-/// A contract's typed view of the state. It reads any key but writes only under its own
-/// namespace ("contract/..."), so one contract cannot change another's records — unless that
-/// other contract names it among its <see cref="IContract.TrustedCallers"/>, in which case
-/// <see cref="Of"/> hands out a view that writes there, into the same pending writes.
-/// </summary>
-public sealed class ContractState(IStateReader reader, StateOverlay? writes, string ns, IReadOnlyList<string>? trustedBy = null)
-{
-    /// <summary>The namespace this view writes: its contract's name.</summary>
-    public string Namespace => ns;
-
-    public CborMap? Get(string key) => reader.Get(key) is { } bytes ? CborMap.Decode(bytes) : null;
-
-    public IEnumerable<(string Key, CborMap Value)> Scan(string prefix) =>
-        reader.Scan(prefix).Select(e => (e.Key, CborMap.Decode(e.Value)));
-
-    public void Put(string key, CborMap value) => Writable(key).Set(key, value.Encode());
-
-    public void Delete(string key) => Writable(key).Delete(key);
-
-    /// <summary>
-    /// The view of another contract that trusts this one, sharing this view's pending writes: what
-    /// it writes commits or is discarded with the calling transaction. The returned view cannot
-    /// reach further, so trust is never passed on.
-    /// </summary>
-    public ContractState Of(string contract)
-    {
-        if (contract == ns) return this;
-        if (trustedBy is null || !trustedBy.Contains(contract))
-            throw new InvalidOperationException($"contract '{ns}' is not trusted to write '{contract}'");
-        return new ContractState(reader, writes, contract);
-    }
-
-    private StateOverlay Writable(string key)
-    {
-        if (writes is null) throw new InvalidOperationException("queries cannot write state");
-        if (!key.StartsWith(ns + "/", StringComparison.Ordinal))
-            throw new InvalidOperationException($"contract '{ns}' may not write '{key}'");
-        // SQLite orders text by UTF-8 bytes and .NET by UTF-16 units; they agree on ASCII only.
-        if (key.Any(c => c is < ' ' or > '~')) throw new InvalidOperationException("state keys are printable ASCII");
-        return writes;
-    }
-}

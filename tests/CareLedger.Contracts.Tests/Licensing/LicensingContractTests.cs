@@ -2,6 +2,7 @@ using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Support.TestConsortium;
 
 namespace CareLedger.Contracts.Tests.Licensing;
@@ -25,9 +26,9 @@ public sealed class LicensingContractTests : IDisposable
 
         Verdict.Valid(result);
         Assert.Equal("LicenceIssued", Assert.Single(result.Events).Name);
-        var licence = _chain.View.Get(LicensingContract.LicencePrefix + account)!;
-        Assert.Equal("cardiology", licence.GetText("specialty"));
-        Assert.Equal("medical-board", licence.GetText("issuer"));
+        var licence = _chain.Get(Licence.Key(account))!;
+        Assert.Equal("cardiology", licence.Specialty);
+        Assert.Equal("medical-board", licence.Issuer);
         Assert.Null(_chain.LicenceProblem(account, _chain.Time));
     }
 
@@ -42,7 +43,7 @@ public sealed class LicensingContractTests : IDisposable
         var result = _chain.Issue(sender, LicenceIssue.For(doctor, T0));
 
         Verdict.Refused(result, "only an");
-        Assert.Null(_chain.View.Get(LicensingContract.LicencePrefix + doctor));
+        Assert.Null(_chain.Get(Licence.Key(doctor)));
         Assert.Contains("holds no licence", _chain.LicenceProblem(doctor, _chain.Time));
     }
 
@@ -62,7 +63,7 @@ public sealed class LicensingContractTests : IDisposable
         var result = _chain.Issue("board-admin", LicenceIssue.For(_chain.Account(holder), T0));
 
         Verdict.Refused(result, "only practitioners and pharmacists are licensed");
-        Assert.Null(_chain.View.Get(LicensingContract.LicencePrefix + _chain.Account(holder)));
+        Assert.Null(_chain.Get(Licence.Key(_chain.Account(holder))));
     }
 
     [Fact]
@@ -205,23 +206,24 @@ public sealed class LicensingContractTests : IDisposable
         var doctor = _chain.Account("dr-rivera");
         Verdict.Valid(_chain.Issue("board-admin", new LicenceIssue(doctor, T0, T0 + 30 * Day)));
 
-        var now = _chain.Query("licensing", "verify", new CborMap { ["practitioner"] = doctor.ToString() });
-        var later = _chain.Query("licensing", "verify", new CborMap { ["practitioner"] = doctor.ToString(), ["at"] = T0 + 31 * Day });
+        var now = _chain.Query<LicenceVerdict>("licensing", "verify", new CborMap { ["practitioner"] = doctor.ToString() });
+        var later = _chain.Query<LicenceVerdict>("licensing", "verify", new CborMap { ["practitioner"] = doctor.ToString(), ["at"] = T0 + 31 * Day });
 
-        Assert.True(now.GetBool("valid"));
-        Assert.Equal(_chain.Time, now.GetInt("at"));
-        Assert.Equal("general-practice", now.GetMap("licence").GetText("specialty"));
-        Assert.False(later.GetBool("valid"));
-        Assert.Contains("expired", later.GetText("reason"));
+        Assert.True(now.Valid);
+        Assert.Equal(_chain.Time, now.At);
+        Assert.Equal("general-practice", now.Licence?.Specialty);
+        Assert.False(later.Valid);
+        Assert.Contains("expired", later.Reason);
     }
 
     [Fact]
     public void Query_VerifyUnlicensedMember_IsNotValid()
     {
-        var answer = _chain.Query("licensing", "verify", new CborMap { ["practitioner"] = _chain.Account("dr-rivera").ToString() });
+        var answer = _chain.Query<LicenceVerdict>("licensing", "verify", new CborMap { ["practitioner"] = _chain.Account("dr-rivera").ToString() });
 
-        Assert.False(answer.GetBool("valid"));
-        Assert.False(answer.ContainsKey("licence"));
-        Assert.Equal(Roles.Practitioner, _chain.Query("membership", "member", new CborMap { ["account"] = _chain.Account("dr-rivera").ToString() }).GetText("role"));
+        Assert.False(answer.Valid);
+        Assert.Null(answer.Licence);
+        Assert.Equal(Roles.Practitioner,
+            _chain.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = _chain.Account("dr-rivera").ToString() }).Value?.Role);
     }
 }

@@ -22,11 +22,8 @@ public sealed class MembershipContractTests : IDisposable
         var registered = Assert.Single(result.Events);
         Assert.Equal("MemberRegistered", registered.Name);
         Assert.Equal("city-clinic", registered.Attributes.GetText("org"));
-        var member = _chain.Query("membership", "member", new CborMap { ["account"] = newcomer.ToString() });
-        Assert.True(member.GetBool("found"));
-        Assert.Equal("city-clinic", member.GetText("org"));
-        Assert.Equal(Roles.Patient, member.GetText("role"));
-        Assert.Equal("Pat Newcomer", member.GetText("name"));
+        var member = _chain.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = newcomer.ToString() }).Value;
+        Assert.Equal(new Member(newcomer, "city-clinic", Roles.Patient, "Pat Newcomer"), member);
     }
 
     [Fact]
@@ -159,9 +156,9 @@ public sealed class MembershipContractTests : IDisposable
     [Fact]
     public void Query_Organisations_ListsGenesisOrganisationsInIdOrder()
     {
-        var answer = _chain.Query("membership", "organisations", new CborMap());
+        var answer = _chain.Query<OrganisationList>("membership", "organisations", new CborMap());
 
-        var ids = answer.GetList("organisations").Cast<CborMap>().Select(o => o.GetText("id")).ToList();
+        var ids = answer.Organisations.Select(o => o.Id).ToList();
         Assert.Equal(["care-insurance", "city-clinic", "corner-pharmacy", "medical-board"], ids);
     }
 

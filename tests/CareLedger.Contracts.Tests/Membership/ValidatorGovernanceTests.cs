@@ -3,6 +3,7 @@ using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Tests.Membership;
 
@@ -24,6 +25,8 @@ public sealed class ValidatorGovernanceTests : IDisposable
         _labNode.Dispose();
     }
 
+    private ValidatorProposal Proposal(string id) => _chain.Query<Found<ValidatorProposal>>("membership", "proposal", new CborMap { ["id"] = id }).Value!;
+
     private IReadOnlySet<AccountId> CurrentValidators() => Validators.Keys(_chain.State).Select(k => AccountId.FromPublicKey(k)).ToHashSet();
 
     private TxResult ProposeLab(string admin = "clinic-admin") => _chain.Submit(admin, "membership", "propose-validator", new CborMap
@@ -37,11 +40,11 @@ public sealed class ValidatorGovernanceTests : IDisposable
     [Fact]
     public void Genesis_ValidatorsAreOnTheLedgerWithTheirOrganisations()
     {
-        var validators = _chain.Query("membership", "validators", new CborMap()).GetList("validators").Cast<CborMap>().ToList();
+        var validators = _chain.Query<ValidatorList>("membership", "validators", new CborMap()).Validators;
 
         Assert.Equal(3, validators.Count);
-        Assert.Contains(validators, v => v.GetText("account") == _chain.Account("clinic-node").ToString() && v.GetText("org") == "city-clinic");
-        Assert.Equal(new[] { "care-insurance", "city-clinic", "corner-pharmacy" }, validators.Select(v => v.GetText("org")).Order());
+        Assert.Contains(new ValidatorSeat(_chain.Account("clinic-node"), "city-clinic"), validators);
+        Assert.Equal(new[] { "care-insurance", "city-clinic", "corner-pharmacy" }, validators.Select(v => v.Organisation).Order());
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public sealed class ValidatorGovernanceTests : IDisposable
         Verdict.Valid(result);
         Assert.DoesNotContain(_labNode.Account, CurrentValidators());
         Assert.False(_chain.IsMember(_labNode.Account));
-        Assert.Equal("open", _chain.Query("membership", "proposal", new CborMap { ["id"] = ProposalId(result) }).GetText("status"));
+        Assert.Equal(ValidatorProposal.Open, Proposal(ProposalId(result)).Status);
     }
 
     [Fact]
@@ -66,10 +69,10 @@ public sealed class ValidatorGovernanceTests : IDisposable
         Assert.Contains(approval.Events, e => e.Name == "ValidatorAdded");
         Assert.Contains(_labNode.Account, CurrentValidators());
         Assert.Equal(4, CurrentValidators().Count);
-        var member = _chain.Query("membership", "member", new CborMap { ["account"] = _labNode.Account.ToString() });
-        Assert.Equal("central-lab", member.GetText("org"));
-        Assert.Equal(Roles.Service, member.GetText("role"));
-        Assert.Equal("applied", _chain.Query("membership", "proposal", new CborMap { ["id"] = id }).GetText("status"));
+        var member = _chain.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = _labNode.Account.ToString() }).Value!;
+        Assert.Equal("central-lab", member.Organisation);
+        Assert.Equal(Roles.Service, member.Role);
+        Assert.Equal(ValidatorProposal.Applied, Proposal(id).Status);
     }
 
     [Fact]

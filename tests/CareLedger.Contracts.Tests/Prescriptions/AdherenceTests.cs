@@ -1,6 +1,8 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsWorld;
 using static CareLedger.Contracts.Tests.Support.TestConsortium;
 
@@ -20,7 +22,7 @@ public sealed class AdherenceTests : IDisposable
 
     private TxResult CheckIn(string rx, string patient = "patient-jones") => _chain.OnRx(patient, "check-in", rx);
 
-    private CborMap Adherence() => _chain.Query("prescriptions", "adherence", new CborMap { ["patient"] = _chain.Account("patient-jones").ToString() });
+    private AdherenceReport Adherence() => _chain.Query<AdherenceReport>("prescriptions", "adherence", new CborMap { ["patient"] = _chain.Account("patient-jones").ToString() });
 
     private string DispensedTwiceDaily()
     {
@@ -41,12 +43,12 @@ public sealed class AdherenceTests : IDisposable
         Assert.Equal(1_000 - PrescriptionsActions.Price + 10, _chain.Balance(_chain.Account("patient-jones")));
 
         Verdict.Valid(CheckIn(rx));
-        Assert.Equal(0L, _chain.Rx(rx).GetInt("adherentDays"));
+        Assert.Equal(0L, _chain.Rx(rx).AdherentDays);
         Verdict.Valid(CheckIn(rx));
 
         Assert.Equal(1_000 - PrescriptionsActions.Price + 15, _chain.Balance(_chain.Account("patient-jones")));
-        Assert.Equal((1L, 15L), (_chain.Rx(rx).GetInt("adherentDays"), _chain.Rx(rx).GetInt("rewards")));
-        Assert.Equal(85L, _chain.Query("prescriptions", "programme", new CborMap { ["programme"] = "heart-health" }).GetInt("pool"));
+        Assert.Equal((1L, 15L), (_chain.Rx(rx).AdherentDays, _chain.Rx(rx).Rewards));
+        Assert.Equal(85L, _chain.Query<Found<ProgrammeDetail>>("prescriptions", "programme", new CborMap { ["programme"] = "heart-health" }).Value?.Pool);
     }
 
     [Fact]
@@ -61,9 +63,9 @@ public sealed class AdherenceTests : IDisposable
 
         var adherence = Adherence();
 
-        Assert.Equal((3L, 6L, 50L), (adherence.GetInt("taken"), adherence.GetInt("scheduled"), adherence.GetInt("percent")));
-        var item = Assert.IsType<CborMap>(Assert.Single(adherence.GetList("prescriptions")));
-        Assert.Equal((rx, 50L, 1L), (item.GetText("prescription"), item.GetInt("percent"), item.GetInt("adherentDays")));
+        Assert.Equal((3L, 6L, 50L), (adherence.Taken, adherence.Scheduled, adherence.Percent));
+        var item = Assert.Single(adherence.Prescriptions);
+        Assert.Equal((rx, 50L, 1L), (item.Prescription, item.Percent, item.AdherentDays));
     }
 
     [Fact]
@@ -72,8 +74,8 @@ public sealed class AdherenceTests : IDisposable
         var rx = DispensedTwiceDaily();
         _chain.Advance(10 * Day);
 
-        Assert.Equal((0L, 6L, 0L), (Adherence().GetInt("taken"), Adherence().GetInt("scheduled"), Adherence().GetInt("percent")));
-        Assert.Equal(6L, _chain.Query("prescriptions", "prescription", new CborMap { ["prescription"] = rx }).GetInt("scheduled"));
+        Assert.Equal((0L, 6L, 0L), (Adherence().Taken, Adherence().Scheduled, Adherence().Percent));
+        Assert.Equal(6L, _chain.Query<Found<PrescriptionDetail>>("prescriptions", "prescription", new CborMap { ["prescription"] = rx }).Value?.Scheduled);
     }
 
     [Fact]
@@ -121,7 +123,7 @@ public sealed class AdherenceTests : IDisposable
 
         Verdict.Valid(CheckIn(rx));
 
-        Assert.Equal((1L, 10L), (_chain.Rx(rx).GetInt("adherentDays"), _chain.Rx(rx).GetInt("rewards")));
+        Assert.Equal((1L, 10L), (_chain.Rx(rx).AdherentDays, _chain.Rx(rx).Rewards));
         Assert.Equal(2, _chain.Escrow(CareLedger.Contracts.Prescriptions.PrescriptionsContract.ProgrammeEscrow("small")));
     }
 

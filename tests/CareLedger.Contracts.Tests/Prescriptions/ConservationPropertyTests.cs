@@ -1,6 +1,5 @@
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tests.Support;
-using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsWorld;
@@ -40,7 +39,7 @@ public sealed class ConservationPropertyTests
             AssertHold(chain, supply, $"seed {seed}, step {step}");
         }
         Assert.InRange(valid, 50, 240);
-        Assert.Contains(chain.Snapshot(PrescriptionsContract.DispensePrefix), _ => true);
+        Assert.Contains(chain.Snapshot(DispenseEntry.KeyPrefix), _ => true);
     }
 
     private static Transaction? Next(TestConsortium chain, Random random, List<string> rxs)
@@ -72,14 +71,14 @@ public sealed class ConservationPropertyTests
             case 5:
             case 6:
                 // Mostly what the presentation allows, sometimes not: the wrong pharmacy, code, fill, quantity or charge.
-                var r = chain.View.Get(PrescriptionsContract.RxPrefix + rx);
-                var current = r is null ? 1 : r.GetInt("fills") - r.GetInt("fillsLeft") + 1;
-                var pharmacist = r?.GetText("pharmacy") == Harbour ? "pharmacist-diaz" : Pharmacists[random.Next(2)];
+                var r = chain.Get(Prescription.Key(rx));
+                var current = r is null ? 1 : r.Fills - r.FillsLeft + 1;
+                var pharmacist = r?.Pharmacy == Harbour ? "pharmacist-diaz" : Pharmacists[random.Next(2)];
                 if (random.Next(5) == 0) pharmacist = Pharmacists[random.Next(3)];
                 var shownCode = random.Next(5) == 0 ? code : Codes(rx, r);
-                var remaining = r?.GetInt("remaining") ?? 10;
+                var remaining = r?.Remaining ?? 10;
                 return chain.DispenseSign(pharmacist, rx, current - (random.Next(8) == 0 ? 1 : 0), random.Next(1, (int)remaining + 3), shownCode,
-                    charge: random.Next(0, (int)(r?.GetInt("price") ?? 0) + 3));
+                    charge: random.Next(0, (int)(r?.Price ?? 0) + 3));
             case 7:
                 return random.Next(2) == 0
                     ? chain.Sign(Owner(chain, rx), "prescriptions", "withdraw", new CborMap { ["prescription"] = rx })
@@ -110,28 +109,27 @@ public sealed class ConservationPropertyTests
     }
 
     /// <summary>The code that opens the current presentation, when it is one of the three the test uses.</summary>
-    private static string Codes(string rx, CborMap? r) =>
-        Enumerable.Range(0, 3).Select(i => $"code-{i}").FirstOrDefault(c => r?.GetText("codeHash") == PrescriptionsContract.CodeHash(rx, c).ToString()) ?? "code-0";
+    private static string Codes(string rx, Prescription? r) =>
+        Enumerable.Range(0, 3).Select(i => $"code-{i}").FirstOrDefault(c => r?.CodeHash == PrescriptionsContract.CodeHash(rx, c).ToString()) ?? "code-0";
 
     private static string Owner(TestConsortium chain, string rx) =>
-        chain.View.Get(PrescriptionsContract.RxPrefix + rx) is { } r && r.GetText("patient") == chain.Account("patient-lee").ToString() ? "patient-lee" : "patient-jones";
+        chain.Get(Prescription.Key(rx)) is { } r && r.Patient == chain.Account("patient-lee") ? "patient-lee" : "patient-jones";
 
     private static void AssertHold(TestConsortium chain, long supply, string context)
     {
         Assert.True(chain.Supply(Asset) == supply, $"supply changed; {context}");
         Assert.True(Services.ServicesActions.TotalHeld(chain) == supply, $"balances and escrows hold {Services.ServicesActions.TotalHeld(chain)}, supply is {supply}; {context}");
-        foreach (var (key, value) in chain.Snapshot(TokenEscrow.EscrowPrefix))
-            Assert.True(CborMap.Decode(Convert.FromHexString(value)).GetInt("amount") > 0, $"{key} is not positive; {context}");
-        foreach (var (_, value) in chain.Snapshot(PrescriptionsContract.RxPrefix))
+        foreach (var (key, escrow) in chain.View.Scan(Contracts.Tokens.Escrow.All))
+            Assert.True(escrow.Amount > 0, $"{key} is not positive; {context}");
+        foreach (var (_, rx) in chain.View.Scan(Prescription.All))
         {
-            var rx = CborMap.Decode(Convert.FromHexString(value));
-            var id = rx.GetText("id");
-            Assert.True(chain.Escrow(PrescriptionsContract.PresentedEscrow(id)) == rx.GetInt("price"), $"{id} presentation escrow is off; {context}");
-            Assert.True(rx.GetInt("fillsLeft") is >= 0 && rx.GetInt("fillsLeft") <= rx.GetInt("fills"), $"{id} fills are off; {context}");
-            Assert.True(rx.GetInt("dispensed") <= rx.GetInt("quantity") * rx.GetInt("fills"), $"{id} dispensed too much; {context}");
-            Assert.True(rx.GetInt("dispensed") == (rx.GetInt("fills") - rx.GetInt("fillsLeft")) * rx.GetInt("quantity") + (rx.GetInt("fillsLeft") > 0 ? rx.GetInt("quantity") - rx.GetInt("remaining") : 0),
+            var id = rx.Id;
+            Assert.True(chain.Escrow(PrescriptionsContract.PresentedEscrow(id)) == rx.Price, $"{id} presentation escrow is off; {context}");
+            Assert.True(rx.FillsLeft is >= 0 && rx.FillsLeft <= rx.Fills, $"{id} fills are off; {context}");
+            Assert.True(rx.Dispensed <= rx.Quantity * rx.Fills, $"{id} dispensed too much; {context}");
+            Assert.True(rx.Dispensed == (rx.Fills - rx.FillsLeft) * rx.Quantity + (rx.FillsLeft > 0 ? rx.Quantity - rx.Remaining : 0),
                 $"{id} dispensed does not match its fills; {context}");
-            Assert.True(rx.GetInt("taken") <= rx.GetInt("dispensed"), $"{id} took more than dispensed; {context}");
+            Assert.True(rx.Taken <= rx.Dispensed, $"{id} took more than dispensed; {context}");
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class ContentionTests : IDisposable
 
         Assert.Equal(1, block.Results.Count(r => r.Valid));
         Assert.All(block.Results.Where(r => !r.Valid), r => Assert.Equal("fill 1 was already dispensed", r.Reason));
-        Assert.Equal((1L, 30L), (_chain.Rx(rx).GetInt("fillsLeft"), _chain.Rx(rx).GetInt("dispensed")));
+        Assert.Equal((1L, 30L), (_chain.Rx(rx).FillsLeft, _chain.Rx(rx).Dispensed));
         Assert.Equal(PrescriptionsActions.Price, _chain.Till());
         Assert.Equal(before, _chain.Balance(_chain.Account("patient-jones")));
     }

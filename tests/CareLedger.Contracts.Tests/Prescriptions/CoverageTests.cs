@@ -44,8 +44,7 @@ public sealed class CoverageTests : IDisposable
         Assert.Equal(patientBefore, Jones);
         Assert.Equal(20, _chain.Till());
         Assert.Equal(80, Fund);
-        var coverage = _chain.View.Get($"{PrescriptionsContract.CoveragePrefix}{_chain.Account("patient-jones")}/{Insurer}")!;
-        Assert.Equal(20, coverage.GetInt("used"));
+        Assert.Equal(20, _chain.Get(PrescriptionCoverage.Key(_chain.Account("patient-jones"), Insurer))!.Used);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsActions;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsWorld;
 
@@ -25,7 +27,7 @@ public sealed class DispenseRewardTests : IDisposable
         Verdict.Valid(_chain.Present(rx, code: "c"));
         Verdict.Valid(_chain.Dispense(rx, quantity: 10, code: "c"));
 
-        var log = _chain.Query("prescriptions", "prescription", new CborMap { ["prescription"] = rx }).GetList("dispenseLog");
-        Assert.Equal([0L, 0L, 10L], log.Cast<CborMap>().Select(d => d.GetInt("reward")));
+        var log = _chain.Query<Found<PrescriptionDetail>>("prescriptions", "prescription", new CborMap { ["prescription"] = rx }).Value!.DispenseLog;
+        Assert.Equal([0L, 0L, 10L], log.Select(d => d.Reward));
     }
 }

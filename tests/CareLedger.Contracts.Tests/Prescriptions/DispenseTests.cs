@@ -1,5 +1,7 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsActions;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsWorld;
 using static CareLedger.Contracts.Tests.Support.TestConsortium;
@@ -25,12 +27,12 @@ public sealed class DispenseTests : IDisposable
 
         Verdict.Valid(result);
         var after = _chain.Rx(rx);
-        Assert.Equal((1L, 30L, 30L, ""), (after.GetInt("fillsLeft"), after.GetInt("remaining"), after.GetInt("dispensed"), after.GetText("pharmacy")));
+        Assert.Equal((1L, 30L, 30L, ""), (after.FillsLeft, after.Remaining, after.Dispensed, after.Pharmacy));
         Assert.Equal(980, Jones);
         Assert.Equal(20, _chain.Till());
         Assert.Equal(0, _chain.Escrow(CareLedger.Contracts.Prescriptions.PrescriptionsContract.PresentedEscrow(rx)));
-        var log = _chain.Query("prescriptions", "prescription", new CborMap { ["prescription"] = rx }).GetList("dispenseLog");
-        Assert.Equal(_chain.Account("pharmacist-chen").ToString(), Assert.IsType<CborMap>(Assert.Single(log)).GetText("pharmacist"));
+        var log = _chain.Query<Found<PrescriptionDetail>>("prescriptions", "prescription", new CborMap { ["prescription"] = rx }).Value!.DispenseLog;
+        Assert.Equal(_chain.Account("pharmacist-chen"), Assert.Single(log).Pharmacist);
 
         Verdict.Valid(_chain.Submit("pharmacy-admin", "prescriptions", "collect", new CborMap { ["asset"] = Asset, ["amount"] = 20L }));
         Assert.Equal(20, _chain.Balance(_chain.Account("pharmacy-admin")));
@@ -42,13 +44,13 @@ public sealed class DispenseTests : IDisposable
         var rx = _chain.Prescribe();
         Verdict.Valid(_chain.Present(rx, code: "a"));
         Verdict.Valid(_chain.Dispense(rx, quantity: 10, code: "a"));
-        Assert.Equal((2L, 20L), (_chain.Rx(rx).GetInt("fillsLeft"), _chain.Rx(rx).GetInt("remaining")));
+        Assert.Equal((2L, 20L), (_chain.Rx(rx).FillsLeft, _chain.Rx(rx).Remaining));
 
         Verdict.Valid(_chain.Present(rx, Harbour, code: "b"));
         _chain.AssertRefusedUnchanged(() => _chain.Dispense(rx, quantity: 21, pharmacist: "pharmacist-diaz", code: "b"), "quantity too large: 20 doses remain in fill 1");
         Verdict.Valid(_chain.Dispense(rx, quantity: 20, pharmacist: "pharmacist-diaz", code: "b"));
 
-        Assert.Equal((1L, 30L, 30L), (_chain.Rx(rx).GetInt("fillsLeft"), _chain.Rx(rx).GetInt("remaining"), _chain.Rx(rx).GetInt("dispensed")));
+        Assert.Equal((1L, 30L, 30L), (_chain.Rx(rx).FillsLeft, _chain.Rx(rx).Remaining, _chain.Rx(rx).Dispensed));
         Assert.Equal((20L, 20L), (_chain.Till(Corner), _chain.Till(Harbour)));
     }
 

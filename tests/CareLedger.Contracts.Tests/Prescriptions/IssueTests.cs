@@ -1,4 +1,5 @@
 using CareLedger.Contracts.Prescriptions;
+using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
 using static CareLedger.Contracts.Tests.Prescriptions.PrescriptionsWorld;
@@ -24,12 +25,12 @@ public sealed class IssueTests : IDisposable
 
         Verdict.Valid(result);
         var rx = _chain.Rx("rx-lisinopril");
-        Assert.Equal(_chain.Account("dr-rivera").ToString(), rx.GetText("prescriber"));
-        Assert.Equal(_chain.Account("patient-jones").ToString(), rx.GetText("patient"));
-        Assert.Equal(PrescriptionsActions.ContentHash, rx.GetText("contentHash"));
-        Assert.Equal((30L, 2L, 2L, "active"), (rx.GetInt("quantity"), rx.GetInt("fills"), rx.GetInt("fillsLeft"), rx.GetText("status")));
-        var alert = Assert.IsType<CborMap>(Assert.Single(rx.GetList("alerts")));
-        Assert.Equal(("interaction", "high", true), (alert.GetText("kind"), alert.GetText("severity"), alert.GetBool("acknowledged")));
+        Assert.Equal(_chain.Account("dr-rivera"), rx.Prescriber);
+        Assert.Equal(_chain.Account("patient-jones"), rx.Patient);
+        Assert.Equal(PrescriptionsActions.ContentHash, rx.ContentHash);
+        Assert.Equal((30L, 2L, 2L, "active"), (rx.Quantity, rx.Fills, rx.FillsLeft, rx.Status));
+        var alert = Assert.Single(rx.Alerts);
+        Assert.Equal(("interaction", "high", true), (alert.Kind, alert.Severity, alert.Acknowledged));
         Assert.Equal("PrescriptionIssued", Assert.Single(result.Events).Name);
     }
 
@@ -70,9 +71,9 @@ public sealed class IssueTests : IDisposable
     public void Issue_AfterThePatientRevokedTheTreatmentGrant_IsRefused()
     {
         var record = _chain.AddRecord("dr-rivera", "patient-jones", "MedicationRequest");
-        var grant = _chain.View.Scan($"records/grant/{_chain.Account("patient-jones")}/").Select(g => g.Value)
-            .Single(g => g.TryGetText("grantee") == _chain.Account("dr-rivera").ToString());
-        Verdict.Valid(_chain.Submit("patient-jones", "records", "revoke", new CborMap { ["grant"] = grant.GetText("id") }));
+        var grant = _chain.View.Scan(ConsentGrant.Of(_chain.Account("patient-jones"))).Select(g => g.Value)
+            .Single(g => g.Grantee == _chain.Account("dr-rivera"));
+        Verdict.Valid(_chain.Submit("patient-jones", "records", "revoke", new CborMap { ["grant"] = grant.Id }));
 
         _chain.AssertRefusedUnchanged(() => _chain.Issue("dr-rivera", new RxIssue("rx-1", "patient-jones", record, _chain.Time)), "no care relationship");
     }
@@ -138,7 +139,7 @@ public sealed class IssueTests : IDisposable
     public void Issue_SameIdOrSameRecordTwice_IsRefused()
     {
         var rx = _chain.Prescribe();
-        var record = _chain.Rx(rx).GetText("record");
+        var record = _chain.Rx(rx).Record;
         var fresh = _chain.AddRecord("dr-rivera", "patient-jones", "MedicationRequest");
 
         _chain.AssertRefusedUnchanged(() => _chain.Issue("dr-rivera", new RxIssue(rx, "patient-jones", fresh, _chain.Time)), "already exists");
@@ -156,7 +157,7 @@ public sealed class IssueTests : IDisposable
         Verdict.Valid(_chain.OnRx("dr-rivera", "cancel", rx, new CborMap { ["reason"] = "switched therapy" }));
 
         Assert.Equal(1_000, _chain.Balance(_chain.Account("patient-jones")));
-        Assert.Equal("cancelled", _chain.Rx(rx).GetText("status"));
+        Assert.Equal("cancelled", _chain.Rx(rx).Status);
         _chain.AssertRefusedUnchanged(() => _chain.Dispense(rx), "was cancelled by the prescriber");
         _chain.AssertRefusedUnchanged(() => _chain.Present(rx), "was cancelled by the prescriber");
         _chain.AssertRefusedUnchanged(() => _chain.OnRx("dr-rivera", "cancel", rx), "is already cancelled");

@@ -1,6 +1,5 @@
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tests.Support;
-using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
@@ -92,10 +91,10 @@ public static class PrescriptionsActions
             ["programme"] = programme, ["asset"] = Asset, ["amount"] = amount, ["rewardPerDay"] = perDay, ["rewardPerDispense"] = perDispense,
         });
 
-    public static CborMap Rx(this TestConsortium c, string rx) =>
-        c.View.Get(PrescriptionsContract.RxPrefix + rx) ?? throw new InvalidOperationException($"no prescription {rx}");
+    public static Prescription Rx(this TestConsortium c, string rx) =>
+        c.Get(Prescription.Key(rx)) ?? throw new InvalidOperationException($"no prescription {rx}");
 
-    public static long Escrow(this TestConsortium c, string id) => c.View.Get(TokenEscrow.Key("prescriptions", id))?.GetInt("amount") ?? 0;
+    public static long Escrow(this TestConsortium c, string id) => c.Get(Contracts.Tokens.Escrow.Key("prescriptions", id))?.Amount ?? 0;
 
     public static long Till(this TestConsortium c, string org = Corner) => c.Escrow(PrescriptionsContract.TillOf(org, Asset));
 

@@ -30,8 +30,8 @@ public sealed class PrescriptionsReplayTests : IDisposable
         TwoWeeks();
 
         Assert.Contains(_blocks.SelectMany(b => b.Results), r => !r.Valid);
-        Assert.Equal(2L, _chain.Rx("rx-a").GetInt("dispenses"));
-        Assert.Equal(_chain.Account("dr-okafor").ToString(), _chain.Rx("rx-a").GetText("prescriber"));
+        Assert.Equal(2L, _chain.Rx("rx-a").Dispenses);
+        Assert.Equal(_chain.Account("dr-okafor"), _chain.Rx("rx-a").Prescriber);
         var first = Replay(start, head);
         var second = Replay(start, head);
         Assert.Equal(_blocks.Select(b => b.Header), first.Headers);

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
@@ -18,7 +19,7 @@ public sealed class PrivacyTests : IDisposable
         var allergy = _chain.AddRecord("dr-rivera", "patient-jones", "AllergyIntolerance");
         var earlier = _chain.AddRecord("dr-rivera", "patient-jones", "MedicationRequest");
         var rx = _chain.Prescribe();
-        var record = _chain.Rx(rx).GetText("record");
+        var record = _chain.Rx(rx).Record;
         var chen = _chain.Account("pharmacist-chen");
         Verdict.Valid(_chain.Present(rx));
         Assert.False(RecordAccess.CheckRead(_chain.View, record, chen, _chain.Time).Allowed);
@@ -42,7 +43,7 @@ public sealed class PrivacyTests : IDisposable
         const string changed = "1111111111111111111111111111111111111111111111111111111111111111";
         Verdict.Valid(_chain.Submit("dr-rivera", "records", "update", new CborMap
         {
-            ["record"] = _chain.Rx(rx).GetText("record"), ["contentHash"] = changed, ["keysHash"] = changed,
+            ["record"] = _chain.Rx(rx).Record, ["contentHash"] = changed, ["keysHash"] = changed,
         }));
         Verdict.Valid(_chain.Present(rx));
 
@@ -55,12 +56,12 @@ public sealed class PrivacyTests : IDisposable
     {
         var rx = _chain.Prescribe();
 
-        var held = _chain.Rx(rx);
+        var held = CborMap.Decode(_chain.State.Get(Prescription.Key(rx).Value)!);
 
         Assert.Equal(
             ["adherentDays", "alerts", "asset", "cancelled", "codeHash", "contentHash", "dispensed", "dispenses", "dosesPerDay", "expiry", "fills", "fillsLeft",
-             "firstDay", "id", "issued", "issuedBy", "medication", "patient", "pharmacy", "prescriber", "price", "programme", "quantity", "reason", "record",
-             "recordVersion", "remaining", "renewedFrom", "rewards", "signedAt", "status", "taken"],
+             "firstDay", "id", "issued", "issuedBy", "medication", "patient", "payer", "pharmacy", "prescriber", "price", "programme", "quantity", "reason",
+             "record", "recordVersion", "remaining", "renewedFrom", "rewards", "signedAt", "status", "taken"],
             held.Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -38,9 +38,9 @@ public sealed class RenewalTests : IDisposable
         Verdict.Valid(Renew("dr-okafor", rx));
 
         var renewed = _chain.Rx(rx);
-        Assert.Equal(_chain.Account("dr-okafor").ToString(), renewed.GetText("prescriber"));
-        Assert.Equal(_chain.Account("dr-rivera").ToString(), renewed.GetText("renewedFrom"));
-        Assert.Equal(_chain.Account("dr-rivera").ToString(), renewed.GetText("issuedBy"));
+        Assert.Equal(_chain.Account("dr-okafor"), renewed.Prescriber);
+        Assert.Equal(_chain.Account("dr-rivera").ToString(), renewed.RenewedFrom);
+        Assert.Equal(_chain.Account("dr-rivera"), renewed.IssuedBy);
         Verdict.Valid(_chain.Dispense(rx));
     }
 

@@ -1,6 +1,7 @@
 using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
 
 namespace CareLedger.Contracts.Tests.Services;
@@ -22,7 +23,7 @@ public sealed class BookingTests : IDisposable
         Assert.Equal(900, _chain.BalanceOf("patient-jones"));
         Assert.Equal(Price, _chain.Escrow("booking/b1"));
         Assert.False(_chain.SlotFree(Slot(0)));
-        Assert.Equal(ServicesActions.Symptoms, _chain.Booking("b1").GetText("symptoms"));
+        Assert.Equal(ServicesActions.Symptoms, _chain.Booking("b1").Symptoms);
     }
 
     [Fact]
@@ -193,8 +194,8 @@ public sealed class BookingTests : IDisposable
 
         Assert.Equal(BookingStatus.Expired, _chain.Status("b1"));
         Assert.Equal(1_000, _chain.BalanceOf("patient-jones"));
-        Assert.Empty(_chain.Snapshot(ServicesContract.DeadlinePrefix));
-        Assert.Empty(_chain.Snapshot(ServicesContract.OpenPrefix));
+        Assert.Empty(_chain.Snapshot(Deadline.KeyPrefix));
+        Assert.Empty(_chain.Snapshot(OpenBookings.KeyPrefix));
     }
 
     [Fact]
@@ -203,12 +204,12 @@ public sealed class BookingTests : IDisposable
         Verdict.Valid(_chain.Book("patient-jones", "b1", Slot(0)));
         Verdict.Valid(_chain.Book("patient-lee", "b2", Slot(1)));
 
-        var doctors = _chain.Query("services", "bookings", new CborMap { ["account"] = _chain.Account("dr-rivera").ToString() }).GetList("bookings");
-        var jones = _chain.Query("services", "bookings", new CborMap { ["account"] = _chain.Account("patient-jones").ToString() }).GetList("bookings");
+        var doctors = _chain.Query<BookingList>("services", "bookings", new CborMap { ["account"] = _chain.Account("dr-rivera").ToString() }).Bookings;
+        var jones = _chain.Query<BookingList>("services", "bookings", new CborMap { ["account"] = _chain.Account("patient-jones").ToString() }).Bookings;
 
         Assert.Equal(2, doctors.Count);
-        Assert.Equal("b1", ((CborMap)Assert.Single(jones)).GetText("id"));
-        Assert.True(_chain.Query("services", "booking", new CborMap { ["booking"] = "b2" }).GetBool("found"));
-        Assert.False(_chain.Query("services", "booking", new CborMap { ["booking"] = "zz" }).GetBool("found"));
+        Assert.Equal("b1", Assert.Single(jones).Id);
+        Assert.Equal("b2", _chain.Query<Found<Booking>>("services", "booking", new CborMap { ["booking"] = "b2" }).Value?.Id);
+        Assert.Null(_chain.Query<Found<Booking>>("services", "booking", new CborMap { ["booking"] = "zz" }).Value);
     }
 }

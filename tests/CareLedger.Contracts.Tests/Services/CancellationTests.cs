@@ -54,7 +54,7 @@ public sealed class CancellationTests : IDisposable
         Assert.Equal(5, _chain.Treasury("platform"));
         Assert.Equal(0, _chain.Escrow("booking/b1"));
         var booking = _chain.Booking("b1");
-        Assert.Equal((50L, 45L, 5L), (booking.GetInt("refunded"), booking.GetInt("paid"), booking.GetInt("fee")));
+        Assert.Equal((50L, 45L, 5L), (booking.Refunded, booking.Paid, booking.Fee));
     }
 
     [Fact]

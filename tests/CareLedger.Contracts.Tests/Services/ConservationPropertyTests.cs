@@ -1,6 +1,7 @@
 using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
@@ -69,11 +70,8 @@ public sealed class ConservationPropertyTests
                     tally.Valid[name] = tally.Valid.GetValueOrDefault(name) + 1;
                 ServicesInvariants.AssertHold(_chain, _supply, context);
             }
-            foreach (var (_, value) in _chain.Snapshot(ServicesContract.BookingPrefix))
-            {
-                var status = CborMap.Decode(Convert.FromHexString(value)).GetText("status");
-                tally.Statuses[status] = tally.Statuses.GetValueOrDefault(status) + 1;
-            }
+            foreach (var (_, booking) in _chain.View.Scan(Booking.All))
+                tally.Statuses[booking.Status] = tally.Statuses.GetValueOrDefault(booking.Status) + 1;
         }
 
         private void Arrange()
@@ -138,11 +136,11 @@ public sealed class ConservationPropertyTests
         private Transaction OnBooking(string party, string action, CborMap? extra = null)
         {
             var id = BookingId();
-            var booking = _chain.View.Get(ServicesContract.BookingPrefix + id);
+            var booking = _chain.Get(Booking.Key(id));
             var sender = party switch
             {
-                "patient" => booking is not null && _random.Next(5) > 0 ? NameOf(booking.GetText("patient")) : Patient(),
-                "practitioner" => booking is not null && _random.Next(5) > 0 ? NameOf(booking.GetText("practitioner")) : Practitioner(),
+                "patient" => booking is not null && _random.Next(5) > 0 ? NameOf(booking.Patient) : Patient(),
+                "practitioner" => booking is not null && _random.Next(5) > 0 ? NameOf(booking.Practitioner) : Practitioner(),
                 _ => party,
             };
             var args = new CborMap { ["booking"] = id };
@@ -162,9 +160,9 @@ public sealed class ConservationPropertyTests
         private Transaction[] Complete(string? bookingId = null)
         {
             var id = bookingId ?? BookingId();
-            var booking = _chain.View.Get(ServicesContract.BookingPrefix + id);
-            var practitioner = booking is null ? Practitioner() : NameOf(booking.GetText("practitioner"));
-            var patient = booking is null ? Patient() : NameOf(booking.GetText("patient"));
+            var booking = _chain.Get(Booking.Key(id));
+            var practitioner = booking is null ? Practitioner() : NameOf(booking.Practitioner);
+            var patient = booking is null ? Patient() : NameOf(booking.Patient);
             var record = NewRecordId();
             return
             [
@@ -180,20 +178,19 @@ public sealed class ConservationPropertyTests
         /// <summary>Takes a live booking one natural step further, by the right party, waiting for its slot if need be.</summary>
         private (string, IReadOnlyList<TxResult>) Progress()
         {
-            var live = _chain.Snapshot(ServicesContract.BookingPrefix).Select(e => CborMap.Decode(Convert.FromHexString(e.Value)))
-                .Where(b => BookingStatus.HoldsEscrow(b.GetText("status"))).ToList();
+            var live = _chain.View.Scan(Booking.All).Select(e => e.Value).Where(b => BookingStatus.HoldsEscrow(b.Status)).ToList();
             if (live.Count == 0) return Do("book", Book());
             var booking = live[_random.Next(live.Count)];
-            var id = booking.GetText("id");
-            var practitioner = NameOf(booking.GetText("practitioner"));
+            var id = booking.Id;
+            var practitioner = NameOf(booking.Practitioner);
             Transaction Act(string sender, string action, CborMap? extra = null)
             {
                 var args = new CborMap { ["booking"] = id };
                 foreach (var (key, value) in extra ?? []) args[key] = value;
                 return _chain.Sign(sender, "services", action, args);
             }
-            var earliest = booking.GetInt("start") - 15 * 60_000;
-            return booking.GetText("status") switch
+            var earliest = booking.Start - 15 * 60_000;
+            return booking.Status switch
             {
                 BookingStatus.Requested => Do("accept", Act(practitioner, "accept")),
                 BookingStatus.Accepted when _chain.Time < earliest => WaitUntil(earliest + _random.Next(0, 30) * 60_000L),
@@ -201,8 +198,8 @@ public sealed class ConservationPropertyTests
                 BookingStatus.InProgress => Do("end", Act(practitioner, "end-consultation")),
                 BookingStatus.Ended => Do("complete", Complete(id)),
                 BookingStatus.Completed => _random.Next(2) == 0
-                    ? Do("acknowledge", Act(NameOf(booking.GetText("patient")), "acknowledge"))
-                    : Do("rate", Act(NameOf(booking.GetText("patient")), "rate", new CborMap { ["score"] = (long)_random.Next(1, 6) })),
+                    ? Do("acknowledge", Act(NameOf(booking.Patient), "acknowledge"))
+                    : Do("rate", Act(NameOf(booking.Patient), "rate", new CborMap { ["score"] = (long)_random.Next(1, 6) })),
                 _ => Do("resolve", Act("ombudsman", "resolve", Decision())),
             };
         }
@@ -216,12 +213,12 @@ public sealed class ConservationPropertyTests
 
         private static string NewRecordId() => ServicesActions.NewRecordId();
 
-        private string NameOf(string account) => Patients.Concat(Practitioners).First(n => _chain.Account(n).ToString() == account);
+        private string NameOf(AccountId account) => Patients.Concat(Practitioners).First(n => _chain.Account(n) == account);
 
         /// <summary>Moves block time on, often exactly onto a boundary some booking cares about, and lets due steps run.</summary>
         private (string, IReadOnlyList<TxResult>) Advance()
         {
-            var bookings = _chain.Snapshot(ServicesContract.BookingPrefix);
+            var bookings = _chain.View.Scan(Booking.All).Select(e => e.Value).ToList();
             var target = _chain.Time + _random.Next(4) switch
             {
                 0 => _random.Next(1, 90) * 60_000L,
@@ -230,9 +227,9 @@ public sealed class ConservationPropertyTests
             };
             if (target == _chain.Time && bookings.Count > 0)
             {
-                var booking = CborMap.Decode(Convert.FromHexString(bookings[_random.Next(bookings.Count)].Value));
-                var start = booking.GetInt("start");
-                long[] boundaries = [start - 24 * Hour, start - 15 * 60_000, start, start + 5 * 60_000, start + 15 * 60_000, booking.GetInt("due")];
+                var booking = bookings[_random.Next(bookings.Count)];
+                var start = booking.Start;
+                long[] boundaries = [start - 24 * Hour, start - 15 * 60_000, start, start + 5 * 60_000, start + 15 * 60_000, booking.Due];
                 target = boundaries[_random.Next(boundaries.Length)] + _random.Next(-1, 2);
             }
             _chain.AdvanceTo(Math.Max(_chain.Time, target));

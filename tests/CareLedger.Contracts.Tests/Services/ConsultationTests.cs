@@ -37,7 +37,7 @@ public sealed class ConsultationTests : IDisposable
         Assert.Equal(10, _chain.Treasury("platform"));
         Assert.Equal(900, _chain.BalanceOf("patient-jones"));
         Assert.Equal(0, _chain.Escrow("booking/b1"));
-        Assert.Empty(_chain.Snapshot(ServicesContract.DeadlinePrefix));
+        Assert.Empty(_chain.Snapshot(Deadline.KeyPrefix));
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public sealed class ConsultationTests : IDisposable
 
         Assert.Equal("ConsultationStarted", Assert.Single(started.Events).Name);
         Assert.Equal("ConsultationEnded", Assert.Single(ended.Events).Name);
-        Assert.Equal(Slot(0), _chain.Booking("b1").GetInt("started"));
-        Assert.Equal(Slot(0) + 25 * Minute, _chain.Booking("b1").GetInt("ended"));
+        Assert.Equal(Slot(0), _chain.Booking("b1").Started);
+        Assert.Equal(Slot(0) + 25 * Minute, _chain.Booking("b1").Ended);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class ConsultationTests : IDisposable
     public void Acknowledgement_TimesOutAtExactlyTheConfiguredPeriod()
     {
         _chain.RunAcceptedToCompletion("b1");
-        var due = _chain.Booking("b1").GetInt("completed") + 48 * Hour;
+        var due = _chain.Booking("b1").Completed + 48 * Hour;
 
         _chain.AdvanceTo(due - 1);
         _chain.Tick();
@@ -152,7 +152,7 @@ public sealed class ConsultationTests : IDisposable
     public void Complete_WithASummaryAlreadyUsed_IsRefused()
     {
         _chain.RunAcceptedToCompletion("b1");
-        var used = _chain.Booking("b1").GetText("summary");
+        var used = _chain.Booking("b1").Summary;
         Verdict.Valid(_chain.Book("patient-jones", "b2", Slot(1)));
         Verdict.Valid(_chain.OnBooking("dr-rivera", "accept", "b2"));
         _chain.AdvanceTo(Slot(1));

@@ -1,6 +1,5 @@
 using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
-using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
@@ -39,7 +38,7 @@ public sealed class ContentionTests
         Assert.Equal(Price, chain.Escrow("booking/b0"));
         Assert.Equal(900, chain.BalanceOf(PatientName(0)));
         Assert.All(Enumerable.Range(1, Attempts - 1), i => Assert.Equal(1_000, chain.BalanceOf(PatientName(i))));
-        Assert.Single(chain.Snapshot(ServicesContract.BookingPrefix));
+        Assert.Single(chain.Snapshot(Booking.KeyPrefix));
         Assert.Equal(total, chain.TotalHeld());
         ServicesInvariants.AssertHold(chain, total, "after the race for one slot");
     }
@@ -59,7 +58,7 @@ public sealed class ContentionTests
         }
 
         Assert.Equal(1, valid);
-        Assert.Single(chain.Snapshot(ServicesContract.BookingPrefix));
+        Assert.Single(chain.Snapshot(Booking.KeyPrefix));
     }
 
     [Fact]
@@ -83,7 +82,7 @@ public sealed class ContentionTests
         Assert.Equal(Enumerable.Range(0, 10), block.Results.Select((r, i) => (r, i)).Where(x => x.r.Valid).Select(x => x.i));
         Assert.All(block.Results.Skip(10), r => Assert.Contains("insufficient funds: balance 50 CARE", r.Reason, StringComparison.Ordinal));
         Assert.Equal(50, chain.BalanceOf(spender));
-        Assert.Equal(5, chain.Snapshot(TokenEscrow.EscrowPrefix).Count);
+        Assert.Equal(5, chain.Snapshot(Contracts.Tokens.Escrow.KeyPrefix).Count);
         Assert.Equal(total, chain.TotalHeld());
         ServicesInvariants.AssertHold(chain, total, "after the race for one balance");
     }

@@ -42,7 +42,7 @@ public sealed class DisputeTests : IDisposable
         Assert.Equal(BookingStatus.Disputed, _chain.Status("b1"));
         Assert.Equal(Price, _chain.Escrow("booking/b1"));
         Assert.Equal(0, _chain.BalanceOf("dr-rivera"));
-        Assert.Equal(BookingStatus.Completed, _chain.Booking("b1").GetMap("dispute").GetText("from"));
+        Assert.Equal(BookingStatus.Completed, _chain.Booking("b1").Dispute?.From);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class DisputeTests : IDisposable
 
         Verdict.Valid(Dispute("dr-rivera"));
 
-        Assert.Equal(_chain.Account("dr-rivera").ToString(), _chain.Booking("b1").GetMap("dispute").GetText("by"));
+        Assert.Equal(_chain.Account("dr-rivera"), _chain.Booking("b1").Dispute?.By);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class DisputeTests : IDisposable
         _chain.Tick();
 
         Assert.Equal(BookingStatus.Disputed, _chain.Status("b1"));
-        Assert.Empty(_chain.Snapshot(ServicesContract.OpenPrefix));
+        Assert.Empty(_chain.Snapshot(OpenBookings.KeyPrefix));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class InsuranceTests : IDisposable
         _chain.Submit(admin, "services", "set-coverage", new CborMap { ["patient"] = _chain.Account(patient).ToString(), ["asset"] = Asset, ["limit"] = limit });
 
     private long Used(string patient = "patient-jones") =>
-        _chain.View.Get(ServicesContract.CoverageKey(_chain.Account(patient).ToString(), Insurer))!.GetInt("used");
+        _chain.Get(Coverage.Key(_chain.Account(patient), Insurer))!.Used;
 
     [Fact]
     public void Deposit_MovesTheAdminsBalanceIntoTheTreasury()

@@ -25,12 +25,12 @@ public sealed class LicenceLapseTests : IDisposable
 
         Assert.Equal(BookingStatus.Cancelled, _chain.Status("requested"));
         Assert.Equal(BookingStatus.Cancelled, _chain.Status("accepted"));
-        Assert.Contains("licence lapsed: licence was revoked", _chain.Booking("accepted").GetText("reason"));
+        Assert.Contains("licence lapsed: licence was revoked", _chain.Booking("accepted").Reason);
         Assert.Equal(900, _chain.BalanceOf("patient-jones"));
         Assert.Equal(1_000, _chain.BalanceOf("patient-lee"));
         Assert.Equal(BookingStatus.Completed, _chain.Status("done"));
         Assert.Equal(Price, _chain.Escrow("booking/done"));
-        Assert.Empty(_chain.Snapshot(ServicesContract.OpenPrefix));
+        Assert.Empty(_chain.Snapshot(OpenBookings.KeyPrefix));
     }
 
     [Fact]

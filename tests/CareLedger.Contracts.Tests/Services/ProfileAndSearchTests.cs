@@ -2,6 +2,7 @@ using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
 using static CareLedger.Contracts.Tests.Support.TestConsortium;
 
@@ -13,11 +14,14 @@ public sealed class ProfileAndSearchTests : IDisposable
 
     public void Dispose() => _chain.Dispose();
 
-    private List<CborMap> Search(CborMap? criteria = null) =>
-        _chain.Query("services", "search", criteria ?? []).GetList("practitioners").Cast<CborMap>().ToList();
+    private IReadOnlyList<PractitionerListing> Search(CborMap? criteria = null) =>
+        _chain.Query<SearchResults>("services", "search", criteria ?? []).Practitioners;
+
+    private PractitionerListing Profile(string practitioner) =>
+        _chain.Query<Found<PractitionerListing>>("services", "profile", new CborMap { ["practitioner"] = _chain.Account(practitioner).ToString() }).Value!;
 
     private List<string> Found(CborMap criteria) =>
-        Search(criteria).Select(p => p.GetText("name")).ToList();
+        Search(criteria).Select(p => p.Name).ToList();
 
     private TxResult Publish(CborMap args) => _chain.Submit("dr-okafor", "services", "publish-profile", args);
 
@@ -41,10 +45,10 @@ public sealed class ProfileAndSearchTests : IDisposable
 
         Verdict.Valid(Publish(ProfileArgs()));
 
-        var profile = _chain.Query("services", "profile", new CborMap { ["practitioner"] = _chain.Account("dr-okafor").ToString() });
-        Assert.Equal("cardiology", profile.GetText("specialty"));
-        Assert.Equal(80L, profile.GetInt("price"));
-        Assert.True(profile.GetBool("licensed"));
+        var profile = Profile("dr-okafor");
+        Assert.Equal("cardiology", profile.Specialty);
+        Assert.Equal(80L, profile.Price);
+        Assert.True(profile.Licensed);
     }
 
     [Fact]
@@ -97,7 +101,7 @@ public sealed class ProfileAndSearchTests : IDisposable
         _chain.AssertRefusedUnchanged(() => _chain.Submit("dr-rivera", "services", "remove-slots", new CborMap { ["starts"] = new List<object> { Slot(1), Slot(0) } }), "is booked");
         Verdict.Valid(_chain.Submit("dr-rivera", "services", "remove-slots", new CborMap { ["starts"] = new List<object> { Slot(1) } }));
 
-        Assert.Null(_chain.View.Get(ServicesContract.SlotKey(_chain.Account("dr-rivera"), Slot(1))));
+        Assert.Null(_chain.Get(Contracts.Services.Slot.Key(_chain.Account("dr-rivera"), Slot(1))));
     }
 
     [Fact]
@@ -133,11 +137,11 @@ public sealed class ProfileAndSearchTests : IDisposable
     {
         Verdict.Valid(_chain.Book("patient-jones", "b1", Slot(0)));
 
-        var slots = Search().Single().GetList("freeSlots").Cast<CborMap>().Select(s => s.GetInt("start")).ToList();
+        var slots = Search().Single().FreeSlots.Select(s => s.Start).ToList();
         Assert.Equal(Enumerable.Range(1, 9).Select(Slot), slots);
 
         Verdict.Valid(_chain.Revoke("board-admin", _chain.Account("dr-rivera")));
         Assert.Empty(Search());
-        Assert.False(_chain.Query("services", "profile", new CborMap { ["practitioner"] = _chain.Account("dr-rivera").ToString() }).GetBool("licensed"));
+        Assert.False(Profile("dr-rivera").Licensed);
     }
 }

@@ -29,7 +29,7 @@ public sealed class RatingTests : IDisposable
         var result = Rate("patient-jones", "b1", 4);
 
         Verdict.Valid(result);
-        Assert.Equal(new Rating(4, 1), ServicesContract.RatingOf(_chain.View, _chain.Account("dr-rivera").ToString()));
+        Assert.Equal(new Rating(4, 1), ServicesContract.RatingOf(_chain.View, _chain.Account("dr-rivera")));
         _chain.AssertRefusedUnchanged(() => Rate("patient-jones", "b1", 5), "you already rated booking b1");
     }
 
@@ -82,10 +82,10 @@ public sealed class RatingTests : IDisposable
         Verdict.Valid(Rate("patient-lee", "b2", 4));
         Verdict.Valid(Rate("patient-jones", "b3", 4));
 
-        var listing = (CborMap)Assert.Single(_chain.Query("services", "search", new CborMap()).GetList("practitioners"));
+        var listing = Assert.Single(_chain.Query<SearchResults>("services", "search", new CborMap()).Practitioners);
 
-        Assert.Equal(43L, listing.GetInt("ratingTenths"));
-        Assert.Equal(3L, listing.GetInt("ratings"));
+        Assert.Equal(43L, listing.RatingTenths);
+        Assert.Equal(3L, listing.Ratings);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
 using static CareLedger.Contracts.Tests.Support.TestConsortium;
 
@@ -39,8 +40,8 @@ public sealed class ReferralTests : IDisposable
         Verdict.Valid(BookLab("patient-jones", "x1"));
 
         Assert.Equal(940, _chain.BalanceOf("patient-jones"));
-        Assert.Equal("r1", _chain.Booking("x1").GetText("referral"));
-        Assert.Equal("x1", _chain.Query("services", "referral", new CborMap { ["referral"] = "r1" }).GetText("booking"));
+        Assert.Equal("r1", _chain.Booking("x1").Referral);
+        Assert.Equal("x1", _chain.Query<Found<Referral>>("services", "referral", new CborMap { ["referral"] = "r1" }).Value?.Booking);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
 using static CareLedger.Contracts.Tests.Support.TestConsortium;
 
@@ -35,7 +37,7 @@ public sealed class SecondOpinionTests : IDisposable
     private TxResult Submit(string practitioner, string id = "c1") =>
         _chain.Submit(practitioner, "services", "submit-opinion", new CborMap { ["case"] = id, ["contentHash"] = Opinion });
 
-    private CborMap Case() => _chain.Query("services", "case", new CborMap { ["case"] = "c1" });
+    private OpinionCase Case() => _chain.Query<Found<OpinionCase>>("services", "case", new CborMap { ["case"] = "c1" }).Value!;
 
     [Fact]
     public void Request_LocksOneFeePerPractitioner()
@@ -59,8 +61,8 @@ public sealed class SecondOpinionTests : IDisposable
 
         Assert.Equal(45, _chain.BalanceOf("dr-sato"));
         Assert.Equal(0, _chain.Escrow("case/c1"));
-        Assert.Equal("closed", Case().GetText("status"));
-        Assert.Equal(Opinion, Case().GetMap("opinions").GetMap(_chain.Account("dr-sato").ToString()).GetText("contentHash"));
+        Assert.Equal(CaseStatus.Closed, Case().Status);
+        Assert.Equal(Opinion, Case().Opinions[_chain.Account("dr-sato").ToString()].ContentHash);
     }
 
     [Fact]
@@ -71,14 +73,14 @@ public sealed class SecondOpinionTests : IDisposable
 
         _chain.Advance(7 * Day - 1);
         _chain.Tick();
-        Assert.Equal("open", Case().GetText("status"));
+        Assert.Equal(CaseStatus.Open, Case().Status);
         _chain.Advance(1);
         var late = Submit("dr-sato");
 
         Verdict.Refused(late, "case c1 is closed");
         Assert.Equal(950, _chain.BalanceOf("patient-jones"));
         Assert.Equal(0, _chain.Escrow("case/c1"));
-        Assert.Equal(Fee, Case().GetInt("refunded"));
+        Assert.Equal(Fee, Case().Refunded);
     }
 
     [Fact]

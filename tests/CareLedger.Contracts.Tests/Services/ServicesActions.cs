@@ -1,6 +1,5 @@
 using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
-using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
@@ -80,7 +79,7 @@ public static class ServicesActions
 
     public static void RunAcceptedToCompletion(this TestConsortium c, string booking, string patient = "patient-jones", string practitioner = "dr-rivera")
     {
-        c.AdvanceTo(Math.Max(c.Time, c.Booking(booking).GetInt("start")));
+        c.AdvanceTo(Math.Max(c.Time, c.Booking(booking).Start));
         Verdict.Valid(c.OnBooking(practitioner, "start-consultation", booking));
         c.Advance(20 * 60_000);
         Verdict.Valid(c.OnBooking(practitioner, "end-consultation", booking));
@@ -93,19 +92,19 @@ public static class ServicesActions
     /// <summary>An empty block at the current time: lets the contract's time-triggered steps run.</summary>
     public static void Tick(this TestConsortium c) => c.Commit();
 
-    public static CborMap Booking(this TestConsortium c, string booking) =>
-        c.View.Get(ServicesContract.BookingPrefix + booking) ?? throw new InvalidOperationException($"no booking {booking}");
+    public static Booking Booking(this TestConsortium c, string booking) =>
+        c.Get(Contracts.Services.Booking.Key(booking)) ?? throw new InvalidOperationException($"no booking {booking}");
 
-    public static string Status(this TestConsortium c, string booking) => c.Booking(booking).GetText("status");
+    public static string Status(this TestConsortium c, string booking) => c.Booking(booking).Status;
 
-    public static long Escrow(this TestConsortium c, string id) => c.View.Get(TokenEscrow.Key("services", id))?.GetInt("amount") ?? 0;
+    public static long Escrow(this TestConsortium c, string id) => c.Get(Contracts.Tokens.Escrow.Key("services", id))?.Amount ?? 0;
 
     public static long Treasury(this TestConsortium c, string org) => c.Escrow(ServicesContract.TreasuryOf(org, Asset));
 
     public static long BalanceOf(this TestConsortium c, string name) => c.Balance(c.Account(name), Asset);
 
     public static bool SlotFree(this TestConsortium c, long start, string practitioner = "dr-rivera") =>
-        c.View.Get(ServicesContract.SlotKey(c.Account(practitioner), start))!.GetText("booking").Length == 0;
+        c.Get(Contracts.Services.Slot.Key(c.Account(practitioner), start))!.Free;
 
     /// <summary>Everything the services and tokens contracts hold, for before/after comparisons.</summary>
     public static IReadOnlyList<(string Key, string Value)> Holdings(this TestConsortium c) =>
@@ -122,9 +121,8 @@ public static class ServicesActions
 
     /// <summary>Per asset, the balances plus what the escrows hold: constant unless tokens are minted.</summary>
     public static long TotalHeld(this TestConsortium c, string asset = Asset) =>
-        c.Snapshot($"{TokensContract.BalancePrefix}{asset}/").Sum(e => CborMap.Decode(Convert.FromHexString(e.Value)).GetInt("amount"))
-        + c.Snapshot(TokenEscrow.EscrowPrefix).Select(e => CborMap.Decode(Convert.FromHexString(e.Value)))
-            .Where(e => e.GetText("asset") == asset).Sum(e => e.GetInt("amount"));
+        c.View.Scan(Contracts.Tokens.Balance.Of(asset)).Sum(e => e.Value.Amount)
+        + c.View.Scan(Contracts.Tokens.Escrow.All).Where(e => e.Value.Asset == asset).Sum(e => e.Value.Amount);
 
     public static string NewRecordId() => $"{Interlocked.Increment(ref s_ids):x32}";
 }

@@ -1,7 +1,5 @@
 using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
-using CareLedger.Contracts.Tokens;
-using CareLedger.Ledger.Encoding;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
 
 namespace CareLedger.Contracts.Tests.Services;
@@ -17,25 +15,24 @@ public static class ServicesInvariants
     {
         Assert.True(chain.Supply(Asset) == supply, $"supply changed to {chain.Supply(Asset)} from {supply}; {context}");
         Assert.True(chain.TotalHeld() == supply, $"balances and escrows hold {chain.TotalHeld()}, supply is {supply}; {context}");
-        foreach (var (key, value) in chain.Snapshot(TokensContract.BalancePrefix).Concat(chain.Snapshot(TokenEscrow.EscrowPrefix)))
-            Assert.True(CborMap.Decode(Convert.FromHexString(value)).GetInt("amount") > 0, $"{key} is not positive; {context}");
-        foreach (var (_, value) in chain.Snapshot(ServicesContract.BookingPrefix))
+        foreach (var (key, balance) in chain.View.Scan(Contracts.Tokens.Balance.Of(Asset)))
+            Assert.True(balance.Amount > 0, $"{key} is not positive; {context}");
+        foreach (var (key, escrow) in chain.View.Scan(Contracts.Tokens.Escrow.All))
+            Assert.True(escrow.Amount > 0, $"{key} is not positive; {context}");
+        foreach (var (_, booking) in chain.View.Scan(Booking.All))
         {
-            var booking = CborMap.Decode(Convert.FromHexString(value));
-            var expected = BookingStatus.HoldsEscrow(booking.GetText("status")) ? booking.GetInt("price") : 0;
+            var expected = BookingStatus.HoldsEscrow(booking.Status) ? booking.Price : 0;
             var held = chain.Escrow(ServicesContract.EscrowOf(booking));
-            Assert.True(held == expected, $"booking {booking.GetText("id")} ({booking.GetText("status")}) holds {held}, expected {expected}; {context}");
-            if (!BookingStatus.HoldsEscrow(booking.GetText("status")))
-                Assert.True(booking.GetInt("refunded") + booking.GetInt("paid") + booking.GetInt("fee") == booking.GetInt("price"), $"booking {booking.GetText("id")} settled wrongly; {context}");
+            Assert.True(held == expected, $"booking {booking.Id} ({booking.Status}) holds {held}, expected {expected}; {context}");
+            if (!BookingStatus.HoldsEscrow(booking.Status))
+                Assert.True(booking.Refunded + booking.Paid + booking.Fee == booking.Price, $"booking {booking.Id} settled wrongly; {context}");
         }
-        foreach (var (_, value) in chain.Snapshot(ServicesContract.CasePrefix))
+        foreach (var (_, openCase) in chain.View.Scan(OpinionCase.All))
         {
-            var openCase = CborMap.Decode(Convert.FromHexString(value));
-            var outstanding = openCase.GetText("status") == "open"
-                ? openCase.GetInt("fee") * (openCase.GetList("practitioners").Count - openCase.GetMap("opinions").Count) : 0;
-            Assert.True(chain.Escrow(ServicesContract.EscrowOfCase(openCase.GetText("id"))) == outstanding, $"case {openCase.GetText("id")} escrow is off; {context}");
+            var outstanding = openCase.Status == CaseStatus.Open ? openCase.Fee * (openCase.Practitioners.Count - openCase.Opinions.Count) : 0;
+            Assert.True(chain.Escrow(ServicesContract.EscrowOfCase(openCase.Id)) == outstanding, $"case {openCase.Id} escrow is off; {context}");
         }
-        foreach (var (key, value) in chain.Snapshot(ServicesContract.CoveragePrefix))
-            Assert.True(CborMap.Decode(Convert.FromHexString(value)).GetInt("used") >= 0, $"{key} has negative use; {context}");
+        foreach (var (key, coverage) in chain.View.Scan(Coverage.All))
+            Assert.True(coverage.Used >= 0, $"{key} has negative use; {context}");
     }
 }

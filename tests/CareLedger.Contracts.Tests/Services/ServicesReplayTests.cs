@@ -1,7 +1,9 @@
+using CareLedger.Contracts.Services;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.State;
 using CareLedger.Ledger.Transactions;
 using static CareLedger.Contracts.Tests.Services.ServicesWorld;
@@ -31,7 +33,7 @@ public sealed class ServicesReplayTests : IDisposable
 
         Assert.All(_blocks.SelectMany(b => b.Results), r => Assert.True(r.Valid, r.Reason));
         Assert.Equal(["released", "cancelled", "declined", "expired", "no-show", "cancelled"], new[] { "b1", "b2", "b3", "b4", "b5", "b6" }.Select(_chain.Status));
-        Assert.Equal(40L, _chain.Query("services", "case", new CborMap { ["case"] = "c1" }).GetInt("refunded"));
+        Assert.Equal(40L, _chain.Query<Found<OpinionCase>>("services", "case", new CborMap { ["case"] = "c1" }).Value?.Refunded);
 
         var first = Replay(start, head);
         var second = Replay(start, head);

@@ -12,12 +12,12 @@ public sealed class TermsTests
     {
         using var chain = new ServicesWorld().Build();
 
-        var terms = chain.Query("services", "terms", []);
+        var terms = chain.Query<ServicesTerms>("services", "terms", []);
 
-        Assert.Equal(FeeBps, terms.GetInt("platformFeeBps"));
-        Assert.Equal("platform", terms.GetText("operator"));
-        Assert.Equal("care-ombudsman", terms.GetText("arbitrator"));
-        Assert.Equal(48L, terms.GetInt("acknowledgementHours"));
+        Assert.Equal(FeeBps, terms.PlatformFeeBps);
+        Assert.Equal("platform", terms.Operator);
+        Assert.Equal("care-ombudsman", terms.Arbitrator);
+        Assert.Equal(48L, terms.AcknowledgementHours);
     }
 
     [Fact]
@@ -25,8 +25,8 @@ public sealed class TermsTests
     {
         using var chain = new ServicesWorld().WithTerms(null).Open();
 
-        Assert.Null(chain.View.Get(ServicesContract.TermsKey));
-        Assert.Equal(ServicesTerms.Default.ToMap().Encode(), chain.Query("services", "terms", []).Encode());
+        Assert.Null(chain.Get(ServicesTerms.Key));
+        Assert.Equal(ServicesTerms.Default, chain.Query<ServicesTerms>("services", "terms", []));
         Verdict.Valid(chain.Book("patient-jones", "b1", Slot(0)));
         chain.RunToCompletion("b1");
         Verdict.Valid(chain.OnBooking("patient-jones", "acknowledge", "b1"));

@@ -1,6 +1,5 @@
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.State;
 
@@ -18,9 +17,9 @@ public sealed class TokenEscrowTests
     {
         _services = new ContractState(_state, _state, "services", ["tokens"]);
         var tokens = _services.Of("tokens");
-        tokens.Put(TokensContract.AssetPrefix + "CARE", new CborMap { ["symbol"] = "CARE", ["supply"] = 100L });
-        tokens.Put(TokensContract.AssetPrefix + "RX", new CborMap { ["symbol"] = "RX", ["supply"] = 0L });
-        tokens.Put($"{TokensContract.BalancePrefix}CARE/{_alice}", new CborMap { ["amount"] = 100L });
+        tokens.Put(Asset.Key("CARE"), new Asset("CARE", "CARE credit", "care-insurance", 100));
+        tokens.Put(Asset.Key("RX"), new Asset("RX", "RX credit", "care-insurance", 0));
+        tokens.Put(Balance.Key("CARE", _alice), new Balance(100));
     }
 
     private long Total() =>
@@ -36,8 +35,8 @@ public sealed class TokenEscrowTests
         Assert.Equal((40L, 25L, 35L, 0L), (TokensContract.Balance(_services, "CARE", _alice), TokensContract.Balance(_services, "CARE", _bob),
             TokenEscrow.Held(_services, "a"), TokenEscrow.Held(_services, "b")));
         Assert.Equal(100, Total());
-        Assert.Null(_state.Get(TokenEscrow.Key("services", "b")));
-        Assert.NotNull(_state.Get(TokenEscrow.Key("services", "a")));
+        Assert.False(_services.Contains(Escrow.Key("services", "b")));
+        Assert.True(_services.Contains(Escrow.Key("services", "a")));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using CareLedger.Contracts.Licensing;
+using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Tests.Support;
 
@@ -36,11 +38,10 @@ public static class ConsortiumActions
     public static long Balance(this TestConsortium c, AccountId account, string asset = Asset) =>
         TokensContract.Balance(c.View, asset, account);
 
-    public static long Supply(this TestConsortium c, string asset = Asset) =>
-        c.View.Get(TokensContract.AssetPrefix + asset)!.GetInt("supply");
+    public static long Supply(this TestConsortium c, string asset = Asset) => c.Get(Contracts.Tokens.Asset.Key(asset))!.Supply;
 
     public static bool IsMember(this TestConsortium c, AccountId account) =>
-        c.Query("membership", "member", new CborMap { ["account"] = account.ToString() }).GetBool("found");
+        c.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = account.ToString() }).Value is not null;
 
     public static string? LicenceProblem(this TestConsortium c, AccountId practitioner, long at) =>
         LicensingContract.Check(c.View, practitioner, at).Error;

@@ -81,6 +81,12 @@ public sealed class TestConsortium : IDisposable
     public CborMap Query(string contract, string query, CborMap args) =>
         Runtime.Query(_state, contract, query, args, Time, out var error) ?? throw new InvalidOperationException(error);
 
+    /// <summary>A query's answer decoded, strictly, into the record the contract answers with.</summary>
+    public T Query<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Query(contract, query, args));
+
+    /// <summary>A committed state entry, or null.</summary>
+    public T? Get<T>(StateKey<T> key) where T : class, ICborRecord<T> => View.Get(key);
+
     /// <summary>Every committed entry under the prefix, for before/after comparisons.</summary>
     public IReadOnlyList<(string Key, string Value)> Snapshot(string prefix) =>
         _state.Scan(prefix).Select(e => (e.Key, Convert.ToHexString(e.Value))).ToList();

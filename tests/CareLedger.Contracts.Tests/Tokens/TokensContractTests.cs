@@ -1,4 +1,5 @@
 using CareLedger.Contracts.Tests.Support;
+using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Encoding;
 
 namespace CareLedger.Contracts.Tests.Tokens;
@@ -198,8 +199,8 @@ public sealed class TokensContractTests : IDisposable
         var patient = _chain.Account("patient-jones");
         Verdict.Valid(_chain.Mint("insurer-admin", patient, 42));
 
-        var answer = _chain.Query("tokens", "balance", new CborMap { ["asset"] = "CARE", ["account"] = patient.ToString() });
+        var answer = _chain.Query<AccountBalance>("tokens", "balance", new CborMap { ["asset"] = "CARE", ["account"] = patient.ToString() });
 
-        Assert.Equal(42L, answer.GetInt("balance"));
+        Assert.Equal(new AccountBalance("CARE", patient, 42), answer);
     }
 }

@@ -1,0 +1,48 @@
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+
+namespace CareLedger.Contracts.Licensing;
+
+/// <summary>
+/// A practitioner's licence, at licensing/licence/{practitioner}: what they may practise, where,
+/// from when until when, who issued it (an organisation) and its number; a revocation takes effect
+/// at <see cref="RevokedAt"/> (0, with no reason, while it stands).
+/// </summary>
+public sealed record Licence(
+    AccountId Practitioner, string Specialty, string Jurisdiction, long ValidFrom, long ValidUntil, string Issuer, long IssuedAt, string Number,
+    bool Revoked, long RevokedAt, string RevokeReason) : ICborRecord<Licence>
+{
+    public const string KeyPrefix = "licensing/licence/";
+
+    public static StateKey<Licence> Key(AccountId practitioner) => new(KeyPrefix + practitioner);
+
+    /// <summary>Whether the licence was revoked by <paramref name="time"/>.</summary>
+    public bool RevokedBy(long time) => Revoked && RevokedAt <= time;
+
+    public CborMap ToCbor() => new()
+    {
+        ["practitioner"] = Practitioner.ToString(), ["specialty"] = Specialty, ["jurisdiction"] = Jurisdiction, ["validFrom"] = ValidFrom,
+        ["validUntil"] = ValidUntil, ["issuer"] = Issuer, ["issuedAt"] = IssuedAt, ["number"] = Number, ["revoked"] = Revoked,
+        ["revokedAt"] = RevokedAt, ["revokeReason"] = RevokeReason,
+    };
+
+    public static Licence FromCbor(CborMap map) => CborFields.Read(map, static f => new Licence(
+        f.Account("practitioner"), f.Text("specialty"), f.Text("jurisdiction"), f.Int("validFrom"), f.Int("validUntil"), f.Text("issuer"),
+        f.Int("issuedAt"), f.Text("number"), f.Bool("revoked"), f.Int("revokedAt"), f.Text("revokeReason")));
+}
+
+/// <summary>The answer to licensing.verify: whether the practitioner was licensed at a time, why not, and the licence if there is one.</summary>
+public sealed record LicenceVerdict(AccountId Practitioner, long At, bool Valid, string? Reason, Licence? Licence) : ICborRecord<LicenceVerdict>
+{
+    public CborMap ToCbor()
+    {
+        var map = new CborMap { ["practitioner"] = Practitioner.ToString(), ["at"] = At, ["valid"] = Valid };
+        if (Reason is not null) map["reason"] = Reason;
+        if (Licence is not null) map["licence"] = Licence.ToCbor();
+        return map;
+    }
+
+    public static LicenceVerdict FromCbor(CborMap map) => CborFields.Read(map, static f => new LicenceVerdict(
+        f.Account("practitioner"), f.Int("at"), f.Bool("valid"), f.OptionalText("reason"), f.OptionalRecord<Licence>("licence")));
+}

@@ -1,0 +1,28 @@
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+
+namespace CareLedger.Contracts.Membership;
+
+/// <summary>The answer to membership.organisations: every organisation, in id order.</summary>
+public sealed record OrganisationList(IReadOnlyList<Organisation> Organisations) : ICborRecord<OrganisationList>
+{
+    public CborMap ToCbor() => new() { ["organisations"] = CborRecord.List(Organisations) };
+
+    public static OrganisationList FromCbor(CborMap map) => CborFields.Read(map, static f => new OrganisationList(f.Records<Organisation>("organisations")));
+}
+
+/// <summary>The answer to membership.validators: the current validators, in account order.</summary>
+public sealed record ValidatorList(IReadOnlyList<ValidatorSeat> Validators) : ICborRecord<ValidatorList>
+{
+    public CborMap ToCbor() => new() { ["validators"] = CborRecord.List(Validators) };
+
+    public static ValidatorList FromCbor(CborMap map) => CborFields.Read(map, static f => new ValidatorList(f.Records<ValidatorSeat>("validators")));
+}
+
+/// <summary>One validator as membership.validators lists it: its account and organisation.</summary>
+public sealed record ValidatorSeat(AccountId Account, string Organisation) : ICborRecord<ValidatorSeat>
+{
+    public CborMap ToCbor() => new() { ["account"] = Account.ToString(), ["org"] = Organisation };
+
+    public static ValidatorSeat FromCbor(CborMap map) => CborFields.Read(map, static f => new ValidatorSeat(f.Account("account"), f.Text("org")));
+}

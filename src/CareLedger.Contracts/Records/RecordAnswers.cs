@@ -1,0 +1,70 @@
+using CareLedger.Ledger.Encoding;
+
+namespace CareLedger.Contracts.Records;
+
+/// <summary>The answer to records.record (inside <c>Found</c>): the record's fields with its versions, oldest first.</summary>
+public sealed record RecordDetail(MedicalRecord Record, IReadOnlyList<RecordVersion> Versions) : ICborRecord<RecordDetail>
+{
+    public CborMap ToCbor()
+    {
+        var map = Record.ToCbor();
+        map["versions"] = CborRecord.List(Versions);
+        return map;
+    }
+
+    public static RecordDetail FromCbor(CborMap map) => CborFields.Read(map, static f =>
+    {
+        var versions = f.Records<RecordVersion>("versions");
+        return new RecordDetail(MedicalRecord.FromCbor(f.Rest()), versions);
+    });
+}
+
+/// <summary>The answer to records.patient-records: the patient's records, in id order.</summary>
+public sealed record RecordList(IReadOnlyList<MedicalRecord> Records) : ICborRecord<RecordList>
+{
+    public CborMap ToCbor() => new() { ["records"] = CborRecord.List(Records) };
+
+    public static RecordList FromCbor(CborMap map) => CborFields.Read(map, static f => new RecordList(f.Records<MedicalRecord>("records")));
+}
+
+/// <summary>The answer to records.grants: every grant the patient gave, revoked and expired ones included, in id order.</summary>
+public sealed record GrantList(IReadOnlyList<ConsentGrant> Grants) : ICborRecord<GrantList>
+{
+    public CborMap ToCbor() => new() { ["grants"] = CborRecord.List(Grants) };
+
+    public static GrantList FromCbor(CborMap map) => CborFields.Read(map, static f => new GrantList(f.Records<ConsentGrant>("grants")));
+}
+
+/// <summary>The answer to records.access-log: the patient's access log, oldest first.</summary>
+public sealed record AccessLog(IReadOnlyList<LoggedAccess> Entries) : ICborRecord<AccessLog>
+{
+    public CborMap ToCbor() => new() { ["entries"] = CborRecord.List(Entries) };
+
+    public static AccessLog FromCbor(CborMap map) => CborFields.Read(map, static f => new AccessLog(f.Records<LoggedAccess>("entries")));
+}
+
+/// <summary>
+/// One entry of records.log-access: a read a node served or refused, with the reader's signed
+/// request, which the contract verifies.
+/// </summary>
+public sealed record ReadReport(string Record, string Reader, string Purpose, string Outcome, string Reason, bool BreakGlass, ReadRequest Request)
+    : ICborRecord<ReadReport>
+{
+    public CborMap ToCbor() => new()
+    {
+        ["record"] = Record, ["reader"] = Reader, ["purpose"] = Purpose, ["outcome"] = Outcome, ["reason"] = Reason, ["breakGlass"] = BreakGlass,
+        ["request"] = Request.ToCbor(),
+    };
+
+    public static ReadReport FromCbor(CborMap map) => CborFields.Read(map, static f => new ReadReport(
+        f.Text("record"), f.Text("reader"), f.Text("purpose"), f.Text("outcome"), f.Text("reason"), f.Bool("breakGlass"), f.Record<ReadRequest>("request")));
+}
+
+/// <summary>A reader's signed request (the <c>CareLedger-Signature</c> header's key, time and signature, with the method and path it covers).</summary>
+public sealed record ReadRequest(byte[] PublicKey, string Method, string Path, long Time, byte[] Signature) : ICborRecord<ReadRequest>
+{
+    public CborMap ToCbor() => new() { ["key"] = PublicKey, ["method"] = Method, ["path"] = Path, ["time"] = Time, ["sig"] = Signature };
+
+    public static ReadRequest FromCbor(CborMap map) =>
+        CborFields.Read(map, static f => new ReadRequest(f.Bytes("key"), f.Text("method"), f.Text("path"), f.Int("time"), f.Bytes("sig")));
+}
