@@ -9,6 +9,8 @@ public sealed record Member(AccountId Account, string Organisation, string Role,
 {
     public const string KeyPrefix = "membership/member/";
 
+    public static StatePrefix<Member> All { get; } = new(KeyPrefix);
+
     public static StateKey<Member> Key(AccountId account) => new(KeyPrefix + account);
 
     public CborMap ToCbor() => new() { ["account"] = Account.ToString(), ["org"] = Organisation, ["role"] = Role, ["name"] = Name };

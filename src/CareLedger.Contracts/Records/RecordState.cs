@@ -13,6 +13,8 @@ public sealed record MedicalRecord(string Id, AccountId Patient, string Type, lo
 {
     public const string KeyPrefix = "records/record/";
 
+    public static StatePrefix<MedicalRecord> All { get; } = new(KeyPrefix);
+
     public static StateKey<MedicalRecord> Key(string id) => new(KeyPrefix + id);
 
     public CborMap ToCbor() => new()

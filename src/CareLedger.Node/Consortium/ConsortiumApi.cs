@@ -1,3 +1,5 @@
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Cryptography;
 using System.Formats.Cbor;
 using System.Text.Json;
 using CareLedger.Contracts.Membership;
@@ -56,7 +58,7 @@ public static class ConsortiumApi
     }
 
     private static string? OrganisationOf(ILedgerStore store, string account) =>
-        store.Get(Members.MemberPrefix + account) is { } m ? CborMap.Decode(m).GetText("org") : null;
+        AccountId.TryParse(account, out var id) ? Members.FindMember(new ContractState(store, null, "query"), id)?.Organisation : null;
 
     private static async Task<Results<Ok<ForwardResponse>, ProblemHttpResult>> Forward(HttpRequest request, TransactionPool pool, LedgerReader ledger, CancellationToken ct,
         [FromServices] ConsortiumOrderer? consortium = null)

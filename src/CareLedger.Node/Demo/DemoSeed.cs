@@ -28,7 +28,7 @@ public sealed class DemoSeed(NodeStart start, LedgerReader ledger, GenesisDocume
         foreach (var (name, specialty) in new[] { ("dr-rivera", "general-practice"), ("pharmacist-chen", "pharmacy") })
         {
             var account = AccountOf(name);
-            if (ledger.State.Get(LicensingContract.LicencePrefix + account) is not null) continue;
+            if (ledger.State.Contains(Licence.Key(account))) continue;
             using var board = DemoConsortium.LoadKey(start.DataDir, "board-admin");
             await SubmitAsync(board, "licensing", "issue", new CborMap
             {
@@ -46,7 +46,7 @@ public sealed class DemoSeed(NodeStart start, LedgerReader ledger, GenesisDocume
         }
         foreach (var person in DemoConsortium.Participants)
         {
-            if (ledger.State.Get(RecordsContract.KeyPrefix + AccountOf(person.KeyName)) is not null) continue;
+            if (ledger.State.Contains(PublishedKey.Key(AccountOf(person.KeyName)))) continue;
             using var key = DemoConsortium.LoadKey(start.DataDir, person.KeyName);
             await SubmitAsync(key, "records", "publish-key", new CborMap(), ct);
         }

@@ -27,21 +27,21 @@ public static class ServicesDemoSeed
         using var doctor = DemoConsortium.LoadKey(dataDir, "dr-rivera");
         using var patient = DemoConsortium.LoadKey(dataDir, "patient-jones");
 
-        if (state.Get(ServicesContract.ProfilePrefix + doctor.Account) is null)
+        if (!state.Contains(PractitionerProfile.Key(doctor.Account)))
             await submit(doctor, ServicesContract.ContractName, "publish-profile", new CborMap
             {
                 ["languages"] = new List<object> { "en", "es" }, ["modes"] = ConsultationModes.All.Cast<object>().ToList(),
                 ["price"] = Price, ["asset"] = DemoConsortium.Asset,
             }, ct);
         var nowMs = now.ToUnixTimeMilliseconds();
-        if (!state.Scan($"{ServicesContract.SlotPrefix}{doctor.Account}/").Any(s => s.Value.GetText("booking").Length == 0 && s.Value.GetInt("start") > nowMs))
+        if (!state.Scan(Slot.Of(doctor.Account)).Any(s => s.Value.Booking.Length == 0 && s.Value.Start > nowMs))
             await submit(doctor, ServicesContract.ContractName, "add-slots", new CborMap
             {
                 ["starts"] = Slots(now).Cast<object>().ToList(), ["minutes"] = SlotMinutes,
             }, ct);
 
         using var insurer = DemoConsortium.LoadKey(dataDir, "insurer-admin");
-        if (state.Get(TokenEscrow.Key(ServicesContract.ContractName, ServicesContract.TreasuryOf(Insurer, DemoConsortium.Asset))) is null)
+        if (!state.Contains(Escrow.Key(ServicesContract.ContractName, ServicesContract.TreasuryOf(Insurer, DemoConsortium.Asset))))
         {
             if (TokensContract.Balance(state, DemoConsortium.Asset, insurer.Account) < TreasuryFunds)
                 await submit(insurer, "tokens", "mint", new CborMap
@@ -50,7 +50,7 @@ public static class ServicesDemoSeed
                 }, ct);
             await submit(insurer, ServicesContract.ContractName, "deposit", new CborMap { ["asset"] = DemoConsortium.Asset, ["amount"] = TreasuryFunds }, ct);
         }
-        if (state.Get(ServicesContract.CoverageKey(patient.Account.ToString(), Insurer)) is null)
+        if (!state.Contains(Coverage.Key(patient.Account, Insurer)))
             await submit(insurer, ServicesContract.ContractName, "set-coverage", new CborMap
             {
                 ["patient"] = patient.Account.ToString(), ["asset"] = DemoConsortium.Asset, ["limit"] = CoverageLimit,

@@ -1,7 +1,6 @@
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Chain;
 using Hl7.Fhir.Model;
@@ -24,9 +23,9 @@ public static class AuditEventApi
 
         var state = ledger.State;
         var bundle = FhirApi.Searchset(request);
-        foreach (var (key, entry) in state.Scan($"{RecordsContract.AccessPrefix}{criteria.Patient}/"))
+        foreach (var (key, entry) in state.Scan(LoggedAccess.Of(criteria.Patient)))
         {
-            if (entry.GetText("reader") != custodian.Account.ToString()) continue;
+            if (entry.Reader != custodian.Account) continue;
             var audit = ToAuditEvent(key, entry, criteria.Patient, state);
             if (criteria.Matches(audit)) bundle.Entry.Add(FhirApi.Match(request, audit));
         }
@@ -35,37 +34,37 @@ public static class AuditEventApi
     }
 
     /// <param name="key">The entry's state key, records/access/{patient}/{height}/{tx}/{n}: its tx and n identify it.</param>
-    public static AuditEvent ToAuditEvent(string key, CborMap entry, AccountId patient, ContractState state)
+    public static AuditEvent ToAuditEvent(string key, LoggedAccess entry, AccountId patient, ContractState state)
     {
         var parts = key.Split('/');
-        var tx = entry.GetText("tx");
-        var reader = entry.GetText("reader");
-        var node = entry.GetText("node");
-        var granted = entry.GetText("outcome") == "granted";
-        var record = new ResourceReference($"{entry.GetText("type")}/{entry.GetText("record")}");
+        var tx = entry.Tx;
+        var reader = entry.Reader.ToString();
+        var node = entry.Node.ToString();
+        var granted = entry.Outcome == "granted";
+        var record = new ResourceReference($"{entry.Type}/{entry.Record}");
         return new AuditEvent
         {
             Id = $"{tx[..40]}-{int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture)}",
             Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation"),
             Subtype = [new Coding("http://hl7.org/fhir/restful-interaction", "read", "read")],
             Action = AuditEvent.AuditEventAction.R,
-            Recorded = DateTimeOffset.FromUnixTimeMilliseconds(entry.GetInt("time")),
+            Recorded = DateTimeOffset.FromUnixTimeMilliseconds(entry.Time),
             Outcome = granted ? AuditEvent.AuditEventOutcome.N0 : AuditEvent.AuditEventOutcome.N4,
-            OutcomeDesc = entry.GetText("reason"),
-            PurposeOfEvent = Purpose(entry.GetText("purpose")),
+            OutcomeDesc = entry.Reason,
+            PurposeOfEvent = Purpose(entry.Purpose),
             Agent =
             [
                 new AuditEvent.AgentComponent
                 {
                     Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"),
-                    Who = RecordResources.Account(reader, Members.FindMember(state, AccountId.Parse(reader))?.Name),
+                    Who = RecordResources.Account(reader, Members.FindMember(state, entry.Reader)?.Name),
                     Requestor = true,
-                    PurposeOfUse = Purpose(entry.GetText("purpose")),
+                    PurposeOfUse = Purpose(entry.Purpose),
                 },
                 new AuditEvent.AgentComponent
                 {
                     Type = new CodeableConcept(Dicom, "110152", "Destination Role ID"),
-                    Who = RecordResources.Account(node, Members.FindMember(state, AccountId.Parse(node))?.Name, "Device"),
+                    Who = RecordResources.Account(node, Members.FindMember(state, entry.Node)?.Name, "Device"),
                     Requestor = false,
                 },
             ],
@@ -84,7 +83,7 @@ public static class AuditEventApi
                     Detail =
                     [
                         new AuditEvent.DetailComponent { Type = "ledger-transaction", Value = new FhirString(tx) },
-                        new AuditEvent.DetailComponent { Type = "break-glass", Value = new FhirString(entry.GetBool("breakGlass") ? "true" : "false") },
+                        new AuditEvent.DetailComponent { Type = "break-glass", Value = new FhirString(entry.BreakGlass ? "true" : "false") },
                     ],
                 },
                 new AuditEvent.EntityComponent

@@ -1,7 +1,6 @@
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Chain;
 using Hl7.Fhir.Model;
@@ -23,9 +22,9 @@ public static class ConsentApi
         var state = ledger.State;
         var now = ledger.Now;
         var bundle = FhirApi.Searchset(request);
-        foreach (var (_, grant) in state.Scan($"{RecordsContract.GrantPrefix}{criteria.Patient}/"))
+        foreach (var (_, grant) in state.Scan(ConsentGrant.Of(criteria.Patient)))
         {
-            var toCaller = grant.TryGetText("grantee") == custodian.Account.ToString() || grant.TryGetText("granteeOrg") == custodian.Member.Organisation;
+            var toCaller = grant.Grantee == custodian.Account || grant.GranteeOrg == custodian.Member.Organisation;
             if (!toCaller) continue;
             var consent = ToConsent(grant, state, now);
             if (criteria.Matches(consent)) bundle.Entry.Add(FhirApi.Match(request, consent));
@@ -39,11 +38,9 @@ public static class ConsentApi
         "The patient grants access from their own app (careledger CLI, the portal, or the client SDK's RecordsClient.GrantAsync); the grant then appears here as a Consent.",
         "GET");
 
-    public static Consent ToConsent(CborMap grant, ContractState state, long now)
+    public static Consent ToConsent(ConsentGrant grant, ContractState state, long now)
     {
-        var created = grant.GetInt("created");
-        var revoked = grant.GetBool("revoked");
-        var expiry = grant.GetInt("expiry");
+        var (created, revoked, expiry) = (grant.Created, grant.Revoked, grant.Expiry);
         var provision = new Consent.provisionComponent
         {
             Type = Consent.ConsentProvisionType.Permit,
@@ -54,37 +51,37 @@ public static class ConsentApi
                 Reference = Grantee(grant, state),
             }],
             Action = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentaction", "access", "Access")],
-            Purpose = PurposeOfUse.Codings(grant.GetText("purpose")).ToList(),
-            Class = grant.GetList("types").OfType<string>().Select(t => new Coding("http://hl7.org/fhir/resource-types", t)).ToList(),
+            Purpose = PurposeOfUse.Codings(grant.Purpose).ToList(),
+            Class = grant.Types.Select(t => new Coding("http://hl7.org/fhir/resource-types", t)).ToList(),
         };
-        foreach (var record in grant.GetList("records").OfType<string>())
+        foreach (var record in grant.Records)
             provision.Data.Add(new Consent.provisionDataComponent
             {
                 Meaning = Consent.ConsentDataMeaning.Instance,
-                Reference = new ResourceReference($"{state.Get(RecordsContract.RecordPrefix + record)?.GetText("type") ?? "Resource"}/{record}"),
+                Reference = new ResourceReference($"{state.Get(MedicalRecord.Key(record))?.Type ?? "Resource"}/{record}"),
             });
 
         return new Consent
         {
-            Id = grant.GetText("id"),
-            Meta = new Meta { VersionId = revoked ? "2" : "1", LastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(revoked ? grant.GetInt("revokedAt") : created) },
+            Id = grant.Id,
+            Meta = new Meta { VersionId = revoked ? "2" : "1", LastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(revoked ? grant.RevokedAt : created) },
             Status = revoked || expiry <= now ? Consent.ConsentState.Inactive : Consent.ConsentState.Active,
             Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent"),
             Category = [new CodeableConcept("http://loinc.org", "59284-0", "Patient Consent")],
-            Patient = new ResourceReference($"Patient/{grant.GetText("patient")}"),
+            Patient = new ResourceReference($"Patient/{grant.Patient}"),
             DateTimeElement = At(created),
             PolicyRule = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in"),
             Provision = provision,
         };
     }
 
-    private static ResourceReference Grantee(CborMap grant, ContractState state)
+    private static ResourceReference Grantee(ConsentGrant grant, ContractState state)
     {
-        if (grant.TryGetText("granteeOrg") is { } org)
+        if (grant.GranteeOrg is { } org)
             return new ResourceReference { Type = "Organization", Identifier = new Identifier(RecordResources.OrganisationSystem, org), Display = Members.FindOrganisation(state, org)?.Name };
-        var account = grant.GetText("grantee");
-        var member = Members.FindMember(state, AccountId.Parse(account));
-        return RecordResources.Account(account, member?.Name, member?.Role == Roles.Practitioner ? "Practitioner" : null);
+        var account = grant.Grantee!.Value;
+        var member = Members.FindMember(state, account);
+        return RecordResources.Account(account.ToString(), member?.Name, member?.Role == Roles.Practitioner ? "Practitioner" : null);
     }
 
     private static FhirDateTime At(long unixMs) => new(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));

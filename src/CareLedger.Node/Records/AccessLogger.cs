@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Authentication;
 
@@ -23,15 +24,8 @@ public sealed class AccessLogger(NodeAccount account, ILogger<AccessLogger> log)
 
     public void Record(string recordId, SignedCaller reader, string purpose, bool granted, string reason, bool breakGlass)
     {
-        var entry = new CborMap
-        {
-            ["record"] = recordId, ["reader"] = reader.Account.ToString(), ["purpose"] = purpose,
-            ["outcome"] = granted ? "granted" : "denied", ["reason"] = reason, ["breakGlass"] = breakGlass,
-            ["request"] = new CborMap
-            {
-                ["key"] = reader.Key, ["method"] = reader.Method, ["path"] = reader.PathAndQuery, ["time"] = reader.Time, ["sig"] = reader.Signature,
-            },
-        };
+        var entry = new ReadReport(recordId, reader.Account.ToString(), purpose, granted ? "granted" : "denied", reason, breakGlass,
+            new ReadRequest(reader.Key, reader.Method, reader.PathAndQuery, reader.Time, reader.Signature)).ToCbor();
         if (!_entries.Writer.TryWrite(entry)) log.LogError("Access log queue is full; an access to record {Record} was not logged", recordId);
     }
 
@@ -46,7 +40,7 @@ public sealed class AccessLogger(NodeAccount account, ILogger<AccessLogger> log)
                 await Task.Delay(20, stoppingToken);
                 var batch = new List<object>();
                 var bytes = 0;
-                while (batch.Count < Contracts.Records.RecordsContract.MaxEntriesPerLog)
+                while (batch.Count < RecordsContract.MaxEntriesPerLog)
                 {
                     var entry = carried ?? (reader.TryRead(out var next) ? next : null);
                     carried = null;

@@ -20,7 +20,7 @@ public sealed class NodeAccount(NodeKeys keys, LedgerReader ledger, LocalTransac
     /// <summary>Publishes the node's key once, so patients can give it the emergency copy of their record keys.</summary>
     public async Task AfterCatchUpAsync(CancellationToken ct)
     {
-        if (!IsServiceMember || ledger.State.Get(RecordsContract.KeyPrefix + keys.Account) is not null) return;
+        if (!IsServiceMember || ledger.State.Contains(PublishedKey.Key(keys.Account))) return;
         var tx = Submit("records", "publish-key", new CborMap());
         await pool.WaitForCommitAsync(tx.Id, ct);
     }

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Chain;
 using CareLedger.Vault.Crypto;
@@ -18,7 +19,7 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id} on the ledger: submit records.add first.");
         if (record.Erased) return new Refusal(StatusCodes.Status410Gone, "Record erased", "The record was erased.");
         if (RecordLedger.FindVersion(state, id, version) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {version} on the ledger.");
-        if (meta.Author != author.ToString()) return Refusal.Forbidden("only the author of this version may upload its content");
+        if (meta.Author != author) return Refusal.Forbidden("only the author of this version may upload its content");
         if (Hash256.Of(blob).ToString() != meta.ContentHash)
             return Refusal.Unprocessable("Content hash mismatch", "The ciphertext's SHA-256 differs from the content hash on the ledger; nothing was stored.");
         if (keys.Hash().ToString() != meta.KeysHash)
@@ -37,7 +38,7 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
     public Refusal? StoreGrantKeys(AccountId patient, string grantId, WrappedKeySet keys)
     {
         var state = ledger.State;
-        if (RecordLedger.GrantKeysHash(state, patient, grantId) is not { } keysHash) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
+        if (state.Get(ConsentGrant.Key(patient, grantId))?.KeysHash is not { } keysHash) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
         if (keys.Hash().ToString() != keysHash)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the grant committed to; nothing was stored.");
         var parsed = new List<(string Record, AccountId Reader)>();

@@ -6,53 +6,33 @@ using CareLedger.Vault.Records;
 
 namespace CareLedger.Node.Records;
 
-/// <summary>What the records contract keeps, as the node's record services read it from committed state.</summary>
+/// <summary>What the node's record services read of the records contract's state, and the wire views they serve.</summary>
 public static class RecordLedger
 {
-    public sealed record Entry(string Id, AccountId Patient, string Type, long Version, string Author, long Created, long Updated, bool Erased);
+    public static MedicalRecord? Find(ContractState state, string id) => state.Get(MedicalRecord.Key(id));
 
-    public sealed record Version(long Number, string ContentHash, string KeysHash, string Author, long Time, string Tx);
-
-    public static Entry? Find(ContractState state, string id) =>
-        state.Get(RecordsContract.RecordPrefix + id) is { } r
-            ? new Entry(id, AccountId.Parse(r.GetText("patient")), r.GetText("type"), r.GetInt("version"), r.GetText("author"), r.GetInt("created"),
-                r.GetInt("updated"), r.GetBool("erased"))
-            : null;
-
-    public static Version? FindVersion(ContractState state, string id, long version) =>
-        state.Get($"{RecordsContract.VersionPrefix}{id}/{version:D6}") is { } v ? ToVersion(v) : null;
-
-    public static IReadOnlyList<Version> Versions(ContractState state, string id) =>
-        state.Scan($"{RecordsContract.VersionPrefix}{id}/").Select(v => ToVersion(v.Value)).ToList();
+    public static RecordVersion? FindVersion(ContractState state, string id, long version) => state.Get(RecordVersion.Key(id, version));
 
     /// <summary>The key an account published for records to be wrapped for (SubjectPublicKeyInfo), or null.</summary>
-    public static byte[]? PublishedKey(ContractState state, AccountId account) =>
-        state.Get(RecordsContract.KeyPrefix + account)?.GetBytes("key");
+    public static byte[]? PublishedKey(ContractState state, AccountId account) => state.Get(Contracts.Records.PublishedKey.Key(account))?.PublicKey;
 
     /// <summary>The ids of a patient's records, in id order.</summary>
     public static IEnumerable<string> IdsOf(ContractState state, AccountId patient) =>
-        state.Scan($"{RecordsContract.PatientIndexPrefix}{patient}/").Select(e => e.Key.Split('/')[^1]);
-
-    /// <summary>The keys-hash a patient's grant committed to, or null when the patient gave no such grant.</summary>
-    public static string? GrantKeysHash(ContractState state, AccountId patient, string grantId) =>
-        state.Get($"{RecordsContract.GrantPrefix}{patient}/{grantId}")?.GetText("keysHash");
+        state.Scan(PatientRecordEntry.Of(patient)).Select(e => StateKeys.LastSegment(e.Key));
 
     public static IReadOnlyList<AccessLogEntry> AccessLog(ContractState state, AccountId patient) =>
-        state.Scan($"{RecordsContract.AccessPrefix}{patient}/").Select(e => e.Value).Select(e => new AccessLogEntry(
-            e.GetText("record"), e.GetText("type"), e.GetText("reader"), e.GetText("purpose"), e.GetText("outcome"), e.GetText("reason"),
-            e.GetBool("breakGlass"), e.GetInt("time"), e.GetText("node"), e.GetText("tx"))).ToList();
+        state.Scan(LoggedAccess.Of(patient)).Select(e => e.Value).Select(e => new AccessLogEntry(e.Record, e.Type, e.Reader.ToString(), e.Purpose, e.Outcome,
+            e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx)).ToList();
 
     /// <summary>The service accounts of an organisation that published a key: the nodes that hold emergency copies.</summary>
     public static IReadOnlyList<AccountId> ServiceKeysOf(ContractState state, string organisation) =>
-        state.Scan(Members.MemberPrefix)
-            .Where(e => e.Value.GetText("org") == organisation && e.Value.GetText("role") == Roles.Service)
-            .Select(e => AccountId.Parse(e.Key[Members.MemberPrefix.Length..]))
-            .Where(a => PublishedKey(state, a) is not null)
+        state.Scan(Member.All).Select(e => e.Value)
+            .Where(m => m.Organisation == organisation && m.Role == Roles.Service && PublishedKey(state, m.Account) is not null)
+            .Select(m => m.Account)
             .ToList();
 
-    public static RecordSummary Summary(ContractState state, Entry r) => new(r.Id, r.Patient.ToString(), r.Type, r.Version, r.Author, r.Created, r.Updated, r.Erased,
-        Versions(state, r.Id).Select(v => new RecordVersionDto(v.Number, v.ContentHash, v.KeysHash, v.Author, v.Time, v.Tx)).ToList());
-
-    private static Version ToVersion(Ledger.Encoding.CborMap v) =>
-        new(v.GetInt("version"), v.GetText("contentHash"), v.GetText("keysHash"), v.GetText("author"), v.GetInt("time"), v.GetText("tx"));
+    public static RecordSummary Summary(ContractState state, MedicalRecord r) => new(r.Id, r.Patient.ToString(), r.Type, r.Version, r.Author.ToString(),
+        r.Created, r.Updated, r.Erased,
+        state.Scan(RecordVersion.Of(r.Id)).Select(e => e.Value)
+            .Select(v => new RecordVersionDto(v.Version, v.ContentHash, v.KeysHash, v.Author.ToString(), v.Time, v.Tx)).ToList());
 }

@@ -63,7 +63,7 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         }
 
         accessLog.Record(id, caller, decision.Purpose!, granted: true, decision.Reason, glassBroken);
-        return new RecordEnvelope(id, record.Patient.ToString(), record.Type, v, meta.Author, meta.Time, meta.ContentHash,
+        return new RecordEnvelope(id, record.Patient.ToString(), record.Type, v, meta.Author.ToString(), meta.Time, meta.ContentHash,
             Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, glassBroken);
     }
 

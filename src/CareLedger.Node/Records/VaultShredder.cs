@@ -29,8 +29,8 @@ public sealed class VaultShredder(LedgerReader ledger, VaultStore vault, ILogger
     /// <summary>Shreds erased records whose erasure landed while the node was down.</summary>
     public void Sweep()
     {
-        foreach (var (_, record) in ledger.State.Scan(RecordsContract.RecordPrefix))
-            if (record.GetBool("erased")) Shred(record.GetText("id"));
+        foreach (var (_, record) in ledger.State.Scan(MedicalRecord.All))
+            if (record.Erased) Shred(record.Id);
     }
 
     private void Shred(string recordId)
