@@ -55,6 +55,24 @@ public class ValidationTests(FhirNode fhir)
         Assert.Contains("\"resourceType\":\"OperationOutcome\"", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("Patient/../Patient/{0}")]
+    [InlineData("Organization/x/../../Patient/{0}")]
+    [InlineData("http://evil.example/a/./Patient/{0}")]
+    [InlineData("Patient/{0}/_history/1/../..")]
+    public async Task Create_WithSubjectThatDodgesThePatientPath_Is422AndStoresNothing(string reference)
+    {
+        using var client = fhir.Client();
+        var observation = fhir.Observation();
+        observation.Subject = new ResourceReference(string.Format(System.Globalization.CultureInfo.InvariantCulture, reference, fhir.Patient.Account));
+        var before = fhir.PatientRecordCount();
+
+        var e = await Assert.ThrowsAsync<FhirOperationException>(() => client.CreateAsync(observation));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, e.Status);
+        Assert.Equal(before, fhir.PatientRecordCount());
+    }
+
     [Fact]
     public async Task Create_WithSubjectThatIsNotALedgerAccount_Is422ExplainingTheMapping()
     {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CareLedger.Testing;
 
@@ -18,8 +19,9 @@ public sealed class InProcessNode : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempFolder _data;
 
-    private InProcessNode(WebApplication app, Uri address, TempFolder data)
+    private InProcessNode(WebApplication app, Uri address, TempFolder data, CapturedLogs logs)
     {
+        Logs = logs;
         _app = app;
         _data = data;
         BaseAddress = address;
@@ -27,6 +29,9 @@ public sealed class InProcessNode : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What the node logged at Warning and above.</summary>
+    public CapturedLogs Logs { get; }
     public NodeClient Client { get; }
     public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
     public ILedgerStore Store => Service<ILedgerStore>();
@@ -42,10 +47,11 @@ public sealed class InProcessNode : IAsyncDisposable
         var data = new TempFolder();
         var args = new[] { "--urls", "http://127.0.0.1:0", "--data", data.Path, "--CareLedger:NodePassphrase=test-node-passphrase",
                            "--Logging:LogLevel:Default=Warning" }.Concat(extraArgs).ToArray();
-        var app = NodeHost.Build(args);
+        var logs = new CapturedLogs();
+        var app = NodeHost.Build(args, builder => builder.Logging.AddProvider(logs));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var node = new InProcessNode(app, new Uri(address.TrimEnd('/') + "/"), data);
+        var node = new InProcessNode(app, new Uri(address.TrimEnd('/') + "/"), data, logs);
         await node.WaitForDemoSeedAsync();
         return node;
     }

@@ -16,7 +16,8 @@ public static partial class RecordResources
     public const string AccountSystem = "urn:careledger:account";
     public const string OrganisationSystem = "urn:careledger:organisation";
 
-    [GeneratedRegex("^(?:.*/)?Patient/([0-9a-f]{64})$")]
+    /// <summary>"Patient/{account}", relative or under an absolute base URL whose path segments are plain names (no "." or "..").</summary>
+    [GeneratedRegex("^(?:https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9_-]+)*/)?Patient/([0-9a-f]{64})$")]
     private static partial Regex PatientReference();
 
     /// <summary>"Patient/{accountId}", an absolute URL ending so, or (for search) the bare account id.</summary>

@@ -8,8 +8,6 @@ using CareLedger.Node.Fhir;
 using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
 using CareLedger.Node.Services;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.WebUtilities;
 using Scalar.AspNetCore;
 
 namespace CareLedger.Node.Hosting;
@@ -57,8 +55,7 @@ public static class NodeHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
-        app.UseStatusCodePages(WriteStatusProblem);
+        app.UseErrorAnswers();
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();
         app.UseAuthorization();
@@ -91,32 +88,6 @@ public static class NodeHost
             return;
         }
         await next(context);
-    }
-
-    /// <summary>Bad requests that fail before an endpoint runs keep their status; anything else is a 500 without internals.</summary>
-    private static async Task WriteUnhandledProblem(HttpContext context)
-    {
-        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, title) = error is BadHttpRequestException bad ? (bad.StatusCode, "Bad request") : (500, "Internal error");
-        context.Response.StatusCode = status;
-        await Results.Problem(status == 500 ? "The node could not complete the request; see its log." : error!.Message, statusCode: status, title: title)
-            .ExecuteAsync(context);
-    }
-
-    /// <summary>Gives empty error responses (unknown route, unparsable route or query values) a problem body with a detail.</summary>
-    private static async Task WriteStatusProblem(StatusCodeContext status)
-    {
-        var http = status.HttpContext;
-        var code = http.Response.StatusCode;
-        var detail = code switch
-        {
-            404 => $"There is no endpoint {http.Request.Method} {http.Request.Path}; see /openapi/v1.json.",
-            405 => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
-            400 => "A route or query value is malformed (for example a height that is not a number, or wait=maybe).",
-            413 => "The request body is too large.",
-            _ => ReasonPhrases.GetReasonPhrase(code),
-        };
-        await Results.Problem(detail, statusCode: code, title: ReasonPhrases.GetReasonPhrase(code)).ExecuteAsync(http);
     }
 
     /// <summary>Settings as bound from configuration, before the container exists: what decides which parts the node is made of.</summary>

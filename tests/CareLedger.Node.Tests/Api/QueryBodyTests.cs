@@ -1,0 +1,42 @@
+using System.Net;
+using CareLedger.Node.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace CareLedger.Node.Tests.Api;
+
+/// <summary>Contract-query bodies that are JSON but not a map the ledger can hold, and bodies over the limit: 4xx problem details, never a 500 or a stack trace in the log.</summary>
+[Collection(DemoNodeCollection.Name)]
+public sealed class QueryBodyTests(DemoNodeFixture demo)
+{
+    public static TheoryData<string, string> UnmappableJson => new()
+    {
+        { """{"patient":"\ud800"}""", "not valid Unicode" },
+        { """{"patient":"a\udc00b"}""", "not valid Unicode" },
+        { """{"patient":"a","patient":"b"}""", "more than once" },
+        { """{"patient":{"$base64":"!!! not base64"}}""", "not base64" },
+        { """{"patient":{"$base64":42}}""", "not base64" },
+        { """{"patient":null}""", "is null" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnmappableJson))]
+    public async Task Query_JsonThatIsNoLedgerMap_Is400ProblemSayingWhy(string body, string detail)
+    {
+        using var response = await demo.PostTextAsync("v1/contracts/records/queries/grants", body);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains(detail, ProblemAssert.Detail(problem), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Query_BodyOverTheServerLimit_Is413ProblemAndLogsNoStackTrace()
+    {
+        var before = demo.Node.Logs.Entries.Count;
+
+        using var response = await demo.PostRawAsync("v1/contracts/records/queries/grants", new byte[2 * 1024 * 1024], "application/json");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        var logged = demo.Node.Logs.Entries.Skip(before).ToList();
+        Assert.DoesNotContain(logged, e => e.Exception is not null || e.Level >= LogLevel.Error);
+    }
+}
