@@ -127,6 +127,10 @@ public sealed class ConsentTests(DemoNodeFixture node) : IDisposable
         Assert.Equal(0, (await CliRunner.RunAsync("a passphrase", "keys", "new", name, "--keystore", node.Keystore)).ExitCode);
         var registered = await node.RunWithKeysAsync("member", "add", name, "--role", "practitioner", "--name", "Dr. New", "--key", "clinic-admin");
         Assert.True(registered.ExitCode == 0, registered.ToString());
+        // Reading under a grant takes a valid licence, as it does for every practitioner.
+        var licensed = await node.RunWithKeysAsync("licence", "issue", name, "--specialty", "cardiology", "--jurisdiction", "EU-DEMO", "--valid-until", "2099-12-31",
+            "--key", "board-admin");
+        Assert.True(licensed.ExitCode == 0, licensed.ToString());
         return name;
     }
 

@@ -34,8 +34,22 @@ public static class RecordAccess
         if (state.Get(MedicalRecord.Key(recordId)) is not { } record) return AccessDecision.Deny($"no record {recordId}");
         if (record.Erased) return AccessDecision.Deny("the record was erased by the patient");
         if (reader == record.Patient) return new(true, "the patient's own record", "patient", null);
+        if (CurrentStanding(state, reader, time) is { } refusal) return refusal;
         return FindGrant(state, record.Patient, reader, time, g => Covers(g, recordId, record.Type),
             "no grant from the patient covers this record");
+    }
+
+    /// <summary>
+    /// A grant speaks only for someone still in good standing: a current member, and for clinical
+    /// staff a licence valid now. Removing a member or revoking a licence ends their reads at once,
+    /// whatever grants they hold.
+    /// </summary>
+    private static AccessDecision? CurrentStanding(ContractState state, AccountId reader, long time)
+    {
+        if (Members.FindMember(state, reader) is not { } member) return AccessDecision.Deny("you are not (or no longer) a member of the consortium");
+        if (member.Role is Roles.Practitioner or Roles.Pharmacist && LicensingContract.Check(state, reader, time) is { IsOk: false } licence)
+            return AccessDecision.Deny($"a {member.Role} needs a valid licence to read records: {licence.Error}");
+        return null;
     }
 
     /// <summary>May <paramref name="author"/> add or update a record of this type for the patient?</summary>

@@ -22,6 +22,8 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
     public Answer<RecordEnvelope> Read(SignedCaller caller, string id, long? version, string? breakGlass)
     {
         if (breakGlass is { Length: > MaxBreakGlassReason }) return Refusal.Bad("Reason too long", $"A break-glass reason is at most {MaxBreakGlassReason} characters.");
+        // Not logged: a log entry per fresh outsider key would let anyone flood a patient's access log.
+        if (ledger.FindMember(caller.Account) is null) return Refusal.Forbidden("only members of the consortium may read records");
         if (!accessLog.HasRoom)
             return new Refusal(StatusCodes.Status503ServiceUnavailable, "Access log busy", "The access log cannot take more entries right now; no record is served unlogged. Retry shortly.");
         var state = ledger.State;
