@@ -38,7 +38,7 @@ public class ProtocolVectorTests
     {
         using var key = Key();
         var id = Hash256.Of(VectorBody(key));
-        Assert.True(SignatureVerifier.Verify(key.PublicKey, id, Convert.FromHexString("1a3b23d757b5b77e941ae8b8a8bf3de8fede0cb17aac121c4293629eb1ca7bc2ba7bb91a8ef9c7e655da3d0db33adf14ae13e30401ba9043ce004a3ec1c33adc")));
+        Assert.True(SignatureVerifier.Verify(key.PublicKey, id, Convert.FromHexString("1a3b23d757b5b77e941ae8b8a8bf3de8fede0cb17aac121c4293629eb1ca7bc2458446e47106381aaa25c2f24cc520eb0ed317a9a55d0e4125b980843a9fea75")));
     }
 
     [Fact]

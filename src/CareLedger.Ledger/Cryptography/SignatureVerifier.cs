@@ -13,9 +13,10 @@ public static class SignatureVerifier
 
     [ThreadStatic] private static Dictionary<Hash256, ECDsa>? t_keys;
 
+    /// <summary>True when the signature verifies and is in its low-S form; the high-S twin of a valid signature does not verify here.</summary>
     public static bool Verify(ReadOnlySpan<byte> subjectPublicKeyInfo, Hash256 digest, ReadOnlySpan<byte> signature)
     {
-        if (signature.Length != SignatureSize) return false;
+        if (signature.Length != SignatureSize || !LowS.IsLow(signature)) return false;
         var key = GetKey(subjectPublicKeyInfo);
         if (key is null) return false;
         return key.VerifyHash(digest.Span, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);

@@ -34,7 +34,8 @@ public sealed class SigningKey : IDisposable
 
     public byte[] ExportPkcs8() => _key.ExportPkcs8PrivateKey();
 
-    public byte[] Sign(Hash256 digest) => _key.SignHash(digest.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    /// <summary>Signs a digest; the signature is always in its low-S form (see <see cref="LowS"/>).</summary>
+    public byte[] Sign(Hash256 digest) => LowS.Normalize(_key.SignHash(digest.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
 
     /// <summary>The ECDH counterpart of this key (same scalar), for key agreement.</summary>
     public ECDiffieHellman ToKeyAgreement()
