@@ -110,7 +110,7 @@ public sealed class NodeClient(HttpClient http)
         }
         catch (Exception e) when (e is CborMapException or FormatException or InvalidOperationException)
         {
-            throw new JsonException($"not a {typeof(T).Name}: {e.Message}", e);
+            throw new JsonException($"the answer is not the {typeof(T).Name} expected: {e.Message}", e);
         }
     }
 

@@ -14,14 +14,14 @@ public sealed class CborRecordJsonConverter<T> : JsonConverter<T> where T : ICbo
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (JsonNode.Parse(ref reader) is not JsonObject json) throw new JsonException($"a {typeof(T).Name} is a JSON object");
+        if (JsonNode.Parse(ref reader) is not JsonObject json) throw new JsonException($"{typeof(T).Name} is a JSON object");
         try
         {
             return T.FromCbor(CborMapJson.FromJson(json));
         }
         catch (Exception e) when (e is CborMapException or FormatException or InvalidOperationException)
         {
-            throw new JsonException($"not a {typeof(T).Name}: {e.Message}", e);
+            throw new JsonException($"not the {typeof(T).Name} expected: {e.Message}", e);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 
@@ -67,6 +68,17 @@ public sealed class RecordJsonTests
 
         Assert.Equal("city-clinic", json["org"]!.GetValue<string>());
         Assert.Equal(member.Account.ToString(), json["account"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Json_OfAFlatAnswerWithAFieldTooMany_IsRefusedByItsCodec()
+    {
+        var json = JsonSerializer.SerializeToNode(RecordSamples.Sample(typeof(PrescriptionDetail), withOptionals: true), JsonSerializerOptions.Web)!;
+        json["unexpected"] = 1;
+
+        var error = Assert.Throws<JsonException>(() => json.Deserialize<PrescriptionDetail>(JsonSerializerOptions.Web));
+
+        Assert.Contains("unknown field 'unexpected'", error.Message);
     }
 
     public static TheoryData<string> BadAccounts => new() { $"\"{new string('A', 64)}\"", "\"abc\"", "12" };
