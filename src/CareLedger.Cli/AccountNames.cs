@@ -16,5 +16,7 @@ public sealed class AccountNames
 
     public string Of(string account) => _names.TryGetValue(account, out var name) ? name : Short(account);
 
+    public string Of(AccountId account) => Of(account.ToString());
+
     public static string Short(string account) => account.Length > 16 ? account[..16] + "…" : account;
 }

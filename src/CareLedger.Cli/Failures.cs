@@ -2,9 +2,7 @@ using CareLedger.Vault.Records;
 using System.Net;
 using System.Text.Json;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Client.Records;
 using CareLedger.Ledger.Encoding;
 using Microsoft.Data.Sqlite;
 using Spectre.Console.Cli;
@@ -18,6 +16,7 @@ public static class Failures
     {
         CliException cli => (cli.Message, cli.ExitCode),
         RecordException record => (record.Message, ExitCodes.Failed),
+        ContractActionException refused => (refused.Message, ExitCodes.Failed),
         NodeApiException { Status: HttpStatusCode.Forbidden } refusal => ($"access refused: {refusal.Detail ?? refusal.Title}", ExitCodes.Failed),
         NodeApiException node => (node.Message, ExitCodes.Failed),
         HttpRequestException http => ($"cannot reach the node ({http.Message}); is it running? Point to it with --node or CARELEDGER_NODE", ExitCodes.Failed),

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,12 +1,11 @@
-using System.Net;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
-using CareLedger.Ledger.Cryptography;
+using CareLedger.Client.Licensing;
+using CareLedger.Client.Membership;
 using CareLedger.Client.Prescriptions;
 using CareLedger.Client.Records;
+using CareLedger.Client.Tokens;
 using CareLedger.Contracts.Prescriptions;
-using CareLedger.Contracts.Tokens;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Testing;
 
@@ -80,8 +79,8 @@ public sealed class PrescriptionRaceTests : IDisposable
             Assert.Equal(before.Patient + Price - Charge, after.Patient);
             Assert.Equal(0, after.Presented);
             var dispensed = await rx.GetAsync(issued.Id);
-            Assert.Equal(1, dispensed!.FillsLeft);
-            Assert.Single(dispensed.DispenseLog!);
+            Assert.Equal(1, dispensed!.Prescription.FillsLeft);
+            Assert.Single(dispensed.DispenseLog);
         }
     }
 
@@ -90,31 +89,23 @@ public sealed class PrescriptionRaceTests : IDisposable
     {
         using var admin = demo("pharmacy-admin");
         using var board = demo("board-admin");
-        Valid(await client.SendAsync(admin, "membership", "register", new CborMap { ["account"] = second.Account.ToString(), ["role"] = "pharmacist" }));
-        Valid(await client.SendAsync(second, "records", "publish-key", new CborMap()));
+        await new MembershipClient(client).RegisterAsync(admin, second.Account, "pharmacist");
+        await new RecordsClient(client).PublishKeyAsync(second);
         foreach (var pharmacist in new[] { chen, second })
-            Valid(await client.SendAsync(board, "licensing", "issue", new CborMap
-            {
-                ["practitioner"] = pharmacist.Account.ToString(), ["specialty"] = "pharmacy", ["jurisdiction"] = "EU-DEMO",
-                ["validFrom"] = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds(), ["validUntil"] = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds(),
-            }));
+            await new LicensingClient(client).IssueAsync(board, pharmacist.Account, "pharmacy", "EU-DEMO",
+                DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds());
     }
-
-    private static void Valid(SubmitResponse sent) => Assert.True(sent.Receipt?.Valid == true, $"{sent.Id}: {sent.Receipt?.Reason}");
 
     private sealed record Holdings(long Patient, long Presented, long Till)
     {
         public long Total => Patient + Presented + Till;
     }
 
-    private static async Task<Holdings> HoldingsAsync(NodeClient client, AccountId patient, string rxId) => new(
-        (await client.QueryAsync("tokens", "balance", new CborMap { ["asset"] = Asset, ["account"] = patient.ToString() }))["balance"]!.GetValue<long>(),
-        await EscrowAsync(client, TokenEscrow.Key(PrescriptionsContract.ContractName, PrescriptionsContract.PresentedEscrow(rxId))),
-        await EscrowAsync(client, TokenEscrow.Key(PrescriptionsContract.ContractName, PrescriptionsContract.TillOf(Pharmacy, Asset))));
-
-    private static async Task<long> EscrowAsync(NodeClient client, string key)
+    private static async Task<Holdings> HoldingsAsync(NodeClient client, AccountId patient, string rxId)
     {
-        try { return (await client.GetStateAsync(key)).Value!["amount"]!.GetValue<long>(); }
-        catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound) { return 0; }
+        var tokens = new TokensClient(client);
+        return new((await tokens.BalanceAsync(Asset, patient)).Balance,
+            (await tokens.GetEscrowAsync(PrescriptionsContract.ContractName, PrescriptionsContract.PresentedEscrow(rxId)))?.Amount ?? 0,
+            (await tokens.GetEscrowAsync(PrescriptionsContract.ContractName, PrescriptionsContract.TillOf(Pharmacy, Asset)))?.Amount ?? 0);
     }
 }

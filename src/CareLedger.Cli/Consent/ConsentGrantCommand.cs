@@ -1,8 +1,6 @@
 using System.ComponentModel;
-using System.Net;
 using CareLedger.Cli.Records;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
@@ -84,10 +82,7 @@ public sealed class ConsentGrantCommand(CliSession session) : AsyncCommand<Conse
     /// <summary>Record keys can be wrapped only for someone who published a key; a grant without them would open nothing.</summary>
     private static async Task RequirePublishedKeyAsync(NodeClient node, AccountId account, string name, CancellationToken ct)
     {
-        try { await node.GetStateAsync($"{RecordsContract.KeyPrefix}{account}", ct); }
-        catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound)
-        {
+        if (await node.GetStateAsync(PublishedKey.Key(account), ct) is null)
             throw new CliException($"{name} has not published a key, so no record can be shared with them: ask them to run 'careledger record publish-key', then grant");
-        }
     }
 }

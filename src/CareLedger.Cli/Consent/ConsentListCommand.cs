@@ -1,8 +1,7 @@
 using System.ComponentModel;
-using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
+using CareLedger.Contracts.Records;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,8 +34,7 @@ public sealed class ConsentListCommand(CliSession session) : AsyncCommand<Consen
         var who = (settings.Patient ?? settings.Key)!;
         var patient = settings.ResolveAccount(who);
         using var http = settings.Connect();
-        var answer = await new RecordsClient(new NodeClient(http)).GrantsAsync(patient, ct);
-        var grants = answer["grants"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
+        var grants = await new RecordsClient(new NodeClient(http)).GrantsAsync(patient, ct);
         if (settings.Json)
         {
             session.WriteJson(grants);
@@ -52,24 +50,19 @@ public sealed class ConsentListCommand(CliSession session) : AsyncCommand<Consen
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var table = new Table().Border(TableBorder.Rounded).Title($"Grants given by {Markup.Escape(who)}")
             .AddColumn("Grant").AddColumn("To").AddColumn("Purpose").AddColumn("Scope").AddColumn("Expiry (UTC)").AddColumn("Status");
-        foreach (var g in grants.OrderBy(g => g["created"]?.GetValue<long>()))
+        foreach (var g in grants.OrderBy(g => g.Created))
         {
-            var to = g["grantee"]?.GetValue<string>() is { } grantee ? names.Of(grantee) : $"organisation {g["granteeOrg"]}";
-            var scope = GrantScope.Describe(Strings(g["records"]).Select(AccountNames.Short), Strings(g["types"]));
-            var expiry = g["expiry"]!.GetValue<long>();
-            table.AddRow(new Text(g["id"]!.GetValue<string>()), new Text(to), new Text(g["purpose"]!.GetValue<string>()), new Text(scope),
-                new Text(LedgerTime.FormatUtc(expiry)), Status(g, expiry, now));
+            var to = g.Grantee is { } grantee ? names.Of(grantee) : $"organisation {g.GranteeOrg}";
+            var scope = GrantScope.Describe(g.Records.Select(AccountNames.Short), g.Types);
+            table.AddRow(new Text(g.Id), new Text(to), new Text(g.Purpose), new Text(scope), new Text(LedgerTime.FormatUtc(g.Expiry)), Status(g, now));
         }
         session.Out.Write(table);
         return ExitCodes.Ok;
     }
 
-    private static IEnumerable<string> Strings(JsonNode? list) => list?.AsArray().Select(n => n!.GetValue<string>()) ?? [];
-
-    private static Markup Status(JsonObject grant, long expiry, long now)
+    private static Markup Status(ConsentGrant grant, long now)
     {
-        if (grant["revoked"]?.GetValue<bool>() == true)
-            return new Markup($"[red]revoked[/] {LedgerTime.FormatUtc(grant["revokedAt"]!.GetValue<long>())}");
-        return expiry <= now ? new Markup("[grey]expired[/]") : new Markup("[green]active[/]");
+        if (grant.Revoked) return new Markup($"[red]revoked[/] {LedgerTime.FormatUtc(grant.RevokedAt)}");
+        return grant.Expiry <= now ? new Markup("[grey]expired[/]") : new Markup("[green]active[/]");
     }
 }

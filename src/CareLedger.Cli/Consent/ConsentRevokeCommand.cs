@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using CareLedger.Cli.Records;
 using CareLedger.Cli.Transactions;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Records;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -24,5 +24,5 @@ public sealed class ConsentRevokeCommand(CliSession session) : AsyncCommand<Cons
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct) =>
-        Submission.SendAsync(session, settings, "records", "revoke", new CborMap { ["grant"] = settings.Grant }, ct);
+        Submission.SendAsync(session, settings, "records.revoke", (node, key) => new RecordsClient(node).RevokeAsync(key, settings.Grant, ct));
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -21,5 +20,5 @@ public sealed class ConsortiumApproveCommand(CliSession session) : AsyncCommand<
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct) =>
-        ValidatorVote.SendAsync(session, settings, "approve", new CborMap { ["proposal"] = Hash256.Parse(settings.Proposal).ToString() }, ct);
+        ValidatorVote.SendAsync(session, settings, "approve", (consortium, key) => consortium.ApproveAsync(key, Hash256.Parse(settings.Proposal), ct));
 }

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using CareLedger.Contracts;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Encoding;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -55,10 +54,8 @@ public sealed class ConsortiumProposeJoinCommand(CliSession session) : AsyncComm
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         var key = settings.NodeKey is { } given ? ParseKey(given)! : await ReadNodeKeyAsync(new Uri(settings.FromNode!.TrimEnd('/') + "/"), ct);
-        var args = new CborMap { ["organisation"] = settings.Organisation, ["key"] = key };
-        if (settings.Name is not null) args["name"] = settings.Name;
-        if (settings.Kind is not null) args["kind"] = settings.Kind;
-        return await ValidatorVote.SendAsync(session, settings, "propose-validator", args, ct);
+        return await ValidatorVote.SendAsync(session, settings, "propose-validator",
+            (consortium, signer) => consortium.ProposeJoinAsync(signer, settings.Organisation, key, settings.Name, settings.Kind, ct));
     }
 
     /// <summary>The key as a validator key, or null when it is not base64 of a P-256 SubjectPublicKeyInfo.</summary>

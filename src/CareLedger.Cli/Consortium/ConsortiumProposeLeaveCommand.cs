@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using CareLedger.Ledger.Encoding;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Consortium;
@@ -15,5 +14,6 @@ public sealed class ConsortiumProposeLeaveCommand(CliSession session) : AsyncCom
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct) =>
-        ValidatorVote.SendAsync(session, settings, "propose-removal", new CborMap { ["validator"] = settings.ResolveAccount(settings.Validator).ToString() }, ct);
+        ValidatorVote.SendAsync(session, settings, "propose-removal",
+            (consortium, key) => consortium.ProposeLeaveAsync(key, settings.ResolveAccount(settings.Validator), ct));
 }

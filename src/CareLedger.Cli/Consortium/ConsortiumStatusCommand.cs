@@ -4,7 +4,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

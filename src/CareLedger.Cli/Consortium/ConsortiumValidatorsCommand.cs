@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Consortium;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,13 +11,11 @@ public sealed class ConsortiumValidatorsCommand(CliSession session) : AsyncComma
     public override async Task<int> ExecuteAsync(CommandContext context, NodeSettings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        var answer = await new NodeClient(http).QueryAsync("membership", "validators", new CborMap(), ct);
-        var validators = (answer["validators"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(v => (Account: v["account"]!.ToString(), Organisation: v["org"]!.ToString()))
-            .OrderBy(v => v.Organisation, StringComparer.Ordinal).ThenBy(v => v.Account, StringComparer.Ordinal).ToList();
+        var validators = (await new ConsortiumClient(new NodeClient(http)).ValidatorsAsync(ct))
+            .OrderBy(v => v.Organisation, StringComparer.Ordinal).ThenBy(v => v.Account).ToList();
 
         var table = new Table().Border(TableBorder.None).AddColumns(Column("ACCOUNT"), Column("ORGANISATION").PadRight(0));
-        foreach (var (account, organisation) in validators) table.AddRow(new Text(account), new Text(organisation));
+        foreach (var v in validators) table.AddRow(new Text(v.Account.ToString()), new Text(v.Organisation));
         session.Out.Write(table);
         return ExitCodes.Ok;
     }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Api;
+using CareLedger.Client.Consortium;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Wire;
-using CareLedger.Ledger.Encoding;
 using Spectre.Console;
 
 namespace CareLedger.Cli.Consortium;
@@ -13,16 +14,17 @@ namespace CareLedger.Cli.Consortium;
 /// </summary>
 internal static class ValidatorVote
 {
-    public static async Task<int> SendAsync(CliSession session, SignerSettings settings, string action, CborMap args, CancellationToken ct)
+    public static async Task<int> SendAsync(CliSession session, SignerSettings settings, string action, Func<ConsortiumClient, SigningKey, Task<ReceiptDto>> send)
     {
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
-        var response = await new NodeClient(http).SendAsync(key, "membership", action, args, ct);
-        var what = $"membership.{action}";
-        if (response.Receipt is not { Status: "committed" } receipt)
-            throw new CliException($"{what} accepted but not yet in a block; follow it with careledger tx status {response.Id}");
-        if (receipt.Valid != true)
-            throw new CliException($"{what} refused: {receipt.Reason} (transaction {receipt.TxId}, block {receipt.Height})");
+        var what = $"{ConsortiumClient.Contract}.{action}";
+        ReceiptDto receipt;
+        try { receipt = await send(new ConsortiumClient(new NodeClient(http)), key); }
+        catch (ContractActionException e) when (e.Pending)
+        {
+            throw new CliException($"{what} accepted but not yet in a block; follow it with careledger tx status {e.TxId}");
+        }
 
         ReceiptView.Render(session.Out, receipt, what);
         var events = receipt.Events ?? [];

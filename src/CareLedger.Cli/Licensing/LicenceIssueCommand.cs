@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Licensing;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Licensing;
@@ -36,14 +36,8 @@ public sealed class LicenceIssueCommand(CliSession session) : AsyncCommand<Licen
         var from = settings.ValidFrom is null ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : LedgerTime.Parse(settings.ValidFrom, "--valid-from");
         var until = LedgerTime.Parse(settings.ValidUntil, "--valid-until");
         if (until <= from) throw new CliException($"--valid-until ({LedgerTime.Format(until)}) must come after --valid-from ({LedgerTime.Format(from)})");
-        var args = new CborMap
-        {
-            ["practitioner"] = settings.ResolveAccount(settings.Practitioner).ToString(),
-            ["specialty"] = settings.Specialty,
-            ["jurisdiction"] = settings.Jurisdiction,
-            ["validFrom"] = from,
-            ["validUntil"] = until,
-        };
-        return Submission.SendAsync(session, settings, "licensing", "issue", args, ct);
+        var practitioner = settings.ResolveAccount(settings.Practitioner);
+        return Submission.SendAsync(session, settings, "licensing.issue",
+            (node, key) => new LicensingClient(node).IssueAsync(key, practitioner, settings.Specialty, settings.Jurisdiction, from, until, ct));
     }
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Licensing;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Licensing;
@@ -20,6 +20,6 @@ public sealed class LicenceRevokeCommand(CliSession session) : AsyncCommand<Lice
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct) =>
-        Submission.SendAsync(session, settings, "licensing", "revoke",
-            new CborMap { ["practitioner"] = settings.ResolveAccount(settings.Practitioner).ToString(), ["reason"] = settings.Reason }, ct);
+        Submission.SendAsync(session, settings, "licensing.revoke",
+            (node, key) => new LicensingClient(node).RevokeAsync(key, settings.ResolveAccount(settings.Practitioner), settings.Reason, ct));
 }

@@ -1,8 +1,7 @@
 using System.ComponentModel;
-using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Licensing;
+using CareLedger.Contracts.Licensing;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -28,37 +27,34 @@ public sealed class LicenceVerifyCommand(CliSession session) : AsyncCommand<Lice
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
-        var args = new CborMap { ["practitioner"] = settings.ResolveAccount(settings.Practitioner).ToString() };
-        if (settings.At is not null) args["at"] = LedgerTime.Parse(settings.At, "--at");
+        var at = settings.At is null ? (long?)null : LedgerTime.Parse(settings.At, "--at");
         using var http = settings.Connect();
-        var answer = await new NodeClient(http).QueryAsync("licensing", "verify", args, ct);
-        var valid = answer["valid"]?.GetValue<bool>() == true;
+        var verdict = await new LicensingClient(new NodeClient(http)).VerifyAsync(settings.ResolveAccount(settings.Practitioner), at, ct);
         if (settings.Json)
         {
-            session.WriteJson(answer);
-            return valid ? ExitCodes.Ok : ExitCodes.Invalid;
+            session.WriteJson(verdict);
+            return verdict.Valid ? ExitCodes.Ok : ExitCodes.Invalid;
         }
 
         var who = settings.Practitioner;
-        var at = LedgerTime.Format(answer["at"]!.GetValue<long>());
-        if (valid) session.Success($"{who} holds a valid licence at {at}");
-        if (answer["licence"] is JsonObject licence) session.Out.Write(Details(licence));
-        if (!valid) throw new CliException($"{who} holds no valid licence at {at}: {answer["reason"]}", ExitCodes.Invalid);
+        var when = LedgerTime.Format(verdict.At);
+        if (verdict.Valid) session.Success($"{who} holds a valid licence at {when}");
+        if (verdict.Licence is { } licence) session.Out.Write(Details(licence));
+        if (!verdict.Valid) throw new CliException($"{who} holds no valid licence at {when}: {verdict.Reason}", ExitCodes.Invalid);
         return ExitCodes.Ok;
     }
 
-    private static Grid Details(JsonObject licence)
+    private static Grid Details(Licence licence)
     {
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
         void Row(string label, string value) => grid.AddRow(new Markup($"[grey]{label}[/]"), new Text(value));
-        Row("Practitioner", licence["practitioner"]!.ToString());
-        Row("Specialty", licence["specialty"]!.ToString());
-        Row("Jurisdiction", licence["jurisdiction"]!.ToString());
-        Row("Valid", $"{LedgerTime.Format(licence["validFrom"]!.GetValue<long>())} to {LedgerTime.Format(licence["validUntil"]!.GetValue<long>())}");
-        Row("Issuer", licence["issuer"]!.ToString());
-        Row("Number", licence["number"]!.ToString());
-        if (licence["revoked"]?.GetValue<bool>() == true)
-            Row("Revoked", $"{LedgerTime.Format(licence["revokedAt"]!.GetValue<long>())}: {licence["revokeReason"]}");
+        Row("Practitioner", licence.Practitioner.ToString());
+        Row("Specialty", licence.Specialty);
+        Row("Jurisdiction", licence.Jurisdiction);
+        Row("Valid", $"{LedgerTime.Format(licence.ValidFrom)} to {LedgerTime.Format(licence.ValidUntil)}");
+        Row("Issuer", licence.Issuer);
+        Row("Number", licence.Number);
+        if (licence.Revoked) Row("Revoked", $"{LedgerTime.Format(licence.RevokedAt)}: {licence.RevokeReason}");
         return grid;
     }
 }

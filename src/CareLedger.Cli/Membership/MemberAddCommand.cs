@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
+using CareLedger.Client.Membership;
 using CareLedger.Contracts.Membership;
-using CareLedger.Ledger.Encoding;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,10 +29,7 @@ public sealed class MemberAddCommand(CliSession session) : AsyncCommand<MemberAd
             : ValidationResult.Error($"unknown role '{Role}'; roles are {string.Join(", ", Roles.All)}");
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
-    {
-        var args = new CborMap { ["account"] = settings.ResolveAccount(settings.Account).ToString(), ["role"] = settings.Role };
-        if (!string.IsNullOrEmpty(settings.Name)) args["name"] = settings.Name;
-        return Submission.SendAsync(session, settings, "membership", "register", args, ct);
-    }
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct) =>
+        Submission.SendAsync(session, settings, "membership.register",
+            (node, key) => new MembershipClient(node).RegisterAsync(key, settings.ResolveAccount(settings.Account), settings.Role, settings.Name, ct));
 }

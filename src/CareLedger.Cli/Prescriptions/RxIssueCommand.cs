@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Prescriptions;
-using CareLedger.Vault.Fhir;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

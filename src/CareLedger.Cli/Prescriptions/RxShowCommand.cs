@@ -21,12 +21,13 @@ public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxS
 
     protected override async Task<int> RunAsync(Settings settings, PrescriptionsClient prescriptions, CancellationToken ct)
     {
-        var rx = await prescriptions.GetAsync(settings.Prescription, ct) ?? throw new CliException($"no prescription {settings.Prescription}");
+        var detail = await prescriptions.GetAsync(settings.Prescription, ct) ?? throw new CliException($"no prescription {settings.Prescription}");
         if (settings.Json)
         {
-            Session.WriteJson(rx);
+            Session.WriteJson(detail);
             return ExitCodes.Ok;
         }
+        var (rx, log, scheduled) = detail;
         var names = settings.Names();
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
         void Row(string label, string value) => grid.AddRow(new Markup($"[grey]{label}[/]"), new Text(value));
@@ -36,7 +37,7 @@ public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxS
         Row("Prescriber", names.Of(rx.Prescriber) + (rx.RenewedFrom.Length > 0 ? $" (renewed from {names.Of(rx.RenewedFrom)})" : ""));
         Row("Medication", rx.Medication);
         Row("Fills", $"{rx.FillsLeft} of {rx.Fills} left, {rx.Remaining} of {rx.Quantity} doses left in fill {Math.Min(rx.CurrentFill, rx.Fills)}");
-        Row("Schedule", $"{rx.DosesPerDay} a day; {rx.Taken} taken of {rx.Scheduled ?? 0} scheduled");
+        Row("Schedule", $"{rx.DosesPerDay} a day; {rx.Taken} taken of {scheduled} scheduled");
         Row("Issued", LedgerTime.Format(rx.Issued));
         Row("Valid until", LedgerTime.Format(rx.Expiry));
         Row("Record", $"{rx.Record} v{rx.RecordVersion}, content hash {rx.ContentHash}");
@@ -44,7 +45,7 @@ public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxS
         if (rx.Programme.Length > 0) Row("Programme", $"{rx.Programme}: {rx.Rewards} rewarded");
         foreach (var a in rx.Alerts) Row("Alert", $"{a.Severity} {a.Kind} {a.Code} (acknowledged)");
         Session.Out.Write(grid);
-        if (rx.DispenseLog is { Count: > 0 } log)
+        if (log.Count > 0)
         {
             var table = new Table().Title("Dispenses").AddColumns("Time (UTC)", "Fill", "Doses", "Charge", "Pharmacy", "Pharmacist");
             foreach (var d in log)

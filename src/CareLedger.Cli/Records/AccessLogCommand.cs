@@ -2,7 +2,6 @@ using CareLedger.Vault.Records;
 using System.ComponentModel;
 using CareLedger.Cli.Proofs;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using Spectre.Console;

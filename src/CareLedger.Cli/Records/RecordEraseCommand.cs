@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
-using CareLedger.Ledger.Encoding;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,14 +27,15 @@ public sealed class RecordEraseCommand(CliSession session) : AsyncCommand<Record
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
         var node = new NodeClient(http);
-        var record = await new RecordsClient(node).HistoryAsync(key, settings.Record, ct);
+        var records = new RecordsClient(node);
+        var record = await records.HistoryAsync(key, settings.Record, ct);
         if (record.Patient != key.Account.ToString())
             throw new CliException($"only the patient may erase a record; {settings.Record} belongs to {settings.Names().Of(record.Patient)}");
         var versions = record.Versions.Count == 1 ? "1 version" : $"{record.Versions.Count} versions";
         if (!settings.Yes && !session.Confirm($"Erase {record.Type} record {record.Record} ({versions}) on every node? This cannot be undone."))
             throw new CliException("nothing was erased");
 
-        var exitCode = await Submission.SendAsync(session, node, key, "records", "erase", new CborMap { ["record"] = settings.Record }, ct);
+        var exitCode = await Submission.SendAsync(session, "records.erase", () => records.EraseAsync(key, settings.Record, ct));
         session.Out.MarkupLine("[grey]Every node now deletes the record's ciphertext and wrapped keys; the ledger keeps only their hashes.[/]");
         return exitCode;
     }

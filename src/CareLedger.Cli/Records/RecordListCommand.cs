@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using Spectre.Console;

@@ -1,5 +1,5 @@
 using CareLedger.Cli.Transactions;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Records;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Records;
@@ -8,5 +8,5 @@ namespace CareLedger.Cli.Records;
 public sealed class RecordPublishKeyCommand(CliSession session) : AsyncCommand<SignerSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, SignerSettings settings, CancellationToken ct) =>
-        Submission.SendAsync(session, settings, "records", "publish-key", new CborMap(), ct);
+        Submission.SendAsync(session, settings, "records.publish-key", (node, key) => new RecordsClient(node).PublishKeyAsync(key, ct));
 }

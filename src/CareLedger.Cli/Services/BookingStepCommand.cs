@@ -1,4 +1,3 @@
-using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Client.Services;
 using CareLedger.Ledger.Cryptography;

@@ -64,7 +64,7 @@ public sealed class PractitionerSearchCommand(CliSession session) : ServicesComm
         foreach (var p in found)
             table.AddRow(new Text(p.Name), new Text(p.Specialty), new Text(string.Join(", ", p.Languages)), new Text(string.Join(", ", p.Modes)),
                 new Text($"{p.Price} {p.Asset}"), new Text(ServiceTimes.Rating(p.RatingTenths, p.Ratings)),
-                new Text(p.FreeSlots.Count == 0 ? "none" : ServiceTimes.Minute(p.FreeSlots[0].Start)), new Text(p.Practitioner));
+                new Text(p.FreeSlots.Count == 0 ? "none" : ServiceTimes.Minute(p.FreeSlots[0].Start)), new Text(p.Practitioner.ToString()));
         Session.Out.Write(table);
         return ExitCodes.Ok;
     }

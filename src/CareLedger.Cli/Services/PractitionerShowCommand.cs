@@ -36,7 +36,7 @@ public sealed class PractitionerShowCommand(CliSession session) : ServicesComman
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
         void Row(string label, string value) => grid.AddRow(new Markup($"[grey]{label}[/]"), new Text(value));
         Row("Practitioner", $"{p.Name} ({p.Org})");
-        Row("Account", p.Practitioner);
+        Row("Account", p.Practitioner.ToString());
         Row("Specialty", p.Specialty);
         Row("Licence", p.Licensed ? "valid" : $"not valid: {p.LicenceProblem}");
         Row("Languages", string.Join(", ", p.Languages));

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Tokens;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,14 +37,13 @@ public sealed class TokensBalanceCommand(CliSession session) : AsyncCommand<Toke
         var who = (settings.Account ?? settings.Key)!;
         var account = settings.ResolveAccount(who);
         using var http = settings.Connect();
-        var answer = await new NodeClient(http).QueryAsync("tokens", "balance",
-            new CborMap { ["asset"] = settings.Asset, ["account"] = account.ToString() }, ct);
+        var balance = await new TokensClient(new NodeClient(http)).BalanceAsync(settings.Asset, account, ct);
         if (settings.Json)
         {
-            session.WriteJson(answer);
+            session.WriteJson(balance);
             return ExitCodes.Ok;
         }
-        session.Out.MarkupLineInterpolated($"{who} holds [bold]{answer["balance"]!.GetValue<long>()} {settings.Asset}[/]");
+        session.Out.MarkupLineInterpolated($"{who} holds [bold]{balance.Balance} {balance.Asset}[/]");
         if (who != account.ToString()) session.Out.MarkupLineInterpolated($"[grey]account {account}[/]");
         return ExitCodes.Ok;
     }

@@ -1,5 +1,5 @@
 using CareLedger.Cli.Transactions;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Tokens;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Tokens;
@@ -8,8 +8,6 @@ namespace CareLedger.Cli.Tokens;
 public sealed class TokensMintCommand(CliSession session) : AsyncCommand<TokenSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, TokenSettings settings, CancellationToken ct) =>
-        Submission.SendAsync(session, settings, "tokens", "mint", new CborMap
-        {
-            ["asset"] = settings.Asset, ["to"] = settings.ResolveAccount(settings.To).ToString(), ["amount"] = settings.Amount,
-        }, ct);
+        Submission.SendAsync(session, settings, "tokens.mint",
+            (node, key) => new TokensClient(node).MintAsync(key, settings.Asset, settings.ResolveAccount(settings.To), settings.Amount, ct));
 }

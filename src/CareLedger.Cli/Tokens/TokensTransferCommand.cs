@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
-using CareLedger.Ledger.Encoding;
+using CareLedger.Client.Tokens;
 using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Tokens;
@@ -15,10 +15,7 @@ public sealed class TokensTransferCommand(CliSession session) : AsyncCommand<Tok
         public string? Memo { get; init; }
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
-    {
-        var args = new CborMap { ["asset"] = settings.Asset, ["to"] = settings.ResolveAccount(settings.To).ToString(), ["amount"] = settings.Amount };
-        if (!string.IsNullOrEmpty(settings.Memo)) args["memo"] = settings.Memo;
-        return Submission.SendAsync(session, settings, "tokens", "transfer", args, ct);
-    }
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct) =>
+        Submission.SendAsync(session, settings, "tokens.transfer",
+            (node, key) => new TokensClient(node).TransferAsync(key, settings.Asset, settings.ResolveAccount(settings.To), settings.Amount, settings.Memo, ct));
 }

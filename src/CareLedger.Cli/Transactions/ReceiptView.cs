@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using Spectre.Console;
 

@@ -1,27 +1,48 @@
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Transactions;
+using CareLedger.Ledger.Wire;
 using Spectre.Console;
 
 namespace CareLedger.Cli.Transactions;
 
-/// <summary>Signs and submits one transaction, then reports it: the receipt, or one red line if it was refused.</summary>
+/// <summary>
+/// Signs and submits one transaction, then reports it: the receipt, or where to follow it while it is
+/// not in a block yet. A refusal by the contract is the one red line the user reads.
+/// </summary>
 public static class Submission
 {
-    public static async Task<int> SendAsync(CliSession session, SignerSettings settings, string contract, string action, CborMap args,
-        CancellationToken ct, bool wait = true)
+    /// <summary>Unlocks the signer's key and sends an action through a typed client, as <paramref name="what"/> (contract.action).</summary>
+    public static async Task<int> SendAsync(CliSession session, SignerSettings settings, string what, Func<NodeClient, SigningKey, Task<ReceiptDto>> send)
     {
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
-        return await SendAsync(session, new NodeClient(http), key, contract, action, args, ct, wait);
+        var node = new NodeClient(http);
+        return await SendAsync(session, what, () => send(node, key));
     }
 
-    /// <summary>Sends with a key the caller already unlocked, for commands that ask the node something first.</summary>
-    public static async Task<int> SendAsync(CliSession session, NodeClient node, SigningKey key, string contract, string action, CborMap args,
-        CancellationToken ct, bool wait = true)
+    /// <summary>Sends with a key and a client the caller already has, for commands that ask the node something first.</summary>
+    public static async Task<int> SendAsync(CliSession session, string what, Func<Task<ReceiptDto>> send)
     {
+        try
+        {
+            ReceiptView.Render(session.Out, await send(), what);
+        }
+        catch (ContractActionException e) when (e.Pending)
+        {
+            ShowPending(session, what, e.TxId);
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Any action with the arguments as given (tx send), waiting for its block or, without <paramref name="wait"/>, only for the node to accept it.</summary>
+    public static async Task<int> SendRawAsync(CliSession session, SignerSettings settings, string contract, string action, CborMap args, bool wait,
+        CancellationToken ct)
+    {
+        using var key = settings.LoadKey(session);
+        using var http = settings.Connect();
+        var node = new NodeClient(http);
         SubmitResponse response;
         if (wait)
         {
@@ -38,14 +59,19 @@ public static class Submission
         var what = $"{contract}.{action}";
         if (response.Receipt is not { } receipt)
         {
-            session.Out.MarkupLineInterpolated($"[yellow]… {what} accepted; not yet in a block[/]");
-            session.Out.MarkupLineInterpolated($"[grey]Transaction[/]  {response.Id}");
-            session.Out.MarkupLine("Follow it with [bold]careledger tx status <transaction>[/]");
+            ShowPending(session, what, response.Id);
             return ExitCodes.Ok;
         }
         if (receipt.Valid != true)
             throw new CliException($"{what} refused: {receipt.Reason} (transaction {receipt.TxId}, block {receipt.Height})");
         ReceiptView.Render(session.Out, receipt, what);
         return ExitCodes.Ok;
+    }
+
+    private static void ShowPending(CliSession session, string what, string txId)
+    {
+        session.Out.MarkupLineInterpolated($"[yellow]… {what} accepted; not yet in a block[/]");
+        session.Out.MarkupLineInterpolated($"[grey]Transaction[/]  {txId}");
+        session.Out.MarkupLine("Follow it with [bold]careledger tx status <transaction>[/]");
     }
 }

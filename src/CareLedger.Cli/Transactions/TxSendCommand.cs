@@ -32,6 +32,6 @@ public sealed class TxSendCommand(CliSession session) : AsyncCommand<TxSendComma
         try { args = CborMapJson.Parse(settings.Args); }
         catch (CborMapException e) { throw new CliException($"--args: {e.Message}"); }
         catch (FormatException e) { throw new CliException($"--args: {e.Message}"); }
-        return Submission.SendAsync(session, settings, settings.Contract, settings.Action, args, ct, wait: !settings.NoWait);
+        return Submission.SendRawAsync(session, settings, settings.Contract, settings.Action, args, wait: !settings.NoWait, ct);
     }
 }

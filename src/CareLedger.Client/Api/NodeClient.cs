@@ -1,15 +1,19 @@
-using CareLedger.Ledger.Wire;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Transactions;
+using CareLedger.Ledger.Wire;
 
 namespace CareLedger.Client.Api;
 
-/// <summary>Talks to a CareLedger node's HTTP API. Every refusal becomes a <see cref="NodeApiException"/>.</summary>
+/// <summary>
+/// Talks to a CareLedger node's HTTP API. Every refusal becomes a <see cref="NodeApiException"/>. State entries and
+/// contract answers come as JSON of their CBOR form; the typed reads decode them with their record's codec.
+/// </summary>
 public sealed class NodeClient(HttpClient http)
 {
     public NodeClient(Uri baseAddress) : this(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) })
@@ -52,6 +56,25 @@ public sealed class NodeClient(HttpClient http)
         return await ReadAsync<JsonObject>(response, ct);
     }
 
+    /// <summary>A contract's answer as the record it is, read strictly: a field too many or too few is a <see cref="JsonException"/>.</summary>
+    public async Task<T> QueryAsync<T>(string contract, string query, CborMap args, CancellationToken ct = default) where T : ICborRecord<T> =>
+        Decode<T>(await QueryAsync(contract, query, args, ct));
+
+    /// <summary>The record under a state key, or null when nothing is stored there.</summary>
+    public async Task<T?> GetStateAsync<T>(StateKey<T> key, CancellationToken ct = default) where T : class, ICborRecord<T>
+    {
+        try { return Decode<T>((await GetStateAsync(key.Value, ct)).Value); }
+        catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound) { return null; }
+    }
+
+    /// <summary>The records under a key prefix, in key order, at most <paramref name="limit"/> (1 to 1000) of them.</summary>
+    public async Task<IReadOnlyList<(string Key, T Value)>> ScanStateAsync<T>(StatePrefix<T> prefix, int limit = 1000, CancellationToken ct = default)
+        where T : class, ICborRecord<T>
+    {
+        var entries = await GetAsync<List<StateEntryDto>>($"v1/state?prefix={Uri.EscapeDataString(prefix.Value)}&limit={limit}", ct);
+        return [.. entries.Select(e => (e.Key, Decode<T>(e.Value)))];
+    }
+
     /// <summary>Builds, signs and submits a transaction with the sender's next nonce, waiting for its block.</summary>
     public async Task<SubmitResponse> SendAsync(SigningKey key, string contract, string action, CborMap args, CancellationToken ct = default)
     {
@@ -61,10 +84,34 @@ public sealed class NodeClient(HttpClient http)
         return await SubmitAsync(tx, wait: true, ct);
     }
 
+    /// <summary>
+    /// Sends an action as <see cref="SendAsync"/> does and returns its receipt once it is in a block and took effect; throws
+    /// <see cref="ContractActionException"/> when the contract refused it or it is not in a block yet.
+    /// </summary>
+    public async Task<ReceiptDto> CommitAsync(SigningKey key, string contract, string action, CborMap args, CancellationToken ct = default)
+    {
+        var sent = await SendAsync(key, contract, action, args, ct);
+        if (sent.Receipt is not { Status: "committed" } receipt) throw new ContractActionException(contract, action, sent.Id, null);
+        if (receipt.Valid != true) throw new ContractActionException(contract, action, sent.Id, receipt);
+        return receipt;
+    }
+
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {
         using var response = await http.GetAsync(path, ct);
         return await ReadAsync<T>(response, ct);
+    }
+
+    private static T Decode<T>(JsonNode? json) where T : ICborRecord<T>
+    {
+        try
+        {
+            return T.FromCbor(CborMapJson.FromJson(json as JsonObject ?? throw new CborMapException("not a JSON object")));
+        }
+        catch (Exception e) when (e is CborMapException or FormatException or InvalidOperationException)
+        {
+            throw new JsonException($"the answer is not the {typeof(T).Name} expected: {e.Message}", e);
+        }
     }
 
     internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)

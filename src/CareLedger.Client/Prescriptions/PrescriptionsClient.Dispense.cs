@@ -1,5 +1,4 @@
 using CareLedger.Contracts.Prescriptions;
-using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
@@ -12,7 +11,7 @@ namespace CareLedger.Client.Prescriptions;
 /// What a pharmacist's client checked before dispensing, in order, and what the dispense will name:
 /// the fill due now and the content hash of the prescription exactly as it was read.
 /// </summary>
-public sealed record DispenseCheck(PrescriptionDto Prescription, long Fill, string ContentHash, string Medication, string Dose, IReadOnlyList<string> Checked);
+public sealed record DispenseCheck(Prescription Prescription, long Fill, string ContentHash, string Medication, string Dose, IReadOnlyList<string> Checked);
 
 public sealed partial class PrescriptionsClient
 {
@@ -25,7 +24,7 @@ public sealed partial class PrescriptionsClient
     public async Task<DispenseCheck> VerifyAsync(SigningKey pharmacist, string prescription, string code, CancellationToken ct = default)
     {
         const string action = "dispense";
-        var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException(action, $"no prescription {prescription}");
+        var rx = (await GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException(action, $"no prescription {prescription}");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var org = (await node.GetAccountAsync(pharmacist.Account, ct)).Organisation;
         var checkedSoFar = new List<string>();
@@ -53,7 +52,7 @@ public sealed partial class PrescriptionsClient
         Require(coding is not null && $"{system}:{coding.Code}" == rx.Medication, $"medication {rx.Medication} ({coding?.Display})",
             "tampered prescription: the MedicationRequest names another drug than the ledger");
 
-        var licence = await VerifyLicenceAsync(AccountId.Parse(rx.Prescriber), rx.SignedAt, ct);
+        var licence = await VerifyLicenceAsync(rx.Prescriber, rx.SignedAt, ct);
         Require(licence is null, "prescriber licensed when signing", $"unlicensed prescriber at issue: {licence}");
         return new DispenseCheck(rx, rx.CurrentFill, envelope.ContentHash, coding!.Display ?? rx.Medication,
             request!.DosageInstruction.FirstOrDefault()?.Text ?? "", checkedSoFar);

@@ -1,14 +1,16 @@
-using CareLedger.Contracts.Prescriptions;
-using CareLedger.Vault.Records;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
+using CareLedger.Client.Licensing;
 using CareLedger.Client.Records;
+using CareLedger.Contracts.Prescriptions;
+using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Wire;
 using CareLedger.Vault.Fhir;
+using CareLedger.Vault.Records;
 using Hl7.Fhir.Model;
 
 namespace CareLedger.Client.Prescriptions;
@@ -57,7 +59,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
             ["prescription"] = rxId, ["patient"] = order.Patient.ToString(), ["record"] = added.Record, ["medication"] = order.Medication.LedgerCode,
             ["quantity"] = order.Quantity, ["fills"] = order.Fills, ["expiry"] = (now + order.ValidFor).ToUnixTimeMilliseconds(),
             ["dosesPerDay"] = order.DosesPerDay,
-            ["alerts"] = alerts.Select(a => (object)new CborMap { ["kind"] = a.Kind, ["severity"] = a.Severity, ["code"] = a.Code, ["acknowledged"] = true }).ToList(),
+            ["alerts"] = CborRecord.List(alerts.Select(a => new Alert(a.Kind, a.Severity, a.Code, Acknowledged: true))),
         }, ct);
         return new IssuedPrescription(rxId, added.Record, alerts, receipt);
     }
@@ -69,7 +71,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     public async Task<PresentedPrescription> PresentAsync(SigningKey patient, string prescription, string pharmacy, long price, string? asset,
         CancellationToken ct = default, string? insurer = null)
     {
-        var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException("present", $"no prescription {prescription}");
+        var rx = (await GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("present", $"no prescription {prescription}");
         var code = NewCode();
         var args = new CborMap { ["prescription"] = prescription, ["pharmacy"] = pharmacy, ["codeHash"] = CodeHash(prescription, code), ["price"] = price };
         if (!string.IsNullOrEmpty(asset)) args["asset"] = asset;
@@ -93,7 +95,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// <summary>Another practitioner takes over after a revoked licence, endorsing the content they read and reviewed.</summary>
     public async Task<ReceiptDto> RenewAsync(SigningKey practitioner, string prescription, CancellationToken ct = default)
     {
-        var rx = await GetAsync(prescription, ct) ?? throw new PrescriptionException("renew", $"no prescription {prescription}");
+        var rx = (await GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("renew", $"no prescription {prescription}");
         var (envelope, _) = await Records.ReadAsync(practitioner, rx.Record, rx.RecordVersion, ct: ct);
         return await SendAsync(practitioner, "renew", new CborMap { ["prescription"] = prescription, ["contentHash"] = envelope.ContentHash }, ct);
     }
@@ -114,31 +116,30 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     public Task<ReceiptDto> CheckInAsync(SigningKey patient, string prescription, CancellationToken ct = default) =>
         SendAsync(patient, "check-in", new CborMap { ["prescription"] = prescription }, ct);
 
-    public Task<PrescriptionDto?> GetAsync(string prescription, CancellationToken ct = default) =>
-        GetOrNullAsync<PrescriptionDto>($"v1/prescriptions/{Uri.EscapeDataString(prescription)}", ct);
+    /// <summary>A prescription with its dispenses and the doses scheduled so far, or null when there is none.</summary>
+    public Task<PrescriptionDetail?> GetAsync(string prescription, CancellationToken ct = default) =>
+        GetOrNullAsync<PrescriptionDetail>($"v1/prescriptions/{Uri.EscapeDataString(prescription)}", ct);
 
     /// <summary>The prescriptions of one patient or one prescriber (give exactly one), newest first.</summary>
-    public async Task<IReadOnlyList<PrescriptionDto>> ListAsync(AccountId? patient = null, AccountId? prescriber = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Prescription>> ListAsync(AccountId? patient = null, AccountId? prescriber = null, CancellationToken ct = default)
     {
         var query = patient is not null ? $"patient={patient}" : $"prescriber={prescriber}";
         using var response = await node.Http.GetAsync("v1/prescriptions?" + query, ct);
-        return await NodeClient.ReadAsync<List<PrescriptionDto>>(response, ct);
+        return await NodeClient.ReadAsync<List<Prescription>>(response, ct);
     }
 
-    public async Task<AdherenceDto> AdherenceAsync(AccountId patient, CancellationToken ct = default)
+    public async Task<AdherenceReport> AdherenceAsync(AccountId patient, CancellationToken ct = default)
     {
         using var response = await node.Http.GetAsync($"v1/adherence/{patient}", ct);
-        return await NodeClient.ReadAsync<AdherenceDto>(response, ct);
+        return await NodeClient.ReadAsync<AdherenceReport>(response, ct);
     }
 
-    public async Task<ProgrammeDto?> GetProgrammeAsync(string programme, CancellationToken ct = default)
-    {
-        var answer = await node.QueryAsync(Contract, "programme", new CborMap { ["programme"] = programme }, ct);
-        return answer["found"]?.GetValue<bool>() == true ? answer.Deserialize<ProgrammeDto>(JsonSerializerOptions.Web) : null;
-    }
+    public async Task<ProgrammeDetail?> GetProgrammeAsync(string programme, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<ProgrammeDetail>>(Contract, "programme", new CborMap { ["programme"] = programme }, ct)).Value;
 
-    public async Task<long> TillAsync(string pharmacy, string asset, CancellationToken ct = default) =>
-        (await node.QueryAsync(Contract, "till", new CborMap { ["org"] = pharmacy, ["asset"] = asset }, ct))["amount"]!.GetValue<long>();
+    /// <summary>What a pharmacy's till holds in an asset: the charges of its dispenses not yet collected.</summary>
+    public Task<OrganisationFunds> TillAsync(string pharmacy, string asset, CancellationToken ct = default) =>
+        node.QueryAsync<OrganisationFunds>(Contract, "till", new CborMap { ["org"] = pharmacy, ["asset"] = asset }, ct);
 
     /// <summary>The hash a presentation publishes for its one-time code (ADR 0008): SHA-256 of "careledger/rx-code/v1/{prescription}/{code}".</summary>
     public static string CodeHash(string prescription, string code) =>
@@ -190,10 +191,8 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// <summary>Why the practitioner holds no valid licence at the time (now when null), or null when they do.</summary>
     private async Task<string?> VerifyLicenceAsync(AccountId practitioner, long? at, CancellationToken ct)
     {
-        var args = new CborMap { ["practitioner"] = practitioner.ToString() };
-        if (at is { } time) args["at"] = time;
-        var answer = await node.QueryAsync("licensing", "verify", args, ct);
-        return answer["valid"]?.GetValue<bool>() == true ? null : answer["reason"]?.GetValue<string>() ?? "no valid licence";
+        var verdict = await new LicensingClient(node).VerifyAsync(practitioner, at, ct);
+        return verdict.Valid ? null : verdict.Reason ?? "no valid licence";
     }
 
     private async Task<ReceiptDto> SendAsync(SigningKey key, string action, CborMap args, CancellationToken ct)

@@ -1,11 +1,11 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
+using CareLedger.Client.Membership;
+using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Wire;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
 
@@ -17,11 +17,16 @@ public sealed record AddedRecord(string Record, string TxId, string ContentHash)
 /// The patient-side and practitioner-side record flows. Everything secret happens here, on the
 /// client: FHIR validation, encryption with a fresh data key, wrapping it for each reader, and
 /// re-wrapping when the patient grants access. The node only ever sees ciphertext and wrapped keys.
+/// A refused add, update or grant is a <see cref="RecordException"/>; the plain actions (publish-key,
+/// revoke, erase) return their receipt or throw <see cref="ContractActionException"/>.
 /// </summary>
 public sealed class RecordsClient(NodeClient node)
 {
-    public async Task PublishKeyAsync(SigningKey key, CancellationToken ct = default) =>
-        Check(await node.SendAsync(key, "records", "publish-key", new CborMap(), ct));
+    public const string Contract = "records";
+
+    /// <summary>Publishes the signer's public key, so that others can wrap record keys for them.</summary>
+    public Task<ReceiptDto> PublishKeyAsync(SigningKey key, CancellationToken ct = default) =>
+        node.CommitAsync(key, Contract, "publish-key", new CborMap(), ct);
 
     /// <param name="emergencyAccess">Also wrap the key for the patient's organisation's node, so that a licensed practitioner can break the glass.</param>
     public async Task<AddedRecord> AddAsync(SigningKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
@@ -33,7 +38,7 @@ public sealed class RecordsClient(NodeClient node)
         foreach (var reader in readers.Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
         var sealedVersion = RecordSealing.SealNew(RecordSealing.NewRecordId(), fhirJson, keys);
 
-        var sent = Check(await node.SendAsync(author, "records", "add", new CborMap
+        var sent = Check(await node.SendAsync(author, Contract, "add", new CborMap
         {
             ["record"] = sealedVersion.Record, ["patient"] = patient.ToString(), ["type"] = sealedVersion.Type,
             ["contentHash"] = sealedVersion.ContentHash.ToString(), ["keysHash"] = sealedVersion.Keys.Hash().ToString(),
@@ -50,7 +55,7 @@ public sealed class RecordsClient(NodeClient node)
         SealedVersion sealedVersion;
         try { sealedVersion = RecordSealing.SealUpdate(recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
-        var sent = Check(await node.SendAsync(author, "records", "update", new CborMap
+        var sent = Check(await node.SendAsync(author, Contract, "update", new CborMap
         {
             ["record"] = recordId, ["contentHash"] = sealedVersion.ContentHash.ToString(), ["keysHash"] = sealedVersion.Keys.Hash().ToString(),
         }, ct));
@@ -93,7 +98,7 @@ public sealed class RecordsClient(NodeClient node)
         if ((await node.GetAccountAsync(patient.Account, ct)).Role != "patient") throw new RecordException("only a patient grants access to their records");
         // An organisation grant covers its clinical staff only (RecordAccess.IsGrantee): wrap for them alone.
         var readers = grantee is not null ? [AccountId.Parse(grantee)]
-            : (await OrganisationAccountsAsync(granteeOrg!, ct, "practitioner")).Concat(await OrganisationAccountsAsync(granteeOrg!, ct, "pharmacist")).ToList();
+            : await OrganisationAccountsAsync(granteeOrg!, ["practitioner", "pharmacist"], ct);
         var scope = records.ToHashSet();
         if (types.Count > 0)
             foreach (var r in await ListAsync(patient, ct: ct))
@@ -114,7 +119,7 @@ public sealed class RecordsClient(NodeClient node)
             ["expiry"] = expiry.ToUnixTimeMilliseconds(), ["keysHash"] = keys.Hash().ToString(),
         };
         if (grantee is not null) args["grantee"] = grantee; else args["granteeOrg"] = granteeOrg!;
-        Check(await node.SendAsync(patient, "records", "grant", args, ct));
+        Check(await node.SendAsync(patient, Contract, "grant", args, ct));
         if (keys.Count > 0)
         {
             using var upload = SignedHttp.Post(patient, $"/v1/records/grants/{grantId}/keys",
@@ -124,11 +129,13 @@ public sealed class RecordsClient(NodeClient node)
         return grantId;
     }
 
-    public async Task RevokeAsync(SigningKey patient, string grantId, CancellationToken ct = default) =>
-        Check(await node.SendAsync(patient, "records", "revoke", new CborMap { ["grant"] = grantId }, ct));
+    /// <summary>Withdraws a grant; it stops holding from the block that records the revocation.</summary>
+    public Task<ReceiptDto> RevokeAsync(SigningKey patient, string grantId, CancellationToken ct = default) =>
+        node.CommitAsync(patient, Contract, "revoke", new CborMap { ["grant"] = grantId }, ct);
 
-    public async Task EraseAsync(SigningKey patient, string recordId, CancellationToken ct = default) =>
-        Check(await node.SendAsync(patient, "records", "erase", new CborMap { ["record"] = recordId }, ct));
+    /// <summary>Erases a record for good (the patient only): every node deletes its ciphertext and wrapped keys, the ledger keeps the hashes.</summary>
+    public Task<ReceiptDto> EraseAsync(SigningKey patient, string recordId, CancellationToken ct = default) =>
+        node.CommitAsync(patient, Contract, "erase", new CborMap { ["record"] = recordId }, ct);
 
     public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
@@ -148,8 +155,9 @@ public sealed class RecordsClient(NodeClient node)
         return await SendAsync<List<AccessLogEntry>>(request, ct);
     }
 
-    public async Task<JsonObject> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
-        await node.QueryAsync("records", "grants", new CborMap { ["patient"] = patient.ToString() }, ct);
+    /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>
+    public async Task<IReadOnlyList<ConsentGrant>> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
+        (await node.QueryAsync<GrantList>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct)).Grants;
 
     private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
     {
@@ -161,32 +169,25 @@ public sealed class RecordsClient(NodeClient node)
     private async Task<byte[]> PublicKeyAsync(AccountId account, CancellationToken ct) =>
         await TryPublicKeyAsync(account, ct) ?? throw new RecordException($"{account} has not published a key yet (careledger record publish-key)");
 
-    private async Task<byte[]?> TryPublicKeyAsync(AccountId account, CancellationToken ct)
-    {
-        try
-        {
-            var entry = await node.GetStateAsync($"records/key/{account}", ct);
-            return Convert.FromBase64String(entry.Value!["key"]!["$base64"]!.GetValue<string>());
-        }
-        catch (NodeApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound) { return null; }
-    }
+    private async Task<byte[]?> TryPublicKeyAsync(AccountId account, CancellationToken ct) =>
+        (await node.GetStateAsync(PublishedKey.Key(account), ct))?.PublicKey;
 
     /// <summary>The node service accounts of the patient's organisation that published a key: they hold the emergency copy.</summary>
     private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(AccountId patient, CancellationToken ct)
     {
         var member = await node.GetAccountAsync(patient, ct);
         if (member.Organisation is null) return [];
-        var accounts = await OrganisationAccountsAsync(member.Organisation, ct, role: "service");
+        var accounts = await OrganisationAccountsAsync(member.Organisation, ["service"], ct);
         var withKeys = new List<AccountId>();
         foreach (var a in accounts) if (await TryPublicKeyAsync(a, ct) is not null) withKeys.Add(a);
         return withKeys;
     }
 
-    private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, CancellationToken ct, string? role = null)
+    /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
+    private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var entries = await node.Http.GetFromJsonAsync<List<StateEntryDto>>("v1/state?prefix=membership/member/&limit=1000", JsonSerializerOptions.Web, ct) ?? [];
-        return entries.Where(e => e.Value?["org"]?.GetValue<string>() == org && (role is null || e.Value?["role"]?.GetValue<string>() == role))
-            .Select(e => AccountId.Parse(e.Key.Split('/')[^1])).ToList();
+        var members = await new MembershipClient(node).MembersAsync(org, ct);
+        return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
     }
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)

@@ -1,12 +1,12 @@
-using CareLedger.Contracts.Services;
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
+using CareLedger.Contracts.Services;
+using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Wire;
 using CareLedger.Vault.Fhir;
 
 namespace CareLedger.Client.Services;
@@ -14,7 +14,8 @@ namespace CareLedger.Client.Services;
 /// <summary>
 /// Telemedicine services over a node: every write is a signed services transaction that waits for
 /// its block and returns the receipt, or throws <see cref="ServicesException"/> with the contract's
-/// reason; reads use the node's services endpoints and contract queries, and return null for what does not exist.
+/// reason; reads use the node's services endpoints and contract queries, return the contract's answer records,
+/// and return null for what does not exist.
 /// </summary>
 public sealed class ServicesClient(NodeClient node)
 {
@@ -75,7 +76,7 @@ public sealed class ServicesClient(NodeClient node)
         if (parsed.IsValid && parsed.Resource!.TypeName != "Encounter")
             throw new ServicesException("complete", $"a consultation summary is a FHIR Encounter, not a {parsed.Resource.TypeName}");
         var found = await GetBookingAsync(booking, ct) ?? throw new ServicesException("complete", $"no booking {booking}");
-        var added = await new RecordsClient(node).AddAsync(practitioner, AccountId.Parse(found.Patient), encounterJson, ct: ct);
+        var added = await new RecordsClient(node).AddAsync(practitioner, found.Patient, encounterJson, ct: ct);
         return (added, await CompleteAsync(practitioner, booking, added.Record, ct));
     }
 
@@ -120,35 +121,35 @@ public sealed class ServicesClient(NodeClient node)
     public Task<ReceiptDto> SetCoverageAsync(SigningKey insurerAdmin, AccountId patient, string asset, long limit, CancellationToken ct = default) =>
         SendAsync(insurerAdmin, "set-coverage", new CborMap { ["patient"] = patient.ToString(), ["asset"] = asset, ["limit"] = limit }, ct);
 
-    public async Task<IReadOnlyList<PractitionerDto>> SearchAsync(PractitionerSearch criteria, CancellationToken ct = default) =>
-        await GetAsync<List<PractitionerDto>>("v1/practitioners" + criteria.ToQuery(), ct) ?? [];
+    public async Task<IReadOnlyList<PractitionerListing>> SearchAsync(PractitionerSearch criteria, CancellationToken ct = default) =>
+        await GetAsync<List<PractitionerListing>>("v1/practitioners" + criteria.ToQuery(), ct) ?? [];
 
-    public Task<PractitionerDetailsDto?> GetPractitionerAsync(AccountId practitioner, CancellationToken ct = default) =>
-        GetAsync<PractitionerDetailsDto>($"v1/practitioners/{practitioner}", ct);
+    public Task<PractitionerPage?> GetPractitionerAsync(AccountId practitioner, CancellationToken ct = default) =>
+        GetAsync<PractitionerPage>($"v1/practitioners/{practitioner}", ct);
 
-    public Task<BookingDto?> GetBookingAsync(string booking, CancellationToken ct = default) =>
-        GetAsync<BookingDto>($"v1/bookings/{Uri.EscapeDataString(booking)}", ct);
+    public Task<Booking?> GetBookingAsync(string booking, CancellationToken ct = default) =>
+        GetAsync<Booking>($"v1/bookings/{Uri.EscapeDataString(booking)}", ct);
 
     /// <summary>The bookings of one patient or one practitioner (give exactly one), soonest slot first.</summary>
-    public async Task<IReadOnlyList<BookingDto>> ListBookingsAsync(AccountId? patient = null, AccountId? practitioner = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Booking>> ListBookingsAsync(AccountId? patient = null, AccountId? practitioner = null, CancellationToken ct = default)
     {
         var query = patient is not null ? $"patient={patient}" : $"practitioner={practitioner}";
-        return await GetAsync<List<BookingDto>>("v1/bookings?" + query, ct) ?? [];
+        return await GetAsync<List<Booking>>("v1/bookings?" + query, ct) ?? [];
     }
 
-    public async Task<ServicesTermsDto> GetTermsAsync(CancellationToken ct = default) => To<ServicesTermsDto>(await QueryAsync("terms", new CborMap(), ct));
+    public Task<ServicesTerms> GetTermsAsync(CancellationToken ct = default) => node.QueryAsync<ServicesTerms>(Contract, "terms", new CborMap(), ct);
 
-    public async Task<ReferralDto?> GetReferralAsync(string referral, CancellationToken ct = default) =>
-        Found<ReferralDto>(await QueryAsync("referral", new CborMap { ["referral"] = referral }, ct));
+    public async Task<Referral?> GetReferralAsync(string referral, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<Referral>>(Contract, "referral", new CborMap { ["referral"] = referral }, ct)).Value;
 
-    public async Task<OpinionCaseDto?> GetCaseAsync(string caseId, CancellationToken ct = default) =>
-        Found<OpinionCaseDto>(await QueryAsync("case", new CborMap { ["case"] = caseId }, ct));
+    public async Task<OpinionCase?> GetCaseAsync(string caseId, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<OpinionCase>>(Contract, "case", new CborMap { ["case"] = caseId }, ct)).Value;
 
-    public async Task<IReadOnlyList<CoverageDto>> GetCoverageAsync(AccountId patient, CancellationToken ct = default) =>
-        To<List<CoverageDto>>((await QueryAsync("coverage", new CborMap { ["patient"] = patient.ToString() }, ct))["coverage"]!);
+    public async Task<IReadOnlyList<Coverage>> GetCoverageAsync(AccountId patient, CancellationToken ct = default) =>
+        (await node.QueryAsync<CoverageList>(Contract, "coverage", new CborMap { ["patient"] = patient.ToString() }, ct)).Coverage;
 
-    public async Task<TreasuryDto> GetTreasuryAsync(string org, string asset, CancellationToken ct = default) =>
-        To<TreasuryDto>(await QueryAsync("treasury", new CborMap { ["org"] = org, ["asset"] = asset }, ct));
+    public Task<OrganisationFunds> GetTreasuryAsync(string org, string asset, CancellationToken ct = default) =>
+        node.QueryAsync<OrganisationFunds>(Contract, "treasury", new CborMap { ["org"] = org, ["asset"] = asset }, ct);
 
     private Task<ReceiptDto> OnBookingAsync(SigningKey key, string action, string booking, CancellationToken ct, params (string Name, object Value)[] extra)
     {
@@ -165,8 +166,6 @@ public sealed class ServicesClient(NodeClient node)
         return receipt;
     }
 
-    private Task<JsonObject> QueryAsync(string query, CborMap args, CancellationToken ct) => node.QueryAsync(Contract, query, args, ct);
-
     private async Task<T?> GetAsync<T>(string path, CancellationToken ct) where T : class
     {
         try
@@ -180,9 +179,4 @@ public sealed class ServicesClient(NodeClient node)
             return null;
         }
     }
-
-    private static T? Found<T>(JsonObject answer) where T : class => answer["found"]?.GetValue<bool>() == true ? To<T>(answer) : null;
-
-    private static T To<T>(JsonNode json) =>
-        json.Deserialize<T>(JsonSerializerOptions.Web) ?? throw new NodeApiException(HttpStatusCode.BadGateway, "empty answer from node", null);
 }

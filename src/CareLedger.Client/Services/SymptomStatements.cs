@@ -34,10 +34,10 @@ public sealed class SymptomStatements(RecordsClient records)
     }
 
     /// <summary>The statement behind a booking, for a reader the patient shared it with; null when none of their readable records matches.</summary>
-    public async Task<string?> ReadAsync(SigningKey reader, BookingDto booking, CancellationToken ct = default)
+    public async Task<string?> ReadAsync(SigningKey reader, Booking booking, CancellationToken ct = default)
     {
         IReadOnlyList<RecordSummary> readable;
-        try { readable = await records.ListAsync(reader, AccountId.Parse(booking.Patient), ct); }
+        try { readable = await records.ListAsync(reader, booking.Patient, ct); }
         catch (Api.NodeApiException e) when (e.Status == System.Net.HttpStatusCode.Forbidden) { return null; }
         var match = readable.FirstOrDefault(r => r.Type == "Condition" && r.Versions.Any(v => v.ContentHash == booking.Symptoms));
         if (match is null) return null;

@@ -1,5 +1,4 @@
 using CareLedger.Vault.Records;
-using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
@@ -30,7 +29,7 @@ public sealed class WrittenOpinions(RecordsClient records, ServicesClient servic
             Description = $"Second opinion for case {caseId}",
             Content = [new DocumentReference.ContentComponent { Attachment = new Attachment { ContentType = "text/plain", Data = System.Text.Encoding.UTF8.GetBytes(opinion.Trim()) } }],
         };
-        var added = await records.AddAsync(practitioner, AccountId.Parse(@case.Patient), FhirResources.ToJson(document), ct: ct);
+        var added = await records.AddAsync(practitioner, @case.Patient, FhirResources.ToJson(document), ct: ct);
         return (added.Record, await services.SubmitOpinionAsync(practitioner, caseId, added.ContentHash, ct));
     }
 
@@ -40,7 +39,7 @@ public sealed class WrittenOpinions(RecordsClient records, ServicesClient servic
         var @case = await services.GetCaseAsync(caseId, ct) ?? throw new RecordException($"no case {caseId}");
         var hashes = @case.Opinions.ToDictionary(o => o.Value.ContentHash, o => o.Key);
         var texts = new Dictionary<string, string>();
-        foreach (var r in await records.ListAsync(reader, AccountId.Parse(@case.Patient), ct))
+        foreach (var r in await records.ListAsync(reader, @case.Patient, ct))
         {
             if (r.Type != OpinionType || r.Versions.FirstOrDefault(v => hashes.ContainsKey(v.ContentHash)) is not { } v) continue;
             var (_, json) = await records.ReadAsync(reader, r.Record, v.Version, ct: ct);

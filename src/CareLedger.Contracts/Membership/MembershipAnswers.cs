@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 
@@ -20,7 +21,7 @@ public sealed record ValidatorList(IReadOnlyList<ValidatorSeat> Validators) : IC
 }
 
 /// <summary>One validator as membership.validators lists it: its account and organisation.</summary>
-public sealed record ValidatorSeat(AccountId Account, string Organisation) : ICborRecord<ValidatorSeat>
+public sealed record ValidatorSeat(AccountId Account, [property: JsonPropertyName("org")] string Organisation) : ICborRecord<ValidatorSeat>
 {
     public CborMap ToCbor() => new() { ["account"] = Account.ToString(), ["org"] = Organisation };
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
@@ -5,7 +6,7 @@ using CareLedger.Ledger.Runtime;
 namespace CareLedger.Contracts.Membership;
 
 /// <summary>A consortium member as recorded on the ledger, at membership/member/{account}.</summary>
-public sealed record Member(AccountId Account, string Organisation, string Role, string Name) : ICborRecord<Member>
+public sealed record Member(AccountId Account, [property: JsonPropertyName("org")] string Organisation, string Role, string Name) : ICborRecord<Member>
 {
     public const string KeyPrefix = "membership/member/";
 
@@ -39,7 +40,9 @@ public sealed record Organisation(string Id, string Name, string Kind) : ICborRe
 }
 
 /// <summary>A validator, at membership/validator/{account}: its node's public key (SubjectPublicKeyInfo) and its organisation.</summary>
-public sealed record Validator(byte[] PublicKey, string Organisation) : ICborRecord<Validator>
+public sealed record Validator(
+    [property: JsonPropertyName("key"), JsonConverter(typeof(CborBytesJsonConverter))] byte[] PublicKey,
+    [property: JsonPropertyName("org")] string Organisation) : ICborRecord<Validator>
 {
     public const string KeyPrefix = "membership/validator/";
 
@@ -55,8 +58,9 @@ public sealed record Validator(byte[] PublicKey, string Organisation) : ICborRec
 /// <summary>
 /// A proposal to change the validator set, at membership/validator-proposal/{id}: a validator to
 /// join (with its organisation, which is created if new, and its node's key) or to leave, and the
-/// organisations that approved it so far.
+/// organisations that approved it so far. Its JSON is its CBOR form: the join's fields stand beside the others.
 /// </summary>
+[JsonConverter(typeof(CborRecordJsonConverter<ValidatorProposal>))]
 public sealed record ValidatorProposal(string Change, AccountId Validator, AccountId Proposer, IReadOnlyList<string> Approvals, string Status, ValidatorJoin? Join)
     : ICborRecord<ValidatorProposal>
 {

@@ -1,9 +1,14 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 
 namespace CareLedger.Contracts.Prescriptions;
 
-/// <summary>The answer to prescriptions.prescription (inside <c>Found</c>): the prescription's fields, its dispenses and the doses scheduled so far.</summary>
+/// <summary>
+/// The answer to prescriptions.prescription (inside <c>Found</c>): the prescription's fields, its dispenses and the doses scheduled
+/// so far; in JSON too, one flat object.
+/// </summary>
+[JsonConverter(typeof(CborRecordJsonConverter<PrescriptionDetail>))]
 public sealed record PrescriptionDetail(Prescription Prescription, IReadOnlyList<DispenseEntry> DispenseLog, long Scheduled) : ICborRecord<PrescriptionDetail>
 {
     public CborMap ToCbor()
@@ -60,7 +65,8 @@ public sealed record AdherenceLine(
         f.Int("rewards"), f.Text("programme")));
 }
 
-/// <summary>The answer to prescriptions.programme (inside <c>Found</c>): the programme's fields and what its pool holds now.</summary>
+/// <summary>The answer to prescriptions.programme (inside <c>Found</c>): the programme's fields and what its pool holds now; in JSON too, one flat object.</summary>
+[JsonConverter(typeof(CborRecordJsonConverter<ProgrammeDetail>))]
 public sealed record ProgrammeDetail(AdherenceProgramme Programme, long Pool) : ICborRecord<ProgrammeDetail>
 {
     public CborMap ToCbor()

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
@@ -30,6 +31,10 @@ public sealed record Prescription(
     public static StatePrefix<Prescription> All { get; } = new(KeyPrefix);
 
     public static StateKey<Prescription> Key(string id) => new(KeyPrefix + id);
+
+    /// <summary>The fill a dispense would serve now: the first one not yet fully dispensed (one past the last when none is left).</summary>
+    [JsonIgnore]
+    public long CurrentFill => Fills - FillsLeft + 1;
 
     /// <summary>The prescription with no presentation: nothing locked, no pharmacy, no code.</summary>
     public Prescription Unpresented() => this with { Pharmacy = "", CodeHash = "", Price = 0, Asset = "", Payer = "" };

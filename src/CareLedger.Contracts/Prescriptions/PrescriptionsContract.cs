@@ -21,8 +21,6 @@ namespace CareLedger.Contracts.Prescriptions;
 public sealed partial class PrescriptionsContract : IContract
 {
     public const string ContractName = "prescriptions";
-    /// <summary>For callers not yet converted to <see cref="Prescription.Key"/>.</summary>
-    public const string RxPrefix = Prescription.KeyPrefix;
 
     public const long Day = 24 * 3_600_000;
     public const long MaxValidityMs = 366 * Day;

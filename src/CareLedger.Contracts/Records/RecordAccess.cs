@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
@@ -7,7 +8,7 @@ using CareLedger.Ledger.Runtime;
 namespace CareLedger.Contracts.Records;
 
 /// <summary>Why a read or write is allowed (the purpose, and the grant behind it) or refused; also the answer to records.can-read.</summary>
-public sealed record AccessDecision(bool Allowed, string Reason, string? Purpose, string? GrantId) : ICborRecord<AccessDecision>
+public sealed record AccessDecision(bool Allowed, string Reason, string? Purpose, [property: JsonPropertyName("grant")] string? GrantId) : ICborRecord<AccessDecision>
 {
     public static AccessDecision Deny(string reason) => new(false, reason, null, null);
 

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Encoding;
 
 namespace CareLedger.Contracts.Records;
 
-/// <summary>The answer to records.record (inside <c>Found</c>): the record's fields with its versions, oldest first.</summary>
+/// <summary>The answer to records.record (inside <c>Found</c>): the record's fields with its versions, oldest first; in JSON too, one flat object.</summary>
+[JsonConverter(typeof(CborRecordJsonConverter<RecordDetail>))]
 public sealed record RecordDetail(MedicalRecord Record, IReadOnlyList<RecordVersion> Versions) : ICborRecord<RecordDetail>
 {
     public CborMap ToCbor()
@@ -61,7 +63,9 @@ public sealed record ReadReport(string Record, string Reader, string Purpose, st
 }
 
 /// <summary>A reader's signed request (the <c>CareLedger-Signature</c> header's key, time and signature, with the method and path it covers).</summary>
-public sealed record ReadRequest(byte[] PublicKey, string Method, string Path, long Time, byte[] Signature) : ICborRecord<ReadRequest>
+public sealed record ReadRequest(
+    [property: JsonPropertyName("key"), JsonConverter(typeof(CborBytesJsonConverter))] byte[] PublicKey, string Method, string Path, long Time,
+    [property: JsonPropertyName("sig"), JsonConverter(typeof(CborBytesJsonConverter))] byte[] Signature) : ICborRecord<ReadRequest>
 {
     public CborMap ToCbor() => new() { ["key"] = PublicKey, ["method"] = Method, ["path"] = Path, ["time"] = Time, ["sig"] = Signature };
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
@@ -117,7 +118,7 @@ public sealed record LoggedRequest(string Tx) : ICborRecord<LoggedRequest>
 }
 
 /// <summary>A member's public key (SubjectPublicKeyInfo), at records/key/{account}, so that others can wrap record keys for them.</summary>
-public sealed record PublishedKey(byte[] PublicKey) : ICborRecord<PublishedKey>
+public sealed record PublishedKey([property: JsonPropertyName("key"), JsonConverter(typeof(CborBytesJsonConverter))] byte[] PublicKey) : ICborRecord<PublishedKey>
 {
     public const string KeyPrefix = "records/key/";
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
@@ -34,6 +35,7 @@ public sealed record Slot(long Start, long End, string Booking) : ICborRecord<Sl
 {
     public const string KeyPrefix = "services/slot/";
 
+    [JsonIgnore]
     public bool Free => Booking.Length == 0;
 
     public static StatePrefix<Slot> Of(AccountId practitioner) => new($"{KeyPrefix}{practitioner}/");
@@ -52,6 +54,7 @@ public sealed record Rating(long Sum, long Count) : ICborRecord<Rating>
 
     public static Rating None { get; } = new(0, 0);
 
+    [JsonIgnore]
     public long AverageTenths => Count == 0 ? 0 : checked(Sum * 20 + Count) / (2 * Count);
 
     public static StateKey<Rating> Key(AccountId practitioner) => new(KeyPrefix + practitioner);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
@@ -29,8 +30,11 @@ public sealed record ServicesTerms(
     /// <summary>Where the terms are kept: services/terms.</summary>
     public static StateKey<ServicesTerms> Key { get; } = new("services/terms");
 
+    [JsonIgnore]
     public long FreeCancellationMs => checked(FreeCancellationHours * Hour);
+    [JsonIgnore]
     public long AcknowledgementMs => checked(AcknowledgementHours * Hour);
+    [JsonIgnore]
     public long NoShowGraceMs => checked(NoShowGraceMinutes * Minute);
 
     /// <summary>The operator's share of a payment, rounded down; nothing when no operator is named.</summary>

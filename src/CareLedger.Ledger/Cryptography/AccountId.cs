@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace CareLedger.Ledger.Cryptography;
 
 /// <summary>An account: the SHA-256 of a P-256 public key's SubjectPublicKeyInfo.</summary>
+[JsonConverter(typeof(AccountIdJsonConverter))]
 public readonly record struct AccountId(Hash256 Hash) : IComparable<AccountId>
 {
     public static AccountId FromPublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo) => new(Hash256.Of(subjectPublicKeyInfo));

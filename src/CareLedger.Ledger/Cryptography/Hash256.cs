@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 
 namespace CareLedger.Ledger.Cryptography;
 
 /// <summary>A SHA-256 digest. Immutable; compared by value.</summary>
+[JsonConverter(typeof(Hash256JsonConverter))]
 public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
 {
     public const int Size = 32;

@@ -6,7 +6,7 @@ namespace CareLedger.Ledger.Encoding;
 /// <summary>JSON view of a <see cref="CborMap"/> for the API and CLI. Byte strings appear as {"$base64": "..."}.</summary>
 public static class CborMapJson
 {
-    private const string BytesKey = "$base64";
+    internal const string BytesKey = "$base64";
 
     public static JsonObject ToJson(CborMap map)
     {

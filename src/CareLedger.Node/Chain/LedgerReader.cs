@@ -26,6 +26,9 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
         runtime.Query(store, contract, query, args, Now, out var error)
         ?? throw new InvalidOperationException($"{contract}.{query} refused checked arguments: {error}");
 
+    /// <summary>Asks as <see cref="Ask(string, string, CborMap)"/> does, and reads the answer with the codec of the record it is.</summary>
+    public T Ask<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Ask(contract, query, args));
+
     public Receipt? FindReceipt(Hash256 id)
     {
         if (store.FindTransaction(id) is not { } at) return null;

@@ -1,8 +1,8 @@
 using CareLedger.Contracts;
-using System.Text.Json;
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Api;
 using CareLedger.Node.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,28 +12,29 @@ namespace CareLedger.Node.Prescriptions;
 /// <summary>
 /// Read endpoints over the prescriptions contract's queries: a prescription with its dispenses, a
 /// patient's or a prescriber's prescriptions, and a patient's adherence. The ledger holds no clinical
-/// content (that is the encrypted MedicationRequest record); writes are signed transactions.
+/// content (that is the encrypted MedicationRequest record); writes are signed transactions. Each serves the
+/// contract's answer records as they are (their JSON is their CBOR form, field for field).
 /// </summary>
 public static class PrescriptionsApi
 {
     public static void MapPrescriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Prescriptions").ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/prescriptions/{id}", Prescription).WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses")
+        group.MapGet("/prescriptions/{id}", Show).WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/prescriptions", Prescriptions).WithSummary("The prescriptions of one patient (?patient=) or one prescriber (?prescriber=), newest first");
+        group.MapGet("/prescriptions", List).WithSummary("The prescriptions of one patient (?patient=) or one prescriber (?prescriber=), newest first");
         group.MapGet("/adherence/{patient}", Adherence).WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent");
     }
 
-    private static Results<Ok<PrescriptionDto>, ProblemHttpResult> Prescription(string id, LedgerReader ledger)
+    private static Results<Ok<PrescriptionDetail>, ProblemHttpResult> Show(string id, LedgerReader ledger)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
-        var rx = ledger.Ask(PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id });
-        if (!rx.GetBool("found")) return Problems.NotFound("Unknown prescription", $"No prescription {id}.");
-        return TypedResults.Ok(ContractQueries.As<PrescriptionDto>(rx));
+        if (ledger.Ask<Found<PrescriptionDetail>>(PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id }).Value is not { } rx)
+            return Problems.NotFound("Unknown prescription", $"No prescription {id}.");
+        return TypedResults.Ok(rx);
     }
 
-    private static Results<Ok<List<PrescriptionDto>>, ProblemHttpResult> Prescriptions(LedgerReader ledger, string? patient, string? prescriber)
+    private static Results<Ok<List<Prescription>>, ProblemHttpResult> List(LedgerReader ledger, string? patient, string? prescriber)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
             return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");
@@ -41,14 +42,14 @@ public static class PrescriptionsApi
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
         // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
         var found = role == "patient"
-            ? ledger.Ask(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).GetList("prescriptions").Cast<CborMap>()
-            : ledger.State.Scan(PrescriptionsContract.RxPrefix).Select(e => e.Value).Where(rx => rx.GetText("prescriber") == id.ToString());
-        return TypedResults.Ok(found.Select(ContractQueries.As<PrescriptionDto>).OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
+            ? ledger.Ask<PrescriptionList>(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).Prescriptions
+            : ledger.State.Scan(Prescription.All).Select(e => e.Value).Where(rx => rx.Prescriber == id);
+        return TypedResults.Ok(found.OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
     }
 
-    private static Results<Ok<AdherenceDto>, ProblemHttpResult> Adherence(string patient, LedgerReader ledger)
+    private static Results<Ok<AdherenceReport>, ProblemHttpResult> Adherence(string patient, LedgerReader ledger)
     {
         if (!AccountId.TryParse(patient, out var id)) return Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
-        return TypedResults.Ok(ContractQueries.As<AdherenceDto>(ledger.Ask(PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() })));
+        return TypedResults.Ok(ledger.Ask<AdherenceReport>(PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() }));
     }
 }

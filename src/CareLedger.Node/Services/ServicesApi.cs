@@ -1,9 +1,9 @@
-using CareLedger.Contracts;
 using System.Globalization;
-using System.Text.Json;
+using CareLedger.Contracts;
 using CareLedger.Contracts.Services;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Api;
 using CareLedger.Node.Chain;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +12,8 @@ namespace CareLedger.Node.Services;
 
 /// <summary>
 /// Read endpoints over the services contract's queries, for the portal and third parties: practitioner
-/// search, profiles with slots, bookings and the terms. Writes are signed transactions (POST /v1/transactions).
+/// search, profiles with slots, bookings and the terms. Each serves the contract's answer records as they are
+/// (their JSON is their CBOR form, field for field). Writes are signed transactions (POST /v1/transactions).
 /// </summary>
 public static class ServicesApi
 {
@@ -25,12 +26,12 @@ public static class ServicesApi
                              "from and to (Unix ms or ISO 8601): only practitioners with a free slot starting in that window.");
         group.MapGet("/practitioners/{account}", Practitioner).WithSummary("A practitioner's profile and rating, with every slot they published")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/bookings/{id}", Booking).WithSummary("A booking: status, slot, price, and how its escrow was settled").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/bookings/{id}", ShowBooking).WithSummary("A booking: status, slot, price, and how its escrow was settled").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/bookings", Bookings).WithSummary("The bookings of one patient (?patient=) or one practitioner (?practitioner=), soonest slot first");
         group.MapGet("/services/terms", Terms).WithSummary("The platform's terms: fee, operator, arbitrator, cancellation and acknowledgement periods");
     }
 
-    private static Results<Ok<List<PractitionerDto>>, ProblemHttpResult> Search(LedgerReader ledger, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
+    private static Results<Ok<IReadOnlyList<PractitionerListing>>, ProblemHttpResult> Search(LedgerReader ledger, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
         string? minRating, string? from, string? to)
     {
         var args = new CborMap();
@@ -60,40 +61,39 @@ public static class ServicesApi
         if (window.From is { } f) args["from"] = f.Value;
         if (window.To is { } t) args["to"] = t.Value;
 
-        var answer = ledger.Ask(ServicesContract.ContractName, "search", args);
-        return TypedResults.Ok(answer.GetList("practitioners").Cast<CborMap>().Select(ContractQueries.As<PractitionerDto>).ToList());
+        return TypedResults.Ok(ledger.Ask<SearchResults>(ServicesContract.ContractName, "search", args).Practitioners);
     }
 
-    private static Results<Ok<PractitionerDetailsDto>, ProblemHttpResult> Practitioner(string account, LedgerReader ledger)
+    private static Results<Ok<PractitionerPage>, ProblemHttpResult> Practitioner(string account, LedgerReader ledger)
     {
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", "An account id is 64 hex characters.");
-        var profile = ledger.Ask(ServicesContract.ContractName, "profile", new CborMap { ["practitioner"] = id.ToString() });
-        if (!profile.GetBool("found")) return Problems.NotFound("Unknown practitioner", $"{account} has published no profile.");
-        var slots = ledger.Ask(ServicesContract.ContractName, "slots", new CborMap { ["practitioner"] = id.ToString() }).GetList("slots").Cast<CborMap>().Select(ContractQueries.As<SlotDto>).ToList();
-        return TypedResults.Ok(new PractitionerDetailsDto(ContractQueries.As<PractitionerDto>(profile), slots));
+        var args = new CborMap { ["practitioner"] = id.ToString() };
+        if (ledger.Ask<Found<PractitionerListing>>(ServicesContract.ContractName, "profile", args).Value is not { } profile)
+            return Problems.NotFound("Unknown practitioner", $"{account} has published no profile.");
+        return TypedResults.Ok(new PractitionerPage(profile, ledger.Ask<SlotList>(ServicesContract.ContractName, "slots", args).Slots));
     }
 
-    private static Results<Ok<BookingDto>, ProblemHttpResult> Booking(string id, LedgerReader ledger)
+    private static Results<Ok<Booking>, ProblemHttpResult> ShowBooking(string id, LedgerReader ledger)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
-        var booking = ledger.Ask(ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id });
-        if (!booking.GetBool("found")) return Problems.NotFound("Unknown booking", $"No booking {id}.");
-        return TypedResults.Ok(ContractQueries.As<BookingDto>(booking));
+        if (ledger.Ask<Found<Booking>>(ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id }).Value is not { } booking)
+            return Problems.NotFound("Unknown booking", $"No booking {id}.");
+        return TypedResults.Ok(booking);
     }
 
-    private static Results<Ok<List<BookingDto>>, ProblemHttpResult> Bookings(LedgerReader ledger, string? patient, string? practitioner, string? status)
+    private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, string? patient, string? practitioner, string? status)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(practitioner))
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("practitioner", practitioner!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
-        var bookings = ledger.Ask(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).GetList("bookings").Cast<CborMap>()
-            .Where(b => b.GetText(role) == id.ToString() && (string.IsNullOrEmpty(status) || b.GetText("status") == status))
-            .Select(ContractQueries.As<BookingDto>).OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
+        var bookings = ledger.Ask<BookingList>(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).Bookings
+            .Where(b => (role == "patient" ? b.Patient : b.Practitioner) == id && (string.IsNullOrEmpty(status) || b.Status == status))
+            .OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(bookings);
     }
 
-    private static ServicesTermsDto Terms(LedgerReader ledger) => ContractQueries.As<ServicesTermsDto>(ledger.Ask(ServicesContract.ContractName, "terms", new CborMap()));
+    private static ServicesTerms Terms(LedgerReader ledger) => ledger.Ask<ServicesTerms>(ServicesContract.ContractName, "terms", new CborMap());
 
     private readonly record struct Time(bool Ok, long Value);
 

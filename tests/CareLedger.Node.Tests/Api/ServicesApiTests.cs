@@ -1,9 +1,8 @@
-using CareLedger.Contracts.Services;
 using System.Net;
 using System.Net.Http.Json;
-using CareLedger.Client.Api;
-using CareLedger.Ledger.Wire;
+using System.Text.Json.Nodes;
 using CareLedger.Client.Services;
+using CareLedger.Contracts.Services;
 using CareLedger.Node.Tests.Support;
 
 namespace CareLedger.Node.Tests.Api;
@@ -16,10 +15,10 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     private ServicesClient Services => new(demo.Client);
     private string Rivera => demo.Account("dr-rivera").ToString();
 
-    private async Task<List<PractitionerDto>> SearchAsync(string query) =>
-        (await demo.Http.GetFromJsonAsync<List<PractitionerDto>>("v1/practitioners" + query))!;
+    private async Task<List<PractitionerListing>> SearchAsync(string query) =>
+        (await demo.Http.GetFromJsonAsync<List<PractitionerListing>>("v1/practitioners" + query))!;
 
-    private async Task<PractitionerDetailsDto> RiveraAsync() => (await demo.Http.GetFromJsonAsync<PractitionerDetailsDto>($"v1/practitioners/{Rivera}"))!;
+    private async Task<PractitionerPage> RiveraAsync() => (await demo.Http.GetFromJsonAsync<PractitionerPage>($"v1/practitioners/{Rivera}"))!;
 
     private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ssZ");
 
@@ -30,7 +29,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
 
         var found = await SearchAsync($"?specialty=general-practice&language=es&mode=on-site&maxPrice=50&minRating=0&from={Iso(first - 60_000)}&to={first}");
 
-        var rivera = Assert.Single(found, p => p.Practitioner == Rivera);
+        var rivera = Assert.Single(found, p => p.Practitioner.ToString() == Rivera);
         Assert.Equal("Dr. Ana Rivera", rivera.Name);
         Assert.Equal(["en", "es"], rivera.Languages);
         Assert.Equal(first, Assert.Single(rivera.FreeSlots).Start);
@@ -43,7 +42,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     [InlineData("?minRating=0.1")]
     [InlineData("?from=2001-01-01&to=2001-01-02")]
     public async Task Search_ACriterionSheDoesNotMeet_LeavesHerOut(string query) =>
-        Assert.DoesNotContain(await SearchAsync(query), p => p.Practitioner == Rivera);
+        Assert.DoesNotContain(await SearchAsync(query), p => p.Practitioner.ToString() == Rivera);
 
     [Theory]
     [InlineData("?minRating=6", "minRating is a number of stars from 0 to 5")]
@@ -92,7 +91,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
         var patient = demo.Keys["patient-jones"];
 
         await Services.BookAsync(patient, new BookingRequest(id, Rivera, slot, "video", Symptoms));
-        var booking = await demo.Http.GetFromJsonAsync<BookingDto>($"v1/bookings/{id}");
+        var booking = await demo.Http.GetFromJsonAsync<Booking>($"v1/bookings/{id}");
         var ofPatient = await Services.ListBookingsAsync(patient: patient.Account);
         var ofRivera = await Services.ListBookingsAsync(practitioner: demo.Account("dr-rivera"));
         var asPatientRivera = await Services.ListBookingsAsync(patient: demo.Account("dr-rivera"));
@@ -124,6 +123,24 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
         Assert.NotNull(refusal.TxId);
     }
 
+    [Fact]
+    public async Task Booking_ServedByItsEndpoint_IsTheContractsAnswerField_ForField()
+    {
+        var slot = (await RiveraAsync()).Slots.First(s => s.Free).Start;
+        var id = "api-" + Guid.NewGuid().ToString("N")[..12];
+        var patient = demo.Keys["patient-jones"];
+        await Services.BookAsync(patient, new BookingRequest(id, Rivera, slot, "video", Symptoms));
+
+        var served = (await demo.Http.GetFromJsonAsync<JsonObject>($"v1/bookings/{id}"))!;
+        var answer = await demo.Client.QueryAsync(ServicesClient.Contract, "booking", new() { ["booking"] = id });
+        await Services.CancelAsync(patient, id);
+
+        Assert.True(answer.Remove("found"));
+        Assert.Null(served["dispute"]);
+        Assert.True(served.Remove("dispute"));
+        Assert.True(JsonNode.DeepEquals(answer, served), $"served {served.ToJsonString()}, answered {answer.ToJsonString()}");
+    }
+
     [Theory]
     [InlineData("v1/bookings", HttpStatusCode.BadRequest, "exactly one of ?patient= or ?practitioner=")]
     [InlineData("v1/bookings?patient=abc&practitioner=def", HttpStatusCode.BadRequest, "exactly one of")]
@@ -141,7 +158,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     public async Task Sdk_UnknownBookingAndTerms_NullAndTheDemoTerms()
     {
         Assert.Null(await Services.GetBookingAsync("no-such-booking"));
-        var terms = await demo.Http.GetFromJsonAsync<ServicesTermsDto>("v1/services/terms");
+        var terms = await demo.Http.GetFromJsonAsync<ServicesTerms>("v1/services/terms");
 
         Assert.Equal((500L, "platform", "medical-board"), (terms!.PlatformFeeBps, terms.Operator, terms.Arbitrator));
     }

@@ -1,0 +1,39 @@
+using CareLedger.Client.Api;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Wire;
+
+namespace CareLedger.Client.Membership;
+
+/// <summary>
+/// The membership contract's members and organisations over a node: an organisation's admins register
+/// and remove its members; anyone looks them up. Actions return their receipt or throw
+/// <see cref="ContractActionException"/>. The validator set is <see cref="Consortium.ConsortiumClient"/>'s.
+/// </summary>
+public sealed class MembershipClient(NodeClient node)
+{
+    public const string Contract = "membership";
+
+    /// <summary>Registers an account in the signing admin's organisation with a role (<see cref="Roles"/>) and a display name.</summary>
+    public Task<ReceiptDto> RegisterAsync(SigningKey admin, AccountId account, string role, string? name = null, CancellationToken ct = default)
+    {
+        var args = new CborMap { ["account"] = account.ToString(), ["role"] = role };
+        if (!string.IsNullOrEmpty(name)) args["name"] = name;
+        return node.CommitAsync(admin, Contract, "register", args, ct);
+    }
+
+    public Task<ReceiptDto> RemoveAsync(SigningKey admin, AccountId account, CancellationToken ct = default) =>
+        node.CommitAsync(admin, Contract, "remove", new CborMap { ["account"] = account.ToString() }, ct);
+
+    public async Task<Member?> GetMemberAsync(AccountId account, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<Member>>(Contract, "member", new CborMap { ["account"] = account.ToString() }, ct)).Value;
+
+    public async Task<IReadOnlyList<Organisation>> OrganisationsAsync(CancellationToken ct = default) =>
+        (await node.QueryAsync<OrganisationList>(Contract, "organisations", new CborMap(), ct)).Organisations;
+
+    /// <summary>The members of an organisation, in account order: read from the member records, as the contract has no query that lists them.</summary>
+    public async Task<IReadOnlyList<Member>> MembersAsync(string organisation, CancellationToken ct = default) =>
+        [.. (await node.ScanStateAsync(new StatePrefix<Member>(Member.KeyPrefix), ct: ct)).Select(e => e.Value).Where(m => m.Organisation == organisation)];
+}

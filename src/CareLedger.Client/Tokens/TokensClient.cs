@@ -1,0 +1,44 @@
+using CareLedger.Client.Api;
+using CareLedger.Contracts.Tokens;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Wire;
+
+namespace CareLedger.Client.Tokens;
+
+/// <summary>
+/// The tokens contract over a node: assets, minting, transfers and balances. Each action is a signed
+/// transaction that waits for its block and returns the receipt, or throws <see cref="ContractActionException"/>
+/// with the contract's reason; each query returns its answer record, null for what does not exist.
+/// </summary>
+public sealed class TokensClient(NodeClient node)
+{
+    public const string Contract = "tokens";
+
+    /// <summary>A new asset, issued by the signing admin's organisation, with nothing in circulation yet.</summary>
+    public Task<ReceiptDto> CreateAssetAsync(SigningKey admin, string symbol, string name, CancellationToken ct = default) =>
+        node.CommitAsync(admin, Contract, "create-asset", new CborMap { ["asset"] = symbol, ["name"] = name }, ct);
+
+    /// <summary>New units of an asset for an account; signed by an admin of the asset's issuer.</summary>
+    public Task<ReceiptDto> MintAsync(SigningKey admin, string asset, AccountId to, long amount, CancellationToken ct = default) =>
+        node.CommitAsync(admin, Contract, "mint", new CborMap { ["asset"] = asset, ["to"] = to.ToString(), ["amount"] = amount }, ct);
+
+    /// <summary>Moves units from the signer's balance, never overdrawing it; the memo, if any, is stored with the transfer.</summary>
+    public Task<ReceiptDto> TransferAsync(SigningKey from, string asset, AccountId to, long amount, string? memo = null, CancellationToken ct = default)
+    {
+        var args = new CborMap { ["asset"] = asset, ["to"] = to.ToString(), ["amount"] = amount };
+        if (!string.IsNullOrEmpty(memo)) args["memo"] = memo;
+        return node.CommitAsync(from, Contract, "transfer", args, ct);
+    }
+
+    public Task<AccountBalance> BalanceAsync(string asset, AccountId account, CancellationToken ct = default) =>
+        node.QueryAsync<AccountBalance>(Contract, "balance", new CborMap { ["asset"] = asset, ["account"] = account.ToString() }, ct);
+
+    public async Task<Asset?> GetAssetAsync(string symbol, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<Asset>>(Contract, "asset", new CborMap { ["asset"] = symbol }, ct)).Value;
+
+    /// <summary>What one escrow holds (see <see cref="TokenEscrow"/>); null when it holds nothing.</summary>
+    public async Task<Escrow?> GetEscrowAsync(string holder, string id, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<Escrow>>(Contract, "escrow", new CborMap { ["holder"] = holder, ["id"] = id }, ct)).Value;
+}
