@@ -42,7 +42,7 @@ public sealed class InProcessNode : IAsyncDisposable
         var data = new TempFolder();
         var args = new[] { "--urls", "http://127.0.0.1:0", "--data", data.Path, "--CareLedger:NodePassphrase=test-node-passphrase",
                            "--Logging:LogLevel:Default=Warning" }.Concat(extraArgs).ToArray();
-        var app = NodeHost.Build(args);
+        var app = await NodeHost.BuildAsync(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var node = new InProcessNode(app, new Uri(address.TrimEnd('/') + "/"), data);

@@ -26,10 +26,11 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
         runtime.Query(store, contract, query, args, Now, out var error)
         ?? throw new InvalidOperationException($"{contract}.{query} refused checked arguments: {error}");
 
-    public Receipt? FindReceipt(Hash256 id)
+    /// <summary>The receipt of a transaction in a stored block, or null.</summary>
+    public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct)
     {
-        if (store.FindTransaction(id) is not { } at) return null;
-        var block = store.GetBlock(at.Height);
+        if (await store.FindTransactionAsync(id, ct) is not { } at) return null;
+        var block = await store.GetBlockAsync(at.Height, ct);
         return block is null ? null : Receipt.From(block, at.Index);
     }
 }
