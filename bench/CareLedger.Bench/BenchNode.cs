@@ -32,7 +32,7 @@ public sealed class BenchNode : IAsyncDisposable
             "--urls", "http://127.0.0.1:0", "--data", dataDir, "--CareLedger:NodePassphrase=bench-node-passphrase",
             "--CareLedger:PoolCapacity=200000", "--Logging:LogLevel:Default=Warning", .. nodeArgs,
         ];
-        var app = NodeHost.Build(args);
+        var app = await NodeHost.BuildAsync(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var node = new BenchNode(app, new Uri(address.TrimEnd('/') + "/"), dataDir);

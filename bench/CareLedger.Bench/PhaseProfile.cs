@@ -27,11 +27,11 @@ public static class PhaseProfile
     /// <summary>The phases, the cost of checking a signature whose sender key this thread has not seen, and the fixed cost of a block.</summary>
     public sealed record Figures(IReadOnlyList<Phase> Phases, double ColdVerifyMicros, double EmptyBlockMillis);
 
-    public static Figures Measure(BenchLedger node, Population population)
+    public static async Task<Figures> MeasureAsync(BenchLedger node, Population population, CancellationToken ct)
     {
         var snapshot = Path.Combine(node.DataDir, "profile.db");
-        Snapshot(Path.Combine(node.DataDir, "ledger.db"), snapshot);
-        using var store = new SqliteLedgerStore(snapshot);
+        Snapshot(Path.Combine(node.DataDir, SqliteLedgerStore.FileName), snapshot);
+        using var store = await SqliteLedgerStore.OpenAsync(snapshot, ct);
         using var validator = SigningKey.Generate();
         var executor = new BlockExecutor(node.Runtime);
         var memory = new MemoryState();
@@ -58,9 +58,9 @@ public static class PhaseProfile
             {
                 foreach (var tx in batch) tx.VerifySignature();
             });
-            timer.Time("commit_lookup", "waiter: committed-yet lookup", batch.Count, () =>
+            await timer.TimeAsync("commit_lookup", "waiter: committed-yet lookup", batch.Count, async () =>
             {
-                foreach (var tx in batch) store.FindTransaction(tx.Id);
+                foreach (var tx in batch) await store.FindTransactionAsync(tx.Id, ct);
             });
             ExecutedBlock executed = null!;
             timer.Time("execute", "execute block (state from the node's store)", batch.Count, () => executed = executor.Execute(store.ExecutionState, head, batch, time, validator.Account));
@@ -71,11 +71,11 @@ public static class PhaseProfile
             Block block = null!;
             timer.Time("sign_header", "sign block header", batch.Count, () =>
                 block = executed.ToBlock([new BlockSignature(validator.PublicKey, validator.Sign(executed.Header.Hash()))]));
-            timer.Time("append", "append block: encode, SQLite inserts, fsync", batch.Count, () => store.Append(block, executed.Writes));
+            await timer.TimeAsync("append", "append block: encode, SQLite inserts, fsync", batch.Count, () => store.AppendAsync(block, executed.Writes, ct));
             timer.Time("encode_body", "  of which encoding the body", batch.Count, () => block.EncodeBody());
             memory.Apply(executed.Writes);
         }
-        return new Figures(timer.Phases, coldVerify, EmptyBlockMillis(store, executor, validator));
+        return new Figures(timer.Phases, coldVerify, await EmptyBlockMillisAsync(store, executor, validator, ct));
     }
 
     /// <summary>One signature per sender, on a new thread whose key cache is empty: key import plus verification.</summary>
@@ -94,7 +94,7 @@ public static class PhaseProfile
     }
 
     /// <summary>What a block costs with nothing in it: mostly the fsync of the SQLite commit.</summary>
-    private static double EmptyBlockMillis(SqliteLedgerStore store, BlockExecutor executor, SigningKey validator)
+    private static async Task<double> EmptyBlockMillisAsync(SqliteLedgerStore store, BlockExecutor executor, SigningKey validator, CancellationToken ct)
     {
         const int Count = 5;
         var started = Stopwatch.GetTimestamp();
@@ -102,7 +102,7 @@ public static class PhaseProfile
         {
             var head = store.Head!;
             var executed = executor.Execute(store.ExecutionState, head, [], head.Time, validator.Account);
-            store.Append(executed.ToBlock([new BlockSignature(validator.PublicKey, validator.Sign(executed.Header.Hash()))]), executed.Writes);
+            await store.AppendAsync(executed.ToBlock([new BlockSignature(validator.PublicKey, validator.Sign(executed.Header.Hash()))]), executed.Writes, ct);
         }
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds / Count;
     }
@@ -136,6 +136,19 @@ public static class PhaseProfile
         {
             var started = Stopwatch.GetTimestamp();
             phase();
+            Record(key, name, txs, started);
+        }
+
+        /// <summary>A phase that awaits the store: its calls complete synchronously, so this times the same work on the same thread.</summary>
+        public async Task TimeAsync(string key, string name, int txs, Func<Task> phase)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await phase();
+            Record(key, name, txs, started);
+        }
+
+        private void Record(string key, string name, int txs, long started)
+        {
             if (!Measuring) return;
             var micros = Stopwatch.GetElapsedTime(started).TotalMicroseconds / txs;
             var index = _phases.FindIndex(p => p.Key == key);

@@ -81,7 +81,7 @@ if (options.Runs("profile"))
 {
     await WaitForEmptyPoolAsync();
     Console.WriteLine($"profile: timing the node's phases on a snapshot of its database, blocks of {PhaseProfile.BlockSize}...");
-    profile = PhaseProfile.Measure(ledger, population);
+    profile = await PhaseProfile.MeasureAsync(ledger, population, stop.Token);
 }
 Report.Print(options, verify, ledger.Options.BlockMaxTransactions, ledger.Options.BlockLingerMs, runs, profile);
 return 0;

@@ -30,6 +30,6 @@ if (args is ["init-consortium", var folder, ..])
     return 0;
 }
 
-var app = NodeHost.Build(args);
-app.Run();
+var app = await NodeHost.BuildAsync(args);
+await app.RunAsync();
 return 0;

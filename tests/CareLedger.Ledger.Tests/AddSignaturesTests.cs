@@ -18,59 +18,61 @@ public sealed class AddSignaturesTests : IDisposable
 
     private HashSet<AccountId> Trusted => [_self.Account, _second.Account, _third.Account];
 
-    private SqliteLedgerStore OpenStore() => new(_dir.File("ledger.db"));
+    private Task<SqliteLedgerStore> OpenStoreAsync() => SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
 
     /// <summary>A chain whose genesis names three validators; this node signs with the first.</summary>
-    private LedgerChain OpenChain(SqliteLedgerStore store) =>
-        new(store, new BlockExecutor(TestChain.Runtime()), _self, TestChain.Genesis(_self, _second, _third));
+    private Task<LedgerChain> OpenChainAsync(SqliteLedgerStore store) =>
+        LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), _self, TestChain.Genesis(_self, _second, _third), default);
 
-    private void Commit(LedgerChain chain, int txs)
+    private async Task CommitAsync(LedgerChain chain, int txs)
     {
         var batch = Enumerable.Range(0, txs).Select(i => TestChain.Put(_alice, ++_nonce, $"k{_nonce}", i)).ToList();
-        chain.CommitBatch(batch, TestChain.Time + (long)_nonce * 1000);
+        await chain.CommitBatchAsync(batch, TestChain.Time + (long)_nonce * 1000, default);
     }
 
-    private void BuildChain(int blocks)
+    private async Task BuildChainAsync(int blocks)
     {
-        using var store = OpenStore();
-        var chain = OpenChain(store);
-        for (var b = 0; b < blocks; b++) Commit(chain, 3);
+        using var store = await OpenStoreAsync();
+        var chain = await OpenChainAsync(store);
+        for (var b = 0; b < blocks; b++) await CommitAsync(chain, 3);
     }
+
+    private static async Task<Block> BlockAsync(SqliteLedgerStore store, ulong height) => (await store.GetBlockAsync(height, default))!;
 
     private static BlockSignature SignatureOf(SigningKey validator, Block block) => new(validator.PublicKey, validator.Sign(block.Hash));
 
     private static List<AccountId> Signers(Block block) => block.Signatures.Select(s => s.Validator).ToList();
 
     [Fact]
-    public void AddSignatures_AfterAppend_FollowTheBodySignatureInGetBlockByHeightAndByHash()
+    public async Task AddSignatures_AfterAppend_FollowTheBodySignatureInGetBlockByHeightAndByHash()
     {
-        BuildChain(2);
-        using var store = OpenStore();
-        var stored = store.GetBlock(1)!;
+        await BuildChainAsync(2);
+        using var store = await OpenStoreAsync();
+        var stored = await BlockAsync(store, 1);
 
-        store.AddSignatures(1, [SignatureOf(_second, stored), SignatureOf(_third, stored)]);
+        await store.AddSignaturesAsync(1, [SignatureOf(_second, stored), SignatureOf(_third, stored)], default);
 
-        var byHeight = store.GetBlock(1)!;
-        var byHash = store.GetBlock(stored.Hash)!;
+        var byHeight = await BlockAsync(store, 1);
+        var byHash = (await store.GetBlockAsync(stored.Hash, default))!;
         Assert.Equal(_self.Account, byHeight.Signatures[0].Validator);
         Assert.Equal(stored.Signatures[0].Signature, byHeight.Signatures[0].Signature);
         Assert.Equal(new HashSet<AccountId> { _second.Account, _third.Account }, Signers(byHeight).Skip(1).ToHashSet());
         Assert.Equal(Signers(byHeight), Signers(byHash));
         Assert.All(byHeight.Signatures, s => Assert.True(s.Verify(stored.Hash)));
         Assert.Equal(stored.Hash, byHeight.Hash);
-        Assert.Equal([_self.Account], Signers(store.GetBlock(2)!));
+        Assert.Equal([_self.Account], Signers(await BlockAsync(store, 2)));
     }
 
     [Fact]
-    public void Proof_BuiltAfterAddingASecondSignature_MeetsQuorumOfTwo_WhileOneBuiltBeforeDoesNot()
+    public async Task Proof_BuiltAfterAddingASecondSignature_MeetsQuorumOfTwo_WhileOneBuiltBeforeDoesNot()
     {
-        BuildChain(1);
-        using var store = OpenStore();
-        var block = store.GetBlock(1)!;
+        await BuildChainAsync(1);
+        using var store = await OpenStoreAsync();
+        var block = await BlockAsync(store, 1);
         var before = TransactionProof.Build(block, 1);
 
-        store.AddSignatures(1, [SignatureOf(_second, block)]);
-        var after = TransactionProof.Build(store.GetBlock(1)!, 1);
+        await store.AddSignaturesAsync(1, [SignatureOf(_second, block)], default);
+        var after = TransactionProof.Build(await BlockAsync(store, 1), 1);
 
         var failed = before.Verify(Trusted, quorum: 2);
         Assert.False(failed.Valid);
@@ -81,90 +83,95 @@ public sealed class AddSignaturesTests : IDisposable
     }
 
     [Fact]
-    public void AddSignatures_SameValidatorTwice_KeepsOne_AndTheBodySignatureWins()
+    public async Task AddSignatures_SameValidatorTwice_KeepsOne_AndTheBodySignatureWins()
     {
-        BuildChain(1);
-        using var store = OpenStore();
-        var block = store.GetBlock(1)!;
+        await BuildChainAsync(1);
+        using var store = await OpenStoreAsync();
+        var block = await BlockAsync(store, 1);
         var first = SignatureOf(_second, block);
 
-        store.AddSignatures(1, [first, SignatureOf(_second, block)]);
-        store.AddSignatures(1, [SignatureOf(_second, block), SignatureOf(_self, block)]);
+        await store.AddSignaturesAsync(1, [first, SignatureOf(_second, block)], default);
+        await store.AddSignaturesAsync(1, [SignatureOf(_second, block), SignatureOf(_self, block)], default);
 
-        var signatures = store.GetBlock(1)!.Signatures;
+        var signatures = (await BlockAsync(store, 1)).Signatures;
         Assert.Equal([_self.Account, _second.Account], signatures.Select(s => s.Validator));
         Assert.Equal(block.Signatures[0].Signature, signatures[0].Signature);
         Assert.Equal(first.Signature, signatures[1].Signature);
     }
 
     [Fact]
-    public void AddSignatures_ThenReopen_TheSignaturesAreStillThere()
+    public async Task AddSignatures_ThenReopen_TheSignaturesAreStillThere()
     {
-        BuildChain(1);
-        using (var store = OpenStore())
+        await BuildChainAsync(1);
+        using (var store = await OpenStoreAsync())
         {
-            var block = store.GetBlock(1)!;
-            store.AddSignatures(1, [SignatureOf(_second, block)]);
+            var block = await BlockAsync(store, 1);
+            await store.AddSignaturesAsync(1, [SignatureOf(_second, block)], default);
         }
 
-        using var reopened = OpenStore();
-        Assert.Equal([_self.Account, _second.Account], Signers(reopened.GetBlock(1)!));
+        using var reopened = await OpenStoreAsync();
+        Assert.Equal([_self.Account, _second.Account], Signers(await BlockAsync(reopened, 1)));
     }
 
     [Fact]
-    public void AddSignatures_HeightNotStored_ThrowsAndKeepsNothing()
+    public async Task AddSignatures_HeightNotStored_ThrowsAndKeepsNothing()
     {
-        BuildChain(1);
-        using var store = OpenStore();
-        var chain = OpenChain(store);
-        var elsewhere = SignatureOf(_second, store.GetBlock(1)!);
+        await BuildChainAsync(1);
+        using var store = await OpenStoreAsync();
+        var chain = await OpenChainAsync(store);
+        var elsewhere = SignatureOf(_second, await BlockAsync(store, 1));
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => store.AddSignatures(2, [elsewhere]));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.AddSignaturesAsync(2, [elsewhere], default));
         Assert.Contains("no block 2", error.Message);
 
         // Once block 2 exists, nothing from the refused call may surface with it.
-        Commit(chain, 1);
-        Assert.Equal([_self.Account], Signers(store.GetBlock(2)!));
+        await CommitAsync(chain, 1);
+        Assert.Equal([_self.Account], Signers(await BlockAsync(store, 2)));
     }
 
     [Fact]
-    public void ChainChecker_ChainWithLaterSignatures_StillPasses()
+    public async Task ChainChecker_ChainWithLaterSignatures_StillPasses()
     {
-        BuildChain(3);
-        using var store = OpenStore();
+        await BuildChainAsync(3);
+        using var store = await OpenStoreAsync();
         for (ulong h = 0; h <= 3; h++)
         {
-            var block = store.GetBlock(h)!;
-            store.AddSignatures(h, [SignatureOf(_second, block), SignatureOf(_third, block)]);
+            var block = await BlockAsync(store, h);
+            await store.AddSignaturesAsync(h, [SignatureOf(_second, block), SignatureOf(_third, block)], default);
         }
         var verifier = TestChain.Checker();
 
-        var asStored = verifier.Replay(store.ReadBlocks());
+        var asStored = await verifier.ReplayAsync(store.ReadBlocksAsync());
         // The same chain with every block carrying all three signatures in its body.
-        var merged = verifier.Replay(Enumerable.Range(0, 4).Select(h => store.GetBlock((ulong)h)!)
-            .Select(b => new StoredBlock(b.Height, b.Header.Encode(), b.EncodeBody())));
+        var withAllSignatures = new List<StoredBlock>();
+        for (ulong h = 0; h <= 3; h++)
+        {
+            var block = await BlockAsync(store, h);
+            withAllSignatures.Add(new StoredBlock(block.Height, block.Header.Encode(), block.EncodeBody()));
+        }
+        var merged = await verifier.ReplayAsync(withAllSignatures.ToAsyncEnumerable());
 
         Assert.True(asStored.Valid, asStored.Reason);
         Assert.True(merged.Valid, merged.Reason);
         Assert.Equal(4UL, merged.BlocksChecked);
-        Assert.All(Enumerable.Range(0, 4), h => Assert.Equal(3, store.GetBlock((ulong)h)!.Signatures.Count));
+        for (ulong h = 0; h <= 3; h++) Assert.Equal(3, (await BlockAsync(store, h)).Signatures.Count);
     }
 
     [Fact]
     public async Task AddSignatures_FromAnotherThreadWhileTheExecutorReadsAndAppends_KeepsEverySignature()
     {
         const int blocks = 20;
-        using var store = OpenStore();
-        var chain = OpenChain(store);
+        using var store = await OpenStoreAsync();
+        var chain = await OpenChainAsync(store);
         long signedBelow = 0;
-        var signer = Task.Run(() =>
+        var signer = Task.Run(async () =>
         {
             for (ulong h = 0; h <= blocks; h++)
             {
                 if (!SpinWait.SpinUntil(() => store.Head!.Height >= h, TimeSpan.FromSeconds(30))) throw new TimeoutException($"block {h} never came");
-                var block = store.GetBlock(h)!;
-                store.AddSignatures(h, [SignatureOf(_second, block)]);
-                store.AddSignatures(h, [SignatureOf(_third, block)]);
+                var block = await BlockAsync(store, h);
+                await store.AddSignaturesAsync(h, [SignatureOf(_second, block)], default);
+                await store.AddSignaturesAsync(h, [SignatureOf(_third, block)], default);
                 Interlocked.Exchange(ref signedBelow, (long)h + 1);
             }
         });
@@ -173,18 +180,18 @@ public sealed class AddSignaturesTests : IDisposable
         var unseen = 0;
         for (var b = 0; b <= blocks; b++)
         {
-            if (b > 0) Commit(chain, 2);
+            if (b > 0) await CommitAsync(chain, 2);
             while (Interlocked.Read(ref signedBelow) <= b && !signer.IsCompleted) Assert.Null(store.ExecutionState.Get($"unseen/{unseen++}"));
         }
         await signer.WaitAsync(TimeSpan.FromSeconds(60));
 
         for (ulong h = 0; h <= blocks; h++)
         {
-            var signers = Signers(store.GetBlock(h)!);
+            var signers = Signers(await BlockAsync(store, h));
             Assert.Equal(3, signers.Count);
             Assert.Equal(Trusted, signers.ToHashSet());
         }
-        var report = TestChain.Checker().Replay(store.ReadBlocks());
+        var report = await TestChain.Checker().ReplayAsync(store.ReadBlocksAsync());
         Assert.True(report.Valid, report.Reason);
     }
 

@@ -16,40 +16,42 @@ public sealed class ChainTests : IDisposable
     private readonly SigningKey _alice = SigningKey.Generate();
     private readonly ChainChecker _verifier = TestChain.Checker();
 
-    private LedgerChain Open(SqliteLedgerStore store) =>
-        new(store, new BlockExecutor(TestChain.Runtime()), _validator, TestChain.Genesis(_validator));
+    private Task<SqliteLedgerStore> OpenStoreAsync() => SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
 
-    private void BuildChain(int blocks, int txsPerBlock)
+    private Task<LedgerChain> OpenAsync(SqliteLedgerStore store) =>
+        LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), _validator, TestChain.Genesis(_validator), default);
+
+    private async Task BuildChainAsync(int blocks, int txsPerBlock)
     {
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var chain = Open(store);
+        using var store = await OpenStoreAsync();
+        var chain = await OpenAsync(store);
         ulong nonce = 0;
         for (var b = 0; b < blocks; b++)
         {
             var txs = Enumerable.Range(0, txsPerBlock).Select(i => TestChain.Put(_alice, ++nonce, $"k{b}-{i}", i)).ToList();
-            chain.CommitBatch(txs, TestChain.Time + b * 1000);
+            await chain.CommitBatchAsync(txs, TestChain.Time + b * 1000, default);
         }
     }
 
     [Fact]
-    public void CommitBatch_ThenReopen_ResumesAtSameHeadAndState()
+    public async Task CommitBatch_ThenReopen_ResumesAtSameHeadAndState()
     {
-        BuildChain(3, 4);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var chain = Open(store);
+        await BuildChainAsync(3, 4);
+        using var store = await OpenStoreAsync();
+        var chain = await OpenAsync(store);
         Assert.Equal(3UL, chain.Head.Height);
         Assert.Equal(3L, CborMap.Decode(store.Get("notes/k2-3")!).GetInt("v"));
-        var next = chain.CommitBatch([TestChain.Put(_alice, 13, "after", 1)], TestChain.Time + 10_000);
+        var next = await chain.CommitBatchAsync([TestChain.Put(_alice, 13, "after", 1)], TestChain.Time + 10_000, default);
         Assert.Equal(4UL, next.Height);
         Assert.True(next.Results[0].Valid);
     }
 
     [Fact]
-    public void Verify_IntactChain_PassesAndRebuildsTheStoredState()
+    public async Task Verify_IntactChain_PassesAndRebuildsTheStoredState()
     {
-        BuildChain(5, 10);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var report = _verifier.Replay(store.ReadBlocks());
+        await BuildChainAsync(5, 10);
+        using var store = await OpenStoreAsync();
+        var report = await _verifier.ReplayAsync(store.ReadBlocksAsync());
         Assert.True(report.Valid, report.Reason);
         Assert.Equal(6UL, report.BlocksChecked);
         Assert.Equal(50UL, report.TransactionsChecked);
@@ -59,69 +61,69 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
-    public void Verify_FlippedByteInBlockBody_NamesThatHeight()
+    public async Task Verify_FlippedByteInBlockBody_NamesThatHeight()
     {
-        BuildChain(5, 3);
+        await BuildChainAsync(5, 3);
         Tamper(3, "body", 40);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var report = _verifier.Replay(store.ReadBlocks());
+        using var store = await OpenStoreAsync();
+        var report = await _verifier.ReplayAsync(store.ReadBlocksAsync());
         Assert.False(report.Valid);
         Assert.Equal(3UL, report.FirstBadHeight);
     }
 
     [Fact]
-    public void Verify_FlippedByteInHeader_NamesThatHeight()
+    public async Task Verify_FlippedByteInHeader_NamesThatHeight()
     {
-        BuildChain(4, 2);
+        await BuildChainAsync(4, 2);
         Tamper(2, "header", 20);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var report = _verifier.Replay(store.ReadBlocks());
+        using var store = await OpenStoreAsync();
+        var report = await _verifier.ReplayAsync(store.ReadBlocksAsync());
         Assert.False(report.Valid);
         Assert.Equal(2UL, report.FirstBadHeight);
     }
 
     [Fact]
-    public void Verify_ReplayedTransactionInLaterBlock_IsCaughtByNonceReplay()
+    public async Task Verify_ReplayedTransactionInLaterBlock_IsCaughtByNonceReplay()
     {
         // A block whose stored result claims a replayed transaction took effect.
-        BuildChain(2, 2);
-        using (var store = new SqliteLedgerStore(_dir.File("ledger.db")))
+        await BuildChainAsync(2, 2);
+        using (var store = await OpenStoreAsync())
         {
-            var chain = Open(store);
-            var replay = store.GetBlock(1)!.Transactions[0];
-            var block = chain.CommitBatch([replay], TestChain.Time + 5000);
+            var chain = await OpenAsync(store);
+            var replay = (await store.GetBlockAsync(1, default))!.Transactions[0];
+            var block = await chain.CommitBatchAsync([replay], TestChain.Time + 5000, default);
             Assert.False(block.Results[0].Valid);
             Assert.Contains("replay", block.Results[0].Reason);
         }
-        using var reopened = new SqliteLedgerStore(_dir.File("ledger.db"));
-        Assert.True(_verifier.Replay(reopened.ReadBlocks()).Valid);
+        using var reopened = await OpenStoreAsync();
+        Assert.True((await _verifier.ReplayAsync(reopened.ReadBlocksAsync())).Valid);
     }
 
     [Fact]
-    public void Verify_BlockSignedByNonValidator_IsRejected()
+    public async Task Verify_BlockSignedByNonValidator_IsRejected()
     {
-        BuildChain(1, 1);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
+        await BuildChainAsync(1, 1);
+        using var store = await OpenStoreAsync();
         using var outsider = SigningKey.Generate();
-        var block = store.GetBlock(1)!;
+        var block = (await store.GetBlockAsync(1, default))!;
         var forged = block with { Signatures = [new BlockSignature(outsider.PublicKey, outsider.Sign(block.Hash))] };
-        var blocks = store.ReadBlocks().Take(1).Append(new StoredBlock(1, forged.Header.Encode(), forged.EncodeBody()));
-        var report = _verifier.Replay(blocks);
+        var blocks = store.ReadBlocksAsync().Take(1).Append(new StoredBlock(1, forged.Header.Encode(), forged.EncodeBody()));
+        var report = await _verifier.ReplayAsync(blocks);
         Assert.False(report.Valid);
         Assert.Equal(1UL, report.FirstBadHeight);
         Assert.Contains("not a validator", report.Reason);
     }
 
     [Fact]
-    public void Replay_StoredResultThatTheHeaderDoesNotCommitTo_IsRejected()
+    public async Task Replay_StoredResultThatTheHeaderDoesNotCommitTo_IsRejected()
     {
-        BuildChain(2, 2);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var block = store.GetBlock(2)!;
+        await BuildChainAsync(2, 2);
+        using var store = await OpenStoreAsync();
+        var block = (await store.GetBlockAsync(2, default))!;
         var altered = block with { Results = [block.Results[0], TxResult.Invalid("forged")] };
-        var blocks = store.ReadBlocks().Take(2).Append(new StoredBlock(2, altered.Header.Encode(), altered.EncodeBody()));
+        var blocks = store.ReadBlocksAsync().Take(2).Append(new StoredBlock(2, altered.Header.Encode(), altered.EncodeBody()));
 
-        var report = _verifier.Replay(blocks);
+        var report = await _verifier.ReplayAsync(blocks);
 
         Assert.False(report.Valid);
         Assert.Equal(2UL, report.FirstBadHeight);
@@ -129,11 +131,11 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
-    public void Proof_ForEveryTransaction_VerifiesAgainstTheValidator()
+    public async Task Proof_ForEveryTransaction_VerifiesAgainstTheValidator()
     {
-        BuildChain(1, 9);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var block = store.GetBlock(1)!;
+        await BuildChainAsync(1, 9);
+        using var store = await OpenStoreAsync();
+        var block = (await store.GetBlockAsync(1, default))!;
         var trusted = new HashSet<AccountId> { _validator.Account };
         for (var i = 0; i < 9; i++)
         {
@@ -144,11 +146,11 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
-    public void Proof_WithAlteredResultOrPathOrUntrustedSigner_IsRejected()
+    public async Task Proof_WithAlteredResultOrPathOrUntrustedSigner_IsRejected()
     {
-        BuildChain(1, 4);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
-        var proof = TransactionProof.Build(store.GetBlock(1)!, 2);
+        await BuildChainAsync(1, 4);
+        using var store = await OpenStoreAsync();
+        var proof = TransactionProof.Build((await store.GetBlockAsync(1, default))!, 2);
         var trusted = new HashSet<AccountId> { _validator.Account };
 
         Assert.False((proof with { Result = TxResult.Invalid("forged") }).Verify(trusted).Valid);
@@ -160,12 +162,12 @@ public sealed class ChainTests : IDisposable
     }
 
     [Fact]
-    public void Open_WithDifferentGenesis_Refuses()
+    public async Task Open_WithDifferentGenesis_Refuses()
     {
-        BuildChain(1, 1);
-        using var store = new SqliteLedgerStore(_dir.File("ledger.db"));
+        await BuildChainAsync(1, 1);
+        using var store = await OpenStoreAsync();
         using var other = SigningKey.Generate();
-        Assert.Throws<InvalidOperationException>(() => new LedgerChain(store, new BlockExecutor(TestChain.Runtime()), other, TestChain.Genesis(other)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), other, TestChain.Genesis(other), default));
     }
 
     [Fact]

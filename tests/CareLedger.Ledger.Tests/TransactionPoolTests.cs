@@ -13,7 +13,7 @@ public class TransactionPoolTests
         public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(TestChain.Time);
     }
 
-    private static TransactionPool Pool(int capacity = 100) => new(TestChain.Runtime(), new MemoryState(), _ => null, new FixedClock(), capacity);
+    private static TransactionPool Pool(int capacity = 100) => new(TestChain.Runtime(), new MemoryState(), (_, _) => ValueTask.FromResult<Receipt?>(null), new FixedClock(), capacity);
 
     [Fact]
     public void Submit_TransactionBuiltInProcessOverTheSizeLimit_IsRejected()

@@ -24,21 +24,21 @@ public sealed class ValidatorSetTests : IDisposable
     private readonly List<SqliteLedgerStore> _stores = [];
     private ulong _nonce;
 
-    private (LedgerChain Chain, SqliteLedgerStore Store) Open(string name, SigningKey key, GenesisDocument genesis)
+    private async Task<(LedgerChain Chain, SqliteLedgerStore Store)> OpenAsync(string name, SigningKey key, GenesisDocument genesis)
     {
-        var store = new SqliteLedgerStore(_dir.File(name + ".db"));
+        var store = await SqliteLedgerStore.OpenAsync(_dir.File(name + ".db"), default);
         _stores.Add(store);
-        return (new LedgerChain(store, new BlockExecutor(VotingChain.Runtime()), key, genesis), store);
+        return (await LedgerChain.OpenAsync(store, new BlockExecutor(VotingChain.Runtime()), key, genesis, default), store);
     }
 
     /// <summary>The leader proposes and stores a block; each follower applies it with the set its state records.</summary>
-    private Block Commit(LedgerChain leader, IReadOnlyList<LedgerChain> followers, params Transaction[] txs)
+    private async Task<Block> CommitAsync(LedgerChain leader, IReadOnlyList<LedgerChain> followers, params Transaction[] txs)
     {
         var proposal = leader.Propose(txs, TestChain.Time + (long)_nonce);
-        leader.CommitProposed(proposal);
+        await leader.CommitProposedAsync(proposal, default);
         foreach (var follower in followers)
         {
-            var applied = follower.ApplyReplicated(proposal.Block, new SignerSet().Read(follower.Store));
+            var applied = await follower.ApplyReplicatedAsync(proposal.Block, new SignerSet().Read(follower.Store), null, default);
             Assert.True(applied.Verdict.Ok, applied.Verdict.Reason);
         }
         return proposal.Block;
@@ -50,18 +50,18 @@ public sealed class ValidatorSetTests : IDisposable
     private static BlockSignature Sign(SigningKey key, Block block) => new(key.PublicKey, key.Sign(block.Hash));
 
     [Fact]
-    public void Replay_ChainWhereAValidatorJoinedAndSigned_PassesWhereTheGenesisSetAloneWouldNot()
+    public async Task Replay_ChainWhereAValidatorJoinedAndSigned_PassesWhereTheGenesisSetAloneWouldNot()
     {
         var genesis = TestChain.Genesis(_a);
-        var (a, _) = Open("a", _a, genesis);
-        var (d, dStore) = Open("d", _d, genesis);
-        Commit(a, [d], Join(_d));
-        var signedByD = Commit(a, [d], Put());
+        var (a, _) = await OpenAsync("a", _a, genesis);
+        var (d, dStore) = await OpenAsync("d", _d, genesis);
+        await CommitAsync(a, [d], Join(_d));
+        var signedByD = await CommitAsync(a, [d], Put());
 
-        var report = VotingChain.Checker().Replay(dStore.ReadBlocks());
-        var genesisOnly = new ChainChecker(_ => VotingChain.Runtime(), g => new FixedValidatorSet(g.ValidatorAccounts)).Replay(dStore.ReadBlocks());
+        var report = await VotingChain.Checker().ReplayAsync(dStore.ReadBlocksAsync());
+        var genesisOnly = await new ChainChecker(_ => VotingChain.Runtime(), g => new FixedValidatorSet(g.ValidatorAccounts)).ReplayAsync(dStore.ReadBlocksAsync());
 
-        Assert.Contains(dStore.GetBlock(signedByD.Height)!.Signatures, s => s.Validator == _d.Account);
+        Assert.Contains((await dStore.GetBlockAsync(signedByD.Height, default))!.Signatures, s => s.Validator == _d.Account);
         Assert.True(report.Valid, report.Reason);
         Assert.Equal(new HashSet<AccountId> { _a.Account, _d.Account }, report.NextValidators);
         Assert.False(genesisOnly.Valid);
@@ -70,23 +70,23 @@ public sealed class ValidatorSetTests : IDisposable
     }
 
     [Fact]
-    public void Replay_SignatureOfAValidatorMadeAfterItLeft_IsRejected()
+    public async Task Replay_SignatureOfAValidatorMadeAfterItLeft_IsRejected()
     {
         var genesis = TestChain.Genesis(_a);
-        var (a, _) = Open("a", _a, genesis);
-        var (d, dStore) = Open("d", _d, genesis);
-        Commit(a, [d], Join(_d));
-        var leaving = Commit(a, [d], Leave(_d));
-        var after = Commit(a, [d], Put());
-        var stored = dStore.ReadBlocks().ToList();
-        var forged = dStore.GetBlock(after.Height)! with { Signatures = [.. after.Signatures, Sign(_d, after)] };
+        var (a, _) = await OpenAsync("a", _a, genesis);
+        var (d, dStore) = await OpenAsync("d", _d, genesis);
+        await CommitAsync(a, [d], Join(_d));
+        var leaving = await CommitAsync(a, [d], Leave(_d));
+        var after = await CommitAsync(a, [d], Put());
+        var stored = await dStore.ReadBlocksAsync().ToListAsync();
+        var forged = (await dStore.GetBlockAsync(after.Height, default))! with { Signatures = [.. after.Signatures, Sign(_d, after)] };
         stored[^1] = new StoredBlock(after.Height, forged.Header.Encode(), forged.EncodeBody());
 
-        var honest = VotingChain.Checker().Replay(dStore.ReadBlocks());
-        var report = VotingChain.Checker().Replay(stored);
+        var honest = await VotingChain.Checker().ReplayAsync(dStore.ReadBlocksAsync());
+        var report = await VotingChain.Checker().ReplayAsync(stored.ToAsyncEnumerable());
 
-        Assert.Contains(dStore.GetBlock(leaving.Height)!.Signatures, s => s.Validator == _d.Account); // still a validator for the block that removed it
-        Assert.DoesNotContain(dStore.GetBlock(after.Height)!.Signatures, s => s.Validator == _d.Account);
+        Assert.Contains((await dStore.GetBlockAsync(leaving.Height, default))!.Signatures, s => s.Validator == _d.Account); // still a validator for the block that removed it
+        Assert.DoesNotContain((await dStore.GetBlockAsync(after.Height, default))!.Signatures, s => s.Validator == _d.Account);
         Assert.True(honest.Valid, honest.Reason);
         Assert.False(report.Valid);
         Assert.Equal(after.Height, report.FirstBadHeight);
@@ -94,15 +94,15 @@ public sealed class ValidatorSetTests : IDisposable
     }
 
     [Fact]
-    public void ProofVerifyOn_MajorityIncludingTwoJoinedValidators_HoldsWhereTheGenesisSetFails()
+    public async Task ProofVerifyOn_MajorityIncludingTwoJoinedValidators_HoldsWhereTheGenesisSetFails()
     {
         var genesis = TestChain.Genesis(_a, _b, _c);
-        var (a, store) = Open("a", _a, genesis);
-        Commit(a, [], Join(_d), Join(_e));
-        var block = Commit(a, [], Put());
+        var (a, store) = await OpenAsync("a", _a, genesis);
+        await CommitAsync(a, [], Join(_d), Join(_e));
+        var block = await CommitAsync(a, [], Put());
         var proof = TransactionProof.Build(block with { Signatures = [.. block.Signatures, Sign(_d, block), Sign(_e, block)] }, 0);
 
-        var parentChain = VotingChain.Checker().Replay(store.ReadBlocks().Where(b => b.Height < block.Height));
+        var parentChain = await VotingChain.Checker().ReplayAsync(store.ReadBlocksAsync(0, block.Height - 1));
         var verdict = proof.VerifyOn(parentChain);
         var genesisTrust = proof.Verify(genesis.ValidatorAccounts, quorum: 2);
 
@@ -113,15 +113,15 @@ public sealed class ValidatorSetTests : IDisposable
     }
 
     [Fact]
-    public void ProofVerifyOn_SignatureOfAValidatorVotedOut_DoesNotCount()
+    public async Task ProofVerifyOn_SignatureOfAValidatorVotedOut_DoesNotCount()
     {
         var genesis = TestChain.Genesis(_a, _b, _c);
-        var (a, store) = Open("a", _a, genesis);
-        Commit(a, [], Leave(_c));
-        var block = Commit(a, [], Put());
+        var (a, store) = await OpenAsync("a", _a, genesis);
+        await CommitAsync(a, [], Leave(_c));
+        var block = await CommitAsync(a, [], Put());
         var proof = TransactionProof.Build(block with { Signatures = [.. block.Signatures, Sign(_c, block)] }, 0);
 
-        var parentChain = VotingChain.Checker().Replay(store.ReadBlocks().Where(b => b.Height < block.Height));
+        var parentChain = await VotingChain.Checker().ReplayAsync(store.ReadBlocksAsync(0, block.Height - 1));
         var verdict = proof.VerifyOn(parentChain);
 
         Assert.False(verdict.Valid);
@@ -131,17 +131,17 @@ public sealed class ValidatorSetTests : IDisposable
     }
 
     [Fact]
-    public void ProofVerifyOn_BlockThatDoesNotExtendTheChain_IsRejected()
+    public async Task ProofVerifyOn_BlockThatDoesNotExtendTheChain_IsRejected()
     {
         var genesis = TestChain.Genesis(_a);
-        var (a, store) = Open("a", _a, genesis);
-        Commit(a, [], Put());
-        var block = Commit(a, [], Put());
+        var (a, store) = await OpenAsync("a", _a, genesis);
+        await CommitAsync(a, [], Put());
+        var block = await CommitAsync(a, [], Put());
         var proof = TransactionProof.Build(block, 0);
-        var shortChain = VotingChain.Checker().Replay(store.ReadBlocks().Where(b => b.Height == 0));
+        var shortChain = await VotingChain.Checker().ReplayAsync(store.ReadBlocksAsync(0, 0));
         var forkHeader = block.Header with { PreviousHash = Hash256.Of([7]) };
         var fork = proof with { Header = forkHeader, Signatures = [new BlockSignature(_a.PublicKey, _a.Sign(forkHeader.Hash()))] };
-        var parentChain = VotingChain.Checker().Replay(store.ReadBlocks().Where(b => b.Height < block.Height));
+        var parentChain = await VotingChain.Checker().ReplayAsync(store.ReadBlocksAsync(0, block.Height - 1));
 
         Assert.Contains("not at block 1", proof.VerifyOn(shortChain).Reason);
         Assert.Contains("does not extend that chain", fork.VerifyOn(parentChain).Reason);

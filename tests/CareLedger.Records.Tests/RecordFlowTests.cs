@@ -102,7 +102,7 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         var refused = await Assert.ThrowsAsync<NodeApiException>(() => _p.Records.ReadAsync(_p.Patient, added.Record));
         Assert.Contains("erased", refused.Detail);
 
-        var report = new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), CareLedger.Contracts.Membership.LedgerValidatorSet.For).Replay(_p.Node.Store.ReadBlocks());
+        var report = await new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), CareLedger.Contracts.Membership.LedgerValidatorSet.For).ReplayAsync(_p.Node.Store.ReadBlocksAsync());
         Assert.True(report.Valid, report.Reason);
     }
 

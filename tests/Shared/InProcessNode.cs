@@ -48,7 +48,7 @@ public sealed class InProcessNode : IAsyncDisposable
         var args = new[] { "--urls", "http://127.0.0.1:0", "--data", data.Path, "--CareLedger:NodePassphrase=test-node-passphrase",
                            "--Logging:LogLevel:Default=Warning" }.Concat(extraArgs).ToArray();
         var logs = new CapturedLogs();
-        var app = NodeHost.Build(args, builder => builder.Logging.AddProvider(logs));
+        var app = await NodeHost.BuildAsync(args, builder => builder.Logging.AddProvider(logs));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var node = new InProcessNode(app, new Uri(address.TrimEnd('/') + "/"), data, logs);

@@ -25,7 +25,7 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
     public sealed class Settings : NodeSettings
     {
         [CommandOption("--data <DIR>")]
-        [Description("Verify a node's data folder (its ledger.db, opened read-only) instead of asking a node; also checks the stored state")]
+        [Description("Verify a node's data folder (its ledger.db, opened read-only, one snapshot) instead of asking a node; also checks the stored state")]
         public string? Data { get; init; }
 
         public override ValidationResult Validate() =>
@@ -41,23 +41,23 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         string? stateCheck = null;
         if (settings.Data is { } dir)
         {
-            using var ledger = ReadOnlyLedger.Open(dir);
-            var head = ledger.Head() ?? throw new CliException($"the ledger in {dir} holds no blocks");
-            report = await ReplayAsync(head, ends, progress => checker.Replay(ends.Watch(ledger.Blocks()), progress));
+            using var ledger = await DataFolder.OpenLedgerAsync(dir, ct);
+            var head = ledger.Head?.Height ?? throw new CliException($"the ledger in {dir} holds no blocks");
+            report = await ReplayAsync(head, ends, progress => checker.ReplayAsync(ends.Watch(ledger.ReadBlocksAsync(0, head, ct)), progress, ct));
             if (report.Valid)
             {
-                if (StateComparison.FirstDifference(report.State!, ledger.State()) is { } difference)
+                if (StateComparison.FirstDifference(report.State!, ledger.Scan("")) is { } difference)
                     throw new CliException($"the stored state disagrees with the replayed chain: {difference}", ExitCodes.Invalid);
                 stateCheck = $"matches the replay ({report.State!.Count} entries)";
             }
-            source = Path.GetFullPath(Path.Combine(dir, ReadOnlyLedger.FileName));
+            source = DataFolder.LedgerPath(dir);
         }
         else
         {
             using var http = settings.Connect();
             var node = new NodeClient(http);
             var head = (await node.GetChainAsync(ct)).Height;
-            report = await ReplayAsync(head, ends, progress => checker.Replay(ends.Watch(NodeBlocks.FetchAsync(node, head, ct).ToBlockingEnumerable(ct)), progress));
+            report = await ReplayAsync(head, ends, progress => checker.ReplayAsync(ends.Watch(NodeBlocks.FetchAsync(node, head, ct)), progress, ct));
             source = settings.NodeAddress.ToString();
         }
 
@@ -73,16 +73,16 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
     /// <summary>The consortium's contracts, and its validator set as the membership contract keeps it.</summary>
     public static ChainChecker Checker() => new(g => ConsortiumContracts.CreateRuntime(g.ChainId), LedgerValidatorSet.For);
 
-    private Task<ChainReport> ReplayAsync(ulong head, Ends ends, Func<Action<ulong>, ChainReport> replay)
+    private Task<ChainReport> ReplayAsync(ulong head, Ends ends, Func<Action<ulong>, Task<ChainReport>> replay)
     {
         var console = session.Out;
-        if (!console.Profile.Capabilities.Interactive || !console.Profile.Capabilities.Ansi) return Task.Run(() => Guarded(ends, replay, _ => { }));
+        if (!console.Profile.Capabilities.Interactive || !console.Profile.Capabilities.Ansi) return Task.Run(() => GuardedAsync(ends, replay, _ => { }));
         return console.Progress().AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask("Replaying blocks", maxValue: head + 1);
-                return await Task.Run(() => Guarded(ends, replay, height => task.Value = height + 1));
+                return await Task.Run(() => GuardedAsync(ends, replay, height => task.Value = height + 1));
             });
     }
 
@@ -92,9 +92,9 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
     /// but that a contract cannot initialise from (ExecuteGenesis is not guarded). Whatever the replay
     /// throws while a block is being checked is that block's failure.
     /// </summary>
-    private static ChainReport Guarded(Ends ends, Func<Action<ulong>, ChainReport> replay, Action<ulong> progress)
+    private static async Task<ChainReport> GuardedAsync(Ends ends, Func<Action<ulong>, Task<ChainReport>> replay, Action<ulong> progress)
     {
-        try { return replay(progress); }
+        try { return await replay(progress); }
         catch (Exception e) when (e is CborMapException or CborContentException or FormatException or InvalidOperationException or ArgumentException or OverflowException
                                   && ends.Last is { } block)
         {
@@ -122,9 +122,9 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         public StoredBlock? First { get; private set; }
         public StoredBlock? Last { get; private set; }
 
-        public IEnumerable<StoredBlock> Watch(IEnumerable<StoredBlock> blocks)
+        public async IAsyncEnumerable<StoredBlock> Watch(IAsyncEnumerable<StoredBlock> blocks)
         {
-            foreach (var block in blocks)
+            await foreach (var block in blocks)
             {
                 First ??= block;
                 Last = block;

@@ -18,7 +18,7 @@ namespace CareLedger.Cli.Proofs;
 /// validators are those of the proof's height, from a node's chain replayed up to the proof's block,
 /// which must extend it: sound across votes that changed the set. Exits 2 when it fails.
 /// </summary>
-public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerifyCommand.Settings>
+public sealed class ProofVerifyCommand(CliSession session) : AsyncCommand<ProofVerifyCommand.Settings>
 {
     // Every field of the file must be present, spelled exactly, and nothing else.
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
@@ -60,11 +60,11 @@ public sealed class ProofVerifyCommand(CliSession session) : Command<ProofVerify
         };
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken ct)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         var anchor = settings.Data is null ? Anchor(settings) : null;
         var (file, proof) = Read(settings.File);
-        if (settings.Data is { } dir) anchor = TrustAnchor.FromChain(dir, proof.Header.Height);
+        if (settings.Data is { } dir) anchor = await TrustAnchor.FromChainAsync(dir, proof.Header.Height, ct);
         var quorum = Quorum(settings, anchor);
         var verdict = anchor?.ParentChain is { } chain ? proof.VerifyOn(chain, quorum) : proof.Verify(anchor?.Validators, quorum);
         if (!verdict.Valid) throw Invalid(verdict.Reason!);

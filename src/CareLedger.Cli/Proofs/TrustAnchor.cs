@@ -6,13 +6,14 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Storage;
 using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Cli.Proofs;
 
 /// <summary>
 /// What a proof is checked against: the validators the user trusts and, from a genesis file or a
-/// chain, the chain they run. From a chain (<see cref="FromChain"/>) the validators are the set of
+/// chain, the chain they run. From a chain (<see cref="FromChainAsync"/>) the validators are the set of
 /// the proof's height, and <see cref="ParentChain"/> is the replay the proof's block must extend.
 /// </summary>
 public sealed record TrustAnchor(IReadOnlySet<AccountId> Validators, string? ChainId)
@@ -47,18 +48,18 @@ public sealed record TrustAnchor(IReadOnlySet<AccountId> Validators, string? Cha
     /// replayed and verified from its genesis up to block <paramref name="height"/> - 1, following every vote
     /// that changed the set. Trusts nothing but that chain's genesis, whose hash the summary shows.
     /// </summary>
-    public static TrustAnchor FromChain(string dataDir, ulong height)
+    public static async Task<TrustAnchor> FromChainAsync(string dataDir, ulong height, CancellationToken ct)
     {
-        using var ledger = ReadOnlyLedger.Open(dataDir);
-        var source = Path.GetFullPath(Path.Combine(dataDir, ReadOnlyLedger.FileName));
-        if (ledger.Head() is not { } head || head + 1 < height)
+        using var ledger = await DataFolder.OpenLedgerAsync(dataDir, ct);
+        var source = DataFolder.LedgerPath(dataDir);
+        if (ledger.Head is not { } head || head.Height + 1 < height)
             throw new CliException($"the chain in {source} ends before block {(height == 0 ? 0 : height - 1)}, the parent of the proof's block: let its node catch up first");
         ChainReport report;
         Block block0;
         try
         {
-            var blocks = ledger.Blocks().TakeWhile(b => b.Height < height).ToList();
-            report = ChainVerifyCommand.Checker().Replay(blocks);
+            List<StoredBlock> blocks = height == 0 ? [] : await ledger.ReadBlocksAsync(0, height - 1, ct).ToListAsync(ct);
+            report = await ChainVerifyCommand.Checker().ReplayAsync(blocks.ToAsyncEnumerable(), ct: ct);
             block0 = Block.Decode(blocks[0].Header, blocks[0].Body);
         }
         catch (Exception e) when (e is CborMapException or CborContentException or FormatException or InvalidOperationException or ArgumentException or OverflowException)

@@ -9,7 +9,8 @@ namespace CareLedger.Ledger.Chain;
 
 /// <summary>
 /// One node's copy of the chain: executes ordered batches into blocks, signs them with the
-/// node's validator key and makes them durable. Not thread-safe: one orderer drives it.
+/// node's validator key and makes them durable. Not thread-safe: one orderer drives it. Executing is
+/// synchronous (contracts read state as they run); storing a block is the one await in each step.
 /// </summary>
 public sealed class LedgerChain
 {
@@ -17,22 +18,33 @@ public sealed class LedgerChain
     private readonly BlockExecutor _executor;
     private readonly SigningKey _validatorKey;
 
-    public LedgerChain(ILedgerStore store, BlockExecutor executor, SigningKey validatorKey, GenesisDocument genesis)
+    private LedgerChain(ILedgerStore store, BlockExecutor executor, SigningKey validatorKey, GenesisDocument genesis)
     {
         _store = store;
         _executor = executor;
         _validatorKey = validatorKey;
         Genesis = genesis;
+    }
+
+    /// <summary>
+    /// The chain on <paramref name="store"/>: an empty store first gets block 0 from <paramref name="genesis"/>;
+    /// one holding a chain must have started from the same genesis document.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store holds a chain started from a different genesis document.</exception>
+    public static async Task<LedgerChain> OpenAsync(ILedgerStore store, BlockExecutor executor, SigningKey validatorKey, GenesisDocument genesis, CancellationToken ct)
+    {
+        var chain = new LedgerChain(store, executor, validatorKey, genesis);
         if (store.Head is null)
         {
             // Only a genesis validator vouches for block 0; a node whose organisation joins later stores it unsigned.
             var block0 = executor.ExecuteGenesis(genesis);
-            store.Append(block0.ToBlock(genesis.ValidatorAccounts.Contains(validatorKey.Account) ? [Sign(block0.Header)] : []), block0.Writes);
+            await store.AppendAsync(block0.ToBlock(genesis.ValidatorAccounts.Contains(validatorKey.Account) ? [chain.Sign(block0.Header)] : []), block0.Writes, ct);
         }
-        else if (store.GetBlock(0)?.Genesis is not { } stored || !stored.AsSpan().SequenceEqual(genesis.Encode()))
+        else if ((await store.GetBlockAsync(0, ct))?.Genesis is not { } stored || !stored.AsSpan().SequenceEqual(genesis.Encode()))
         {
             throw new InvalidOperationException("the data folder holds a chain started from a different genesis document");
         }
+        return chain;
     }
 
     public GenesisDocument Genesis { get; }
@@ -44,20 +56,20 @@ public sealed class LedgerChain
     public event Action<Block>? BlockCommitted;
 
     /// <summary>Executes, signs and stores the next block. Block time never goes backwards.</summary>
-    public Block CommitBatch(IReadOnlyList<Transaction> txs, long proposedTime)
+    public async Task<Block> CommitBatchAsync(IReadOnlyList<Transaction> txs, long proposedTime, CancellationToken ct)
     {
         var head = Head;
         var time = Math.Max(proposedTime, head.Time);
         var executed = _executor.Execute(_store.ExecutionState, head, txs, time, _validatorKey.Account);
         var block = executed.ToBlock([Sign(executed.Header)]);
-        _store.Append(block, executed.Writes);
+        await _store.AppendAsync(block, executed.Writes, ct);
         BlockCommitted?.Invoke(block);
         return block;
     }
 
     /// <summary>
     /// Executes a batch as the next block with this node as proposer and signs it, without storing
-    /// it: a consortium leader replicates the block first, then calls <see cref="CommitProposed"/>.
+    /// it: a consortium leader replicates the block first, then calls <see cref="CommitProposedAsync"/>.
     /// </summary>
     /// <remarks>
     /// With <paramref name="parent"/> (a proposal still being replicated) the block extends that
@@ -81,11 +93,11 @@ public sealed class LedgerChain
     }
 
     /// <summary>Stores a block this node proposed, once consensus has ordered it.</summary>
-    public void CommitProposed(Proposal proposal)
+    public async Task CommitProposedAsync(Proposal proposal, CancellationToken ct)
     {
         if (proposal.Block.Header.PreviousHash != Head.Hash())
             throw new InvalidOperationException($"proposal for height {proposal.Block.Height} no longer extends the head");
-        _store.Append(proposal.Block, proposal.Executed.Writes);
+        await _store.AppendAsync(proposal.Block, proposal.Executed.Writes, ct);
         BlockCommitted?.Invoke(proposal.Block);
     }
 
@@ -98,7 +110,7 @@ public sealed class LedgerChain
     /// </summary>
     /// <param name="validators">The set that signs this block (the one our head's state records).</param>
     /// <param name="alreadyVerified">Transactions whose signatures this node checked at admission.</param>
-    public ReplicatedBlock ApplyReplicated(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified = null)
+    public async Task<ReplicatedBlock> ApplyReplicatedAsync(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified, CancellationToken ct)
     {
         var head = Head;
         var verdict = BlockCheck.Links(head, proposed);
@@ -113,7 +125,7 @@ public sealed class LedgerChain
         var kept = signatures.Where(s => s.Validator != Validator).ToList();
         if (validators.Contains(Validator)) kept.Add(Sign(executed.Header));
         var block = executed.ToBlock(kept);
-        _store.Append(block, executed.Writes);
+        await _store.AppendAsync(block, executed.Writes, ct);
         BlockCommitted?.Invoke(block);
         return new ReplicatedBlock(verdict, block, executed.Writes);
     }

@@ -13,7 +13,7 @@ public sealed class SoloOrderer(LedgerChain chain, TransactionPool pool, TimePro
             try { batch = await pool.TakeBatchAsync(maxTransactions, linger, ct); }
             catch (OperationCanceledException) { return; }
             if (batch.Count == 0) continue;
-            var block = chain.CommitBatch(batch, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            var block = await chain.CommitBatchAsync(batch, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
             pool.OnCommitted(block);
         }
     }

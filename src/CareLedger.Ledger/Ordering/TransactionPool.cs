@@ -20,11 +20,12 @@ public sealed class TransactionPool
     private readonly ConcurrentDictionary<Hash256, TaskCompletionSource<Receipt>> _waiters = new();
     private readonly ContractRuntime _runtime;
     private readonly IStateReader _state;
-    private readonly Func<Hash256, Receipt?> _findCommitted;
+    private readonly Func<Hash256, CancellationToken, ValueTask<Receipt?>> _findCommitted;
     private readonly TimeProvider _clock;
     private readonly int _capacity;
 
-    public TransactionPool(ContractRuntime runtime, IStateReader state, Func<Hash256, Receipt?> findCommitted, TimeProvider clock, int capacity)
+    /// <param name="findCommitted">The receipt of a transaction already in a stored block, or null (a store lookup).</param>
+    public TransactionPool(ContractRuntime runtime, IStateReader state, Func<Hash256, CancellationToken, ValueTask<Receipt?>> findCommitted, TimeProvider clock, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _runtime = runtime;
@@ -150,7 +151,7 @@ public sealed class TransactionPool
         // Still pending after the waiter is registered: OnCommitted clears the pending entry before it
         // completes waiters, so this one will be completed; no need to look in the store.
         if (_pending.ContainsKey(id)) return await waiter.Task.WaitAsync(ct);
-        if (_findCommitted(id) is { } done)
+        if (await _findCommitted(id, ct) is { } done)
         {
             _waiters.TryRemove(id, out _);
             return done;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using CareLedger.Ledger.Blocks;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.State;
 using Microsoft.Data.Sqlite;
 
@@ -8,11 +7,17 @@ namespace CareLedger.Ledger.Storage;
 
 /// <summary>
 /// The block store and world state in one SQLite database (WAL, synchronous=FULL): a block, its
-/// transaction index and its state writes commit in one SQLite transaction. Validator signatures that
-/// arrive after a block is stored live beside it in <c>block_signatures</c>, leaving the block's bytes as appended.
+/// transaction index and its state writes commit in one SQLite transaction (<c>.Writes</c>). Validator
+/// signatures that arrive after a block is stored live beside it in <c>block_signatures</c>, leaving the
+/// block's bytes as appended. Opened read-only (<see cref="OpenReadOnlyAsync"/>) it never writes the
+/// database and reads everything from one snapshot (<c>.Reads</c>).
+/// Microsoft.Data.Sqlite's asynchronous calls complete synchronously: awaiting them costs no thread hop.
 /// </summary>
-public sealed class SqliteLedgerStore : ILedgerStore
+public sealed partial class SqliteLedgerStore : ILedgerStore
 {
+    /// <summary>The store's file in a node's data folder.</summary>
+    public const string FileName = "ledger.db";
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, header BLOB NOT NULL, body BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS txs (id BLOB PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL) WITHOUT ROWID;
@@ -21,213 +26,93 @@ public sealed class SqliteLedgerStore : ILedgerStore
         """;
 
     private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
-    // The executor thread reads state on _writer outside the write lock, so other threads write on their own connection.
-    private readonly SqliteConnection _signatureWriter;
+    // Block writes and execution reads; read-only, the snapshot's connection, on which every read runs.
+    private readonly SqliteConnection _connection;
+    // The executor reads state on _connection outside the write lock, so signatures are written on their own connection. Null when read-only.
+    private readonly SqliteConnection? _signatureWriter;
+    // Read-only: the one read transaction that pins the snapshot.
+    private readonly SqliteTransaction? _snapshot;
     private readonly ExecutionReader _execution;
-    private readonly Lock _writeLock = new();
     private readonly ConcurrentBag<ExecutionReader> _readers = [];
     private readonly StateCache _cache = new(capacity: 2_000_000);
     private BlockHeader? _head;
 
-    public SqliteLedgerStore(string path)
+    private SqliteLedgerStore(string connectionString, SqliteConnection connection, SqliteConnection? signatureWriter, SqliteTransaction? snapshot, BlockHeader? head)
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-        Execute(_writer, Schema);
-        _execution = new ExecutionReader(_writer, _cache);
-        _signatureWriter = new SqliteConnection(_connectionString);
-        _signatureWriter.Open();
-        Execute(_signatureWriter, "PRAGMA synchronous=FULL;");
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT header FROM blocks ORDER BY height DESC LIMIT 1";
-        if (cmd.ExecuteScalar() is byte[] header) _head = BlockHeader.Decode(header);
+        _connectionString = connectionString;
+        _connection = connection;
+        _signatureWriter = signatureWriter;
+        _snapshot = snapshot;
+        _head = head;
+        // Read-only, the snapshot never changes: nothing to cache.
+        _execution = new ExecutionReader(connection, snapshot is null ? _cache : null);
+    }
+
+    /// <summary>Opens (creating if need be) the store at <paramref name="path"/> for a node that appends to it.</summary>
+    public static async Task<SqliteLedgerStore> OpenAsync(string path, CancellationToken ct)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        var writer = new SqliteConnection(connectionString);
+        SqliteConnection? signatureWriter = null;
+        try
+        {
+            await writer.OpenAsync(ct);
+            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", ct);
+            await ExecuteAsync(writer, Schema, ct);
+            signatureWriter = new SqliteConnection(connectionString);
+            await signatureWriter.OpenAsync(ct);
+            await ExecuteAsync(signatureWriter, "PRAGMA synchronous=FULL;", ct);
+            return new SqliteLedgerStore(connectionString, writer, signatureWriter, null, await ReadHeadAsync(writer, ct));
+        }
+        catch
+        {
+            signatureWriter?.Dispose();
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing store to read, never to write (SQLite read-only mode): blocks and state come from one
+    /// snapshot, taken as it opens, however much a node goes on appending. Writing throws. For one caller at a time.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no database at <paramref name="path"/>; none is created.</exception>
+    public static async Task<SqliteLedgerStore> OpenReadOnlyAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no ledger at {path}", path);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        SqliteTransaction? snapshot = null;
+        try
+        {
+            await connection.OpenAsync(ct);
+            // Deferred, so a read-only connection can begin it; in WAL mode its first read fixes the snapshot.
+            snapshot = connection.BeginTransaction(deferred: true);
+            return new SqliteLedgerStore(connectionString, connection, null, snapshot, await ReadHeadAsync(connection, ct));
+        }
+        catch
+        {
+            snapshot?.Dispose();
+            connection.Dispose();
+            throw;
+        }
     }
 
     public BlockHeader? Head => Volatile.Read(ref _head);
     public IStateReader ExecutionState => _execution;
 
-    public void Append(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes)
+    private static async Task<BlockHeader?> ReadHeadAsync(SqliteConnection connection, CancellationToken ct)
     {
-        lock (_writeLock)
-        {
-            var expected = _head is null ? 0 : _head.Height + 1;
-            if (block.Height != expected) throw new InvalidOperationException($"expected block {expected}, got {block.Height}");
-            _cache.BeginUpdate();
-            try
-            {
-                CommitBlock(block, writes);
-                _cache.Apply(writes);
-            }
-            finally
-            {
-                _cache.EndUpdate();
-            }
-            Volatile.Write(ref _head, block.Header);
-        }
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT header FROM blocks ORDER BY height DESC LIMIT 1";
+        return await cmd.ExecuteScalarAsync(ct) is byte[] header ? BlockHeader.Decode(header) : null;
     }
 
-    private void CommitBlock(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes)
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
     {
-        using var tx = _writer.BeginTransaction();
-        using (var cmd = _writer.CreateCommand())
-        {
-            cmd.CommandText = "INSERT INTO blocks (height, hash, header, body) VALUES ($h, $hash, $header, $body)";
-            cmd.Parameters.AddWithValue("$h", (long)block.Height);
-            cmd.Parameters.AddWithValue("$hash", block.Hash.ToArray());
-            cmd.Parameters.AddWithValue("$header", block.Header.Encode());
-            cmd.Parameters.AddWithValue("$body", block.EncodeBody());
-            cmd.ExecuteNonQuery();
-        }
-        using (var cmd = _writer.CreateCommand())
-        {
-            cmd.CommandText = "INSERT OR IGNORE INTO txs (id, height, idx) VALUES ($id, $h, $i)";
-            var id = cmd.Parameters.Add("$id", SqliteType.Blob);
-            cmd.Parameters.AddWithValue("$h", (long)block.Height);
-            var idx = cmd.Parameters.Add("$i", SqliteType.Integer);
-            for (var i = 0; i < block.Transactions.Count; i++)
-            {
-                id.Value = block.Transactions[i].Id.ToArray();
-                idx.Value = i;
-                cmd.ExecuteNonQuery();
-            }
-        }
-        using (var put = _writer.CreateCommand())
-        using (var del = _writer.CreateCommand())
-        {
-            put.CommandText = "INSERT INTO state (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-            var pk = put.Parameters.Add("$k", SqliteType.Text);
-            var pv = put.Parameters.Add("$v", SqliteType.Blob);
-            del.CommandText = "DELETE FROM state WHERE key = $k";
-            var dk = del.Parameters.Add("$k", SqliteType.Text);
-            foreach (var (key, value) in writes)
-            {
-                if (value is null) { dk.Value = key; del.ExecuteNonQuery(); }
-                else { pk.Value = key; pv.Value = value; put.ExecuteNonQuery(); }
-            }
-        }
-        tx.Commit();
-    }
-
-    public void AddSignatures(ulong height, IReadOnlyList<BlockSignature> signatures)
-    {
-        ArgumentNullException.ThrowIfNull(signatures);
-        AddSignatures(signatures.Select(s => (height, s)).ToList());
-    }
-
-    public void AddSignatures(IReadOnlyList<(ulong Height, BlockSignature Signature)> signatures)
-    {
-        ArgumentNullException.ThrowIfNull(signatures);
-        // Under the write lock: the head cannot move, and the two connections never contend for SQLite's write lock.
-        lock (_writeLock)
-        {
-            foreach (var (height, _) in signatures)
-                if (_head is null || height > _head.Height)
-                    throw new ArgumentOutOfRangeException(nameof(signatures), height, $"no block {height} is stored to add signatures to");
-            using var tx = _signatureWriter.BeginTransaction();
-            using var cmd = _signatureWriter.CreateCommand();
-            cmd.CommandText = "INSERT OR IGNORE INTO block_signatures (height, validator, signature) VALUES ($h, $v, $s)";
-            var h = cmd.Parameters.Add("$h", SqliteType.Integer);
-            var validator = cmd.Parameters.Add("$v", SqliteType.Blob);
-            var signature = cmd.Parameters.Add("$s", SqliteType.Blob);
-            foreach (var (height, s) in signatures)
-            {
-                h.Value = (long)height;
-                validator.Value = s.ValidatorKey;
-                signature.Value = s.Signature;
-                cmd.ExecuteNonQuery();
-            }
-            tx.Commit();
-        }
-    }
-
-    /// <summary>Point reads on a small pool of connections with prepared statements: admission checks call this for every transaction.</summary>
-    public byte[]? Get(string key) => _cache.Get(key, ReadPooled);
-
-    private byte[]? ReadPooled(string key)
-    {
-        if (!_readers.TryTake(out var reader)) reader = new ExecutionReader(Open());
-        try { return reader.Get(key); }
-        finally { _readers.Add(reader); }
-    }
-
-    public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix)
-    {
-        using var conn = Open();
-        return ExecutionReader.Scan(conn, prefix).ToList();
-    }
-
-    public Block? GetBlock(ulong height) => QueryBlock("height = $v", (long)height);
-    public Block? GetBlock(Hash256 hash) => QueryBlock("hash = $v", hash.ToArray());
-
-    private Block? QueryBlock(string where, object value)
-    {
-        using var conn = Open();
-        Block block;
-        using (var cmd = conn.CreateCommand())
-        {
-            cmd.CommandText = $"SELECT header, body FROM blocks WHERE {where}";
-            cmd.Parameters.AddWithValue("$v", value);
-            using var r = cmd.ExecuteReader();
-            if (!r.Read()) return null;
-            block = Block.Decode((byte[])r[0], (byte[])r[1]);
-        }
-        return WithLaterSignatures(block, LaterSignatures(conn, block.Height));
-    }
-
-    private static List<BlockSignature> LaterSignatures(SqliteConnection conn, ulong height)
-    {
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT validator, signature FROM block_signatures WHERE height = $h";
-        cmd.Parameters.AddWithValue("$h", (long)height);
-        using var r = cmd.ExecuteReader();
-        var signatures = new List<BlockSignature>();
-        while (r.Read()) signatures.Add(new BlockSignature((byte[])r[0], (byte[])r[1]));
-        return signatures;
-    }
-
-    /// <summary>The body's signatures, then the later ones from validators that have not signed in the body.</summary>
-    private static Block WithLaterSignatures(Block block, List<BlockSignature> later)
-    {
-        if (later.Count == 0) return block;
-        var signers = block.Signatures.Select(s => s.Validator).ToHashSet();
-        return block with { Signatures = [.. block.Signatures, .. later.Where(s => signers.Add(s.Validator))] };
-    }
-
-    public TxLocation? FindTransaction(Hash256 id)
-    {
-        using var conn = Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT height, idx FROM txs WHERE id = $id";
-        cmd.Parameters.AddWithValue("$id", id.ToArray());
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? new TxLocation((ulong)r.GetInt64(0), r.GetInt32(1)) : null;
-    }
-
-    public IEnumerable<StoredBlock> ReadBlocks(ulong fromHeight = 0)
-    {
-        using var conn = Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT height, header, body FROM blocks WHERE height >= $h ORDER BY height";
-        cmd.Parameters.AddWithValue("$h", (long)fromHeight);
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) yield return new StoredBlock((ulong)r.GetInt64(0), (byte[])r[1], (byte[])r[2]);
-    }
-
-    private SqliteConnection Open()
-    {
-        var conn = new SqliteConnection(_connectionString);
-        conn.Open();
-        return conn;
-    }
-
-    private static void Execute(SqliteConnection conn, string sql)
-    {
-        using var cmd = conn.CreateCommand();
+        using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public void Dispose()
@@ -238,52 +123,10 @@ public sealed class SqliteLedgerStore : ILedgerStore
             reader.Connection.Dispose();
         }
         _execution.Dispose();
-        _writer.Dispose();
-        _signatureWriter.Dispose();
-        SqliteConnection.ClearAllPools();
-    }
-
-    /// <summary>Reads state on one connection with a prepared statement; used by one thread at a time.</summary>
-    private sealed class ExecutionReader : IStateReader, IDisposable
-    {
-        private readonly SqliteCommand _get;
-        private readonly SqliteParameter _key;
-
-        public SqliteConnection Connection { get; }
-
-        private readonly StateCache? _cache;
-
-        public ExecutionReader(SqliteConnection conn, StateCache? cache = null)
-        {
-            _cache = cache;
-            Connection = conn;
-            _get = conn.CreateCommand();
-            _get.CommandText = "SELECT value FROM state WHERE key = $k";
-            _key = _get.Parameters.Add("$k", SqliteType.Text);
-            _get.Prepare();
-        }
-
-        public byte[]? Get(string key) => _cache is null ? Load(key) : _cache.Get(key, Load);
-
-        private byte[]? Load(string key)
-        {
-            _key.Value = key;
-            return _get.ExecuteScalar() as byte[];
-        }
-
-        public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => Scan(Connection, prefix).ToList();
-
-        internal static IEnumerable<KeyValuePair<string, byte[]>> Scan(SqliteConnection conn, string prefix)
-        {
-            using var cmd = conn.CreateCommand();
-            // Ordinal range scan: every key starting with the prefix lies in [prefix, prefix + U+FFFF).
-            cmd.CommandText = "SELECT key, value FROM state WHERE key >= $lo AND key < $hi ORDER BY key";
-            cmd.Parameters.AddWithValue("$lo", prefix);
-            cmd.Parameters.AddWithValue("$hi", prefix + '\uffff');
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) yield return new(r.GetString(0), (byte[])r[1]);
-        }
-
-        public void Dispose() => _get.Dispose();
+        _snapshot?.Dispose();
+        _connection.Dispose();
+        _signatureWriter?.Dispose();
+        _writeLock.Dispose();
+        if (_snapshot is null) SqliteConnection.ClearAllPools();
     }
 }

@@ -23,9 +23,9 @@ public sealed record ChainReport(bool Valid, ulong BlocksChecked, ulong Transact
 
 /// <summary>
 /// Checks a stored chain from its genesis block with the same <see cref="BlockCheck"/>s a node applies
-/// to every block it accepts. <see cref="Replay"/> trusts nothing but block 0's genesis document and
+/// to every block it accepts. <see cref="ReplayAsync"/> trusts nothing but block 0's genesis document and
 /// the contracts: it re-executes every block into a fresh state, and judges each block's signatures
-/// by the validator set of its height, following the votes that change it. <see cref="CheckStored"/>
+/// by the validator set of its height, following the votes that change it. <see cref="CheckStoredAsync"/>
 /// is the quick check a node makes of its own store at start-up: decoding, links, Merkle roots and
 /// every signature, without re-executing (so without knowing past validator sets).
 /// </summary>
@@ -36,12 +36,14 @@ public sealed class ChainChecker(Func<GenesisDocument, ContractRuntime> runtimeF
         _ => throw new InvalidOperationException("checking a stored chain reads no state"));
 
     /// <summary>Replays <paramref name="blocks"/> (from block 0, in order) and checks each as <see cref="ChainChecker"/> says.</summary>
-    public ChainReport Replay(IEnumerable<StoredBlock> blocks, Action<ulong>? progress = null) => Walk(blocks, replay: true, progress);
+    public Task<ChainReport> ReplayAsync(IAsyncEnumerable<StoredBlock> blocks, Action<ulong>? progress = null, CancellationToken ct = default) =>
+        WalkAsync(blocks, replay: true, progress, ct);
 
     /// <summary>Checks <paramref name="blocks"/> without re-executing them: signatures must verify, but whose they are is not judged.</summary>
-    public static ChainReport CheckStored(IEnumerable<StoredBlock> blocks) => WithoutReplay.Walk(blocks, replay: false, null);
+    public static Task<ChainReport> CheckStoredAsync(IAsyncEnumerable<StoredBlock> blocks, CancellationToken ct = default) =>
+        WithoutReplay.WalkAsync(blocks, replay: false, null, ct);
 
-    private ChainReport Walk(IEnumerable<StoredBlock> blocks, bool replay, Action<ulong>? progress)
+    private async Task<ChainReport> WalkAsync(IAsyncEnumerable<StoredBlock> blocks, bool replay, Action<ulong>? progress, CancellationToken ct)
     {
         var state = new MemoryState();
         BlockHeader? parent = null;
@@ -51,7 +53,7 @@ public sealed class ChainChecker(Func<GenesisDocument, ContractRuntime> runtimeF
 
         ChainReport Bad(ulong height, string? reason) => new(false, count, transactions, height, reason, parent?.StateRoot ?? Hash256.Zero);
 
-        foreach (var stored in blocks)
+        await foreach (var stored in blocks.WithCancellation(ct))
         {
             if (stored.Height != count) return Bad(count, $"block {count} is missing");
             Block block;

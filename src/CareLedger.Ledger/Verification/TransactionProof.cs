@@ -42,7 +42,7 @@ public sealed record TransactionProof(BlockHeader Header, byte[] Transaction, Tx
     }
 
     /// <summary>
-    /// Checks the proof against a chain replayed up to its block's parent (<see cref="ChainChecker.Replay"/>
+    /// Checks the proof against a chain replayed up to its block's parent (<see cref="ChainChecker.ReplayAsync"/>
     /// of blocks <c>0 … height - 1</c>): the block must extend that chain, and at least <paramref name="quorum"/>
     /// (default: a strict majority) of the validators of its height, as the chain's votes left them, must have signed it.
     /// </summary>

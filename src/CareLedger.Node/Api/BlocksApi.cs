@@ -23,29 +23,29 @@ public static class BlocksApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static Ok<List<BlockSummaryDto>> List(ILedgerStore store, ulong? before, int? limit)
+    private static async Task<Ok<List<BlockSummaryDto>>> List(ILedgerStore store, ulong? before, int? limit, CancellationToken ct)
     {
         var top = Math.Min(before ?? ulong.MaxValue, store.Head!.Height + 1);
         var count = Math.Clamp(limit ?? 20, 1, 100);
         var list = new List<BlockSummaryDto>();
         for (var h = top; h > 0 && list.Count < count; h--)
         {
-            var b = store.GetBlock(h - 1)!;
+            var b = (await store.GetBlockAsync(h - 1, ct))!;
             list.Add(new BlockSummaryDto(b.Height, b.Hash.ToString(), b.Header.Time, b.Transactions.Count, b.Header.Proposer.ToString()));
         }
         return TypedResults.Ok(list);
     }
 
-    private static Results<Ok<BlockDto>, ProblemHttpResult> Get(string id, ILedgerStore store)
+    private static async Task<Results<Ok<BlockDto>, ProblemHttpResult>> Get(string id, ILedgerStore store, CancellationToken ct)
     {
-        var block = Find(id, store);
+        var block = await FindAsync(id, store, ct);
         return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(WireFormat.ToDto(block));
     }
 
-    private static Results<Ok<RawBlockDto>, ProblemHttpResult> GetRaw(ulong height, ILedgerStore store)
+    private static async Task<Results<Ok<RawBlockDto>, ProblemHttpResult>> GetRaw(ulong height, ILedgerStore store, CancellationToken ct)
     {
-        var stored = store.ReadBlocks(height).FirstOrDefault();
-        if (stored is null || stored.Height != height) return Problems.NotFound("Unknown block", $"No block {height} on this node.");
+        var stored = await store.ReadBlocksAsync(height, height, ct).FirstOrDefaultAsync(ct);
+        if (stored is null) return Problems.NotFound("Unknown block", $"No block {height} on this node.");
         return TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
     }
 
@@ -57,8 +57,8 @@ public static class BlocksApi
     private static async Task<Results<Ok<ProofDto>, ProblemHttpResult>> GetProof(string txId, ILedgerStore store, IValidatorSet validatorSet, GenesisDocument genesis, IOptions<NodeOptions> options, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
     {
         if (!Hash256.TryParse(txId, out var id)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
-        if (store.FindTransaction(id) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
-        var block = store.GetBlock(at.Height)!;
+        if (await store.FindTransactionAsync(id, ct) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
+        var block = (await store.GetBlockAsync(at.Height, ct))!;
         if (final == true)
         {
             var deadline = DateTime.UtcNow.AddSeconds(Math.Clamp(timeoutSeconds ?? 10, 1, options.Value.MaxWaitSeconds));
@@ -67,7 +67,7 @@ public static class BlocksApi
             while ((signers = block.SignedBy(validators)) < quorum && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, ct);
-                block = store.GetBlock(at.Height)!;
+                block = (await store.GetBlockAsync(at.Height, ct))!;
             }
             if (signers < quorum)
             {
@@ -78,10 +78,10 @@ public static class BlocksApi
         return TypedResults.Ok(WireFormat.ToDto(TransactionProof.Build(block, at.Index), genesis.ChainId, id));
     }
 
-    private static Block? Find(string id, ILedgerStore store)
+    private static async ValueTask<Block?> FindAsync(string id, ILedgerStore store, CancellationToken ct)
     {
-        if (id == "latest") return store.GetBlock(store.Head!.Height);
-        if (ulong.TryParse(id, out var height)) return store.GetBlock(height);
-        return Hash256.TryParse(id, out var hash) ? store.GetBlock(hash) : null;
+        if (id == "latest") return await store.GetBlockAsync(store.Head!.Height, ct);
+        if (ulong.TryParse(id, out var height)) return await store.GetBlockAsync(height, ct);
+        return Hash256.TryParse(id, out var hash) ? await store.GetBlockAsync(hash, ct) : null;
     }
 }

@@ -86,13 +86,13 @@ public static class TransactionsApi
         }
     }
 
-    private static Results<Ok<ReceiptDto>, ProblemHttpResult> GetReceipt(string id, TransactionPool pool, LedgerReader ledger)
+    private static async Task<Results<Ok<ReceiptDto>, ProblemHttpResult>> GetReceipt(string id, TransactionPool pool, LedgerReader ledger, CancellationToken ct)
     {
         if (!Hash256.TryParse(id, out var txId)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         // Pending first: a block is stored before its transactions leave the pool, so a transaction
         // that is not pending any more is found committed (the other order can miss it in between).
         var pending = pool.Contains(txId);
-        if (ledger.FindReceipt(txId) is { } receipt) return TypedResults.Ok(WireFormat.ToDto(receipt));
+        if (await ledger.FindReceiptAsync(txId, ct) is { } receipt) return TypedResults.Ok(WireFormat.ToDto(receipt));
         if (pending) return TypedResults.Ok(new ReceiptDto(id, "pending"));
         return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
     }

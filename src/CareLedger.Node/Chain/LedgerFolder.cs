@@ -6,11 +6,11 @@ namespace CareLedger.Node.Chain;
 /// <summary>Opening the node's ledger store and finding its genesis document, with errors that tell an operator what to do.</summary>
 public static class LedgerFolder
 {
-    public static SqliteLedgerStore Open(NodeStart start, TimeProvider clock, ILogger log)
+    public static async Task<SqliteLedgerStore> OpenAsync(NodeStart start, TimeProvider clock, ILogger log, CancellationToken ct)
     {
         Directory.CreateDirectory(start.DataDir);
         if (start.Resync) MoveAside(start, clock, log);
-        try { return new SqliteLedgerStore(start.LedgerPath); }
+        try { return await SqliteLedgerStore.OpenAsync(start.LedgerPath, ct); }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             throw new InvalidOperationException($"the ledger store in {start.DataDir} cannot be opened ({e.Message}); " +
@@ -22,9 +22,9 @@ public static class LedgerFolder
     /// The chain's genesis: block 0's when the store has one, else the genesis file. A demo start
     /// without one creates the demo consortium first (<paramref name="createDemo"/>).
     /// </summary>
-    public static GenesisDocument Genesis(NodeStart start, ILedgerStore store, Action<string>? createDemo)
+    public static async Task<GenesisDocument> GenesisAsync(NodeStart start, ILedgerStore store, LedgerServices.CreateGenesis? createDemo, CancellationToken ct)
     {
-        if (store.GetBlock(0)?.Genesis is { } stored) return GenesisDocument.Decode(stored);
+        if ((await store.GetBlockAsync(0, ct))?.Genesis is { } stored) return GenesisDocument.Decode(stored);
         if (!File.Exists(start.GenesisPath))
         {
             if (createDemo is null)
@@ -38,7 +38,7 @@ public static class LedgerFolder
     private static void MoveAside(NodeStart start, TimeProvider clock, ILogger log)
     {
         var aside = Path.Combine(start.DataDir, $"ledger-aside-{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}");
-        foreach (var file in Directory.GetFiles(start.DataDir, "ledger.db*"))
+        foreach (var file in Directory.GetFiles(start.DataDir, SqliteLedgerStore.FileName + "*"))
         {
             Directory.CreateDirectory(aside);
             File.Move(file, Path.Combine(aside, Path.GetFileName(file)));

@@ -29,10 +29,11 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     /// <summary>Asks as <see cref="Ask(string, string, CborMap)"/> does, and reads the answer with the codec of the record it is.</summary>
     public T Ask<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Ask(contract, query, args));
 
-    public Receipt? FindReceipt(Hash256 id)
+    /// <summary>The receipt of a transaction in a stored block, or null.</summary>
+    public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct)
     {
-        if (store.FindTransaction(id) is not { } at) return null;
-        var block = store.GetBlock(at.Height);
+        if (await store.FindTransactionAsync(id, ct) is not { } at) return null;
+        var block = await store.GetBlockAsync(at.Height, ct);
         return block is null ? null : Receipt.From(block, at.Index);
     }
 }

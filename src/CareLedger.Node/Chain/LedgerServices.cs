@@ -1,4 +1,3 @@
-using CareLedger.Contracts;
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Ordering;
@@ -15,18 +14,20 @@ public static class LedgerServices
     /// <summary>Hands a demo's genesis document to a start that has none yet; registered by the demo only.</summary>
     public delegate void CreateGenesis(string path);
 
+    /// <summary>The ledger's services. The store, genesis, contracts and chain come from <see cref="NodeLedger"/>: open it with <see cref="OpenLedgerAsync"/> before the host starts.</summary>
     public static IServiceCollection AddLedger(this IServiceCollection services, NodeStart start)
     {
         services.AddSingleton(start);
         services.AddSingleton(sp => new NodeKeys(start.DataDir,
             NodeKeys.Passphrase(Options(sp).NodePassphrase, !string.IsNullOrEmpty(Options(sp).GenesisFile), Log(sp))));
-        services.AddSingleton<ILedgerStore>(sp => LedgerFolder.Open(start, sp.GetRequiredService<TimeProvider>(), Log(sp)));
-        services.AddSingleton(sp => LedgerFolder.Genesis(start, sp.GetRequiredService<ILedgerStore>(), sp.GetService<CreateGenesis>() is { } create ? p => create(p) : null));
-        services.AddSingleton(sp => ConsortiumContracts.CreateRuntime(sp.GetRequiredService<GenesisDocument>().ChainId));
+        services.AddSingleton<NodeLedger>();
+        services.AddSingleton(sp => Opened(sp).Store);
+        services.AddSingleton(sp => Opened(sp).Genesis);
+        services.AddSingleton(sp => Opened(sp).Runtime);
         services.AddSingleton<IValidatorSet>(sp => LedgerValidatorSet.For(sp.GetRequiredService<GenesisDocument>()));
-        services.AddSingleton(sp => Chain(sp, start));
+        services.AddSingleton(sp => Opened(sp).Chain);
         services.AddSingleton(sp => new TransactionPool(sp.GetRequiredService<ContractRuntime>(), sp.GetRequiredService<ILedgerStore>(),
-            sp.GetRequiredService<LedgerReader>().FindReceipt, sp.GetRequiredService<TimeProvider>(), Options(sp).PoolCapacity));
+            sp.GetRequiredService<LedgerReader>().FindReceiptAsync, sp.GetRequiredService<TimeProvider>(), Options(sp).PoolCapacity));
         services.AddSingleton<LedgerReader>();
         services.AddSingleton<LocalTransactions>();
         services.AddSingleton<NodeMetrics>();
@@ -39,18 +40,13 @@ public static class LedgerServices
         return services;
     }
 
-    private static LedgerChain Chain(IServiceProvider sp, NodeStart start)
-    {
-        var genesis = sp.GetRequiredService<GenesisDocument>();
-        var keys = sp.GetRequiredService<NodeKeys>();
-        // In a consortium a node may start before its organisation is voted in: it follows until then.
-        if (!start.Consortium && !genesis.ValidatorAccounts.Contains(keys.Account))
-            throw new InvalidOperationException($"this node's validator key ({keys.Account}) is not among the genesis validators");
-        var store = sp.GetRequiredService<ILedgerStore>();
-        var chain = new LedgerChain(store, new BlockExecutor(sp.GetRequiredService<ContractRuntime>()), keys.Validator, genesis);
-        Log(sp).LogInformation("Chain {ChainId} at height {Height}, data in {DataDir}", genesis.ChainId, chain.Head.Height, start.DataDir);
-        return chain;
-    }
+    /// <summary>
+    /// Opens the node's ledger (store, genesis, block 0) once the container is built and before the host
+    /// starts: the one start-up step that reads and writes the store, awaited rather than run inside a service factory.
+    /// </summary>
+    public static Task OpenLedgerAsync(this IServiceProvider services, CancellationToken ct) => services.GetRequiredService<NodeLedger>().OpenAsync(ct);
+
+    private static NodeLedger.Opened Opened(IServiceProvider sp) => sp.GetRequiredService<NodeLedger>().Value;
 
     private static NodeOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<NodeOptions>>().Value;
 

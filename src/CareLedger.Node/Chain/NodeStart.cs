@@ -1,3 +1,5 @@
+using CareLedger.Ledger.Storage;
+
 namespace CareLedger.Node.Chain;
 
 /// <summary>
@@ -21,6 +23,6 @@ public sealed record NodeStart(string DataDir, string GenesisPath, bool Consorti
         return new NodeStart(dataDir, genesisPath, consortium, demo, resync);
     }
 
-    public string LedgerPath => Path.Combine(DataDir, "ledger.db");
+    public string LedgerPath => Path.Combine(DataDir, SqliteLedgerStore.FileName);
     public string VaultPath => Path.Combine(DataDir, "vault");
 }

@@ -87,7 +87,7 @@ public static class ConsortiumApi
         var results = new ForwardResult[envelopes.Count];
         for (var i = 0; i < envelopes.Count; i++)
             results[i] = Transaction.TryDecode(envelopes[i], out var tx, out var error)
-                ? ForwardResult.Admit(pool, tx!, id => ledger.FindReceipt(id) is not null)
+                ? await ForwardResult.AdmitAsync(pool, tx!, async (id, c) => await ledger.FindReceiptAsync(id, c) is not null, ct)
                 : new("rejected", error);
         return TypedResults.Ok(new ForwardResponse(results));
     }

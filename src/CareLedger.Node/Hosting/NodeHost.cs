@@ -29,7 +29,8 @@ public static class NodeHost
     private static string[] ExpandFlags(string[] args) =>
         args.SelectMany(a => a == "--resync" ? new[] { $"--{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.Resync)}", "true" } : [a]).ToArray();
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>Puts the node together and opens its ledger (<see cref="LedgerServices.OpenLedgerAsync"/>); the host is then ready to start.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         args = ExpandFlags(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = WebRoot() });
@@ -55,6 +56,7 @@ public static class NodeHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        await app.Services.OpenLedgerAsync(ct);
         app.UseErrorAnswers();
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();

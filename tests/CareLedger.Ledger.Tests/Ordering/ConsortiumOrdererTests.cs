@@ -23,7 +23,7 @@ public sealed class ConsortiumOrdererTests : IDisposable
     [Fact]
     public async Task Leader_CutOffWithABlockInFlight_BlockNeverLandsAndItsTransactionCommitsUnderTheNewLeader()
     {
-        using var cluster = new OrderingCluster(validators: 3);
+        using var cluster = await OrderingCluster.CreateAsync(validators: 3);
         foreach (var node in cluster.Nodes) node.Start();
         var old = await cluster.LeaderAsync();
         await CommitAsync(old, Put("before"));
@@ -42,15 +42,16 @@ public sealed class ConsortiumOrdererTests : IDisposable
         await cluster.SameHeadAsync(cluster.Nodes, receipt.Height);
 
         Assert.All(cluster.Nodes, n => Assert.Null(n.Orderer!.HaltReason));
-        Assert.All(cluster.Nodes, n => Assert.Equal(successor.Key.Account, n.Store.GetBlock(inFlightHeight)!.Header.Proposer));
-        Assert.Single(Enumerable.Range(1, (int)receipt.Height).SelectMany(h => old.Store.GetBlock((ulong)h)!.Transactions), t => t.Id == tx.Id);
+        foreach (var n in cluster.Nodes) Assert.Equal(successor.Key.Account, (await n.Store.GetBlockAsync(inFlightHeight, default))!.Header.Proposer);
+        Assert.Single(await old.Store.ReadBlocksAsync(1, receipt.Height).SelectMany(b => Block.Decode(b.Header, b.Body).Transactions.ToAsyncEnumerable()).ToListAsync(),
+            t => t.Id == tx.Id);
         Assert.Equal(ConsortiumRole.Follower, old.Orderer!.Role);
     }
 
     [Fact]
     public async Task Follower_BlockWhoseStateRootItCannotReproduce_HaltsAndStoresNothing()
     {
-        using var cluster = new OrderingCluster(validators: 2);
+        using var cluster = await OrderingCluster.CreateAsync(validators: 2);
         var (rogue, follower) = (cluster[0], cluster[1]);
         var lease = await cluster.Log.GrantLeaseAsync(60, default);
         var fence = await cluster.Log.TryCampaignAsync(lease, new LeaderInfo(rogue.Key.Account.ToString(), rogue.Url), 1, default);
@@ -73,7 +74,7 @@ public sealed class ConsortiumOrdererTests : IDisposable
     [Fact]
     public async Task NodeBehindTheLogsTail_CatchesUpFromAPeer_ThenFollowsTheLog()
     {
-        using var cluster = new OrderingCluster(validators: 2);
+        using var cluster = await OrderingCluster.CreateAsync(validators: 2);
         var (leader, late) = (cluster[0], cluster[1]);
         leader.Start();
         await cluster.LeaderAsync();
@@ -94,7 +95,7 @@ public sealed class ConsortiumOrdererTests : IDisposable
     [Fact]
     public async Task CatchUp_PeerServesABlockItsProposerDidNotSign_NodeRefusesItAndHalts()
     {
-        using var cluster = new OrderingCluster(validators: 2);
+        using var cluster = await OrderingCluster.CreateAsync(validators: 2);
         var (leader, late) = (cluster[0], cluster[1]);
         leader.Start();
         await cluster.LeaderAsync();

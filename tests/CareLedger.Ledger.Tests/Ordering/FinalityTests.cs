@@ -10,12 +10,12 @@ namespace CareLedger.Ledger.Tests.Ordering;
 /// signatures of the validators of a block's own height count, and only those are kept with it.
 /// Node 0 leads alone; nodes 1 and 2 are genesis validators that never start, whose keys sign here by hand.
 /// </summary>
-public sealed class FinalityTests : IDisposable
+public sealed class FinalityTests : IAsyncLifetime
 {
     private readonly SigningKey _alice = SigningKey.Generate();
     private readonly SigningKey _outsider = SigningKey.Generate();
     private readonly SigningKey _joiner = SigningKey.Generate();
-    private readonly OrderingCluster _cluster = new(validators: 3, runtime: _ => VotingChain.Runtime(), validatorSet: new SignerSet());
+    private OrderingCluster _cluster = null!;
     private ulong _nonce;
 
     private OrderingNode Leader => _cluster[0];
@@ -31,11 +31,12 @@ public sealed class FinalityTests : IDisposable
     /// <summary>Publishes <paramref name="key"/>'s signature over the leader's block at each height, in order, as a validator's node would.</summary>
     private async Task PublishAsync(SigningKey key, params ulong[] heights)
     {
-        var signatures = heights.Select(h => (h, new BlockSignature(key.PublicKey, key.Sign(Leader.Store.GetBlock(h)!.Hash)))).ToList();
+        var signatures = new List<(ulong, BlockSignature)>();
+        foreach (var h in heights) signatures.Add((h, new BlockSignature(key.PublicKey, key.Sign((await Leader.Store.GetBlockAsync(h, default))!.Hash))));
         await _cluster.Log.PutSignaturesAsync(key.Account.ToString(), signatures, default);
     }
 
-    private bool Kept(ulong height, SigningKey key) => Leader.Store.GetBlock(height)!.Signatures.Any(s => s.Validator == key.Account);
+    private async Task<bool> KeptAsync(ulong height, SigningKey key) => (await Leader.Store.GetBlockAsync(height, default))!.Signatures.Any(s => s.Validator == key.Account);
 
     private ulong Final => Leader.Orderer!.FinalHeight;
 
@@ -51,16 +52,16 @@ public sealed class FinalityTests : IDisposable
         Assert.Equal(0UL, Final);
         await PublishAsync(_outsider, first);
         await PublishAsync(b, first);
-        await _cluster.WaitUntilAsync(() => Kept(first, b), "B's signature over the first block to be kept");
-        Assert.False(Kept(first, _outsider));
+        await _cluster.WaitUntilAsync(() => KeptAsync(first, b), "B's signature over the first block to be kept");
+        Assert.False(await KeptAsync(first, _outsider));
         Assert.Equal(first, Final);
 
         // C is voted out in one block: it still signs that block, not the next. Signatures are handled in the order published.
         var removal = await CommitAsync(VotingChain.Leave(_alice, ++_nonce, c));
         var afterRemoval = await PutAsync();
         await PublishAsync(c, afterRemoval, removal);
-        await _cluster.WaitUntilAsync(() => Kept(removal, c), "C's signature over the block that removed it to be kept");
-        Assert.False(Kept(afterRemoval, c));
+        await _cluster.WaitUntilAsync(() => KeptAsync(removal, c), "C's signature over the block that removed it to be kept");
+        Assert.False(await KeptAsync(afterRemoval, c));
         Assert.Equal(removal, Final);
         await PublishAsync(b, afterRemoval);
         await _cluster.WaitUntilAsync(() => Final == afterRemoval, "B's signature to make the block after C's removal final");
@@ -69,15 +70,19 @@ public sealed class FinalityTests : IDisposable
         var join = await CommitAsync(VotingChain.Join(_alice, ++_nonce, _joiner));
         var afterJoin = await PutAsync();
         await PublishAsync(_joiner, join, afterJoin);
-        await _cluster.WaitUntilAsync(() => Kept(afterJoin, _joiner), "the joined validator's signature to be kept");
-        Assert.False(Kept(join, _joiner));
+        await _cluster.WaitUntilAsync(() => KeptAsync(afterJoin, _joiner), "the joined validator's signature to be kept");
+        Assert.False(await KeptAsync(join, _joiner));
         Assert.Equal(afterJoin, Final);
         Assert.Equal(3, Leader.Orderer!.Validators.Count);
     }
 
-    public void Dispose()
+    public async Task InitializeAsync() =>
+        _cluster = await OrderingCluster.CreateAsync(validators: 3, runtime: _ => VotingChain.Runtime(), validatorSet: new SignerSet());
+
+    public Task DisposeAsync()
     {
         _cluster.Dispose();
         foreach (var key in new[] { _alice, _outsider, _joiner }) key.Dispose();
+        return Task.CompletedTask;
     }
 }

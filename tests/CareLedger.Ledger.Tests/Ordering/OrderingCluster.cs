@@ -21,13 +21,17 @@ public sealed class OrderingCluster : IDisposable
     private readonly TempFolder _dir = new();
     private readonly List<OrderingNode> _nodes = [];
 
-    public OrderingCluster(int validators, int observers = 0, Func<GenesisDocument, Runtime.ContractRuntime>? runtime = null, IValidatorSet? validatorSet = null)
+    private OrderingCluster(GenesisDocument genesis) => Genesis = genesis;
+
+    public static async Task<OrderingCluster> CreateAsync(int validators, int observers = 0, Func<GenesisDocument, Runtime.ContractRuntime>? runtime = null,
+        IValidatorSet? validatorSet = null)
     {
         var keys = Enumerable.Range(0, validators + observers).Select(_ => SigningKey.Generate()).ToList();
-        Genesis = TestChain.Genesis([.. keys.Take(validators)]);
+        var cluster = new OrderingCluster(TestChain.Genesis([.. keys.Take(validators)]));
         for (var i = 0; i < keys.Count; i++)
-            _nodes.Add(new OrderingNode(this, i, keys[i], _dir.File($"node{i}.db"), runtime?.Invoke(Genesis) ?? TestChain.Runtime(),
-                validatorSet ?? new FixedValidatorSet(Genesis.ValidatorAccounts)));
+            cluster._nodes.Add(await OrderingNode.CreateAsync(cluster, i, keys[i], cluster._dir.File($"node{i}.db"), runtime?.Invoke(cluster.Genesis) ?? TestChain.Runtime(),
+                validatorSet ?? new FixedValidatorSet(cluster.Genesis.ValidatorAccounts)));
+        return cluster;
     }
 
     public MemoryBlockLog Log { get; } = new();
@@ -47,10 +51,13 @@ public sealed class OrderingCluster : IDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/>; fails the test with <paramref name="what"/> if it never holds (a deadline, not a timing assertion).</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    public Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>The same, for a condition that reads a store.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var clock = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"waited 30 s for {what}\n{Describe()}");
             await Task.Delay(10);
@@ -81,7 +88,8 @@ public sealed class OrderingNode : IDisposable, IPeerBlocks, ILeaderLink
     private CancellationTokenSource? _stop;
     private Task? _running;
 
-    public OrderingNode(OrderingCluster cluster, int index, SigningKey key, string path, Runtime.ContractRuntime runtime, IValidatorSet validatorSet)
+    private OrderingNode(OrderingCluster cluster, int index, SigningKey key, SqliteLedgerStore store, LedgerChain chain, Runtime.ContractRuntime runtime,
+        IValidatorSet validatorSet)
     {
         _cluster = cluster;
         _validatorSet = validatorSet;
@@ -89,9 +97,17 @@ public sealed class OrderingNode : IDisposable, IPeerBlocks, ILeaderLink
         Index = index;
         Key = key;
         Url = $"http://node{index}.test";
-        Store = new SqliteLedgerStore(path);
-        Chain = new LedgerChain(Store, new BlockExecutor(runtime), key, cluster.Genesis);
-        Pool = new TransactionPool(runtime, Store, FindReceipt, ChainClock.Instance, 100_000);
+        Store = store;
+        Chain = chain;
+        Pool = new TransactionPool(runtime, Store, FindReceiptAsync, ChainClock.Instance, 100_000);
+    }
+
+    public static async Task<OrderingNode> CreateAsync(OrderingCluster cluster, int index, SigningKey key, string path, Runtime.ContractRuntime runtime,
+        IValidatorSet validatorSet)
+    {
+        var store = await SqliteLedgerStore.OpenAsync(path, default);
+        var chain = await LedgerChain.OpenAsync(store, new BlockExecutor(runtime), key, cluster.Genesis, default);
+        return new OrderingNode(cluster, index, key, store, chain, runtime, validatorSet);
     }
 
     public int Index { get; }
@@ -134,20 +150,22 @@ public sealed class OrderingNode : IDisposable, IPeerBlocks, ILeaderLink
 
     public Task<Receipt> CommittedAsync(Transaction tx) => Pool.WaitForCommitAsync(tx.Id, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
-    public Receipt? FindReceipt(Hash256 id) => Store.FindTransaction(id) is { } at && Store.GetBlock(at.Height) is { } block ? Receipt.From(block, at.Index) : null;
+    public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct) =>
+        await Store.FindTransactionAsync(id, ct) is { } at && await Store.GetBlockAsync(at.Height, ct) is { } block ? Receipt.From(block, at.Index) : null;
 
-    Task<Block?> IPeerBlocks.GetAsync(string peerUrl, ulong height, CancellationToken ct)
+    async Task<Block?> IPeerBlocks.GetAsync(string peerUrl, ulong height, CancellationToken ct)
     {
-        if (_cluster.NodeAt(peerUrl)?.Store.GetBlock(height) is not { } block) return Task.FromResult<Block?>(null);
+        if (_cluster.NodeAt(peerUrl) is not { } peer || await peer.Store.GetBlockAsync(height, ct) is not { } block) return null;
         BlocksFetched++;
-        var peer = _cluster.NodeAt(peerUrl)!;
-        return Task.FromResult<Block?>(peer.ServeInstead?.Invoke(block) ?? block);
+        return peer.ServeInstead?.Invoke(block) ?? block;
     }
 
-    Task<IReadOnlyList<ForwardResult>?> ILeaderLink.ForwardAsync(LeaderInfo leader, IReadOnlyList<Transaction> txs, CancellationToken ct)
+    async Task<IReadOnlyList<ForwardResult>?> ILeaderLink.ForwardAsync(LeaderInfo leader, IReadOnlyList<Transaction> txs, CancellationToken ct)
     {
-        if (_cluster.NodeAt(leader.Url) is not { Orderer.IsLeader: true } node) return Task.FromResult<IReadOnlyList<ForwardResult>?>(null);
-        return Task.FromResult<IReadOnlyList<ForwardResult>?>(txs.Select(tx => ForwardResult.Admit(node.Pool, tx, id => node.FindReceipt(id) is not null)).ToList());
+        if (_cluster.NodeAt(leader.Url) is not { Orderer.IsLeader: true } node) return null;
+        var results = new List<ForwardResult>(txs.Count);
+        foreach (var tx in txs) results.Add(await ForwardResult.AdmitAsync(node.Pool, tx, async (id, c) => await node.FindReceiptAsync(id, c) is not null, ct));
+        return results;
     }
 
     public void Dispose()

@@ -46,9 +46,9 @@ public sealed class CrashRecoveryTests
         await AssertCommittedAsync(node, acknowledged, "at the end");
         node.Kill();
 
-        using var store = new SqliteLedgerStore(Path.Combine(dir.Path, "ledger.db"));
-        Assert.All(acknowledged, id => Assert.NotNull(store.FindTransaction(Hash256.Parse(id))));
-        var report = new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), LedgerValidatorSet.For).Replay(store.ReadBlocks());
+        using var store = await SqliteLedgerStore.OpenAsync(Path.Combine(dir.Path, "ledger.db"), default);
+        foreach (var id in acknowledged) Assert.NotNull(await store.FindTransactionAsync(Hash256.Parse(id), default));
+        var report = await new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), LedgerValidatorSet.For).ReplayAsync(store.ReadBlocksAsync());
         Assert.True(report.Valid, $"block {report.FirstBadHeight}: {report.Reason}");
         Assert.Equal(store.Head!.Height + 1, report.BlocksChecked);
         Assert.Equal(store.Head.StateRoot, report.StateRoot);

@@ -7,7 +7,7 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 
 /// <summary>
 /// Following: read the log from our head on and watch it, applying each block in height order with
-/// <see cref="Chain.LedgerChain.ApplyReplicated"/>; a block that fails any check halts the node.
+/// <see cref="Chain.LedgerChain.ApplyReplicatedAsync"/>; a block that fails any check halts the node.
 /// </summary>
 public sealed partial class ConsortiumOrderer
 {
@@ -32,11 +32,11 @@ public sealed partial class ConsortiumOrderer
             if (blocks[0].Height > _chain.Head.Height + 1)
             {
                 // The log was truncated past our head: fetch the blocks in between from peers, then read on.
-                if (!await _catchUp.CatchUpAsync(blocks[0].Height - 1, () => _chain.Head.Height, Apply, ct)) return revision;
+                if (!await _catchUp.CatchUpAsync(blocks[0].Height - 1, () => _chain.Head.Height, ApplyAsync, ct)) return revision;
                 continue;
             }
             var first = blocks[0].Height;
-            foreach (var (height, bytes) in blocks) Apply(height, bytes);
+            foreach (var (height, bytes) in blocks) await ApplyAsync(height, bytes, ct);
             await _finality.FetchAsync(first, _chain.Head.Height, ct);
             if (blocks.Count < ReadBatch) break;
         }
@@ -48,27 +48,27 @@ public sealed partial class ConsortiumOrderer
         while (_haltReason is null && _events.Reader.TryRead(out var e))
         {
             if (e.Height > _chain.Head.Height + 1) await SyncAsync(ct);
-            else if (e.Height == _chain.Head.Height + 1) Apply(e.Height, e.Block!);
+            else if (e.Height == _chain.Head.Height + 1) await ApplyAsync(e.Height, e.Block!, ct);
         }
     }
 
     /// <summary>Validates, executes and stores one block from the log; halts the node if it cannot.</summary>
-    private void Apply(ulong height, byte[] bytes)
+    private async Task ApplyAsync(ulong height, byte[] bytes, CancellationToken ct)
     {
         if (height != _chain.Head.Height + 1 || _haltReason is not null) return;
         Block proposed;
         try { proposed = Block.Decode(bytes); }
         catch (FormatException e) { Halt($"block {height} in the consortium log cannot be decoded: {e.Message}"); return; }
         if (proposed.Height != height) { Halt($"the log's entry {height} holds block {proposed.Height}"); return; }
-        Apply(proposed);
+        await ApplyAsync(proposed, ct);
     }
 
     /// <summary>Validates, executes and stores one block (from the log or a peer); halts the node if it cannot.</summary>
     /// <returns>False when the block was refused and the node halted.</returns>
-    private bool Apply(Block proposed)
+    private async Task<bool> ApplyAsync(Block proposed, CancellationToken ct)
     {
         if (_haltReason is not null) return false;
-        var applied = _chain.ApplyReplicated(proposed, _validators.Next, _pool.Contains);
+        var applied = await _chain.ApplyReplicatedAsync(proposed, _validators.Next, _pool.Contains, ct);
         if (applied.Stored is not { } block)
         {
             var (height, proposer, reason) = (proposed.Height, proposed.Header.Proposer, applied.Verdict.Reason);
@@ -124,7 +124,7 @@ public sealed partial class ConsortiumOrderer
                 _wake.Release();
                 break;
             case LogEventKind.Signature:
-                _finality.OnSignature(e.Height, e.Signature!);
+                await _finality.OnSignatureAsync(e.Height, e.Signature!, ct);
                 break;
         }
     }

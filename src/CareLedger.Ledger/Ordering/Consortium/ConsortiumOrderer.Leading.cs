@@ -122,7 +122,8 @@ public sealed partial class ConsortiumOrderer
             return false;
         }
         if (_chain.Head.Height >= proposal.Block.Height) return _chain.Head.Hash() == proposal.Block.Hash; // applied from the log meanwhile
-        _chain.CommitProposed(proposal);
+        // The log holds the block: store it even while the node is stopping.
+        await _chain.CommitProposedAsync(proposal, CancellationToken.None);
         OnApplied(proposal.Block, proposal.Executed.Writes);
         _truncation.OnAppended(proposal.Block.Height, _chain.Head.Height);
         return true;

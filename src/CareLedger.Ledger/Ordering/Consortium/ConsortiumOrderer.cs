@@ -16,7 +16,7 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 /// a block it cannot reproduce (<c>.Following</c>). Signatures are gathered by <see cref="Finality"/>,
 /// missing blocks fetched by <see cref="PeerCatchUp"/>, the log kept short by <see cref="LogTruncation"/>,
 /// and transactions given to a follower reach the leader through the <see cref="Forwarder"/>.
-/// All chain writes happen on the one thread running <see cref="RunAsync"/>.
+/// All chain writes happen in the one flow running <see cref="RunAsync"/>, one after another.
 /// </summary>
 public sealed partial class ConsortiumOrderer : IOrderer
 {
@@ -86,8 +86,8 @@ public sealed partial class ConsortiumOrderer : IOrderer
 
     public async Task RunAsync(CancellationToken ct)
     {
-        _finality.Initialise(_chain.Head.Height);
-        if (CheckLocalChain() is { } damage)
+        await _finality.InitialiseAsync(_chain.Head.Height, ct);
+        if (await CheckLocalChainAsync(ct) is { } damage)
         {
             Halt(damage);
             await ServeHaltedAsync(ct);
@@ -162,15 +162,15 @@ public sealed partial class ConsortiumOrderer : IOrderer
     }
 
     /// <summary>
-    /// Checks the stored chain before serving (<see cref="ChainChecker.CheckStored"/>): every block
+    /// Checks the stored chain before serving (<see cref="ChainChecker.CheckStoredAsync"/>): every block
     /// decodes, links and matches its header, and every transaction and validator signature verifies
     /// (in parallel; about 20 µs a transaction on two cores, so a million-transaction chain adds ~20 s to a start).
     /// </summary>
-    private string? CheckLocalChain()
+    private async Task<string?> CheckLocalChainAsync(CancellationToken ct)
     {
         try
         {
-            var report = ChainChecker.CheckStored(_store.ReadBlocks(0));
+            var report = await ChainChecker.CheckStoredAsync(_store.ReadBlocksAsync(0, _chain.Head.Height, ct), ct);
             return report.Valid ? null : $"the local block store is damaged at block {report.FirstBadHeight}: {report.Reason}";
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) { return $"the local block store cannot be read: {e.Message}"; }

@@ -29,11 +29,11 @@ public sealed class Finality(ILedgerStore store, IBlockLog log, ValidatorHistory
     public ulong FinalHeight => (ulong)Interlocked.Read(ref _finalHeight);
 
     /// <summary>On start: the latest stored block (looking back a little way) that a majority of today's validators signed.</summary>
-    public void Initialise(ulong head)
+    public async Task InitialiseAsync(ulong head, CancellationToken ct)
     {
         var set = validators.Next;
         for (var h = head; h > 0 && h + 64 > head; h--)
-            if (store.GetBlock(h) is { } block && block.SignedBy(set) >= set.Count / 2 + 1)
+            if (await store.GetBlockAsync(h, ct) is { } block && block.SignedBy(set) >= set.Count / 2 + 1)
             {
                 Interlocked.Exchange(ref _finalHeight, (long)h);
                 return;
@@ -46,7 +46,7 @@ public sealed class Finality(ILedgerStore store, IBlockLog log, ValidatorHistory
         _recentHashes[block.Height] = block.Hash;
         var signers = _signers.GetOrAdd(block.Height, _ => []);
         lock (signers) foreach (var s in block.Signatures) signers.Add(s.Validator);
-        if (_early.TryRemove(block.Height, out var early)) Add(block.Height, early);
+        if (_early.TryRemove(block.Height, out var early)) Add(block.Height, block.Hash, early);
         UpdateFinal(block.Height, signers);
         if (block.Height > Window)
         {
@@ -59,7 +59,7 @@ public sealed class Finality(ILedgerStore store, IBlockLog log, ValidatorHistory
     public void Publish(ulong height, BlockSignature signature) => _own.Enqueue((height, signature));
 
     /// <summary>A signature published in the log; one over a block not applied yet waits for it.</summary>
-    public void OnSignature(ulong height, BlockSignature signature)
+    public async Task OnSignatureAsync(ulong height, BlockSignature signature, CancellationToken ct)
     {
         var head = store.Head!.Height;
         if (height > head)
@@ -67,7 +67,7 @@ public sealed class Finality(ILedgerStore store, IBlockLog log, ValidatorHistory
             if (height < head + EarlyWindow) _early.GetOrAdd(height, _ => []).Add(signature);
             return;
         }
-        Add(height, [signature]);
+        await AddAsync(height, [signature], ct);
     }
 
     /// <summary>Reads the signatures the log holds over blocks <paramref name="from"/> to <paramref name="to"/>.</summary>
@@ -77,7 +77,7 @@ public sealed class Finality(ILedgerStore store, IBlockLog log, ValidatorHistory
         try
         {
             foreach (var group in (await log.ReadSignaturesAsync(from, to, ct)).GroupBy(s => s.Height))
-                Add(group.Key, group.Select(s => s.Signature));
+                await AddAsync(group.Key, group.Select(s => s.Signature), ct);
         }
         catch (BlockLogException e) { logger.LogDebug("Could not read signatures for blocks {From}-{To}: {Reason}", from, to, e.Message); }
     }
@@ -107,16 +107,22 @@ public sealed class Finality(ILedgerStore store, IBlockLog log, ValidatorHistory
             await Task.Delay(100, ct);
             var batch = new List<(ulong, BlockSignature)>();
             while (batch.Count < 10_000 && _unsaved.TryDequeue(out var s)) batch.Add(s);
-            if (batch.Count > 0) store.AddSignatures(batch);
+            if (batch.Count > 0) await store.AddSignaturesAsync(batch, ct);
         }
     }
 
-    private void Add(ulong height, IEnumerable<BlockSignature> signatures)
+    /// <summary>Signatures over a stored block: its hash comes from memory for recent blocks, else from the store.</summary>
+    private async ValueTask AddAsync(ulong height, IEnumerable<BlockSignature> signatures, CancellationToken ct)
     {
-        if (validators.At(height) is not { } set) return; // before this node started following: its set is not known here
-        var hash = _recentHashes.TryGetValue(height, out var h) ? h : store.GetBlock(height)?.Hash;
-        if (hash is null) return;
-        var valid = signatures.Where(s => set.Contains(s.Validator) && s.Verify(hash.Value)).DistinctBy(s => s.Validator).ToList();
+        if (validators.At(height) is null) return; // before this node started following: its set is not known here
+        var hash = _recentHashes.TryGetValue(height, out var recent) ? recent : (await store.GetBlockAsync(height, ct))?.Hash;
+        if (hash is not null) Add(height, hash.Value, signatures);
+    }
+
+    private void Add(ulong height, Hash256 hash, IEnumerable<BlockSignature> signatures)
+    {
+        if (validators.At(height) is not { } set) return;
+        var valid = signatures.Where(s => set.Contains(s.Validator) && s.Verify(hash)).DistinctBy(s => s.Validator).ToList();
         if (valid.Count == 0) return;
         foreach (var s in valid) _unsaved.Enqueue((height, s));
         var signers = _signers.GetOrAdd(height, _ => []);

@@ -13,7 +13,9 @@ public interface ILeaderLink
 public sealed record ForwardResult(string Status, string? Reason = null)
 {
     /// <summary>The leader's intake of one forwarded transaction: what its pool says, where "already in a block" counts as done.</summary>
-    public static ForwardResult Admit(TransactionPool pool, Transaction tx, Func<Cryptography.Hash256, bool> isCommitted)
+    /// <param name="isCommitted">Whether a stored block holds the transaction; asked only of one the pool refuses.</param>
+    public static async ValueTask<ForwardResult> AdmitAsync(TransactionPool pool, Transaction tx, Func<Cryptography.Hash256, CancellationToken, ValueTask<bool>> isCommitted,
+        CancellationToken ct)
     {
         if (pool.Contains(tx.Id)) return new("accepted");
         var submitted = pool.Submit(tx);
@@ -22,7 +24,7 @@ public sealed record ForwardResult(string Status, string? Reason = null)
             SubmitStatus.Accepted => new("accepted"),
             SubmitStatus.Full => new("full", submitted.Reason),
             // Refused because it is already in a block (its nonce is used): that is success for the sender.
-            _ => isCommitted(tx.Id) ? new("committed") : new("rejected", submitted.Reason),
+            _ => await isCommitted(tx.Id, ct) ? new("committed") : new("rejected", submitted.Reason),
         };
     }
 }

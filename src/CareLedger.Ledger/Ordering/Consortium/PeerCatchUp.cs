@@ -13,7 +13,7 @@ public sealed class PeerCatchUp(IBlockLog log, IPeerBlocks peers, string self, I
 {
     /// <summary>Applies blocks after <paramref name="head"/> up to <paramref name="to"/> with <paramref name="apply"/> (false: refused, the node halted).</summary>
     /// <returns>True once caught up; false when no peer could give a block (try again later) or a block was refused.</returns>
-    public async Task<bool> CatchUpAsync(ulong to, Func<ulong> head, Func<Block, bool> apply, CancellationToken ct)
+    public async Task<bool> CatchUpAsync(ulong to, Func<ulong> head, Func<Block, CancellationToken, Task<bool>> apply, CancellationToken ct)
     {
         IReadOnlyList<string> ahead;
         try
@@ -35,7 +35,7 @@ public sealed class PeerCatchUp(IBlockLog log, IPeerBlocks peers, string self, I
                 logger.LogWarning("No peer could give block {Height}; trying again shortly", height);
                 return false;
             }
-            if (!apply(block)) return false;
+            if (!await apply(block, ct)) return false;
         }
         return true;
     }
