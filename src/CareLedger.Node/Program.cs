@@ -30,6 +30,19 @@ if (args is ["init-consortium", var folder, ..])
     return 0;
 }
 
-var app = await NodeHost.BuildAsync(args);
-await app.RunAsync();
-return 0;
+// Whatever stops the node from starting (no passphrase, no genesis, a store it cannot read, bad settings)
+// is the operator's to fix: one line saying what, not a stack trace.
+WebApplication app;
+try
+{
+    app = await NodeHost.BuildAsync(args);
+    await app.StartAsync();
+}
+catch (Exception e) when (e is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: the node cannot start: {e.Message}");
+    return 1;
+}
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return Environment.ExitCode;

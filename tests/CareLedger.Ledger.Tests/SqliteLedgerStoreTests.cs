@@ -28,6 +28,49 @@ public sealed class SqliteLedgerStoreTests : IDisposable
     private static long? Value(SqliteLedgerStore store, string key) => store.Get("notes/" + key) is { } v ? CborMap.Decode(v).GetInt("v") : null;
 
     [Fact]
+    public async Task OpenAsync_StoreWrittenByAnEarlierProtocolVersion_IsRefusedNamingBothVersions()
+    {
+        using (var node = await SqliteLedgerStore.OpenAsync(Path, default)) await CommitAsync(await OpenChainAsync(node), 1);
+        await SetUserVersionAsync(0); // what every store written before the version stamp holds
+
+        var refused = await Assert.ThrowsAsync<LedgerFormatException>(() => SqliteLedgerStore.OpenAsync(Path, default));
+        var refusedReadOnly = await Assert.ThrowsAsync<LedgerFormatException>(() => SqliteLedgerStore.OpenReadOnlyAsync(Path, default));
+
+        Assert.Contains("protocol version 1", refused.Message);
+        Assert.Contains($"version {SqliteLedgerStore.ProtocolVersion}", refused.Message);
+        Assert.Equal(refused.Message, refusedReadOnly.Message);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewStore_IsStampedAndOpensAgain()
+    {
+        using (var node = await SqliteLedgerStore.OpenAsync(Path, default)) await CommitAsync(await OpenChainAsync(node), 1);
+
+        using var again = await SqliteLedgerStore.OpenAsync(Path, default);
+
+        Assert.Equal(1UL, again.Head!.Height);
+        Assert.Equal(SqliteLedgerStore.ProtocolVersion, await UserVersionAsync());
+    }
+
+    private async Task SetUserVersionAsync(int version)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path};Pooling=False");
+        await connection.OpenAsync();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"PRAGMA user_version = {version}";
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> UserVersionAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version";
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task OpenReadOnlyAsync_NodeAppendsAfterOpening_BlocksAndStateStayAtTheSnapshot()
     {
         using var node = await SqliteLedgerStore.OpenAsync(Path, default);

@@ -67,3 +67,6 @@ public interface ILedgerStore : IStateReader, IDisposable
     /// <summary>The same for signatures over several blocks, in one durable write.</summary>
     Task AddSignaturesAsync(IReadOnlyList<(ulong Height, BlockSignature Signature)> signatures, CancellationToken ct);
 }
+
+/// <summary>A store this build cannot read: written with another protocol version's encodings.</summary>
+public sealed class LedgerFormatException(string message) : InvalidOperationException(message);

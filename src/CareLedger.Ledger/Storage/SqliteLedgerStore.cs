@@ -18,6 +18,9 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
     /// <summary>The store's file in a node's data folder.</summary>
     public const string FileName = "ledger.db";
 
+    /// <summary>The protocol version whose encodings the store holds (docs/protocol.md), kept in SQLite's user_version.</summary>
+    public const int ProtocolVersion = 2;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, header BLOB NOT NULL, body BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS txs (id BLOB PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL) WITHOUT ROWID;
@@ -59,6 +62,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
             await writer.OpenAsync(ct);
             await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", ct);
             await ExecuteAsync(writer, Schema, ct);
+            await CheckVersionAsync(writer, path, stamp: true, ct);
             signatureWriter = new SqliteConnection(connectionString);
             await signatureWriter.OpenAsync(ct);
             await ExecuteAsync(signatureWriter, "PRAGMA synchronous=FULL;", ct);
@@ -88,6 +92,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
             await connection.OpenAsync(ct);
             // Deferred, so a read-only connection can begin it; in WAL mode its first read fixes the snapshot.
             snapshot = connection.BeginTransaction(deferred: true);
+            await CheckVersionAsync(connection, path, stamp: false, ct);
             return new SqliteLedgerStore(connectionString, connection, null, snapshot, await ReadHeadAsync(connection, ct));
         }
         catch
@@ -106,6 +111,29 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT header FROM blocks ORDER BY height DESC LIMIT 1";
         return await cmd.ExecuteScalarAsync(ct) is byte[] header ? BlockHeader.Decode(header) : null;
+    }
+
+    /// <summary>
+    /// Refuses a store written with another protocol version's encodings, which this build would
+    /// misread; a new, empty store is stamped with this version.
+    /// </summary>
+    private static async Task CheckVersionAsync(SqliteConnection connection, string path, bool stamp, CancellationToken ct)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (version == ProtocolVersion) return;
+        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM blocks)";
+        var empty = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0;
+        if (version == 0 && empty && stamp)
+        {
+            await ExecuteAsync(connection, $"PRAGMA user_version = {ProtocolVersion}", ct);
+            return;
+        }
+        if (version == 0 && empty) return;
+        throw new LedgerFormatException(
+            $"the ledger in {path} was written by protocol version {(version == 0 ? 1 : version)} of CareLedger and this build speaks version {ProtocolVersion}; " +
+            "move that data folder aside and start afresh (a consortium node rebuilds from the log with --resync)");
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
