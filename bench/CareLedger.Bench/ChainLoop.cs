@@ -22,7 +22,7 @@ public static class ChainLoop
         var chains = tallies.SelectMany(t => t.ChainMs).Order().ToArray();
         var steps = tallies.SelectMany(t => t.StepMs).Order().ToArray();
         return new Figures(plans.Length, chains.Length / duration.TotalSeconds, steps.Length / duration.TotalSeconds,
-            Percentile(chains, 0.5), Percentile(chains, 0.99), Percentile(steps, 0.5), Percentile(steps, 0.99), chains.Length,
+            Percentiles.OfSorted(chains, 0.5), Percentiles.OfSorted(chains, 0.99), Percentiles.OfSorted(steps, 0.5), Percentiles.OfSorted(steps, 0.99), chains.Length,
             tallies.Sum(t => t.Failed), tallies.Select(t => t.FirstFailure).FirstOrDefault(f => f is not null), tallies.Count(t => t.RanOut));
     }
 
@@ -72,7 +72,4 @@ public static class ChainLoop
         var receipt = await pool.WaitForCommitAsync(tx.Id, ct);
         return receipt.Result.Valid ? null : receipt.Result.Reason;
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -64,8 +64,8 @@ public static class FhirScenario
         var results = await Task.WhenAll(reads);
         var readSeconds = clock.Elapsed.TotalSeconds;
         var ok = results.OfType<double>().ToList();
-        return new Figures(ids.Count, Percentile(createLatencies, 50), Percentile(createLatencies, 99), count, count / readSeconds,
-            Percentile(ok, 50), Percentile(ok, 99), results.Length - ok.Count);
+        return new Figures(ids.Count, Percentiles.Of(createLatencies, 0.5), Percentiles.Of(createLatencies, 0.99), count, count / readSeconds,
+            Percentiles.Of(ok, 0.5), Percentiles.Of(ok, 0.99), results.Length - ok.Count);
     }
 
     private static async Task<double?> ReadOnceAsync(HttpClient http, string token, string id, CancellationToken ct)
@@ -84,12 +84,6 @@ public static class FhirScenario
          "note":[{"text":"{{string.Concat(Enumerable.Repeat("Patient reports intermittent palpitations after exercise; no syncope. ", 52))}}"}]}
         """;
 
-    private static double Percentile(List<double> values, int p)
-    {
-        if (values.Count == 0) return 0;
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
-    }
 
     public static void Print(Figures f)
     {

@@ -26,12 +26,8 @@ public sealed record LoadFigures(
         var latencies = tallies.SelectMany(t => t.LatenciesMs).Order().ToArray();
         long Count(Delivery d) => tallies.Sum(t => t.Counts[(int)d]);
         var committed = Count(Delivery.Valid) + Count(Delivery.Invalid);
-        return new LoadFigures(scenario, committed / duration.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+        return new LoadFigures(scenario, committed / duration.TotalSeconds, Percentiles.OfSorted(latencies, 0.50), Percentiles.OfSorted(latencies, 0.99),
             latencies.Length == 0 ? 0 : latencies.Average(), Count(Delivery.Valid), Count(Delivery.Invalid), Count(Delivery.Rejected),
             Count(Delivery.Pending), Count(Delivery.Failed), retries, tallies.Count(t => t.RanOut), blocks, usage);
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -73,9 +73,9 @@ public static class RecordsScenario
 
         var ok = results.Where(r => r.Ok).ToList();
         return new Figures(written.Count, writeSeconds, written.Count / writeSeconds,
-            Percentile(writeLatencies, 50), Percentile(writeLatencies, 99),
-            count, count / readSeconds, Percentile(ok.Select(r => r.Total).ToList(), 50), Percentile(ok.Select(r => r.Total).ToList(), 99),
-            ok.Count == 0 ? 0 : ok.Max(r => r.Total), Percentile(ok.Select(r => r.Http).ToList(), 99), results.Length - ok.Count,
+            Percentiles.Of(writeLatencies, 0.5), Percentiles.Of(writeLatencies, 0.99),
+            count, count / readSeconds, Percentiles.Of(ok.Select(r => r.Total), 0.5), Percentiles.Of(ok.Select(r => r.Total), 0.99),
+            ok.Count == 0 ? 0 : ok.Max(r => r.Total), Percentiles.Of(ok.Select(r => r.Http), 0.99), results.Length - ok.Count,
             auditClock.Elapsed.TotalMilliseconds);
     }
 
@@ -122,12 +122,6 @@ public static class RecordsScenario
             """;
     }
 
-    private static double Percentile(List<double> values, int p)
-    {
-        if (values.Count == 0) return 0;
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
-    }
 
     public static void Print(Figures f)
     {
