@@ -88,7 +88,8 @@ public static class RecordAccess
         {
             var toReader = IsGrantee(grant, reader, member);
             if (!toReader || !covers(grant)) continue;
-            if (grant.Revoked) { nearMiss ??= $"grant {grant.Id} was revoked"; continue; }
+            // Judged as of the time asked about: a read signed before a revocation was still covered.
+            if (grant.Revoked && grant.RevokedAt <= time) { nearMiss ??= $"grant {grant.Id} was revoked"; continue; }
             if (grant.Expiry <= time) { nearMiss ??= $"grant {grant.Id} expired"; continue; }
             return new(true, $"grant {grant.Id}", grant.Purpose, grant.Id);
         }

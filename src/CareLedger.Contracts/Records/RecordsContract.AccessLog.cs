@@ -7,6 +7,10 @@ namespace CareLedger.Contracts.Records;
 /// <summary>
 /// The access log: each entry is a read a node served or refused, carrying the reader's own
 /// signature over the request, which is checked here — a node cannot log a read nobody asked for.
+/// What the read was entitled to is the contract's own judgement, not the node's word: purpose,
+/// reason and break-glass come from the patient's consent as of the signed request's time and from
+/// the break-glass reason the reader signed. A read the node says it served without consent is
+/// logged as such and raised as an event, so the patient sees it.
 /// </summary>
 public sealed partial class RecordsContract
 {
@@ -28,12 +32,13 @@ public sealed partial class RecordsContract
                 continue;
             }
             var record = ctx.State.Get(MedicalRecord.Key(report.Record))!;
+            var judged = Judge(ctx.State, record, report);
             ctx.State.Put(LoggedRequest.Key(report.Request.Signature), new LoggedRequest(ctx.TxId.ToString()));
             ctx.State.Put(LoggedAccess.Key(record.Patient, ctx.Height, ctx.TxId, n), new LoggedAccess(
-                report.Record, record.Type, AccountId.Parse(report.Reader), report.Purpose, report.Outcome, report.Reason, report.BreakGlass,
+                report.Record, record.Type, AccountId.Parse(report.Reader), judged.Purpose, judged.Outcome, judged.Reason, judged.BreakGlass,
                 ctx.BlockTime, report.Request.Time, ctx.Sender, ctx.TxId.ToString()));
-            var attrs = new CborMap { ["record"] = report.Record, ["patient"] = record.Patient.ToString(), ["reader"] = report.Reader, ["outcome"] = report.Outcome };
-            ctx.Emit(report.BreakGlass ? "BreakGlassAccess" : "AccessLogged", attrs);
+            var attrs = new CborMap { ["record"] = report.Record, ["patient"] = record.Patient.ToString(), ["reader"] = report.Reader, ["outcome"] = judged.Outcome };
+            ctx.Emit(judged.Outcome == ServedWithoutConsent ? "AccessWithoutConsent" : judged.BreakGlass ? "BreakGlassAccess" : "AccessLogged", attrs);
         }
         return Outcome.Ok;
     }
@@ -59,9 +64,37 @@ public sealed partial class RecordsContract
         if (Math.Abs(request.Time - ctx.BlockTime) > RequestWindowMs) return "the signed request is too old or too far ahead";
         if (!RequestSignature.Verify(request.PublicKey, request.Method, path, request.Time, RequestSignature.EmptyBodyHash, request.Signature))
             return "the reader's request signature does not verify";
-        if (entry.BreakGlass && entry.Reason != BreakGlassReasonPrefix + SignedQueryValue(path, "breakGlass"))
-            return "a break-glass entry must carry the reason the reader signed";
         return null;
+    }
+
+    /// <summary>The outcome of a read the node reports it served although consent (and break-glass) did not cover it.</summary>
+    public const string ServedWithoutConsent = "granted-without-consent";
+
+    private readonly record struct Judgement(string Purpose, string Outcome, string Reason, bool BreakGlass);
+
+    /// <summary>
+    /// What the reader was entitled to when they signed the request: a grant, or a break-glass they asked for in
+    /// the signed request and were licensed to use. Only whether it was served is the node's to say.
+    /// </summary>
+    private static Judgement Judge(ContractState state, MedicalRecord record, ReadReport report)
+    {
+        var reader = AccountId.Parse(report.Reader);
+        var time = report.Request.Time;
+        var decision = RecordAccess.CheckRead(state, record.Id, reader, time);
+        var glassReason = SignedQueryValue(report.Request.Path, "breakGlass");
+        var breakGlass = false;
+        if (glassReason.Length > 0 && !record.Erased && RecordAccess.CheckBreakGlass(state, reader, time) is { Allowed: true } emergency)
+        {
+            decision = emergency with { Reason = BreakGlassReasonPrefix + glassReason };
+            breakGlass = true;
+        }
+        return (decision.Allowed, report.Outcome) switch
+        {
+            (true, "granted") => new(decision.Purpose!, "granted", decision.Reason, breakGlass),
+            (true, _) => new(decision.Purpose!, "denied", report.Reason, breakGlass),
+            (false, "granted") => new("none", ServedWithoutConsent, decision.Reason, false),
+            _ => new("none", "denied", decision.Reason, false),
+        };
     }
 
     public const string BreakGlassReasonPrefix = "break-glass: ";
