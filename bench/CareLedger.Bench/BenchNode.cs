@@ -30,7 +30,7 @@ public sealed class BenchNode : IAsyncDisposable
         string[] args =
         [
             "--urls", "http://127.0.0.1:0", "--data", dataDir, "--CareLedger:NodePassphrase=bench-node-passphrase",
-            "--CareLedger:PoolCapacity=200000", "--Logging:LogLevel:Default=Warning", .. nodeArgs,
+            "--CareLedger:PoolCapacity=200000", "--CareLedger:ReadsPerSecondPerAccount=1000000", "--CareLedger:ReadsPerSecondPerAddress=1000000", "--Logging:LogLevel:Default=Warning", .. nodeArgs,
         ];
         var app = await NodeHost.BuildAsync(args);
         await app.StartAsync();

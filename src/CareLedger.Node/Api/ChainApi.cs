@@ -24,7 +24,7 @@ public static class ChainApi
         group.MapGet("/state", Scan).WithSummary("State entries under a key prefix");
         group.MapGet("/state/{**key}", Get).WithSummary("One state entry").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/contracts", Contracts).WithSummary("Every contract's actions (argument shapes, callers) and queries");
-        group.MapPost("/contracts/{contract}/queries/{query}", Query).WithSummary("Ask a contract a read-only question (JSON arguments)")
+        group.MapPost("/contracts/{contract}/queries/{query}", Query).RequireRateLimiting(RateLimits.Reads).WithSummary("Ask a contract a read-only question (JSON arguments)")
             .Documents<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 

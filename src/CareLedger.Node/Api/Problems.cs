@@ -9,7 +9,8 @@ public static class Problems
     public static ProblemHttpResult Unprocessable(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title, extensions: extensions);
     public static ProblemHttpResult NotFound(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
-    public static ProblemHttpResult TooMany(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many pending transactions");
+    public static ProblemHttpResult TooMany(string detail, string title = "Too many pending transactions") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: title);
     public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large");
     public static ProblemHttpResult Unavailable(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title);
 }

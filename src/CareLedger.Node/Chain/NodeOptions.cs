@@ -23,4 +23,10 @@ public sealed class NodeOptions
     [Range(1, 10_000)] public int BlockLingerMs { get; set; } = 2;
     [Range(1, 1_000_000)] public int PoolCapacity { get; set; } = 50_000;
     [Range(1, 600)] public int MaxWaitSeconds { get; set; } = 30;
+
+    /// <summary>Record reads, contract queries and FHIR requests one signing account may make per second (bursts of four seconds' worth pass).</summary>
+    [Range(1, 1_000_000)] public int ReadsPerSecondPerAccount { get; set; } = 50;
+
+    /// <summary>The same for unsigned requests, per client address.</summary>
+    [Range(1, 1_000_000)] public int ReadsPerSecondPerAddress { get; set; } = 200;
 }

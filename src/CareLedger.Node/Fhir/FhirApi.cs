@@ -28,7 +28,7 @@ public static class FhirApi
 
     public static void MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync).RequireAuthorization(Policies.Custodial);
+        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync).RequireAuthorization(Policies.Custodial).RequireRateLimiting(RateLimits.Reads);
         fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(Capability.Statement(BaseUrl(request)), StatusCodes.Status200OK))
             .AllowAnonymous().WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");

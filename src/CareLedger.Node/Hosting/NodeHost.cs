@@ -51,6 +51,7 @@ public static class NodeHost
         builder.Services.AddFhirApi();
         if (start.Demo) builder.Services.AddDemo();
         builder.Services.AddNodeAuthentication();
+        builder.Services.AddReadLimits();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => DocumentedBody.DescribeBodies(o.DescribeSecurity()));
         configure?.Invoke(builder);
@@ -61,6 +62,7 @@ public static class NodeHost
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

@@ -18,7 +18,8 @@ public static class RecordsApi
 {
     public static void MapRecordsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/records").WithTags("Records").RequireAuthorization(Policies.Signed)
+        var group = app.MapGroup("/v1/records").WithTags("Records").RequireAuthorization(Policies.Signed).RequireRateLimiting(RateLimits.Reads)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", List).WithSummary("A patient's records the signed caller may read");
         group.MapGet("/access-log", AccessLog).WithSummary("Every access to the signed patient's records, each with the transaction that logged it");
