@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CareLedger.Client.Api;
 using CareLedger.Ledger.Cryptography;
 using Spectre.Console.Cli;
 
@@ -11,7 +12,29 @@ public class AccountSettings : NodeSettings
     [Description("The keystore folder. Default: $CARELEDGER_KEYSTORE, else ~/.careledger/keys")]
     public string? Keystore { get; init; }
 
+    [CommandOption("--as <NAME>")]
+    [Description("Read as this keystore key: the node answers reads about a person only to those they concern. Default: the key the command names as patient, practitioner or account, else the signing key")]
+    public string? As { get; init; }
+
     public KeyStore OpenKeyStore() => new(Keystore ?? KeyStore.DefaultFolder);
+
+    /// <summary>Whom the command reads about, when that is a person the user may hold the key of (a key name reads as them).</summary>
+    public virtual string? ReadsAbout => null;
+
+    /// <summary>
+    /// The node, read as the key of --as; else as the key the command reads about, when it is a key in the keystore; else
+    /// as the signing key; else anonymously (public data only).
+    /// </summary>
+    public NodeClient ConnectAs(HttpClient http, CliSession session)
+    {
+        var node = new NodeClient(http);
+        var name = As ?? (ReadsAbout is { } about && !AccountId.TryParse(about, out _) ? about : null) ?? (this as SignerSettings)?.Key;
+        if (string.IsNullOrEmpty(name)) return node;
+        var store = OpenKeyStore();
+        try { store.Show(name); }
+        catch (KeyStoreException) when (As is null) { return node; }
+        return node.As(store.Load(name, session.PassphraseFor(name)));
+    }
 
     public AccountNames Names() => new(OpenKeyStore().List());
 

@@ -9,7 +9,7 @@ namespace CareLedger.Cli.Chain;
 /// <summary>A block's header, transactions and validator signatures.</summary>
 public sealed class BlockShowCommand(CliSession session) : AsyncCommand<BlockShowCommand.Settings>
 {
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandArgument(0, "<BLOCK>")]
         [Description("A height, a block hash, or 'latest'")]
@@ -26,7 +26,7 @@ public sealed class BlockShowCommand(CliSession session) : AsyncCommand<BlockSho
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        var block = await new NodeClient(http).GetBlockAsync(settings.Block, ct);
+        var block = await settings.ConnectAs(http, session).GetBlockAsync(settings.Block, ct);
         if (settings.Json)
         {
             session.WriteJson(block);

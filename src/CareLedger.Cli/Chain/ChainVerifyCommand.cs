@@ -22,7 +22,7 @@ namespace CareLedger.Cli.Chain;
 /// </summary>
 public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainVerifyCommand.Settings>
 {
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandOption("--data <DIR>")]
         [Description("Verify a node's data folder (its ledger.db, opened read-only, one snapshot) instead of asking a node; also checks the stored state")]
@@ -55,7 +55,7 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         else
         {
             using var http = settings.Connect();
-            var node = new NodeClient(http);
+            var node = settings.ConnectAs(http, session);
             var head = (await node.GetChainAsync(ct)).Height;
             report = await ReplayAsync(head, ends, progress => checker.ReplayAsync(ends.Watch(NodeBlocks.FetchAsync(node, head, ct)), progress, ct));
             source = settings.NodeAddress.ToString();

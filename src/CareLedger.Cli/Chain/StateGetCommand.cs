@@ -8,7 +8,7 @@ namespace CareLedger.Cli.Chain;
 /// <summary>One entry of the world state, as JSON.</summary>
 public sealed class StateGetCommand(CliSession session) : AsyncCommand<StateGetCommand.Settings>
 {
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandArgument(0, "<KEY>")]
         [Description("The state key, e.g. tokens/asset/CARE")]
@@ -18,7 +18,7 @@ public sealed class StateGetCommand(CliSession session) : AsyncCommand<StateGetC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        var entry = await new NodeClient(http).GetStateAsync(settings.Key, ct);
+        var entry = await settings.ConnectAs(http, session).GetStateAsync(settings.Key, ct);
         session.WriteJson(entry.Value);
         return ExitCodes.Ok;
     }

@@ -24,6 +24,8 @@ public sealed class ConsentListCommand(CliSession session) : AsyncCommand<Consen
         [Description("Print the grants as JSON")]
         public bool Json { get; init; }
 
+        public override string? ReadsAbout => Key ?? Patient;
+
         public override ValidationResult Validate() => (Patient is null) == (Key is null)
             ? ValidationResult.Error("give --patient or --key to say whose grants")
             : base.Validate();
@@ -34,7 +36,7 @@ public sealed class ConsentListCommand(CliSession session) : AsyncCommand<Consen
         var who = (settings.Patient ?? settings.Key)!;
         var patient = settings.ResolveAccount(who);
         using var http = settings.Connect();
-        var grants = await new RecordsClient(new NodeClient(http)).GrantsAsync(patient, ct);
+        var grants = await new RecordsClient(settings.ConnectAs(http, session)).GrantsAsync(patient, ct);
         if (settings.Json)
         {
             session.WriteJson(grants);

@@ -78,9 +78,10 @@ public sealed class ConsortiumProposeJoinCommand(CliSession session) : AsyncComm
         string body;
         try
         {
-            using var response = await http.GetAsync("v1/consortium/status", ct);
+            // A node's own key is public on /v1/chain (its consortium status is for members and nodes).
+            using var response = await http.GetAsync("v1/chain", ct);
             if (!response.IsSuccessStatusCode)
-                throw new CliException($"the joining node at {node} answered {(int)response.StatusCode} {response.ReasonPhrase} for its consortium status; is --from-node right?");
+                throw new CliException($"the joining node at {node} answered {(int)response.StatusCode} {response.ReasonPhrase} for its chain; is --from-node right?");
             body = await response.Content.ReadAsStringAsync(ct);
         }
         catch (HttpRequestException e)
@@ -89,9 +90,9 @@ public sealed class ConsortiumProposeJoinCommand(CliSession session) : AsyncComm
         }
 
         string? selfKey;
-        try { selfKey = (JsonNode.Parse(body) as JsonObject)?["selfKey"]?.GetValue<string>(); }
+        try { selfKey = (JsonNode.Parse(body) as JsonObject)?["nodeKey"]?.GetValue<string>(); }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { selfKey = null; }
-        if (selfKey is null) throw new CliException($"{node} reports no validator key (selfKey) in its consortium status: it runs an older CareLedger node, or --from-node points elsewhere");
-        return ParseKey(selfKey) ?? throw new CliException($"{node} reports a selfKey that is not a P-256 public key");
+        if (selfKey is null) throw new CliException($"{node} reports no node key (nodeKey) on /v1/chain: it runs an older CareLedger node, or --from-node points elsewhere");
+        return ParseKey(selfKey) ?? throw new CliException($"{node} reports a nodeKey that is not a P-256 public key");
     }
 }

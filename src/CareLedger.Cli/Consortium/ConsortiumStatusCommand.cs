@@ -14,7 +14,7 @@ public sealed class ConsortiumStatusCommand(CliSession session) : AsyncCommand<C
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandOption("--json")]
         [Description("Print the node's answer as JSON, unchanged")]
@@ -24,7 +24,8 @@ public sealed class ConsortiumStatusCommand(CliSession session) : AsyncCommand<C
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        using var response = await http.GetAsync("v1/consortium/status", ct);
+        // The status is for members and the consortium's nodes: read as --as (a member's key or the node's).
+        using var response = await settings.ConnectAs(http, session).GetResponseAsync("v1/consortium/status", ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode) throw Refusal(response, body, settings.NodeAddress);
         var status = JsonSerializer.Deserialize<ConsortiumStatusDto>(body, Web) ?? throw new JsonException("empty answer");

@@ -56,7 +56,7 @@ public sealed class AdherenceCheckInCommand(CliSession session) : PrescriptionsC
         SignAsync(settings, "prescriptions.check-in", key => prescriptions.CheckInAsync(key, settings.Prescription, ct));
 }
 
-/// <summary>A patient's adherence: doses taken against scheduled, per prescription and in total. Needs no key.</summary>
+/// <summary>A patient's adherence: doses taken against scheduled, per prescription and in total. Read as the patient or a practitioner caring for them (their key, or --as).</summary>
 public sealed class AdherenceShowCommand(CliSession session) : PrescriptionsCommand<AdherenceShowCommand.Settings>(session)
 {
     public sealed class Settings : AccountSettings
@@ -64,6 +64,8 @@ public sealed class AdherenceShowCommand(CliSession session) : PrescriptionsComm
         [CommandArgument(0, "<PATIENT>")]
         [Description("An account id or a key name")]
         public string Patient { get; init; } = "";
+
+        public override string? ReadsAbout => Patient;
 
         [CommandOption("--json")]
         public bool Json { get; init; }

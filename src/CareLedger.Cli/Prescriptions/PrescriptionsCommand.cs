@@ -1,3 +1,4 @@
+using CareLedger.Cli.Services;
 using System.ComponentModel;
 using CareLedger.Cli.Transactions;
 using CareLedger.Client.Api;
@@ -18,7 +19,7 @@ public abstract class PrescriptionsCommand<TSettings>(CliSession session) : Asyn
         using var http = settings.Connect();
         try
         {
-            return await RunAsync(settings, new PrescriptionsClient(new NodeClient(http)), ct);
+            return await RunAsync(settings, new PrescriptionsClient(ServicesCommand<TSettings>.Reader(settings, http, session)), ct);
         }
         catch (PrescriptionException e)
         {

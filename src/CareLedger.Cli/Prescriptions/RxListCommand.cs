@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Prescriptions;
 
-/// <summary>A patient's or a prescriber's prescriptions, newest first. Needs no key.</summary>
+/// <summary>A patient's or a prescriber's prescriptions, newest first. Read as them (their key, or --as).</summary>
 public sealed class RxListCommand(CliSession session) : PrescriptionsCommand<RxListCommand.Settings>(session)
 {
     public sealed class Settings : AccountSettings
@@ -17,6 +17,8 @@ public sealed class RxListCommand(CliSession session) : PrescriptionsCommand<RxL
         [CommandOption("--prescriber <ACCOUNT>")]
         [Description("Or the prescriber")]
         public string? Prescriber { get; init; }
+
+        public override string? ReadsAbout => Patient ?? Prescriber;
 
         [CommandOption("--json")]
         [Description("Print the prescriptions as JSON")]

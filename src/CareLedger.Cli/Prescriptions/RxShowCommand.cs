@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Prescriptions;
 
-/// <summary>One prescription as the ledger holds it: terms, fills, presentation, alerts and dispenses. Needs no key.</summary>
+/// <summary>One prescription as the ledger holds it: terms, fills, presentation, alerts and dispenses. Read as its patient, prescriber or pharmacist (--as).</summary>
 public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxShowCommand.Settings>(session)
 {
     public sealed class Settings : AccountSettings

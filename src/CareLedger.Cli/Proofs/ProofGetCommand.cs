@@ -10,7 +10,7 @@ namespace CareLedger.Cli.Proofs;
 /// <summary>Fetches a transaction's Merkle receipt as a file that anyone can verify offline.</summary>
 public sealed class ProofGetCommand(CliSession session) : AsyncCommand<ProofGetCommand.Settings>
 {
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandArgument(0, "<TX-ID>")]
         [Description("The committed transaction (64 hex characters)")]
@@ -31,7 +31,7 @@ public sealed class ProofGetCommand(CliSession session) : AsyncCommand<ProofGetC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        var client = new NodeClient(http);
+        var client = settings.ConnectAs(http, session);
         var proof = settings.Final ? await client.GetFinalProofAsync(settings.TxId, 10, ct) : await client.GetProofAsync(settings.TxId, ct);
         if (settings.Out is null)
         {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Services;
 
-/// <summary>A patient's or a practitioner's bookings, soonest slot first. Needs no key.</summary>
+/// <summary>A patient's or a practitioner's bookings, soonest slot first, read as them (their key, or --as).</summary>
 public sealed class BookingListCommand(CliSession session) : ServicesCommand<BookingListCommand.Settings>(session)
 {
     public sealed class Settings : AccountSettings
@@ -25,6 +25,8 @@ public sealed class BookingListCommand(CliSession session) : ServicesCommand<Boo
         [CommandOption("--json")]
         [Description("Print the bookings as JSON")]
         public bool Json { get; init; }
+
+        public override string? ReadsAbout => Patient ?? Practitioner;
 
         public override ValidationResult Validate() => (Patient is null) == (Practitioner is null)
             ? ValidationResult.Error("give --patient or --practitioner to say whose bookings")

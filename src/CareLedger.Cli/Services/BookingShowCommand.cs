@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace CareLedger.Cli.Services;
 
-/// <summary>One booking: parties, slot, status, deadline and how its escrow was settled. Needs no key.</summary>
+/// <summary>One booking: parties, slot, status, deadline and how its escrow was settled. Read as one of its parties (--as).</summary>
 public sealed class BookingShowCommand(CliSession session) : ServicesCommand<BookingShowCommand.Settings>(session)
 {
     public sealed class Settings : AccountSettings

@@ -56,10 +56,10 @@ public sealed class TreasuryWithdrawCommand(CliSession session) : ServicesComman
         SignAsync(settings, "services.withdraw", key => services.WithdrawAsync(key, settings.Asset, settings.Amount, ct));
 }
 
-/// <summary>What an organisation's treasury holds: an insurer's funds, or the platform fees the operator collected. Needs no key.</summary>
+/// <summary>What an organisation's treasury holds: an insurer's funds, or the platform fees the operator collected. Read as a member of its staff (--as).</summary>
 public sealed class TreasuryShowCommand(CliSession session) : ServicesCommand<TreasuryShowCommand.Settings>(session)
 {
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandArgument(0, "<ORG>")]
         [Description("The organisation, e.g. platform")]

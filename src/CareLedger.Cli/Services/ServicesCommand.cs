@@ -17,7 +17,7 @@ public abstract class ServicesCommand<TSettings>(CliSession session) : AsyncComm
         using var http = settings.Connect();
         try
         {
-            return await RunAsync(context, settings, new ServicesClient(new NodeClient(http)), ct);
+            return await RunAsync(context, settings, new ServicesClient(Reader(settings, http, session)), ct);
         }
         catch (ServicesException e)
         {
@@ -26,6 +26,10 @@ public abstract class ServicesCommand<TSettings>(CliSession session) : AsyncComm
     }
 
     protected abstract Task<int> RunAsync(CommandContext context, TSettings settings, ServicesClient services, CancellationToken ct);
+
+    // A read command reads as its --as key (or the person it reads about); a signing command reads as its signer where it must.
+    internal static NodeClient Reader(TSettings settings, HttpClient http, CliSession session) =>
+        settings is AccountSettings account and not SignerSettings ? account.ConnectAs(http, session) : new NodeClient(http);
 
     /// <summary>Unlocks the signer's key, sends the action and shows its receipt.</summary>
     protected async Task<int> SignAsync(SignerSettings settings, string what, Func<SigningKey, Task<ReceiptDto>> send)

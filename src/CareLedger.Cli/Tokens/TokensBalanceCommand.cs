@@ -27,6 +27,8 @@ public sealed class TokensBalanceCommand(CliSession session) : AsyncCommand<Toke
         [Description("Print the contract's answer as JSON")]
         public bool Json { get; init; }
 
+        public override string? ReadsAbout => Key ?? Account;
+
         public override ValidationResult Validate() => (Account is null) == (Key is null)
             ? ValidationResult.Error("give --account or --key to say whose balance")
             : base.Validate();
@@ -37,7 +39,7 @@ public sealed class TokensBalanceCommand(CliSession session) : AsyncCommand<Toke
         var who = (settings.Account ?? settings.Key)!;
         var account = settings.ResolveAccount(who);
         using var http = settings.Connect();
-        var balance = await new TokensClient(new NodeClient(http)).BalanceAsync(settings.Asset, account, ct);
+        var balance = await new TokensClient(settings.ConnectAs(http, session)).BalanceAsync(settings.Asset, account, ct);
         if (settings.Json)
         {
             session.WriteJson(balance);

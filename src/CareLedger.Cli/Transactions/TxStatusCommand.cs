@@ -9,7 +9,7 @@ namespace CareLedger.Cli.Transactions;
 /// <summary>A transaction's receipt: committed (valid or invalid, with its events), pending or unknown.</summary>
 public sealed class TxStatusCommand(CliSession session) : AsyncCommand<TxStatusCommand.Settings>
 {
-    public sealed class Settings : NodeSettings
+    public sealed class Settings : AccountSettings
     {
         [CommandArgument(0, "<TX-ID>")]
         [Description("The transaction id (64 hex characters)")]
@@ -26,7 +26,7 @@ public sealed class TxStatusCommand(CliSession session) : AsyncCommand<TxStatusC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
         using var http = settings.Connect();
-        var receipt = await new NodeClient(http).GetReceiptAsync(settings.TxId, ct);
+        var receipt = await settings.ConnectAs(http, session).GetReceiptAsync(settings.TxId, ct);
         if (settings.Json) session.WriteJson(receipt);
         else ReceiptView.Render(session.Out, receipt);
         return ExitCodes.Ok;

@@ -7,18 +7,31 @@ using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Ledger.Wire;
+using CareLedger.Client.Records;
 
 namespace CareLedger.Client.Api;
 
 /// <summary>
 /// Talks to a CareLedger node's HTTP API. Every refusal becomes a <see cref="NodeApiException"/>. State entries and
 /// contract answers come as JSON of their CBOR form; the typed reads decode them with their record's codec.
+/// Reads are anonymous unless the client reads <see cref="As"/> someone: then every read is signed with their key, and
+/// the node answers what that account may see (ADR 0011).
 /// </summary>
-public sealed class NodeClient(HttpClient http)
+public sealed class NodeClient(HttpClient http, SigningKey? reader = null)
 {
     public NodeClient(Uri baseAddress) : this(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) })
     {
     }
+
+    /// <summary>The key reads are signed with, or null for anonymous reads.</summary>
+    public SigningKey? Reader => reader;
+
+    /// <summary>The same node, read as <paramref name="key"/>'s holder.</summary>
+    public NodeClient As(SigningKey key) => ReferenceEquals(key, reader) ? this : new(http, key);
+
+    /// <summary>A GET, signed when the client reads as someone; the caller disposes the response.</summary>
+    public Task<HttpResponseMessage> GetResponseAsync(string path, CancellationToken ct = default) =>
+        reader is null ? http.GetAsync(path, ct) : http.SendAsync(SignedHttp.Get(reader, path), ct);
 
     public static Uri DefaultNode => new(Environment.GetEnvironmentVariable("CARELEDGER_NODE") ?? "http://127.0.0.1:5080");
 
@@ -52,7 +65,10 @@ public sealed class NodeClient(HttpClient http)
 
     public async Task<JsonObject> QueryAsync(string contract, string query, CborMap args, CancellationToken ct = default)
     {
-        using var response = await http.PostAsJsonAsync($"v1/contracts/{contract}/queries/{query}", CborMapJson.ToJson(args), ct);
+        var path = $"v1/contracts/{contract}/queries/{query}";
+        using var response = reader is null
+            ? await http.PostAsJsonAsync(path, CborMapJson.ToJson(args), ct)
+            : await http.SendAsync(SignedHttp.Post(reader, path, CborMapJson.ToJson(args)), ct);
         return await ReadAsync<JsonObject>(response, ct);
     }
 
@@ -98,7 +114,7 @@ public sealed class NodeClient(HttpClient http)
 
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {
-        using var response = await http.GetAsync(path, ct);
+        using var response = await GetResponseAsync(path, ct);
         return await ReadAsync<T>(response, ct);
     }
 

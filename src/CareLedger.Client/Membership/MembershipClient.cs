@@ -14,6 +14,9 @@ namespace CareLedger.Client.Membership;
 /// </summary>
 public sealed class MembershipClient(NodeClient node)
 {
+    /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
+    public MembershipClient As(SigningKey key) => new(node.As(key));
+
     public const string Contract = "membership";
 
     /// <summary>Registers an account in the signing admin's organisation with a role (<see cref="Roles"/>) and a display name.</summary>
@@ -33,7 +36,7 @@ public sealed class MembershipClient(NodeClient node)
     public async Task<IReadOnlyList<Organisation>> OrganisationsAsync(CancellationToken ct = default) =>
         (await node.QueryAsync<OrganisationList>(Contract, "organisations", new CborMap(), ct)).Organisations;
 
-    /// <summary>The members of an organisation, in account order: read from the member records, as the contract has no query that lists them.</summary>
-    public async Task<IReadOnlyList<Member>> MembersAsync(string organisation, CancellationToken ct = default) =>
-        [.. (await node.ScanStateAsync(new StatePrefix<Member>(Member.KeyPrefix), ct: ct)).Select(e => e.Value).Where(m => m.Organisation == organisation)];
+    /// <summary>An organisation's staff (every member but its patients), in account order.</summary>
+    public async Task<IReadOnlyList<Member>> StaffAsync(string organisation, CancellationToken ct = default) =>
+        (await node.QueryAsync<StaffList>(Contract, "staff", new CborMap { ["org"] = organisation }, ct)).Members;
 }

@@ -24,9 +24,9 @@ public sealed partial class PrescriptionsClient
     public async Task<DispenseCheck> VerifyAsync(SigningKey pharmacist, string prescription, string code, CancellationToken ct = default)
     {
         const string action = "dispense";
-        var rx = (await GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException(action, $"no prescription {prescription}");
+        var rx = (await As(pharmacist).GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException(action, $"no prescription {prescription}");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var org = (await node.GetAccountAsync(pharmacist.Account, ct)).Organisation;
+        var org = (await node.As(pharmacist).GetAccountAsync(pharmacist.Account, ct)).Organisation;
         var checkedSoFar = new List<string>();
         void Require(bool ok, string? passed, string refusal)
         {

@@ -27,6 +27,9 @@ public sealed record PresentedPrescription(string Code, string Grant, ReceiptDto
 /// </summary>
 public sealed partial class PrescriptionsClient(NodeClient node)
 {
+    /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
+    public PrescriptionsClient As(SigningKey key) => new(node.As(key));
+
     public const string Contract = "prescriptions";
     public static readonly TimeSpan MaxValidity = TimeSpan.FromDays(366);
     private static readonly string[] CheckedTypes = ["AllergyIntolerance", "MedicationStatement", "MedicationRequest"];
@@ -71,7 +74,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     public async Task<PresentedPrescription> PresentAsync(SigningKey patient, string prescription, string pharmacy, long price, string? asset,
         CancellationToken ct = default, string? insurer = null)
     {
-        var rx = (await GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("present", $"no prescription {prescription}");
+        var rx = (await As(patient).GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("present", $"no prescription {prescription}");
         var code = NewCode();
         var args = new CborMap { ["prescription"] = prescription, ["pharmacy"] = pharmacy, ["codeHash"] = CodeHash(prescription, code), ["price"] = price };
         if (!string.IsNullOrEmpty(asset)) args["asset"] = asset;
@@ -95,7 +98,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// <summary>Another practitioner takes over after a revoked licence, endorsing the content they read and reviewed.</summary>
     public async Task<ReceiptDto> RenewAsync(SigningKey practitioner, string prescription, CancellationToken ct = default)
     {
-        var rx = (await GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("renew", $"no prescription {prescription}");
+        var rx = (await As(practitioner).GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("renew", $"no prescription {prescription}");
         var (envelope, _) = await Records.ReadAsync(practitioner, rx.Record, rx.RecordVersion, ct: ct);
         return await SendAsync(practitioner, "renew", new CborMap { ["prescription"] = prescription, ["contentHash"] = envelope.ContentHash }, ct);
     }
@@ -124,13 +127,13 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     public async Task<IReadOnlyList<Prescription>> ListAsync(AccountId? patient = null, AccountId? prescriber = null, CancellationToken ct = default)
     {
         var query = patient is not null ? $"patient={patient}" : $"prescriber={prescriber}";
-        using var response = await node.Http.GetAsync("v1/prescriptions?" + query, ct);
+        using var response = await node.GetResponseAsync("v1/prescriptions?" + query, ct);
         return await NodeClient.ReadAsync<List<Prescription>>(response, ct);
     }
 
     public async Task<AdherenceReport> AdherenceAsync(AccountId patient, CancellationToken ct = default)
     {
-        using var response = await node.Http.GetAsync($"v1/adherence/{patient}", ct);
+        using var response = await node.GetResponseAsync($"v1/adherence/{patient}", ct);
         return await NodeClient.ReadAsync<AdherenceReport>(response, ct);
     }
 
@@ -212,7 +215,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     {
         try
         {
-            using var response = await node.Http.GetAsync(path, ct);
+            using var response = await node.GetResponseAsync(path, ct);
             return await NodeClient.ReadAsync<T>(response, ct);
         }
         catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound && e.Title.StartsWith("Unknown ", StringComparison.Ordinal))

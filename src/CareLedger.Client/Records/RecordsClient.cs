@@ -22,6 +22,9 @@ public sealed record AddedRecord(string Record, string TxId, string ContentHash)
 /// </summary>
 public sealed class RecordsClient(NodeClient node)
 {
+    /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
+    public RecordsClient As(SigningKey key) => new(node.As(key));
+
     public const string Contract = "records";
 
     /// <summary>Publishes the signer's public key, so that others can wrap record keys for them.</summary>
@@ -33,7 +36,7 @@ public sealed class RecordsClient(NodeClient node)
     {
         RecordSealing.Validate(fhirJson);
         var readers = new List<AccountId> { patient, author.Account };
-        if (emergencyAccess) readers.AddRange(await EmergencyAccountsAsync(patient, ct));
+        if (emergencyAccess) readers.AddRange(await EmergencyAccountsAsync(author, patient, ct));
         var keys = new List<(AccountId, byte[])>();
         foreach (var reader in readers.Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
         var sealedVersion = RecordSealing.SealNew(RecordSealing.NewRecordId(), fhirJson, keys);
@@ -95,7 +98,7 @@ public sealed class RecordsClient(NodeClient node)
         IReadOnlyList<string> types, DateTimeOffset expiry, CancellationToken ct = default)
     {
         // Checked before any record is opened, so a refused grant leaves no reads in the patient's log.
-        if ((await node.GetAccountAsync(patient.Account, ct)).Role != "patient") throw new RecordException("only a patient grants access to their records");
+        if ((await node.As(patient).GetAccountAsync(patient.Account, ct)).Role != "patient") throw new RecordException("only a patient grants access to their records");
         // An organisation grant covers its clinical staff only (RecordAccess.IsGrantee): wrap for them alone.
         var readers = grantee is not null ? [AccountId.Parse(grantee)]
             : await OrganisationAccountsAsync(granteeOrg!, ["practitioner", "pharmacist"], ct);
@@ -173,9 +176,10 @@ public sealed class RecordsClient(NodeClient node)
         (await node.GetStateAsync(PublishedKey.Key(account), ct))?.PublicKey;
 
     /// <summary>The node service accounts of the patient's organisation that published a key: they hold the emergency copy.</summary>
-    private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(AccountId patient, CancellationToken ct)
+    private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(SigningKey author, AccountId patient, CancellationToken ct)
     {
-        var member = await node.GetAccountAsync(patient, ct);
+        // A patient's organisation is known to the patient and to those they gave a grant: the author asks as themselves.
+        var member = await node.As(author).GetAccountAsync(patient, ct);
         if (member.Organisation is null) return [];
         var accounts = await OrganisationAccountsAsync(member.Organisation, ["service"], ct);
         var withKeys = new List<AccountId>();
@@ -186,7 +190,7 @@ public sealed class RecordsClient(NodeClient node)
     /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
     private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var members = await new MembershipClient(node).MembersAsync(org, ct);
+        var members = await new MembershipClient(node).StaffAsync(org, ct);
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
     }
 

@@ -19,6 +19,9 @@ namespace CareLedger.Client.Services;
 /// </summary>
 public sealed class ServicesClient(NodeClient node)
 {
+    /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
+    public ServicesClient As(SigningKey key) => new(node.As(key));
+
     public const string Contract = "services";
 
     public NodeClient Node => node;
@@ -75,7 +78,7 @@ public sealed class ServicesClient(NodeClient node)
         var parsed = FhirResources.Parse(encounterJson);
         if (parsed.IsValid && parsed.Resource!.TypeName != "Encounter")
             throw new ServicesException("complete", $"a consultation summary is a FHIR Encounter, not a {parsed.Resource.TypeName}");
-        var found = await GetBookingAsync(booking, ct) ?? throw new ServicesException("complete", $"no booking {booking}");
+        var found = await As(practitioner).GetBookingAsync(booking, ct) ?? throw new ServicesException("complete", $"no booking {booking}");
         var added = await new RecordsClient(node).AddAsync(practitioner, found.Patient, encounterJson, ct: ct);
         return (added, await CompleteAsync(practitioner, booking, added.Record, ct));
     }
@@ -170,7 +173,7 @@ public sealed class ServicesClient(NodeClient node)
     {
         try
         {
-            using var response = await node.Http.GetAsync(path, ct);
+            using var response = await node.GetResponseAsync(path, ct);
             return await NodeClient.ReadAsync<T>(response, ct);
         }
         // "Unknown booking", "Unknown practitioner": the thing is missing, as opposed to a node without the endpoint.

@@ -14,6 +14,9 @@ namespace CareLedger.Client.Tokens;
 /// </summary>
 public sealed class TokensClient(NodeClient node)
 {
+    /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
+    public TokensClient As(SigningKey key) => new(node.As(key));
+
     public const string Contract = "tokens";
 
     /// <summary>A new asset, issued by the signing admin's organisation, with nothing in circulation yet.</summary>

@@ -29,7 +29,7 @@ public sealed class LicensingContract : IContract
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        ContractQuery.Of("verify", [new("practitioner", ArgKind.Account), new("at", ArgKind.Integer, Optional: true)], (q, args) =>
+        ContractQuery.Of("verify", [new("practitioner", ArgKind.Account), new("at", ArgKind.Integer, Optional: true)], Audiences.Public, (q, args) =>
         {
             var account = AccountId.Parse(args.GetText("practitioner"));
             var at = args.TryGetInt("at") ?? q.Time;

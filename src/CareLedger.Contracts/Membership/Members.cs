@@ -1,4 +1,5 @@
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.State;
 
@@ -33,6 +34,17 @@ public static class Members
     /// <summary>Authorises callers who hold the given role in any organisation.</summary>
     public static Func<ContractContext, Outcome> WithRole(string role) => ctx =>
         FindMember(ctx.State, ctx.Sender)?.Role == role ? Outcome.Ok : Outcome.Fail($"only a {role} may do this");
+
+    /// <summary>
+    /// Who may know an account's membership: anyone for clinical and organisational staff (professional identities are
+    /// public); for a patient, the patient, their organisation's staff and oversight.
+    /// </summary>
+    public static bool MayKnow(QueryContext q, CborMap args, Asker asker)
+    {
+        if (asker.Oversees || asker.Is(args.GetText("account"))) return true;
+        if (FindMember(q.State, AccountId.Parse(args.GetText("account"))) is not { } member || member.Role != Roles.Patient) return true;
+        return asker.Organisation == member.Organisation && asker.Role is not Roles.Patient;
+    }
 
     public static Outcome AnyMember(ContractContext ctx) =>
         ctx.State.Contains(Member.Key(ctx.Sender)) ? Outcome.Ok : Outcome.Fail("only consortium members may do this");

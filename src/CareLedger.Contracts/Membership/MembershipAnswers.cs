@@ -12,6 +12,14 @@ public sealed record OrganisationList(IReadOnlyList<Organisation> Organisations)
     public static OrganisationList FromCbor(CborMap map) => CborFields.Read(map, static f => new OrganisationList(f.Records<Organisation>("organisations")));
 }
 
+/// <summary>The answer to membership.staff: an organisation's members other than its patients, in account order.</summary>
+public sealed record StaffList(IReadOnlyList<Member> Members) : ICborRecord<StaffList>
+{
+    public CborMap ToCbor() => new() { ["members"] = CborRecord.List(Members) };
+
+    public static StaffList FromCbor(CborMap map) => CborFields.Read(map, static f => new StaffList(f.Records<Member>("members")));
+}
+
 /// <summary>The answer to membership.validators: the current validators, in account order.</summary>
 public sealed record ValidatorList(IReadOnlyList<ValidatorSeat> Validators) : ICborRecord<ValidatorList>
 {

@@ -32,12 +32,16 @@ public sealed class MembershipContract : IContract
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        ContractQuery.Of("member", [new("account", ArgKind.Account)], (q, args) =>
+        ContractQuery.Of("member", [new("account", ArgKind.Account)], Members.MayKnow, (q, args) =>
             Found.Of(Members.FindMember(q.State, AccountId.Parse(args.GetText("account"))))),
-        ContractQuery.Of("organisations", [], (q, _) => new OrganisationList([.. q.State.Scan(Organisation.All).Select(o => o.Value)])),
-        ContractQuery.Of("validators", [], (q, _) =>
+        // Staff are professional identities, public so that patients can grant to an organisation and writers wrap keys
+        // for its staff; an organisation's patients are not listed here.
+        ContractQuery.Of("staff", [new("org", ArgKind.Text)], Audiences.Public, (q, args) => new StaffList(
+            [.. q.State.Scan(new StatePrefix<Member>(Member.KeyPrefix)).Select(e => e.Value).Where(m => m.Organisation == args.GetText("org") && m.Role != Roles.Patient)])),
+        ContractQuery.Of("organisations", [], Audiences.Public, (q, _) => new OrganisationList([.. q.State.Scan(Organisation.All).Select(o => o.Value)])),
+        ContractQuery.Of("validators", [], Audiences.Public, (q, _) =>
             new ValidatorList([.. q.State.Scan(Validator.All).Select(v => new ValidatorSeat(AccountId.FromPublicKey(v.Value.PublicKey), v.Value.Organisation))])),
-        ContractQuery.Of("proposal", [new("id", ArgKind.Text)], (q, args) => Found.Of(q.State.Get(ValidatorProposal.Key(args.GetText("id"))))),
+        ContractQuery.Of("proposal", [new("id", ArgKind.Text)], Audiences.Public, (q, args) => Found.Of(q.State.Get(ValidatorProposal.Key(args.GetText("id"))))),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
@@ -97,6 +101,8 @@ public sealed class MembershipContract : IContract
         if (!Roles.All.Contains(role)) return Outcome.Fail($"unknown role '{role}'; roles are {string.Join(", ", Roles.All)}");
         if (Members.FindMember(ctx.State, account) is { } existing)
             return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
+        if (role == Roles.Auditor && !Roles.AuditingKinds.Contains(Members.FindOrganisation(ctx.State, admin.Organisation)?.Kind ?? ""))
+            return Outcome.Fail($"only an admin of a {string.Join(" or ", Roles.AuditingKinds)} organisation may appoint an auditor");
         var member = new Member(account, admin.Organisation, role, args.TryGetText("name") ?? "");
         ctx.State.Put(Member.Key(account), member);
         ctx.Emit("MemberRegistered", new CborMap { ["account"] = account.ToString(), ["org"] = member.Organisation, ["role"] = role });

@@ -24,6 +24,11 @@ public static class Roles
     public const string Researcher = "researcher";
     public const string Service = "service";
     public const string Admin = "admin";
+    /// <summary>A regulator's auditor: verifies the whole chain and reads pseudonymous metadata, every read logged by the node.</summary>
+    public const string Auditor = "auditor";
 
-    public static readonly IReadOnlyList<string> All = [Patient, Practitioner, Pharmacist, Researcher, Service, Admin];
+    public static readonly IReadOnlyList<string> All = [Patient, Practitioner, Pharmacist, Researcher, Service, Admin, Auditor];
+
+    /// <summary>The kinds of organisation whose admins may appoint auditors.</summary>
+    public static readonly IReadOnlyList<string> AuditingKinds = [OrganisationKinds.LicensingAuthority, OrganisationKinds.PublicHealth];
 }

@@ -1,5 +1,7 @@
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Contracts.Membership;
+using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Prescriptions;
@@ -9,20 +11,38 @@ public sealed partial class PrescriptionsContract
 {
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        ContractQuery.Of("prescription", [new("prescription", ArgKind.Text)], (q, args) =>
+        ContractQuery.Of("prescription", [new("prescription", ArgKind.Text)], PartyToPrescription, (q, args) =>
         {
             var id = args.GetText("prescription");
             if (q.State.Get(Prescription.Key(id)) is not { } rx) return Found.Of<PrescriptionDetail>(null);
             return Found.Of(new PrescriptionDetail(rx, [.. q.State.Scan(DispenseEntry.Of(id)).Select(e => e.Value)], ScheduledDoses(rx, q.Time)));
         }),
-        ContractQuery.Of("prescriptions", [new("patient", ArgKind.Account)], (q, args) => new PrescriptionList(
+        ContractQuery.Of("prescriptions", [new("patient", ArgKind.Account)], PatientOrCarer, (q, args) => new PrescriptionList(
             [.. q.State.Scan(PatientPrescription.Of(AccountId.Parse(args.GetText("patient")))).Select(e => q.State.Get(Prescription.Key(StateKeys.LastSegment(e.Key)))!)])),
-        ContractQuery.Of("adherence", [new("patient", ArgKind.Account)], Adherence),
-        ContractQuery.Of("programme", [new("programme", ArgKind.Text)], (q, args) =>
+        ContractQuery.Of("adherence", [new("patient", ArgKind.Account)], PatientOrCarer, Adherence),
+        ContractQuery.Of("programme", [new("programme", ArgKind.Text)], Audiences.Public, (q, args) =>
             Found.Of(q.State.Get(AdherenceProgramme.Key(args.GetText("programme"))) is { } programme
                 ? new ProgrammeDetail(programme, TokenEscrow.Held(q.State, ProgrammeEscrow(programme.Id)))
                 : null)),
-        ContractQuery.Of("till", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], (q, args) => new OrganisationFunds(
+        ContractQuery.Of("till", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) => new OrganisationFunds(
             args.GetText("org"), args.GetText("asset"), TokenEscrow.Held(q.State, TillOf(args.GetText("org"), args.GetText("asset"))))),
     ];
+
+    /// <summary>
+    /// The patient, the prescriber (and whoever issued it for them), staff of the pharmacy it is presented to and of the
+    /// insurer paying for it, or oversight.
+    /// </summary>
+    public static bool PartyToPrescription(QueryContext q, CborMap args, Asker asker)
+    {
+        if (asker.Oversees) return true;
+        if (asker.Account is not { } account || q.State.Get(Prescription.Key(args.GetText("prescription"))) is not { } rx) return false;
+        if (account == rx.Patient || account == rx.Prescriber || account == rx.IssuedBy) return true;
+        return asker.Organisation is { } org && asker.Role is not Roles.Patient && (org == rx.Pharmacy || org == rx.Payer);
+    }
+
+    /// <summary>The patient, a practitioner caring for them (a treatment grant or a consultation), or oversight.</summary>
+    public static bool PatientOrCarer(QueryContext q, CborMap args, Asker asker) =>
+        asker.Oversees || asker.Is(args.GetText("patient"))
+        || (asker.Role == Roles.Practitioner && asker.Account is { } account
+            && CareRelationship.Check(q.State, account, AccountId.Parse(args.GetText("patient")), q.Time).IsOk);
 }

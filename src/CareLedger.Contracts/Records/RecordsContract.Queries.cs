@@ -1,4 +1,5 @@
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Records;
@@ -8,19 +9,32 @@ public sealed partial class RecordsContract
 {
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        ContractQuery.Of("record", [new("record", ArgKind.Text)], (q, args) =>
+        ContractQuery.Of("record", [new("record", ArgKind.Text)], PatientOrReaderOfRecord, (q, args) =>
         {
             var id = args.GetText("record");
             var record = q.State.Get(MedicalRecord.Key(id));
             return Found.Of(record is null ? null : new RecordDetail(record, [.. q.State.Scan(RecordVersion.Of(id)).Select(v => v.Value)]));
         }),
-        ContractQuery.Of("patient-records", [new("patient", ArgKind.Account)], (q, args) => new RecordList(
+        ContractQuery.Of("patient-records", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) => new RecordList(
             [.. q.State.Scan(PatientRecordEntry.Of(AccountId.Parse(args.GetText("patient")))).Select(e => q.State.Get(MedicalRecord.Key(StateKeys.LastSegment(e.Key)))!)])),
-        ContractQuery.Of("grants", [new("patient", ArgKind.Account)], (q, args) =>
+        ContractQuery.Of("grants", [new("patient", ArgKind.Account)], Audiences.Either(Audiences.Self("patient"), Grantee), (q, args) =>
             new GrantList([.. q.State.Scan(ConsentGrant.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
-        ContractQuery.Of("access-log", [new("patient", ArgKind.Account)], (q, args) =>
+        ContractQuery.Of("access-log", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) =>
             new AccessLog([.. q.State.Scan(LoggedAccess.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
-        ContractQuery.Of("can-read", [new("record", ArgKind.Text), new("reader", ArgKind.Account)], (q, args) =>
+        ContractQuery.Of("can-read", [new("record", ArgKind.Text), new("reader", ArgKind.Account)], Audiences.Either(Audiences.Self("reader"), PatientOrReaderOfRecord), (q, args) =>
             RecordAccess.CheckRead(q.State, args.GetText("record"), AccountId.Parse(args.GetText("reader")), q.Time)),
     ];
+
+    /// <summary>The record's patient, or a reader a grant covers now (who needs its versions to read it).</summary>
+    private static bool PatientOrReaderOfRecord(QueryContext q, CborMap args, Asker asker)
+    {
+        if (asker.Oversees) return true;
+        if (asker.Account is not { } account || q.State.Get(MedicalRecord.Key(args.GetText("record"))) is not { } record) return false;
+        return record.Patient == account || RecordAccess.CheckRead(q.State, record.Id, account, q.Time).Allowed;
+    }
+
+    /// <summary>Someone the patient's consent covers now: whoever adds a version wraps its key for every grantee, so must know them.</summary>
+    private static bool Grantee(QueryContext q, CborMap args, Asker asker) =>
+        asker.Account is { } account && AccountId.TryParse(args.TryGetText("patient") ?? "", out var patient)
+        && RecordAccess.HoldsGrant(q.State, patient, account, q.Time);
 }

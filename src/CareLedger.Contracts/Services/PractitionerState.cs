@@ -38,6 +38,11 @@ public sealed record Slot(long Start, long End, string Booking) : ICborRecord<Sl
     [JsonIgnore]
     public bool Free => Booking.Length == 0;
 
+    /// <summary>What is shown publicly: whether the slot is taken, not by which booking (a booking id would lead to a patient).</summary>
+    public const string Taken = "taken";
+
+    public Slot Public() => Free ? this : this with { Booking = Taken };
+
     public static StatePrefix<Slot> Of(AccountId practitioner) => new($"{KeyPrefix}{practitioner}/");
 
     public static StateKey<Slot> Key(AccountId practitioner, long start) => new($"{KeyPrefix}{practitioner}/{start:D15}");

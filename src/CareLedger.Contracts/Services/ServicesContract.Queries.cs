@@ -13,26 +13,48 @@ public sealed partial class ServicesContract
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
-        ContractQuery.Of("terms", [], (q, _) => ServicesTerms.Read(q.State)),
+        ContractQuery.Of("terms", [], Audiences.Public, (q, _) => ServicesTerms.Read(q.State)),
         ContractQuery.Of("search",
             [new("specialty", ArgKind.Text, Optional: true), new("language", ArgKind.Text, Optional: true), new("mode", ArgKind.Text, Optional: true),
              new("asset", ArgKind.Text, Optional: true), new("maxPrice", ArgKind.Integer, Optional: true), new("minRating", ArgKind.Integer, Optional: true),
              new("from", ArgKind.Integer, Optional: true), new("to", ArgKind.Integer, Optional: true)],
-            Search),
-        ContractQuery.Of("profile", [new("practitioner", ArgKind.Account)], (q, args) =>
+            Audiences.Public, Search),
+        ContractQuery.Of("profile", [new("practitioner", ArgKind.Account)], Audiences.Public, (q, args) =>
             Found.Of(q.State.Get(PractitionerProfile.Key(AccountId.Parse(args.GetText("practitioner")))) is { } profile ? Listing(q, profile, []) : null)),
-        ContractQuery.Of("slots", [new("practitioner", ArgKind.Account)], (q, args) =>
-            new SlotList([.. q.State.Scan(Slot.Of(AccountId.Parse(args.GetText("practitioner")))).Select(e => e.Value)])),
-        ContractQuery.Of("booking", [new("booking", ArgKind.Text)], (q, args) => Found.Of(q.State.Get(Booking.Key(args.GetText("booking"))))),
-        ContractQuery.Of("bookings", [new("account", ArgKind.Account)], (q, args) => new BookingList(
+        ContractQuery.Of("slots", [new("practitioner", ArgKind.Account)], Audiences.Public, (q, args) =>
+            new SlotList([.. q.State.Scan(Slot.Of(AccountId.Parse(args.GetText("practitioner")))).Select(e => e.Value.Public())])),
+        ContractQuery.Of("booking", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Booking.Key(args.GetText("booking"))))),
+        ContractQuery.Of("bookings", [new("account", ArgKind.Account)], Audiences.Self("account"), (q, args) => new BookingList(
             [.. q.State.Scan(BookingParty.Of(AccountId.Parse(args.GetText("account")))).Select(e => q.State.Get(Booking.Key(StateKeys.LastSegment(e.Key)))!)])),
-        ContractQuery.Of("referral", [new("referral", ArgKind.Text)], (q, args) => Found.Of(q.State.Get(Referral.Key(args.GetText("referral"))))),
-        ContractQuery.Of("case", [new("case", ArgKind.Text)], (q, args) => Found.Of(q.State.Get(OpinionCase.Key(args.GetText("case"))))),
-        ContractQuery.Of("coverage", [new("patient", ArgKind.Account)], (q, args) =>
+        ContractQuery.Of("referral", [new("referral", ArgKind.Text)], PartyToReferral, (q, args) => Found.Of(q.State.Get(Referral.Key(args.GetText("referral"))))),
+        ContractQuery.Of("case", [new("case", ArgKind.Text)], PartyToCase, (q, args) => Found.Of(q.State.Get(OpinionCase.Key(args.GetText("case"))))),
+        ContractQuery.Of("coverage", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) =>
             new CoverageList([.. q.State.Scan(Coverage.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
-        ContractQuery.Of("treasury", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], (q, args) => new OrganisationFunds(
+        ContractQuery.Of("treasury", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) => new OrganisationFunds(
             args.GetText("org"), args.GetText("asset"), TokenEscrow.Held(q.State, TreasuryOf(args.GetText("org"), args.GetText("asset"))))),
     ];
+
+    /// <summary>The booking's patient and practitioner, staff of the organisation it is booked with, or oversight (an insurer sees its money on /v1/bookings).</summary>
+    public static bool PartyToBooking(QueryContext q, CborMap args, Asker asker)
+    {
+        if (asker.Oversees) return true;
+        if (asker.Account is not { } account || q.State.Get(Booking.Key(args.GetText("booking"))) is not { } booking) return false;
+        return account == booking.Patient || account == booking.Practitioner || (asker.Organisation == booking.Org && asker.Role is not "patient");
+    }
+
+    private static bool PartyToReferral(QueryContext q, CborMap args, Asker asker)
+    {
+        if (asker.Oversees) return true;
+        if (asker.Account is not { } account || q.State.Get(Referral.Key(args.GetText("referral"))) is not { } referral) return false;
+        return account == referral.From || account == referral.Patient || (asker.Organisation == referral.Org && asker.Role is not "patient");
+    }
+
+    private static bool PartyToCase(QueryContext q, CborMap args, Asker asker)
+    {
+        if (asker.Oversees) return true;
+        if (asker.Account is not { } account || q.State.Get(OpinionCase.Key(args.GetText("case"))) is not { } opinionCase) return false;
+        return account == opinionCase.Patient || opinionCase.Practitioners.Contains(account.ToString());
+    }
 
     /// <summary>
     /// Practitioners licensed now who match every criterion given (minRating in tenths of a star; a

@@ -60,10 +60,13 @@ public sealed record ContractAction(
     }
 }
 
-/// <summary>A read-only question a contract answers from state, as of a block time.</summary>
-public sealed record ContractQuery(string Name, IReadOnlyList<ArgSpec> Args, Func<QueryContext, CborMap, CborMap> Answer)
+/// <summary>
+/// A read-only question a contract answers from state, as of a block time, and who may have the answer over the API
+/// (<see cref="Audiences"/>; the node's own services ask without one).
+/// </summary>
+public sealed record ContractQuery(string Name, IReadOnlyList<ArgSpec> Args, Func<QueryContext, CborMap, CborMap> Answer, QueryAudience Audience)
 {
     /// <summary>A query whose answer is a record, encoded by the record's own codec so that its readers can decode it into the same type.</summary>
-    public static ContractQuery Of<T>(string name, IReadOnlyList<ArgSpec> args, Func<QueryContext, CborMap, T> answer) where T : ICborRecord<T> =>
-        new(name, args, (q, a) => answer(q, a).ToCbor());
+    public static ContractQuery Of<T>(string name, IReadOnlyList<ArgSpec> args, QueryAudience audience, Func<QueryContext, CborMap, T> answer) where T : ICborRecord<T> =>
+        new(name, args, (q, a) => answer(q, a).ToCbor(), audience);
 }

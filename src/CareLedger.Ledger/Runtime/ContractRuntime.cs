@@ -102,15 +102,33 @@ public sealed class ContractRuntime
     }
 
     /// <summary>Answers a contract's query. Null when there is no such contract or query.</summary>
-    public CborMap? Query(IStateReader state, string contractName, string queryName, CborMap args, long time, out string? error)
+    /// <summary>A query asked by the node itself, which decides what to show to whom.</summary>
+    public CborMap? Query(IStateReader state, string contractName, string queryName, CborMap args, long time, out string? error) =>
+        Query(state, contractName, queryName, args, time, asker: null, out error, out _);
+
+    /// <summary>
+    /// A query asked over the API by <paramref name="asker"/> (null: by the node itself). When the query's audience does
+    /// not include the asker, the answer is null and <paramref name="refused"/> is true.
+    /// </summary>
+    public CborMap? Query(IStateReader state, string contractName, string queryName, CborMap args, long time, Asker? asker, out string? error, out bool refused)
     {
         error = null;
+        refused = false;
         if (!_contracts.TryGetValue(contractName, out var contract)) { error = $"unknown contract '{contractName}'"; return null; }
         var query = contract.Queries.FirstOrDefault(q => q.Name == queryName);
         if (query is null) { error = $"contract '{contractName}' has no query '{queryName}'"; return null; }
         foreach (var spec in query.Args)
             if (spec.Check(args) is { } e) { error = e; return null; }
-        return query.Answer(new QueryContext(StateFor(contract, state, null), time), args);
+        var context = new QueryContext(StateFor(contract, state, null), time);
+        if (asker is not null && !query.Audience(context, args, asker))
+        {
+            refused = true;
+            error = asker.Account is null
+                ? $"{contractName}.{queryName} answers only signed callers it concerns: sign the request with your key"
+                : $"{contractName}.{queryName} does not answer you about this";
+            return null;
+        }
+        return query.Answer(context, args);
     }
 
     private IReadOnlyList<string> TrustingContracts(string caller) =>

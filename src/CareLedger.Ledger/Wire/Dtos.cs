@@ -31,8 +31,9 @@ public sealed record ProofDto(string Format, string ChainId, ulong Height, strin
 
 public sealed record AccountDto(string Account, ulong LastNonce, bool Member, string? Organisation, string? Role, string? Name);
 
+/// <summary>The chain's head as one node sees it, and that node's own key (public, as a server's certificate is).</summary>
 public sealed record ChainInfoDto(string ChainId, ulong Height, string HeadHash, string StateRoot, long Time, int PendingTransactions,
-    IReadOnlyList<string> Validators);
+    IReadOnlyList<string> Validators, string? NodeKey = null);
 
 public sealed record StateEntryDto(string Key, JsonNode? Value);
 

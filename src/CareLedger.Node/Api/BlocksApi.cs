@@ -6,6 +6,8 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Verification;
 using CareLedger.Node.Chain;
+using System.Security.Claims;
+using CareLedger.Node.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -16,11 +18,16 @@ public static class BlocksApi
     public static void MapBlocksApi(this IEndpointRouteBuilder app)
     {
         var blocks = app.MapGroup("/v1/blocks").WithTags("Blocks").ProducesProblem(StatusCodes.Status400BadRequest);
-        blocks.MapGet("/", List).WithSummary("Latest blocks, newest first");
-        blocks.MapGet("/{id}", Get).WithSummary("A block by height, hash or 'latest'").ProducesProblem(StatusCodes.Status404NotFound);
-        blocks.MapGet("/{height}/raw", GetRaw).WithSummary("A block's stored bytes, for independent verification").ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/v1/proofs/{txId}", GetProof).WithTags("Blocks").WithSummary("A Merkle receipt for a committed transaction, verifiable offline")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        blocks.MapGet("/", List).AllowAnonymous().WithSummary("Latest blocks' headers, newest first");
+        blocks.MapGet("/{id}", Get).RequireAuthorization(Policies.Anyone)
+            .WithSummary("A block by height, hash or 'latest': its header and signatures, with the caller's own transactions (every transaction for overseers)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        blocks.MapGet("/{height}/raw", GetRaw).RequireAuthorization(Policies.Oversight).WithSummary("A block's stored bytes, for independent verification by nodes and auditors")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/v1/proofs/{txId}", GetProof).RequireAuthorization(Policies.Anyone).WithTags("Blocks")
+            .WithSummary("A Merkle receipt for a committed transaction, verifiable offline: for its sender and overseers")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<Ok<List<BlockSummaryDto>>> List(ILedgerStore store, ulong? before, int? limit, CancellationToken ct)
@@ -36,10 +43,15 @@ public static class BlocksApi
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<BlockDto>, ProblemHttpResult>> Get(string id, ILedgerStore store, CancellationToken ct)
+    private static async Task<Results<Ok<BlockDto>, ProblemHttpResult>> Get(string id, ILedgerStore store, LedgerReader ledger, ClaimsPrincipal user, CancellationToken ct)
     {
         var block = await FindAsync(id, store, ct);
-        return block is null ? Problems.NotFound("Unknown block", $"No block '{id}' on this node.") : TypedResults.Ok(WireFormat.ToDto(block));
+        if (block is null) return Problems.NotFound("Unknown block", $"No block '{id}' on this node.");
+        var dto = WireFormat.ToDto(block);
+        // Arguments name patients and records: the header is public, a transaction only to those it concerns and the overseers.
+        if (user.Oversees()) return TypedResults.Ok(dto);
+        var asker = user.Asker();
+        return TypedResults.Ok(dto with { Transactions = [.. dto.Transactions.Where((_, i) => TransactionAudience.Concerns(block.Transactions[i], asker, ledger))] });
     }
 
     private static async Task<Results<Ok<RawBlockDto>, ProblemHttpResult>> GetRaw(ulong height, ILedgerStore store, CancellationToken ct)
@@ -54,11 +66,15 @@ public static class BlocksApi
     /// (up to timeoutSeconds) until those are a majority of the validators: a receipt that holds
     /// on its own, whichever node a verifier trusts.
     /// </summary>
-    private static async Task<Results<Ok<ProofDto>, ProblemHttpResult>> GetProof(string txId, ILedgerStore store, IValidatorSet validatorSet, GenesisDocument genesis, IOptions<NodeOptions> options, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<Ok<ProofDto>, ProblemHttpResult>> GetProof(string txId, ILedgerStore store, IValidatorSet validatorSet, GenesisDocument genesis, IOptions<NodeOptions> options,
+        LedgerReader ledger, ClaimsPrincipal user, bool? final, int? timeoutSeconds, HttpResponse response, CancellationToken ct)
     {
         if (!Hash256.TryParse(txId, out var id)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         if (await store.FindTransactionAsync(id, ct) is not { } at) return Problems.NotFound("Unknown transaction", $"Transaction {txId} is not committed on this node.");
         var block = (await store.GetBlockAsync(at.Height, ct))!;
+        // The proof carries the transaction itself: its sender's to keep, not anyone's to fetch.
+        if (!TransactionAudience.Concerns(block.Transactions[at.Index], user.Asker(), ledger))
+            return Problems.Refused(user, "A transaction's proof is given to those it concerns (its sender, its patient) and to the consortium's nodes and auditors.");
         if (final == true)
         {
             var deadline = DateTime.UtcNow.AddSeconds(Math.Clamp(timeoutSeconds ?? 10, 1, options.Value.MaxWaitSeconds));

@@ -12,5 +12,9 @@ public static class Problems
     public static ProblemHttpResult TooMany(string detail, string title = "Too many pending transactions") =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: title);
     public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large");
+    /// <summary>A read the caller may not have: 401 asking an anonymous caller to sign, 403 for a signed one.</summary>
+    public static ProblemHttpResult Refused(System.Security.Claims.ClaimsPrincipal user, string detail) => user.Identity?.IsAuthenticated == true
+        ? TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Access refused")
+        : TypedResults.Problem(detail + " Sign the request with your key (CareLedger-Signature header).", statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated");
     public static ProblemHttpResult Unavailable(string title, string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title);
 }

@@ -6,6 +6,8 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Transactions;
 
+using System.Security.Claims;
+using CareLedger.Node.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -18,13 +20,14 @@ public static class TransactionsApi
     public static void MapTransactionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/transactions").WithTags("Transactions").ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapPost("/", Submit)
+        group.MapPost("/", Submit).AllowAnonymous()
             .Documents<SubmitRequest>("application/json", "application/cbor")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Submit a signed transaction")
             .WithDescription("Body: JSON {\"transaction\": base64 envelope} or the raw envelope as application/cbor. " +
                              "With wait=true the answer comes once the block holding it is durable (or 202 on timeout).");
-        group.MapGet("/{id}", GetReceipt).WithSummary("A transaction's receipt: committed (valid or invalid, with events), pending or unknown")
+        group.MapGet("/{id}", GetReceipt).RequireAuthorization(Policies.Anyone)
+            .WithSummary("A transaction's receipt: committed (valid or invalid, with events, to its sender and overseers), pending or unknown")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -86,13 +89,18 @@ public static class TransactionsApi
         }
     }
 
-    private static async Task<Results<Ok<ReceiptDto>, ProblemHttpResult>> GetReceipt(string id, TransactionPool pool, LedgerReader ledger, CancellationToken ct)
+    private static async Task<Results<Ok<ReceiptDto>, ProblemHttpResult>> GetReceipt(string id, TransactionPool pool, LedgerReader ledger, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!Hash256.TryParse(id, out var txId)) return Problems.Bad("Bad transaction id", "A transaction id is 64 hex characters.");
         // Pending first: a block is stored before its transactions leave the pool, so a transaction
         // that is not pending any more is found committed (the other order can miss it in between).
         var pending = pool.Contains(txId);
-        if (await ledger.FindReceiptAsync(txId, ct) is { } receipt) return TypedResults.Ok(WireFormat.ToDto(receipt));
+        if (await ledger.FindCommittedAsync(txId, ct) is { } committed)
+        {
+            var receipt = WireFormat.ToDto(committed.Receipt);
+            // Where it is is public; whether it took effect, and what it did, only those it concerns and the overseers see.
+            return TypedResults.Ok(TransactionAudience.Concerns(committed.Transaction, user.Asker(), ledger) ? receipt : receipt with { Valid = null, Reason = null, Events = null });
+        }
         if (pending) return TypedResults.Ok(new ReceiptDto(id, "pending"));
         return Problems.NotFound("Unknown transaction", $"No transaction {id} is committed or pending on this node.");
     }

@@ -1,20 +1,38 @@
 using CareLedger.Contracts.Membership;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 
 namespace CareLedger.Node.Authentication;
 
 /// <summary>
-/// Who may call an endpoint. Every endpoint names one of these (or <c>AllowAnonymous</c>): a signed
-/// caller, a member, a member of one role (the policy is named after the role, see <see cref="Roles"/>),
-/// or a practitioner acting through a custodial FHIR token.
+/// Who may call an endpoint (ADR 0011). Every endpoint names one of these, or is public (<c>AllowAnonymous</c>, and
+/// then serves nothing that names a person): anyone, whom the endpoint answers as their signature allows; a signed
+/// caller; a member, or a member of one role (the policy is named after the role, see <see cref="Roles"/>); the
+/// consortium's overseers (validators' nodes and auditors); the consortium's nodes; or a practitioner acting through
+/// a custodial FHIR token.
 /// </summary>
 public static class Policies
 {
+    /// <summary>
+    /// Anyone: anonymous callers get what is public, a signed caller what their account may see. A signature that is
+    /// given must verify (a bad one is refused, not ignored).
+    /// </summary>
+    public const string Anyone = "anyone";
+
     /// <summary>Any request signed with an account key, member or not.</summary>
     public const string Signed = "signed";
 
     /// <summary>A signed request from a member of the consortium, whatever their role.</summary>
     public const string Member = "member";
+
+    /// <summary>The consortium's overseers: its nodes (<see cref="ConsortiumNode"/>), and auditors appointed by a regulator.</summary>
+    public const string Oversight = "oversight";
+
+    /// <summary>A consortium node: a validator's node key, or an organisation's service key (an observing node).</summary>
+    public const string ConsortiumNode = "consortium-node";
+
+    /// <summary>A member of the consortium or one of its nodes.</summary>
+    public const string MemberOrNode = "member-or-node";
 
     /// <summary>A practitioner of this node's organisation, through a bearer token for their custodial key (the FHIR endpoint registers its scheme).</summary>
     public const string Custodial = "custodial";
@@ -25,10 +43,20 @@ public static class Policies
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SignedRequestHandler>(SignedRequestHandler.Name, null);
         services.AddAuthorization(options =>
         {
+            options.AddPolicy(Anyone, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAssertion(UnsignedOrAuthenticated));
             options.AddPolicy(Signed, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAuthenticatedUser());
             options.AddPolicy(Member, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(Roles.All));
+            options.AddPolicy(Oversight, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireClaim(CallerClaims.Oversight));
+            options.AddPolicy(ConsortiumNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireClaim(CallerClaims.Oversight, CallerClaims.NodeOversight));
+            options.AddPolicy(MemberOrNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAssertion(c =>
+                c.User.HasClaim(CallerClaims.Oversight, CallerClaims.NodeOversight) || Roles.All.Any(c.User.IsInRole)));
             foreach (var role in Roles.All) options.AddPolicy(role, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(role));
         });
         return services;
     }
+
+    // An unsigned request passes as anonymous; a signed one only once its signature verified.
+    private static bool UnsignedOrAuthenticated(AuthorizationHandlerContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+        || (context.Resource is HttpContext http && !http.Request.Headers.ContainsKey(Ledger.Cryptography.RequestSignature.Header));
 }

@@ -43,7 +43,7 @@ public sealed class SignedRequestHandler(IOptionsMonitor<AuthenticationSchemeOpt
 
         var caller = new SignedCaller(AccountId.FromPublicKey(key), key, Request.Method, pathAndQuery, time, signature);
         Context.Features.Set(caller);
-        var identity = CallerClaims.Identity(caller.Account, ledger.FindMember(caller.Account), Name);
+        var identity = CallerClaims.Identity(caller.Account, ledger.FindMember(caller.Account), ledger.IsValidator(caller.Account), Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Name));
     }
 

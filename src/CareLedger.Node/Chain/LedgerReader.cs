@@ -4,6 +4,8 @@ using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;
+using CareLedger.Ledger.Transactions;
+using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Node.Chain;
 
@@ -11,7 +13,7 @@ namespace CareLedger.Node.Chain;
 /// What request handlers read of the ledger: the committed state as contracts see it, the contracts'
 /// queries, receipts, and the node's clock. It never writes.
 /// </summary>
-public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, TimeProvider clock)
+public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, TimeProvider clock, IValidatorSet validators)
 {
     /// <summary>A read-only contract view of the committed state.</summary>
     public ContractState State => new(store, null, "query");
@@ -20,6 +22,20 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public Member? FindMember(AccountId account) => Members.FindMember(State, account);
+
+    /// <summary>Whether the account is a validator's node key now: a consortium node.</summary>
+    public bool IsValidator(AccountId account) => validators.Read(store).Contains(account);
+
+    /// <summary>
+    /// Asks a contract a question on behalf of <paramref name="asker"/>, as the query's audience allows: null with the
+    /// reason when the arguments are bad or the asker is not in the audience (<paramref name="refused"/>).
+    /// </summary>
+    public CborMap? AskAs(Asker asker, string contract, string query, CborMap args, out string? error, out bool refused) =>
+        runtime.Query(store, contract, query, args, Now, asker, out error, out refused);
+
+    /// <summary>Whether the query's audience includes the asker, for endpoints that serve a query's answer in their own shape.</summary>
+    public bool MayAsk(Asker asker, string contract, string query, CborMap args) =>
+        runtime.Query(store, contract, query, args, Now, asker, out _, out var refused) is not null || !refused;
 
     /// <summary>Asks a contract a question the endpoint has already validated: a refusal here is a bug, not bad input.</summary>
     public CborMap Ask(string contract, string query, CborMap args) =>
@@ -30,10 +46,13 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     public T Ask<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Ask(contract, query, args));
 
     /// <summary>The receipt of a transaction in a stored block, or null.</summary>
-    public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct)
+    public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct) => (await FindCommittedAsync(id, ct))?.Receipt;
+
+    /// <summary>The receipt of a transaction in a stored block, with the transaction, or null.</summary>
+    public async ValueTask<(Receipt Receipt, Transaction Transaction)?> FindCommittedAsync(Hash256 id, CancellationToken ct)
     {
         if (await store.FindTransactionAsync(id, ct) is not { } at) return null;
         var block = await store.GetBlockAsync(at.Height, ct);
-        return block is null ? null : Receipt.From(block, at.Index);
+        return block is null ? null : (Receipt.From(block, at.Index), block.Transactions[at.Index]);
     }
 }

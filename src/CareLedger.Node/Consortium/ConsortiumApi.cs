@@ -12,6 +12,7 @@ using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Storage;
 using CareLedger.Ledger.Verification;
 using CareLedger.Node.Chain;
+using CareLedger.Node.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,8 +26,10 @@ public static class ConsortiumApi
     public static void MapConsortiumApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/consortium").WithTags("Consortium");
-        group.MapGet("/status", Status).WithSummary("Members, leader, heights and lag, as this node sees them");
-        group.MapPost("/forward", Forward).WithSummary("Leader only: admit a batch of signed transactions another node received (CBOR array of envelopes)");
+        group.MapGet("/status", Status).RequireAuthorization(Policies.MemberOrNode).WithSummary("Members, leader, heights and lag, as this node sees them (members and nodes)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/forward", Forward).RequireAuthorization(Policies.ConsortiumNode)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Leader only: admit a batch of signed transactions another node received (CBOR array of envelopes)");
     }
 
     private static async Task<Ok<ConsortiumStatus>> Status(LedgerChain chain, ILedgerStore store, IValidatorSet validatorSet, NodeKeys keys, CancellationToken ct,

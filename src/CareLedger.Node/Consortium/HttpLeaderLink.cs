@@ -1,3 +1,5 @@
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Chain;
 using System.Formats.Cbor;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -8,7 +10,7 @@ using CareLedger.Ledger.Transactions;
 namespace CareLedger.Node.Consortium;
 
 /// <summary>Forwards a batch to the leader's <c>POST /v1/consortium/forward</c> (a CBOR array of envelopes).</summary>
-public sealed class HttpLeaderLink(IHttpClientFactory clients, ILogger<HttpLeaderLink> logger) : ILeaderLink
+public sealed class HttpLeaderLink(IHttpClientFactory clients, NodeKeys keys, ILogger<HttpLeaderLink> logger) : ILeaderLink
 {
     /// <summary>The named client (short timeouts: a leader that does not answer is asked about again) registered by <see cref="ConsortiumServices.AddConsortiumHttp"/>.</summary>
     public const string ClientName = "consortium-leader";
@@ -20,11 +22,14 @@ public sealed class HttpLeaderLink(IHttpClientFactory clients, ILogger<HttpLeade
         writer.WriteStartArray(txs.Count);
         foreach (var tx in txs) writer.WriteByteString(tx.Encode());
         writer.WriteEndArray();
-        using var content = new ByteArrayContent(writer.Encode());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
+        var body = writer.Encode();
+        using var request = new HttpRequestMessage(HttpMethod.Post, leader.Url + Path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
+        // Only the consortium's nodes forward: the batch is signed with this node's key.
+        request.Headers.TryAddWithoutValidation(RequestSignature.Header, RequestSignature.Sign(keys.Validator, "POST", Path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
         try
         {
-            using var response = await clients.CreateClient(ClientName).PostAsync(leader.Url + Path, content, ct);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
             if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<ForwardResponse>(ct))?.Results;
             logger.LogDebug("Leader {Leader} answered {Status} to a forward", leader.Url, response.StatusCode);
             return null;

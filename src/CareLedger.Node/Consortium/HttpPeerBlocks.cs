@@ -1,3 +1,5 @@
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Chain;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CareLedger.Ledger.Wire;
@@ -7,7 +9,7 @@ using CareLedger.Ledger.Ordering.Consortium;
 namespace CareLedger.Node.Consortium;
 
 /// <summary>Fetches a block from another node's <c>GET /v1/blocks/{h}/raw</c>, for a node catching up past the log's tail.</summary>
-public sealed class HttpPeerBlocks(IHttpClientFactory clients, ILogger<HttpPeerBlocks> logger) : IPeerBlocks
+public sealed class HttpPeerBlocks(IHttpClientFactory clients, NodeKeys keys, ILogger<HttpPeerBlocks> logger) : IPeerBlocks
 {
     /// <summary>The named client (short connect timeout) registered by <see cref="ConsortiumServices.AddConsortiumHttp"/>.</summary>
     public const string ClientName = "consortium-peers";
@@ -17,7 +19,13 @@ public sealed class HttpPeerBlocks(IHttpClientFactory clients, ILogger<HttpPeerB
         var http = clients.CreateClient(ClientName);
         try
         {
-            var raw = await http.GetFromJsonAsync<RawBlockDto>($"{peerUrl.TrimEnd('/')}/v1/blocks/{height}/raw", ct);
+            // Raw blocks are for the consortium's nodes: the request is signed with this node's key.
+            var path = $"/v1/blocks/{height}/raw";
+            using var request = new HttpRequestMessage(HttpMethod.Get, peerUrl.TrimEnd('/') + path);
+            request.Headers.TryAddWithoutValidation(RequestSignature.Header, RequestSignature.Sign(keys.Validator, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), []));
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            var raw = await response.Content.ReadFromJsonAsync<RawBlockDto>(ct);
             return raw is null ? null : Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)

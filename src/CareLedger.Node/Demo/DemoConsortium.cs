@@ -46,6 +46,7 @@ public static class DemoConsortium
         new("dr-rivera", "city-clinic", Roles.Practitioner, "Dr. Ana Rivera"),
         new("pharmacist-chen", "corner-pharmacy", Roles.Pharmacist, "Li Chen"),
         new("patient-jones", "city-clinic", Roles.Patient, "Sam Jones"),
+        new("health-auditor", "public-health", Roles.Auditor, "Agency auditor"),
     ];
 
     /// <summary>Organisations whose nodes validate a demo consortium, in order: node 1 is the clinic's.</summary>

@@ -25,7 +25,7 @@ public sealed class CustodialTokenHandler(IOptionsMonitor<AuthenticationSchemeOp
         {
             var custodian = custody.Authenticate(header["Bearer ".Length..].Trim());
             Context.Features.Set(custodian);
-            var identity = CallerClaims.Identity(custodian.Account, custodian.Member, Name);
+            var identity = CallerClaims.Identity(custodian.Account, custodian.Member, validator: false, Name);
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Name)));
         }
         catch (AuthenticationRefused refused)

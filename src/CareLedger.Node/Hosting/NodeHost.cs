@@ -62,11 +62,12 @@ public static class NodeHost
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAuditorLog();
         app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
         app.MapTransactionsApi();
         app.MapBlocksApi();
         app.MapChainApi();
@@ -76,6 +77,7 @@ public static class NodeHost
         app.MapFhirApi();
         app.MapHealthApi();
         app.MapConsortiumApi();
+        app.RequireEveryEndpointToNameItsAudience();
         return app;
     }
 

@@ -5,6 +5,8 @@ using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Api;
 using CareLedger.Node.Chain;
+using System.Security.Claims;
+using CareLedger.Node.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Prescriptions;
@@ -20,26 +22,39 @@ public static class PrescriptionsApi
     public static void MapPrescriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Prescriptions").ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/prescriptions/{id}", Show).WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/prescriptions", List).WithSummary("The prescriptions of one patient (?patient=) or one prescriber (?prescriber=), newest first");
-        group.MapGet("/adherence/{patient}", Adherence).WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent");
+        group.MapGet("/prescriptions/{id}", Show).RequireAuthorization(Policies.Signed)
+            .WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses; for its patient, prescriber, the pharmacy and insurer it is presented to, and overseers")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/prescriptions", List).RequireAuthorization(Policies.Signed)
+            .WithSummary("The prescriptions of one patient (?patient=: the patient and practitioners caring for them) or one prescriber (?prescriber=: themselves), newest first")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("/adherence/{patient}", Adherence).RequireAuthorization(Policies.Signed)
+            .WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent; for the patient and practitioners caring for them")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
-    private static Results<Ok<PrescriptionDetail>, ProblemHttpResult> Show(string id, LedgerReader ledger)
+    private static Results<Ok<PrescriptionDetail>, ProblemHttpResult> Show(string id, LedgerReader ledger, ClaimsPrincipal user)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
-        if (ledger.Ask<Found<PrescriptionDetail>>(PrescriptionsContract.ContractName, "prescription", new CborMap { ["prescription"] = id }).Value is not { } rx)
+        var args = new CborMap { ["prescription"] = id };
+        if (ledger.Ask<Found<PrescriptionDetail>>(PrescriptionsContract.ContractName, "prescription", args).Value is not { } rx)
             return Problems.NotFound("Unknown prescription", $"No prescription {id}.");
+        if (!ledger.MayAsk(user.Asker(), PrescriptionsContract.ContractName, "prescription", args))
+            return Problems.Refused(user, $"Prescription {id} is shown to its patient, its prescriber, the pharmacy and insurer it is presented to, and the consortium's auditors.");
         return TypedResults.Ok(rx);
     }
 
-    private static Results<Ok<List<Prescription>>, ProblemHttpResult> List(LedgerReader ledger, string? patient, string? prescriber)
+    private static Results<Ok<List<Prescription>>, ProblemHttpResult> List(LedgerReader ledger, ClaimsPrincipal user, string? patient, string? prescriber)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
             return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("prescriber", prescriber!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
+        var asker = user.Asker();
+        var allowed = role == "patient"
+            ? ledger.MayAsk(asker, PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() })
+            : asker.Oversees || asker.Is(id);
+        if (!allowed) return Problems.Refused(user, $"A {role}'s prescriptions are listed to {(role == "patient" ? "the patient, practitioners caring for them" : "the prescriber")} and the consortium's auditors.");
         // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
         var found = role == "patient"
             ? ledger.Ask<PrescriptionList>(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).Prescriptions
@@ -47,9 +62,11 @@ public static class PrescriptionsApi
         return TypedResults.Ok(found.OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
     }
 
-    private static Results<Ok<AdherenceReport>, ProblemHttpResult> Adherence(string patient, LedgerReader ledger)
+    private static Results<Ok<AdherenceReport>, ProblemHttpResult> Adherence(string patient, LedgerReader ledger, ClaimsPrincipal user)
     {
         if (!AccountId.TryParse(patient, out var id)) return Problems.Bad("Bad account id", "patient must be an account id of 64 hex characters.");
+        if (!ledger.MayAsk(user.Asker(), PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() }))
+            return Problems.Refused(user, "A patient's adherence is shown to the patient, practitioners caring for them and the consortium's auditors.");
         return TypedResults.Ok(ledger.Ask<AdherenceReport>(PrescriptionsContract.ContractName, "adherence", new CborMap { ["patient"] = id.ToString() }));
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Authentication;
+using CareLedger.Node.Chain;
 
 namespace CareLedger.Node.Records;
 
@@ -11,13 +12,16 @@ namespace CareLedger.Node.Records;
 /// arrived within 20 ms), so a read does not wait for a block — the trade-off: a crash in those
 /// milliseconds can lose the entry of a read that was served. The log fails closed: when the queue
 /// is full the records API refuses reads, and a batch the pool refuses is retried, never dropped.
+/// A transaction logs the reads of one patient's records only, so that its Merkle receipt, which the patient may
+/// fetch, shows no one else's.
 /// </summary>
-public sealed class AccessLogger(NodeAccount account, ILogger<AccessLogger> log) : BackgroundService
+public sealed class AccessLogger(NodeAccount account, LedgerReader ledger, ILogger<AccessLogger> log) : BackgroundService
 {
     public const int Capacity = 100_000;
     /// <summary>Leaves ample room under the 64 KiB transaction limit for the envelope.</summary>
     private const int MaxBatchBytes = 48 * 1024;
-    private readonly Channel<CborMap> _entries = Channel.CreateBounded<CborMap>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+    private readonly Channel<(string Patient, CborMap Entry)> _entries =
+        Channel.CreateBounded<(string, CborMap)>(new BoundedChannelOptions(Capacity) { SingleReader = true });
 
     /// <summary>False when a read must be refused because its entry could not be queued.</summary>
     public bool HasRoom => _entries.Reader.Count < Capacity - 1_000;
@@ -26,31 +30,33 @@ public sealed class AccessLogger(NodeAccount account, ILogger<AccessLogger> log)
     {
         var entry = new ReadReport(recordId, reader.Account.ToString(), purpose, granted ? "granted" : "denied", reason, breakGlass,
             new ReadRequest(reader.Key, reader.Method, reader.PathAndQuery, reader.Time, reader.Signature)).ToCbor();
-        if (!_entries.Writer.TryWrite(entry)) log.LogError("Access log queue is full; an access to record {Record} was not logged", recordId);
+        var patient = ledger.State.Get(MedicalRecord.Key(recordId))?.Patient.ToString() ?? "";
+        if (!_entries.Writer.TryWrite((patient, entry))) log.LogError("Access log queue is full; an access to record {Record} was not logged", recordId);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _entries.Reader;
-        CborMap? carried = null;
+        (string Patient, CborMap Entry)? carried = null;
         try
         {
             while (carried is not null || await reader.WaitToReadAsync(stoppingToken))
             {
                 await Task.Delay(20, stoppingToken);
-                var batch = new List<object>();
+                var batch = new List<(string Patient, CborMap Entry)>();
                 var bytes = 0;
                 while (batch.Count < RecordsContract.MaxEntriesPerLog)
                 {
-                    var entry = carried ?? (reader.TryRead(out var next) ? next : null);
+                    (string Patient, CborMap Entry)? item = carried ?? (reader.TryRead(out var next) ? next : null);
                     carried = null;
-                    if (entry is null) break;
-                    var size = entry.Encode().Length;
+                    if (item is not { } entry) break;
+                    var size = entry.Entry.Encode().Length;
                     if (batch.Count > 0 && bytes + size > MaxBatchBytes) { carried = entry; break; }
                     batch.Add(entry);
                     bytes += size;
                 }
-                await SubmitWithRetryAsync(batch, stoppingToken);
+                foreach (var patient in batch.GroupBy(e => e.Patient, StringComparer.Ordinal))
+                    await SubmitWithRetryAsync([.. patient.Select(e => (object)e.Entry)], stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

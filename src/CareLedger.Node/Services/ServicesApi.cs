@@ -6,6 +6,9 @@ using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Api;
 using CareLedger.Node.Chain;
+using System.Security.Claims;
+using CareLedger.Contracts.Membership;
+using CareLedger.Node.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Services;
@@ -20,15 +23,20 @@ public static class ServicesApi
     public static void MapServicesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Services").ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/practitioners", Search)
+        group.MapGet("/practitioners", Search).AllowAnonymous()
             .WithSummary("Practitioners licensed now who match every criterion, best rated first, then cheapest")
             .WithDescription("All optional: specialty, language, mode (video or on-site), asset, maxPrice, minRating (stars, 0 to 5), " +
                              "from and to (Unix ms or ISO 8601): only practitioners with a free slot starting in that window.");
-        group.MapGet("/practitioners/{account}", Practitioner).WithSummary("A practitioner's profile and rating, with every slot they published")
+        group.MapGet("/practitioners/{account}", Practitioner).AllowAnonymous()
+            .WithSummary("A practitioner's profile and rating, with every slot they published (taken or free, not by whom)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/bookings/{id}", ShowBooking).WithSummary("A booking: status, slot, price, and how its escrow was settled").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/bookings", Bookings).WithSummary("The bookings of one patient (?patient=) or one practitioner (?practitioner=), soonest slot first");
-        group.MapGet("/services/terms", Terms).WithSummary("The platform's terms: fee, operator, arbitrator, cancellation and acknowledgement periods");
+        group.MapGet("/bookings/{id}", ShowBooking).RequireAuthorization(Policies.Signed)
+            .WithSummary("A booking: status, slot, price, and how its escrow was settled; for its parties and overseers (its insurer sees the money, not the clinical content)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/bookings", Bookings).RequireAuthorization(Policies.Signed)
+            .WithSummary("The signed caller's bookings, as patient (?patient=) or practitioner (?practitioner=), soonest slot first")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("/services/terms", Terms).AllowAnonymous().WithSummary("The platform's terms: fee, operator, arbitrator, cancellation and acknowledgement periods");
     }
 
     private static Results<Ok<IReadOnlyList<PractitionerListing>>, ProblemHttpResult> Search(LedgerReader ledger, string? specialty, string? language, string? mode, string? asset, long? maxPrice,
@@ -73,20 +81,27 @@ public static class ServicesApi
         return TypedResults.Ok(new PractitionerPage(profile, ledger.Ask<SlotList>(ServicesContract.ContractName, "slots", args).Slots));
     }
 
-    private static Results<Ok<Booking>, ProblemHttpResult> ShowBooking(string id, LedgerReader ledger)
+    private static Results<Ok<Booking>, ProblemHttpResult> ShowBooking(string id, LedgerReader ledger, ClaimsPrincipal user)
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
-        if (ledger.Ask<Found<Booking>>(ServicesContract.ContractName, "booking", new CborMap { ["booking"] = id }).Value is not { } booking)
+        var args = new CborMap { ["booking"] = id };
+        if (ledger.Ask<Found<Booking>>(ServicesContract.ContractName, "booking", args).Value is not { } booking)
             return Problems.NotFound("Unknown booking", $"No booking {id}.");
-        return TypedResults.Ok(booking);
+        if (ledger.MayAsk(user.Asker(), ServicesContract.ContractName, "booking", args)) return TypedResults.Ok(booking);
+        // The insurer paying for it sees its money and progress, not why the patient came or what was found.
+        if (booking.Insurer.Length > 0 && user.Asker() is { Organisation: { } org, Role: not Roles.Patient } && org == booking.Insurer)
+            return TypedResults.Ok(booking with { Symptoms = "", Summary = "", Referral = "", Reason = "", Dispute = null });
+        return Problems.Refused(user, $"Booking {id} is shown to its patient, its practitioner, their organisation, its insurer and the consortium's auditors.");
     }
 
-    private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, string? patient, string? practitioner, string? status)
+    private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, ClaimsPrincipal user, string? patient, string? practitioner, string? status)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(practitioner))
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("practitioner", practitioner!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
+        if (!ledger.MayAsk(user.Asker(), ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }))
+            return Problems.Refused(user, "Bookings are listed to the patient or practitioner they belong to, and to the consortium's auditors.");
         var bookings = ledger.Ask<BookingList>(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).Bookings
             .Where(b => (role == "patient" ? b.Patient : b.Practitioner) == id && (string.IsNullOrEmpty(status) || b.Status == status))
             .OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();

@@ -69,16 +69,17 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
     }
 
     [Fact]
-    public async Task Membership_DemoMembersAndOrganisations_AreRecords()
+    public async Task Membership_DemoMembersAndOrganisations_AreRecords_AndStaffListsNoPatients()
     {
         using var stranger = SigningKey.Generate();
         var membership = new MembershipClient(demo.Client);
 
-        var jones = await membership.GetMemberAsync(demo.Account("patient-jones"));
+        var jones = await membership.As(demo.Keys["patient-jones"]).GetMemberAsync(demo.Account("patient-jones"));
         var organisations = await membership.OrganisationsAsync();
-        var clinic = await membership.MembersAsync("city-clinic");
+        var clinic = await membership.StaffAsync("city-clinic");
 
         Assert.Equal(("city-clinic", Roles.Patient, "Sam Jones"), (jones!.Organisation, jones.Role, jones.Name));
+        Assert.DoesNotContain(clinic, m => m.Role == Roles.Patient);
         Assert.Null(await membership.GetMemberAsync(stranger.Account));
         Assert.Contains(organisations, o => o.Id == "corner-pharmacy");
         Assert.Contains(clinic, m => m.Account == demo.Account("dr-rivera") && m.Role == Roles.Practitioner);
