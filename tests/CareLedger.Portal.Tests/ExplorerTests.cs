@@ -34,7 +34,7 @@ public class ExplorerTests(BrowserFixture fx)
     }
 
     [Fact]
-    public async Task Lookup_OfACommittedTransaction_ShowsItsEventsAndReceiptLink()
+    public async Task Lookup_OfACommittedTransaction_ShowsWhereItIs_NotWhatItDidOrWhoSentIt()
     {
         var keys = new KeyStore(Path.Combine(fx.Node.DataDir, "demo-keys"));
         using var patient = keys.Load("patient-jones", "demo");
@@ -46,8 +46,20 @@ public class ExplorerTests(BrowserFixture fx)
         await page.GetByPlaceholder("Block height, block hash or transaction id").FillAsync(sent.Id);
         await page.GetByRole(AriaRole.Button, new() { Name = "Look up" }).ClickAsync();
 
-        await Assertions.Expect(page.Locator("td", new() { HasTextString = "tokens.Transferred" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download the Merkle receipt" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "committed", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("tx-note")).ToContainTextAsync("shown to those it concerns");
+        await Assertions.Expect(page.Locator("td", new() { HasTextString = "tokens.Transferred" })).ToHaveCountAsync(0);
+        await page.GotoAsync(page.Url.Split('#')[0] + $"#block/{sent.Receipt!.Height}");
+        await Assertions.Expect(page.GetByTestId("tx-note")).ToBeVisibleAsync();
+        Assert.DoesNotContain(patient.Account.ToString()[..10], await page.ContentAsync());
+    }
+
+    [Fact]
+    public async Task Organisations_ListStaffByName_AndNoPatient()
+    {
+        var page = await fx.OpenAsync("#organisations");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Dr. Ana Rivera", Exact = true })).ToBeVisibleAsync();
+        Assert.DoesNotContain("Sam Jones", await page.ContentAsync());
     }
 
     [Fact]

@@ -127,14 +127,16 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
     }
 
     [Fact]
-    public async Task AccessLogEntries_HaveMerkleReceiptsThatVerify()
+    public async Task AccessLogEntries_HaveMerkleReceiptsThatVerify_ForThePatientNotForTheirReaders()
     {
         var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
         await _p.Records.ReadAsync(_p.Patient, added.Record);
         var entry = await WaitForLogAsync(added.Record, e => e.Outcome == "granted");
-        var proof = WireFormat.FromDto(await _p.Node.Client.GetProofAsync(entry.Tx));
+        var proof = WireFormat.FromDto(await _p.Node.Client.As(_p.Patient).GetProofAsync(entry.Tx));
+        var toAnother = await Assert.ThrowsAsync<NodeApiException>(() => _p.Node.Client.As(_p.Pharmacist).GetProofAsync(entry.Tx));
         var verdict = proof.Verify(_p.Node.Genesis.ValidatorAccounts);
         Assert.True(verdict.Valid, verdict.Reason);
+        Assert.Equal(HttpStatusCode.Forbidden, toAnother.Status);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class SecondOpinionTests(DemoPeople p) : IClassFixture<DemoPeople>
 
         Assert.True(receipt.Valid, receipt.Reason);
         Assert.Equal("Resting tachycardia; I agree with an ECG and a thyroid panel.", read[p.Doctor.Account.ToString()]);
-        Assert.True((await services.GetCaseAsync(caseId))!.Opinions[p.Doctor.Account.ToString()].Paid > 0);
+        Assert.True((await services.As(p.Patient).GetCaseAsync(caseId))!.Opinions[p.Doctor.Account.ToString()].Paid > 0);
     }
 
     [Fact]

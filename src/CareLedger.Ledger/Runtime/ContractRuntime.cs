@@ -124,7 +124,7 @@ public sealed class ContractRuntime
         {
             refused = true;
             error = asker.Account is null
-                ? $"{contractName}.{queryName} answers only signed callers it concerns: sign the request with your key"
+                ? $"{contractName}.{queryName} answers only the signed callers it concerns"
                 : $"{contractName}.{queryName} does not answer you about this";
             return null;
         }

@@ -1,4 +1,5 @@
-// CareLedger explorer: a read-only view over the node's public HTTP API.
+// CareLedger explorer: a read-only view over what the node shows anyone (ADR 0011): organisations and their staff,
+// licences, assets, block headers and where a transaction is. Who did what to whom is for those it concerns.
 "use strict";
 
 const view = document.getElementById("view");
@@ -20,11 +21,20 @@ function table(headers, rows) {
     <tbody>${rows.length ? rows.join("") : `<tr><td colspan="${headers.length}">Nothing yet.</td></tr>`}</tbody></table>`;
 }
 
-async function members() {
-  const entries = await api("/v1/state?prefix=membership/member/&limit=1000");
-  const names = new Map();
-  for (const e of entries) names.set(e.key.split("/").pop(), e.value);
-  return names;
+async function query(contract, name, args) {
+  const response = await fetch(`/v1/contracts/${contract}/queries/${name}`, {
+    method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(args),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.detail || body.title || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+// Organisations' staff are public (professional identities); their patients are not listed anywhere here.
+async function staff(orgs) {
+  const people = new Map();
+  for (const o of orgs) for (const m of (await query("membership", "staff", { org: o.value.id })).members) people.set(m.account, m);
+  return people;
 }
 
 const pages = {
@@ -42,17 +52,18 @@ const pages = {
 
   async organisations() {
     const orgs = await api("/v1/state?prefix=membership/org/&limit=1000");
-    const people = await members();
+    const people = await staff(orgs);
     const rows = [...people].map(([account, m]) =>
       `<tr><td>${esc(m.name)}</td><td>${esc(m.role)}</td><td>${esc(m.org)}</td><td class="hash">${esc(account)}</td></tr>`);
     return `<h2>Organisations</h2>${table(["Id", "Name", "Kind"], orgs.map((o) =>
       `<tr><td>${esc(o.value.id)}</td><td>${esc(o.value.name)}</td><td>${esc(o.value.kind)}</td></tr>`))}
-      <h2>Members</h2>${table(["Name", "Role", "Organisation", "Account"], rows)}`;
+      <h2>Staff</h2>${table(["Name", "Role", "Organisation", "Account"], rows)}
+      <p class="note">Patients are members too, but who they are is theirs to tell: they are not listed.</p>`;
   },
 
   async licences() {
     const licences = await api("/v1/state?prefix=licensing/licence/&limit=1000");
-    const people = await members();
+    const people = await staff(await api("/v1/state?prefix=membership/org/&limit=1000"));
     const now = Date.now();
     const rows = licences.map(({ value: l }) => {
       const status = l.revoked ? `<span class="invalid">revoked: ${esc(l.revokeReason)}</span>`
@@ -63,17 +74,11 @@ const pages = {
     return `<h2>Practitioner licences</h2>${table(["Practitioner", "Specialty", "Jurisdiction", "Valid until", "Issuer", "Status"], rows)}`;
   },
 
-  async balances() {
-    const balances = await api("/v1/state?prefix=tokens/balance/&limit=1000");
+  async assets() {
     const assets = await api("/v1/state?prefix=tokens/asset/&limit=100");
-    const people = await members();
-    const rows = balances.map((b) => {
-      const [, , asset, account] = b.key.split("/");
-      return `<tr><td>${esc(people.get(account)?.name ?? short(account))}</td><td>${esc(asset)}</td><td>${b.value.amount}</td></tr>`;
-    });
     return `<h2>Assets</h2>${table(["Symbol", "Name", "Issuer", "Supply"], assets.map(({ value: a }) =>
       `<tr><td>${esc(a.symbol)}</td><td>${esc(a.name)}</td><td>${esc(a.issuer)}</td><td>${a.supply}</td></tr>`))}
-      <h2>Balances</h2>${table(["Holder", "Asset", "Amount"], rows)}`;
+      <p class="note">Balances are their holders' to see.</p>`;
   },
 
   async blocks() {
@@ -91,7 +96,8 @@ const pages = {
       ${table(["Field", "Value"], [["Hash", b.hash], ["Previous", b.previousHash], ["Transactions root", b.transactionsRoot],
         ["State root", b.stateRoot], ["Time", when(b.time)], ["Proposer", b.proposer],
         ["Signatures", b.signatures.map((s) => s.validator).join(", ")]].map(([k, v]) => `<tr><th>${k}</th><td class="hash">${esc(v)}</td></tr>`))}
-      <h2>Transactions</h2>${table(["Id", "Action", "Sender", "Result"], txs)}`;
+      <h2>Transactions</h2>${table(["Id", "Action", "Sender", "Result"], txs)}
+      <p class="note" data-testid="tx-note">A transaction's arguments name patients and records: they are shown only to those it concerns and to the consortium's auditors.</p>`;
   },
 
   async tx(id) {
@@ -100,8 +106,8 @@ const pages = {
     return `<h2>Transaction</h2>${table(["Field", "Value"], [["Id", r.txId], ["Status", r.status],
         ["Block", r.height ?? ""], ["Result", r.valid === undefined || r.valid === null ? "" : r.valid ? "valid" : `invalid: ${r.reason}`]]
         .map(([k, v]) => `<tr><th>${k}</th><td class="hash">${esc(v)}</td></tr>`))}
-      <h2>Events</h2>${table(["Event", "Attributes"], events)}
-      <p><a href="/v1/proofs/${esc(r.txId)}" download="proof-${esc(r.txId)}.json">Download the Merkle receipt</a> — verify it offline with <code>careledger proof verify</code>.</p>`;
+      ${r.events ? `<h2>Events</h2>${table(["Event", "Attributes"], events)}` : `<p class="note" data-testid="tx-note">Whether it took effect, and what it did, is shown to those it concerns.</p>`}
+      <p>Its sender (or the patient it concerns) gets its Merkle receipt with <code>careledger proof get ${esc(short(r.txId))} --as &lt;key&gt;</code> and verifies it offline with <code>careledger proof verify</code>.</p>`;
   },
 };
 

@@ -16,30 +16,32 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
     private TokensClient Tokens => new(demo.Client);
 
     [Fact]
-    public async Task Tokens_MintToANewlyRegisteredMember_IsTheirBalance()
+    public async Task Tokens_MintToANewlyRegisteredMember_IsTheirBalance_ToThemNotToOthers()
     {
         using var newcomer = SigningKey.Generate();
         await new MembershipClient(demo.Client).RegisterAsync(demo.Keys["clinic-admin"], newcomer.Account, Roles.Patient, "New Patient");
 
         var receipt = await Tokens.MintAsync(demo.Keys["insurer-admin"], "CARE", newcomer.Account, 40);
-        var balance = await Tokens.BalanceAsync("CARE", newcomer.Account);
+        var balance = await Tokens.As(newcomer).BalanceAsync("CARE", newcomer.Account);
+        var toAnother = await Assert.ThrowsAsync<NodeApiException>(() => Tokens.As(demo.Keys["dr-rivera"]).BalanceAsync("CARE", newcomer.Account));
 
         Assert.Contains(receipt.Events!, e => e.Contract == TokensClient.Contract);
         Assert.Equal(("CARE", newcomer.Account, 40L), (balance.Asset, balance.Account, balance.Balance));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, toAnother.Status);
     }
 
     [Fact]
     public async Task Tokens_TransferBeyondTheBalance_ThrowsTheContractsRefusalWithItsTransaction()
     {
         var patient = demo.Keys["patient-jones"];
-        var before = (await Tokens.BalanceAsync("CARE", patient.Account)).Balance;
+        var before = (await Tokens.As(patient).BalanceAsync("CARE", patient.Account)).Balance;
 
         var refusal = await Assert.ThrowsAsync<ContractActionException>(() => Tokens.TransferAsync(patient, "CARE", demo.Account("dr-rivera"), before + 1, "too much"));
 
         Assert.False(refusal.Pending);
         Assert.StartsWith($"tokens.transfer refused: insufficient funds: balance {before} CARE", refusal.Message);
         Assert.EndsWith($"(transaction {refusal.TxId}, block {refusal.Refusal!.Height})", refusal.Message);
-        Assert.Equal(before, (await Tokens.BalanceAsync("CARE", patient.Account)).Balance);
+        Assert.Equal(before, (await Tokens.As(patient).BalanceAsync("CARE", patient.Account)).Balance);
     }
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
 
         Assert.Equal(("CARE", "care-insurance"), (asset!.Symbol, asset.Issuer));
         Assert.Null(await Tokens.GetAssetAsync("NOPE"));
-        Assert.Null(await Tokens.GetEscrowAsync(TokensClient.Contract, "no-such-escrow"));
+        Assert.Null(await Tokens.As(demo.Keys["patient-jones"]).GetEscrowAsync(TokensClient.Contract, "no-such-escrow"));
     }
 
     [Fact]

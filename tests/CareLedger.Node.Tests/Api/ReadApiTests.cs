@@ -39,11 +39,12 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
     }
 
     [Fact]
-    public async Task GetRawBlock_DecodesToTheBlockTheApiDescribes()
+    public async Task GetRawBlock_ForAnAuditor_DecodesToTheBlockTheApiDescribes()
     {
-        var described = await demo.Client.GetBlockAsync("1");
+        var auditor = demo.Client.As(demo.Keys["health-auditor"]);
+        var described = await auditor.GetBlockAsync("1");
 
-        var raw = await demo.Client.GetRawBlockAsync(1);
+        var raw = await auditor.GetRawBlockAsync(1);
         var block = Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
 
         Assert.Equal(described.Hash, block.Hash.ToString());
@@ -135,7 +136,7 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
     [Fact]
     public async Task QueryAsync_ThroughTheClientSdk_Answers()
     {
-        var answer = await demo.Client.QueryAsync("tokens", "balance",
+        var answer = await demo.Client.As(demo.Keys["pharmacist-chen"]).QueryAsync("tokens", "balance",
             new CborMap { ["asset"] = "CARE", ["account"] = demo.Account("pharmacist-chen").ToString() });
 
         Assert.Equal(0L, answer["balance"]!.GetValue<long>());
@@ -162,7 +163,7 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
         Assert.Equal("committed", (await demo.Client.SubmitAsync(tx, wait: true)).Status);
         var validators = (await demo.Client.GetChainAsync()).Validators.Select(AccountId.Parse).ToHashSet();
 
-        var dto = await demo.Client.GetProofAsync(tx.Id.ToString());
+        var dto = await demo.Client.As(demo.Keys["patient-jones"]).GetProofAsync(tx.Id.ToString());
         var verdict = WireFormat.FromDto(dto).Verify(validators);
 
         Assert.True(verdict.Valid, verdict.Reason);
@@ -175,7 +176,7 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
     {
         var tx = (await demo.DraftAsync("patient-jones")).Transfer(demo.Account("dr-rivera"), 1).Sign();
         Assert.Equal("committed", (await demo.Client.SubmitAsync(tx, wait: true)).Status);
-        var dto = await demo.Client.GetProofAsync(tx.Id.ToString());
+        var dto = await demo.Client.As(demo.Keys["patient-jones"]).GetProofAsync(tx.Id.ToString());
         var forgedResult = new TxResult(false, "forged", []).Encode();
 
         var verdict = WireFormat.FromDto(dto with { Result = Convert.ToBase64String(forgedResult) }).Verify();

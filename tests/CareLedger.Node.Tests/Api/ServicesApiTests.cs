@@ -1,3 +1,5 @@
+using CareLedger.Client.Records;
+using CareLedger.Client.Api;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -84,17 +86,21 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     }
 
     [Fact]
-    public async Task Booking_MadeThroughTheSdk_IsReadableAndListedForBothParties_ThenCancelled()
+    public async Task Booking_MadeThroughTheSdk_IsReadableAndListedForBothParties_NotForOthers_ThenCancelled()
     {
         var slot = (await RiveraAsync()).Slots.Last(s => s.Free).Start;
         var id = "api-" + Guid.NewGuid().ToString("N")[..12];
         var patient = demo.Keys["patient-jones"];
 
         await Services.BookAsync(patient, new BookingRequest(id, Rivera, slot, "video", Symptoms));
-        var booking = await demo.Http.GetFromJsonAsync<Booking>($"v1/bookings/{id}");
-        var ofPatient = await Services.ListBookingsAsync(patient: patient.Account);
-        var ofRivera = await Services.ListBookingsAsync(practitioner: demo.Account("dr-rivera"));
-        var asPatientRivera = await Services.ListBookingsAsync(patient: demo.Account("dr-rivera"));
+        var rivera = Services.As(demo.Keys["dr-rivera"]);
+        var booking = await rivera.GetBookingAsync(id);
+        var ofPatient = await Services.As(patient).ListBookingsAsync(patient: patient.Account);
+        var ofRivera = await rivera.ListBookingsAsync(practitioner: demo.Account("dr-rivera"));
+        var asPatientRivera = await rivera.ListBookingsAsync(patient: demo.Account("dr-rivera"));
+        using var anonymous = await demo.Http.GetAsync($"v1/bookings/{id}");
+        var toPharmacist = await Assert.ThrowsAsync<NodeApiException>(() => Services.As(demo.Keys["pharmacist-chen"]).GetBookingAsync(id));
+        var othersList = await Assert.ThrowsAsync<NodeApiException>(() => rivera.ListBookingsAsync(patient: patient.Account));
         await Services.CancelAsync(patient, id);
 
         Assert.Equal("requested", booking!.Status);
@@ -102,7 +108,10 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
         Assert.Contains(ofPatient, b => b.Id == id);
         Assert.Contains(ofRivera, b => b.Id == id);
         Assert.Empty(asPatientRivera);
-        Assert.Equal("cancelled", (await Services.GetBookingAsync(id))!.Status);
+        await ProblemAssert.IsProblemAsync(anonymous, HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.Forbidden, toPharmacist.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, othersList.Status);
+        Assert.Equal("cancelled", (await Services.As(patient).GetBookingAsync(id))!.Status);
         Assert.True((await RiveraAsync()).Slots.Single(s => s.Start == slot).Free);
     }
 
@@ -131,8 +140,10 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
         var patient = demo.Keys["patient-jones"];
         await Services.BookAsync(patient, new BookingRequest(id, Rivera, slot, "video", Symptoms));
 
-        var served = (await demo.Http.GetFromJsonAsync<JsonObject>($"v1/bookings/{id}"))!;
-        var answer = await demo.Client.QueryAsync(ServicesClient.Contract, "booking", new() { ["booking"] = id });
+        using var request = SignedHttp.Get(patient, $"v1/bookings/{id}");
+        using var response = await demo.Http.SendAsync(request);
+        var served = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
+        var answer = await demo.Client.As(patient).QueryAsync(ServicesClient.Contract, "booking", new() { ["booking"] = id });
         await Services.CancelAsync(patient, id);
 
         Assert.True(answer.Remove("found"));
@@ -149,7 +160,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     [InlineData("v1/bookings/no-such-booking", HttpStatusCode.NotFound, "No booking no-such-booking")]
     public async Task Bookings_BadOrUnknown_AreProblemDetails(string path, HttpStatusCode status, string detail)
     {
-        using var response = await demo.Http.GetAsync(path);
+        using var response = await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["patient-jones"], path));
 
         Assert.Contains(detail, ProblemAssert.Detail(await ProblemAssert.IsProblemAsync(response, status)));
     }
@@ -157,7 +168,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     [Fact]
     public async Task Sdk_UnknownBookingAndTerms_NullAndTheDemoTerms()
     {
-        Assert.Null(await Services.GetBookingAsync("no-such-booking"));
+        Assert.Null(await Services.As(demo.Keys["patient-jones"]).GetBookingAsync("no-such-booking"));
         var terms = await demo.Http.GetFromJsonAsync<ServicesTerms>("v1/services/terms");
 
         Assert.Equal((500L, "platform", "medical-board"), (terms!.PlatformFeeBps, terms.Operator, terms.Arbitrator));
@@ -166,8 +177,8 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     [Fact]
     public async Task DemoSeed_FundsTheInsurersTreasuryAndCoversTheDemoPatient()
     {
-        var treasury = await Services.GetTreasuryAsync("care-insurance", "CARE");
-        var coverage = await Services.GetCoverageAsync(demo.Account("patient-jones"));
+        var treasury = await Services.As(demo.Keys["insurer-admin"]).GetTreasuryAsync("care-insurance", "CARE");
+        var coverage = await Services.As(demo.Keys["patient-jones"]).GetCoverageAsync(demo.Account("patient-jones"));
 
         Assert.True(treasury.Amount > 0);
         var cover = Assert.Single(coverage);

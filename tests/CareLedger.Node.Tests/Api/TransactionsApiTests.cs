@@ -32,19 +32,26 @@ public sealed class TransactionsApiTests(DemoNodeFixture demo)
     }
 
     [Fact]
-    public async Task GetReceipt_OfCommittedTransaction_MatchesTheSubmitReceipt()
+    public async Task GetReceipt_OfCommittedTransaction_MatchesTheSubmitReceipt_ForItsSenderOnly()
     {
         var tx = (await demo.DraftAsync("patient-jones")).Transfer(demo.Account("dr-rivera"), 1).Sign();
         var submitted = (await demo.Client.SubmitAsync(tx, wait: true)).Receipt!;
 
-        var receipt = await demo.Client.GetReceiptAsync(tx.Id.ToString());
+        var receipt = await demo.Client.As(demo.Keys["patient-jones"]).GetReceiptAsync(tx.Id.ToString());
+        var anonymous = await demo.Client.GetReceiptAsync(tx.Id.ToString());
+        var blockToAnyone = await demo.Client.GetBlockAsync(submitted.Height!.Value.ToString());
+
+        Assert.Equal(("committed", submitted.Height), (anonymous.Status, anonymous.Height));
+        Assert.Null(anonymous.Events);
+        Assert.Null(anonymous.Valid);
+        Assert.DoesNotContain(blockToAnyone.Transactions, t => t.Id == tx.Id.ToString());
 
         Assert.Equal("committed", receipt.Status);
         Assert.Equal(submitted.Height, receipt.Height);
         Assert.Equal(submitted.Index, receipt.Index);
         Assert.Equal(submitted.BlockHash, receipt.BlockHash);
         Assert.Equal("Transferred", Assert.Single(receipt.Events!).Name);
-        var block = await demo.Client.GetBlockAsync(receipt.Height!.Value.ToString());
+        var block = await demo.Client.As(demo.Keys["patient-jones"]).GetBlockAsync(receipt.Height!.Value.ToString());
         Assert.Equal(tx.Id.ToString(), block.Transactions[receipt.Index!.Value].Id);
     }
 
@@ -188,9 +195,11 @@ public sealed class TransactionsApiTests(DemoNodeFixture demo)
         var response = await demo.Client.SubmitAsync(tx, wait: true);
 
         Assert.True(response.Receipt!.Valid, response.Receipt.Reason);
-        var account = await demo.Client.GetAccountAsync(newcomer.Account);
+        var account = await demo.Client.As(newcomer).GetAccountAsync(newcomer.Account);
+        var toAnyone = await demo.Client.GetAccountAsync(newcomer.Account);
         Assert.True(account.Member);
         Assert.Equal("city-clinic", account.Organisation);
+        Assert.Equal((true, null, null), (toAnyone.Member, toAnyone.Organisation, toAnyone.Role));
     }
 
     private async Task<ReceiptDto> WaitForCommitAsync(string id)
@@ -198,7 +207,7 @@ public sealed class TransactionsApiTests(DemoNodeFixture demo)
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var receipt = await demo.Client.GetReceiptAsync(id);
+            var receipt = await demo.Client.As(demo.Keys["patient-jones"]).GetReceiptAsync(id);
             if (receipt.Status == "committed" || DateTime.UtcNow > deadline) return receipt;
             await Task.Delay(20);
         }

@@ -25,7 +25,7 @@ public sealed class RestartTests
             Assert.True((await node.Client.SubmitAsync(new TxDraft(patient, "careledger-demo", nonce).Transfer(doctor, 5).Sign(), wait: true)).Receipt!.Valid);
         }
         var before = await node.Client.GetChainAsync();
-        var balanceBefore = await BalanceAsync(node.Client, doctor.ToString());
+        var balanceBefore = await BalanceAsync(node.Client.As(keys["health-auditor"]), doctor.ToString());
 
         node.Stop();
         Assert.False(node.IsRunning);
@@ -36,7 +36,7 @@ public sealed class RestartTests
         Assert.Equal(before.HeadHash, after.HeadHash);
         Assert.Equal(before.StateRoot, after.StateRoot);
         Assert.Equal(15, balanceBefore);
-        Assert.Equal(balanceBefore, await BalanceAsync(node.Client, doctor.ToString()));
+        Assert.Equal(balanceBefore, await BalanceAsync(node.Client.As(keys["health-auditor"]), doctor.ToString()));
         var next = (await node.Client.GetAccountAsync(patient.Account)).LastNonce + 1;
         var receipt = (await node.Client.SubmitAsync(new TxDraft(patient, "careledger-demo", next).Transfer(doctor, 5).Sign(), wait: true)).Receipt!;
         Assert.True(receipt.Valid, receipt.Reason);
@@ -45,7 +45,8 @@ public sealed class RestartTests
 
     private static async Task<long> BalanceAsync(NodeClient client, string account)
     {
-        var entry = await client.Http.GetFromJsonAsync<StateEntryDto>($"v1/state/tokens/balance/CARE/{account}");
-        return entry!.Value!["amount"]!.GetValue<long>();
+        // Raw state, read as an auditor: the stored entry itself, not a query's reading of it.
+        var entry = await client.GetStateAsync($"tokens/balance/CARE/{account}");
+        return entry.Value!["amount"]!.GetValue<long>();
     }
 }
