@@ -46,7 +46,7 @@ public sealed class InProcessNode : IAsyncDisposable
     {
         var data = new TempFolder();
         var args = new[] { "--urls", "http://127.0.0.1:0", "--data", data.Path, "--CareLedger:NodePassphrase=test-node-passphrase",
-                           "--Logging:LogLevel:Default=Warning" }.Concat(extraArgs).ToArray();
+                           "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:CareLedger.Node.Auditors=Information" }.Concat(extraArgs).ToArray();
         var logs = new CapturedLogs();
         var app = await NodeHost.BuildAsync(args, builder => builder.Logging.AddProvider(logs));
         await app.StartAsync();
