@@ -29,8 +29,10 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
         var etcd = string.Join(",", Enumerable.Range(0, Cluster.Size).Select(Cluster.Etcd.ClientUrl));
         using var http = new HttpClient { BaseAddress = newcomer.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+        await Cluster.Etcd.AddNodeUserAsync("insurer-node");
+
         // Before any vote: it catches up and follows, but neither signs nor counts.
-        await newcomer.StartAsync(TimeSpan.FromSeconds(90), "--etcd", etcd, "--advertise", newcomer.BaseAddress.ToString().TrimEnd('/'));
+        await newcomer.StartAsync(TimeSpan.FromSeconds(90), ["--etcd", etcd, "--advertise", newcomer.BaseAddress.ToString().TrimEnd('/'), .. Cluster.EtcdTlsArgs("insurer-node")]);
         var key = new KeyStore(Path.Combine(dir, "node")).Show("validator");
         var before = await StatusAsync(http);
         Log($"newcomer {key.Account} follows at height {before.Height}");
