@@ -73,6 +73,10 @@ public sealed class EtcdSecurityTests(ITestOutputHelper output) : ConsortiumTest
         var output = await FailedStartAsync(node, [.. Cluster.NodeArgs(node), "--etcd-ca", missingCa]);
         Assert.Contains($"error: the node cannot start: cannot read the etcd CA file {missingCa}", output);
 
+        var foreign = new EtcdPki(Path.Combine(folder.Path, "foreign"), "Someone else's CA");
+        output = await FailedStartAsync(node, [.. Cluster.NodeArgs(node), "--etcd-ca", foreign.CaFile]);
+        Assert.Contains("error: the node cannot start: cannot trust etcd", output);
+
         var wrong = "not-" + Cluster.EtcdPassword;
         await File.WriteAllTextAsync(passwordFile, wrong + "\n");
         output = await FailedStartAsync(node, withPassword);
@@ -93,8 +97,9 @@ public sealed class EtcdSecurityTests(ITestOutputHelper output) : ConsortiumTest
     /// <summary>Starts the node expecting it to exit; returns what it printed, which must be one error line and no stack trace.</summary>
     private async Task<string> FailedStartAsync(int node, string[] args)
     {
+        var earlier = Cluster.Nodes[node].Output.Length;
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Cluster.Nodes[node].StartAsync(Patience, args));
-        var output = Cluster.Nodes[node].Output;
+        var output = Cluster.Nodes[node].Output[earlier..];
         Log(output.Split('\n').LastOrDefault(l => l.StartsWith("error:", StringComparison.Ordinal)) ?? output);
         Assert.Contains("node exited with code 1", failure.Message);
         Assert.DoesNotContain("   at ", output);

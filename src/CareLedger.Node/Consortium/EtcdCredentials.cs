@@ -96,6 +96,14 @@ public sealed class EtcdCredentials : IDisposable
         return false;
     }
 
+    /// <summary>Whether TLS failed because etcd's certificate did not check out (not this node's credentials).</summary>
+    public static bool IsUntrustedServer(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException ?? (e as Grpc.Core.RpcException)?.Status.DebugException)
+            if (e is AuthenticationException) return true;
+        return false;
+    }
+
     /// <summary>The server's certificate must chain to the consortium's CA (not merely any public CA) and name the host we dialled.</summary>
     private bool IssuedByTrustedCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {

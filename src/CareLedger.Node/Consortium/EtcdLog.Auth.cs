@@ -26,6 +26,10 @@ public sealed partial class EtcdLog
             await GetLeaderAsync(ct);
             return true;
         }
+        catch (BlockLogException e) when (EtcdCredentials.IsUntrustedServer(e))
+        {
+            throw new InvalidOperationException($"cannot trust etcd ({string.Join(", ", Endpoints)}): its certificate is not from the CA in EtcdCaFile (--etcd-ca) or does not name the host", e);
+        }
         catch (BlockLogException e) when (EtcdCredentials.IsRefusal(e))
         {
             throw new InvalidOperationException($"etcd refuses this node ({string.Join(", ", Endpoints)}): {e.Message}", e);
