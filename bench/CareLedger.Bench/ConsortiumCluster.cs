@@ -1,3 +1,4 @@
+using CareLedger.Client.Records;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -90,9 +91,19 @@ public sealed class ConsortiumCluster : IDisposable
     public bool IsRunning(int node) => _nodes[node].IsRunning;
 
     /// <summary>The node's view of the consortium, or null if it does not answer.</summary>
+    private SigningKey? _statusKey;
+
     public async Task<ConsortiumStatus?> StatusAsync(int node, CancellationToken ct)
     {
-        try { return await _http.GetFromJsonAsync<ConsortiumStatus>(new Uri(_nodes[node].BaseAddress, "v1/consortium/status"), JsonSerializerOptions.Web, ct); }
+        try
+        {
+            // The status is for members and nodes: asked as the demo clinic's admin.
+            _statusKey ??= new KeyStore(Path.Combine(DataDirs[0], DemoConsortium.KeyFolderName)).Load("clinic-admin", DemoConsortium.Passphrase);
+            using var request = SignedHttp.Get(_statusKey, "v1/consortium/status");
+            request.RequestUri = new Uri(_nodes[node].BaseAddress, "v1/consortium/status");
+            using var response = await _http.SendAsync(request, ct);
+            return await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConsortiumStatus>(JsonSerializerOptions.Web, ct);
+        }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested) { return null; }
     }
 

@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
 using CareLedger.Consortium.Tests.Support;
 using Xunit.Abstractions;
 
@@ -43,21 +40,10 @@ public sealed class LogTruncationTests : ConsortiumTest
         Assert.Contains("Catching up blocks", Cluster.Nodes[follower].Output);
     }
 
-    /// <summary>The lowest block key left in etcd, read through etcd's JSON gateway.</summary>
+    /// <summary>The lowest block left in etcd, read as node 0 reads it.</summary>
     private async Task<ulong> FirstLogHeightAsync()
     {
-        var prefix = $"/careledger/{CareLedger.Testing.ConsortiumCluster.ChainId}/blocks/";
-        var end = Encoding.UTF8.GetBytes(prefix);
-        end[^1]++;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        using var response = await http.PostAsJsonAsync($"{Cluster.Etcd.ClientUrl(0)}/v3/kv/range", new
-        {
-            key = Convert.ToBase64String(Encoding.UTF8.GetBytes(prefix)), range_end = Convert.ToBase64String(end), limit = 1, keys_only = true,
-        });
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        var kvs = body?["kvs"]?.AsArray();
-        if (kvs is null || kvs.Count == 0) return 0;
-        var key = Encoding.UTF8.GetString(Convert.FromBase64String(kvs[0]!["key"]!.GetValue<string>()));
-        return ulong.Parse(key[^20..]);
+        using var etcd = Cluster.EtcdAs(0);
+        return await etcd.FirstHeightAsync(CancellationToken.None) ?? 0;
     }
 }

@@ -1,3 +1,4 @@
+using CareLedger.Client.Records;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
@@ -29,8 +30,10 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
         var etcd = string.Join(",", Enumerable.Range(0, Cluster.Size).Select(Cluster.Etcd.ClientUrl));
         using var http = new HttpClient { BaseAddress = newcomer.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+        await Cluster.Etcd.AddNodeUserAsync("insurer-node");
+
         // Before any vote: it catches up and follows, but neither signs nor counts.
-        await newcomer.StartAsync(TimeSpan.FromSeconds(90), "--etcd", etcd, "--advertise", newcomer.BaseAddress.ToString().TrimEnd('/'));
+        await newcomer.StartAsync(TimeSpan.FromSeconds(90), ["--etcd", etcd, "--advertise", newcomer.BaseAddress.ToString().TrimEnd('/'), .. Cluster.EtcdTlsArgs("insurer-node")]);
         var key = new KeyStore(Path.Combine(dir, "node")).Show("validator");
         var before = await StatusAsync(http);
         Log($"newcomer {key.Account} follows at height {before.Height}");
@@ -110,8 +113,11 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
         ["organisation"] = "care-insurance", ["key"] = key,
     };
 
-    private static async Task<ConsortiumStatus> StatusAsync(HttpClient http) =>
-        (await http.GetFromJsonAsync<ConsortiumStatus>("v1/consortium/status", System.Text.Json.JsonSerializerOptions.Web))!;
+    private async Task<ConsortiumStatus> StatusAsync(HttpClient http)
+    {
+        using var response = await http.SendAsync(SignedHttp.Get(Cluster.Key("clinic-admin"), "v1/consortium/status"));
+        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConsortiumStatus>(System.Text.Json.JsonSerializerOptions.Web))!;
+    }
 
     private async Task<ReceiptDto> SubmitAsync(int node, string sender, string action, CborMap? args)
     {

@@ -1,3 +1,4 @@
+using CareLedger.Client.Records;
 using CareLedger.Node.Chain;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -22,9 +23,10 @@ namespace CareLedger.Testing;
 /// <summary>
 /// A demo consortium of real processes on loopback ports: an etcd cluster with one member per
 /// organisation and one CareLedger node per organisation, each node listing its own etcd member
-/// first. Node 0 holds the demo keys and seeds the demo. Dispose kills every process it started.
+/// first. Node 0 holds the demo keys and seeds the demo. etcd runs as docs/consortium-tls.md says
+/// (TLS, client certificates, users and roles; <c>.EtcdAccess</c>). Dispose kills every process it started.
 /// </summary>
-public sealed class ConsortiumCluster : IDisposable
+public sealed partial class ConsortiumCluster : IDisposable
 {
     public const string ChainId = DemoConsortium.ChainId;
     public const string NodePassphrase = "test-node-passphrase";
@@ -37,7 +39,8 @@ public sealed class ConsortiumCluster : IDisposable
 
     public ConsortiumCluster(int size = 3, int leaseSeconds = 1)
     {
-        Etcd = new EtcdCluster(Path.Combine(_root.Path, "etcd"), size);
+        Pki = new EtcdPki(Path.Combine(_root.Path, "pki"));
+        Etcd = new EtcdCluster(Path.Combine(_root.Path, "etcd"), size, Pki);
         var dirs = Enumerable.Range(0, size).Select(i => Path.Combine(_root.Path, $"node{i}")).ToList();
         GenesisPath = DemoConsortium.CreateConsortium(dirs, NodePassphrase, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Nodes = [.. dirs.Select(dir => new NodeProcess(dir))];
@@ -68,6 +71,7 @@ public sealed class ConsortiumCluster : IDisposable
     public async Task StartAsync()
     {
         await Etcd.StartAsync();
+        await EnableEtcdAuthAsync();
         await Task.WhenAll(Enumerable.Range(0, Size).Select(i => StartNodeAsync(i)));
     }
 
@@ -96,7 +100,7 @@ public sealed class ConsortiumCluster : IDisposable
     public string[] NodeArgs(int i)
     {
         var etcd = new[] { Etcd.ClientUrl(i) }.Concat(Enumerable.Range(0, Size).Where(j => j != i).Select(Etcd.ClientUrl));
-        return ["--etcd", string.Join(",", etcd), "--advertise", Nodes[i].BaseAddress.ToString().TrimEnd('/')];
+        return ["--etcd", string.Join(",", etcd), "--advertise", Nodes[i].BaseAddress.ToString().TrimEnd('/'), .. EtcdTlsArgs(NodeEtcdUser(i))];
     }
 
     public HttpClient Http(int i) => _http[i];
@@ -108,7 +112,9 @@ public sealed class ConsortiumCluster : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            return await _http[i].GetFromJsonAsync<ConsortiumStatus>("v1/consortium/status", Json, timeout.Token);
+            // The status is for members and nodes: asked as the demo clinic's admin.
+            using var response = await _http[i].SendAsync(SignedHttp.Get(Key("clinic-admin"), "v1/consortium/status"), timeout.Token);
+            return await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConsortiumStatus>(Json, timeout.Token);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or JsonException) { return null; }
     }

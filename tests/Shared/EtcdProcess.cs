@@ -2,31 +2,43 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Net.Client;
 
 namespace CareLedger.Testing;
 
 /// <summary>
 /// An etcd cluster of real member processes on loopback ports, each with its own data dir under one root
-/// folder, for tests that kill, pause and restart members. Member i is named m{i}.
+/// folder, for tests that kill, pause and restart members. Member i is named m{i}. With a
+/// <see cref="EtcdPki"/>, clients and members talk TLS and every client must present a certificate
+/// from its CA (<c>--client-cert-auth</c>), as docs/consortium-tls.md sets a consortium up.
 /// </summary>
 public sealed class EtcdCluster : IDisposable
 {
+    /// <summary>The role <see cref="EnableAuthAsync"/> gives the consortium's users: read and write under /careledger/, nothing else.</summary>
+    public const string NodeRole = "careledger-node";
     private readonly Member[] _members;
     private readonly string _initialCluster;
     private readonly string _token = "careledger-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly EtcdPki? _pki;
+    private readonly HttpClient _http;
 
-    public EtcdCluster(string root, int size = 3)
+    public EtcdCluster(string root, int size = 3, EtcdPki? pki = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        _pki = pki;
+        _http = new HttpClient(pki?.Handler("root") ?? new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var ports = new HashSet<int>();
         while (ports.Count < 2 * size) ports.Add(NodeProcess.FreePort());
         var free = ports.ToArray();
-        _members = [.. Enumerable.Range(0, size).Select(i => new Member($"m{i}", Path.Combine(root, $"m{i}"), free[2 * i], free[2 * i + 1]))];
+        var scheme = pki is null ? "http" : "https";
+        _members = [.. Enumerable.Range(0, size).Select(i => new Member($"m{i}", Path.Combine(root, $"m{i}"), scheme, free[2 * i], free[2 * i + 1]))];
         _initialCluster = string.Join(",", _members.Select(m => $"{m.Name}={m.PeerUrl}"));
     }
 
     public int Size => _members.Length;
+    public EtcdPki? Pki => _pki;
 
     /// <summary>The client URLs of all members, comma-separated: what a node is configured with.</summary>
     public string Endpoints => string.Join(",", _members.Select(m => m.ClientUrl));
@@ -48,6 +60,43 @@ public sealed class EtcdCluster : IDisposable
         _members[i].Kill();
         _members[i].Start(Arguments(_members[i], "existing"));
         await WaitUntilHealthyAsync(i, timeout);
+    }
+
+    /// <summary>
+    /// Turns on etcd's users and roles: a root user (the fixture's own certificate), and <paramref name="users"/>
+    /// with <see cref="NodeRole"/>; a user without a password can only be one by its client certificate's name.
+    /// </summary>
+    public async Task EnableAuthAsync(params (string User, string? Password)[] users)
+    {
+        using var channel = AdminChannel();
+        var auth = new Auth.AuthClient(channel);
+        await AddUserAsync(auth, "root", null, "root");
+        await auth.RoleAddAsync(new AuthRoleAddRequest { Name = NodeRole });
+        await auth.RoleGrantPermissionAsync(new AuthRoleGrantPermissionRequest
+        {
+            Name = NodeRole,
+            Perm = new Authpb.Permission
+            {
+                PermType = Authpb.Permission.Types.Type.Readwrite, Key = ByteString.CopyFromUtf8("/careledger/"), RangeEnd = ByteString.CopyFromUtf8("/careledger0"),
+            },
+        });
+        foreach (var (user, password) in users) await AddUserAsync(auth, user, password, NodeRole);
+        await auth.AuthEnableAsync(new AuthEnableRequest());
+    }
+
+    /// <summary>One more user with <see cref="NodeRole"/> once auth is on (as root, by the fixture's certificate): a new organisation's node.</summary>
+    public async Task AddNodeUserAsync(string user, string? password = null)
+    {
+        using var channel = AdminChannel();
+        await AddUserAsync(new Auth.AuthClient(channel), user, password, NodeRole);
+    }
+
+    private GrpcChannel AdminChannel() => GrpcChannel.ForAddress(ClientUrl(0), new GrpcChannelOptions { HttpHandler = _pki?.Handler("root") });
+
+    private static async Task AddUserAsync(Auth.AuthClient auth, string user, string? password, string role)
+    {
+        await auth.UserAddAsync(new AuthUserAddRequest { Name = user, Password = password ?? "", Options = new Authpb.UserAddOptions { NoPassword = password is null } });
+        await auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = user, Role = role });
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
@@ -85,6 +134,7 @@ public sealed class EtcdCluster : IDisposable
     // Tuned for a loaded two-core machine on loopback; request and quota limits leave room for ~10 MB blocks.
     private string[] Arguments(Member member, string clusterState) =>
     [
+        .. Tls(),
         "--name", member.Name, "--data-dir", member.DataDir,
         "--listen-client-urls", member.ClientUrl, "--advertise-client-urls", member.ClientUrl,
         "--listen-peer-urls", member.PeerUrl, "--initial-advertise-peer-urls", member.PeerUrl,
@@ -94,21 +144,27 @@ public sealed class EtcdCluster : IDisposable
         "--snapshot-count", "10000", "--logger", "zap", "--log-level", "error",
     ];
 
+    private string[] Tls() => _pki is null ? [] :
+    [
+        "--cert-file", _pki.ServerCertFile, "--key-file", _pki.ServerKeyFile, "--trusted-ca-file", _pki.CaFile, "--client-cert-auth",
+        "--peer-cert-file", _pki.ServerCertFile, "--peer-key-file", _pki.ServerKeyFile, "--peer-trusted-ca-file", _pki.CaFile, "--peer-client-cert-auth",
+    ];
+
     public void Dispose()
     {
         foreach (var member in _members) member.Dispose();
         _http.Dispose();
     }
 
-    private sealed class Member(string name, string dataDir, int clientPort, int peerPort) : IDisposable
+    private sealed class Member(string name, string dataDir, string scheme, int clientPort, int peerPort) : IDisposable
     {
         private readonly StringBuilder _output = new();
         private Process? _process;
 
         public string Name => name;
         public string DataDir => dataDir;
-        public string ClientUrl { get; } = $"http://127.0.0.1:{clientPort}";
-        public string PeerUrl { get; } = $"http://127.0.0.1:{peerPort}";
+        public string ClientUrl { get; } = $"{scheme}://127.0.0.1:{clientPort}";
+        public string PeerUrl { get; } = $"{scheme}://127.0.0.1:{peerPort}";
         public string Output { get { lock (_output) return _output.ToString(); } }
         public bool IsRunning => _process is { HasExited: false };
 

@@ -20,8 +20,12 @@ public sealed record BlockTxDto(string Id, string Sender, ulong Nonce, string Co
 
 public sealed record SignatureDto(string Validator, string PublicKey, string Signature);
 
-/// <summary>A block exactly as stored (base64 header and body), for independent verification.</summary>
-public sealed record RawBlockDto(ulong Height, string Header, string Body);
+/// <summary>
+/// A block exactly as stored (base64 header and body), for independent verification; with every validator
+/// signature the node has gathered over it since (the body holds only those it had when it stored the block),
+/// so a node catching up from it sees the quorum that made it final.
+/// </summary>
+public sealed record RawBlockDto(ulong Height, string Header, string Body, IReadOnlyList<SignatureDto>? Signatures = null);
 
 public sealed record ProofStepDto(string Sibling, bool Left);
 

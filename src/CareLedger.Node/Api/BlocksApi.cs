@@ -58,7 +58,8 @@ public static class BlocksApi
     {
         var stored = await store.ReadBlocksAsync(height, height, ct).FirstOrDefaultAsync(ct);
         if (stored is null) return Problems.NotFound("Unknown block", $"No block {height} on this node.");
-        return TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body)));
+        var gathered = (await store.GetBlockAsync(height, ct))?.Signatures.Select(WireFormat.ToDto).ToList();
+        return TypedResults.Ok(new RawBlockDto(stored.Height, Convert.ToBase64String(stored.Header), Convert.ToBase64String(stored.Body), gathered));
     }
 
     /// <summary>

@@ -30,6 +30,24 @@ public sealed class ConsortiumOptions
     /// </summary>
     [Range(10, 100_000_000)] public int LogRetainBlocks { get; set; } = 10_000;
 
+    /// <summary>PEM file of the CA that issued the etcd members' server certificates; only it is trusted (none: the system's CAs). Needs https:// endpoints.</summary>
+    public string? EtcdCaFile { get; set; }
+
+    /// <summary>PEM client certificate this node presents to etcd (<c>--client-cert-auth</c>); with etcd auth on, its common name is the etcd user.</summary>
+    public string? EtcdCertFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="EtcdCertFile"/> (unencrypted; keep it readable by the node only).</summary>
+    public string? EtcdKeyFile { get; set; }
+
+    /// <summary>etcd user to authenticate as with a password (etcd users and roles); empty: none, or the client certificate's name.</summary>
+    public string? EtcdUser { get; set; }
+
+    /// <summary>The etcd user's password: from the environment (<c>CareLedger__Consortium__EtcdPassword</c>), never the command line; never logged.</summary>
+    public string? EtcdPassword { get; set; }
+
+    /// <summary>A file holding the etcd user's password (one line), when it is not in the environment.</summary>
+    public string? EtcdPasswordFile { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

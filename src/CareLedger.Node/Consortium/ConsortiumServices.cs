@@ -18,7 +18,8 @@ public static class ConsortiumServices
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) });
         services.AddSingleton<IPeerBlocks, HttpPeerBlocks>();
         services.AddSingleton<ILeaderLink, HttpLeaderLink>();
-        services.AddSingleton<IBlockLog>(sp => new EtcdLog(Options(sp).EtcdEndpoints, sp.GetRequiredService<GenesisDocument>().ChainId));
+        services.AddSingleton<IBlockLog>(sp => new EtcdLog(Options(sp).EtcdEndpoints, sp.GetRequiredService<GenesisDocument>().ChainId,
+            EtcdCredentials.Load(Options(sp))));
         services.AddSingleton(sp =>
         {
             var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
@@ -30,6 +31,17 @@ public static class ConsortiumServices
             sp.GetRequiredService<ILogger<ConsortiumOrderer>>()));
         services.AddSingleton<IOrderer>(sp => sp.GetRequiredService<ConsortiumOrderer>());
         return services;
+    }
+
+    /// <summary>
+    /// Before the host starts: reaches etcd once, so a certificate, CA or password etcd refuses stops the
+    /// node with one line (InvalidOperationException); an etcd that does not answer yet only delays it.
+    /// </summary>
+    public static async Task CheckEtcdAccessAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetRequiredService<IBlockLog>() is not EtcdLog etcd) return;
+        if (!await etcd.CheckAccessAsync(ct))
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("CareLedger.Node").LogWarning("No etcd member answers yet; the node waits for the consortium's log");
     }
 
     private static ConsortiumOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<ConsortiumOptions>>().Value;

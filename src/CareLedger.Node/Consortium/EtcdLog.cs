@@ -17,16 +17,19 @@ namespace CareLedger.Node.Consortium;
 /// the holder of the leader key: every append is a compare-and-swap on both, so a deposed leader can
 /// never write. Values are encoded as docs/protocol.md says (leader and heartbeats JSON, signatures
 /// CBOR). Calls fail over between the members' endpoints; see docs/adr/0009-etcd-ordered-block-log.md.
+/// Over TLS and etcd's authentication when <see cref="EtcdCredentials"/> say so (<c>.Auth</c>).
 /// </summary>
-public sealed class EtcdLog : IBlockLog
+public sealed partial class EtcdLog : IBlockLog
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
     private readonly Endpoint[] _endpoints;
+    private readonly EtcdCredentials _credentials;
     private int _current;
 
-    public EtcdLog(IEnumerable<string> endpoints, string chainId)
+    public EtcdLog(IEnumerable<string> endpoints, string chainId, EtcdCredentials? credentials = null)
     {
-        _endpoints = endpoints.Select(e => new Endpoint(e.Trim().TrimEnd('/'))).ToArray();
+        _credentials = credentials ?? EtcdCredentials.None;
+        _endpoints = endpoints.Select(e => new Endpoint(e.Trim().TrimEnd('/'), _credentials)).ToArray();
         if (_endpoints.Length == 0) throw new ArgumentException("no etcd endpoints configured", nameof(endpoints));
         Prefix = $"/careledger/{chainId}/";
     }
@@ -170,6 +173,7 @@ public sealed class EtcdLog : IBlockLog
         var headers = new Metadata { { "hasleader", "true" } };
         try
         {
+            if (await TokenAsync(endpoint, ct) is { } token) headers.Add("token", token);
             using var call = endpoint.Clients.Watch.Watch(headers, cancellationToken: ct);
             await call.RequestStream.WriteAsync(new WatchRequest
             {
@@ -187,10 +191,12 @@ public sealed class EtcdLog : IBlockLog
         catch (RpcException) when (ct.IsCancellationRequested)
         {
         }
-        catch (RpcException)
+        catch (RpcException e)
         {
+            if (e.StatusCode == StatusCode.Unauthenticated) ForgetToken();
             Rotate(endpoint);
         }
+        catch (BlockLogException) { }
         return false;
     }
 
@@ -213,9 +219,20 @@ public sealed class EtcdLog : IBlockLog
         for (var attempt = 0; attempt < _endpoints.Length * 2; attempt++)
         {
             var endpoint = _endpoints[Volatile.Read(ref _current) % _endpoints.Length];
-            var options = new CallOptions(deadline: DateTime.UtcNow + (timeout ?? CallTimeout), cancellationToken: ct);
-            try { return await call(endpoint.Clients, options); }
+            var deadline = DateTime.UtcNow + (timeout ?? CallTimeout);
+            try
+            {
+                var token = await TokenAsync(endpoint, ct);
+                var options = new CallOptions(token is null ? null : new Metadata { { "token", token } }, deadline, ct);
+                return await call(endpoint.Clients, options);
+            }
             catch (RpcException e) when (ct.IsCancellationRequested) { throw new OperationCanceledException("the node is stopping", e, ct); }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && _credentials.User is not null)
+            {
+                // The token expired (etcd's simple tokens lapse after --auth-token-ttl unused) or the member restarted: authenticate again.
+                last = e;
+                ForgetToken();
+            }
             catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.ResourceExhausted or StatusCode.PermissionDenied)
             {
                 throw new BlockLogException($"etcd refused the call: {e.Status.Detail}", e);
@@ -295,9 +312,11 @@ public sealed class EtcdLog : IBlockLog
     public void Dispose()
     {
         foreach (var e in _endpoints) e.Dispose();
+        _credentials.Dispose();
+        _authenticating.Dispose();
     }
 
-    private sealed class Endpoint(string url) : IDisposable
+    private sealed class Endpoint(string url, EtcdCredentials credentials) : IDisposable
     {
         private Clients? _clients;
         public string Url { get; } = url;
@@ -306,13 +325,7 @@ public sealed class EtcdLog : IBlockLog
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             MaxSendMessageSize = 64 * 1024 * 1024,
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(1),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(2),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(2),
-                EnableMultipleHttp2Connections = true,
-            },
+            HttpHandler = credentials.CreateHandler(),
         })));
 
         public void Dispose() => _clients?.Channel.Dispose();
@@ -324,5 +337,6 @@ public sealed class EtcdLog : IBlockLog
         public KV.KVClient Kv { get; } = new(channel);
         public Lease.LeaseClient Lease { get; } = new(channel);
         public Watch.WatchClient Watch { get; } = new(channel);
+        public Auth.AuthClient Auth { get; } = new(channel);
     }
 }

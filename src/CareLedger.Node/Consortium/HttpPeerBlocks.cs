@@ -26,7 +26,11 @@ public sealed class HttpPeerBlocks(IHttpClientFactory clients, NodeKeys keys, IL
             using var response = await http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
             var raw = await response.Content.ReadFromJsonAsync<RawBlockDto>(ct);
-            return raw is null ? null : Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
+            if (raw is null) return null;
+            var block = Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body));
+            // Signatures the peer gathered after storing the block; catch-up counts only those that verify.
+            var gathered = raw.Signatures?.Select(s => new BlockSignature(Convert.FromBase64String(s.PublicKey), Convert.FromBase64String(s.Signature))) ?? [];
+            return block with { Signatures = [.. block.Signatures, .. gathered] };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)
         {

@@ -23,6 +23,11 @@ public static class NodeHost
         ["--genesis"] = $"{NodeOptions.Section}:{nameof(NodeOptions.GenesisFile)}",
         ["--etcd"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.Etcd)}",
         ["--advertise"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.AdvertiseUrl)}",
+        ["--etcd-ca"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.EtcdCaFile)}",
+        ["--etcd-cert"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.EtcdCertFile)}",
+        ["--etcd-key"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.EtcdKeyFile)}",
+        ["--etcd-user"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.EtcdUser)}",
+        ["--etcd-password-file"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.EtcdPasswordFile)}",
     };
 
     /// <summary>Flags without a value: <c>--resync</c> rebuilds a damaged or diverged consortium node from the log.</summary>
@@ -58,6 +63,7 @@ public static class NodeHost
 
         var app = builder.Build();
         await app.Services.OpenLedgerAsync(ct);
+        if (start.Consortium) await app.Services.CheckEtcdAccessAsync(ct);
         app.UseErrorAnswers();
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();

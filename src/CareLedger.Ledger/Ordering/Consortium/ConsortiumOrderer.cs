@@ -51,7 +51,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
         Self = new LeaderInfo(chain.Validator.ToString(), settings.AdvertiseUrl.TrimEnd('/'));
         _validators = ValidatorHistory.FromState(validatorSet, chain.Head.Height + 1, _store);
         _finality = new Finality(_store, log, _validators, Self.Validator, logger);
-        _catchUp = new PeerCatchUp(log, peers, Self.Validator, logger);
+        _catchUp = new PeerCatchUp(log, peers, _validators, Self.Validator, logger);
         _truncation = new LogTruncation(log, settings.LogRetainBlocks, logger);
         _forwarder = new Forwarder(pool, this, leaderLink, logger);
     }
