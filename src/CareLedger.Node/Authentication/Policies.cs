@@ -28,7 +28,7 @@ public static class Policies
     /// <summary>The consortium's overseers: its nodes (<see cref="ConsortiumNode"/>), and auditors appointed by a regulator.</summary>
     public const string Oversight = "oversight";
 
-    /// <summary>A consortium node: a validator's node key, or an organisation's service key (an observing node).</summary>
+    /// <summary>A consortium node: a validator's node key, an organisation's service key, or a node beating its heart in the consortium's log (see <see cref="ConsortiumNodeRequirement"/>).</summary>
     public const string ConsortiumNode = "consortium-node";
 
     /// <summary>A member of the consortium or one of its nodes.</summary>
@@ -40,6 +40,7 @@ public static class Policies
     public static IServiceCollection AddNodeAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<RecentSignatures>();
+        services.AddSingleton<IAuthorizationHandler, ConsortiumNodeHandler>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SignedRequestHandler>(SignedRequestHandler.Name, null);
         services.AddAuthorization(options =>
         {
@@ -47,7 +48,7 @@ public static class Policies
             options.AddPolicy(Signed, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAuthenticatedUser());
             options.AddPolicy(Member, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(Roles.All));
             options.AddPolicy(Oversight, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireClaim(CallerClaims.Oversight));
-            options.AddPolicy(ConsortiumNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireClaim(CallerClaims.Oversight, CallerClaims.NodeOversight));
+            options.AddPolicy(ConsortiumNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).AddRequirements(new ConsortiumNodeRequirement()));
             options.AddPolicy(MemberOrNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAssertion(c =>
                 c.User.HasClaim(CallerClaims.Oversight, CallerClaims.NodeOversight) || Roles.All.Any(c.User.IsInRole)));
             foreach (var role in Roles.All) options.AddPolicy(role, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(role));
