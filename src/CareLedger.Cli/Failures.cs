@@ -19,9 +19,9 @@ public static class Failures
         ContractActionException refused => (refused.Message, ExitCodes.Failed),
         // The node tells a read about a person only to those it concerns (ADR 0011): say who was refused and how to read as someone else.
         NodeApiException { Status: HttpStatusCode.Unauthorized } unsigned =>
-            ($"not signed: {Reason(unsigned)}; read as someone it concerns with --as <KEY> (a key in your keystore)", ExitCodes.Failed),
+            ($"not signed: {Reason(unsigned)}; read with --as <KEY>, the keystore key of someone who may see it", ExitCodes.Failed),
         NodeApiException { Status: HttpStatusCode.Forbidden } refusal => readingAs is { Length: > 0 }
-            ? ($"access refused to {readingAs}: {Reason(refusal)}; read as someone it concerns with --as <KEY>", ExitCodes.Failed)
+            ? ($"access refused to {readingAs}: {Reason(refusal)}; read with --as <KEY> as someone who may see it", ExitCodes.Failed)
             : ($"access refused: {Reason(refusal)}", ExitCodes.Failed),
         NodeApiException node => (node.Message, ExitCodes.Failed),
         HttpRequestException http => ($"cannot reach the node ({http.Message}); is it running? Point to it with --node or CARELEDGER_NODE", ExitCodes.Failed),
@@ -42,7 +42,7 @@ public static class Failures
             .Replace("Sign the request with your key (CareLedger-Signature header).", "", StringComparison.Ordinal)
             .Replace(": sign the request with your key", "", StringComparison.Ordinal)
             .Trim().TrimEnd('.').Trim();
-        return reason.Length > 0 ? reason : "the node answers this only to signed callers it concerns";
+        return reason.Length > 0 ? reason : "the node answers this only to signed callers";
     }
 
     /// <summary>Folds a message onto one line, so a log or a script reading stderr sees exactly one.</summary>
