@@ -47,6 +47,9 @@ public sealed class TransactionsTests(DemoNodeFixture node)
         while (!status.Output.Contains("committed", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
         Assert.Contains("transaction committed in block", status.Output);
+        // Read anonymously: where it is, not whether it took effect (that is its sender's to know).
+        Assert.Contains("whether it took effect is told to its sender", status.Output);
+        Assert.DoesNotContain("invalid", status.Output);
     }
 
     [Fact]
