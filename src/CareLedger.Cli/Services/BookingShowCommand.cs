@@ -15,7 +15,7 @@ public sealed class BookingShowCommand(CliSession session) : ServicesCommand<Boo
         public string Booking { get; init; } = "";
 
         [CommandOption("--symptoms-key <NAME>")]
-        [Description("Also read the patient's symptom statement, as this key (the practitioner, or the patient)")]
+        [Description("Also read the patient's symptom statement, as this key (the practitioner, or the patient); without --as, the booking is read as this key too")]
         public string? SymptomsKey { get; init; }
 
         [CommandOption("--json")]
