@@ -29,11 +29,14 @@ public class AccountSettings : NodeSettings
     {
         var node = new NodeClient(http);
         var name = As ?? (ReadsAbout is { } about && !AccountId.TryParse(about, out _) ? about : null) ?? (this as SignerSettings)?.Key;
+        session.ReadingAs = "";
         if (string.IsNullOrEmpty(name)) return node;
         var store = OpenKeyStore();
         try { store.Show(name); }
         catch (KeyStoreException) when (As is null) { return node; }
-        return node.As(store.Load(name, session.PassphraseFor(name)));
+        var reader = node.As(store.Load(name, session.PassphraseFor(name)));
+        session.ReadingAs = name;
+        return reader;
     }
 
     public AccountNames Names() => new(OpenKeyStore().List());

@@ -22,6 +22,12 @@ public sealed class CliSession(IAnsiConsole output, IAnsiConsole errors, string?
 
     public IAnsiConsole Out => output;
 
+    /// <summary>
+    /// The keystore key this run reads as, once a command connected with <see cref="AccountSettings.ConnectAs"/> ("" when it
+    /// reads anonymously; null when it did not connect that way): a refusal then says whom the node refused.
+    /// </summary>
+    public string? ReadingAs { get; set; }
+
     /// <summary>The passphrase that unlocks an existing key.</summary>
     public string PassphraseFor(string keyName) =>
         string.IsNullOrEmpty(passphrase) ? Prompt($"Passphrase for key [bold]{Markup.Escape(keyName)}[/]:", keyName) : passphrase;
@@ -58,7 +64,7 @@ public sealed class CliSession(IAnsiConsole output, IAnsiConsole errors, string?
     /// <summary>Reports a failure as one red line on stderr and returns the exit code for it.</summary>
     public int Fail(Exception e)
     {
-        var (message, exitCode) = Failures.Describe(e);
+        var (message, exitCode) = Failures.Describe(e, ReadingAs);
         errors.Write(new OneLine($"✗ {Failures.OneLine(message)}", new Style(Color.Red)));
         return exitCode;
     }

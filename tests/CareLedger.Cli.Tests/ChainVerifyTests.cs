@@ -9,10 +9,20 @@ public sealed class LiveChainVerifyTests(DemoNodeFixture node)
     [Fact]
     public async Task ChainVerify_Node_ReplaysEveryBlock()
     {
-        var result = await node.RunAsync("chain", "verify");
+        // Raw blocks are for the consortium's nodes and auditors: replay as the demo's auditor.
+        var result = await node.RunWithKeysAsync("chain", "verify", "--as", "health-auditor");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("chain careledger-demo verified from its genesis", result.Output);
+    }
+
+    [Fact]
+    public async Task ChainVerify_NodeAsAPatient_IsRefusedInOneLine()
+    {
+        var result = await node.RunWithKeysAsync("chain", "verify", "--as", "patient-jones");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("✗ access refused to patient-jones:", Assert.Single(result.ErrorLines));
     }
 
     [Fact]

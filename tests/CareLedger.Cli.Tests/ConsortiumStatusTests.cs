@@ -26,7 +26,7 @@ public sealed class ConsortiumStatusTests(DemoNodeFixture node)
     [Fact]
     public async Task ConsortiumStatus_SoloNode_ShowsModeSoloAndItsOneMemberAsLeader()
     {
-        var result = await node.RunAsync("consortium", "status");
+        var result = await node.RunWithKeysAsync("consortium", "status", "--as", "clinic-admin");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Single(result.LinesWith("careledger-demo", "(solo)", "this node (city-clinic): leader", "leader: this node", "quorum 1 of 1"));
@@ -38,7 +38,7 @@ public sealed class ConsortiumStatusTests(DemoNodeFixture node)
     [Fact]
     public async Task ConsortiumStatus_Json_PrintsTheNodesAnswer()
     {
-        var result = await node.RunAsync("consortium", "status", "--json");
+        var result = await node.RunWithKeysAsync("consortium", "status", "--json", "--as", "clinic-admin");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var status = JsonDocument.Parse(result.Output).RootElement;
@@ -47,6 +47,17 @@ public sealed class ConsortiumStatusTests(DemoNodeFixture node)
         var member = Assert.Single(status.GetProperty("members").EnumerateArray().ToList());
         Assert.Equal(status.GetProperty("self").GetString(), member.GetProperty("validator").GetString());
         Assert.True(member.GetProperty("online").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ConsortiumStatus_Unsigned_IsRefusedInOneLineThatSuggestsAMembersKey()
+    {
+        var result = await node.RunAsync("consortium", "status");
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Empty(result.Output);
+        Assert.StartsWith("✗ not signed:", Assert.Single(result.ErrorLines));
+        Assert.Contains("--as <KEY>", result.Errors);
     }
 
     [Fact]
@@ -127,7 +138,8 @@ public sealed class ConsortiumStatusClusterTests
             "--advertise", n.BaseAddress.ToString().TrimEnd('/'))));
 
         // The header shows this node's view of the leader, the rows the members' last heartbeats: wait until both agree.
-        var result = await StatusOnceAsync(node2, r => Members(r).Count(m => m[6] == "yes") == 3
+        var keystore = Path.Combine(dirs[0], DemoConsortium.KeyFolderName);
+        var result = await StatusOnceAsync(node2, keystore, r => Members(r).Count(m => m[6] == "yes") == 3
             && Members(r).Where(m => m[2] == "leader").ToList() is [var leader] && r.LinesWith($"leader: {leader[3]} ").Count == 1);
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -140,12 +152,14 @@ public sealed class ConsortiumStatusClusterTests
     }
 
     /// <summary>Runs the status command until its output satisfies <paramref name="done"/> (members appear as their heartbeats reach etcd), or for 60 s.</summary>
-    private static async Task<CliResult> StatusOnceAsync(NodeProcess node, Func<CliResult, bool> done)
+    private static async Task<CliResult> StatusOnceAsync(NodeProcess node, string keystore, Func<CliResult, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var result = await CliRunner.RunAsync(null, "consortium", "status", "--node", node.BaseAddress.ToString());
+            // The status is for members and nodes: read as a member of one of the organisations.
+            var result = await CliRunner.RunAsync(DemoNodeFixture.Passphrase, "consortium", "status", "--as", "clinic-admin", "--keystore", keystore,
+                "--node", node.BaseAddress.ToString());
             if (done(result) || DateTime.UtcNow > deadline) return result;
             await Task.Delay(250);
         }

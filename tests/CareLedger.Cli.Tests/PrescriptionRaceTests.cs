@@ -54,7 +54,7 @@ public sealed class PrescriptionRaceTests : IDisposable
             var issued = await rx.IssueAsync(doctor, order, acknowledgeAlerts: true);
             var code = (await rx.PresentAsync(patient, issued.Id, Pharmacy, Price, Asset)).Code;
             var checks = await Task.WhenAll(rx.VerifyAsync(chen, issued.Id, code), rx.VerifyAsync(second, issued.Id, code));
-            var before = await HoldingsAsync(client, patient.Account, issued.Id);
+            var before = await HoldingsAsync(client.As(patient), patient.Account, issued.Id);
             var chainId = (await client.GetChainAsync()).ChainId;
             var txs = new List<Transaction>();
             foreach (var (pharmacist, check) in new[] { (chen, checks[0]), (second, checks[1]) })
@@ -66,19 +66,20 @@ public sealed class PrescriptionRaceTests : IDisposable
 
             var sent = await Task.WhenAll(txs.Select(tx => Task.Run(() => client.SubmitAsync(tx, wait: true))));
 
-            var receipts = await Task.WhenAll(sent.Select(s => client.GetReceiptAsync(s.Id)));
+            // A receipt's outcome and events are told to its sender.
+            var receipts = await Task.WhenAll(sent.Select((s, i) => client.As(i == 0 ? chen : second).GetReceiptAsync(s.Id)));
             Assert.All(receipts, r => Assert.Equal("committed", r.Status));
             var won = Assert.Single(receipts, r => r.Valid == true);
             var lost = Assert.Single(receipts, r => r.Valid == false);
             Assert.Equal("fill 1 was already dispensed", lost.Reason);
             Assert.Contains(won.Events!, e => e.Name == "Dispensed");
             Assert.Empty(lost.Events ?? []);
-            var after = await HoldingsAsync(client, patient.Account, issued.Id);
+            var after = await HoldingsAsync(client.As(patient), patient.Account, issued.Id);
             Assert.Equal(before.Total, after.Total);
             Assert.Equal(before.Till + Charge, after.Till);
             Assert.Equal(before.Patient + Price - Charge, after.Patient);
             Assert.Equal(0, after.Presented);
-            var dispensed = await rx.GetAsync(issued.Id);
+            var dispensed = await rx.As(patient).GetAsync(issued.Id);
             Assert.Equal(1, dispensed!.Prescription.FillsLeft);
             Assert.Single(dispensed.DispenseLog);
         }
@@ -101,6 +102,7 @@ public sealed class PrescriptionRaceTests : IDisposable
         public long Total => Patient + Presented + Till;
     }
 
+    /// <summary>The patient's balance and the escrows the prescription moves money through, read as the patient.</summary>
     private static async Task<Holdings> HoldingsAsync(NodeClient client, AccountId patient, string rxId)
     {
         var tokens = new TokensClient(client);

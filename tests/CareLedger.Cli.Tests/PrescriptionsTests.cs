@@ -74,7 +74,8 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
 
     private async Task<long> BalanceAsync(string key) => (await JsonAsync("tokens", "balance", "--asset", "CARE", "--key", key))["balance"]!.GetValue<long>();
 
-    private async Task<JsonNode> RxAsync(string id) => await JsonAsync("rx", "show", id);
+    // A prescription is told to its patient, prescriber, the pharmacy it is presented to and overseers: read as the patient.
+    private async Task<JsonNode> RxAsync(string id) => await JsonAsync("rx", "show", id, "--as", Patient);
 
     [Fact]
     public async Task Prescription_PresentedWithInsurerCoverage_IsPaidFromTheInsurersFundNotThePatient()
@@ -111,7 +112,7 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
         Assert.Contains("✓ one-time code matches the presentation", dispensed.Output);
         Assert.Contains("✓ prescriber licensed when signing", dispensed.Output);
         Assert.Contains("committed in block", dispensed.Output);
-        Assert.Contains($"prescription {id} is not presented to a pharmacy", again);
+        Assert.Contains($"prescription {id} is not presented to {Pharmacy}", again);
         Assert.Equal(balance + 2, await BalanceAsync(Patient));
         var rx = await RxAsync(id);
         Assert.Equal(1, rx["fillsLeft"]!.GetValue<long>());
@@ -131,13 +132,14 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
         var id = NewRxId();
 
         var refused = await IssueAsync(id, Amoxicillin, acknowledge: false);
-        var missing = await node.RunWithKeysAsync("rx", "show", id);
+        var missing = await node.RunWithKeysAsync("rx", "show", id, "--as", Patient);
         var issued = await IssueAsync(id, Amoxicillin, acknowledge: true);
 
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("--acknowledge-alerts", Assert.Single(refused.ErrorLines));
         Assert.Single(refused.LinesWith("high", "allergy", "allergy:atc:J01C"));
         Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains($"no prescription {id}", Assert.Single(missing.ErrorLines));
         Assert.True(issued.ExitCode == 0, issued.ToString());
         var alerts = (await RxAsync(id))["alerts"]!.AsArray();
         Assert.Contains(alerts, a => a!["code"]!.GetValue<string>() == "allergy:atc:J01C" && a["acknowledged"]!.GetValue<bool>());
@@ -159,6 +161,36 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
         Assert.True(prescription.ExitCode == 0, prescription.ToString());
         Assert.Contains("MedicationRequest", prescription.Output);
         Assert.StartsWith("✗ access refused", forbidden);
+    }
+
+    [Fact]
+    public async Task Prescriptions_ReadWithoutAPartysKey_AreRefusedInOneLineAndShowNothing()
+    {
+        await CareAsync();
+        var id = NewRxId();
+        Assert.Equal(0, (await IssueAsync(id)).ExitCode);
+        var patient = (await JsonAsync("keys", "show", Patient))["account"]!.GetValue<string>();
+
+        var unsigned = await node.RunAsync("rx", "list", "--patient", patient, "--json");
+        var shownUnsigned = await node.RunAsync("rx", "show", id, "--json");
+        var asPharmacist = await node.RunWithKeysAsync("rx", "show", id, "--as", Pharmacist, "--json");
+        var listedAsPharmacist = await node.RunWithKeysAsync("rx", "list", "--patient", Patient, "--as", Pharmacist, "--json");
+
+        foreach (var refused in new[] { unsigned, shownUnsigned })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.StartsWith("✗ not signed:", Assert.Single(refused.ErrorLines));
+            Assert.Contains("--as <KEY>", refused.Errors);
+            Assert.DoesNotContain(id, refused.Output);
+        }
+        // Not presented to the pharmacy yet: the pharmacist may not see it, nor the patient's other prescriptions.
+        foreach (var refused in new[] { asPharmacist, listedAsPharmacist })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.StartsWith($"✗ access refused to {Pharmacist}:", Assert.Single(refused.ErrorLines));
+            Assert.DoesNotContain(id, refused.Output);
+        }
+        Assert.Single((await OkAsync("rx", "list", "--patient", Patient)).LinesWith(id));
     }
 
     [Fact]
@@ -188,7 +220,8 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
         var refused = await RefusedAsync(Dispense(id, code));
         var presentAgain = await RefusedAsync("rx", "present", id, "--pharmacy", Pharmacy, "--key", Patient);
 
-        Assert.Contains("cancelled by the prescriber", refused);
+        // The cancel ended the presentation, so the pharmacy no longer sees the prescription (nor why): the patient does.
+        Assert.Contains($"prescription {id} is not presented to {Pharmacy}", refused);
         Assert.Contains("cancelled", presentAgain);
         Assert.Equal("cancelled", (await RxAsync(id))["status"]!.GetValue<string>());
     }

@@ -60,9 +60,11 @@ public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
 
     private async Task<long> BalanceAsync(string key) => (await JsonAsync("tokens", "balance", "--asset", "CARE", "--key", key))["balance"]!.GetValue<long>();
 
-    private async Task<long> PlatformFeesAsync() => (await JsonAsync("treasury", "show", "platform"))["amount"]!.GetValue<long>();
+    // The operator's fees are told to its staff (and overseers).
+    private async Task<long> PlatformFeesAsync() => (await JsonAsync("treasury", "show", "platform", "--as", "platform-admin"))["amount"]!.GetValue<long>();
 
-    private async Task<JsonNode> BookingAsync(string booking) => await JsonAsync("booking", "show", booking);
+    // A booking is told to its parties: read as the patient.
+    private async Task<JsonNode> BookingAsync(string booking) => await JsonAsync("booking", "show", booking, "--as", Patient);
 
     private static string NewBookingId() => "bk-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -106,7 +108,7 @@ public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
         Assert.Equal(0, (await BookAsync(doctor, booking, doctor.Slots[0])).ExitCode);
 
         var asDoctor = await OkAsync("booking", "show", booking, "--symptoms-key", doctor.Key);
-        var asPharmacist = await OkAsync("booking", "show", booking, "--symptoms-key", "pharmacist-chen");
+        var asPharmacist = await OkAsync("booking", "show", booking, "--symptoms-key", "pharmacist-chen", "--as", Patient);
 
         Assert.Contains("Sore throat and fever since Monday.", asDoctor.Output);
         Assert.DoesNotContain("Sore throat", asPharmacist.Output);
@@ -132,6 +134,36 @@ public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
         Assert.Equal(Price, shown["refunded"]!.GetValue<long>());
         var slots = (await JsonAsync("practitioner", "show", doctor.Key))["slots"]!.AsArray();
         Assert.All(slots, s => Assert.Equal("", s!["booking"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Bookings_ReadWithoutTheirPartiesKey_AreRefusedInOneLineAndShowNothing()
+    {
+        var doctor = await NewPractitionerAsync();
+        var booking = NewBookingId();
+        Assert.Equal(0, (await BookAsync(doctor, booking, doctor.Slots[0])).ExitCode);
+        var patient = node.Account(Patient).ToString();
+
+        var unsigned = await node.RunAsync("booking", "show", booking, "--json");
+        var listedUnsigned = await node.RunAsync("booking", "list", "--patient", patient, "--json");
+        var asPharmacist = await node.RunWithKeysAsync("booking", "show", booking, "--as", "pharmacist-chen");
+        var listedAsPharmacist = await node.RunWithKeysAsync("booking", "list", "--patient", Patient, "--as", "pharmacist-chen");
+
+        foreach (var refused in new[] { unsigned, listedUnsigned })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.StartsWith("✗ not signed:", Assert.Single(refused.ErrorLines));
+            Assert.Contains("--as <KEY>", refused.Errors);
+            Assert.DoesNotContain(booking, refused.Output);
+        }
+        foreach (var refused in new[] { asPharmacist, listedAsPharmacist })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.StartsWith("✗ access refused to pharmacist-chen:", Assert.Single(refused.ErrorLines));
+            Assert.Contains("--as <KEY>", refused.Errors);
+            Assert.DoesNotContain(booking, refused.Output);
+        }
+        Assert.Single((await OkAsync("booking", "list", "--patient", Patient)).LinesWith(booking));
     }
 
     [Fact]

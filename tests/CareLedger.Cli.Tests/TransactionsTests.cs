@@ -18,7 +18,8 @@ public sealed class TransactionsTests(DemoNodeFixture node)
     public async Task TxSend_ThenStatus_ShowsTheCommittedReceipt()
     {
         var sent = await node.RunWithKeysAsync("tx", "send", "--contract", "tokens", "--action", "transfer", "--args", await TransferArgsAsync(1), "--key", "patient-jones");
-        var status = await node.RunAsync("tx", "status", sent.TxId, "--json");
+        var status = await node.RunWithKeysAsync("tx", "status", sent.TxId, "--json", "--as", "patient-jones");
+        var anonymous = await node.RunAsync("tx", "status", sent.TxId, "--json");
 
         Assert.True(sent.ExitCode == 0, sent.ToString());
         Assert.Contains("tokens.transfer committed in block", sent.Output);
@@ -26,6 +27,11 @@ public sealed class TransactionsTests(DemoNodeFixture node)
         Assert.Equal("committed", receipt.GetProperty("status").GetString());
         Assert.True(receipt.GetProperty("valid").GetBoolean());
         Assert.Equal("Transferred", receipt.GetProperty("events")[0].GetProperty("name").GetString());
+        // Where it is is public; whether it took effect and what it did are its sender's (and the overseers').
+        var bare = JsonDocument.Parse(anonymous.Output).RootElement;
+        Assert.Equal("committed", bare.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("valid").ValueKind);
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("events").ValueKind);
     }
 
     [Fact]
@@ -41,6 +47,9 @@ public sealed class TransactionsTests(DemoNodeFixture node)
         while (!status.Output.Contains("committed", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
         Assert.Contains("transaction committed in block", status.Output);
+        // Read anonymously: where it is, not whether it took effect (that is its sender's to know).
+        Assert.Contains("whether it took effect is told to its sender", status.Output);
+        Assert.DoesNotContain("invalid", status.Output);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Formats.Cbor;
+using System.Net;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Contracts;
@@ -57,7 +58,16 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
             using var http = settings.Connect();
             var node = settings.ConnectAs(http, session);
             var head = (await node.GetChainAsync(ct)).Height;
-            report = await ReplayAsync(head, ends, progress => checker.ReplayAsync(ends.Watch(NodeBlocks.FetchAsync(node, head, ct)), progress, ct));
+            try
+            {
+                report = await ReplayAsync(head, ends, progress => checker.ReplayAsync(ends.Watch(NodeBlocks.FetchAsync(node, head, ct)), progress, ct));
+            }
+            catch (NodeApiException e) when (e.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                var refused = session.ReadingAs is { Length: > 0 } name ? $"access refused to {name}" : "not signed";
+                throw new CliException($"{refused}: a node gives its raw blocks only to the consortium's nodes and auditors; " +
+                                       "replay as one of them with --as <KEY>, or verify a node's data folder with --data");
+            }
             source = settings.NodeAddress.ToString();
         }
 

@@ -61,7 +61,7 @@ public sealed class ConsentGrantCommand(CliSession session) : AsyncCommand<Conse
         AccountId? grantee = settings.To is null ? null : settings.ResolveAccount(settings.To);
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
-        var node = new NodeClient(http);
+        var node = new NodeClient(http).As(key);
         if (grantee is { } account) await RequirePublishedKeyAsync(node, account, settings.To!, ct);
 
         var grant = await new RecordsClient(node).GrantAsync(key, grantee?.ToString(), settings.Org, settings.Purpose, settings.Records, settings.Types,

@@ -30,7 +30,8 @@ public sealed class AccessLogCommand(CliSession session) : AsyncCommand<AccessLo
     {
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
-        var node = new NodeClient(http);
+        // The log's proofs and its readers' names are the patient's to read: everything here reads as them.
+        var node = new NodeClient(http).As(key);
         var entries = await new RecordsClient(node).AccessLogAsync(key, ct);
         if (settings.Json) session.WriteJson(entries);
         else if (entries.Count == 0) session.Out.MarkupLineInterpolated($"No one has read the records of {settings.Key} yet.");

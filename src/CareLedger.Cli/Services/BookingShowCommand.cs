@@ -15,12 +15,15 @@ public sealed class BookingShowCommand(CliSession session) : ServicesCommand<Boo
         public string Booking { get; init; } = "";
 
         [CommandOption("--symptoms-key <NAME>")]
-        [Description("Also read the patient's symptom statement, as this key (the practitioner, or the patient)")]
+        [Description("Also read the patient's symptom statement, as this key (the practitioner, or the patient); without --as, the booking is read as this key too")]
         public string? SymptomsKey { get; init; }
 
         [CommandOption("--json")]
         [Description("Print the booking as JSON")]
         public bool Json { get; init; }
+
+        // Whoever reads the symptoms is a party to the booking: without --as, the booking is read as them too.
+        public override string? ReadsAbout => SymptomsKey;
     }
 
     protected override async Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct)
@@ -49,7 +52,9 @@ public sealed class BookingShowCommand(CliSession session) : ServicesCommand<Boo
         if (b.Rating > 0) Row("Rating", $"{b.Rating} ★");
         if (settings.SymptomsKey is { } keyName)
         {
-            using var key = settings.OpenKeyStore().Load(keyName, Session.PassphraseFor(keyName));
+            // The key the booking was read with, when it is this one: its passphrase is asked once.
+            using var loaded = services.Node.Reader is not null && Session.ReadingAs == keyName ? null : settings.OpenKeyStore().Load(keyName, Session.PassphraseFor(keyName));
+            var key = loaded ?? services.Node.Reader!;
             var statement = await new SymptomStatements(new Client.Records.RecordsClient(services.Node)).ReadAsync(key, b, ct);
             Row("Symptoms", statement ?? "not shared with this key");
         }

@@ -14,6 +14,9 @@ public static class ReceiptView
         {
             { Status: not "committed" } => $"[yellow]… {Markup.Escape(subject)} is {Markup.Escape(receipt.Status)}[/]",
             { Valid: true } => $"[green]✓ {Markup.Escape(subject)} committed in block {receipt.Height}[/]",
+            // The node tells whether it took effect only to those it concerns (ADR 0011): not knowing is not invalid.
+            { Valid: null } => $"[yellow]… {Markup.Escape(subject)} committed in block {receipt.Height}; whether it took effect is told to its sender " +
+                               "and those it concerns: read with --as <KEY>[/]",
             _ => $"[red]✗ {Markup.Escape(subject)} committed in block {receipt.Height} as invalid: {Markup.Escape(receipt.Reason ?? "")}[/]",
         });
 

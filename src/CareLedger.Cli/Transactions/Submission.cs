@@ -18,7 +18,8 @@ public static class Submission
     {
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
-        var node = new NodeClient(http);
+        // Reads on the way (nonces, what the action needs to know) are the signer's own.
+        var node = new NodeClient(http).As(key);
         return await SendAsync(session, what, () => send(node, key));
     }
 
@@ -42,7 +43,7 @@ public static class Submission
     {
         using var key = settings.LoadKey(session);
         using var http = settings.Connect();
-        var node = new NodeClient(http);
+        var node = new NodeClient(http).As(key);
         SubmitResponse response;
         if (wait)
         {

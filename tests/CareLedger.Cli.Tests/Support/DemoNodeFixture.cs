@@ -26,12 +26,12 @@ public sealed class DemoNodeFixture : IAsyncLifetime
     /// <summary>Runs a command against this node that names keys of the demo keystore.</summary>
     public Task<CliResult> RunWithKeysAsync(params string[] args) => RunAsync([.. args, "--keystore", Keystore]);
 
-    /// <summary>A proof file at <paramref name="path"/> for a fresh transfer, fetched with 'proof get'.</summary>
+    /// <summary>A proof file at <paramref name="path"/> for a fresh transfer, fetched with 'proof get' by its sender (a proof is theirs, not anyone's).</summary>
     public async Task<string> ProofFileAsync(string path)
     {
         var sent = await RunWithKeysAsync("tokens", "transfer", "--asset", "CARE", "--to", "dr-rivera", "--amount", "1", "--key", "patient-jones");
         Assert.True(sent.ExitCode == 0, sent.ToString());
-        var fetched = await RunAsync("proof", "get", sent.TxId, "--out", path);
+        var fetched = await RunWithKeysAsync("proof", "get", sent.TxId, "--out", path, "--as", "patient-jones");
         Assert.True(fetched.ExitCode == 0, fetched.ToString());
         return path;
     }
