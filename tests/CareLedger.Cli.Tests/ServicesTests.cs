@@ -156,10 +156,13 @@ public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
             Assert.Contains("--as <KEY>", refused.Errors);
             Assert.DoesNotContain(booking, refused.Output);
         }
+        // To someone it does not concern, a booking is as if there were none: probing ids tells nothing.
+        Assert.True(asPharmacist.ExitCode == 1, asPharmacist.ToString());
+        Assert.StartsWith($"✗ no booking {booking} that pharmacist-chen may see", Assert.Single(asPharmacist.ErrorLines));
+        Assert.True(listedAsPharmacist.ExitCode == 1, listedAsPharmacist.ToString());
+        Assert.StartsWith("✗ access refused to pharmacist-chen:", Assert.Single(listedAsPharmacist.ErrorLines));
         foreach (var refused in new[] { asPharmacist, listedAsPharmacist })
         {
-            Assert.True(refused.ExitCode == 1, refused.ToString());
-            Assert.StartsWith("✗ access refused to pharmacist-chen:", Assert.Single(refused.ErrorLines));
             Assert.Contains("--as <KEY>", refused.Errors);
             Assert.DoesNotContain(booking, refused.Output);
         }

@@ -21,7 +21,8 @@ public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxS
 
     protected override async Task<int> RunAsync(Settings settings, PrescriptionsClient prescriptions, CancellationToken ct)
     {
-        var detail = await prescriptions.GetAsync(settings.Prescription, ct) ?? throw new CliException($"no prescription {settings.Prescription}");
+        var detail = await prescriptions.GetAsync(settings.Prescription, ct) ?? throw new CliException(
+            $"no prescription {settings.Prescription} that {Session.ReadingAs ?? "an unsigned reader"} may see; read with --as <KEY> as its patient, prescriber or the pharmacy it is presented to");
         if (settings.Json)
         {
             Session.WriteJson(detail);

@@ -28,7 +28,8 @@ public sealed class BookingShowCommand(CliSession session) : ServicesCommand<Boo
 
     protected override async Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct)
     {
-        var b = await services.GetBookingAsync(settings.Booking, ct) ?? throw new CliException($"no booking {settings.Booking}");
+        var b = await services.GetBookingAsync(settings.Booking, ct) ?? throw new CliException(
+            $"no booking {settings.Booking} that {Session.ReadingAs ?? "an unsigned reader"} may see; read with --as <KEY> as its patient, practitioner or insurer");
         if (settings.Json)
         {
             Session.WriteJson(b);

@@ -26,17 +26,11 @@ public sealed partial class PrescriptionsClient
     {
         const string action = "dispense";
         var org = (await node.As(pharmacist).GetAccountAsync(pharmacist.Account, ct)).Organisation;
-        Prescription rx;
-        try
-        {
-            rx = (await As(pharmacist).GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException(action, $"no prescription {prescription}");
-        }
-        // The node shows a prescription to a pharmacy only while it is presented there (ADR 0011), so that is all a refusal tells.
-        catch (NodeApiException e) when (e.Status == System.Net.HttpStatusCode.Forbidden)
-        {
-            throw new PrescriptionException(action, $"prescription {prescription} is not presented to {org ?? "your pharmacy"}: a pharmacy sees a prescription only while " +
+        // The node shows a prescription to a pharmacy only while it is presented there, and one it may not see as if there
+        // were none (ADR 0011), so that is all its absence tells.
+        var rx = (await As(pharmacist).GetAsync(prescription, ct))?.Prescription
+            ?? throw new PrescriptionException(action, $"prescription {prescription} is not presented to {org ?? "your pharmacy"}: a pharmacy sees a prescription only while " +
                 "the patient presents it there, and each dispense uses up the presentation (the patient presents again for the next fill)");
-        }
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var checkedSoFar = new List<string>();
         void Require(bool ok, string? passed, string refusal)

@@ -55,6 +55,7 @@ public static class CallerClaims
         if (roles.Count > 0) return $"Only a {string.Join(" or ", roles)} may do this; you are {(role is null ? "not a member of the consortium" : $"a {role}")}.";
         if (policies.Contains(Policies.Oversight)) return "Only the consortium's nodes and auditors may do this.";
         if (policies.Contains(Policies.ConsortiumNode)) return "Only the consortium's nodes may do this: sign with the node's key.";
+        if (policies.Contains(Policies.StaffOrNode)) return "Only the consortium's staff and nodes may see this.";
         return role is null ? "Only members of the consortium may do this; your key is not registered." : "You may not do this.";
     }
 }

@@ -31,8 +31,8 @@ public static class Policies
     /// <summary>A consortium node: a validator's node key, an organisation's service key, or a node beating its heart in the consortium's log (see <see cref="ConsortiumNodeRequirement"/>).</summary>
     public const string ConsortiumNode = "consortium-node";
 
-    /// <summary>A member of the consortium or one of its nodes.</summary>
-    public const string MemberOrNode = "member-or-node";
+    /// <summary>Staff of the consortium (any member but a patient) or one of its nodes: who runs and watches it.</summary>
+    public const string StaffOrNode = "staff-or-node";
 
     /// <summary>A practitioner of this node's organisation, through a bearer token for their custodial key (the FHIR endpoint registers its scheme).</summary>
     public const string Custodial = "custodial";
@@ -49,8 +49,8 @@ public static class Policies
             options.AddPolicy(Member, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(Roles.All));
             options.AddPolicy(Oversight, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireClaim(CallerClaims.Oversight));
             options.AddPolicy(ConsortiumNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).AddRequirements(new ConsortiumNodeRequirement()));
-            options.AddPolicy(MemberOrNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAssertion(c =>
-                c.User.HasClaim(CallerClaims.Oversight, CallerClaims.NodeOversight) || Roles.All.Any(c.User.IsInRole)));
+            options.AddPolicy(StaffOrNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAssertion(c =>
+                c.User.HasClaim(CallerClaims.Oversight, CallerClaims.NodeOversight) || Roles.All.Where(r => r != Roles.Patient).Any(c.User.IsInRole)));
             foreach (var role in Roles.All) options.AddPolicy(role, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(role));
         });
         return services;

@@ -26,7 +26,7 @@ public static class ConsortiumApi
     public static void MapConsortiumApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/consortium").WithTags("Consortium");
-        group.MapGet("/status", Status).RequireAuthorization(Policies.MemberOrNode).WithSummary("Members, leader, heights and lag, as this node sees them (members and nodes)")
+        group.MapGet("/status", Status).RequireAuthorization(Policies.StaffOrNode).WithSummary("Members, leader, heights and lag, as this node sees them (for the consortium's staff and nodes)")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/forward", Forward).RequireAuthorization(Policies.ConsortiumNode)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Leader only: admit a batch of signed transactions another node received (CBOR array of envelopes)");

@@ -24,7 +24,7 @@ public static class PrescriptionsApi
         var group = app.MapGroup("/v1").WithTags("Prescriptions").ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/prescriptions/{id}", Show).RequireAuthorization(Policies.Signed)
             .WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses; for its patient, prescriber, the pharmacy and insurer it is presented to, and overseers")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/prescriptions", List).RequireAuthorization(Policies.Signed)
             .WithSummary("The prescriptions of one patient (?patient=: the patient and practitioners caring for them) or one prescriber (?prescriber=: themselves), newest first")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
@@ -37,10 +37,10 @@ public static class PrescriptionsApi
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad prescription id", "A prescription id is 1-64 lowercase letters, digits or hyphens.");
         var args = new CborMap { ["prescription"] = id };
-        if (ledger.Ask<Found<PrescriptionDetail>>(PrescriptionsContract.ContractName, "prescription", args).Value is not { } rx)
-            return Problems.NotFound("Unknown prescription", $"No prescription {id}.");
-        if (!ledger.MayAsk(user.Asker(), PrescriptionsContract.ContractName, "prescription", args))
-            return Problems.Refused(user, $"Prescription {id} is shown to its patient, its prescriber, the pharmacy and insurer it is presented to, and the consortium's auditors.");
+        // One the caller may not see answers as one that does not exist, so that probing ids tells nothing.
+        if (ledger.Ask<Found<PrescriptionDetail>>(PrescriptionsContract.ContractName, "prescription", args).Value is not { } rx
+            || !ledger.MayAsk(user.Asker(), PrescriptionsContract.ContractName, "prescription", args))
+            return Problems.NotFound("Unknown prescription", $"No prescription {id} that you may see: a prescription is shown to its patient, its prescriber, the pharmacy and insurer it is presented to, and the consortium's auditors.");
         return TypedResults.Ok(rx);
     }
 

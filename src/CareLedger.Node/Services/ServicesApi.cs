@@ -32,7 +32,7 @@ public static class ServicesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/bookings/{id}", ShowBooking).RequireAuthorization(Policies.Signed)
             .WithSummary("A booking: status, slot, price, and how its escrow was settled; for its parties and overseers (its insurer sees the money, not the clinical content)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/bookings", Bookings).RequireAuthorization(Policies.Signed)
             .WithSummary("The signed caller's bookings, as patient (?patient=) or practitioner (?practitioner=), soonest slot first")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
@@ -85,13 +85,14 @@ public static class ServicesApi
     {
         if (!CallerIds.IsValid(id)) return Problems.Bad("Bad booking id", "A booking id is 1-64 lowercase letters, digits or hyphens.");
         var args = new CborMap { ["booking"] = id };
-        if (ledger.Ask<Found<Booking>>(ServicesContract.ContractName, "booking", args).Value is not { } booking)
-            return Problems.NotFound("Unknown booking", $"No booking {id}.");
+        // A booking the caller may not see answers as one that does not exist: ids are chosen by clients, and probing them must tell nothing.
+        var unknown = Problems.NotFound("Unknown booking", $"No booking {id} that you may see: a booking is shown to its patient, its practitioner, their organisation, its insurer and the consortium's auditors.");
+        if (ledger.Ask<Found<Booking>>(ServicesContract.ContractName, "booking", args).Value is not { } booking) return unknown;
         if (ledger.MayAsk(user.Asker(), ServicesContract.ContractName, "booking", args)) return TypedResults.Ok(booking);
         // The insurer paying for it sees its money and progress, not why the patient came or what was found.
         if (booking.Insurer.Length > 0 && user.Asker() is { Organisation: { } org, Role: not Roles.Patient } && org == booking.Insurer)
             return TypedResults.Ok(booking with { Symptoms = "", Summary = "", Referral = "", Reason = "", Dispute = null });
-        return Problems.Refused(user, $"Booking {id} is shown to its patient, its practitioner, their organisation, its insurer and the consortium's auditors.");
+        return unknown;
     }
 
     private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, ClaimsPrincipal user, string? patient, string? practitioner, string? status)
