@@ -30,6 +30,12 @@ public sealed class ConsortiumOptions
     /// </summary>
     [Range(10, 100_000_000)] public int LogRetainBlocks { get; set; } = 10_000;
 
+    /// <summary>
+    /// How far ahead of this node's clock a block may be timed and still be applied (milliseconds); a block timed later
+    /// waits, unsigned, until the clock catches up, and a clock this far off the other nodes' raises an alert (docs/adr/0012).
+    /// </summary>
+    [Range(100, 3_600_000)] public int MaxClockSkewMs { get; set; } = 5_000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -37,6 +43,6 @@ public sealed class ConsortiumOptions
     public ConsortiumSettings ToSettings(int maxTransactions, TimeSpan linger) => new()
     {
         AdvertiseUrl = AdvertiseUrl ?? NodeOptions.DefaultUrl, LeaseSeconds = LeaseSeconds, LogRetainBlocks = LogRetainBlocks,
-        MaxTransactions = maxTransactions, Linger = linger,
+        MaxTransactions = maxTransactions, Linger = linger, MaxClockSkew = TimeSpan.FromMilliseconds(MaxClockSkewMs),
     };
 }

@@ -61,7 +61,7 @@ public sealed partial class ConsortiumOrderer
                         batch = await _pool.TakeBatchAsync(_settings.MaxTransactions, _settings.Linger, leadership.Token);
                 }
                 catch (OperationCanceledException) { break; }
-                var next = batch.Count > 0 ? _chain.Propose(batch, _clock.GetUtcNow().ToUnixTimeMilliseconds(), inFlight) : null;
+                var next = batch.Count > 0 ? _chain.Propose(batch, _time.BlockTime(Validators, IsValidator), inFlight) : null;
                 if (inFlight is not null)
                 {
                     var committed = await FinishAppendAsync(inFlight, appending!);

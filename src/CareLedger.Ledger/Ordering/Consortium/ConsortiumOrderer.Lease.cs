@@ -65,10 +65,20 @@ public sealed partial class ConsortiumOrderer
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await _log.PutMemberAsync(Heartbeat(), _lease, ct); }
-            catch (BlockLogException) { }
+            await ExchangeClocksAsync(ct);
             await Task.Delay(500, ct);
         }
+    }
+
+    /// <summary>Publishes this node's heartbeat (its clock included) and reads the others' clocks.</summary>
+    private async Task ExchangeClocksAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _log.PutMemberAsync(Heartbeat(), _lease, ct);
+            _time.Observe(await _log.GetMembersAsync(ct));
+        }
+        catch (BlockLogException) { }
     }
 
     /// <summary>A halted node gives up leadership and keeps publishing that it is halted, so status shows it.</summary>
