@@ -114,4 +114,24 @@ public sealed class ReplicationTests : IAsyncLifetime
 
         Assert.Contains("expected height 1", refused.Reason);
     }
+    [Fact]
+    public async Task ApplyReplicated_BlockTimedWeeksAheadOfTheFollowersClock_IsRefusedAheadOfClockStoringNothingUntilTheClockCatchesUp()
+    {
+        var weeksAhead = TestChain.Time + (long)TimeSpan.FromDays(21).TotalMilliseconds;
+        var block = _leader.Propose([TestChain.Put(_alice, 1, "a", 1, expiry: weeksAhead + 3_600_000)], weeksAhead).Block;
+        var latestNow = TestChain.Time + 5_000;
+
+        var refused = await _follower.ApplyReplicatedAsync(block, _validators, null, latestNow, default);
+        var heightAfterRefusal = _follower.Head.Height;
+        var stillRefused = await _follower.ApplyReplicatedAsync(block, _validators, null, weeksAhead - 1, default);
+        var later = await _follower.ApplyReplicatedAsync(block, _validators, null, weeksAhead, default);
+
+        Assert.Equal(BlockFault.AheadOfClock, refused.Verdict.Fault);
+        Assert.Null(refused.Stored);
+        Assert.Equal(0UL, heightAfterRefusal);
+        Assert.Contains("beyond the latest this node accepts", refused.Verdict.Reason);
+        Assert.Equal(BlockFault.AheadOfClock, stillRefused.Verdict.Fault);
+        Assert.True(later.Verdict.Ok, later.Verdict.Reason);
+        Assert.Equal(block.Hash, _follower.Head.Hash());
+    }
 }

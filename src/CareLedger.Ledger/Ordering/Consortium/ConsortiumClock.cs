@@ -8,7 +8,8 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 /// (docs/adr/0012). Every node publishes its clock in its heartbeat and reads the others'. A leader times a
 /// block by the quorum-th highest of the validators' clocks, its own included: a majority of validators has
 /// reached that time, so they accept the block at once, and while a majority is honest it lies between two
-/// honest clocks, however far one faulty clock runs ahead or behind. Short of a quorum of readings (the other
+/// honest clocks, however far one faulty clock runs ahead or behind. A node whose own clock is off the median by
+/// more than the allowed skew does not lead (<see cref="Skewed"/>): it would refuse clients' transactions as expired or not yet due. Short of a quorum of readings (the other
 /// nodes are down or not heard yet) the leader goes no further than the last block's time plus the time
 /// this node has measured since it stored that block.
 /// </summary>
@@ -32,8 +33,14 @@ public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan ma
     /// <summary>The latest block time this node accepts now.</summary>
     public long LatestAcceptable => Now + (long)maxSkew.TotalMilliseconds;
 
-    /// <summary>This node's clock minus the median of the other nodes' (milliseconds); null until another node has been heard.</summary>
+    /// <summary>
+    /// This node's clock minus the median of the nodes' clocks, its own included (milliseconds; the lower median of an
+    /// even count, which points at a clock ahead); null until another node has been heard.
+    /// </summary>
     public long? Skew { get { lock (_gate) return _skew; } }
+
+    /// <summary>This node's clock is further off the others' than the allowed skew: it should not lead.</summary>
+    public bool Skewed => Skew is { } skew && Math.Abs(skew) > maxSkew.TotalMilliseconds;
 
     /// <summary>Takes in the nodes' heartbeats: the clocks they reported, counted from now on this node's monotonic clock.</summary>
     public void Observe(IEnumerable<MemberHeartbeat> heartbeats)
@@ -44,7 +51,8 @@ public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan ma
         lock (_gate)
         {
             _peers = peers;
-            _skew = skew = peers.Count == 0 ? null : Now - Median(peers.Values.Select(Estimate).ToList());
+            var now = Now;
+            _skew = skew = peers.Count == 0 ? null : now - LowerMedian([now, .. peers.Values.Select(Estimate)]);
         }
         Alert(skew);
     }
@@ -73,10 +81,10 @@ public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan ma
     /// <summary>A peer's clock now: what it reported plus the time since we read it (an underestimate by the report's age, which errs on the safe side).</summary>
     private long Estimate(Reading reading) => reading.Clock + (long)clock.GetElapsedTime(reading.At).TotalMilliseconds;
 
-    private static long Median(List<long> values)
+    private static long LowerMedian(List<long> values)
     {
         values.Sort();
-        return values[values.Count / 2];
+        return values[(values.Count - 1) / 2];
     }
 
     /// <summary>Logs once when this node's clock leaves the allowed skew, and once when it is back.</summary>
@@ -89,7 +97,7 @@ public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan ma
             _alerting = off;
         }
         if (off)
-            logger.LogWarning("ALERT: clock skew. This node's clock is {Skew} ms off the median of the other nodes' clocks, more than the {MaxSkew} ms allowed; fix its time source (NTP). Blocks are timed by a quorum of validators' clocks and followers refuse blocks timed ahead of their own.",
+            logger.LogWarning("ALERT: clock skew. This node's clock is {Skew} ms off the median of the nodes' clocks, more than the {MaxSkew} ms allowed; fix its time source (NTP). It does not lead meanwhile; blocks are timed by a quorum of validators' clocks and followers refuse blocks timed ahead of their own.",
                 skew, (long)maxSkew.TotalMilliseconds);
         else
             logger.LogInformation("This node's clock is back within {MaxSkew} ms of the other nodes' clocks", (long)maxSkew.TotalMilliseconds);

@@ -70,7 +70,7 @@ public sealed partial class ConsortiumOrderer
                     if (!committed || !IsValidator)
                     {
                         if (next is not null) _pool.Requeue(batch);
-                        if (committed) await StepDownAsync(ct);
+                        if (committed) await StepDownAsync("this node's key is no longer a validator", ct);
                         break;
                     }
                 }
@@ -91,10 +91,10 @@ public sealed partial class ConsortiumOrderer
         await SyncAsync(ct);
     }
 
-    /// <summary>Voted out while leading: give up the key at once, so a validator takes over.</summary>
-    private async Task StepDownAsync(CancellationToken ct)
+    /// <summary>Voted out, or its clock found wrong, while leading: give up the key at once, so another validator takes over.</summary>
+    private async Task StepDownAsync(string reason, CancellationToken ct)
     {
-        _logger.LogWarning("This node's key is no longer a validator; it stops leading");
+        _logger.LogWarning("This node stops leading: {Reason}", reason);
         try { await _log.RevokeLeaseAsync(_lease, ct); }
         catch (BlockLogException e) { _logger.LogWarning("Could not give up the leader key at once ({Reason}); its lease will lapse", e.Message); }
     }

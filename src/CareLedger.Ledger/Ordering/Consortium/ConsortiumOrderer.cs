@@ -125,7 +125,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
             {
                 await DrainEventsAsync(ct);
                 if (_haltReason is not null) break;
-                if (_leader is null && IsValidator && await TryCampaignAsync(ct) is { } fence)
+                if (_leader is null && IsValidator && !_time.Skewed && await TryCampaignAsync(ct) is { } fence)
                 {
                     await LeadAsync(fence, ct);
                     continue;
