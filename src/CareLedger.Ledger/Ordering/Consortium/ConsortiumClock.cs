@@ -87,10 +87,11 @@ public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan ma
         return values[(values.Count - 1) / 2];
     }
 
-    /// <summary>Logs once when this node's clock leaves the allowed skew, and once when it is back.</summary>
+    /// <summary>Logs once when this node's clock leaves the allowed skew, and once when it is back (no other node heard: no news).</summary>
     private void Alert(long? skew)
     {
-        var off = skew is { } s && Math.Abs(s) > maxSkew.TotalMilliseconds;
+        if (skew is not { } s) return;
+        var off = Math.Abs(s) > maxSkew.TotalMilliseconds;
         lock (_gate)
         {
             if (off == _alerting) return;
