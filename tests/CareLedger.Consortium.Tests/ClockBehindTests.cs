@@ -42,6 +42,9 @@ public sealed class ClockBehindTests(ITestOutputHelper output) : ConsortiumTest(
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(1, await Cluster.MetricAsync(Skewed, "careledger_blocks_refused_future_total"));
         Assert.Equal(1, Cluster.Nodes[Skewed].Output.Split("ALERT: block").Length - 1);
+        var (exit, printed) = await Careledger.RunAsync("consortium", "status", "--node", Cluster.Nodes[Skewed].BaseAddress.ToString());
+        Assert.Equal(0, exit);
+        Assert.Contains($"! This node applies no blocks now: block {stoppedAt + 1} proposed by", printed);
         Log($"node {Skewed} stays at {stoppedAt} while the others reached {head.Height}: {status.Waiting}");
     }
 }
