@@ -33,8 +33,9 @@ public sealed class ConsortiumOptions
     /// <summary>
     /// How far ahead of this node's clock a block may be timed and still be applied (milliseconds); a block timed later
     /// waits, unsigned, until the clock catches up, and a clock this far off the other nodes' raises an alert (docs/adr/0012).
+    /// At least a second: other nodes' clocks are read from heartbeats up to half a second old.
     /// </summary>
-    [Range(100, 3_600_000)] public int MaxClockSkewMs { get; set; } = 5_000;
+    [Range(1_000, 3_600_000)] public int MaxClockSkewMs { get; set; } = 5_000;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
