@@ -8,10 +8,10 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 /// (docs/adr/0012). Every node publishes its clock in its heartbeat and reads the others'. A leader times a
 /// block by the quorum-th highest of the validators' clocks, its own included: a majority of validators has
 /// reached that time, so they accept the block at once, and while a majority is honest it lies between two
-/// honest clocks, however far one faulty clock runs ahead or behind. A node whose own clock is off the median by
-/// more than the allowed skew does not lead (<see cref="Skewed"/>): it would refuse clients' transactions as expired or not yet due. Short of a quorum of readings (the other
-/// nodes are down or not heard yet) the leader goes no further than the last block's time plus the time
-/// this node has measured since it stored that block.
+/// honest clocks, however far one faulty clock runs ahead or behind. Short of a quorum of readings (the other
+/// nodes are down or not heard yet) the leader goes no further than the last block's time plus the time this
+/// node has measured since it stored that block. A node whose own clock is off the median by more than the
+/// allowed skew does not lead (<see cref="Skewed"/>): it would refuse clients' transactions as expired or not yet due.
 /// </summary>
 public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan maxSkew, ILogger logger)
 {
@@ -98,8 +98,9 @@ public sealed class ConsortiumClock(TimeProvider clock, string self, TimeSpan ma
             _alerting = off;
         }
         if (off)
-            logger.LogWarning("ALERT: clock skew. This node's clock is {Skew} ms off the median of the nodes' clocks, more than the {MaxSkew} ms allowed; fix its time source (NTP). It does not lead meanwhile; blocks are timed by a quorum of validators' clocks and followers refuse blocks timed ahead of their own.",
-                skew, (long)maxSkew.TotalMilliseconds);
+            logger.LogWarning("ALERT: clock skew. This node's clock is {Skew} ms off the median of the nodes' clocks, more than the {MaxSkew} ms " +
+                "allowed; fix its time source (NTP). It does not lead meanwhile; blocks are timed by a quorum of validators' clocks and followers " +
+                "refuse blocks timed ahead of their own.", skew, (long)maxSkew.TotalMilliseconds);
         else
             logger.LogInformation("This node's clock is back within {MaxSkew} ms of the other nodes' clocks", (long)maxSkew.TotalMilliseconds);
     }

@@ -112,8 +112,8 @@ public sealed partial class ConsortiumOrderer
         _waiting = $"block {proposed.Height} proposed by {proposed.Header.Proposer} is timed ahead of this node's clock: {reason}";
         if (Interlocked.Exchange(ref _aheadOfClock, (long)proposed.Height) == (long)proposed.Height) return;
         Interlocked.Increment(ref _refusedAheadOfClock);
-        _logger.LogWarning("ALERT: block {Height} proposed by {Proposer} is not applied: {Reason}. It is neither stored nor signed until this node's clock is within {MaxSkew} ms of its time.",
-            proposed.Height, proposed.Header.Proposer, reason, (long)_time.MaxSkew.TotalMilliseconds);
+        _logger.LogWarning("ALERT: block {Height} proposed by {Proposer} is not applied: {Reason}. It is neither stored nor signed " +
+            "until this node's clock is within {MaxSkew} ms of its time.", proposed.Height, proposed.Header.Proposer, reason, (long)_time.MaxSkew.TotalMilliseconds);
     }
 
     /// <summary>Watches the log, restarting the watch when it breaks; events are handled off the block thread.</summary>
