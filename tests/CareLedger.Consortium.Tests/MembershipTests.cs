@@ -1,3 +1,4 @@
+using CareLedger.Node.Demo;
 using CareLedger.Client.Records;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
@@ -100,7 +101,9 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
     /// <summary>Fetches the transaction's final proof with the CLI and verifies it against the validators of its height, replayed from a node's data folder.</summary>
     private async Task<string> ProofVerifiedOnAsync(string txId, string file, string dataDir)
     {
-        var (got, fetched) = await Careledger.RunAsync("proof", "get", txId, "--final", "--node", Cluster.Nodes[0].BaseAddress.ToString(), "--out", file);
+        // A proof is its sender's: the demo patient sent both transfers, and fetches it with their key.
+        var (got, fetched) = await Careledger.RunWithPassphraseAsync(DemoConsortium.Passphrase, "proof", "get", txId, "--final", "--node", Cluster.Nodes[0].BaseAddress.ToString(),
+            "--out", file, "--as", "patient-jones", "--keystore", Path.Combine(Cluster.Nodes[0].DataDir, DemoConsortium.KeyFolderName));
         Assert.True(got == 0, fetched);
         var (exit, output) = await Careledger.RunAsync("proof", "verify", file, "--data", dataDir);
         Log($"proof verify {txId} --data {dataDir}: {output}");
@@ -128,6 +131,8 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
             : ConsortiumCluster.Sign(key, nonce, "membership", action, args!);
         var outcome = await Cluster.SubmitAsync(node, tx, waitSeconds: 15);
         Assert.True(outcome.Committed, $"{action} by {sender}: {outcome.Status} {outcome.Body}");
-        return (await Cluster.Http(node).GetFromJsonAsync<ReceiptDto>($"v1/transactions/{tx.Id}"))!;
+        // The receipt's outcome and events are told to its sender.
+        using var response = await Cluster.Http(node).SendAsync(SignedHttp.Get(key, $"v1/transactions/{tx.Id}"));
+        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ReceiptDto>())!;
     }
 }

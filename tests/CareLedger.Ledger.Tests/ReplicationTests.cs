@@ -50,8 +50,8 @@ public sealed class ReplicationTests : IAsyncLifetime
         await _leader.CommitProposedAsync(first, default);
         await _leader.CommitProposedAsync(second, default);
 
-        Assert.True((await _follower.ApplyReplicatedAsync(first.Block, _validators, null, default)).Verdict.Ok);
-        var (verdict, stored, writes) = await _follower.ApplyReplicatedAsync(second.Block, _validators, null, default);
+        Assert.True((await _follower.ApplyReplicatedAsync(first.Block, _validators, null, long.MaxValue, default)).Verdict.Ok);
+        var (verdict, stored, writes) = await _follower.ApplyReplicatedAsync(second.Block, _validators, null, long.MaxValue, default);
 
         Assert.Equal(_leader.Head.Hash(), _follower.Head.Hash());
         Assert.Equal(_leaderStore.Get("notes/a"), _followerStore.Get("notes/a"));
@@ -68,7 +68,7 @@ public sealed class ReplicationTests : IAsyncLifetime
         var forgedHeader = honest.Header with { StateRoot = Hash256.Of([42]) };
         var forged = honest with { Header = forgedHeader, Signatures = [new BlockSignature(_leaderKey.PublicKey, _leaderKey.Sign(forgedHeader.Hash()))] };
 
-        var refused = (await _follower.ApplyReplicatedAsync(forged, _validators, null, default)).Verdict;
+        var refused = (await _follower.ApplyReplicatedAsync(forged, _validators, null, long.MaxValue, default)).Verdict;
 
         Assert.Equal(BlockFault.Divergent, refused.Fault);
         Assert.Contains("state root", refused.Reason);
@@ -83,7 +83,7 @@ public sealed class ReplicationTests : IAsyncLifetime
         var forgedTx = tx with { Signature = _leaderKey.Sign(tx.Id) }; // the leader signing for Alice
         var block = _leader.Propose([forgedTx], TestChain.Time).Block;
 
-        var refused = (await _follower.ApplyReplicatedAsync(block, _validators, null, default)).Verdict;
+        var refused = (await _follower.ApplyReplicatedAsync(block, _validators, null, long.MaxValue, default)).Verdict;
 
         Assert.Equal(BlockFault.BadTransactionSignature, refused.Fault);
         Assert.Contains("does not verify", refused.Reason);
@@ -98,7 +98,7 @@ public sealed class ReplicationTests : IAsyncLifetime
         var chain = await LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), outsider, TestChain.Genesis(_leaderKey, _followerKey), default);
         var block = chain.Propose([TestChain.Put(_alice, 1, "a", 1)], TestChain.Time).Block;
 
-        var refused = (await _follower.ApplyReplicatedAsync(block, _validators, null, default)).Verdict;
+        var refused = (await _follower.ApplyReplicatedAsync(block, _validators, null, long.MaxValue, default)).Verdict;
 
         Assert.Contains("not a validator", refused.Reason);
         Assert.Equal(0UL, _follower.Head.Height);
@@ -110,8 +110,28 @@ public sealed class ReplicationTests : IAsyncLifetime
         var first = _leader.Propose([TestChain.Put(_alice, 1, "a", 1)], TestChain.Time);
         var second = _leader.Propose([TestChain.Put(_alice, 2, "a", 2)], TestChain.Time, parent: first);
 
-        var refused = (await _follower.ApplyReplicatedAsync(second.Block, _validators, null, default)).Verdict;
+        var refused = (await _follower.ApplyReplicatedAsync(second.Block, _validators, null, long.MaxValue, default)).Verdict;
 
         Assert.Contains("expected height 1", refused.Reason);
+    }
+    [Fact]
+    public async Task ApplyReplicated_BlockTimedWeeksAheadOfTheFollowersClock_IsRefusedAheadOfClockStoringNothingUntilTheClockCatchesUp()
+    {
+        var weeksAhead = TestChain.Time + (long)TimeSpan.FromDays(21).TotalMilliseconds;
+        var block = _leader.Propose([TestChain.Put(_alice, 1, "a", 1, expiry: weeksAhead + 3_600_000)], weeksAhead).Block;
+        var latestNow = TestChain.Time + 5_000;
+
+        var refused = await _follower.ApplyReplicatedAsync(block, _validators, null, latestNow, default);
+        var heightAfterRefusal = _follower.Head.Height;
+        var stillRefused = await _follower.ApplyReplicatedAsync(block, _validators, null, weeksAhead - 1, default);
+        var later = await _follower.ApplyReplicatedAsync(block, _validators, null, weeksAhead, default);
+
+        Assert.Equal(BlockFault.AheadOfClock, refused.Verdict.Fault);
+        Assert.Null(refused.Stored);
+        Assert.Equal(0UL, heightAfterRefusal);
+        Assert.Contains("beyond the latest this node accepts", refused.Verdict.Reason);
+        Assert.Equal(BlockFault.AheadOfClock, stillRefused.Verdict.Fault);
+        Assert.True(later.Verdict.Ok, later.Verdict.Reason);
+        Assert.Equal(block.Hash, _follower.Head.Hash());
     }
 }

@@ -38,7 +38,7 @@ public sealed class ValidatorSetTests : IDisposable
         await leader.CommitProposedAsync(proposal, default);
         foreach (var follower in followers)
         {
-            var applied = await follower.ApplyReplicatedAsync(proposal.Block, new SignerSet().Read(follower.Store), null, default);
+            var applied = await follower.ApplyReplicatedAsync(proposal.Block, new SignerSet().Read(follower.Store), null, long.MaxValue, default);
             Assert.True(applied.Verdict.Ok, applied.Verdict.Reason);
         }
         return proposal.Block;

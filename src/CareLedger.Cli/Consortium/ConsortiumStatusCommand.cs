@@ -54,6 +54,9 @@ public sealed class ConsortiumStatusCommand(CliSession session) : AsyncCommand<C
         var red = new Style(Color.Red);
         if (status.IsHalted)
             session.Out.Write(new OneLine($"✗ This node has halted: {Reason(status.Halted)}. Restart it with --resync to rebuild its ledger from the consortium.", red));
+        if (status.Waiting is not null)
+            session.Out.Write(new OneLine($"! This node applies no blocks now: {Reason(status.Waiting)}. Check its clock (NTP)" +
+                (status.ClockSkewMs is { } skew ? $": it is {skew} ms off the other nodes'." : "."), new Style(Color.Yellow)));
         foreach (var m in status.Members.Where(m => m.Halted is not null && m.Validator != status.Self))
             session.Out.Write(new OneLine($"✗ {m.Organisation ?? Short(m.Validator)} has halted: {Reason(m.Halted)}.", red));
     }

@@ -1,8 +1,11 @@
 namespace CareLedger.Cli.Consortium;
 
-/// <summary>A node's answer to GET /v1/consortium/status: the consortium as that node sees it.</summary>
+/// <summary>
+/// A node's answer to GET /v1/consortium/status: the consortium as that node sees it; <c>Waiting</c> says why its next
+/// block waits for its clock (ADR 0012), <c>ClockSkewMs</c> its clock minus the median of the nodes'.
+/// </summary>
 public sealed record ConsortiumStatusDto(string Mode, string ChainId, string Self, string Role, LeaderDto? Leader, ulong Height, ulong LogHeight,
-    ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatusDto> Members)
+    ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatusDto> Members, long? ClockSkewMs = null, string? Waiting = null)
 {
     public bool IsHalted => Halted is not null || Role == "halted";
 }

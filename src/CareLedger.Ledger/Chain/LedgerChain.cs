@@ -103,19 +103,26 @@ public sealed class LedgerChain
 
     /// <summary>
     /// Checks a block another validator proposed and the log ordered (<see cref="BlockCheck"/>: it
-    /// links to our head, its proposer is one of <paramref name="validators"/> and signed it, every
-    /// transaction signature verifies), executes it on our own state and stores it with our signature
-    /// added, only if our execution gives exactly the same header (results and state commitment
-    /// included). A refused block is stored nowhere: the caller must stop, not diverge.
+    /// links to our head, its proposer is one of <paramref name="validators"/> and signed it, it is not
+    /// timed after <paramref name="latestTime"/>, every transaction signature verifies), executes it on
+    /// our own state and stores it with our signature added, only if our execution gives exactly the
+    /// same header (results and state commitment included). A refused block is stored nowhere: the
+    /// caller must stop (or, for a block ahead of its clock, wait), not diverge.
     /// </summary>
     /// <param name="validators">The set that signs this block (the one our head's state records).</param>
     /// <param name="alreadyVerified">Transactions whose signatures this node checked at admission.</param>
-    public async Task<ReplicatedBlock> ApplyReplicatedAsync(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified, CancellationToken ct)
+    /// <param name="latestTime">
+    /// The latest block time this node accepts now (its clock plus the allowed skew): a block timed after it is
+    /// refused with <see cref="BlockFault.AheadOfClock"/>.
+    /// </param>
+    public async Task<ReplicatedBlock> ApplyReplicatedAsync(Block proposed, IReadOnlySet<AccountId> validators, Func<Hash256, bool>? alreadyVerified, long latestTime,
+        CancellationToken ct)
     {
         var head = Head;
         var verdict = BlockCheck.Links(head, proposed);
         IReadOnlyList<BlockSignature> signatures = [];
         if (verdict.Ok) (verdict, signatures) = BlockCheck.Signatures(proposed, validators, strict: false);
+        if (verdict.Ok) verdict = BlockCheck.NotAhead(proposed, latestTime);
         if (verdict.Ok) verdict = BlockCheck.TransactionSignatures(proposed, alreadyVerified);
         if (!verdict.Ok) return ReplicatedBlock.Refused(verdict);
 

@@ -23,6 +23,14 @@ public static class BlockCheck
         return Pass;
     }
 
+    /// <summary>
+    /// The block's time is not after <paramref name="latestTime"/>: the checking node's clock plus the skew the consortium
+    /// allows, so that no one validator's clock sets the chain's time (docs/adr/0012).
+    /// </summary>
+    public static BlockVerdict NotAhead(Block block, long latestTime) =>
+        block.Header.Time <= latestTime ? Pass
+            : Fail(BlockFault.AheadOfClock, $"its time {block.Header.Time} is {block.Header.Time - latestTime} ms beyond the latest this node accepts now ({latestTime})");
+
     /// <summary>The header's transactions root is the Merkle root of the body's transactions and stored results.</summary>
     public static BlockVerdict Contents(Block block) =>
         MerkleTree.Root(Block.Leaves(block.Transactions, block.Results, block.Genesis)) == block.Header.TransactionsRoot

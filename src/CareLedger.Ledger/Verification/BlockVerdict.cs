@@ -18,6 +18,11 @@ public enum BlockFault
     BadTransactionSignature,
     /// <summary>The block is well formed and signed, but executing it gives another result or state root.</summary>
     Divergent,
+    /// <summary>
+    /// The block is timed further ahead of the checking node's clock than the consortium allows: not applied (nor signed)
+    /// yet, but not wrong either: it becomes acceptable once the node's clock catches up (docs/adr/0012).
+    /// </summary>
+    AheadOfClock,
 }
 
 /// <summary>The verdict of checking one block: a value, since a refused block is an expected outcome, not a bug.</summary>

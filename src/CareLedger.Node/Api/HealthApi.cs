@@ -1,5 +1,7 @@
 using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Node.Chain;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Api;
@@ -15,9 +17,13 @@ public static class HealthApi
             .AllowAnonymous().WithTags("Operations").WithSummary("Prometheus metrics: counts and timings, nothing about any person");
     }
 
-    private static Results<Ok<HealthStatus>, ProblemHttpResult> Ready(OrdererService orderer, LedgerChain chain) => orderer.Ready
-        ? TypedResults.Ok(new HealthStatus("ready", chain.Head.Height))
-        : Problems.Unavailable("Not ready", orderer.Running ? "The node is still starting up." : "The orderer is not running.");
+    /// <summary>Not ready while starting, stopped, or while the next block waits for this node's clock (a block timed too far ahead of it).</summary>
+    private static Results<Ok<HealthStatus>, ProblemHttpResult> Ready(OrdererService orderer, LedgerChain chain, [FromServices] ConsortiumOrderer? consortium = null)
+    {
+        if (!orderer.Ready) return Problems.Unavailable("Not ready", orderer.Running ? "The node is still starting up." : "The orderer is not running.");
+        if (consortium?.Waiting is { } waiting) return Problems.Unavailable("Not ready", $"The node does not apply blocks now: {waiting}.");
+        return TypedResults.Ok(new HealthStatus("ready", chain.Head.Height));
+    }
 
     /// <summary>"alive", or "ready" with the chain's height.</summary>
     public sealed record HealthStatus(string Status, ulong? Height);

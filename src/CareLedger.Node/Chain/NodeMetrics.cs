@@ -50,6 +50,11 @@ public sealed class NodeMetrics(LedgerChain chain, TransactionPool pool, Consort
             Metric("careledger_consortium_leader", "gauge", "1 when this node leads the consortium.", consortium.IsLeader ? 1 : 0);
             Metric("careledger_consortium_log_height", "gauge", "Height of the last block seen in the consortium's log.", (long)consortium.LogHeight);
             Metric("careledger_consortium_final_height", "gauge", "Highest block signed by a majority of validators.", (long)consortium.FinalHeight);
+            // Alert when |clock skew| exceeds CareLedger:Consortium:MaxClockSkewMs (the node logs "ALERT: clock skew" too), or when refused blocks grow.
+            if (consortium.Clock.Skew is { } skew)
+                Metric("careledger_clock_skew_ms", "gauge", "This node's clock minus the median of the other nodes' clocks, in milliseconds.", skew);
+            Metric("careledger_blocks_refused_future_total", "counter", "Blocks not applied for being timed too far ahead of this node's clock.", consortium.BlocksAheadOfClock);
+            Metric("careledger_consortium_waiting_for_clock", "gauge", "1 while the next block waits for this node's clock to reach its time.", consortium.Waiting is null ? 0 : 1);
         }
         return sb.ToString();
     }

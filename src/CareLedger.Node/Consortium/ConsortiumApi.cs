@@ -40,7 +40,7 @@ public static class ConsortiumApi
         if (consortium is null)
         {
             return TypedResults.Ok(new ConsortiumStatus("solo", chain.Genesis.ChainId, keys.Account.ToString(), Convert.ToBase64String(keys.Validator.PublicKey), "leader", null, head, head, head, 1, null,
-                [new MemberStatus(keys.Account.ToString(), OrganisationOf(store, keys.Account.ToString()), null, "leader", head, 0, true, null)]));
+                [new MemberStatus(keys.Account.ToString(), OrganisationOf(store, keys.Account.ToString()), null, "leader", head, 0, true, null)], null, null));
         }
         var heartbeats = new Dictionary<string, MemberHeartbeat>();
         ulong logHeight = consortium.LogHeight;
@@ -57,7 +57,7 @@ public static class ConsortiumApi
                 : new MemberStatus(v, OrganisationOf(store, v), null, "offline", null, null, false, null))
             .ToList();
         return TypedResults.Ok(new ConsortiumStatus("consortium", chain.Genesis.ChainId, consortium.Self.Validator, Convert.ToBase64String(keys.Validator.PublicKey), consortium.Role.ToString().ToLowerInvariant(),
-            consortium.Leader, head, logHeight, consortium.FinalHeight, consortium.Quorum, consortium.HaltReason, members));
+            consortium.Leader, head, logHeight, consortium.FinalHeight, consortium.Quorum, consortium.HaltReason, members, consortium.Clock.Skew, consortium.Waiting));
     }
 
     private static string? OrganisationOf(ILedgerStore store, string account) =>
@@ -96,8 +96,11 @@ public static class ConsortiumApi
     }
 }
 
-/// <summary>What a node says about the consortium; <c>SelfKey</c> is its validator public key (base64 SubjectPublicKeyInfo), what a vote to let its organisation join names.</summary>
+/// <summary>
+/// What a node says about the consortium; <c>SelfKey</c> is its validator public key (base64 SubjectPublicKeyInfo), what a vote to let its
+/// organisation join names; <c>ClockSkewMs</c> its clock minus the median of the other nodes'; <c>Waiting</c> why its next block waits for its clock.
+/// </summary>
 public sealed record ConsortiumStatus(string Mode, string ChainId, string Self, string SelfKey, string Role, LeaderInfo? Leader, ulong Height, ulong LogHeight,
-    ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatus> Members);
+    ulong FinalHeight, int Quorum, string? Halted, IReadOnlyList<MemberStatus> Members, long? ClockSkewMs, string? Waiting);
 
 public sealed record MemberStatus(string Validator, string? Organisation, string? Url, string Role, ulong? Height, ulong? Lag, bool Online, string? Halted);

@@ -48,6 +48,13 @@ public sealed class ConsortiumOptions
     /// <summary>A file holding the etcd user's password (one line), when it is not in the environment.</summary>
     public string? EtcdPasswordFile { get; set; }
 
+    /// <summary>
+    /// How far ahead of this node's clock a block may be timed and still be applied (milliseconds); a block timed later
+    /// waits, unsigned, until the clock catches up, and a clock this far off the other nodes' raises an alert (docs/adr/0012).
+    /// At least a second: other nodes' clocks are read from heartbeats up to half a second old.
+    /// </summary>
+    [Range(1_000, 3_600_000)] public int MaxClockSkewMs { get; set; } = 5_000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -55,6 +62,6 @@ public sealed class ConsortiumOptions
     public ConsortiumSettings ToSettings(int maxTransactions, TimeSpan linger) => new()
     {
         AdvertiseUrl = AdvertiseUrl ?? NodeOptions.DefaultUrl, LeaseSeconds = LeaseSeconds, LogRetainBlocks = LogRetainBlocks,
-        MaxTransactions = maxTransactions, Linger = linger,
+        MaxTransactions = maxTransactions, Linger = linger, MaxClockSkew = TimeSpan.FromMilliseconds(MaxClockSkewMs),
     };
 }

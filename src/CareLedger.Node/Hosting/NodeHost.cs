@@ -47,7 +47,8 @@ public static class NodeHost
         builder.Services.AddOptions<ConsortiumOptions>().Bind(builder.Configuration.GetSection(ConsortiumOptions.Section)).ValidateDataAnnotations()
             .ValidateOnStart()
             .PostConfigure(o => o.AdvertiseUrl ??= builder.Configuration["urls"]?.Split(';')[0]);
-        builder.Services.AddSingleton(TimeProvider.System);
+        var clock = ShiftedClock.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(clock);
         var consortium = Bind<ConsortiumOptions>(builder, ConsortiumOptions.Section);
         var start = NodeStart.Resolve(Bind<NodeOptions>(builder, NodeOptions.Section), consortium.Enabled, consortium.Resync);
         builder.Services.AddLedger(start);
@@ -62,6 +63,8 @@ public static class NodeHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (clock is ShiftedClock shifted)
+            app.Logger.LogWarning("TESTING ONLY: this node's clock is shifted by {Offset} ({Setting}); never set it outside tests", shifted.Offset, ShiftedClock.Setting);
         await app.Services.OpenLedgerAsync(ct);
         if (start.Consortium) await app.Services.CheckEtcdAccessAsync(ct);
         app.UseErrorAnswers();

@@ -122,11 +122,14 @@ public sealed class OrderingNode : IDisposable, IPeerBlocks, ILeaderLink
     public int BlocksFetched { get; private set; }
     public Func<Block, Block>? ServeInstead { get; set; }
 
+    /// <summary>How far this node's wall clock is off the others' (set before <see cref="Start"/>).</summary>
+    public TimeSpan ClockOffset { get; set; }
+
     public void Start()
     {
         Orderer = new ConsortiumOrderer(Chain, Pool, _log, this, this, _validatorSet,
             new ConsortiumSettings { AdvertiseUrl = Url, LeaseSeconds = 2, LogRetainBlocks = 100, Linger = TimeSpan.FromMilliseconds(2) },
-            ChainClock.Instance, NullLogger.Instance);
+            new ChainClock(ClockOffset), NullLogger.Instance);
         _stop = new CancellationTokenSource();
         var orderer = Orderer;
         var token = _stop.Token;
@@ -176,9 +179,14 @@ public sealed class OrderingNode : IDisposable, IPeerBlocks, ILeaderLink
     }
 }
 
-/// <summary>Wall-clock time stands at the test chain's genesis time (so test transactions' expiry is near); elapsed time is real, for leases.</summary>
-public sealed class ChainClock : TimeProvider
+/// <summary>
+/// Wall-clock time starts at the test chain's genesis time when the tests start (so test transactions' expiry is near) and
+/// runs at the real pace, shifted by <paramref name="offset"/> for a node whose clock is wrong; elapsed time is real, for leases.
+/// </summary>
+public sealed class ChainClock(TimeSpan offset = default) : TimeProvider
 {
+    private static readonly long Started = TimeProvider.System.GetTimestamp();
     public static ChainClock Instance { get; } = new();
-    public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(TestChain.Time);
+    public override DateTimeOffset GetUtcNow() =>
+        DateTimeOffset.FromUnixTimeMilliseconds(TestChain.Time) + TimeProvider.System.GetElapsedTime(Started) + offset;
 }

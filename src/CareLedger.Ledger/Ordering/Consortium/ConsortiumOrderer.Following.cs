@@ -7,13 +7,23 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 
 /// <summary>
 /// Following: read the log from our head on and watch it, applying each block in height order with
-/// <see cref="Chain.LedgerChain.ApplyReplicatedAsync"/>; a block that fails any check halts the node.
+/// <see cref="Chain.LedgerChain.ApplyReplicatedAsync"/>; a block that fails any check halts the node, except one
+/// timed too far ahead of this node's clock, which waits for it (docs/adr/0012).
 /// </summary>
 public sealed partial class ConsortiumOrderer
 {
     private const int ReadBatch = 16;
     private readonly Channel<LogEvent> _events = Channel.CreateUnbounded<LogEvent>(new() { SingleReader = true });
     private readonly SemaphoreSlim _wake = new(0);
+    private volatile string? _waiting;
+    private long _aheadOfClock = -1;
+    private long _refusedAheadOfClock;
+
+    /// <summary>Why the next block waits (it is timed too far ahead of this node's clock); null while blocks apply.</summary>
+    public string? Waiting => _waiting;
+
+    /// <summary>How many blocks this node has refused, for a while at least, for being timed too far ahead of its clock.</summary>
+    public long BlocksAheadOfClock => Interlocked.Read(ref _refusedAheadOfClock);
 
     /// <summary>Reads and applies every block after our head. Returns the log revision it read at.</summary>
     private async Task<long> SyncAsync(CancellationToken ct)
@@ -36,9 +46,11 @@ public sealed partial class ConsortiumOrderer
                 continue;
             }
             var first = blocks[0].Height;
-            foreach (var (height, bytes) in blocks) await ApplyAsync(height, bytes, ct);
+            var refused = false;
+            foreach (var (height, bytes) in blocks)
+                if (!await ApplyAsync(height, bytes, ct)) { refused = true; break; }
             await _finality.FetchAsync(first, _chain.Head.Height, ct);
-            if (blocks.Count < ReadBatch) break;
+            if (refused || blocks.Count < ReadBatch) break;
         }
         return revision;
     }
@@ -53,22 +65,29 @@ public sealed partial class ConsortiumOrderer
     }
 
     /// <summary>Validates, executes and stores one block from the log; halts the node if it cannot.</summary>
-    private async Task ApplyAsync(ulong height, byte[] bytes, CancellationToken ct)
+    /// <returns>False when the block was refused (the node halted, or the block waits for this node's clock); true when applied or not next.</returns>
+    private async Task<bool> ApplyAsync(ulong height, byte[] bytes, CancellationToken ct)
     {
-        if (height != _chain.Head.Height + 1 || _haltReason is not null) return;
+        if (_haltReason is not null) return false;
+        if (height != _chain.Head.Height + 1) return true;
         Block proposed;
         try { proposed = Block.Decode(bytes); }
-        catch (FormatException e) { Halt($"block {height} in the consortium log cannot be decoded: {e.Message}"); return; }
-        if (proposed.Height != height) { Halt($"the log's entry {height} holds block {proposed.Height}"); return; }
-        await ApplyAsync(proposed, ct);
+        catch (FormatException e) { Halt($"block {height} in the consortium log cannot be decoded: {e.Message}"); return false; }
+        if (proposed.Height != height) { Halt($"the log's entry {height} holds block {proposed.Height}"); return false; }
+        return await ApplyAsync(proposed, ct);
     }
 
     /// <summary>Validates, executes and stores one block (from the log or a peer); halts the node if it cannot.</summary>
-    /// <returns>False when the block was refused and the node halted.</returns>
+    /// <returns>False when the block was refused: the node halted, or the block is timed too far ahead of this node's clock and waits.</returns>
     private async Task<bool> ApplyAsync(Block proposed, CancellationToken ct)
     {
         if (_haltReason is not null) return false;
-        var applied = await _chain.ApplyReplicatedAsync(proposed, _validators.Next, _pool.Contains, ct);
+        var applied = await _chain.ApplyReplicatedAsync(proposed, _validators.Next, _pool.Contains, _time.LatestAcceptable, ct);
+        if (applied.Verdict.Fault == BlockFault.AheadOfClock)
+        {
+            WaitForClock(proposed, applied.Verdict.Reason!);
+            return false;
+        }
         if (applied.Stored is not { } block)
         {
             var (height, proposer, reason) = (proposed.Height, proposed.Header.Proposer, applied.Verdict.Reason);
@@ -77,9 +96,24 @@ public sealed partial class ConsortiumOrderer
                 : $"block {height} proposed by {proposer} is invalid: {reason}. This node refuses it and stops serving until an operator acts.");
             return false;
         }
+        _waiting = null;
         OnApplied(block, applied.Writes);
         if (block.Signatures.FirstOrDefault(s => s.Validator == _chain.Validator) is { } own) _finality.Publish(block.Height, own);
         return true;
+    }
+
+    /// <summary>
+    /// A block timed too far ahead of our clock is neither stored nor signed, and does not halt the node: it is read
+    /// again with the log until our clock reaches it (a short skew only delays it; a block weeks ahead never gets this
+    /// node's signature, so never becomes final). Logged and counted once per block.
+    /// </summary>
+    private void WaitForClock(Block proposed, string reason)
+    {
+        _waiting = $"block {proposed.Height} proposed by {proposed.Header.Proposer} is timed ahead of this node's clock: {reason}";
+        if (Interlocked.Exchange(ref _aheadOfClock, (long)proposed.Height) == (long)proposed.Height) return;
+        Interlocked.Increment(ref _refusedAheadOfClock);
+        _logger.LogWarning("ALERT: block {Height} proposed by {Proposer} is not applied: {Reason}. It is neither stored nor signed " +
+            "until this node's clock is within {MaxSkew} ms of its time.", proposed.Height, proposed.Header.Proposer, reason, (long)_time.MaxSkew.TotalMilliseconds);
     }
 
     /// <summary>Watches the log, restarting the watch when it breaks; events are handled off the block thread.</summary>

@@ -61,7 +61,7 @@ public sealed partial class ConsortiumOrderer
                         batch = await _pool.TakeBatchAsync(_settings.MaxTransactions, _settings.Linger, leadership.Token);
                 }
                 catch (OperationCanceledException) { break; }
-                var next = batch.Count > 0 ? _chain.Propose(batch, _clock.GetUtcNow().ToUnixTimeMilliseconds(), inFlight) : null;
+                var next = batch.Count > 0 ? _chain.Propose(batch, _time.BlockTime(Validators, IsValidator), inFlight) : null;
                 if (inFlight is not null)
                 {
                     var committed = await FinishAppendAsync(inFlight, appending!);
@@ -70,7 +70,7 @@ public sealed partial class ConsortiumOrderer
                     if (!committed || !IsValidator)
                     {
                         if (next is not null) _pool.Requeue(batch);
-                        if (committed) await StepDownAsync(ct);
+                        if (committed) await StepDownAsync("this node's key is no longer a validator", ct);
                         break;
                     }
                 }
@@ -91,10 +91,10 @@ public sealed partial class ConsortiumOrderer
         await SyncAsync(ct);
     }
 
-    /// <summary>Voted out while leading: give up the key at once, so a validator takes over.</summary>
-    private async Task StepDownAsync(CancellationToken ct)
+    /// <summary>Voted out, or its clock found wrong, while leading: give up the key at once, so another validator takes over.</summary>
+    private async Task StepDownAsync(string reason, CancellationToken ct)
     {
-        _logger.LogWarning("This node's key is no longer a validator; it stops leading");
+        _logger.LogWarning("This node stops leading: {Reason}", reason);
         try { await _log.RevokeLeaseAsync(_lease, ct); }
         catch (BlockLogException e) { _logger.LogWarning("Could not give up the leader key at once ({Reason}); its lease will lapse", e.Message); }
     }

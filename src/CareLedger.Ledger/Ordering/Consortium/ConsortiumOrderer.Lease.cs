@@ -65,10 +65,26 @@ public sealed partial class ConsortiumOrderer
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await _log.PutMemberAsync(Heartbeat(), _lease, ct); }
-            catch (BlockLogException) { }
+            await ExchangeClocksAsync(ct);
             await Task.Delay(500, ct);
         }
+    }
+
+    /// <summary>
+    /// Publishes this node's heartbeat (its clock included) and reads the others' clocks. A leader whose clock turns
+    /// out to be off the others' gives up the leader key: it would refuse clients' transactions as expired.
+    /// </summary>
+    private async Task ExchangeClocksAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _log.PutMemberAsync(Heartbeat(), _lease, ct);
+            _time.Observe(await _log.GetMembersAsync(ct));
+            if (_role != ConsortiumRole.Leader || !_time.Skewed) return;
+            StopLeading();
+            await StepDownAsync($"this node's clock is {_time.Skew} ms off the other nodes' clocks, more than the {(long)_time.MaxSkew.TotalMilliseconds} ms allowed", ct);
+        }
+        catch (BlockLogException) { }
     }
 
     /// <summary>A halted node gives up leadership and keeps publishing that it is halted, so status shows it.</summary>

@@ -32,6 +32,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
     private readonly PeerCatchUp _catchUp;
     private readonly LogTruncation _truncation;
     private readonly Forwarder _forwarder;
+    private readonly ConsortiumClock _time;
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile LeaderInfo? _leader;
     private volatile ConsortiumRole _role = ConsortiumRole.Starting;
@@ -54,6 +55,8 @@ public sealed partial class ConsortiumOrderer : IOrderer
         _catchUp = new PeerCatchUp(log, peers, _validators, Self.Validator, logger);
         _truncation = new LogTruncation(log, settings.LogRetainBlocks, logger);
         _forwarder = new Forwarder(pool, this, leaderLink, logger);
+        _time = new ConsortiumClock(clock, Self.Validator, settings.MaxClockSkew, logger);
+        _time.OnBlock(chain.Head.Time);
     }
 
     public LeaderInfo Self { get; }
@@ -79,10 +82,13 @@ public sealed partial class ConsortiumOrderer : IOrderer
     /// <summary>The highest block a majority of its validators has signed.</summary>
     public ulong FinalHeight => _finality.FinalHeight;
 
+    /// <summary>The consortium's time as this node sees it: its clock, its skew against the others', the time it gives its blocks.</summary>
+    public ConsortiumClock Clock => _time;
+
     /// <summary>Completes once the node has applied the log as it stood at start-up (what its own start-up transactions wait for).</summary>
     public Task CaughtUp => _caughtUp.Task;
 
-    public MemberHeartbeat Heartbeat() => new(Self.Validator, Self.Url, _role.ToString().ToLowerInvariant(), _chain.Head.Height, _haltReason);
+    public MemberHeartbeat Heartbeat() => new(Self.Validator, Self.Url, _role.ToString().ToLowerInvariant(), _chain.Head.Height, _haltReason, _time.Now);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -99,6 +105,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
         catch (BlockLogException e) { _logger.LogWarning("Could not compare the head with the log yet ({Reason}); the next block will", e.Message); }
         if (_haltReason is not null) { await ServeHaltedAsync(ct); return; }
         await RefreshLeaderAsync(ct);
+        await ExchangeClocksAsync(ct); // before the first campaign: a leader times its blocks by the others' clocks
         _role = ConsortiumRole.Follower;
         _caughtUp.TrySetResult();
 
@@ -118,7 +125,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
             {
                 await DrainEventsAsync(ct);
                 if (_haltReason is not null) break;
-                if (_leader is null && IsValidator && await TryCampaignAsync(ct) is { } fence)
+                if (_leader is null && IsValidator && !_time.Skewed && await TryCampaignAsync(ct) is { } fence)
                 {
                     await LeadAsync(fence, ct);
                     continue;
@@ -159,6 +166,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
         _validators.OnApplied(block.Height, writes, _store);
         Atomic.Max(ref _logHeight, (long)block.Height);
         _finality.OnApplied(block);
+        _time.OnBlock(block.Header.Time);
     }
 
     /// <summary>

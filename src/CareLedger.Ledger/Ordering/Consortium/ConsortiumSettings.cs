@@ -15,6 +15,12 @@ public sealed record ConsortiumSettings
     /// <summary>The most transactions a block holds.</summary>
     public int MaxTransactions { get; init; } = 2_000;
 
+    /// <summary>
+    /// How far ahead of a follower's clock a block may be timed and still be applied: a block timed later waits
+    /// (unsigned) until the follower's clock catches up, and a clock that far off the others' raises an alert (docs/adr/0012).
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a leader waits for more transactions before it cuts a block.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(2);
 }
