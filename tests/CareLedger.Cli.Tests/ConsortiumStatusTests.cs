@@ -105,6 +105,19 @@ public sealed class ConsortiumStatusHaltedTests
         Assert.Equal("halted", JsonDocument.Parse(result.Output).RootElement.GetProperty("role").GetString());
     }
 
+    [Fact]
+    public async Task ConsortiumStatus_NodeWaitingForItsClock_SaysWhyAndHowFarOff()
+    {
+        var waiting = HaltedStatus.Replace("\"role\":\"halted\",\"leader\"", "\"role\":\"follower\",\"leader\"")
+            .Replace("\"halted\":\"block 8 from the log has state root 12ab, this node computed 34cd\",\n", "\"halted\":null,\"clockSkewMs\":-1814400000,\"waiting\":\"block 8 proposed by dddd4444 is timed ahead of this node's clock\",\n");
+
+        await using var app = await StandInAsync(waiting);
+        var result = await CliRunner.RunAsync(null, "consortium", "status", "--node", Address(app));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(result.LinesWith("! This node applies no blocks now: block 8 proposed by", "Check its clock (NTP): it is -1814400000 ms off"));
+    }
+
     private static async Task<WebApplication> StandInAsync(string status)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -1,3 +1,4 @@
+using CareLedger.Client.Records;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Consortium.Tests.Support;
@@ -31,7 +32,9 @@ public sealed class AgreementTests(ITestOutputHelper output) : ConsortiumTest(ou
         var txId = load.Acknowledged.First(a => a.Value != leader).Key;
         foreach (var node in all)
         {
-            var dto = await Cluster.Http(node).GetFromJsonAsync<ProofDto>($"v1/proofs/{txId}");
+            // Asked as an auditor, who may have any transaction's proof.
+            using var response = await Cluster.Http(node).SendAsync(SignedHttp.Get(Cluster.Key("health-auditor"), $"v1/proofs/{txId}"));
+            var dto = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ProofDto>();
             var verdict = WireFormat.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
             Assert.True(verdict.Valid, $"node {node}'s proof of {txId}: {verdict.Reason}");
             Assert.True(verdict.Signers.Count >= 2, $"node {node}'s proof has {verdict.Signers.Count} validator signatures");

@@ -1,3 +1,4 @@
+using CareLedger.Client.Records;
 using System.Net;
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
@@ -23,7 +24,9 @@ public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(out
         Assert.True(outcome.Committed, $"{outcome.Status} {outcome.Body}");
 
         // The leader stored the block with its own signature only; the others' arrive through the log.
-        var dto = await Cluster.Http(leader).GetFromJsonAsync<ProofDto>($"v1/proofs/{tx.Id}?final=true&timeoutSeconds=15");
+        // A proof is its sender's to fetch.
+        using var asked = await Cluster.Http(leader).SendAsync(SignedHttp.Get(patient, $"v1/proofs/{tx.Id}?final=true&timeoutSeconds=15"));
+        var dto = await asked.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ProofDto>();
 
         var verdict = WireFormat.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
         Assert.True(verdict.Valid, verdict.Reason);
@@ -42,12 +45,13 @@ public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(out
         var outcome = await Cluster.SubmitAsync(survivor, tx, waitSeconds: 15);
         Assert.True(outcome.Committed, $"{outcome.Status} {outcome.Body}");
 
-        using var response = await Cluster.Http(survivor).GetAsync($"v1/proofs/{tx.Id}?final=true&timeoutSeconds=2");
+        using var response = await Cluster.Http(survivor).SendAsync(SignedHttp.Get(patient, $"v1/proofs/{tx.Id}?final=true&timeoutSeconds=2"));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Not final yet", body);
-        var plain = await Cluster.Http(survivor).GetFromJsonAsync<ProofDto>($"v1/proofs/{tx.Id}");
+        using var plainResponse = await Cluster.Http(survivor).SendAsync(SignedHttp.Get(patient, $"v1/proofs/{tx.Id}"));
+        var plain = await plainResponse.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ProofDto>();
         Assert.False(WireFormat.FromDto(plain!).Verify(Cluster.Validators, quorum: 2).Valid);
     }
 }

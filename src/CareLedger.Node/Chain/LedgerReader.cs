@@ -24,7 +24,9 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     public Member? FindMember(AccountId account) => Members.FindMember(State, account);
 
     /// <summary>Whether the account is a validator's node key now: a consortium node.</summary>
-    public bool IsValidator(AccountId account) => validators.Read(store).Contains(account);
+    /// A point lookup on every signed request; the whole set is read only on a chain that keeps none on the ledger (its genesis set).
+    public bool IsValidator(AccountId account) =>
+        store.Get(Validator.Key(account).Value) is not null || (!store.Scan(Validator.KeyPrefix).Any() && validators.Read(store).Contains(account));
 
     /// <summary>
     /// Asks a contract a question on behalf of <paramref name="asker"/>, as the query's audience allows: null with the
