@@ -57,6 +57,7 @@ public sealed class MembershipContract : IContract
             var member = Member.FromGenesis(item as CborMap ?? throw new CborMapException("members must be maps"));
             if (Members.FindOrganisation(state, member.Organisation) is null) throw new CborMapException($"member of unknown organisation '{member.Organisation}'");
             if (!Roles.All.Contains(member.Role)) throw new CborMapException($"unknown role '{member.Role}'");
+            if (member.Role == Roles.Patient && member.Name.Length > 0) throw new CborMapException(PatientNameRefusal);
             state.Put(Member.Key(member.Account), member);
         }
         foreach (var key in genesis.GetList("validators").Cast<byte[]>())
@@ -66,6 +67,12 @@ public sealed class MembershipContract : IContract
             state.Put(Validator.Key(account), new Validator(key, org));
         }
     }
+
+    /// <summary>
+    /// Why a patient is registered without a name: the ledger is immutable and erasure could never reach it. Who a patient
+    /// is lives in their own encrypted Patient record; the ledger knows them by their pseudonymous account (ADR 0011).
+    /// </summary>
+    public const string PatientNameRefusal = "a patient's name is not put on the ledger, which could never erase it: register the patient without a name and keep it in their encrypted Patient record";
 
     private static Outcome ProposeJoin(ContractContext ctx, CborMap args)
     {
@@ -101,6 +108,7 @@ public sealed class MembershipContract : IContract
         if (!Roles.All.Contains(role)) return Outcome.Fail($"unknown role '{role}'; roles are {string.Join(", ", Roles.All)}");
         if (Members.FindMember(ctx.State, account) is { } existing)
             return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
+        if (role == Roles.Patient && !string.IsNullOrEmpty(args.TryGetText("name"))) return Outcome.Fail(PatientNameRefusal);
         if (role == Roles.Auditor && !Roles.AuditingKinds.Contains(Members.FindOrganisation(ctx.State, admin.Organisation)?.Kind ?? ""))
             return Outcome.Fail($"only an admin of a {string.Join(" or ", Roles.AuditingKinds)} organisation may appoint an auditor");
         var member = new Member(account, admin.Organisation, role, args.TryGetText("name") ?? "");

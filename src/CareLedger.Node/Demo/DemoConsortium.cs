@@ -88,7 +88,10 @@ public static class DemoConsortium
         foreach (var p in Participants)
         {
             var key = store.Create(p.KeyName, Passphrase);
-            members.Add(new JsonObject { ["account"] = key.Account.ToString(), ["org"] = p.Organisation, ["role"] = p.Role, ["name"] = p.Name });
+            var member = new JsonObject { ["account"] = key.Account.ToString(), ["org"] = p.Organisation, ["role"] = p.Role };
+            // Staff are named on the ledger; a patient is not (their name is in their own encrypted Patient record, see DemoSeed).
+            if (p.Role != Roles.Patient) member["name"] = p.Name;
+            members.Add(member);
         }
         // Each validator node is a service member of its organisation: it signs access-log entries.
         for (var i = 0; i < validatorKeys.Count; i++)

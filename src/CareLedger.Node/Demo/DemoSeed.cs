@@ -1,3 +1,5 @@
+using CareLedger.Node.Records;
+using CareLedger.Node.Fhir;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tokens;
@@ -15,7 +17,7 @@ namespace CareLedger.Node.Demo;
 /// only the node holding the demo keys seeds.
 /// </summary>
 public sealed class DemoSeed(NodeStart start, LedgerReader ledger, GenesisDocument genesis, LocalTransactions transactions, TimeProvider clock,
-    ILogger<DemoSeed> log) : INodeStartup
+    CustodialRecords records, ILogger<DemoSeed> log) : INodeStartup
 {
     public const long PatientFunds = 1_000;
 
@@ -51,8 +53,24 @@ public sealed class DemoSeed(NodeStart start, LedgerReader ledger, GenesisDocume
             await SubmitAsync(key, "records", "publish-key", new CborMap(), ct);
         }
         await ServicesDemoSeed.EnsureAsync(ledger.State, start.DataDir, now, SubmitAsync, ct);
+        await EnsurePatientRecordAsync(patient, ct);
         log.LogInformation("Demo consortium ready: its keys are in {Folder} (see README for the demo passphrase)",
             Path.Combine(start.DataDir, DemoConsortium.KeyFolderName));
+    }
+
+    /// <summary>
+    /// Who the demo patient is (their name) lives in their own Patient record, encrypted for them and their clinic's node,
+    /// never on the ledger (ADR 0011): the patient adds it like any record.
+    /// </summary>
+    private async Task EnsurePatientRecordAsync(SigningKey patient, CancellationToken ct)
+    {
+        var state = ledger.State;
+        if (RecordLedger.IdsOf(state, patient.Account).Any(id => RecordLedger.Find(state, id)?.Type == "Patient")) return;
+        var person = DemoConsortium.Participants.Single(p => p.KeyName == "patient-jones");
+        var names = person.Name.Split(' ');
+        var json = $$"""{"resourceType":"Patient","name":[{"family":"{{names[^1]}}","given":["{{names[0]}}"]}]}""";
+        var added = await records.AddAsync(new Custodian(person.KeyName, patient, ledger.FindMember(patient.Account)!), patient.Account, json, ct);
+        if (added.Refusal is { } refused) throw new InvalidOperationException($"demo seed: the patient's own Patient record was refused: {refused}");
     }
 
     private AccountId AccountOf(string keyName) =>

@@ -16,14 +16,41 @@ public sealed class MembershipContractTests : IDisposable
     {
         var newcomer = _chain.Outsider("newcomer");
 
-        var result = _chain.Register("clinic-admin", newcomer, Roles.Patient, "Pat Newcomer");
+        var result = _chain.Register("clinic-admin", newcomer, Roles.Practitioner, "Dr. Newcomer");
 
         Verdict.Valid(result);
         var registered = Assert.Single(result.Events);
         Assert.Equal("MemberRegistered", registered.Name);
         Assert.Equal("city-clinic", registered.Attributes.GetText("org"));
         var member = _chain.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = newcomer.ToString() }).Value;
-        Assert.Equal(new Member(newcomer, "city-clinic", Roles.Patient, "Pat Newcomer"), member);
+        Assert.Equal(new Member(newcomer, "city-clinic", Roles.Practitioner, "Dr. Newcomer"), member);
+    }
+
+    [Fact]
+    public void Register_APatientWithAName_IsRefused_ForTheLedgerCouldNeverEraseIt()
+    {
+        var named = _chain.Outsider("named");
+        var unnamed = _chain.Outsider("unnamed");
+
+        var refused = _chain.Register("clinic-admin", named, Roles.Patient, "Pat Newcomer");
+        var registered = _chain.Register("clinic-admin", unnamed, Roles.Patient);
+
+        Verdict.Refused(refused, "a patient's name is not put on the ledger");
+        Verdict.Valid(registered);
+        Assert.False(_chain.IsMember(named));
+        Assert.Equal("", _chain.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = unnamed.ToString() }).Value!.Name);
+    }
+
+    [Fact]
+    public void Genesis_NamingAPatient_IsRefused()
+    {
+        var builder = ConsortiumBuilder.Standard();
+        var patient = builder.Genesis().Map.GetList("members").Cast<CborMap>().First(m => m.GetText("role") == Roles.Patient);
+        patient["name"] = "Pat Named";
+
+        var refusal = Assert.ThrowsAny<Exception>(() => builder.Build());
+
+        Assert.Contains("a patient's name is not put on the ledger", refusal.ToString());
     }
 
     [Fact]

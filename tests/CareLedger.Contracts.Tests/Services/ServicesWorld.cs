@@ -71,11 +71,16 @@ public sealed class ServicesWorld
         return this;
     }
 
+    private readonly List<string> _patients = [];
+
     public ServicesWorld Member(string keyName, string organisation, string role)
     {
         var key = SigningKey.Generate();
         _keys.Add(keyName, key);
-        _members.Add(new CborMap { ["account"] = key.Account.ToString(), ["org"] = organisation, ["role"] = role, ["name"] = keyName });
+        var member = new CborMap { ["account"] = key.Account.ToString(), ["org"] = organisation, ["role"] = role };
+        if (role != Roles.Patient) member["name"] = keyName; // patients are never named on the ledger
+        else _patients.Add(keyName);
+        _members.Add(member);
         return this;
     }
 
@@ -103,7 +108,7 @@ public sealed class ServicesWorld
     public TestConsortium Open()
     {
         var chain = Build();
-        var patients = _members.Cast<CborMap>().Where(m => m.GetText("role") == Roles.Patient).Select(m => m.GetText("name")).ToList();
+        var patients = _patients;
         var setup = new List<Ledger.Transactions.Transaction>();
         foreach (var practitioner in Doctors.Append("lab-tech"))
             setup.Add(chain.Sign("board-admin", "licensing", "issue", LicenceIssue.For(chain.Account(practitioner), T0).ToArgs()));

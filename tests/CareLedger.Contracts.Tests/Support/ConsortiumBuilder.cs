@@ -42,7 +42,9 @@ public sealed class ConsortiumBuilder
     {
         var key = SigningKey.Generate();
         _keys.Add(keyName, key);
-        _members.Add(new CborMap { ["account"] = key.Account.ToString(), ["org"] = organisation, ["role"] = role, ["name"] = keyName });
+        var member = new CborMap { ["account"] = key.Account.ToString(), ["org"] = organisation, ["role"] = role };
+        if (role != Roles.Patient) member["name"] = keyName; // patients are never named on the ledger
+        _members.Add(member);
         return this;
     }
 

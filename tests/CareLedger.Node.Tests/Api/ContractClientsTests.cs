@@ -19,7 +19,7 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
     public async Task Tokens_MintToANewlyRegisteredMember_IsTheirBalance_ToThemNotToOthers()
     {
         using var newcomer = SigningKey.Generate();
-        await new MembershipClient(demo.Client).RegisterAsync(demo.Keys["clinic-admin"], newcomer.Account, Roles.Patient, "New Patient");
+        await new MembershipClient(demo.Client).RegisterAsync(demo.Keys["clinic-admin"], newcomer.Account, Roles.Patient, null);
 
         var receipt = await Tokens.MintAsync(demo.Keys["insurer-admin"], "CARE", newcomer.Account, 40);
         var balance = await Tokens.As(newcomer).BalanceAsync("CARE", newcomer.Account);
@@ -80,7 +80,7 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
         var organisations = await membership.OrganisationsAsync();
         var clinic = await membership.StaffAsync("city-clinic");
 
-        Assert.Equal(("city-clinic", Roles.Patient, "Sam Jones"), (jones!.Organisation, jones.Role, jones.Name));
+        Assert.Equal(("city-clinic", Roles.Patient, ""), (jones!.Organisation, jones.Role, jones.Name)); // a patient is not named on the ledger
         Assert.DoesNotContain(clinic, m => m.Role == Roles.Patient);
         Assert.Null(await membership.GetMemberAsync(stranger.Account));
         Assert.Contains(organisations, o => o.Id == "corner-pharmacy");
