@@ -66,7 +66,7 @@ public static class PrescriptionsScenario
                 }),
                 Sign(prescriber, "prescriptions", "issue", new CborMap
                 {
-                    ["prescription"] = rx, ["patient"] = patient.Account.ToString(), ["record"] = record, ["medication"] = "rxnorm:29046",
+                    ["prescription"] = rx, ["patient"] = patient.Account.ToString(), ["record"] = record, ["medication"] = SealedCode.Of("rxnorm:29046", record),
                     ["quantity"] = Quantity, ["fills"] = 1L, ["expiry"] = rxExpiry, ["dosesPerDay"] = 1L, ["alerts"] = new List<object>(),
                 }),
                 Sign(patient, "prescriptions", "present", new CborMap

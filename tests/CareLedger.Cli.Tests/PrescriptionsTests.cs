@@ -141,8 +141,13 @@ public sealed partial class PrescriptionsTests(DemoNodeFixture node) : IDisposab
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains($"no prescription {id}", Assert.Single(missing.ErrorLines));
         Assert.True(issued.ExitCode == 0, issued.ToString());
-        var alerts = (await RxAsync(id))["alerts"]!.AsArray();
-        Assert.Contains(alerts, a => a!["code"]!.GetValue<string>() == "allergy:atc:J01C" && a["acknowledged"]!.GetValue<bool>());
+        // On the ledger the alert's code and the drug are sealed: neither the allergy nor the medication is in clear.
+        var rx = await RxAsync(id);
+        var alerts = rx["alerts"]!.AsArray();
+        Assert.Contains(alerts, a => a!["code"]!.GetValue<string>().StartsWith("sha256:", StringComparison.Ordinal) && a["acknowledged"]!.GetValue<bool>());
+        Assert.DoesNotContain("J01C", rx.ToJsonString());
+        Assert.DoesNotContain("rxnorm", rx.ToJsonString());
+        Assert.StartsWith("sha256:", rx["medication"]!.GetValue<string>());
     }
 
     [Fact]

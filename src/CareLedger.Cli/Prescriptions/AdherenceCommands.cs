@@ -81,7 +81,7 @@ public sealed class AdherenceShowCommand(CliSession session) : PrescriptionsComm
         }
         var table = new Table().AddColumns("Prescription", "Medication", "A day", "Taken", "Scheduled", "Adherence", "Full days", "Rewards", "Programme");
         foreach (var p in adherence.Prescriptions)
-            table.AddRow(p.Prescription, p.Medication, $"{p.DosesPerDay}", $"{p.Taken}", $"{p.Scheduled}", $"{p.Percent}%", $"{p.AdherentDays}", $"{p.Rewards}",
+            table.AddRow(p.Prescription, "sealed", $"{p.DosesPerDay}", $"{p.Taken}", $"{p.Scheduled}", $"{p.Percent}%", $"{p.AdherentDays}", $"{p.Rewards}",
                 p.Programme.Length > 0 ? p.Programme : "-");
         Session.Out.Write(table);
         Session.Out.Write(new OneLine($"Adherence {adherence.Percent}%: {adherence.Taken} of {adherence.Scheduled} scheduled doses taken, {adherence.Rewards} rewarded",

@@ -42,7 +42,7 @@ public sealed class RxListCommand(CliSession session) : PrescriptionsCommand<RxL
         var table = new Table().AddColumns("Prescription", "Medication", "Status", "Fills left", "Valid until (UTC)", "Presented to",
             settings.Patient is not null ? "Prescriber" : "Patient");
         foreach (var rx in list)
-            table.AddRow(rx.Id, rx.Medication, rx.Status, $"{rx.FillsLeft}/{rx.Fills}", LedgerTime.FormatUtc(rx.Expiry), rx.Pharmacy.Length > 0 ? rx.Pharmacy : "-",
+            table.AddRow(rx.Id, $"sealed, record {rx.Record}", rx.Status, $"{rx.FillsLeft}/{rx.Fills}", LedgerTime.FormatUtc(rx.Expiry), rx.Pharmacy.Length > 0 ? rx.Pharmacy : "-",
                 names.Of(settings.Patient is not null ? rx.Prescriber : rx.Patient));
         Session.Out.Write(table);
         return ExitCodes.Ok;

@@ -36,7 +36,7 @@ public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxS
         Row("Status", rx.Reason.Length > 0 ? $"{rx.Status}: {rx.Reason}" : rx.Status);
         Row("Patient", names.Of(rx.Patient));
         Row("Prescriber", names.Of(rx.Prescriber) + (rx.RenewedFrom.Length > 0 ? $" (renewed from {names.Of(rx.RenewedFrom)})" : ""));
-        Row("Medication", rx.Medication);
+        Row("Medication", $"sealed on the ledger ({rx.Medication[..19]}…); the drug is in record {rx.Record}, which its readers open with 'record get'");
         Row("Fills", $"{rx.FillsLeft} of {rx.Fills} left, {rx.Remaining} of {rx.Quantity} doses left in fill {Math.Min(rx.CurrentFill, rx.Fills)}");
         Row("Schedule", $"{rx.DosesPerDay} a day; {rx.Taken} taken of {scheduled} scheduled");
         Row("Issued", LedgerTime.Format(rx.Issued));
@@ -44,7 +44,7 @@ public sealed class RxShowCommand(CliSession session) : PrescriptionsCommand<RxS
         Row("Record", $"{rx.Record} v{rx.RecordVersion}, content hash {rx.ContentHash}");
         Row("Presented", rx.Pharmacy.Length == 0 ? "no" : $"to {rx.Pharmacy}, {rx.Price} {rx.Asset} locked");
         if (rx.Programme.Length > 0) Row("Programme", $"{rx.Programme}: {rx.Rewards} rewarded");
-        foreach (var a in rx.Alerts) Row("Alert", $"{a.Severity} {a.Kind} {a.Code} (acknowledged)");
+        foreach (var a in rx.Alerts) Row("Alert", $"{a.Severity} {a.Kind}, code sealed (acknowledged)");
         Session.Out.Write(grid);
         if (log.Count > 0)
         {

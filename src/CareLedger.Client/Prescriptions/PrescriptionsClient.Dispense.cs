@@ -54,8 +54,11 @@ public sealed partial class PrescriptionsClient
         var request = FhirResources.Parse(json).Resource as MedicationRequest;
         var coding = (request?.Medication as CodeableConcept)?.Coding.FirstOrDefault();
         var system = coding?.System == TreatmentSupport.RxNormSystem ? "rxnorm" : coding?.System == TreatmentSupport.AtcSystem ? "atc" : "?";
-        Require(coding is not null && $"{system}:{coding.Code}" == rx.Medication, $"medication {rx.Medication} ({coding?.Display})",
-            "tampered prescription: the MedicationRequest names another drug than the ledger");
+        // The ledger holds the drug sealed with a salt only the record carries (ADR 0011): the record must open the seal.
+        var salt = request?.Identifier.FirstOrDefault(i => i.System == SealedCode.SaltSystem)?.Value;
+        Require(coding is not null && salt is not null && SealedCode.Of($"{system}:{coding.Code}", salt) == rx.Medication,
+            $"medication {system}:{coding?.Code} ({coding?.Display}) opens the ledger's seal",
+            "tampered prescription: the MedicationRequest names another drug than the one the ledger sealed");
 
         var licence = await VerifyLicenceAsync(rx.Prescriber, rx.SignedAt, ct);
         Require(licence is null, "prescriber licensed when signing", $"unlicensed prescriber at issue: {licence}");

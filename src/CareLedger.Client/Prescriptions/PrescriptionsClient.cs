@@ -55,14 +55,18 @@ public sealed partial class PrescriptionsClient(NodeClient node)
             throw new PrescriptionException("issue", $"{alerts.Count} treatment-support alert{(alerts.Count == 1 ? "" : "s")} to acknowledge first: " +
                 string.Join("; ", alerts.Select(a => $"{a.Severity} {a.Kind} {a.Code}")), alerts: alerts);
 
+        // The drug and the alerts' codes go on the ledger sealed with a salt that only the encrypted record carries (ADR 0011).
+        var salt = SealedCode.NewSalt();
+        request.Identifier.Add(new Identifier(SealedCode.SaltSystem, salt));
         var added = await Records.AddAsync(prescriber, order.Patient, FhirResources.ToJson(request), ct: ct);
         var rxId = id ?? NewId();
         var receipt = await SendAsync(prescriber, "issue", new CborMap
         {
-            ["prescription"] = rxId, ["patient"] = order.Patient.ToString(), ["record"] = added.Record, ["medication"] = order.Medication.LedgerCode,
+            ["prescription"] = rxId, ["patient"] = order.Patient.ToString(), ["record"] = added.Record,
+            ["medication"] = SealedCode.Of(order.Medication.LedgerCode, salt),
             ["quantity"] = order.Quantity, ["fills"] = order.Fills, ["expiry"] = (now + order.ValidFor).ToUnixTimeMilliseconds(),
             ["dosesPerDay"] = order.DosesPerDay,
-            ["alerts"] = CborRecord.List(alerts.Select(a => new Alert(a.Kind, a.Severity, a.Code, Acknowledged: true))),
+            ["alerts"] = CborRecord.List(alerts.Select(a => new Alert(a.Kind, a.Severity, SealedCode.Of(a.Code, salt), Acknowledged: true))),
         }, ct);
         return new IssuedPrescription(rxId, added.Record, alerts, receipt);
     }

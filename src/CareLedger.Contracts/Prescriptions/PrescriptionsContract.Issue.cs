@@ -61,8 +61,7 @@ public sealed partial class PrescriptionsContract
 
     private static string? CheckTerms(ContractContext ctx, CborMap args)
     {
-        var medication = args.GetText("medication");
-        if (medication.Length > 64) return "medication is a code (RxNorm or ATC) of at most 64 characters, not a description";
+        if (SealedCode.Refusal(args.GetText("medication"), "the medication") is { } clear) return clear;
         if (args.GetInt("quantity") is <= 0 or > 100_000) return "quantity must be between 1 and 100000 doses";
         if (args.GetInt("fills") is < 1 or > MaxFills) return $"fills must be between 1 and {MaxFills}";
         if (args.GetInt("dosesPerDay") is < 1 or > MaxDosesPerDay) return $"dosesPerDay must be between 1 and {MaxDosesPerDay}";
@@ -85,9 +84,10 @@ public sealed partial class PrescriptionsContract
             var code = alert.TryGetText("code");
             if (kind is null || !AlertKinds.Contains(kind)) return $"alert {n}: kind must be one of {string.Join(", ", AlertKinds)}";
             if (severity is null || !Severities.Contains(severity)) return $"alert {n}: severity must be one of {string.Join(", ", Severities)}";
-            if (code is not { Length: > 0 and <= 128 }) return $"alert {n}: code must be 1-128 characters";
+            if (code is null) return $"alert {n}: code is missing";
+            if (SealedCode.Refusal(code, $"alert {n}'s code") is { } clear) return clear;
             if (!alert.TryGetValue("acknowledged", out var ack) || ack is not bool acknowledged) return $"alert {n}: acknowledged must be true or false";
-            if (!acknowledged) return $"unacknowledged alert: the prescriber must acknowledge the {severity} {kind} alert {code} to go on";
+            if (!acknowledged) return $"unacknowledged alert: the prescriber must acknowledge the {severity} {kind} alert {n} to go on";
             alerts.Add(new Alert(kind, severity, code, Acknowledged: true));
         }
         return null;

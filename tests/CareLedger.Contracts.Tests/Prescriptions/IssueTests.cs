@@ -31,6 +31,8 @@ public sealed class IssueTests : IDisposable
         Assert.Equal((30L, 2L, 2L, "active"), (rx.Quantity, rx.Fills, rx.FillsLeft, rx.Status));
         var alert = Assert.Single(rx.Alerts);
         Assert.Equal(("interaction", "high", true), (alert.Kind, alert.Severity, alert.Acknowledged));
+        Assert.Equal(SealedCode.Of("spironolactone+lisinopril", RxIssue.Salt), alert.Code);
+        Assert.Equal(SealedCode.Of("rxnorm:29046", RxIssue.Salt), rx.Medication);
         Assert.Equal("PrescriptionIssued", Assert.Single(result.Events).Name);
     }
 
@@ -87,7 +89,7 @@ public sealed class IssueTests : IDisposable
             Alerts = [RxIssue.Alert("allergy", "low", "J01C", true), RxIssue.Alert("allergy", "high", "J01CA04", false)],
         };
 
-        _chain.AssertRefusedUnchanged(() => _chain.Issue("dr-rivera", issue), "unacknowledged alert: the prescriber must acknowledge the high allergy alert J01CA04");
+        _chain.AssertRefusedUnchanged(() => _chain.Issue("dr-rivera", issue), "unacknowledged alert: the prescriber must acknowledge the high allergy alert 1");
     }
 
     public static TheoryData<string, string> BadShapes => new()
@@ -99,6 +101,8 @@ public sealed class IssueTests : IDisposable
         { "no-doses", "dosesPerDay must be between" },
         { "bad-alert-kind", "kind must be one of" },
         { "bad-severity", "severity must be one of" },
+        { "clear-medication", "the medication goes on the ledger sealed" },
+        { "clear-alert-code", "alert 0's code goes on the ledger sealed" },
         { "Bad Id", "a prescription id is" },
     };
 
@@ -117,6 +121,8 @@ public sealed class IssueTests : IDisposable
             "no-doses" => issue with { DosesPerDay = 0 },
             "bad-alert-kind" => issue with { Alerts = [RxIssue.Alert("horoscope", "high", "x", true)] },
             "bad-severity" => issue with { Alerts = [RxIssue.Alert("allergy", "catastrophic", "x", true)] },
+            "clear-medication" => issue with { Medication = "rxnorm:29046" },
+            "clear-alert-code" => issue with { Alerts = [RxIssue.Alert("allergy", "high", "allergy:atc:J01C", true, seal: false)] },
             _ => issue with { Id = shape },
         };
 

@@ -10,7 +10,10 @@ namespace CareLedger.Contracts.Tests.Prescriptions;
 /// <summary>What a prescriber asks for; defaults give 30 tablets once a day, two fills, valid 90 days from <paramref name="Now"/>.</summary>
 public sealed record RxIssue(string Id, string Patient, string Record, long Now)
 {
-    public string Medication { get; init; } = "rxnorm:29046";
+    /// <summary>The test salt the records behind these prescriptions would carry.</summary>
+    public const string Salt = "0123456789abcdef0123456789abcdef";
+
+    public string Medication { get; init; } = SealedCode.Of("rxnorm:29046", Salt);
     public long Quantity { get; init; } = 30;
     public long Fills { get; init; } = 2;
     public long? Expiry { get; init; }
@@ -24,8 +27,9 @@ public sealed record RxIssue(string Id, string Patient, string Record, long Now)
         ["alerts"] = Alerts.Cast<object>().ToList(),
     };
 
-    public static CborMap Alert(string kind, string severity, string code, bool acknowledged) =>
-        new() { ["kind"] = kind, ["severity"] = severity, ["code"] = code, ["acknowledged"] = acknowledged };
+    /// <summary>An alert as a prescriber sends it, its code sealed (a code already sealed, or deliberately clear with <paramref name="seal"/> false, is sent as it is).</summary>
+    public static CborMap Alert(string kind, string severity, string code, bool acknowledged, bool seal = true) =>
+        new() { ["kind"] = kind, ["severity"] = severity, ["code"] = seal && !SealedCode.IsSealed(code) ? SealedCode.Of(code, Salt) : code, ["acknowledged"] = acknowledged };
 }
 
 /// <summary>The prescriptions contract's actions in the words of the tests, and what they read back.</summary>
