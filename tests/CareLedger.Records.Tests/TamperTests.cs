@@ -59,6 +59,34 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
     }
 
     [Fact]
+    public async Task Upload_OfALaterVersionReplacingThePatientsKey_IsRefusedAndThePatientStillReads()
+    {
+        var (id, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+        await p.Records.GrantAsync(p.Patient, p.Doctor.Account.ToString(), null, "treatment", [id], [], DateTimeOffset.UtcNow.AddDays(1));
+        var patientsKey = p.Node.Vault.GetKey(id, p.Patient.Account);
+        // The doctor writes version 2 under a data key of their own choosing and wraps it for the patient too.
+        var theirKey = RecordCipher.NewDataKey();
+        var version2 = RecordCipher.Encrypt("""{"resourceType":"Observation","status":"final","code":{"text":"y"}}"""u8, theirKey, id, 2);
+        var forged = new WrappedKeySet();
+        forged.Add(p.Patient.Account.ToString(), KeyWrap.Wrap(theirKey, p.Patient.PublicKey, id));
+        var sent = await p.Node.Client.SendAsync(p.Doctor, "records", "update", new CborMap
+        {
+            ["record"] = id, ["contentHash"] = Hash256.Of(version2).ToString(), ["keysHash"] = forged.Hash().ToString(),
+        });
+        Assert.True(sent.Receipt?.Valid, sent.Receipt?.Reason);
+
+        using var request = SignedHttp.Post(p.Doctor, $"/v1/records/{id}/versions/2/content",
+            new RecordContentUpload(Convert.ToBase64String(version2), Convert.ToBase64String(forged.Encode())));
+        using var response = await p.Node.Client.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("only the patient replaces another reader's wrapped key", await response.Content.ReadAsStringAsync());
+        Assert.Equal(patientsKey, p.Node.Vault.GetKey(id, p.Patient.Account));
+        Assert.Contains("\"x\"", (await p.Records.ReadAsync(p.Patient, id, version: 1)).Json);
+    }
+
+    [Fact]
     public async Task Upload_WithWrongContentHashOnLedger_NeverBecomesReadable()
     {
         var (id, blob, keys) = await CommitRecordAsync();

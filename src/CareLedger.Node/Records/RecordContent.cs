@@ -26,6 +26,10 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the ledger committed to; nothing was stored.");
         foreach (var name in keys.Names)
             if (!AccountId.TryParse(name, out _)) return Refusal.Bad("Malformed upload", $"wrapped key name '{name}' is not an account id");
+        // A reader's wrapped key is theirs to keep: an author other than the patient may add keys, never replace one
+        // (a replaced key could lock the patient out, or bind a reader to a data key the author chose).
+        if (author != record.Patient && keys.Names.FirstOrDefault(name => name != author.ToString() && vault.GetKey(id, AccountId.Parse(name)) is not null) is { } held)
+            return Refusal.Forbidden($"only the patient replaces another reader's wrapped key: {held} already holds one for record {id}; nothing was stored");
         if (version == 1 && (keys.Get(record.Patient.ToString()) is null || keys.Get(author.ToString()) is null))
             return Refusal.Unprocessable("Missing wrapped keys", "The first version must wrap its key for the patient and the author.");
 
