@@ -22,7 +22,7 @@ public sealed class CustodialRecords(LedgerReader ledger, LocalTransactions tran
     {
         var state = ledger.State;
         var readers = new List<AccountId> { patient, author.Account };
-        if (ledger.FindMember(patient)?.Organisation is { } org) readers.AddRange(RecordLedger.ServiceKeysOf(state, org));
+        if (ledger.FindMember(patient)?.Organisation is { } org) readers.AddRange(RecordLedger.EmergencyHoldersOf(state, org));
         var keys = new List<(AccountId, byte[])>();
         foreach (var account in readers.Distinct())
         {
