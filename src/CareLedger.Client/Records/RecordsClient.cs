@@ -83,8 +83,7 @@ public sealed class RecordsClient(NodeClient node)
         if (version is { } v) query.Add($"version={v}");
         if (breakGlassReason is not null) query.Add($"breakGlass={Uri.EscapeDataString(breakGlassReason)}");
         var path = $"/v1/records/{recordId}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        using var request = SignedHttp.Get(reader, path);
-        var envelope = await SendAsync<RecordEnvelope>(request, ct);
+        var envelope = await SendAsync<RecordEnvelope>(a => SignedHttp.Get(reader, a, path), ct);
         if (Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() != envelope.ContentHash)
             throw new RecordException("the node served ciphertext whose hash does not match the ledger");
         return envelope;
@@ -131,9 +130,8 @@ public sealed class RecordsClient(NodeClient node)
         Check(await node.SendAsync(patient, Contract, "grant", args, ct));
         if (keys.Count > 0)
         {
-            using var upload = SignedHttp.Post(patient, $"/v1/records/grants/{grantId}/keys",
-                new GrantKeysUpload(patient.Account.ToString(), Convert.ToBase64String(keys.Encode())));
-            await SendAsync<JsonObject>(upload, ct);
+            var upload = new GrantKeysUpload(patient.Account.ToString(), Convert.ToBase64String(keys.Encode()));
+            await SendAsync<JsonObject>(a => SignedHttp.Post(patient, a, $"/v1/records/grants/{grantId}/keys", upload), ct);
         }
         return grantId;
     }
@@ -148,20 +146,17 @@ public sealed class RecordsClient(NodeClient node)
 
     public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(caller, $"/v1/records?patient={patient ?? caller.Account}");
-        return await SendAsync<List<RecordSummary>>(request, ct);
+        return await SendAsync<List<RecordSummary>>(a => SignedHttp.Get(caller, a, $"/v1/records?patient={patient ?? caller.Account}"), ct);
     }
 
     public async Task<RecordSummary> HistoryAsync(SigningKey caller, string recordId, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(caller, $"/v1/records/{recordId}/history");
-        return await SendAsync<RecordSummary>(request, ct);
+        return await SendAsync<RecordSummary>(a => SignedHttp.Get(caller, a, $"/v1/records/{recordId}/history"), ct);
     }
 
     public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(patient, $"/v1/records/access-log?patient={patient.Account}");
-        return await SendAsync<List<AccessLogEntry>>(request, ct);
+        return await SendAsync<List<AccessLogEntry>>(a => SignedHttp.Get(patient, a, $"/v1/records/access-log?patient={patient.Account}"), ct);
     }
 
     /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>
@@ -170,9 +165,8 @@ public sealed class RecordsClient(NodeClient node)
 
     private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
     {
-        using var request = SignedHttp.Post(author, $"/v1/records/{version.Record}/versions/{version.Version}/content",
-            new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode())));
-        await SendAsync<JsonObject>(request, ct);
+        var upload = new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode()));
+        await SendAsync<JsonObject>(a => SignedHttp.Post(author, a, $"/v1/records/{version.Record}/versions/{version.Version}/content", upload), ct);
     }
 
     private async Task<byte[]> PublicKeyAsync(AccountId account, CancellationToken ct) =>
@@ -210,9 +204,9 @@ public sealed class RecordsClient(NodeClient node)
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
+    private async Task<T> SendAsync<T>(Func<RequestAudience, HttpRequestMessage> build, CancellationToken ct)
     {
-        using var response = await node.Http.SendAsync(request, ct);
+        using var response = await node.SendSignedAsync(build, ct);
         return await NodeClient.ReadAsync<T>(response, ct);
     }
 
