@@ -70,6 +70,19 @@ public sealed class KeyBindingTests(DemoPeople p) : IClassFixture<DemoPeople>
         Assert.Null(p.Node.Vault.GetKey(added.Record, observer.Account));
     }
 
+    [Fact]
+    public async Task AddRecord_ForAPatientWhoseOrganisationRunsNoNode_LeavesNoEmergencyCopy()
+    {
+        using var patient = SigningKey.Generate();
+        await new MembershipClient(p.Node.Client).RegisterAsync(p.BoardAdmin, patient.Account, Roles.Patient, "Board patient");
+        await p.Records.PublishKeyAsync(patient);
+
+        var added = await p.Records.AddAsync(patient, patient.Account, DemoPeople.Observation());
+
+        Assert.Empty(added.EmergencyHolders);
+        Assert.Null(p.Node.Vault.GetKey(added.Record, p.Node.Keys.Account));
+    }
+
     private int RecordCount() => RecordLedger.IdsOf(p.Node.Ledger.State, p.Patient.Account).Count();
 
     /// <summary>A records client whose node answers <paramref name="victim"/>'s published key with <paramref name="attacker"/>'s.</summary>
