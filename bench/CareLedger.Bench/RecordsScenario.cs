@@ -34,7 +34,9 @@ public static class RecordsScenario
         await PublishKeysAsync(node, writers, ct);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = bench.BaseAddress };
-        var records = new RecordsClient(new NodeClient(http));
+        var client = new NodeClient(http);
+        var records = new RecordsClient(client);
+        var audience = await client.AudienceAsync(ct);
         var resource = Observation4Kb();
 
         var written = new List<(SigningKey Patient, string Record)>();
@@ -63,7 +65,7 @@ public static class RecordsScenario
             var wait = due - clock.Elapsed;
             if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, ct);
             var (patient, record) = written[i % written.Count];
-            reads.Add(Task.Run(() => ReadOnceAsync(http, records, patient, record, ct), ct));
+            reads.Add(Task.Run(() => ReadOnceAsync(http, audience, patient, record, ct), ct));
         }
         var results = await Task.WhenAll(reads);
         var readSeconds = clock.Elapsed.TotalSeconds;
@@ -80,10 +82,10 @@ public static class RecordsScenario
     }
 
     /// <summary>One read as a client makes it: the signed GET (consent check and access-log entry on the node), then unwrap and decrypt.</summary>
-    private static async Task<(double, double, bool)> ReadOnceAsync(HttpClient http, RecordsClient records, SigningKey patient, string record, CancellationToken ct)
+    private static async Task<(double, double, bool)> ReadOnceAsync(HttpClient http, RequestAudience audience, SigningKey patient, string record, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        using var request = SignedHttp.Get(patient, $"/v1/records/{record}");
+        using var request = SignedHttp.Get(patient, audience, $"/v1/records/{record}");
         using var response = await http.SendAsync(request, ct);
         var body = await response.Content.ReadAsByteArrayAsync(ct);
         var httpMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -69,11 +69,12 @@ public sealed class LowSTests
     public void RequestSignatureVerify_HighSTwin_IsRejected()
     {
         using var key = SigningKey.Generate();
-        var header = RequestSignature.Sign(key, "GET", "/v1/records/abc", 1_000, []);
+        var node = new RequestAudience("chain", key.Account);
+        var header = RequestSignature.Sign(key, node, "GET", "/v1/records/abc", 1_000, []);
         Assert.True(RequestSignature.TryParse(header, out var publicKey, out var time, out var signature));
 
-        Assert.True(RequestSignature.Verify(publicKey, "GET", "/v1/records/abc", time, RequestSignature.EmptyBodyHash, signature));
-        Assert.False(RequestSignature.Verify(publicKey, "GET", "/v1/records/abc", time, RequestSignature.EmptyBodyHash, Twin(signature)));
+        Assert.True(RequestSignature.Verify(publicKey, node, "GET", "/v1/records/abc", time, RequestSignature.EmptyBodyHash, signature));
+        Assert.False(RequestSignature.Verify(publicKey, node, "GET", "/v1/records/abc", time, RequestSignature.EmptyBodyHash, Twin(signature)));
     }
 
     [Fact]

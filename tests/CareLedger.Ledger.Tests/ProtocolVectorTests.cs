@@ -25,6 +25,14 @@ public class ProtocolVectorTests
     }
 
     [Fact]
+    public void RequestDigest_CoversChainAndNode_AsPinned()
+    {
+        using var key = Key();
+        var digest = RequestSignature.Digest(new RequestAudience("careledger-demo", key.Account), "GET", "/v1/records/abc", 1_000, RequestSignature.EmptyBodyHash);
+        Assert.Equal("77b8187dd29b5295fc17bc7ab80371c203945e5da6004e494f7ada2e77bcfd83", digest.ToString());
+    }
+
+    [Fact]
     public void TransactionBody_EncodesToPinnedBytesAndId()
     {
         using var key = Key();

@@ -105,6 +105,9 @@ public sealed partial class ConsortiumCluster : IDisposable
 
     public HttpClient Http(int i) => _http[i];
 
+    /// <summary>Whom a request to node <paramref name="i"/> is signed for: the chain and that node's validator account.</summary>
+    public RequestAudience Audience(int i) => new(ChainId, AccountId.Parse(ValidatorOf[i]));
+
     public async Task<ConsortiumStatus?> TryStatusAsync(int i, CancellationToken ct = default)
     {
         if (!Nodes[i].IsRunning) return null;
@@ -117,7 +120,7 @@ public sealed partial class ConsortiumCluster : IDisposable
             var offset = Nodes[i].Environment.TryGetValue("CareLedger__Testing__ClockOffsetMs", out var ms) && long.TryParse(ms, out var shift) ? shift : 0;
             using var request = new HttpRequestMessage(HttpMethod.Get, "v1/consortium/status");
             request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-                RequestSignature.Sign(Key("clinic-admin"), "GET", "/v1/consortium/status", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + offset, []));
+                RequestSignature.Sign(Key("clinic-admin"), Audience(i), "GET", "/v1/consortium/status", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + offset, []));
             using var response = await _http[i].SendAsync(request, timeout.Token);
             return await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConsortiumStatus>(Json, timeout.Token);
         }

@@ -1,3 +1,4 @@
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Ledger.Chain;
@@ -39,6 +40,8 @@ public sealed class InProcessNode : IAsyncDisposable
     public GenesisDocument Genesis => Service<GenesisDocument>();
     public VaultStore Vault => Service<VaultStore>();
     public NodeKeys Keys => Service<NodeKeys>();
+    /// <summary>Whom requests to this node are signed for (its chain and account).</summary>
+    public RequestAudience Audience => Service<RequestAudience>();
     public LedgerReader Ledger => Service<LedgerReader>();
     public string DataDir => _data.Path;
 

@@ -36,9 +36,9 @@ public sealed class RecordAddCommand(CliSession session) : AsyncCommand<RecordAd
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
         grid.AddRow(new Markup("[grey]Record[/]"), new Text(added.Record));
         grid.AddRow(new Markup("[grey]Transaction[/]"), new Text(added.TxId));
-        grid.AddRow(new Markup("[grey]Emergency access[/]"), new Text(settings.NoEmergencyAccess
-            ? "no: nobody can break the glass"
-            : "yes: a licensed practitioner may break the glass, openly logged"));
+        grid.AddRow(new Markup("[grey]Emergency access[/]"), new Text(settings.NoEmergencyAccess ? "no: nobody can break the glass"
+            : added.EmergencyHolders.Count == 0 ? "no: the patient's organisation runs no node to hold an emergency copy, so nobody can break the glass"
+            : "yes: a licensed practitioner may break the glass at the organisation's node, openly logged"));
         session.Out.Write(grid);
         return ExitCodes.Ok;
     }

@@ -15,23 +15,60 @@ namespace CareLedger.Client.Api;
 /// Talks to a CareLedger node's HTTP API. Every refusal becomes a <see cref="NodeApiException"/>. State entries and
 /// contract answers come as JSON of their CBOR form; the typed reads decode them with their record's codec.
 /// Reads are anonymous unless the client reads <see cref="As"/> someone: then every read is signed with their key, and
-/// the node answers what that account may see (ADR 0011).
+/// the node answers what that account may see (ADR 0011). Signed requests are for this node and chain only
+/// (<see cref="AudienceAsync"/>).
 /// </summary>
-public sealed class NodeClient(HttpClient http, SigningKey? reader = null)
+public sealed class NodeClient
 {
+    private readonly HttpClient http;
+    private readonly SigningKey? reader;
+    private readonly AudienceCache audience;
+
+    public NodeClient(HttpClient http, SigningKey? reader = null) : this(http, reader, new AudienceCache())
+    {
+    }
+
     public NodeClient(Uri baseAddress) : this(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) })
     {
+    }
+
+    private NodeClient(HttpClient http, SigningKey? reader, AudienceCache audience)
+    {
+        this.http = http;
+        this.reader = reader;
+        this.audience = audience;
     }
 
     /// <summary>The key reads are signed with, or null for anonymous reads.</summary>
     public SigningKey? Reader => reader;
 
     /// <summary>The same node, read as <paramref name="key"/>'s holder.</summary>
-    public NodeClient As(SigningKey key) => ReferenceEquals(key, reader) ? this : new(http, key);
+    public NodeClient As(SigningKey key) => ReferenceEquals(key, reader) ? this : new(http, key, audience);
+
+    /// <summary>The chain and node that requests to this node are signed for: asked once (<c>GET /v1/chain</c>) and kept.</summary>
+    public async Task<RequestAudience> AudienceAsync(CancellationToken ct = default)
+    {
+        if (audience.Value is { } known) return known;
+        using var response = await http.GetAsync("v1/chain", ct);
+        var chain = await ReadAsync<ChainInfoDto>(response, ct);
+        if (chain.NodeKey is null) throw new NodeApiException(HttpStatusCode.BadGateway, "Node key unknown", "The node did not say its key (nodeKey in GET /v1/chain), so no request to it can be signed.");
+        return audience.Value = RequestAudience.Of(chain.ChainId, Convert.FromBase64String(chain.NodeKey));
+    }
 
     /// <summary>A GET, signed when the client reads as someone; the caller disposes the response.</summary>
-    public Task<HttpResponseMessage> GetResponseAsync(string path, CancellationToken ct = default) =>
-        reader is null ? http.GetAsync(path, ct) : http.SendAsync(SignedHttp.Get(reader, path), ct);
+    public async Task<HttpResponseMessage> GetResponseAsync(string path, CancellationToken ct = default)
+    {
+        if (reader is null) return await http.GetAsync(path, ct);
+        using var request = SignedHttp.Get(reader, await AudienceAsync(ct), path);
+        return await http.SendAsync(request, ct);
+    }
+
+    /// <summary>Sends a request <paramref name="build"/> signs for this node; the caller disposes the response.</summary>
+    public async Task<HttpResponseMessage> SendSignedAsync(Func<RequestAudience, HttpRequestMessage> build, CancellationToken ct = default)
+    {
+        using var request = build(await AudienceAsync(ct));
+        return await http.SendAsync(request, ct);
+    }
 
     public static Uri DefaultNode => new(Environment.GetEnvironmentVariable("CARELEDGER_NODE") ?? "http://127.0.0.1:5080");
 
@@ -68,7 +105,7 @@ public sealed class NodeClient(HttpClient http, SigningKey? reader = null)
         var path = $"v1/contracts/{contract}/queries/{query}";
         using var response = reader is null
             ? await http.PostAsJsonAsync(path, CborMapJson.ToJson(args), ct)
-            : await http.SendAsync(SignedHttp.Post(reader, path, CborMapJson.ToJson(args)), ct);
+            : await SendSignedAsync(a => SignedHttp.Post(reader, a, path, CborMapJson.ToJson(args)), ct);
         return await ReadAsync<JsonObject>(response, ct);
     }
 
@@ -128,6 +165,12 @@ public sealed class NodeClient(HttpClient http, SigningKey? reader = null)
         {
             throw new JsonException($"the answer is not the {typeof(T).Name} expected: {e.Message}", e);
         }
+    }
+
+    /// <summary>What a client and its <see cref="As"/> views learnt of the node once.</summary>
+    private sealed class AudienceCache
+    {
+        public RequestAudience? Value { get; set; }
     }
 
     internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
 using CareLedger.Client.Membership;
+using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
@@ -11,12 +12,15 @@ using CareLedger.Vault.Records;
 
 namespace CareLedger.Client.Records;
 
-public sealed record AddedRecord(string Record, string TxId, string ContentHash);
+/// <param name="EmergencyHolders">The nodes holding the emergency copy of the key; empty when there is none (declined, or the patient's organisation runs no node).</param>
+public sealed record AddedRecord(string Record, string TxId, string ContentHash, IReadOnlyList<AccountId> EmergencyHolders);
 
 /// <summary>
 /// The patient-side and practitioner-side record flows. Everything secret happens here, on the
 /// client: FHIR validation, encryption with a fresh data key, wrapping it for each reader, and
-/// re-wrapping when the patient grants access. The node only ever sees ciphertext and wrapped keys.
+/// re-wrapping when the patient grants access. The node only ever sees ciphertext and wrapped keys. A key is
+/// wrapped only for a public key that hashes to the account it is meant for, so a node (or anyone on the way)
+/// that answers with its own key gets nothing (ADR 0011).
 /// A refused add, update or grant is a <see cref="RecordException"/>; the plain actions (publish-key,
 /// revoke, erase) return their receipt or throw <see cref="ContractActionException"/>.
 /// </summary>
@@ -35,10 +39,9 @@ public sealed class RecordsClient(NodeClient node)
     public async Task<AddedRecord> AddAsync(SigningKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
     {
         RecordSealing.Validate(fhirJson);
-        var readers = new List<AccountId> { patient, author.Account };
-        if (emergencyAccess) readers.AddRange(await EmergencyAccountsAsync(author, patient, ct));
+        var holders = emergencyAccess ? await EmergencyAccountsAsync(author, patient, ct) : [];
         var keys = new List<(AccountId, byte[])>();
-        foreach (var reader in readers.Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
+        foreach (var reader in new[] { patient, author.Account }.Concat(holders).Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
         var sealedVersion = RecordSealing.SealNew(RecordSealing.NewRecordId(), fhirJson, keys);
 
         var sent = Check(await node.SendAsync(author, Contract, "add", new CborMap
@@ -47,7 +50,7 @@ public sealed class RecordsClient(NodeClient node)
             ["contentHash"] = sealedVersion.ContentHash.ToString(), ["keysHash"] = sealedVersion.Keys.Hash().ToString(),
         }, ct));
         await UploadAsync(author, sealedVersion, ct);
-        return new AddedRecord(sealedVersion.Record, sent.Id, sealedVersion.ContentHash.ToString());
+        return new AddedRecord(sealedVersion.Record, sent.Id, sealedVersion.ContentHash.ToString(), holders);
     }
 
     /// <summary>Adds a new version; the author must already be able to read the record.</summary>
@@ -80,8 +83,7 @@ public sealed class RecordsClient(NodeClient node)
         if (version is { } v) query.Add($"version={v}");
         if (breakGlassReason is not null) query.Add($"breakGlass={Uri.EscapeDataString(breakGlassReason)}");
         var path = $"/v1/records/{recordId}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        using var request = SignedHttp.Get(reader, path);
-        var envelope = await SendAsync<RecordEnvelope>(request, ct);
+        var envelope = await SendAsync<RecordEnvelope>(a => SignedHttp.Get(reader, a, path), ct);
         if (Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() != envelope.ContentHash)
             throw new RecordException("the node served ciphertext whose hash does not match the ledger");
         return envelope;
@@ -100,8 +102,12 @@ public sealed class RecordsClient(NodeClient node)
         // Checked before any record is opened, so a refused grant leaves no reads in the patient's log.
         if ((await node.As(patient).GetAccountAsync(patient.Account, ct)).Role != "patient") throw new RecordException("only a patient grants access to their records");
         // An organisation grant covers its clinical staff only (RecordAccess.IsGrantee): wrap for them alone.
-        var readers = grantee is not null ? [AccountId.Parse(grantee)]
+        var accounts = grantee is not null ? [AccountId.Parse(grantee)]
             : await OrganisationAccountsAsync(granteeOrg!, ["practitioner", "pharmacist"], ct);
+        // Every reader's key is fetched and checked before any record is opened: a substituted key refuses the grant unread.
+        var readers = new List<(AccountId Account, byte[] Key)>();
+        foreach (var account in accounts)
+            if (await TryPublicKeyAsync(account, ct) is { } readerKey) readers.Add((account, readerKey));
         var scope = records.ToHashSet();
         if (types.Count > 0)
             foreach (var r in await ListAsync(patient, ct: ct))
@@ -111,8 +117,7 @@ public sealed class RecordsClient(NodeClient node)
         foreach (var recordId in scope.Order())
         {
             var (_, dataKey) = await OpenAsync(patient, recordId, null, null, ct);
-            foreach (var reader in readers)
-                if (await TryPublicKeyAsync(reader, ct) is { } readerKey) keys.Add($"{recordId}/{reader}", KeyWrap.Wrap(dataKey, readerKey, recordId));
+            foreach (var (reader, readerKey) in readers) keys.Add($"{recordId}/{reader}", KeyWrap.Wrap(dataKey, readerKey, recordId));
             CryptographicOperations.ZeroMemory(dataKey);
         }
         var grantId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -125,9 +130,8 @@ public sealed class RecordsClient(NodeClient node)
         Check(await node.SendAsync(patient, Contract, "grant", args, ct));
         if (keys.Count > 0)
         {
-            using var upload = SignedHttp.Post(patient, $"/v1/records/grants/{grantId}/keys",
-                new GrantKeysUpload(patient.Account.ToString(), Convert.ToBase64String(keys.Encode())));
-            await SendAsync<JsonObject>(upload, ct);
+            var upload = new GrantKeysUpload(patient.Account.ToString(), Convert.ToBase64String(keys.Encode()));
+            await SendAsync<JsonObject>(a => SignedHttp.Post(patient, a, $"/v1/records/grants/{grantId}/keys", upload), ct);
         }
         return grantId;
     }
@@ -142,20 +146,17 @@ public sealed class RecordsClient(NodeClient node)
 
     public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(caller, $"/v1/records?patient={patient ?? caller.Account}");
-        return await SendAsync<List<RecordSummary>>(request, ct);
+        return await SendAsync<List<RecordSummary>>(a => SignedHttp.Get(caller, a, $"/v1/records?patient={patient ?? caller.Account}"), ct);
     }
 
     public async Task<RecordSummary> HistoryAsync(SigningKey caller, string recordId, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(caller, $"/v1/records/{recordId}/history");
-        return await SendAsync<RecordSummary>(request, ct);
+        return await SendAsync<RecordSummary>(a => SignedHttp.Get(caller, a, $"/v1/records/{recordId}/history"), ct);
     }
 
     public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(patient, $"/v1/records/access-log?patient={patient.Account}");
-        return await SendAsync<List<AccessLogEntry>>(request, ct);
+        return await SendAsync<List<AccessLogEntry>>(a => SignedHttp.Get(patient, a, $"/v1/records/access-log?patient={patient.Account}"), ct);
     }
 
     /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>
@@ -164,26 +165,35 @@ public sealed class RecordsClient(NodeClient node)
 
     private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
     {
-        using var request = SignedHttp.Post(author, $"/v1/records/{version.Record}/versions/{version.Version}/content",
-            new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode())));
-        await SendAsync<JsonObject>(request, ct);
+        var upload = new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode()));
+        await SendAsync<JsonObject>(a => SignedHttp.Post(author, a, $"/v1/records/{version.Record}/versions/{version.Version}/content", upload), ct);
     }
 
     private async Task<byte[]> PublicKeyAsync(AccountId account, CancellationToken ct) =>
         await TryPublicKeyAsync(account, ct) ?? throw new RecordException($"{account} has not published a key yet (careledger record publish-key)");
 
-    private async Task<byte[]?> TryPublicKeyAsync(AccountId account, CancellationToken ct) =>
-        (await node.GetStateAsync(PublishedKey.Key(account), ct))?.PublicKey;
+    /// <summary>The key the account published, refused unless it is the account's own: an account id is the hash of its key.</summary>
+    private async Task<byte[]?> TryPublicKeyAsync(AccountId account, CancellationToken ct)
+    {
+        var key = (await node.GetStateAsync(PublishedKey.Key(account), ct))?.PublicKey;
+        if (key is not null && AccountId.FromPublicKey(key) != account)
+            throw new RecordException($"the node answered with a public key that is not {account}'s, so no record key was wrapped and nothing was sent");
+        return key;
+    }
 
-    /// <summary>The node service accounts of the patient's organisation that published a key: they hold the emergency copy.</summary>
+    /// <summary>
+    /// The nodes of the patient's organisation (its validators) that published a key: they hold the emergency copy, as
+    /// the node opens it with its validator key to break the glass. None when the organisation runs no node.
+    /// </summary>
     private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(SigningKey author, AccountId patient, CancellationToken ct)
     {
         // A patient's organisation is known to the patient and to those they gave a grant: the author asks as themselves.
         var member = await node.As(author).GetAccountAsync(patient, ct);
         if (member.Organisation is null) return [];
-        var accounts = await OrganisationAccountsAsync(member.Organisation, ["service"], ct);
+        var seats = await node.QueryAsync<ValidatorList>(MembershipClient.Contract, "validators", new CborMap(), ct);
         var withKeys = new List<AccountId>();
-        foreach (var a in accounts) if (await TryPublicKeyAsync(a, ct) is not null) withKeys.Add(a);
+        foreach (var seat in seats.Validators.Where(v => v.Organisation == member.Organisation))
+            if (await TryPublicKeyAsync(seat.Account, ct) is not null) withKeys.Add(seat.Account);
         return withKeys;
     }
 
@@ -194,9 +204,9 @@ public sealed class RecordsClient(NodeClient node)
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
+    private async Task<T> SendAsync<T>(Func<RequestAudience, HttpRequestMessage> build, CancellationToken ct)
     {
-        using var response = await node.Http.SendAsync(request, ct);
+        using var response = await node.SendSignedAsync(build, ct);
         return await NodeClient.ReadAsync<T>(response, ct);
     }
 

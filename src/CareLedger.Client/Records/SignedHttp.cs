@@ -3,26 +3,30 @@ using CareLedger.Ledger.Cryptography;
 
 namespace CareLedger.Client.Records;
 
-/// <summary>Builds HTTP requests signed with an account key (header <see cref="RequestSignature.Header"/>).</summary>
+/// <summary>
+/// Builds HTTP requests signed with an account key (header <see cref="RequestSignature.Header"/>) for one node of one
+/// chain (<see cref="RequestAudience"/>; <see cref="Api.NodeClient.AudienceAsync"/> learns it from the node).
+/// </summary>
 public static class SignedHttp
 {
-    public static HttpRequestMessage Get(SigningKey key, string pathAndQuery) => Create(key, HttpMethod.Get, pathAndQuery, []);
+    public static HttpRequestMessage Get(SigningKey key, RequestAudience audience, string pathAndQuery) =>
+        Create(key, audience, HttpMethod.Get, pathAndQuery, []);
 
-    public static HttpRequestMessage Post<T>(SigningKey key, string pathAndQuery, T body)
+    public static HttpRequestMessage Post<T>(SigningKey key, RequestAudience audience, string pathAndQuery, T body)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);
-        var request = Create(key, HttpMethod.Post, pathAndQuery, bytes);
+        var request = Create(key, audience, HttpMethod.Post, pathAndQuery, bytes);
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = new("application/json");
         return request;
     }
 
-    private static HttpRequestMessage Create(SigningKey key, HttpMethod method, string pathAndQuery, byte[] body)
+    private static HttpRequestMessage Create(SigningKey key, RequestAudience audience, HttpMethod method, string pathAndQuery, byte[] body)
     {
         if (!pathAndQuery.StartsWith('/')) pathAndQuery = "/" + pathAndQuery;
         var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
         request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-            RequestSignature.Sign(key, method.Method, pathAndQuery, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
+            RequestSignature.Sign(key, audience, method.Method, pathAndQuery, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
         return request;
     }
 }

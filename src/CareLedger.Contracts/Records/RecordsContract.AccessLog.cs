@@ -62,7 +62,8 @@ public sealed partial class RecordsContract
         if (request.Method != "GET" || path.Split('?')[0] != $"/v1/records/{recordId}") return "the signed request is not a read of this record";
         if (ctx.State.Contains(LoggedRequest.Key(request.Signature))) return "this signed request was already logged";
         if (Math.Abs(request.Time - ctx.BlockTime) > RequestWindowMs) return "the signed request is too old or too far ahead";
-        if (!RequestSignature.Verify(request.PublicKey, request.Method, path, request.Time, RequestSignature.EmptyBodyHash, request.Signature))
+        // The reader signed for this chain and for the node that logs the read: a request sent to another node is not this node's to log.
+        if (!RequestSignature.Verify(request.PublicKey, new RequestAudience(ctx.ChainId, ctx.Sender), request.Method, path, request.Time, RequestSignature.EmptyBodyHash, request.Signature))
             return "the reader's request signature does not verify";
         return null;
     }

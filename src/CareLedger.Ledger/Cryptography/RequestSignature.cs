@@ -5,20 +5,23 @@ namespace CareLedger.Ledger.Cryptography;
 
 /// <summary>
 /// A signed HTTP request, so a node can prove who asked for what: the client signs
-/// SHA-256 of canonical CBOR ["careledger/request/v1", method, path and query, time (Unix ms),
-/// SHA-256(body)] with its account key. Contracts re-check these signatures when a node logs
-/// an access, so a node cannot invent a read nobody asked for.
+/// SHA-256 of canonical CBOR ["careledger/request/v2", chain id, node account, method, path and query,
+/// time (Unix ms), SHA-256(body)] with its account key. The chain and node (<see cref="RequestAudience"/>)
+/// make it good for one node only. Contracts re-check these signatures when a node logs an access, so
+/// a node cannot invent a read nobody asked for.
 /// </summary>
 public static class RequestSignature
 {
     public const string Header = "CareLedger-Signature";
     public static readonly byte[] EmptyBodyHash = SHA256.HashData([]);
 
-    public static Hash256 Digest(string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash)
+    public static Hash256 Digest(RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartArray(5);
-        writer.WriteTextString("careledger/request/v1");
+        writer.WriteStartArray(7);
+        writer.WriteTextString("careledger/request/v2");
+        writer.WriteTextString(audience.ChainId);
+        writer.WriteTextString(audience.Node.ToString());
         writer.WriteTextString(method.ToUpperInvariant());
         writer.WriteTextString(pathAndQuery);
         writer.WriteInt64(time);
@@ -28,9 +31,9 @@ public static class RequestSignature
     }
 
     /// <summary>The header value: key=base64 SPKI; time=ms; sig=base64 P1363.</summary>
-    public static string Sign(SigningKey key, string method, string pathAndQuery, long time, ReadOnlySpan<byte> body)
+    public static string Sign(SigningKey key, RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> body)
     {
-        var sig = key.Sign(Digest(method, pathAndQuery, time, SHA256.HashData(body)));
+        var sig = key.Sign(Digest(audience, method, pathAndQuery, time, SHA256.HashData(body)));
         return $"key={Convert.ToBase64String(key.PublicKey)}; time={time}; sig={Convert.ToBase64String(sig)}";
     }
 
@@ -55,6 +58,6 @@ public static class RequestSignature
         }
     }
 
-    public static bool Verify(byte[] key, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash, byte[] signature) =>
-        SignatureVerifier.Verify(key, Digest(method, pathAndQuery, time, bodyHash), signature);
+    public static bool Verify(byte[] key, RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash, byte[] signature) =>
+        SignatureVerifier.Verify(key, Digest(audience, method, pathAndQuery, time, bodyHash), signature);
 }

@@ -10,8 +10,9 @@ public sealed class ContractContext
     private readonly List<ContractEvent> _events = [];
     private readonly string _contract;
 
-    internal ContractContext(string contract, ContractState state, ulong height, long blockTime, Hash256 txId, AccountId sender, byte[] senderKey)
+    internal ContractContext(string contract, ContractState state, string chainId, ulong height, long blockTime, Hash256 txId, AccountId sender, byte[] senderKey)
     {
+        ChainId = chainId;
         SenderKey = senderKey;
         _contract = contract;
         State = state;
@@ -22,6 +23,8 @@ public sealed class ContractContext
     }
 
     public ContractState State { get; }
+    /// <summary>The chain the transaction was signed for (the runtime refuses any other).</summary>
+    public string ChainId { get; }
     public ulong Height { get; }
     /// <summary>The block's time in Unix milliseconds: the only clock a contract has.</summary>
     public long BlockTime { get; }

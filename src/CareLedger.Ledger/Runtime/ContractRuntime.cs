@@ -72,7 +72,7 @@ public sealed class ContractRuntime
         if (action.CheckArgs(tx.Args) is { } argError) return TxResult.Invalid(argError);
 
         var txState = new StateOverlay(blockState);
-        var ctx = new ContractContext(contract.Name, StateFor(contract, txState, txState), height, blockTime, tx.Id, tx.Sender, tx.SenderKey);
+        var ctx = new ContractContext(contract.Name, StateFor(contract, txState, txState), ChainId, height, blockTime, tx.Id, tx.Sender, tx.SenderKey);
         Outcome outcome;
         try
         {

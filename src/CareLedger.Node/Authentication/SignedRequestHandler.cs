@@ -12,13 +12,14 @@ namespace CareLedger.Node.Authentication;
 
 /// <summary>
 /// Authenticates requests signed with the caller's account key (header <see cref="RequestSignature.Header"/>):
-/// the signature must verify over method, path and query, time and body, be within
+/// the signature must verify over this node's chain id and account, method, path and query, time and body (so a
+/// request signed for another node or chain is refused), be within
 /// <see cref="RecentSignatures.WindowMs"/> of the node's clock, and be used once. The caller's
 /// membership on the ledger becomes its role and organisation claims. The body is read here (up to
 /// <see cref="RecordSealing.MaxUploadBytes"/>) and handed on, so endpoints read it as usual.
 /// </summary>
 public sealed class SignedRequestHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    LedgerReader ledger, RecentSignatures recent, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    LedgerReader ledger, RecentSignatures recent, TimeProvider clock, RequestAudience self) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Name = "CareLedger-Signature";
 
@@ -37,8 +38,8 @@ public sealed class SignedRequestHandler(IOptionsMonitor<AuthenticationSchemeOpt
         Request.Body = new MemoryStream(body, writable: false);
 
         var pathAndQuery = Request.Path.Value + Request.QueryString.Value;
-        if (!RequestSignature.Verify(key, Request.Method, pathAndQuery, time, SHA256.HashData(body), signature))
-            return Refuse(401, "The request signature does not verify.");
+        if (!RequestSignature.Verify(key, self, Request.Method, pathAndQuery, time, SHA256.HashData(body), signature))
+            return Refuse(401, $"The request signature does not verify for chain {self.ChainId} and node {self.Node} (GET /v1/chain names both).");
         if (!recent.TryUse(signature)) return Refuse(401, "This signed request was already used: sign each request afresh.");
 
         var caller = new SignedCaller(AccountId.FromPublicKey(key), key, Request.Method, pathAndQuery, time, signature);

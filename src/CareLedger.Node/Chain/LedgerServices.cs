@@ -1,5 +1,6 @@
 using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Storage;
@@ -20,6 +21,8 @@ public static class LedgerServices
         services.AddSingleton(start);
         services.AddSingleton(sp => new NodeKeys(start.DataDir,
             NodeKeys.Passphrase(Options(sp).NodePassphrase, !string.IsNullOrEmpty(Options(sp).GenesisFile), Log(sp))));
+        // Whom requests to this node are signed for: its chain and its own account.
+        services.AddSingleton(sp => new RequestAudience(sp.GetRequiredService<GenesisDocument>().ChainId, sp.GetRequiredService<NodeKeys>().Account));
         services.AddSingleton<NodeLedger>();
         services.AddSingleton(sp => Opened(sp).Store);
         services.AddSingleton(sp => Opened(sp).Genesis);

@@ -10,7 +10,7 @@ using CareLedger.Ledger.Transactions;
 namespace CareLedger.Node.Consortium;
 
 /// <summary>Forwards a batch to the leader's <c>POST /v1/consortium/forward</c> (a CBOR array of envelopes).</summary>
-public sealed class HttpLeaderLink(IHttpClientFactory clients, NodeKeys keys, ILogger<HttpLeaderLink> logger) : ILeaderLink
+public sealed class HttpLeaderLink(IHttpClientFactory clients, NodeKeys keys, RequestAudience self, ILogger<HttpLeaderLink> logger) : ILeaderLink
 {
     /// <summary>The named client (short timeouts: a leader that does not answer is asked about again) registered by <see cref="ConsortiumServices.AddConsortiumHttp"/>.</summary>
     public const string ClientName = "consortium-leader";
@@ -25,8 +25,10 @@ public sealed class HttpLeaderLink(IHttpClientFactory clients, NodeKeys keys, IL
         var body = writer.Encode();
         using var request = new HttpRequestMessage(HttpMethod.Post, leader.Url + Path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
-        // Only the consortium's nodes forward: the batch is signed with this node's key.
-        request.Headers.TryAddWithoutValidation(RequestSignature.Header, RequestSignature.Sign(keys.Validator, "POST", Path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
+        // Only the consortium's nodes forward: the batch is signed with this node's key, for the leader alone.
+        var leaderAudience = self with { Node = AccountId.Parse(leader.Validator) };
+        request.Headers.TryAddWithoutValidation(RequestSignature.Header,
+            RequestSignature.Sign(keys.Validator, leaderAudience, "POST", Path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
         try
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);

@@ -9,20 +9,22 @@ using CareLedger.Ledger.Ordering.Consortium;
 namespace CareLedger.Node.Consortium;
 
 /// <summary>Fetches a block from another node's <c>GET /v1/blocks/{h}/raw</c>, for a node catching up past the log's tail.</summary>
-public sealed class HttpPeerBlocks(IHttpClientFactory clients, NodeKeys keys, ILogger<HttpPeerBlocks> logger) : IPeerBlocks
+public sealed class HttpPeerBlocks(IHttpClientFactory clients, NodeKeys keys, RequestAudience self, ILogger<HttpPeerBlocks> logger) : IPeerBlocks
 {
     /// <summary>The named client (short connect timeout) registered by <see cref="ConsortiumServices.AddConsortiumHttp"/>.</summary>
     public const string ClientName = "consortium-peers";
 
-    public async Task<Block?> GetAsync(string peerUrl, ulong height, CancellationToken ct)
+    public async Task<Block?> GetAsync(string peerUrl, string peerValidator, ulong height, CancellationToken ct)
     {
         var http = clients.CreateClient(ClientName);
         try
         {
-            // Raw blocks are for the consortium's nodes: the request is signed with this node's key.
+            // Raw blocks are for the consortium's nodes: the request is signed with this node's key, for that peer alone.
             var path = $"/v1/blocks/{height}/raw";
             using var request = new HttpRequestMessage(HttpMethod.Get, peerUrl.TrimEnd('/') + path);
-            request.Headers.TryAddWithoutValidation(RequestSignature.Header, RequestSignature.Sign(keys.Validator, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), []));
+            var peer = self with { Node = AccountId.Parse(peerValidator) };
+            request.Headers.TryAddWithoutValidation(RequestSignature.Header,
+                RequestSignature.Sign(keys.Validator, peer, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), []));
             using var response = await http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
             var raw = await response.Content.ReadFromJsonAsync<RawBlockDto>(ct);

@@ -16,13 +16,13 @@ namespace CareLedger.Node.Fhir;
 /// read through <see cref="RecordReader"/> with a request the custodial key signs, so every read is
 /// consent-checked and logged like any other.
 /// </summary>
-public sealed class CustodialRecords(LedgerReader ledger, LocalTransactions transactions, RecordContent content, RecordReader reader)
+public sealed class CustodialRecords(LedgerReader ledger, LocalTransactions transactions, RecordContent content, RecordReader reader, RequestAudience self)
 {
     public async Task<Answer<string>> AddAsync(Custodian author, AccountId patient, string fhirJson, CancellationToken ct)
     {
         var state = ledger.State;
         var readers = new List<AccountId> { patient, author.Account };
-        if (ledger.FindMember(patient)?.Organisation is { } org) readers.AddRange(RecordLedger.ServiceKeysOf(state, org));
+        if (ledger.FindMember(patient)?.Organisation is { } org) readers.AddRange(RecordLedger.EmergencyHoldersOf(state, org));
         var keys = new List<(AccountId, byte[])>();
         foreach (var account in readers.Distinct())
         {
@@ -69,7 +69,7 @@ public sealed class CustodialRecords(LedgerReader ledger, LocalTransactions tran
     private Answer<RecordEnvelope> Fetch(Custodian practitioner, string id, long? version)
     {
         var path = $"/v1/records/{id}" + (version is { } v ? $"?version={v}" : "");
-        return reader.Read(SignedCaller.SignedBy(practitioner.Key, "GET", path, ledger.Now), id, version, null);
+        return reader.Read(SignedCaller.SignedBy(practitioner.Key, self, "GET", path, ledger.Now), id, version, null);
     }
 
     private async Task<Answer<string>> CommitAsync(Custodian author, string action, CborMap args, SealedVersion version, CancellationToken ct)

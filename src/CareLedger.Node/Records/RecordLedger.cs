@@ -24,11 +24,14 @@ public static class RecordLedger
         state.Scan(LoggedAccess.Of(patient)).Select(e => e.Value).Select(e => new AccessLogEntry(e.Record, e.Type, e.Reader.ToString(), e.Purpose, e.Outcome,
             e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx)).ToList();
 
-    /// <summary>The service accounts of an organisation that published a key: the nodes that hold emergency copies.</summary>
-    public static IReadOnlyList<AccountId> ServiceKeysOf(ContractState state, string organisation) =>
-        state.Scan(Member.All).Select(e => e.Value)
-            .Where(m => m.Organisation == organisation && m.Role == Roles.Service && PublishedKey(state, m.Account) is not null)
-            .Select(m => m.Account)
+    /// <summary>
+    /// The organisation's nodes (its validators) that published a key: they hold the emergency copies, which a node opens
+    /// with its validator key to break the glass. Other service members get none.
+    /// </summary>
+    public static IReadOnlyList<AccountId> EmergencyHoldersOf(ContractState state, string organisation) =>
+        state.Scan(Validator.All).Where(v => v.Value.Organisation == organisation)
+            .Select(v => AccountId.FromPublicKey(v.Value.PublicKey))
+            .Where(account => PublishedKey(state, account) is not null)
             .ToList();
 
     public static RecordSummary Summary(ContractState state, MedicalRecord r) => new(r.Id, r.Patient.ToString(), r.Type, r.Version, r.Author.ToString(),

@@ -76,11 +76,30 @@ public sealed class AccessLogJudgementTests : IDisposable
         Assert.Equal(Purposes.Treatment, Logged().Purpose);
     }
 
-    private CborMap Report(string reader, string outcome, string purpose, string reason, bool breakGlass = false, string query = "")
+    [Theory]
+    [InlineData("another node")]
+    [InlineData("another chain")]
+    public void LogAccess_ReadSignedForAnotherNodeOrChain_IsRejected(string signedFor)
+    {
+        var logging = LoggingNode;
+        var audience = signedFor == "another node" ? logging with { Node = _chain.Account("dr-rivera") } : logging with { ChainId = "another-chain" };
+
+        var result = _chain.Submit("clinic-node", "records", "log-access",
+            new CborMap { ["entries"] = new List<object> { Report("dr-rivera", "granted", Purposes.Treatment, "grant", audience: audience) } });
+
+        Verdict.Valid(result);
+        var rejected = Assert.Single(result.Events, e => e.Name == "AccessEntryRejected");
+        Assert.Equal("the reader's request signature does not verify", rejected.Attributes.GetText("reason"));
+    }
+
+    /// <summary>Whom the reads in these tests are signed for: the chain and the node that logs them.</summary>
+    private RequestAudience LoggingNode => new(_chain.Genesis.ChainId, _chain.Account("clinic-node"));
+
+    private CborMap Report(string reader, string outcome, string purpose, string reason, bool breakGlass = false, string query = "", RequestAudience? audience = null)
     {
         var key = _chain.Key(reader);
         var path = $"/v1/records/{_record}{query}";
-        RequestSignature.TryParse(RequestSignature.Sign(key, "GET", path, _chain.Time, []), out var publicKey, out var time, out var signature);
+        RequestSignature.TryParse(RequestSignature.Sign(key, audience ?? LoggingNode, "GET", path, _chain.Time, []), out var publicKey, out var time, out var signature);
         return new ReadReport(_record, key.Account.ToString(), purpose, outcome, reason, breakGlass, new ReadRequest(publicKey, "GET", path, time, signature)).ToCbor();
     }
 

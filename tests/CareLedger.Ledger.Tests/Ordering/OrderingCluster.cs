@@ -156,7 +156,7 @@ public sealed class OrderingNode : IDisposable, IPeerBlocks, ILeaderLink
     public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct) =>
         await Store.FindTransactionAsync(id, ct) is { } at && await Store.GetBlockAsync(at.Height, ct) is { } block ? Receipt.From(block, at.Index) : null;
 
-    async Task<Block?> IPeerBlocks.GetAsync(string peerUrl, ulong height, CancellationToken ct)
+    async Task<Block?> IPeerBlocks.GetAsync(string peerUrl, string peerValidator, ulong height, CancellationToken ct)
     {
         if (_cluster.NodeAt(peerUrl) is not { } peer || await peer.Store.GetBlockAsync(height, ct) is not { } block) return null;
         BlocksFetched++;

@@ -18,10 +18,10 @@ public sealed class PeerBlocksTests
         var stored = (await node.Store.GetBlockAsync(1, default))!;
         await node.Store.AddSignaturesAsync(1, [new BlockSignature(other.PublicKey, other.Sign(stored.Hash))], default);
         using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
-        var peers = new HttpPeerBlocks(services.GetRequiredService<IHttpClientFactory>(), node.Keys, NullLogger<HttpPeerBlocks>.Instance);
+        var peers = new HttpPeerBlocks(services.GetRequiredService<IHttpClientFactory>(), node.Keys, node.Audience, NullLogger<HttpPeerBlocks>.Instance);
 
         var raw = await node.Client.As(node.Keys.Validator).GetRawBlockAsync(1);
-        var fetched = await peers.GetAsync(node.BaseAddress.ToString(), 1, default);
+        var fetched = await peers.GetAsync(node.BaseAddress.ToString(), node.Keys.Account.ToString(), 1, default);
 
         Assert.Single(Block.Decode(Convert.FromBase64String(raw.Header), Convert.FromBase64String(raw.Body)).Signatures);
         Assert.NotNull(fetched);

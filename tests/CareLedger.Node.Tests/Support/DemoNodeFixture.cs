@@ -16,6 +16,7 @@ public sealed class DemoNodeFixture : IAsyncLifetime
     public InProcessNode Node => _node ?? throw new InvalidOperationException("the node has not started");
     public NodeClient Client => Node.Client;
     public HttpClient Http => Node.Client.Http;
+    public RequestAudience Audience => Node.Audience;
     public DemoKeys Keys => _keys ?? throw new InvalidOperationException("the node has not started");
     public string ChainId => "careledger-demo";
 

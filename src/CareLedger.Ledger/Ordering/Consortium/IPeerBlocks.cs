@@ -8,6 +8,9 @@ namespace CareLedger.Ledger.Ordering.Consortium;
 /// </summary>
 public interface IPeerBlocks
 {
-    /// <summary>Block <paramref name="height"/> as the node at <paramref name="peerUrl"/> stores it; null when it cannot give it (down, lacking it, garbled).</summary>
-    Task<Block?> GetAsync(string peerUrl, ulong height, CancellationToken ct);
+    /// <summary>
+    /// Block <paramref name="height"/> as the node at <paramref name="peerUrl"/> (validator <paramref name="peerValidator"/>, whom the
+    /// request is signed for) stores it; null when it cannot give it (down, lacking it, garbled).
+    /// </summary>
+    Task<Block?> GetAsync(string peerUrl, string peerValidator, ulong height, CancellationToken ct);
 }

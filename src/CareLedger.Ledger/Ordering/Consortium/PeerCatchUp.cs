@@ -20,11 +20,11 @@ public sealed class PeerCatchUp(IBlockLog log, IPeerBlocks peers, ValidatorHisto
     /// <returns>True once caught up; false when no peer could give a block (try again later) or a block was refused.</returns>
     public async Task<bool> CatchUpAsync(ulong to, Func<ulong> head, Func<Block, CancellationToken, Task<bool>> apply, CancellationToken ct)
     {
-        IReadOnlyList<string> ahead;
+        IReadOnlyList<MemberHeartbeat> ahead;
         try
         {
             ahead = (await log.GetMembersAsync(ct)).Where(m => m.Validator != self && m.Height > head())
-                .OrderByDescending(m => m.Height).Select(m => m.Url).ToList();
+                .OrderByDescending(m => m.Height).ToList();
         }
         catch (BlockLogException e)
         {
@@ -45,19 +45,19 @@ public sealed class PeerCatchUp(IBlockLog log, IPeerBlocks peers, ValidatorHisto
         return true;
     }
 
-    private async Task<Block?> FetchAsync(IReadOnlyList<string> ahead, ulong height, CancellationToken ct)
+    private async Task<Block?> FetchAsync(IReadOnlyList<MemberHeartbeat> ahead, ulong height, CancellationToken ct)
     {
         var set = validators.At(height) ?? validators.Next;
         foreach (var peer in ahead)
         {
-            if (await peers.GetAsync(peer, height, ct) is not { } block || block.Height != height)
+            if (await peers.GetAsync(peer.Url, peer.Validator, height, ct) is not { } block || block.Height != height)
             {
-                logger.LogDebug("Peer {Peer} could not give block {Height}", peer, height);
+                logger.LogDebug("Peer {Peer} could not give block {Height}", peer.Url, height);
                 continue;
             }
             if (await WithQuorumAsync(block, set, ct) is { } signed) return signed;
             logger.LogWarning("Refused block {Height} from peer {Peer}: signed by {Signed} of its {Validators} validators, short of a quorum of {Quorum}",
-                height, peer, block.SignedBy(set), set.Count, Quorum(set));
+                height, peer.Url, block.SignedBy(set), set.Count, Quorum(set));
         }
         return null;
     }
