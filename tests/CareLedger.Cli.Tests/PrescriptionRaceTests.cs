@@ -42,6 +42,7 @@ public sealed class PrescriptionRaceTests : IDisposable
         using var patient = Demo("patient-jones");
         using var doctor = Demo("dr-rivera");
         using var chen = Demo("pharmacist-chen");
+        using var auditor = Demo("health-auditor");
         using var second = SigningKey.Generate();
         var client = _node.Client;
         var rx = new PrescriptionsClient(client);
@@ -54,7 +55,7 @@ public sealed class PrescriptionRaceTests : IDisposable
             var issued = await rx.IssueAsync(doctor, order, acknowledgeAlerts: true);
             var code = (await rx.PresentAsync(patient, issued.Id, Pharmacy, Price, Asset)).Code;
             var checks = await Task.WhenAll(rx.VerifyAsync(chen, issued.Id, code), rx.VerifyAsync(second, issued.Id, code));
-            var before = await HoldingsAsync(client.As(patient), patient.Account, issued.Id);
+            var before = await HoldingsAsync(client.As(patient), client.As(auditor), patient.Account, issued.Id);
             var chainId = (await client.GetChainAsync()).ChainId;
             var txs = new List<Transaction>();
             foreach (var (pharmacist, check) in new[] { (chen, checks[0]), (second, checks[1]) })
@@ -74,7 +75,7 @@ public sealed class PrescriptionRaceTests : IDisposable
             Assert.Equal("fill 1 was already dispensed", lost.Reason);
             Assert.Contains(won.Events!, e => e.Name == "Dispensed");
             Assert.Empty(lost.Events ?? []);
-            var after = await HoldingsAsync(client.As(patient), patient.Account, issued.Id);
+            var after = await HoldingsAsync(client.As(patient), client.As(auditor), patient.Account, issued.Id);
             Assert.Equal(before.Total, after.Total);
             Assert.Equal(before.Till + Charge, after.Till);
             Assert.Equal(before.Patient + Price - Charge, after.Patient);
@@ -102,12 +103,12 @@ public sealed class PrescriptionRaceTests : IDisposable
         public long Total => Patient + Presented + Till;
     }
 
-    /// <summary>The patient's balance and the escrows the prescription moves money through, read as the patient.</summary>
-    private static async Task<Holdings> HoldingsAsync(NodeClient client, AccountId patient, string rxId)
+    /// <summary>The patient's balance, read as the patient, and the escrows the prescription moves money through, read as an auditor.</summary>
+    private static async Task<Holdings> HoldingsAsync(NodeClient asPatient, NodeClient asAuditor, AccountId patient, string rxId)
     {
-        var tokens = new TokensClient(client);
-        return new((await tokens.BalanceAsync(Asset, patient)).Balance,
-            (await tokens.GetEscrowAsync(PrescriptionsContract.ContractName, PrescriptionsContract.PresentedEscrow(rxId)))?.Amount ?? 0,
-            (await tokens.GetEscrowAsync(PrescriptionsContract.ContractName, PrescriptionsContract.TillOf(Pharmacy, Asset)))?.Amount ?? 0);
+        var escrows = new TokensClient(asAuditor);
+        return new((await new TokensClient(asPatient).BalanceAsync(Asset, patient)).Balance,
+            (await escrows.GetEscrowAsync(PrescriptionsContract.ContractName, PrescriptionsContract.PresentedEscrow(rxId)))?.Amount ?? 0,
+            (await escrows.GetEscrowAsync(PrescriptionsContract.ContractName, PrescriptionsContract.TillOf(Pharmacy, Asset)))?.Amount ?? 0);
     }
 }

@@ -74,7 +74,7 @@ public sealed class KeyBindingTests(DemoPeople p) : IClassFixture<DemoPeople>
     public async Task AddRecord_ForAPatientWhoseOrganisationRunsNoNode_LeavesNoEmergencyCopy()
     {
         using var patient = SigningKey.Generate();
-        await new MembershipClient(p.Node.Client).RegisterAsync(p.BoardAdmin, patient.Account, Roles.Patient, "Board patient");
+        await new MembershipClient(p.Node.Client).RegisterAsync(p.BoardAdmin, patient.Account, Roles.Patient, null);
         await p.Records.PublishKeyAsync(patient);
 
         var added = await p.Records.AddAsync(patient, patient.Account, DemoPeople.Observation());

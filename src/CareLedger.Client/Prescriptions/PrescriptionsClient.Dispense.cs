@@ -56,7 +56,7 @@ public sealed partial class PrescriptionsClient
         var system = coding?.System == TreatmentSupport.RxNormSystem ? "rxnorm" : coding?.System == TreatmentSupport.AtcSystem ? "atc" : "?";
         // The ledger holds the drug sealed with a salt only the record carries (ADR 0011): the record must open the seal.
         var salt = request?.Identifier.FirstOrDefault(i => i.System == SealedCode.SaltSystem)?.Value;
-        Require(coding is not null && salt is not null && SealedCode.Of($"{system}:{coding.Code}", salt) == rx.Medication,
+        Require(coding is not null && salt is not null && SealedCode.Of($"{system}:{coding.Code}", SealedCode.FieldSalt(salt, "medication")) == rx.Medication,
             $"medication {system}:{coding?.Code} ({coding?.Display}) opens the ledger's seal",
             "tampered prescription: the MedicationRequest names another drug than the one the ledger sealed");
 

@@ -63,10 +63,10 @@ public sealed partial class PrescriptionsClient(NodeClient node)
         var receipt = await SendAsync(prescriber, "issue", new CborMap
         {
             ["prescription"] = rxId, ["patient"] = order.Patient.ToString(), ["record"] = added.Record,
-            ["medication"] = SealedCode.Of(order.Medication.LedgerCode, salt),
+            ["medication"] = SealedCode.Of(order.Medication.LedgerCode, SealedCode.FieldSalt(salt, "medication")),
             ["quantity"] = order.Quantity, ["fills"] = order.Fills, ["expiry"] = (now + order.ValidFor).ToUnixTimeMilliseconds(),
             ["dosesPerDay"] = order.DosesPerDay,
-            ["alerts"] = CborRecord.List(alerts.Select(a => new Alert(a.Kind, a.Severity, SealedCode.Of(a.Code, salt), Acknowledged: true))),
+            ["alerts"] = CborRecord.List(alerts.Select((a, n) => new Alert(a.Kind, a.Severity, SealedCode.Of(a.Code, SealedCode.FieldSalt(salt, $"alert/{n}")), Acknowledged: true))),
         }, ct);
         return new IssuedPrescription(rxId, added.Record, alerts, receipt);
     }

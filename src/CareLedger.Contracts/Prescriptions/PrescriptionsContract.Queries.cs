@@ -29,15 +29,16 @@ public sealed partial class PrescriptionsContract
     ];
 
     /// <summary>
-    /// The patient, the prescriber (and whoever issued it for them), staff of the pharmacy it is presented to and of the
-    /// insurer paying for it, or oversight.
+    /// The patient, the prescriber (and whoever issued it for them), the pharmacists of the pharmacy it is presented to,
+    /// staff of the insurer paying for it, or oversight.
     /// </summary>
     public static bool PartyToPrescription(QueryContext q, CborMap args, Asker asker)
     {
         if (asker.Oversees) return true;
         if (asker.Account is not { } account || q.State.Get(Prescription.Key(args.GetText("prescription"))) is not { } rx) return false;
         if (account == rx.Patient || account == rx.Prescriber || account == rx.IssuedBy) return true;
-        return asker.Organisation is { } org && asker.Role is not Roles.Patient && (org == rx.Pharmacy || org == rx.Payer);
+        if (asker.Organisation is not { } org || asker.Role is Roles.Patient) return false;
+        return (org == rx.Pharmacy && asker.Role == Roles.Pharmacist) || org == rx.Payer;
     }
 
     /// <summary>The patient, a practitioner caring for them (a treatment grant or a consultation), or oversight.</summary>

@@ -17,6 +17,9 @@ public static class SealedCode
     /// <summary>The identifier system under which the MedicationRequest carries its salt.</summary>
     public const string SaltSystem = "urn:careledger:seal";
 
+    /// <summary>The salt one field is sealed with: the record's salt and the field's name, so that equal codes in two fields seal differently.</summary>
+    public static string FieldSalt(string salt, string field) => $"{salt}/{field}";
+
     public static string Of(string code, string salt) => Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{code}\n{salt}")));
 
     /// <summary>A fresh secret salt: 16 random bytes, hex.</summary>

@@ -104,12 +104,13 @@ public static class RecordAccess
         grant.Grantee == reader
         || (member is not null && OrganisationGranteeRoles.Contains(member.Role) && grant.GranteeOrg == member.Organisation);
 
-    /// <summary>Whether any grant of the patient covers this reader now, and they are in good standing: a care relationship.</summary>
-    public static bool HoldsGrant(ContractState state, AccountId patient, AccountId reader, long time)
+    /// <summary>Whether a grant of the patient for one of these purposes covers this reader now, and they are in good standing.</summary>
+    public static bool HoldsGrant(ContractState state, AccountId patient, AccountId reader, long time, params string[] purposes)
     {
         if (CurrentStanding(state, reader, time) is not null) return false;
         var member = Members.FindMember(state, reader);
-        return state.Scan(ConsentGrant.Of(patient)).Any(g => IsGrantee(g.Value, reader, member) && !(g.Value.Revoked && g.Value.RevokedAt <= time) && g.Value.Expiry > time);
+        return state.Scan(ConsentGrant.Of(patient)).Any(g => purposes.Contains(g.Value.Purpose) && IsGrantee(g.Value, reader, member)
+            && !(g.Value.Revoked && g.Value.RevokedAt <= time) && g.Value.Expiry > time);
     }
 
     public static readonly IReadOnlyList<string> OrganisationGranteeRoles = [Roles.Practitioner, Roles.Pharmacist];

@@ -21,7 +21,7 @@ public sealed partial class RecordsContract
             new GrantList([.. q.State.Scan(ConsentGrant.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
         ContractQuery.Of("access-log", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) =>
             new AccessLog([.. q.State.Scan(LoggedAccess.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
-        ContractQuery.Of("can-read", [new("record", ArgKind.Text), new("reader", ArgKind.Account)], Audiences.Either(Audiences.Self("reader"), PatientOrReaderOfRecord), (q, args) =>
+        ContractQuery.Of("can-read", [new("record", ArgKind.Text), new("reader", ArgKind.Account)], Audiences.Either(Audiences.Self("reader"), PatientOfRecord), (q, args) =>
             RecordAccess.CheckRead(q.State, args.GetText("record"), AccountId.Parse(args.GetText("reader")), q.Time)),
     ];
 
@@ -33,8 +33,15 @@ public sealed partial class RecordsContract
         return record.Patient == account || RecordAccess.CheckRead(q.State, record.Id, account, q.Time).Allowed;
     }
 
-    /// <summary>Someone the patient's consent covers now: whoever adds a version wraps its key for every grantee, so must know them.</summary>
+    /// <summary>The record's patient (who may ask about any reader of it), or oversight.</summary>
+    private static bool PatientOfRecord(QueryContext q, CborMap args, Asker asker) =>
+        asker.Oversees || (asker.Account is { } account && q.State.Get(MedicalRecord.Key(args.GetText("record")))?.Patient == account);
+
+    /// <summary>
+    /// A writer the patient's consent covers now (a treatment or second-opinion grant): whoever adds a version wraps its key
+    /// for every grantee, so must know them. Readers for research or public health are not writers and see no one else's grants.
+    /// </summary>
     private static bool Grantee(QueryContext q, CborMap args, Asker asker) =>
-        asker.Account is { } account && AccountId.TryParse(args.TryGetText("patient") ?? "", out var patient)
-        && RecordAccess.HoldsGrant(q.State, patient, account, q.Time);
+        asker.Account is { } account && RecordAccess.HoldsGrant(q.State, AccountId.Parse(args.GetText("patient")), account, q.Time,
+            Purposes.Treatment, Purposes.SecondOpinion);
 }

@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
@@ -34,19 +35,22 @@ public sealed partial class ServicesContract
             args.GetText("org"), args.GetText("asset"), TokenEscrow.Held(q.State, TreasuryOf(args.GetText("org"), args.GetText("asset"))))),
     ];
 
-    /// <summary>The booking's patient and practitioner, staff of the organisation it is booked with, or oversight (an insurer sees its money on /v1/bookings).</summary>
+    /// <summary>
+    /// The booking's patient and practitioner, the practitioners of the organisation it is booked with (who may stand in),
+    /// or oversight. An insurer sees its money on /v1/bookings; admins and researchers see no one's symptoms.
+    /// </summary>
     public static bool PartyToBooking(QueryContext q, CborMap args, Asker asker)
     {
         if (asker.Oversees) return true;
         if (asker.Account is not { } account || q.State.Get(Booking.Key(args.GetText("booking"))) is not { } booking) return false;
-        return account == booking.Patient || account == booking.Practitioner || (asker.Organisation == booking.Org && asker.Role is not "patient");
+        return account == booking.Patient || account == booking.Practitioner || (asker.Organisation == booking.Org && asker.Role == Roles.Practitioner);
     }
 
     private static bool PartyToReferral(QueryContext q, CborMap args, Asker asker)
     {
         if (asker.Oversees) return true;
         if (asker.Account is not { } account || q.State.Get(Referral.Key(args.GetText("referral"))) is not { } referral) return false;
-        return account == referral.From || account == referral.Patient || (asker.Organisation == referral.Org && asker.Role is not "patient");
+        return account == referral.From || account == referral.Patient || (asker.Organisation == referral.Org && asker.Role == Roles.Practitioner);
     }
 
     private static bool PartyToCase(QueryContext q, CborMap args, Asker asker)

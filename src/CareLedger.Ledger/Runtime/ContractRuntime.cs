@@ -101,8 +101,7 @@ public sealed class ContractRuntime
             contract.InitGenesis(StateFor(contract, state, state), genesis);
     }
 
-    /// <summary>Answers a contract's query. Null when there is no such contract or query.</summary>
-    /// <summary>A query asked by the node itself, which decides what to show to whom.</summary>
+    /// <summary>A query asked by the node itself, which decides what to show to whom. Null when there is no such contract or query.</summary>
     public CborMap? Query(IStateReader state, string contractName, string queryName, CborMap args, long time, out string? error) =>
         Query(state, contractName, queryName, args, time, asker: null, out error, out _);
 
@@ -120,16 +119,33 @@ public sealed class ContractRuntime
         foreach (var spec in query.Args)
             if (spec.Check(args) is { } e) { error = e; return null; }
         var context = new QueryContext(StateFor(contract, state, null), time);
-        if (asker is not null && !query.Audience(context, args, asker))
+        if (asker is not null && Refusal(contractName, query, context, args, asker) is { } why)
         {
             refused = true;
-            error = asker.Account is null
-                ? $"{contractName}.{queryName} answers only the signed callers it concerns"
-                : $"{contractName}.{queryName} does not answer you about this";
+            error = why;
             return null;
         }
         return query.Answer(context, args);
     }
+
+    /// <summary>
+    /// Whether <paramref name="asker"/> may have the query's answer for these arguments, without computing it: null when
+    /// they may, else why not (bad arguments, or not in the query's audience).
+    /// </summary>
+    public string? Allows(IStateReader state, string contractName, string queryName, CborMap args, long time, Asker asker)
+    {
+        if (!_contracts.TryGetValue(contractName, out var contract)) return $"unknown contract '{contractName}'";
+        if (contract.Queries.FirstOrDefault(q => q.Name == queryName) is not { } query) return $"contract '{contractName}' has no query '{queryName}'";
+        foreach (var spec in query.Args)
+            if (spec.Check(args) is { } e) return e;
+        return Refusal(contractName, query, new QueryContext(StateFor(contract, state, null), time), args, asker);
+    }
+
+    // A query that names no audience answers only overseers: private by default.
+    private static string? Refusal(string contractName, ContractQuery query, QueryContext context, CborMap args, Asker asker) =>
+        (query.Audience ?? Audiences.Oversight)(context, args, asker) ? null
+        : asker.Account is null ? $"{contractName}.{query.Name} answers only the signed callers it concerns"
+        : $"{contractName}.{query.Name} does not answer you about this";
 
     private IReadOnlyList<string> TrustingContracts(string caller) =>
         [.. _contracts.Values.Where(c => c.Name != caller && c.TrustedCallers.Contains(caller)).Select(c => c.Name).Order(StringComparer.Ordinal)];

@@ -5,8 +5,8 @@ namespace CareLedger.Ledger.Runtime;
 
 /// <summary>
 /// Who asks a contract query over the API: their account when the request was signed, their role and organisation when
-/// they are a member, and whether they oversee the chain (a validator's node key, or an auditor). The node works this out
-/// from the signed request; a contract only judges it.
+/// they are a member, and whether they oversee the chain (a validator's node key, or an auditor; never a mere service
+/// account). The node works this out from the signed request; a contract only judges it.
 /// </summary>
 public sealed record Asker(AccountId? Account, string? Role, string? Organisation, bool Oversees)
 {

@@ -22,7 +22,7 @@ public static class BlocksApi
         blocks.MapGet("/{id}", Get).RequireAuthorization(Policies.Anyone)
             .WithSummary("A block by height, hash or 'latest': its header and signatures, with the caller's own transactions (every transaction for overseers)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        blocks.MapGet("/{height}/raw", GetRaw).RequireAuthorization(Policies.Oversight).WithSummary("A block's stored bytes, for independent verification by nodes and auditors")
+        blocks.MapGet("/{height}/raw", GetRaw).RequireAuthorization(Policies.NodeOrOverseer).WithSummary("A block's stored bytes, for independent verification by nodes and auditors")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/v1/proofs/{txId}", GetProof).RequireAuthorization(Policies.Anyone).WithTags("Blocks")
             .WithSummary("A Merkle receipt for a committed transaction, verifiable offline: for its sender and overseers")

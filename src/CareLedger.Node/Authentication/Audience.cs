@@ -23,11 +23,14 @@ public static partial class Audience
     /// <summary>Logs each request an auditor makes, after authentication: who, what and the answer's status.</summary>
     public static IApplicationBuilder UseAuditorLog(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        await next(context);
-        if (context.User.IsAuditor())
+        try { await next(context); }
+        finally
         {
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CareLedger.Node.Auditors");
-            AuditorRead(logger, context.User.Account().ToString(), context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode);
+            if (context.User.IsAuditor())
+            {
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CareLedger.Node.Auditors");
+                AuditorRead(logger, context.User.Account().ToString(), context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode);
+            }
         }
     });
 

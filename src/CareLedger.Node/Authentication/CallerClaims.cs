@@ -8,9 +8,8 @@ namespace CareLedger.Node.Authentication;
 
 /// <summary>
 /// The claims an authenticated caller carries: its account; its role and organisation when it is a member; and
-/// <see cref="Oversight"/> when it oversees the chain: as a consortium node (<see cref="NodeOversight"/>: a validator's key,
-/// or an organisation's <c>service</c> key, which is how an observing node signs; its operator holds the whole ledger
-/// anyway) or as an auditor.
+/// <see cref="Oversight"/> when it oversees the chain: as a validator's node (<see cref="NodeOversight"/>) or as an auditor.
+/// An organisation's <c>service</c> account oversees nothing: any admin can register one.
 /// </summary>
 public static class CallerClaims
 {
@@ -27,7 +26,7 @@ public static class CallerClaims
             claims.Add(new Claim(ClaimTypes.Role, member.Role));
             claims.Add(new Claim(Organisation, member.Organisation));
         }
-        if (validator || member?.Role == Roles.Service) claims.Add(new Claim(Oversight, NodeOversight));
+        if (validator) claims.Add(new Claim(Oversight, NodeOversight));
         else if (member?.Role == Roles.Auditor) claims.Add(new Claim(Oversight, AuditorOversight));
         return new ClaimsIdentity(claims, scheme, ClaimTypes.NameIdentifier, ClaimTypes.Role);
     }

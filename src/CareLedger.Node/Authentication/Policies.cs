@@ -25,10 +25,13 @@ public static class Policies
     /// <summary>A signed request from a member of the consortium, whatever their role.</summary>
     public const string Member = "member";
 
-    /// <summary>The consortium's overseers: its nodes (<see cref="ConsortiumNode"/>), and auditors appointed by a regulator.</summary>
+    /// <summary>The consortium's overseers: validators' node keys, and auditors appointed by a regulator.</summary>
     public const string Oversight = "oversight";
 
-    /// <summary>A consortium node: a validator's node key, an organisation's service key, or a node beating its heart in the consortium's log (see <see cref="ConsortiumNodeRequirement"/>).</summary>
+    /// <summary>A consortium node (validator or observer, see <see cref="ConsortiumNodeRequirement"/>) or an overseer: who may have raw blocks.</summary>
+    public const string NodeOrOverseer = "node-or-overseer";
+
+    /// <summary>A consortium node: a validator's node key, or a node beating its heart in the consortium's log (see <see cref="ConsortiumNodeRequirement"/>).</summary>
     public const string ConsortiumNode = "consortium-node";
 
     /// <summary>Staff of the consortium (any member but a patient) or one of its nodes: who runs and watches it.</summary>
@@ -48,7 +51,8 @@ public static class Policies
             options.AddPolicy(Signed, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAuthenticatedUser());
             options.AddPolicy(Member, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(Roles.All));
             options.AddPolicy(Oversight, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireClaim(CallerClaims.Oversight));
-            options.AddPolicy(ConsortiumNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).AddRequirements(new ConsortiumNodeRequirement()));
+            options.AddPolicy(ConsortiumNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).AddRequirements(new ConsortiumNodeRequirement(OrOverseer: false)));
+            options.AddPolicy(NodeOrOverseer, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).AddRequirements(new ConsortiumNodeRequirement(OrOverseer: true)));
             options.AddPolicy(StaffOrNode, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireAssertion(c =>
                 c.User.HasClaim(CallerClaims.Oversight, CallerClaims.NodeOversight) || Roles.All.Where(r => r != Roles.Patient).Any(c.User.IsInRole)));
             foreach (var role in Roles.All) options.AddPolicy(role, p => p.AddAuthenticationSchemes(SignedRequestHandler.Name).RequireRole(role));

@@ -23,10 +23,19 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
 
     public Member? FindMember(AccountId account) => Members.FindMember(State, account);
 
-    /// <summary>Whether the account is a validator's node key now: a consortium node.</summary>
-    /// A point lookup on every signed request; the whole set is read only on a chain that keeps none on the ledger (its genesis set).
-    public bool IsValidator(AccountId account) =>
-        store.Get(Validator.Key(account).Value) is not null || (!store.Scan(Validator.KeyPrefix).Any() && validators.Read(store).Contains(account));
+    /// <summary>
+    /// Whether the account is a validator's node key now: a consortium node. A point lookup on every signed request; the
+    /// genesis set is consulted only while the ledger keeps no set of its own (once it does, it never empties).
+    /// </summary>
+    public bool IsValidator(AccountId account)
+    {
+        if (store.Get(Validator.Key(account).Value) is not null) return true;
+        if (_keepsValidators) return false;
+        _keepsValidators = store.Scan(Validator.KeyPrefix).Any();
+        return !_keepsValidators && validators.Read(store).Contains(account);
+    }
+
+    private volatile bool _keepsValidators;
 
     /// <summary>
     /// Asks a contract a question on behalf of <paramref name="asker"/>, as the query's audience allows: null with the
@@ -35,9 +44,8 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     public CborMap? AskAs(Asker asker, string contract, string query, CborMap args, out string? error, out bool refused) =>
         runtime.Query(store, contract, query, args, Now, asker, out error, out refused);
 
-    /// <summary>Whether the query's audience includes the asker, for endpoints that serve a query's answer in their own shape.</summary>
-    public bool MayAsk(Asker asker, string contract, string query, CborMap args) =>
-        runtime.Query(store, contract, query, args, Now, asker, out _, out var refused) is not null || !refused;
+    /// <summary>Whether the query's audience includes the asker (and the arguments are good), for endpoints that serve a query's answer in their own shape.</summary>
+    public bool MayAsk(Asker asker, string contract, string query, CborMap args) => runtime.Allows(store, contract, query, args, Now, asker) is null;
 
     /// <summary>Asks a contract a question the endpoint has already validated: a refusal here is a bug, not bad input.</summary>
     public CborMap Ask(string contract, string query, CborMap args) =>

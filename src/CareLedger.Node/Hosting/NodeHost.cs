@@ -70,8 +70,8 @@ public static class NodeHost
         app.UseErrorAnswers();
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();
+        app.UseAuditorLog(); // before authorization, so that an auditor's refused requests are logged too
         app.UseAuthorization();
-        app.UseAuditorLog();
         app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();

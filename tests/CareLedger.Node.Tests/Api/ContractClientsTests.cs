@@ -51,7 +51,8 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
 
         Assert.Equal(("CARE", "care-insurance"), (asset!.Symbol, asset.Issuer));
         Assert.Null(await Tokens.GetAssetAsync("NOPE"));
-        Assert.Null(await Tokens.As(demo.Keys["patient-jones"]).GetEscrowAsync(TokensClient.Contract, "no-such-escrow"));
+        Assert.Null(await Tokens.As(demo.Keys["health-auditor"]).GetEscrowAsync(TokensClient.Contract, "no-such-escrow"));
+        await Assert.ThrowsAsync<NodeApiException>(() => Tokens.As(demo.Keys["patient-jones"]).GetEscrowAsync(TokensClient.Contract, "no-such-escrow"));
     }
 
     [Fact]
