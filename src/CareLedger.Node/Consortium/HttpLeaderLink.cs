@@ -26,14 +26,21 @@ public sealed class HttpLeaderLink(IHttpClientFactory clients, NodeKeys keys, Re
         using var request = new HttpRequestMessage(HttpMethod.Post, leader.Url + Path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
         // Only the consortium's nodes forward: the batch is signed with this node's key, for the leader alone.
-        var leaderAudience = self with { Node = AccountId.Parse(leader.Validator) };
+        if (!AccountId.TryParse(leader.Validator, out var leaderAccount))
+        {
+            logger.LogWarning("The leader published in the consortium's log has a malformed validator account '{Validator}'; not forwarding", leader.Validator);
+            return null;
+        }
+        var leaderAudience = self with { Node = leaderAccount };
         request.Headers.TryAddWithoutValidation(RequestSignature.Header,
             RequestSignature.Sign(keys.Validator, leaderAudience, "POST", Path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
         try
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
             if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<ForwardResponse>(ct))?.Results;
-            logger.LogDebug("Leader {Leader} answered {Status} to a forward", leader.Url, response.StatusCode);
+            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+                logger.LogWarning("Leader {Leader} refuses this node's forwards ({Status}): is this node's key a validator or heartbeating in the consortium's log?", leader.Url, (int)response.StatusCode);
+            else logger.LogDebug("Leader {Leader} answered {Status} to a forward", leader.Url, response.StatusCode);
             return null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)

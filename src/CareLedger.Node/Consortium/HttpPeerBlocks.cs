@@ -26,6 +26,12 @@ public sealed class HttpPeerBlocks(IHttpClientFactory clients, NodeKeys keys, Re
             request.Headers.TryAddWithoutValidation(RequestSignature.Header,
                 RequestSignature.Sign(keys.Validator, peer, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), []));
             using var response = await http.SendAsync(request, ct);
+            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                // Not a passing failure: this node is not recognised as a consortium node there, and will not catch up from it.
+                logger.LogWarning("Peer {Peer} refuses this node its blocks ({Status}): {Detail}", peerUrl, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+                return null;
+            }
             response.EnsureSuccessStatusCode();
             var raw = await response.Content.ReadFromJsonAsync<RawBlockDto>(ct);
             if (raw is null) return null;
