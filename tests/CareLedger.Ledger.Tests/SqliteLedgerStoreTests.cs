@@ -42,6 +42,17 @@ public sealed class SqliteLedgerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_StoreStampedByTheVersionBefore_IsRefusedNamingBothVersions()
+    {
+        using (var node = await SqliteLedgerStore.OpenAsync(Path, default)) await CommitAsync(await OpenChainAsync(node), 1);
+        await SetUserVersionAsync(SqliteLedgerStore.ProtocolVersion - 1);
+
+        var refused = await Assert.ThrowsAsync<LedgerFormatException>(() => SqliteLedgerStore.OpenAsync(Path, default));
+
+        Assert.Contains($"protocol version {SqliteLedgerStore.ProtocolVersion - 1}", refused.Message);
+    }
+
+    [Fact]
     public async Task OpenAsync_NewStore_IsStampedAndOpensAgain()
     {
         using (var node = await SqliteLedgerStore.OpenAsync(Path, default)) await CommitAsync(await OpenChainAsync(node), 1);
