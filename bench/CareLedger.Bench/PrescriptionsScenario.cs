@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using System.Diagnostics;
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Ledger.Cryptography;

@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using CareLedger.Client.Api;
 using CareLedger.Contracts.Prescriptions;
 using CareLedger.Ledger.Wire;

@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using System.Net;
 using System.Security.Cryptography;
 using CareLedger.Client.Api;

@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CareLedger.Contracts.Prescriptions;
+namespace CareLedger.Contracts;
 
 /// <summary>
-/// A clinical code as the ledger holds it: a salted commitment, <c>sha256:</c> and the hex SHA-256 of the code, a newline
-/// and a secret salt. The code and the salt are in the encrypted MedicationRequest record (an identifier of system
-/// <see cref="SaltSystem"/>); whoever may open the record can check the commitment, and the patient can prove what was
-/// prescribed by showing both. Nothing on the ledger names a drug or an allergy (ADR 0011), and with the salt a code
-/// cannot be guessed back from its commitment, though the code list is short.
+/// A clinical code or a text as the ledger holds it: a salted commitment, <c>sha256:</c> and the hex SHA-256 of the code,
+/// a newline and a secret salt. For a prescription, the code and the salt are in the encrypted MedicationRequest record
+/// (an identifier of system <see cref="SaltSystem"/>); for a break-glass reason, in the node's vault beside the record,
+/// where erasure reaches it. Whoever holds code and salt can check the commitment, and the patient can prove what was
+/// prescribed by showing both. Nothing on the ledger names a drug, an allergy or why a record was opened in an emergency
+/// (ADR 0011), and with the salt a code cannot be guessed back from its commitment, though the code list is short.
 /// </summary>
 public static class SealedCode
 {
