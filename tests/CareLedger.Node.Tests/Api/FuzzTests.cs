@@ -1,15 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Records;
-using CareLedger.Contracts;
-using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
-using CareLedger.Ledger.Verification;
 using CareLedger.Node.Demo;
 using CareLedger.Node.Tests.Support;
-using Microsoft.Extensions.Logging;
 
 namespace CareLedger.Node.Tests.Api;
 
@@ -41,9 +36,9 @@ public sealed class FuzzTests(DemoNodeFixture demo)
                     if (await SendAsync(target, body, signed ? Signers[sent++ % Signers.Length] : null) is { } failure) failures.Add(failure);
 
         Assert.True(targets.Count >= 30, $"only {targets.Count} POST and PUT operations found");
-        AssertNone(failures);
-        AssertNothingLoggedAsAnErrorSince(logged);
-        await AssertChainVerifiesUnchangedAsync(root);
+        ErrorAnswer.AssertNone(failures);
+        demo.AssertNothingLoggedAsAnErrorSince(logged);
+        await demo.AssertChainVerifiesAsync(unchanged: root);
     }
 
     [Fact]
@@ -59,9 +54,9 @@ public sealed class FuzzTests(DemoNodeFixture demo)
                 foreach (var signer in new[] { null, Signers[0] })
                     if (await SendAsync(target, body, signer) is { } failure) failures.Add(failure);
 
-        AssertNone(failures);
-        AssertNothingLoggedAsAnErrorSince(logged);
-        await AssertChainVerifiesUnchangedAsync(root);
+        ErrorAnswer.AssertNone(failures);
+        demo.AssertNothingLoggedAsAnErrorSince(logged);
+        await demo.AssertChainVerifiesAsync(unchanged: root);
     }
 
     /// <summary>One operation to send bodies to: its method, a path with every parameter filled, and its route as documented.</summary>
@@ -124,7 +119,7 @@ public sealed class FuzzTests(DemoNodeFixture demo)
                     await Task.Delay(TimeSpan.FromMilliseconds(500));
                     continue;
                 }
-                return Judge(target, response, text) is { } wrong ? $"{what}: {wrong}" : null;
+                return ErrorAnswer.Wrong(target.Fhir, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text) is { } wrong ? $"{what}: {wrong}" : null;
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -156,41 +151,4 @@ public sealed class FuzzTests(DemoNodeFixture demo)
     private string? _token;
 
     private string FhirToken() => _token ??= File.ReadAllText(Path.Combine(demo.Node.DataDir, DemoFhirAccess.TokenFileName)).Trim();
-
-    /// <summary>Null for a 4xx with problem details (an OperationOutcome under /fhir); otherwise what is wrong with the answer.</summary>
-    private static string? Judge(Target target, HttpResponseMessage response, string text)
-    {
-        var status = (int)response.StatusCode;
-        var media = response.Content.Headers.ContentType?.MediaType;
-        if (status is < 400 or > 499) return $"{status} {Clip(text)}";
-        JsonObject? json;
-        try { json = JsonNode.Parse(text) as JsonObject; }
-        catch (JsonException) { json = null; }
-        if (target.Fhir)
-            return json?["resourceType"]?.GetValue<string>() == "OperationOutcome" ? null : $"{status} {media} is no OperationOutcome: {Clip(text)}";
-        if (media != "application/problem+json") return $"{status} {media ?? "without a content type"}, not problem details: {Clip(text)}";
-        return string.IsNullOrWhiteSpace(json?["title"]?.GetValue<string>()) ? $"{status} problem details without a title: {Clip(text)}" : null;
-    }
-
-    private static void AssertNone(List<string> failures) =>
-        Assert.True(failures.Count == 0, $"{failures.Count} wrong answers:\n" + string.Join("\n", failures.Take(80)));
-
-    private static string Clip(string text) => text.Length > 200 ? text[..200] + "…" : text;
-
-    private void AssertNothingLoggedAsAnErrorSince(int count)
-    {
-        var bad = demo.Node.Logs.Entries.Skip(count)
-            .Where(e => e.Level >= LogLevel.Error || e.Exception is not null || e.Message.Contains("   at ", StringComparison.Ordinal))
-            .Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}").ToList();
-        Assert.Empty(bad);
-    }
-
-    /// <summary>The whole chain replays from genesis to the head, and nothing the fuzz sent changed the state.</summary>
-    private async Task AssertChainVerifiesUnchangedAsync(Hash256 rootBefore)
-    {
-        var report = await new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), LedgerValidatorSet.For).ReplayAsync(demo.Node.Store.ReadBlocksAsync());
-        Assert.True(report.Valid, $"block {report.FirstBadHeight}: {report.Reason}");
-        Assert.Equal(demo.Node.Chain.Head.StateRoot, report.StateRoot);
-        Assert.Equal(rootBefore, report.StateRoot);
-    }
 }
