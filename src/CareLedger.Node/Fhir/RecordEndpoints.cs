@@ -135,6 +135,8 @@ public static class RecordEndpoints
         int read;
         while (length < body.Length && (read = await request.Body.ReadAsync(body.AsMemory(length), ct)) > 0) length += read;
         if (length > RecordSealing.MaxResourceBytes) return (null, TooLarge());
+        // Checked here because decoding would replace bad bytes with U+FFFD, storing text the clinician never wrote.
+        if (!System.Text.Unicode.Utf8.IsValid(body.AsSpan(0, length))) return (null, Outcomes.BadRequest("The body is not valid UTF-8."));
         var parsed = FhirResources.Parse(body.AsSpan(0, length));
         if (!parsed.IsValid) return (null, Outcomes.Invalid(parsed.Errors));
         return parsed.Resource!.TypeName == type
