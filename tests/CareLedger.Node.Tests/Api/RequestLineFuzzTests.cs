@@ -49,6 +49,22 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
     }
 
     [Theory]
+    [InlineData("DELETE", "/v1/transactions")]
+    [InlineData("PATCH", "/v1/records/grants/g/keys")]
+    [InlineData("PUT", "/v1/chain")]
+    [InlineData("TRACE", "/v1/chain")]
+    [InlineData("OPTIONS", "/v1/contracts/tokens/queries/balance")]
+    [InlineData("BREW", "/v1/chain")]
+    [InlineData("DELETE", "/fhir/Observation/1")]
+    [InlineData("PATCH", "/fhir/Observation/1")]
+    public async Task AMethodTheOperationDoesNotHave_IsA4xxProblemOrOperationOutcome(string method, string target)
+    {
+        var answer = await RawHttp.SendAsync(demo.Node.BaseAddress, method, target, [], [], PerRequest);
+
+        Assert.Null(ErrorAnswer.Wrong(target.StartsWith("/fhir", StringComparison.Ordinal), answer.Status, answer.ContentType, answer.Body));
+    }
+
+    [Theory]
     [InlineData("/v1/chain\0")]
     [InlineData("/v1/state/%00")]
     [InlineData("/v1/accounts/a%00b")]
