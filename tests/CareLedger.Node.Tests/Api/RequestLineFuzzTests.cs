@@ -64,6 +64,34 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
         Assert.Null(ErrorAnswer.Wrong(target.StartsWith("/fhir", StringComparison.Ordinal), answer.Status, answer.ContentType, answer.Body));
     }
 
+    public static TheoryData<string, string, string> BadCredentials => new()
+    {
+        { "/v1/records?patient=1", "CareLedger-Signature", "" },
+        { "/v1/records?patient=1", "CareLedger-Signature", "key=; time=; sig=" },
+        { "/v1/records?patient=1", "CareLedger-Signature", "key=%%%; time=1; sig=%%%" },
+        { "/v1/records?patient=1", "CareLedger-Signature", $"key={Convert.ToBase64String(new byte[91])}; time={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}; sig={Convert.ToBase64String(new byte[64])}" },
+        { "/v1/records?patient=1", "CareLedger-Signature", $"key=AAAA; time=-9223372036854775808; sig={Convert.ToBase64String(new byte[64])}" },
+        { "/v1/records?patient=1", "CareLedger-Signature", "key=AAAA; time=99999999999999999999999; sig=AAAA" },
+        { "/v1/records?patient=1", "CareLedger-Signature", "key=a; key=b; key=c; time=1; sig=x" },
+        { "/v1/records?patient=1", "CareLedger-Signature", $"key={new string('A', 6000)}; time=1; sig=AAAA" },
+        { "/fhir/Observation?patient=1", "Authorization", "Bearer " },
+        { "/fhir/Observation?patient=1", "Authorization", "Bearer %%%" },
+        { "/fhir/Observation?patient=1", "Authorization", $"Bearer {new string('A', 6000)}" },
+        { "/fhir/Observation?patient=1", "Authorization", "Basic dXNlcjpwYXNz" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCredentials))]
+    public async Task AMalformedSignatureOrToken_IsA4xxProblemOrOperationOutcome(string target, string header, string value)
+    {
+        var logged = demo.Node.Logs.Entries.Count;
+
+        var answer = await RawHttp.SendAsync(demo.Node.BaseAddress, "GET", target, [(header, value)], [], PerRequest);
+
+        Assert.Null(ErrorAnswer.Wrong(target.StartsWith("/fhir", StringComparison.Ordinal), answer.Status, answer.ContentType, answer.Body));
+        demo.AssertNothingLoggedAsAnErrorSince(logged);
+    }
+
     [Theory]
     [InlineData("/v1/chain\0")]
     [InlineData("/v1/state/%00")]
