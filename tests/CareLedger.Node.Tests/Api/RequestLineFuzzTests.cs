@@ -105,10 +105,23 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
 
         var answer = await RawHttp.SendAsync(demo.Node.BaseAddress, "GET", target, [], [], PerRequest);
 
-        // Kestrel's own answer (the node's would carry a body): documented in the README as the one limit.
+        // Kestrel's own answer (the node's would carry a body): documented in the README.
         Assert.Equal(400, answer.Status);
         Assert.Equal("", answer.Body);
         Assert.Null(answer.ContentType);
+        demo.AssertNothingLoggedAsAnErrorSince(logged);
+    }
+
+    [Fact]
+    public async Task ARequestLineOrHeadersOverKestrelsLimits_AreAnEmpty414Or431ThatNeverReachTheNode()
+    {
+        var logged = demo.Node.Logs.Entries.Count;
+
+        var longLine = await RawHttp.SendAsync(demo.Node.BaseAddress, "GET", "/v1/state?prefix=" + new string('a', 9000), [], [], PerRequest);
+        var bigHeaders = await RawHttp.SendAsync(demo.Node.BaseAddress, "GET", "/v1/chain", [("X-Padding", new string('a', 40_000))], [], PerRequest);
+
+        Assert.Equal((414, "", null), (longLine.Status, longLine.Body, longLine.ContentType));
+        Assert.Equal((431, "", null), (bigHeaders.Status, bigHeaders.Body, bigHeaders.ContentType));
         demo.AssertNothingLoggedAsAnErrorSince(logged);
     }
 
