@@ -27,6 +27,8 @@ namespace CareLedger.Node.Api;
 /// </summary>
 public static class ChainApi
 {
+    public const int MaxArgumentBytes = 64 * 1024;
+
     public static void MapChainApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Chain and state").ProducesProblem(StatusCodes.Status400BadRequest);
@@ -101,13 +103,14 @@ public static class ChainApi
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Query(string contract, string query, HttpRequest request, LedgerReader ledger, ClaimsPrincipal user, CancellationToken ct)
     {
+        var body = await RequestBodies.ReadAsync(request, MaxArgumentBytes, ct);
+        if (body is null) return Problems.TooLarge(MaxArgumentBytes);
+        if (body.Length == 0) return Problems.Bad("Malformed arguments", "Send the arguments as a JSON object ({} for none).");
         CborMap args;
         try
         {
-            using var body = new StreamReader(request.Body);
-            var text = await body.ReadToEndAsync(ct);
-            var json = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject;
-            if (json is null) return Problems.Bad("Malformed arguments", "Arguments must be a JSON object.");
+            // Parsed from the bytes, not from a decoded string: invalid UTF-8 is an error, not a replacement character.
+            if (JsonNode.Parse(body) is not JsonObject json) return Problems.Bad("Malformed arguments", "Arguments must be a JSON object.");
             args = CborMapJson.FromJson(json);
         }
         catch (JsonException) { return Problems.Bad("Malformed arguments", "The body is not valid JSON."); }

@@ -19,23 +19,28 @@ public static class ErrorAnswers
     }
 
     /// <summary>
-    /// A request the server could not read (a body over the limit, one that ended early): the client's
-    /// error, answered with its status and logged without a stack trace, so a flood of them cannot flood the log.
+    /// Every refusal (4xx) is the client's error, logged here once, as one line without a stack trace, so a flood of
+    /// them cannot flood the log. A request the server could not read (a body over the limit, one that ended early)
+    /// is answered here too, with its status.
     /// </summary>
     private static async Task AnswerBadRequests(HttpContext context, RequestDelegate next)
     {
+        string? reason = null;
         try
         {
             await next(context);
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorAnswers))
-                .LogInformation("Refused {Method} {Path}: {Status} {Reason}", context.Request.Method, context.Request.Path, e.StatusCode, e.Message);
+            reason = e.Message;
             context.Response.Clear();
             context.Response.StatusCode = e.StatusCode;
             await Results.Problem(e.Message, statusCode: e.StatusCode, title: ReasonPhrases.GetReasonPhrase(e.StatusCode)).ExecuteAsync(context);
         }
+        if (context.Response.StatusCode is >= 400 and < 500)
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorAnswers))
+                .LogInformation("Refused {Method} {Path}: {Status} {Reason}", context.Request.Method, context.Request.Path, context.Response.StatusCode,
+                    reason ?? ReasonPhrases.GetReasonPhrase(context.Response.StatusCode));
     }
 
     /// <summary>Anything else that escapes an endpoint is a bug: a 500 without internals.</summary>

@@ -44,7 +44,7 @@ public static class TransactionsApi
         {
             try
             {
-                var dto = JsonSerializer.Deserialize<SubmitRequest>(body.Bytes, JsonSerializerOptions.Web);
+                var dto = JsonSerializer.Deserialize<SubmitRequest>(body.Bytes, RequestBodies.Json);
                 if (string.IsNullOrEmpty(dto?.Transaction)) return Problems.Bad("Malformed request", "Expected {\"transaction\": \"<base64 envelope>\"}.");
                 envelope = Convert.FromBase64String(dto.Transaction);
             }

@@ -128,18 +128,24 @@ public static class RecordEndpoints
     {
         if (request.ContentType is { } contentType && contentType.Contains("xml", StringComparison.OrdinalIgnoreCase))
             return (null, Outcomes.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "This server reads FHIR JSON only (application/fhir+json)."));
+        // Refused by its declared length before a byte is read: a client that sent Expect: 100-continue then never sends it.
+        if (request.ContentLength > RecordSealing.MaxResourceBytes) return (null, TooLarge());
         var body = new byte[RecordSealing.MaxResourceBytes + 1];
         var length = 0;
         int read;
         while (length < body.Length && (read = await request.Body.ReadAsync(body.AsMemory(length), ct)) > 0) length += read;
-        if (length > RecordSealing.MaxResourceBytes)
-            return (null, Outcomes.Error(StatusCodes.Status413PayloadTooLarge, OperationOutcome.IssueType.TooLong, $"A resource may be at most {RecordSealing.MaxResourceBytes / 1024} KiB here."));
+        if (length > RecordSealing.MaxResourceBytes) return (null, TooLarge());
+        // Checked here because decoding would replace bad bytes with U+FFFD, storing text the clinician never wrote.
+        if (!System.Text.Unicode.Utf8.IsValid(body.AsSpan(0, length))) return (null, Outcomes.BadRequest("The body is not valid UTF-8."));
         var parsed = FhirResources.Parse(body.AsSpan(0, length));
         if (!parsed.IsValid) return (null, Outcomes.Invalid(parsed.Errors));
         return parsed.Resource!.TypeName == type
             ? (parsed.Resource, null)
             : (null, Outcomes.BadRequest($"The body is a {parsed.Resource.TypeName}, but was sent to /fhir/{type}."));
     }
+
+    private static FhirResult TooLarge() =>
+        Outcomes.Error(StatusCodes.Status413PayloadTooLarge, OperationOutcome.IssueType.TooLong, $"A resource may be at most {RecordSealing.MaxResourceBytes / 1024} KiB here.");
 
     private static long? IfMatch(HttpRequest request)
     {

@@ -94,7 +94,7 @@ public static class RecordsApi
     /// <summary>The signed-request scheme already read the body (within its limit); a body that is not the expected JSON is null.</summary>
     private static async Task<T?> ParseJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
-        try { return await JsonSerializer.DeserializeAsync<T>(request.Body, JsonSerializerOptions.Web, ct); }
+        try { return await JsonSerializer.DeserializeAsync<T>(request.Body, RequestBodies.Json, ct); }
         catch (JsonException) { return null; }
     }
 }

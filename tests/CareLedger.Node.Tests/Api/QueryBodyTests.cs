@@ -28,6 +28,18 @@ public sealed class QueryBodyTests(DemoNodeFixture demo)
         Assert.Contains(detail, ProblemAssert.Detail(problem), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(new byte[0], "{} for none")]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}' }, "not valid Unicode")]
+    public async Task Query_TakingNoArguments_EmptyOrNonUtf8Body_Is400Problem(byte[] body, string detail)
+    {
+        // services/terms takes no arguments: the body itself is what is refused.
+        using var response = await demo.PostRawAsync("v1/contracts/services/queries/terms", body, "application/json");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains(detail, ProblemAssert.Detail(problem));
+    }
+
     [Fact]
     public async Task Query_BodyOverTheServerLimit_Is413ProblemAndLogsNoStackTrace()
     {
