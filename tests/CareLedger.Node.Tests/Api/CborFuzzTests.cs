@@ -75,7 +75,7 @@ public sealed class CborFuzzTests(DemoNodeFixture demo)
             using var request = new HttpRequestMessage(HttpMethod.Post, "v1/records/grants/cbor-fuzz/keys") { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-                RequestSignature.Sign(patient, "POST", "/v1/records/grants/cbor-fuzz/keys", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
+                RequestSignature.Sign(patient, demo.Audience, "POST", "/v1/records/grants/cbor-fuzz/keys", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
             using var response = await demo.Http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             // The keys are decoded before the grant is looked up: a 404 would mean they were taken as valid.

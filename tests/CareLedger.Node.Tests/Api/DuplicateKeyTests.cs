@@ -28,7 +28,7 @@ public sealed class DuplicateKeyTests(DemoNodeFixture demo)
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("not valid JSON", ProblemAssert.Detail(problem));
         foreach (var tx in new[] { first, second })
-            Assert.Equal(HttpStatusCode.NotFound, (await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["patient-jones"], $"v1/transactions/{tx.Id}"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["patient-jones"], demo.Audience, $"v1/transactions/{tx.Id}"))).StatusCode);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class DuplicateKeyTests(DemoNodeFixture demo)
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/records/grants/no-such-grant/keys") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-            RequestSignature.Sign(patient, "POST", "/v1/records/grants/no-such-grant/keys", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), bytes));
+            RequestSignature.Sign(patient, demo.Audience, "POST", "/v1/records/grants/no-such-grant/keys", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), bytes));
 
         using var response = await demo.Http.SendAsync(request);
 

@@ -143,7 +143,7 @@ public sealed class FuzzTests(DemoNodeFixture demo)
         // Node-to-node routes are signed by a node; the rest by a member.
         var key = target.Path.StartsWith("v1/consortium/", StringComparison.Ordinal) ? demo.Node.Keys.Validator : demo.Keys[signer];
         request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-            RequestSignature.Sign(key, target.Method, "/" + target.Path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body.Bytes));
+            RequestSignature.Sign(key, demo.Audience, target.Method, "/" + target.Path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body.Bytes));
         return request;
     }
 

@@ -169,7 +169,7 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
             if (body.Length > 0) headers.Add(("Content-Type", fhir ? "application/fhir+json" : "application/json"));
             if (signer is not null && fhir) headers.Add(("Authorization", $"Bearer {FhirToken()}"));
             if (signer is not null && !fhir)
-                headers.Add((RequestSignature.Header, RequestSignature.Sign(demo.Keys[signer], method, AsDecoded(target), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body)));
+                headers.Add((RequestSignature.Header, RequestSignature.Sign(demo.Keys[signer], demo.Audience, method, AsDecoded(target), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body)));
             RawAnswer answer;
             try { answer = await RawHttp.SendAsync(demo.Node.BaseAddress, method, target, headers, body, PerRequest); }
             catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException or FormatException)
