@@ -115,7 +115,28 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         Assert.Contains("\"value\":150", json);
         var entry = await WaitForLogAsync(added.Record, e => e.BreakGlass);
         Assert.Equal("emergency", entry.Purpose);
-        Assert.Contains("unconscious", entry.Reason);
+        Assert.Contains("unconscious in the emergency room", entry.Reason);
+    }
+
+    [Fact]
+    public async Task BreakGlassReason_IsInThePatientsLogButNotOnTheLedger_AndErasedWithTheRecord()
+    {
+        const string reason = "collapsed at the station, no ID";
+        var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation(value: 151));
+        await _p.Records.ReadAsync(_p.Doctor, added.Record, breakGlassReason: reason);
+        var entry = await WaitForLogAsync(added.Record, e => e.BreakGlass);
+        var onLedger = new List<ulong>();
+        await foreach (var block in _p.Node.Store.ReadBlocksAsync())
+            if (System.Text.Encoding.UTF8.GetString(block.Body).Contains("collapsed", StringComparison.Ordinal)) onLedger.Add(block.Height);
+        var inState = _p.Node.Store.Scan("records/").Count(e => System.Text.Encoding.UTF8.GetString(e.Value).Contains("collapsed", StringComparison.Ordinal));
+
+        await _p.Records.EraseAsync(_p.Patient, added.Record);
+        var afterErasure = (await _p.Records.AccessLogAsync(_p.Patient)).Single(e => e.Record == added.Record && e.BreakGlass);
+
+        Assert.Equal($"break-glass: {reason}", entry.Reason);
+        Assert.Empty(onLedger);
+        Assert.Equal(0, inState);
+        Assert.Equal("break-glass: (the reason was erased with the record)", afterErasure.Reason);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
@@ -76,14 +77,28 @@ public sealed class RecordsClient(NodeClient node)
         return (envelope, RecordSealing.Open(envelope, reader));
     }
 
+    /// <summary>The headers a break-glass reason and its salt travel in beside the signed request that seals them.</summary>
+    public const string BreakGlassTextHeader = "CareLedger-Break-Glass-Reason", BreakGlassSaltHeader = "CareLedger-Break-Glass-Salt";
+
     private async Task<RecordEnvelope> FetchAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
     {
-        // The break-glass reason travels in the signed query, so nobody can add or change it on the way.
+        // The break-glass reason is sealed in the signed query, so nobody can add or change it on the way, and only its seal
+        // reaches the ledger: the text and salt travel beside it for the node's vault, where the patient reads it (ADR 0011).
         var query = new List<string>();
         if (version is { } v) query.Add($"version={v}");
-        if (breakGlassReason is not null) query.Add($"breakGlass={Uri.EscapeDataString(breakGlassReason)}");
+        var salt = SealedCode.NewSalt();
+        if (breakGlassReason is not null) query.Add($"breakGlass={SealedCode.Of(breakGlassReason, salt)}");
         var path = $"/v1/records/{recordId}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        var envelope = await SendAsync<RecordEnvelope>(a => SignedHttp.Get(reader, a, path), ct);
+        var envelope = await SendAsync<RecordEnvelope>(a =>
+        {
+            var request = SignedHttp.Get(reader, a, path);
+            if (breakGlassReason is not null)
+            {
+                request.Headers.TryAddWithoutValidation(BreakGlassTextHeader, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(breakGlassReason)));
+                request.Headers.TryAddWithoutValidation(BreakGlassSaltHeader, salt);
+            }
+            return request;
+        }, ct);
         if (Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString() != envelope.ContentHash)
             throw new RecordException("the node served ciphertext whose hash does not match the ledger");
         return envelope;

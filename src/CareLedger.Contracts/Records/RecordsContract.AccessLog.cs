@@ -82,9 +82,11 @@ public sealed partial class RecordsContract
         var reader = AccountId.Parse(report.Reader);
         var time = report.Request.Time;
         var decision = RecordAccess.CheckRead(state, record.Id, reader, time);
+        // A break-glass reason is sealed in the signed request (its text stays in the vault, where erasure reaches it): a
+        // reason in clear breaks no glass, so it never reaches the ledger as one.
         var glassReason = SignedQueryValue(report.Request.Path, "breakGlass");
         var breakGlass = false;
-        if (glassReason.Length > 0 && !record.Erased && RecordAccess.CheckBreakGlass(state, reader, time) is { Allowed: true } emergency)
+        if (SealedCode.IsSealed(glassReason) && !record.Erased && RecordAccess.CheckBreakGlass(state, reader, time) is { Allowed: true } emergency)
         {
             decision = emergency with { Reason = BreakGlassReasonPrefix + glassReason };
             breakGlass = true;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CareLedger.Contracts;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Authentication;
@@ -18,10 +19,14 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
 {
     public const int MaxBreakGlassReason = 256;
 
-    /// <summary>The ciphertext and the caller's wrapped key, if a grant holds now or the caller broke the glass with a reason.</summary>
-    public Answer<RecordEnvelope> Read(SignedCaller caller, string id, long? version, string? breakGlass)
+    /// <summary>
+    /// The ciphertext and the caller's wrapped key, if a grant holds now or the caller broke the glass with a reason. The
+    /// reason is sealed in the signed request (<paramref name="breakGlass"/>, a <see cref="SealedCode"/>); its text and salt
+    /// come beside it (<paramref name="glass"/>), must open the seal, and are kept in the vault for the patient to read.
+    /// </summary>
+    public Answer<RecordEnvelope> Read(SignedCaller caller, string id, long? version, string? breakGlass, BreakGlassReason? glass = null)
     {
-        if (breakGlass is { Length: > MaxBreakGlassReason }) return Refusal.Bad("Reason too long", $"A break-glass reason is at most {MaxBreakGlassReason} characters.");
+        if (!string.IsNullOrEmpty(breakGlass) && CheckReason(breakGlass, glass) is { } badReason) return badReason;
         // Not logged: a log entry per fresh outsider key would let anyone flood a patient's access log.
         if (ledger.FindMember(caller.Account) is null) return Refusal.Forbidden("only members of the consortium may read records");
         if (!accessLog.HasRoom)
@@ -41,6 +46,7 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
             {
                 decision = emergency with { Reason = RecordsContract.BreakGlassReasonPrefix + breakGlass };
                 glassBroken = true;
+                vault.PutNote(id, breakGlass[SealedCode.Prefix.Length..], System.Text.Encoding.UTF8.GetBytes(glass!.Text));
             }
             else if (!decision.Allowed)
             {
@@ -91,7 +97,27 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
     }
 
     public Answer<IReadOnlyList<AccessLogEntry>> AccessLog(AccountId caller, AccountId patient) =>
-        caller == patient ? Answer(RecordLedger.AccessLog(ledger.State, patient)) : Refusal.Forbidden("only the patient may read the access log of their records");
+        caller == patient ? Answer([.. RecordLedger.AccessLog(ledger.State, patient).Select(WithReasonText)]) : Refusal.Forbidden("only the patient may read the access log of their records");
+
+    /// <summary>A break-glass entry's reason as the reader gave it, from the vault (the ledger holds its seal), or a note that it was erased.</summary>
+    private AccessLogEntry WithReasonText(AccessLogEntry entry)
+    {
+        const string prefix = RecordsContract.BreakGlassReasonPrefix;
+        if (!entry.BreakGlass || !entry.Reason.StartsWith(prefix, StringComparison.Ordinal) || !SealedCode.IsSealed(entry.Reason[prefix.Length..])) return entry;
+        var text = vault.GetNote(entry.Record, entry.Reason[(prefix.Length + SealedCode.Prefix.Length)..]);
+        return entry with { Reason = prefix + (text is null ? "(the reason was erased with the record)" : System.Text.Encoding.UTF8.GetString(text)) };
+    }
+
+    private static Refusal? CheckReason(string seal, BreakGlassReason? glass)
+    {
+        if (!SealedCode.IsSealed(seal))
+            return Refusal.Bad("Break-glass reason in clear", "A break-glass reason is sealed in the signed request (breakGlass=sha256:…) and sent beside it " +
+                $"in the {BreakGlassReason.TextHeader} and {BreakGlassReason.SaltHeader} headers: it never goes on the ledger in clear.");
+        if (glass is null) return Refusal.Bad("Break-glass reason missing", $"Send the reason in the {BreakGlassReason.TextHeader} header (base64 of UTF-8) and its salt in {BreakGlassReason.SaltHeader}.");
+        if (glass.Text.Length is 0 or > MaxBreakGlassReason) return Refusal.Bad("Reason too long", $"A break-glass reason is 1 to {MaxBreakGlassReason} characters.");
+        return SealedCode.Of(glass.Text, glass.Salt) == seal ? null
+            : Refusal.Bad("Break-glass reason does not match", "The reason and salt sent do not open the seal in the signed request.");
+    }
 
     private static Answer<IReadOnlyList<AccessLogEntry>> Answer(IReadOnlyList<AccessLogEntry> entries) => new(entries, null);
 

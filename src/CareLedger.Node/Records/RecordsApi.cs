@@ -35,8 +35,8 @@ public static class RecordsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static Results<Ok<RecordEnvelope>, ProblemHttpResult> Read(string id, long? version, string? breakGlass, SignedCaller caller, RecordReader reader) =>
-        Answer(reader.Read(caller, id, version, breakGlass));
+    private static Results<Ok<RecordEnvelope>, ProblemHttpResult> Read(string id, long? version, string? breakGlass, SignedCaller caller, RecordReader reader, HttpRequest request) =>
+        Answer(reader.Read(caller, id, version, breakGlass, BreakGlassReason.From(request)));
 
     private static Results<Ok<RecordSummary>, ProblemHttpResult> History(string id, SignedCaller caller, RecordReader reader) =>
         Answer(reader.History(caller.Account, id));

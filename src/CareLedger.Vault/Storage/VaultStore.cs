@@ -13,14 +13,36 @@ public sealed partial class VaultStore
 {
     private readonly string _blobs;
     private readonly string _keys;
+    private readonly string _notes;
 
     public VaultStore(string folder)
     {
         _blobs = Path.Combine(folder, "blobs");
         _keys = Path.Combine(folder, "keys");
+        _notes = Path.Combine(folder, "notes");
         System.IO.Directory.CreateDirectory(_blobs);
         System.IO.Directory.CreateDirectory(_keys);
+        System.IO.Directory.CreateDirectory(_notes);
     }
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex NoteNamePattern();
+
+    /// <summary>
+    /// Keeps a short text about a record off the ledger, named by the hex of the commitment the ledger holds (a
+    /// break-glass reason); erasing the record erases it.
+    /// </summary>
+    public void PutNote(string recordId, string name, byte[] text) => WriteAtomic(NotePath(recordId, name), text);
+
+    public byte[]? GetNote(string recordId, string name)
+    {
+        var path = NotePath(recordId, name);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    private string NotePath(string recordId, string name) => NoteNamePattern().IsMatch(name)
+        ? Path.Combine(_notes, CheckId(recordId), name)
+        : throw new ArgumentException($"'{name}' is not a note name (64 lowercase hex characters)");
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex RecordIdPattern();
@@ -51,10 +73,10 @@ public sealed partial class VaultStore
         return File.Exists(path) ? File.ReadAllBytes(path) : null;
     }
 
-    /// <summary>Deletes a record's ciphertexts and every wrapped key for it.</summary>
+    /// <summary>Deletes a record's ciphertexts, every wrapped key for it and its notes.</summary>
     public void Shred(string recordId)
     {
-        foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId) })
+        foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId), Path.Combine(_notes, recordId) })
             if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
     }
 

@@ -1,3 +1,4 @@
+using CareLedger.Contracts;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Contracts.Tests.Services;
@@ -53,13 +54,25 @@ public sealed class AccessLogJudgementTests : IDisposable
     [Fact]
     public void LogAccess_NodeHidesABreakGlassTheReaderSigned_IsLoggedAsBreakGlassAndRaised()
     {
-        var result = Log(Report("dr-sato", outcome: "granted", purpose: "none", reason: "", query: "?breakGlass=unconscious%20in%20ER"));
+        var seal = SealedCode.Of("unconscious in ER", "0123456789abcdef0123456789abcdef");
+        var result = Log(Report("dr-sato", outcome: "granted", purpose: "none", reason: "", query: $"?breakGlass={seal}"));
 
         var logged = Logged();
         Assert.True(logged.BreakGlass);
         Assert.Equal(Purposes.Emergency, logged.Purpose);
-        Assert.Equal("break-glass: unconscious in ER", logged.Reason);
+        Assert.Equal($"break-glass: {seal}", logged.Reason);
         Assert.Contains(result.Events, e => e.Name == "BreakGlassAccess");
+    }
+
+    [Fact]
+    public void LogAccess_BreakGlassReasonSignedInClear_BreaksNoGlass_SoNoReasonTextIsLogged()
+    {
+        Log(Report("dr-sato", outcome: "granted", purpose: "none", reason: "", query: "?breakGlass=unconscious%20in%20ER"));
+
+        var logged = Logged();
+        Assert.False(logged.BreakGlass);
+        Assert.DoesNotContain("unconscious", logged.Reason);
+        Assert.Equal(RecordsContract.ServedWithoutConsent, logged.Outcome);
     }
 
     [Fact]
