@@ -24,9 +24,12 @@ public static class Deadlines
 /// </summary>
 public sealed partial class ServicesContract
 {
+    /// <summary>How many deadline entries a block reads at a time: it reads those due and at most a page beyond.</summary>
+    public const int DeadlinePage = 16;
+
     private static void RunDueDeadlines(ContractState state, long blockTime)
     {
-        var due = state.Scan(Deadline.All).TakeWhile(e => e.Value.Due <= blockTime).ToList();
+        var due = state.ScanInPages(Deadline.All, DeadlinePage).TakeWhile(e => e.Value.Due <= blockTime).ToList();
         foreach (var (key, deadline) in due)
         {
             state.Delete(Deadline.Kept(key));
