@@ -77,6 +77,24 @@ public sealed class NodeClient(HttpClient http, SigningKey? reader = null)
     public async Task<T> QueryAsync<T>(string contract, string query, CborMap args, CancellationToken ct = default) where T : ICborRecord<T> =>
         Decode<T>(await QueryAsync(contract, query, args, ct));
 
+    /// <summary>
+    /// Every item of a paged list query (<see cref="QueryPaging"/>), asked <paramref name="pageSize"/> (1 to 1000) at a time,
+    /// each page after the last one's <c>next</c>.
+    /// </summary>
+    public async IAsyncEnumerable<T> QueryAllAsync<TPage, T>(string contract, string query, CborMap args, int pageSize = QueryPaging.MaxLimit,
+        [EnumeratorCancellation] CancellationToken ct = default) where TPage : ICborRecord<TPage>, IQueryPage<T>
+    {
+        var pageArgs = new CborMap { ["limit"] = (long)pageSize };
+        foreach (var (name, value) in args) pageArgs[name] = value;
+        while (true)
+        {
+            var page = await QueryAsync<TPage>(contract, query, pageArgs, ct);
+            foreach (var item in page.Items) yield return item;
+            if (page.Next.Length == 0) yield break;
+            pageArgs["after"] = page.Next;
+        }
+    }
+
     /// <summary>The record under a state key, or null when nothing is stored there.</summary>
     public async Task<T?> GetStateAsync<T>(StateKey<T> key, CancellationToken ct = default) where T : class, ICborRecord<T>
     {

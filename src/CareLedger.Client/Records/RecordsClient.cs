@@ -160,7 +160,7 @@ public sealed class RecordsClient(NodeClient node)
 
     /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>
     public async Task<IReadOnlyList<ConsentGrant>> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
-        (await node.QueryAsync<GrantList>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct)).Grants;
+        await node.QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct: ct).ToListAsync(ct);
 
     private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
     {
@@ -190,7 +190,7 @@ public sealed class RecordsClient(NodeClient node)
     /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
     private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var members = await new MembershipClient(node).StaffAsync(org, ct);
+        var members = await new MembershipClient(node).StaffAsync(org, ct: ct);
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
     }
 

@@ -84,7 +84,7 @@ public sealed class TestConsortium : IDisposable
     }
 
     public CborMap Query(string contract, string query, CborMap args) =>
-        Runtime.Query(_state, contract, query, args, Time, out var error) ?? throw new InvalidOperationException(error);
+        Runtime.Query(_reads, contract, query, args, Time, out var error) ?? throw new InvalidOperationException(error);
 
     /// <summary>A query's answer decoded, strictly, into the record the contract answers with.</summary>
     public T Query<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Query(contract, query, args));
