@@ -167,6 +167,21 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         Assert.Contains("lowercase", error.Detail);
     }
 
+    [Fact]
+    public async Task AccessLogAsync_InPagesOfOne_GivesTheSameEntriesAsOnePage()
+    {
+        var record = (await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation())).Record;
+        await _p.Records.ReadAsync(_p.Patient, record);
+        await _p.Records.ReadAsync(_p.Patient, record);
+        await WaitForLogAsync(record, _ => true);
+
+        var onePage = await _p.Records.AccessLogAsync(_p.Patient);
+        var pagesOfOne = await _p.Records.AccessLogAsync(_p.Patient, pageSize: 1);
+
+        Assert.True(onePage.Count >= 2);
+        Assert.Equal(onePage.Select(e => e.Tx), pagesOfOne.Take(onePage.Count).Select(e => e.Tx));
+    }
+
     private async Task<AccessLogEntry> WaitForLogAsync(string record, Func<AccessLogEntry, bool> match)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -5,6 +5,7 @@ using CareLedger.Client.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Wire;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
@@ -152,10 +153,19 @@ public sealed class RecordsClient(NodeClient node)
         return await SendAsync<RecordSummary>(request, ct);
     }
 
-    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, CancellationToken ct = default)
+    /// <summary>The patient's whole access log, oldest first, fetched <paramref name="pageSize"/> (1 to 1000) entries at a time.</summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(patient, $"/v1/records/access-log?patient={patient.Account}");
-        return await SendAsync<List<AccessLogEntry>>(request, ct);
+        var entries = new List<AccessLogEntry>();
+        string? path = $"/v1/records/access-log?patient={patient.Account}&limit={pageSize}";
+        while (path is not null)
+        {
+            using var request = SignedHttp.Get(patient, path);
+            using var response = await node.Http.SendAsync(request, ct);
+            entries.AddRange(await NodeClient.ReadAsync<List<AccessLogEntry>>(response, ct));
+            path = NodeClient.NextLink(response) is { } next ? "/" + next : null;
+        }
+        return entries;
     }
 
     /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>

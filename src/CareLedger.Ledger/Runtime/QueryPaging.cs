@@ -23,11 +23,14 @@ public static class QueryPaging
 
     /// <summary>The page of <paramref name="prefix"/> the arguments ask for, and its next cursor (the last key, less the prefix).</summary>
     public static (IReadOnlyList<(string Key, T Value)> Entries, string Next) Read<T>(ContractState state, StatePrefix<T> prefix, CborMap args)
+        where T : class, ICborRecord<T> => Read(state, prefix, args.TryGetText("after"), args.TryGetInt("limit"));
+
+    /// <summary>The page after the cursor <paramref name="after"/> (null: the first), of <paramref name="limit"/> entries (1 to 1,000; 1,000 when null).</summary>
+    public static (IReadOnlyList<(string Key, T Value)> Entries, string Next) Read<T>(ContractState state, StatePrefix<T> prefix, string? after, long? limit)
         where T : class, ICborRecord<T>
     {
-        var limit = (int)Math.Clamp(args.TryGetInt("limit") ?? MaxLimit, 1, MaxLimit);
-        var after = args.TryGetText("after") is { } cursor ? prefix.Value + cursor : null;
-        var page = state.Scan(prefix, after, limit);
-        return (page, page.Count == limit ? page[^1].Key[prefix.Value.Length..] : "");
+        var size = (int)Math.Clamp(limit ?? MaxLimit, 1, MaxLimit);
+        var page = state.Scan(prefix, string.IsNullOrEmpty(after) ? null : prefix.Value + after, size);
+        return (page, page.Count == size ? page[^1].Key[prefix.Value.Length..] : "");
     }
 }

@@ -20,9 +20,13 @@ public static class RecordLedger
     public static IEnumerable<string> IdsOf(ContractState state, AccountId patient) =>
         state.Scan(PatientRecordEntry.Of(patient)).Select(e => StateKeys.LastSegment(e.Key));
 
-    public static IReadOnlyList<AccessLogEntry> AccessLog(ContractState state, AccountId patient) =>
-        state.Scan(LoggedAccess.Of(patient)).Select(e => e.Value).Select(e => new AccessLogEntry(e.Record, e.Type, e.Reader.ToString(), e.Purpose, e.Outcome,
-            e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx)).ToList();
+    /// <summary>A page of the patient's access log, oldest first, and the cursor of the next page ("" on the last).</summary>
+    public static AccessLogPage AccessLog(ContractState state, AccountId patient, string? after, int? limit)
+    {
+        var (page, next) = QueryPaging.Read(state, LoggedAccess.Of(patient), after, limit);
+        return new AccessLogPage([.. page.Select(e => e.Value).Select(e => new AccessLogEntry(e.Record, e.Type, e.Reader.ToString(), e.Purpose, e.Outcome,
+            e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx))], next);
+    }
 
     /// <summary>The service accounts of an organisation that published a key: the nodes that hold emergency copies.</summary>
     public static IReadOnlyList<AccountId> ServiceKeysOf(ContractState state, string organisation) =>
@@ -36,3 +40,6 @@ public static class RecordLedger
         state.Scan(RecordVersion.Of(r.Id)).Select(e => e.Value)
             .Select(v => new RecordVersionDto(v.Version, v.ContentHash, v.KeysHash, v.Author.ToString(), v.Time, v.Tx)).ToList());
 }
+
+/// <summary>A page of a patient's access log and the cursor of the next page ("" on the last).</summary>
+public sealed record AccessLogPage(IReadOnlyList<AccessLogEntry> Entries, string Next);

@@ -90,10 +90,8 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         return readable;
     }
 
-    public Answer<IReadOnlyList<AccessLogEntry>> AccessLog(AccountId caller, AccountId patient) =>
-        caller == patient ? Answer(RecordLedger.AccessLog(ledger.State, patient)) : Refusal.Forbidden("only the patient may read the access log of their records");
-
-    private static Answer<IReadOnlyList<AccessLogEntry>> Answer(IReadOnlyList<AccessLogEntry> entries) => new(entries, null);
+    public Answer<AccessLogPage> AccessLog(AccountId caller, AccountId patient, string? after, int? limit) =>
+        caller == patient ? RecordLedger.AccessLog(ledger.State, patient, after, limit) : Refusal.Forbidden("only the patient may read the access log of their records");
 
     /// <summary>Opens the emergency copy the patient left for this node and wraps it for the practitioner who broke the glass.</summary>
     private byte[]? EmergencyRewrap(string id, AccountId practitioner)
