@@ -143,8 +143,7 @@ public sealed class RecordsClient(NodeClient node)
 
     public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
-        using var request = SignedHttp.Get(caller, $"/v1/records?patient={patient ?? caller.Account}");
-        return await SendAsync<List<RecordSummary>>(request, ct);
+        return await GetPagesAsync<RecordSummary>(caller, $"/v1/records?patient={patient ?? caller.Account}", ct);
     }
 
     public async Task<RecordSummary> HistoryAsync(SigningKey caller, string recordId, CancellationToken ct = default)
@@ -156,16 +155,7 @@ public sealed class RecordsClient(NodeClient node)
     /// <summary>The patient's whole access log, oldest first, fetched <paramref name="pageSize"/> (1 to 1000) entries at a time.</summary>
     public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default)
     {
-        var entries = new List<AccessLogEntry>();
-        string? path = $"/v1/records/access-log?patient={patient.Account}&limit={pageSize}";
-        while (path is not null)
-        {
-            using var request = SignedHttp.Get(patient, path);
-            using var response = await node.Http.SendAsync(request, ct);
-            entries.AddRange(await NodeClient.ReadAsync<List<AccessLogEntry>>(response, ct));
-            path = NodeClient.NextLink(response) is { } next ? "/" + next : null;
-        }
-        return entries;
+        return await GetPagesAsync<AccessLogEntry>(patient, $"/v1/records/access-log?patient={patient.Account}&limit={pageSize}", ct);
     }
 
     /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>
@@ -202,6 +192,20 @@ public sealed class RecordsClient(NodeClient node)
     {
         var members = await new MembershipClient(node).StaffAsync(org, ct: ct);
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
+    }
+
+    /// <summary>Every item of a paged list, each page a signed GET, following the node's Link rel=next headers.</summary>
+    private async Task<IReadOnlyList<T>> GetPagesAsync<T>(SigningKey signer, string path, CancellationToken ct)
+    {
+        var items = new List<T>();
+        for (string? next = path; next is not null;)
+        {
+            using var request = SignedHttp.Get(signer, next);
+            using var response = await node.Http.SendAsync(request, ct);
+            items.AddRange(await NodeClient.ReadAsync<List<T>>(response, ct));
+            next = NodeClient.NextLink(response) is { } link ? "/" + link : null;
+        }
+        return items;
     }
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)

@@ -17,14 +17,14 @@ public static class RecordSearch
 
         var bundle = FhirApi.Searchset(request);
         var unavailable = new List<string>();
-        var list = reader.List(custodian.Account, criteria.Patient);
+        var list = reader.List(custodian.Account, criteria.Patient, criteria.After);
         if (list.Refusal is { Status: StatusCodes.Status403Forbidden } forbidden) unavailable.Add(forbidden.Detail);
         else if (list.Refusal is { } refusal) return Outcomes.From(refusal);
 
-        // Records in id order after the continuation; each candidate is decrypted (a logged read), so a page stops at _count matches.
-        var candidates = (list.Value ?? []).Where(r => r.Type == type && !r.Erased && (criteria.After is null || string.CompareOrdinal(r.Record, criteria.After) > 0)).ToList();
+        // A page of the records in id order after the continuation; each candidate is decrypted (a logged read), so a page stops at _count matches.
+        var candidates = (list.Value?.Records ?? []).Where(r => r.Type == type && !r.Erased).ToList();
         var matches = new List<Resource>();
-        var next = "";
+        var next = list.Value?.Next ?? "";
         for (var i = 0; i < candidates.Count; i++)
         {
             if (matches.Count == criteria.Count)

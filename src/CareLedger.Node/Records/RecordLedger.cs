@@ -16,9 +16,12 @@ public static class RecordLedger
     /// <summary>The key an account published for records to be wrapped for (SubjectPublicKeyInfo), or null.</summary>
     public static byte[]? PublishedKey(ContractState state, AccountId account) => state.Get(Contracts.Records.PublishedKey.Key(account))?.PublicKey;
 
-    /// <summary>The ids of a patient's records, in id order.</summary>
-    public static IEnumerable<string> IdsOf(ContractState state, AccountId patient) =>
-        state.Scan(PatientRecordEntry.Of(patient)).Select(e => StateKeys.LastSegment(e.Key));
+    /// <summary>A page of the ids of a patient's records, in id order, after the id <paramref name="after"/>, and the next page's cursor ("" on the last).</summary>
+    public static (IReadOnlyList<string> Ids, string Next) IdsOf(ContractState state, AccountId patient, string? after, int? limit)
+    {
+        var (page, next) = QueryPaging.Read(state, PatientRecordEntry.Of(patient), after, limit);
+        return ([.. page.Select(e => StateKeys.LastSegment(e.Key))], next);
+    }
 
     /// <summary>A page of the patient's access log, oldest first, and the cursor of the next page ("" on the last).</summary>
     public static AccessLogPage AccessLog(ContractState state, AccountId patient, string? after, int? limit)
@@ -40,6 +43,9 @@ public static class RecordLedger
         state.Scan(RecordVersion.Of(r.Id)).Select(e => e.Value)
             .Select(v => new RecordVersionDto(v.Version, v.ContentHash, v.KeysHash, v.Author.ToString(), v.Time, v.Tx)).ToList());
 }
+
+/// <summary>A page of the records of a patient a caller may read, and the cursor of the next page ("" on the last).</summary>
+public sealed record RecordPage(IReadOnlyList<RecordSummary> Records, string Next);
 
 /// <summary>A page of a patient's access log and the cursor of the next page ("" on the last).</summary>
 public sealed record AccessLogPage(IReadOnlyList<AccessLogEntry> Entries, string Next);

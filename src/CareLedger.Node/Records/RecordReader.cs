@@ -78,16 +78,22 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         return decision.Allowed ? RecordLedger.Summary(state, record) : Refusal.Forbidden(decision.Reason);
     }
 
-    /// <summary>The patient's records the caller may read: all of them for the patient.</summary>
-    public Answer<IReadOnlyList<RecordSummary>> List(AccountId caller, AccountId patient)
+    /// <summary>
+    /// A page (at most <paramref name="limit"/>, 1,000 when null) of the patient's records after the id <paramref name="after"/>,
+    /// those the caller may read: all of them for the patient. A page may hold none the caller may read while more follow;
+    /// a caller who may read none of a list that fits one page is refused.
+    /// </summary>
+    public Answer<RecordPage> List(AccountId caller, AccountId patient, string? after = null, int? limit = null)
     {
         var state = ledger.State;
         var now = ledger.Now;
-        var readable = RecordLedger.IdsOf(state, patient)
+        var (ids, next) = RecordLedger.IdsOf(state, patient, after, limit);
+        var readable = ids
             .Where(id => caller == patient || RecordAccess.CheckRead(state, id, caller, now).Allowed)
             .Select(id => RecordLedger.Summary(state, RecordLedger.Find(state, id)!)).ToList();
-        if (caller != patient && readable.Count == 0) return Refusal.Forbidden("no grant from this patient covers any of their records");
-        return readable;
+        if (caller != patient && readable.Count == 0 && after is null && next.Length == 0)
+            return Refusal.Forbidden("no grant from this patient covers any of their records");
+        return new RecordPage(readable, next);
     }
 
     public Answer<AccessLogPage> AccessLog(AccountId caller, AccountId patient, string? after, int? limit) =>
