@@ -39,6 +39,30 @@ public class SearchTests(FhirNode fhir)
     }
 
     [Fact]
+    public async Task Search_WithCountOne_PagesThroughNextLinksToEveryMatchOnce()
+    {
+        await fhir.GrantDoctorAsync("treatment", "Observation");
+        using var client = fhir.Client();
+        var code = "p" + Guid.NewGuid().ToString("N")[..8];
+        var created = new List<string>();
+        for (var i = 0; i < 3; i++) created.Add((await client.CreateAsync(Observation(code, "2026-07-01")))!.Id!);
+
+        var page = await client.SearchAsync<Observation>([$"patient={fhir.PatientRef}", $"code={System}|{code}", "_count=1"]);
+        var first = page!;
+        var seen = new List<string>();
+        while (page is not null)
+        {
+            seen.AddRange(Issues.MatchIds(page));
+            page = await client.ContinueAsync(page);
+        }
+
+        Assert.Single(Issues.MatchIds(first));
+        Assert.Null(first.Total);
+        Assert.NotNull(first.NextLink);
+        Assert.Equal(created.Order(StringComparer.Ordinal), seen);
+    }
+
+    [Fact]
     public async Task Search_ReturnsDecryptedResourcesWithLedgerVersions()
     {
         await fhir.GrantDoctorAsync("treatment", "Observation");

@@ -83,7 +83,7 @@ public sealed class KeyBindingTests(DemoPeople p) : IClassFixture<DemoPeople>
         Assert.Null(p.Node.Vault.GetKey(added.Record, p.Node.Keys.Account));
     }
 
-    private int RecordCount() => RecordLedger.IdsOf(p.Node.Ledger.State, p.Patient.Account).Count();
+    private int RecordCount() => p.Node.Store.Scan($"records/patient/{p.Patient.Account}/").Count();
 
     /// <summary>A records client whose node answers <paramref name="victim"/>'s published key with <paramref name="attacker"/>'s.</summary>
     private RecordsClient Substituting(AccountId victim, AccountId attacker)

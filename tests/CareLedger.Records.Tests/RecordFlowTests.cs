@@ -1,5 +1,6 @@
 using CareLedger.Vault.Records;
 using System.Net;
+using System.Net.Http.Json;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
@@ -186,6 +187,42 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
             new CborMap { ["asset"] = "CARE", ["to"] = _p.Doctor.Account.ToString().ToUpperInvariant(), ["amount"] = 1L }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, error.Status);
         Assert.Contains("lowercase", error.Detail);
+    }
+
+    [Fact]
+    public async Task AccessLogAsync_InPagesOfOne_GivesTheSameEntriesAsOnePage()
+    {
+        var record = (await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation())).Record;
+        await _p.Records.ReadAsync(_p.Patient, record);
+        await _p.Records.ReadAsync(_p.Patient, record);
+        await WaitForLogAsync(record, _ => true);
+
+        var onePage = await _p.Records.AccessLogAsync(_p.Patient);
+        var pagesOfOne = await _p.Records.AccessLogAsync(_p.Patient, pageSize: 1);
+
+        Assert.True(onePage.Count >= 2);
+        Assert.Equal(onePage.Select(e => e.Tx), pagesOfOne.Take(onePage.Count).Select(e => e.Tx));
+    }
+
+    [Fact]
+    public async Task ListRecords_WithLimitOne_LinksPagesThatTogetherAreTheWholeList()
+    {
+        await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
+        await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, DemoPeople.Observation());
+        var whole = await _p.Records.ListAsync(_p.Patient);
+
+        var paged = new List<string>();
+        var pages = 0;
+        for (string? path = $"/v1/records?patient={_p.Patient.Account}&limit=1"; path is not null; pages++)
+        {
+            using var response = await _p.Node.Client.Http.SendAsync(SignedHttp.Get(_p.Patient, _p.Node.Audience, path));
+            paged.AddRange((await response.Content.ReadFromJsonAsync<List<RecordSummary>>())!.Select(r => r.Record));
+            path = NodeClient.NextLink(response) is { } next ? "/" + next : null;
+        }
+
+        Assert.True(whole.Count >= 2);
+        Assert.Equal(whole.Select(r => r.Record).Take(paged.Count), paged.Take(whole.Count));
+        Assert.True(pages >= whole.Count);
     }
 
     private async Task<AccessLogEntry> WaitForLogAsync(string record, Func<AccessLogEntry, bool> match)

@@ -32,7 +32,7 @@ public sealed class AccessLogCommand(CliSession session) : AsyncCommand<AccessLo
         using var http = settings.Connect();
         // The log's proofs and its readers' names are the patient's to read: everything here reads as them.
         var node = new NodeClient(http).As(key);
-        var entries = await new RecordsClient(node).AccessLogAsync(key, ct);
+        var entries = await new RecordsClient(node).AccessLogAsync(key, ct: ct);
         if (settings.Json) session.WriteJson(entries);
         else if (entries.Count == 0) session.Out.MarkupLineInterpolated($"No one has read the records of {settings.Key} yet.");
         else await RenderAsync(entries, settings.Names(), node, settings.Key, ct);

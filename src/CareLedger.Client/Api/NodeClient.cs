@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Ledger.Cryptography;
@@ -113,6 +114,24 @@ public sealed class NodeClient
     public async Task<T> QueryAsync<T>(string contract, string query, CborMap args, CancellationToken ct = default) where T : ICborRecord<T> =>
         Decode<T>(await QueryAsync(contract, query, args, ct));
 
+    /// <summary>
+    /// Every item of a paged list query (<see cref="QueryPaging"/>), asked <paramref name="pageSize"/> (1 to 1000) at a time,
+    /// each page after the last one's <c>next</c>.
+    /// </summary>
+    public async IAsyncEnumerable<T> QueryAllAsync<TPage, T>(string contract, string query, CborMap args, int pageSize = QueryPaging.MaxLimit,
+        [EnumeratorCancellation] CancellationToken ct = default) where TPage : ICborRecord<TPage>, IQueryPage<T>
+    {
+        var pageArgs = new CborMap { ["limit"] = (long)pageSize };
+        foreach (var (name, value) in args) pageArgs[name] = value;
+        while (true)
+        {
+            var page = await QueryAsync<TPage>(contract, query, pageArgs, ct);
+            foreach (var item in page.Items) yield return item;
+            if (page.Next.Length == 0) yield break;
+            pageArgs["after"] = page.Next;
+        }
+    }
+
     /// <summary>The record under a state key, or null when nothing is stored there.</summary>
     public async Task<T?> GetStateAsync<T>(StateKey<T> key, CancellationToken ct = default) where T : class, ICborRecord<T>
     {
@@ -120,12 +139,31 @@ public sealed class NodeClient
         catch (NodeApiException e) when (e.Status == HttpStatusCode.NotFound) { return null; }
     }
 
-    /// <summary>The records under a key prefix, in key order, at most <paramref name="limit"/> (1 to 1000) of them.</summary>
-    public async Task<IReadOnlyList<(string Key, T Value)>> ScanStateAsync<T>(StatePrefix<T> prefix, int limit = 1000, CancellationToken ct = default)
+    /// <summary>Every record under a key prefix, in key order, fetched <paramref name="pageSize"/> (1 to 1000) at a time by following the node's next links.</summary>
+    public async IAsyncEnumerable<(string Key, T Value)> ScanStateAsync<T>(StatePrefix<T> prefix, int pageSize = 1000, [EnumeratorCancellation] CancellationToken ct = default)
         where T : class, ICborRecord<T>
     {
-        var entries = await GetAsync<List<StateEntryDto>>($"v1/state?prefix={Uri.EscapeDataString(prefix.Value)}&limit={limit}", ct);
-        return [.. entries.Select(e => (e.Key, Decode<T>(e.Value)))];
+        string? path = $"v1/state?prefix={Uri.EscapeDataString(prefix.Value)}&limit={pageSize}";
+        while (path is not null)
+        {
+            using var response = await GetResponseAsync(path, ct);
+            var entries = await ReadAsync<List<StateEntryDto>>(response, ct);
+            foreach (var e in entries) yield return (e.Key, Decode<T>(e.Value));
+            path = NextLink(response);
+        }
+    }
+
+    /// <summary>The relative address in a <c>Link: &lt;/v1/…&gt;; rel="next"</c> header, or null on the last page.</summary>
+    public static string? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links)) return null;
+        foreach (var link in links.SelectMany(l => l.Split(',')))
+        {
+            var parts = link.Split(';', StringSplitOptions.TrimEntries);
+            if (parts.Length > 1 && parts[1] == "rel=\"next\"" && parts[0].StartsWith("</", StringComparison.Ordinal) && parts[0].EndsWith('>'))
+                return parts[0][2..^1];
+        }
+        return null;
     }
 
     /// <summary>Builds, signs and submits a transaction with the sender's next nonce, waiting for its block.</summary>

@@ -36,7 +36,7 @@ public sealed class MembershipClient(NodeClient node)
     public async Task<IReadOnlyList<Organisation>> OrganisationsAsync(CancellationToken ct = default) =>
         (await node.QueryAsync<OrganisationList>(Contract, "organisations", new CborMap(), ct)).Organisations;
 
-    /// <summary>An organisation's staff (every member but its patients), in account order.</summary>
-    public async Task<IReadOnlyList<Member>> StaffAsync(string organisation, CancellationToken ct = default) =>
-        (await node.QueryAsync<StaffList>(Contract, "staff", new CborMap { ["org"] = organisation }, ct)).Members;
+    /// <summary>An organisation's staff (every member but its patients), in account order: all of them, asked <paramref name="pageSize"/> members at a time.</summary>
+    public async Task<IReadOnlyList<Member>> StaffAsync(string organisation, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default) =>
+        await node.QueryAllAsync<StaffList, Member>(Contract, "staff", new CborMap { ["org"] = organisation }, pageSize, ct).ToListAsync(ct);
 }

@@ -7,6 +7,7 @@ using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Wire;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
@@ -161,7 +162,7 @@ public sealed class RecordsClient(NodeClient node)
 
     public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
-        return await SendAsync<List<RecordSummary>>(a => SignedHttp.Get(caller, a, $"/v1/records?patient={patient ?? caller.Account}"), ct);
+        return await GetPagesAsync<RecordSummary>(caller, $"/v1/records?patient={patient ?? caller.Account}", ct);
     }
 
     public async Task<RecordSummary> HistoryAsync(SigningKey caller, string recordId, CancellationToken ct = default)
@@ -169,14 +170,15 @@ public sealed class RecordsClient(NodeClient node)
         return await SendAsync<RecordSummary>(a => SignedHttp.Get(caller, a, $"/v1/records/{recordId}/history"), ct);
     }
 
-    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, CancellationToken ct = default)
+    /// <summary>The patient's whole access log, oldest first, fetched <paramref name="pageSize"/> (1 to 1000) entries at a time.</summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default)
     {
-        return await SendAsync<List<AccessLogEntry>>(a => SignedHttp.Get(patient, a, $"/v1/records/access-log?patient={patient.Account}"), ct);
+        return await GetPagesAsync<AccessLogEntry>(patient, $"/v1/records/access-log?patient={patient.Account}&limit={pageSize}", ct);
     }
 
     /// <summary>Every grant the patient gave, revoked and expired ones included, in id order.</summary>
     public async Task<IReadOnlyList<ConsentGrant>> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
-        (await node.QueryAsync<GrantList>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct)).Grants;
+        await node.QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct: ct).ToListAsync(ct);
 
     private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
     {
@@ -215,8 +217,22 @@ public sealed class RecordsClient(NodeClient node)
     /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
     private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var members = await new MembershipClient(node).StaffAsync(org, ct);
+        var members = await new MembershipClient(node).StaffAsync(org, ct: ct);
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
+    }
+
+    /// <summary>Every item of a paged list, each page a signed GET, following the node's Link rel=next headers.</summary>
+    private async Task<IReadOnlyList<T>> GetPagesAsync<T>(SigningKey signer, string path, CancellationToken ct)
+    {
+        var items = new List<T>();
+        for (string? next = path; next is not null;)
+        {
+            var page = next;
+            using var response = await node.SendSignedAsync(a => SignedHttp.Get(signer, a, page), ct);
+            items.AddRange(await NodeClient.ReadAsync<List<T>>(response, ct));
+            next = NodeClient.NextLink(response) is { } link ? "/" + link : null;
+        }
+        return items;
     }
 
     private async Task<T> SendAsync<T>(Func<RequestAudience, HttpRequestMessage> build, CancellationToken ct)

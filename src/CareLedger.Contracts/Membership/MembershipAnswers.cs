@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Membership;
 
@@ -12,12 +13,17 @@ public sealed record OrganisationList(IReadOnlyList<Organisation> Organisations)
     public static OrganisationList FromCbor(CborMap map) => CborFields.Read(map, static f => new OrganisationList(f.Records<Organisation>("organisations")));
 }
 
-/// <summary>The answer to membership.staff: an organisation's members other than its patients, in account order.</summary>
-public sealed record StaffList(IReadOnlyList<Member> Members) : ICborRecord<StaffList>
+/// <summary>
+/// The answer to membership.staff: an organisation's members other than its patients, in account order, found in a page
+/// of the member table — a page may hold none of them while <see cref="Next"/> says more members follow.
+/// </summary>
+public sealed record StaffList(IReadOnlyList<Member> Members, string Next) : ICborRecord<StaffList>, IQueryPage<Member>
 {
-    public CborMap ToCbor() => new() { ["members"] = CborRecord.List(Members) };
+    IReadOnlyList<Member> IQueryPage<Member>.Items => Members;
 
-    public static StaffList FromCbor(CborMap map) => CborFields.Read(map, static f => new StaffList(f.Records<Member>("members")));
+    public CborMap ToCbor() => new() { ["members"] = CborRecord.List(Members), ["next"] = Next };
+
+    public static StaffList FromCbor(CborMap map) => CborFields.Read(map, static f => new StaffList(f.Records<Member>("members"), f.Text("next")));
 }
 
 /// <summary>The answer to membership.validators: the current validators, in account order.</summary>

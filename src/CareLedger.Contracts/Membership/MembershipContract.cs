@@ -36,8 +36,11 @@ public sealed class MembershipContract : IContract
             Found.Of(Members.FindMember(q.State, AccountId.Parse(args.GetText("account"))))),
         // Staff are professional identities, public so that patients can grant to an organisation and writers wrap keys
         // for its staff; an organisation's patients are not listed here.
-        ContractQuery.Of("staff", [new("org", ArgKind.Text)], Audiences.Public, (q, args) => new StaffList(
-            [.. q.State.Scan(new StatePrefix<Member>(Member.KeyPrefix)).Select(e => e.Value).Where(m => m.Organisation == args.GetText("org") && m.Role != Roles.Patient)])),
+        ContractQuery.Of("staff", [new("org", ArgKind.Text), .. QueryPaging.Args], Audiences.Public, (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, Member.All, args);
+            return new StaffList([.. page.Select(e => e.Value).Where(m => m.Organisation == args.GetText("org") && m.Role != Roles.Patient)], next);
+        }),
         ContractQuery.Of("organisations", [], Audiences.Public, (q, _) => new OrganisationList([.. q.State.Scan(Organisation.All).Select(o => o.Value)])),
         ContractQuery.Of("validators", [], Audiences.Public, (q, _) =>
             new ValidatorList([.. q.State.Scan(Validator.All).Select(v => new ValidatorSeat(AccountId.FromPublicKey(v.Value.PublicKey), v.Value.Organisation))])),

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Prescriptions;
 
@@ -27,12 +28,15 @@ public sealed record PrescriptionDetail(Prescription Prescription, IReadOnlyList
     });
 }
 
-/// <summary>The answer to prescriptions.prescriptions: the patient's prescriptions, in id order.</summary>
-public sealed record PrescriptionList(IReadOnlyList<Prescription> Prescriptions) : ICborRecord<PrescriptionList>
+/// <summary>The answer to prescriptions.prescriptions: a page of the patient's prescriptions, in id order.</summary>
+public sealed record PrescriptionList(IReadOnlyList<Prescription> Prescriptions, string Next) : ICborRecord<PrescriptionList>, IQueryPage<Prescription>
 {
-    public CborMap ToCbor() => new() { ["prescriptions"] = CborRecord.List(Prescriptions) };
+    IReadOnlyList<Prescription> IQueryPage<Prescription>.Items => Prescriptions;
 
-    public static PrescriptionList FromCbor(CborMap map) => CborFields.Read(map, static f => new PrescriptionList(f.Records<Prescription>("prescriptions")));
+    public CborMap ToCbor() => new() { ["prescriptions"] = CborRecord.List(Prescriptions), ["next"] = Next };
+
+    public static PrescriptionList FromCbor(CborMap map) =>
+        CborFields.Read(map, static f => new PrescriptionList(f.Records<Prescription>("prescriptions"), f.Text("next")));
 }
 
 /// <summary>The answer to prescriptions.adherence: doses checked in against doses scheduled so far, as a whole percent, in total and per prescription.</summary>

@@ -17,8 +17,11 @@ public sealed partial class PrescriptionsContract
             if (q.State.Get(Prescription.Key(id)) is not { } rx) return Found.Of<PrescriptionDetail>(null);
             return Found.Of(new PrescriptionDetail(rx, [.. q.State.Scan(DispenseEntry.Of(id)).Select(e => e.Value)], ScheduledDoses(rx, q.Time)));
         }),
-        ContractQuery.Of("prescriptions", [new("patient", ArgKind.Account)], PatientOrCarer, (q, args) => new PrescriptionList(
-            [.. q.State.Scan(PatientPrescription.Of(AccountId.Parse(args.GetText("patient")))).Select(e => q.State.Get(Prescription.Key(StateKeys.LastSegment(e.Key)))!)])),
+        ContractQuery.Of("prescriptions", [new("patient", ArgKind.Account), .. QueryPaging.Args], PatientOrCarer, (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, PatientPrescription.Of(AccountId.Parse(args.GetText("patient"))), args);
+            return new PrescriptionList([.. page.Select(e => q.State.Get(Prescription.Key(StateKeys.LastSegment(e.Key)))!)], next);
+        }),
         ContractQuery.Of("adherence", [new("patient", ArgKind.Account)], PatientOrCarer, Adherence),
         ContractQuery.Of("programme", [new("programme", ArgKind.Text)], Audiences.Public, (q, args) =>
             Found.Of(q.State.Get(AdherenceProgramme.Key(args.GetText("programme"))) is { } programme

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Records;
 
@@ -21,28 +22,34 @@ public sealed record RecordDetail(MedicalRecord Record, IReadOnlyList<RecordVers
     });
 }
 
-/// <summary>The answer to records.patient-records: the patient's records, in id order.</summary>
-public sealed record RecordList(IReadOnlyList<MedicalRecord> Records) : ICborRecord<RecordList>
+/// <summary>The answer to records.patient-records: a page of the patient's records, in id order.</summary>
+public sealed record RecordList(IReadOnlyList<MedicalRecord> Records, string Next) : ICborRecord<RecordList>, IQueryPage<MedicalRecord>
 {
-    public CborMap ToCbor() => new() { ["records"] = CborRecord.List(Records) };
+    IReadOnlyList<MedicalRecord> IQueryPage<MedicalRecord>.Items => Records;
 
-    public static RecordList FromCbor(CborMap map) => CborFields.Read(map, static f => new RecordList(f.Records<MedicalRecord>("records")));
+    public CborMap ToCbor() => new() { ["records"] = CborRecord.List(Records), ["next"] = Next };
+
+    public static RecordList FromCbor(CborMap map) => CborFields.Read(map, static f => new RecordList(f.Records<MedicalRecord>("records"), f.Text("next")));
 }
 
-/// <summary>The answer to records.grants: every grant the patient gave, revoked and expired ones included, in id order.</summary>
-public sealed record GrantList(IReadOnlyList<ConsentGrant> Grants) : ICborRecord<GrantList>
+/// <summary>The answer to records.grants: a page of the grants the patient gave, revoked and expired ones included, in id order.</summary>
+public sealed record GrantList(IReadOnlyList<ConsentGrant> Grants, string Next) : ICborRecord<GrantList>, IQueryPage<ConsentGrant>
 {
-    public CborMap ToCbor() => new() { ["grants"] = CborRecord.List(Grants) };
+    IReadOnlyList<ConsentGrant> IQueryPage<ConsentGrant>.Items => Grants;
 
-    public static GrantList FromCbor(CborMap map) => CborFields.Read(map, static f => new GrantList(f.Records<ConsentGrant>("grants")));
+    public CborMap ToCbor() => new() { ["grants"] = CborRecord.List(Grants), ["next"] = Next };
+
+    public static GrantList FromCbor(CborMap map) => CborFields.Read(map, static f => new GrantList(f.Records<ConsentGrant>("grants"), f.Text("next")));
 }
 
-/// <summary>The answer to records.access-log: the patient's access log, oldest first.</summary>
-public sealed record AccessLog(IReadOnlyList<LoggedAccess> Entries) : ICborRecord<AccessLog>
+/// <summary>The answer to records.access-log: a page of the patient's access log, oldest first.</summary>
+public sealed record AccessLog(IReadOnlyList<LoggedAccess> Entries, string Next) : ICborRecord<AccessLog>, IQueryPage<LoggedAccess>
 {
-    public CborMap ToCbor() => new() { ["entries"] = CborRecord.List(Entries) };
+    IReadOnlyList<LoggedAccess> IQueryPage<LoggedAccess>.Items => Entries;
 
-    public static AccessLog FromCbor(CborMap map) => CborFields.Read(map, static f => new AccessLog(f.Records<LoggedAccess>("entries")));
+    public CborMap ToCbor() => new() { ["entries"] = CborRecord.List(Entries), ["next"] = Next };
+
+    public static AccessLog FromCbor(CborMap map) => CborFields.Read(map, static f => new AccessLog(f.Records<LoggedAccess>("entries"), f.Text("next")));
 }
 
 /// <summary>

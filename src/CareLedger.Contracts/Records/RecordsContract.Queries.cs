@@ -15,12 +15,21 @@ public sealed partial class RecordsContract
             var record = q.State.Get(MedicalRecord.Key(id));
             return Found.Of(record is null ? null : new RecordDetail(record, [.. q.State.Scan(RecordVersion.Of(id)).Select(v => v.Value)]));
         }),
-        ContractQuery.Of("patient-records", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) => new RecordList(
-            [.. q.State.Scan(PatientRecordEntry.Of(AccountId.Parse(args.GetText("patient")))).Select(e => q.State.Get(MedicalRecord.Key(StateKeys.LastSegment(e.Key)))!)])),
-        ContractQuery.Of("grants", [new("patient", ArgKind.Account)], Audiences.Either(Audiences.Self("patient"), Grantee), (q, args) =>
-            new GrantList([.. q.State.Scan(ConsentGrant.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
-        ContractQuery.Of("access-log", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) =>
-            new AccessLog([.. q.State.Scan(LoggedAccess.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
+        ContractQuery.Of("patient-records", [new("patient", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("patient"), (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, PatientRecordEntry.Of(AccountId.Parse(args.GetText("patient"))), args);
+            return new RecordList([.. page.Select(e => q.State.Get(MedicalRecord.Key(StateKeys.LastSegment(e.Key)))!)], next);
+        }),
+        ContractQuery.Of("grants", [new("patient", ArgKind.Account), .. QueryPaging.Args], Audiences.Either(Audiences.Self("patient"), Grantee), (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, ConsentGrant.Of(AccountId.Parse(args.GetText("patient"))), args);
+            return new GrantList([.. page.Select(e => e.Value)], next);
+        }),
+        ContractQuery.Of("access-log", [new("patient", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("patient"), (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, LoggedAccess.Of(AccountId.Parse(args.GetText("patient"))), args);
+            return new AccessLog([.. page.Select(e => e.Value)], next);
+        }),
         ContractQuery.Of("can-read", [new("record", ArgKind.Text), new("reader", ArgKind.Account)], Audiences.Either(Audiences.Self("reader"), PatientOfRecord), (q, args) =>
             RecordAccess.CheckRead(q.State, args.GetText("record"), AccountId.Parse(args.GetText("reader")), q.Time)),
     ];

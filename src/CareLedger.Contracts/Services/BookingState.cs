@@ -72,6 +72,21 @@ public sealed record BookingParty(string Role) : ICborRecord<BookingParty>
     public static BookingParty FromCbor(CborMap map) => CborFields.Read(map, static f => new BookingParty(f.Text("role")));
 }
 
+/// <summary>
+/// How many of a patient's bookings with a practitioner are in a caring status (<see cref="BookingStatus.IsCaring"/>),
+/// at services/care/{practitioner}/{patient}; no entry when none is. The care-relationship check reads this one key.
+/// </summary>
+public sealed record CareLink(long Bookings) : ICborRecord<CareLink>
+{
+    public const string KeyPrefix = "services/care/";
+
+    public static StateKey<CareLink> Key(AccountId practitioner, AccountId patient) => new($"{KeyPrefix}{practitioner}/{patient}");
+
+    public CborMap ToCbor() => new() { ["bookings"] = Bookings };
+
+    public static CareLink FromCbor(CborMap map) => CborFields.Read(map, static f => new CareLink(f.Int("bookings")));
+}
+
 /// <summary>A practitioner's open (requested or accepted) bookings, at services/open/{practitioner}; no entry when there are none.</summary>
 public sealed record OpenBookings(IReadOnlyList<string> Bookings) : ICborRecord<OpenBookings>
 {

@@ -23,6 +23,9 @@ public static class BookingStatus
 
     public static bool IsOpen(string status) => status is Requested or Accepted;
 
+    /// <summary>Statuses in which the practitioner is caring for the patient: the consultation was accepted, held or completed.</summary>
+    public static bool IsCaring(string status) => status is Accepted or InProgress or Ended or Completed or Released;
+
     /// <summary>Statuses whose price is still in escrow.</summary>
     public static bool HoldsEscrow(string status) => status is Requested or Accepted or InProgress or Ended or Completed or Disputed;
 }

@@ -1,5 +1,6 @@
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Services;
 
@@ -47,12 +48,14 @@ public sealed record SlotList(IReadOnlyList<Slot> Slots) : ICborRecord<SlotList>
     public static SlotList FromCbor(CborMap map) => CborFields.Read(map, static f => new SlotList(f.Records<Slot>("slots")));
 }
 
-/// <summary>The answer to services.bookings: the account's bookings as patient or practitioner, in id order.</summary>
-public sealed record BookingList(IReadOnlyList<Booking> Bookings) : ICborRecord<BookingList>
+/// <summary>The answer to services.bookings: a page of the account's bookings as patient or practitioner, in id order.</summary>
+public sealed record BookingList(IReadOnlyList<Booking> Bookings, string Next) : ICborRecord<BookingList>, IQueryPage<Booking>
 {
-    public CborMap ToCbor() => new() { ["bookings"] = CborRecord.List(Bookings) };
+    IReadOnlyList<Booking> IQueryPage<Booking>.Items => Bookings;
 
-    public static BookingList FromCbor(CborMap map) => CborFields.Read(map, static f => new BookingList(f.Records<Booking>("bookings")));
+    public CborMap ToCbor() => new() { ["bookings"] = CborRecord.List(Bookings), ["next"] = Next };
+
+    public static BookingList FromCbor(CborMap map) => CborFields.Read(map, static f => new BookingList(f.Records<Booking>("bookings"), f.Text("next")));
 }
 
 /// <summary>The answer to services.coverage: each insurer's coverage of the patient, in insurer order.</summary>

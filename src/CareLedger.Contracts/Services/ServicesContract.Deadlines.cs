@@ -20,13 +20,17 @@ public static class Deadlines
 /// The deadline index (services/deadline/{due:D15}/{kind}/{id}), read in time order at the start of
 /// each block so that a block touches only what has fallen due; each booking or case has at most
 /// one live deadline, replaced as it moves on. Also the index of open bookings by practitioner,
-/// whose licences are checked at each block so that a lapsed licence cancels them with refunds.
+/// whose licences are checked at each block so that a lapsed licence cancels them with refunds,
+/// and the count of caring bookings per practitioner and patient that the care-relationship check reads.
 /// </summary>
 public sealed partial class ServicesContract
 {
+    /// <summary>How many deadline entries a block reads at a time: it reads those due and at most a page beyond.</summary>
+    public const int DeadlinePage = 16;
+
     private static void RunDueDeadlines(ContractState state, long blockTime)
     {
-        var due = state.Scan(Deadline.All).TakeWhile(e => e.Value.Due <= blockTime).ToList();
+        var due = state.ScanInPages(Deadline.All, DeadlinePage).TakeWhile(e => e.Value.Due <= blockTime).ToList();
         foreach (var (key, deadline) in due)
         {
             state.Delete(Deadline.Kept(key));
@@ -74,6 +78,8 @@ public sealed partial class ServicesContract
         var wasOpen = BookingStatus.IsOpen(booking.Status);
         var isOpen = BookingStatus.IsOpen(status);
         if (wasOpen != isOpen) SetOpen(state, booking, isOpen);
+        var wasCaring = BookingStatus.IsCaring(booking.Status);
+        if (wasCaring != BookingStatus.IsCaring(status)) CountCaring(state, booking, wasCaring ? -1 : 1);
         ClearDeadline(state, booking.Deadline);
         var (deadline, due) = next is { } d ? Schedule(state, d.Kind, booking.Id, d.Due) : ("", 0L);
         booking = booking with { Status = status, Updated = time, Deadline = deadline, Due = due };
@@ -92,6 +98,14 @@ public sealed partial class ServicesContract
     private static void ClearDeadline(ContractState state, string key)
     {
         if (key.Length > 0) state.Delete(Deadline.Kept(key));
+    }
+
+    private static void CountCaring(ContractState state, Booking booking, int change)
+    {
+        var key = CareLink.Key(booking.Practitioner, booking.Patient);
+        var count = (state.Get(key)?.Bookings ?? 0) + change;
+        if (count == 0) state.Delete(key);
+        else state.Put(key, new CareLink(count));
     }
 
     private static void SetOpen(ContractState state, Booking booking, bool open)

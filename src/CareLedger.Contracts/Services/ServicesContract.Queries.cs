@@ -25,8 +25,11 @@ public sealed partial class ServicesContract
         ContractQuery.Of("slots", [new("practitioner", ArgKind.Account)], Audiences.Public, (q, args) =>
             new SlotList([.. q.State.Scan(Slot.Of(AccountId.Parse(args.GetText("practitioner")))).Select(e => e.Value.Public())])),
         ContractQuery.Of("booking", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Booking.Key(args.GetText("booking"))))),
-        ContractQuery.Of("bookings", [new("account", ArgKind.Account)], Audiences.Self("account"), (q, args) => new BookingList(
-            [.. q.State.Scan(BookingParty.Of(AccountId.Parse(args.GetText("account")))).Select(e => q.State.Get(Booking.Key(StateKeys.LastSegment(e.Key)))!)])),
+        ContractQuery.Of("bookings", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, BookingParty.Of(AccountId.Parse(args.GetText("account"))), args);
+            return new BookingList([.. page.Select(e => q.State.Get(Booking.Key(StateKeys.LastSegment(e.Key)))!)], next);
+        }),
         ContractQuery.Of("referral", [new("referral", ArgKind.Text)], PartyToReferral, (q, args) => Found.Of(q.State.Get(Referral.Key(args.GetText("referral"))))),
         ContractQuery.Of("case", [new("case", ArgKind.Text)], PartyToCase, (q, args) => Found.Of(q.State.Get(OpinionCase.Key(args.GetText("case"))))),
         ContractQuery.Of("coverage", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) =>

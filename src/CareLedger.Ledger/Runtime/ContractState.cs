@@ -54,6 +54,26 @@ public sealed class ContractState
     public IEnumerable<(string Key, T Value)> Scan<T>(StatePrefix<T> prefix) where T : class, ICborRecord<T> =>
         _reader.Scan(prefix.Value).Select(e => (e.Key, CborRecord.Decode<T>(e.Value)));
 
+    /// <summary>One page of <see cref="Scan{T}(StatePrefix{T})"/>: at most <paramref name="limit"/> entries after the key <paramref name="after"/> (null: from the first).</summary>
+    public IReadOnlyList<(string Key, T Value)> Scan<T>(StatePrefix<T> prefix, string? after, int limit) where T : class, ICborRecord<T> =>
+        [.. _reader.Scan(prefix.Value, after, limit).Select(e => (e.Key, CborRecord.Decode<T>(e.Value)))];
+
+    /// <summary>
+    /// <see cref="Scan{T}(StatePrefix{T})"/> read lazily, <paramref name="pageSize"/> entries at a time, so a caller that
+    /// stops early (a time-ordered index read up to now) reads no further than the page it stopped in.
+    /// </summary>
+    public IEnumerable<(string Key, T Value)> ScanInPages<T>(StatePrefix<T> prefix, int pageSize) where T : class, ICborRecord<T>
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = Scan(prefix, after, pageSize);
+            foreach (var entry in page) yield return entry;
+            if (page.Count < pageSize) yield break;
+            after = page[^1].Key;
+        }
+    }
+
     public void Put<T>(StateKey<T> key, T value) where T : class, ICborRecord<T>
     {
         var bytes = CborRecord.Encode(value);

@@ -12,6 +12,12 @@ public sealed class MemoryState : IStateReader
     public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) =>
         _entries.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal));
 
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Scan(string prefix, string? after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return Scan(prefix).Where(e => after is null || string.CompareOrdinal(e.Key, after) > 0).Take(limit).ToList();
+    }
+
     public void Apply(IEnumerable<KeyValuePair<string, byte[]?>> writes)
     {
         foreach (var (key, value) in writes)

@@ -16,18 +16,42 @@ public sealed class StateOverlay(IStateReader parent) : IStateReader
 
     public void Delete(string key) => _writes[key] = null;
 
-    public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix)
+    public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => Merge(prefix, null, parent.Scan(prefix));
+
+    /// <summary>
+    /// A page of this overlay's view: the parent is read page by page, just far enough to fill the
+    /// limit after this overlay's deletions, so a page over a large range reads about a page.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Scan(string prefix, string? after, int limit)
     {
-        var mine = _writes.Where(w => w.Key.StartsWith(prefix, StringComparison.Ordinal))
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return Merge(prefix, after, ParentPages(prefix, after, limit)).Take(limit).ToList();
+    }
+
+    private IEnumerable<KeyValuePair<string, byte[]>> ParentPages(string prefix, string? after, int pageSize)
+    {
+        while (true)
+        {
+            var page = parent.Scan(prefix, after, pageSize);
+            foreach (var entry in page) yield return entry;
+            if (page.Count < pageSize) yield break;
+            after = page[^1].Key;
+        }
+    }
+
+    /// <summary>This overlay's writes after <paramref name="after"/> merged, in key order, into <paramref name="below"/>'s entries.</summary>
+    private IEnumerable<KeyValuePair<string, byte[]>> Merge(string prefix, string? after, IEnumerable<KeyValuePair<string, byte[]>> below)
+    {
+        var mine = _writes.Where(w => w.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(w.Key, after) > 0))
             .OrderBy(w => w.Key, StringComparer.Ordinal).ToList();
-        using var below = parent.Scan(prefix).GetEnumerator();
-        var hasBelow = below.MoveNext();
+        using var parentEntries = below.GetEnumerator();
+        var hasBelow = parentEntries.MoveNext();
         var i = 0;
         while (hasBelow || i < mine.Count)
         {
-            var cmp = !hasBelow ? 1 : i >= mine.Count ? -1 : string.CompareOrdinal(below.Current.Key, mine[i].Key);
-            if (cmp < 0) { yield return below.Current; hasBelow = below.MoveNext(); continue; }
-            if (cmp == 0) hasBelow = below.MoveNext();
+            var cmp = !hasBelow ? 1 : i >= mine.Count ? -1 : string.CompareOrdinal(parentEntries.Current.Key, mine[i].Key);
+            if (cmp < 0) { yield return parentEntries.Current; hasBelow = parentEntries.MoveNext(); continue; }
+            if (cmp == 0) hasBelow = parentEntries.MoveNext();
             if (mine[i].Value is { } value) yield return new(mine[i].Key, value);
             i++;
         }

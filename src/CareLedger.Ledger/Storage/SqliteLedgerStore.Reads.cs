@@ -18,7 +18,7 @@ public sealed partial class SqliteLedgerStore
 
     private byte[]? ReadPooled(string key)
     {
-        if (!_readers.TryTake(out var reader)) reader = new ExecutionReader(OpenPooled());
+        if (!_readers.TryTake(out var reader)) reader = new ExecutionReader(OpenPooled(), rowsRead: _stateRowsRead);
         try { return reader.Get(key); }
         finally { _readers.Add(reader); }
     }
@@ -29,6 +29,17 @@ public sealed partial class SqliteLedgerStore
         using var conn = OpenPooled();
         return ExecutionReader.Scan(conn, prefix).ToList();
     }
+
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Scan(string prefix, string? after, int limit)
+    {
+        if (_snapshot is not null) return _execution.Scan(prefix, after, limit);
+        if (!_readers.TryTake(out var reader)) reader = new ExecutionReader(OpenPooled(), rowsRead: _stateRowsRead);
+        try { return reader.Scan(prefix, after, limit); }
+        finally { _readers.Add(reader); }
+    }
+
+    /// <summary>How many state rows paged scans have read from SQLite: a page reads at most its limit.</summary>
+    internal long StateRowsRead => Interlocked.Read(ref _stateRowsRead.Value);
 
     public ValueTask<Block?> GetBlockAsync(ulong height, CancellationToken ct) => QueryBlockAsync("height = $v", (long)height, ct);
     public ValueTask<Block?> GetBlockAsync(Hash256 hash, CancellationToken ct) => QueryBlockAsync("hash = $v", hash.ToArray(), ct);
@@ -122,12 +133,14 @@ public sealed partial class SqliteLedgerStore
         private readonly SqliteCommand _get;
         private readonly SqliteParameter _key;
         private readonly StateCache? _cache;
+        private readonly StrongBox<long> _rowsRead;
 
         public SqliteConnection Connection { get; }
 
-        public ExecutionReader(SqliteConnection conn, StateCache? cache = null)
+        public ExecutionReader(SqliteConnection conn, StateCache? cache = null, StrongBox<long>? rowsRead = null)
         {
             _cache = cache;
+            _rowsRead = rowsRead ?? new();
             Connection = conn;
             _get = conn.CreateCommand();
             _get.CommandText = "SELECT value FROM state WHERE key = $k";
@@ -144,6 +157,23 @@ public sealed partial class SqliteLedgerStore
         }
 
         public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => Scan(Connection, prefix).ToList();
+
+        public IReadOnlyList<KeyValuePair<string, byte[]>> Scan(string prefix, string? after, int limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+            using var cmd = Connection.CreateCommand();
+            // The same ordinal range, starting past the cursor; LIMIT keeps SQLite from stepping further.
+            cmd.CommandText = "SELECT key, value FROM state WHERE key >= $lo AND key > $after AND key < $hi ORDER BY key LIMIT $limit";
+            cmd.Parameters.AddWithValue("$lo", prefix);
+            cmd.Parameters.AddWithValue("$after", after ?? "");
+            cmd.Parameters.AddWithValue("$hi", prefix + '\uffff');
+            cmd.Parameters.AddWithValue("$limit", limit);
+            using var r = cmd.ExecuteReader();
+            var page = new List<KeyValuePair<string, byte[]>>();
+            while (r.Read()) page.Add(new(r.GetString(0), (byte[])r[1]));
+            Interlocked.Add(ref _rowsRead.Value, page.Count);
+            return page;
+        }
 
         internal static IEnumerable<KeyValuePair<string, byte[]>> Scan(SqliteConnection conn, string prefix)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.State;
 using Microsoft.Data.Sqlite;
@@ -38,6 +39,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
     private readonly ExecutionReader _execution;
     private readonly ConcurrentBag<ExecutionReader> _readers = [];
     private readonly StateCache _cache = new(capacity: 2_000_000);
+    private readonly StrongBox<long> _stateRowsRead = new();
     private BlockHeader? _head;
 
     private SqliteLedgerStore(string connectionString, SqliteConnection connection, SqliteConnection? signatureWriter, SqliteTransaction? snapshot, BlockHeader? head)
@@ -48,7 +50,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
         _snapshot = snapshot;
         _head = head;
         // Read-only, the snapshot never changes: nothing to cache.
-        _execution = new ExecutionReader(connection, snapshot is null ? _cache : null);
+        _execution = new ExecutionReader(connection, snapshot is null ? _cache : null, _stateRowsRead);
     }
 
     /// <summary>Opens (creating if need be) the store at <paramref name="path"/> for a node that appends to it.</summary>

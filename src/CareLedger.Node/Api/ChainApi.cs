@@ -86,13 +86,20 @@ public static class ChainApi
         return TypedResults.Ok(new StateEntryDto(key, ToJson(value)));
     }
 
-    private static Results<Ok<List<StateEntryDto>>, ProblemHttpResult> Scan(string? prefix, int? limit, ILedgerStore store, ClaimsPrincipal user)
+    /// <summary>
+    /// A page of entries (default 100, at most 1,000) after the key <paramref name="after"/>; when more may follow, a
+    /// <c>Link: &lt;…&gt;; rel="next"</c> header gives the next page's address. The store reads only the page.
+    /// </summary>
+    private static Results<Ok<List<StateEntryDto>>, ProblemHttpResult> Scan(string? prefix, int? limit, string? after, ILedgerStore store, ClaimsPrincipal user, HttpResponse response)
     {
         if (string.IsNullOrEmpty(prefix)) return Problems.Bad("Prefix required", "Give ?prefix=, for example membership/org/.");
         if (!IsPublic(prefix) && !user.Oversees())
             return Problems.Refused(user, $"'{prefix}' is not a public prefix ({string.Join(", ", PublicPrefixes)}): only the consortium's nodes and auditors read the rest raw.");
-        var entries = store.Scan(prefix).Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(e => new StateEntryDto(e.Key, ToJson(e.Value))).ToList();
-        return TypedResults.Ok(entries);
+        var pageSize = Math.Clamp(limit ?? 100, 1, 1000);
+        var page = store.Scan(prefix, after, pageSize);
+        if (page.Count == pageSize)
+            response.Headers.Link = $"</v1/state?prefix={Uri.EscapeDataString(prefix)}&limit={pageSize}&after={Uri.EscapeDataString(page[^1].Key)}>; rel=\"next\"";
+        return TypedResults.Ok(page.Select(e => new StateEntryDto(e.Key, ToJson(e.Value))).ToList());
     }
 
     private static List<ContractDto> Contracts(ContractRuntime runtime) => runtime.Contracts.OrderBy(c => c.Name).Select(c => new ContractDto(c.Name,

@@ -55,6 +55,20 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     /// <summary>Asks as <see cref="Ask(string, string, CborMap)"/> does, and reads the answer with the codec of the record it is.</summary>
     public T Ask<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Ask(contract, query, args));
 
+    /// <summary>Every item of a paged list query (<see cref="QueryPaging"/>), asked page by page as <see cref="Ask{T}"/> asks.</summary>
+    public IEnumerable<T> AskAll<TPage, T>(string contract, string query, CborMap args) where TPage : ICborRecord<TPage>, IQueryPage<T>
+    {
+        var pageArgs = new CborMap();
+        foreach (var (name, value) in args) pageArgs[name] = value;
+        while (true)
+        {
+            var page = Ask<TPage>(contract, query, pageArgs);
+            foreach (var item in page.Items) yield return item;
+            if (page.Next.Length == 0) yield break;
+            pageArgs["after"] = page.Next;
+        }
+    }
+
     /// <summary>The receipt of a transaction in a stored block, or null.</summary>
     public async ValueTask<Receipt?> FindReceiptAsync(Hash256 id, CancellationToken ct) => (await FindCommittedAsync(id, ct))?.Receipt;
 

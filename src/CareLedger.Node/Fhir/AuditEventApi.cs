@@ -23,13 +23,9 @@ public static class AuditEventApi
 
         var state = ledger.State;
         var bundle = FhirApi.Searchset(request);
-        foreach (var (key, entry) in state.Scan(LoggedAccess.Of(criteria.Patient)))
-        {
-            if (entry.Reader != custodian.Account) continue;
-            var audit = ToAuditEvent(key, entry, criteria.Patient, state);
-            if (criteria.Matches(audit)) bundle.Entry.Add(FhirApi.Match(request, audit));
-        }
-        bundle.Total = bundle.Entry.Count;
+        var (matches, next) = SearchPaging.Collect(state, LoggedAccess.Of(criteria.Patient), criteria,
+            (key, entry) => entry.Reader == custodian.Account ? ToAuditEvent(key, entry, criteria.Patient, state) : null);
+        SearchPaging.Fill(bundle, request, matches, next);
         return new FhirResult(bundle, StatusCodes.Status200OK);
     }
 

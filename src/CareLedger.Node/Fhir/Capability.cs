@@ -29,7 +29,8 @@ public static class Capability
             {
                 Mode = RestfulCapabilityMode.Server,
                 Documentation = "Records are encrypted; the node decrypts them only for practitioners of its organisation whose keys it holds (custodial keys), " +
-                    "and only under the patient's grants on the ledger. Every read is logged on the ledger. " + RecordResources.PatientMapping,
+                    "and only under the patient's grants on the ledger. Every read is logged on the ledger. " +
+                    "Searches answer _count matches a page (100 unless given, at most 1,000) with a next link while more may follow. " + RecordResources.PatientMapping,
                 Security = new SecurityComponent
                 {
                     Cors = false,

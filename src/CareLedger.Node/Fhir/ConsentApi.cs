@@ -22,14 +22,9 @@ public static class ConsentApi
         var state = ledger.State;
         var now = ledger.Now;
         var bundle = FhirApi.Searchset(request);
-        foreach (var (_, grant) in state.Scan(ConsentGrant.Of(criteria.Patient)))
-        {
-            var toCaller = grant.Grantee == custodian.Account || grant.GranteeOrg == custodian.Member.Organisation;
-            if (!toCaller) continue;
-            var consent = ToConsent(grant, state, now);
-            if (criteria.Matches(consent)) bundle.Entry.Add(FhirApi.Match(request, consent));
-        }
-        bundle.Total = bundle.Entry.Count;
+        var (matches, next) = SearchPaging.Collect(state, ConsentGrant.Of(criteria.Patient), criteria, (_, grant) =>
+            grant.Grantee == custodian.Account || grant.GranteeOrg == custodian.Member.Organisation ? ToConsent(grant, state, now) : null);
+        SearchPaging.Fill(bundle, request, matches, next);
         return new FhirResult(bundle, StatusCodes.Status200OK);
     }
 

@@ -17,22 +17,31 @@ public static class RecordSearch
 
         var bundle = FhirApi.Searchset(request);
         var unavailable = new List<string>();
-        var list = reader.List(custodian.Account, criteria.Patient);
+        var list = reader.List(custodian.Account, criteria.Patient, criteria.After);
         if (list.Refusal is { Status: StatusCodes.Status403Forbidden } forbidden) unavailable.Add(forbidden.Detail);
         else if (list.Refusal is { } refusal) return Outcomes.From(refusal);
 
-        foreach (var record in (list.Value ?? []).Where(r => r.Type == type && !r.Erased))
+        // A page of the records in id order after the continuation; each candidate is decrypted (a logged read), so a page stops at _count matches.
+        var candidates = (list.Value?.Records ?? []).Where(r => r.Type == type && !r.Erased).ToList();
+        var matches = new List<Resource>();
+        var next = list.Value?.Next ?? "";
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var read = records.Read(custodian, record.Record, null);
+            if (matches.Count == criteria.Count)
+            {
+                next = candidates[i - 1].Record;
+                break;
+            }
+            var read = records.Read(custodian, candidates[i].Record, null);
             if (read.Refusal is { } notRead)
             {
-                unavailable.Add($"{type}/{record.Record}: {notRead.Detail}");
+                unavailable.Add($"{type}/{candidates[i].Record}: {notRead.Detail}");
                 continue;
             }
             var resource = RecordEndpoints.Decrypted(read.Value.Json, read.Value.Envelope);
-            if (criteria.Matches(resource)) bundle.Entry.Add(FhirApi.Match(request, resource));
+            if (criteria.Matches(resource)) matches.Add(resource);
         }
-        bundle.Total = bundle.Entry.Count;
+        SearchPaging.Fill(bundle, request, matches, next);
         if (unavailable.Count > 0) bundle.Entry.Add(Warnings(unavailable));
         return new FhirResult(bundle, StatusCodes.Status200OK);
     }

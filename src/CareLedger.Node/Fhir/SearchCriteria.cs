@@ -18,6 +18,12 @@ public sealed class SearchCriteria
 
     public AccountId Patient { get; }
 
+    /// <summary>How many matches a page holds (<c>_count</c>).</summary>
+    public int Count { get; private init; } = SearchPaging.DefaultCount;
+
+    /// <summary>Where this page starts (<c>ct</c>, from a previous page's next link), or null for the first page.</summary>
+    public string? After { get; private init; }
+
     public bool Matches(Resource resource) => _filters.All(f => f(resource));
 
     /// <summary>The spec's definition of a parameter on a type, when it has one (Condition has no "date", Patient no "code").</summary>
@@ -29,13 +35,20 @@ public sealed class SearchCriteria
     public static (SearchCriteria? Criteria, FhirResult? Invalid) Parse(string type, IQueryCollection query)
     {
         AccountId? patient = null;
+        var (count, after) = (SearchPaging.DefaultCount, (string?)null);
         var filters = new List<Func<Resource, bool>>();
         foreach (var (name, values) in query)
         {
             if (name == "_format") continue;
             foreach (var value in values.OfType<string>())
             {
-                if (name is "patient" or "subject")
+                if (name == "_count")
+                {
+                    if (!int.TryParse(value, out count) || count is < 1 or > Ledger.Runtime.QueryPaging.MaxLimit)
+                        return Bad($"_count must be a whole number from 1 to {Ledger.Runtime.QueryPaging.MaxLimit}; '{value}' is not.");
+                }
+                else if (name == "ct") after = value;
+                else if (name is "patient" or "subject")
                 {
                     if (!RecordResources.TryParsePatient(value, out var account)) return Bad($"'{value}' is not a patient: {RecordResources.PatientMapping}");
                     if (patient is { } other && other != account) return Bad("Search one patient at a time.");
@@ -57,7 +70,7 @@ public sealed class SearchCriteria
             }
         }
         if (patient is null) return Bad($"Name the patient: {type}?patient={{accountId}}. {RecordResources.PatientMapping}");
-        var result = new SearchCriteria(patient.Value);
+        var result = new SearchCriteria(patient.Value) { Count = count, After = after };
         result._filters.AddRange(filters);
         return (result, null);
     }

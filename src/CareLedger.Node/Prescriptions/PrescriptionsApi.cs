@@ -57,7 +57,7 @@ public static class PrescriptionsApi
         if (!allowed) return Problems.Refused(user, $"A {role}'s prescriptions are listed to {(role == "patient" ? "the patient, practitioners caring for them" : "the prescriber")} and the consortium's auditors.");
         // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
         var found = role == "patient"
-            ? ledger.Ask<PrescriptionList>(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() }).Prescriptions
+            ? ledger.AskAll<PrescriptionList, Prescription>(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() })
             : ledger.State.Scan(Prescription.All).Select(e => e.Value).Where(rx => rx.Prescriber == id);
         return TypedResults.Ok(found.OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
     }

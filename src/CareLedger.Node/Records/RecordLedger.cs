@@ -16,13 +16,20 @@ public static class RecordLedger
     /// <summary>The key an account published for records to be wrapped for (SubjectPublicKeyInfo), or null.</summary>
     public static byte[]? PublishedKey(ContractState state, AccountId account) => state.Get(Contracts.Records.PublishedKey.Key(account))?.PublicKey;
 
-    /// <summary>The ids of a patient's records, in id order.</summary>
-    public static IEnumerable<string> IdsOf(ContractState state, AccountId patient) =>
-        state.Scan(PatientRecordEntry.Of(patient)).Select(e => StateKeys.LastSegment(e.Key));
+    /// <summary>A page of the ids of a patient's records, in id order, after the id <paramref name="after"/>, and the next page's cursor ("" on the last).</summary>
+    public static (IReadOnlyList<string> Ids, string Next) IdsOf(ContractState state, AccountId patient, string? after, int? limit)
+    {
+        var (page, next) = QueryPaging.Read(state, PatientRecordEntry.Of(patient), after, limit);
+        return ([.. page.Select(e => StateKeys.LastSegment(e.Key))], next);
+    }
 
-    public static IReadOnlyList<AccessLogEntry> AccessLog(ContractState state, AccountId patient) =>
-        state.Scan(LoggedAccess.Of(patient)).Select(e => e.Value).Select(e => new AccessLogEntry(e.Record, e.Type, e.Reader.ToString(), e.Purpose, e.Outcome,
-            e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx)).ToList();
+    /// <summary>A page of the patient's access log, oldest first, and the cursor of the next page ("" on the last).</summary>
+    public static AccessLogPage AccessLog(ContractState state, AccountId patient, string? after, int? limit)
+    {
+        var (page, next) = QueryPaging.Read(state, LoggedAccess.Of(patient), after, limit);
+        return new AccessLogPage([.. page.Select(e => e.Value).Select(e => new AccessLogEntry(e.Record, e.Type, e.Reader.ToString(), e.Purpose, e.Outcome,
+            e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx))], next);
+    }
 
     /// <summary>
     /// The organisation's nodes (its validators) that published a key: they hold the emergency copies, which a node opens
@@ -39,3 +46,9 @@ public static class RecordLedger
         state.Scan(RecordVersion.Of(r.Id)).Select(e => e.Value)
             .Select(v => new RecordVersionDto(v.Version, v.ContentHash, v.KeysHash, v.Author.ToString(), v.Time, v.Tx)).ToList());
 }
+
+/// <summary>A page of the records of a patient a caller may read, and the cursor of the next page ("" on the last).</summary>
+public sealed record RecordPage(IReadOnlyList<RecordSummary> Records, string Next);
+
+/// <summary>A page of a patient's access log and the cursor of the next page ("" on the last).</summary>
+public sealed record AccessLogPage(IReadOnlyList<AccessLogEntry> Entries, string Next);

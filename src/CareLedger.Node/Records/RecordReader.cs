@@ -84,20 +84,30 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         return decision.Allowed ? RecordLedger.Summary(state, record) : Refusal.Forbidden(decision.Reason);
     }
 
-    /// <summary>The patient's records the caller may read: all of them for the patient.</summary>
-    public Answer<IReadOnlyList<RecordSummary>> List(AccountId caller, AccountId patient)
+    /// <summary>
+    /// A page (at most <paramref name="limit"/>, 1,000 when null) of the patient's records after the id <paramref name="after"/>,
+    /// those the caller may read: all of them for the patient. A page may hold none the caller may read while more follow;
+    /// a caller who may read none of a list that fits one page is refused.
+    /// </summary>
+    public Answer<RecordPage> List(AccountId caller, AccountId patient, string? after = null, int? limit = null)
     {
         var state = ledger.State;
         var now = ledger.Now;
-        var readable = RecordLedger.IdsOf(state, patient)
+        var (ids, next) = RecordLedger.IdsOf(state, patient, after, limit);
+        var readable = ids
             .Where(id => caller == patient || RecordAccess.CheckRead(state, id, caller, now).Allowed)
             .Select(id => RecordLedger.Summary(state, RecordLedger.Find(state, id)!)).ToList();
-        if (caller != patient && readable.Count == 0) return Refusal.Forbidden("no grant from this patient covers any of their records");
-        return readable;
+        if (caller != patient && readable.Count == 0 && after is null && next.Length == 0)
+            return Refusal.Forbidden("no grant from this patient covers any of their records");
+        return new RecordPage(readable, next);
     }
 
-    public Answer<IReadOnlyList<AccessLogEntry>> AccessLog(AccountId caller, AccountId patient) =>
-        caller == patient ? Answer([.. RecordLedger.AccessLog(ledger.State, patient).Select(WithReasonText)]) : Refusal.Forbidden("only the patient may read the access log of their records");
+    public Answer<AccessLogPage> AccessLog(AccountId caller, AccountId patient, string? after, int? limit)
+    {
+        if (caller != patient) return Refusal.Forbidden("only the patient may read the access log of their records");
+        var page = RecordLedger.AccessLog(ledger.State, patient, after, limit);
+        return page with { Entries = [.. page.Entries.Select(WithReasonText)] };
+    }
 
     /// <summary>A break-glass entry's reason as the reader gave it, from the vault (the ledger holds its seal), or a note that it was erased.</summary>
     private AccessLogEntry WithReasonText(AccessLogEntry entry)
@@ -118,8 +128,6 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         return SealedCode.Of(glass.Text, glass.Salt) == seal ? null
             : Refusal.Bad("Break-glass reason does not match", "The reason and salt sent do not open the seal in the signed request.");
     }
-
-    private static Answer<IReadOnlyList<AccessLogEntry>> Answer(IReadOnlyList<AccessLogEntry> entries) => new(entries, null);
 
     /// <summary>Opens the emergency copy the patient left for this node and wraps it for the practitioner who broke the glass.</summary>
     private byte[]? EmergencyRewrap(string id, AccountId practitioner)

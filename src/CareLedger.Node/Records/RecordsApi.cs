@@ -21,8 +21,9 @@ public static class RecordsApi
         var group = app.MapGroup("/v1/records").WithTags("Records").RequireAuthorization(Policies.Signed).RequireRateLimiting(RateLimits.Reads)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapGet("/", List).WithSummary("A patient's records the signed caller may read");
-        group.MapGet("/access-log", AccessLog).WithSummary("Every access to the signed patient's records, each with the transaction that logged it");
+        group.MapGet("/", List).WithSummary("A patient's records the signed caller may read, a page (limit, after) at a time with a Link rel=next header");
+        group.MapGet("/access-log", AccessLog)
+            .WithSummary("Accesses to the signed patient's records, each with the transaction that logged it, a page (limit, after) at a time with a Link rel=next header");
         group.MapGet("/{id}", Read).WithSummary("Ciphertext and the caller's wrapped key, if a grant holds now (logged either way)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{id}/history", History).WithSummary("A record's versions (metadata only)").ProducesProblem(StatusCodes.Status404NotFound);
@@ -41,11 +42,27 @@ public static class RecordsApi
     private static Results<Ok<RecordSummary>, ProblemHttpResult> History(string id, SignedCaller caller, RecordReader reader) =>
         Answer(reader.History(caller.Account, id));
 
-    private static Results<Ok<IReadOnlyList<RecordSummary>>, ProblemHttpResult> List(string? patient, SignedCaller caller, RecordReader reader) =>
-        AccountId.TryParse(patient, out var patientId) ? Answer(reader.List(caller.Account, patientId)) : Refusal.Bad("Bad patient", "Give ?patient=<account id>.").ToProblem();
+    /// <summary>A page (default and at most 1,000 records) after the record <paramref name="after"/>; a <c>Link: &lt;…&gt;; rel="next"</c> header addresses the next.</summary>
+    private static Results<Ok<IReadOnlyList<RecordSummary>>, ProblemHttpResult> List(string? patient, int? limit, string? after, SignedCaller caller, RecordReader reader,
+        HttpResponse response)
+    {
+        if (!AccountId.TryParse(patient, out var patientId)) return Refusal.Bad("Bad patient", "Give ?patient=<account id>.").ToProblem();
+        var page = reader.List(caller.Account, patientId, after, limit);
+        if (page.Value is { Next.Length: > 0 } value)
+            response.Headers.Link = $"</v1/records?patient={patientId}&limit={Math.Clamp(limit ?? 1000, 1, 1000)}&after={Uri.EscapeDataString(value.Next)}>; rel=\"next\"";
+        return Answer(new Answer<IReadOnlyList<RecordSummary>>(page.Value?.Records, page.Refusal));
+    }
 
-    private static Results<Ok<IReadOnlyList<AccessLogEntry>>, ProblemHttpResult> AccessLog(string? patient, SignedCaller caller, RecordReader reader) =>
-        AccountId.TryParse(patient, out var patientId) ? Answer(reader.AccessLog(caller.Account, patientId)) : Refusal.Bad("Bad patient", "Give ?patient=<account id>.").ToProblem();
+    /// <summary>A page (default and at most 1,000 entries) after the cursor <paramref name="after"/>; a <c>Link: &lt;…&gt;; rel="next"</c> header addresses the next.</summary>
+    private static Results<Ok<IReadOnlyList<AccessLogEntry>>, ProblemHttpResult> AccessLog(string? patient, int? limit, string? after, SignedCaller caller, RecordReader reader,
+        HttpResponse response)
+    {
+        if (!AccountId.TryParse(patient, out var patientId)) return Refusal.Bad("Bad patient", "Give ?patient=<account id>.").ToProblem();
+        var page = reader.AccessLog(caller.Account, patientId, after, limit);
+        if (page.Value is { Next.Length: > 0 } value)
+            response.Headers.Link = $"</v1/records/access-log?patient={patientId}&limit={value.Entries.Count}&after={Uri.EscapeDataString(value.Next)}>; rel=\"next\"";
+        return Answer(new Answer<IReadOnlyList<AccessLogEntry>>(page.Value?.Entries, page.Refusal));
+    }
 
     private static async Task<Results<Ok<UploadStored>, ProblemHttpResult>> Upload(string id, long version, SignedCaller caller, HttpRequest request,
         RecordContent content, CancellationToken ct)

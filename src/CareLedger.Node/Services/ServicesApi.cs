@@ -103,7 +103,7 @@ public static class ServicesApi
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
         if (!ledger.MayAsk(user.Asker(), ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }))
             return Problems.Refused(user, "Bookings are listed to the patient or practitioner they belong to, and to the consortium's auditors.");
-        var bookings = ledger.Ask<BookingList>(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }).Bookings
+        var bookings = ledger.AskAll<BookingList, Booking>(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() })
             .Where(b => (role == "patient" ? b.Patient : b.Practitioner) == id && (string.IsNullOrEmpty(status) || b.Status == status))
             .OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(bookings);

@@ -53,6 +53,52 @@ public sealed class IssueTests : IDisposable
     }
 
     [Fact]
+    public void CareRelationship_PractitionerWithManyBookings_ReadsNoMoreThanWithOne()
+    {
+        Verdict.Valid(Services.ServicesActions.PublishProfile(_chain, "dr-sato"));
+        var slots = Enumerable.Range(0, 9).Select(i => _chain.Time + 3 * TestConsortium.Day + i * TestConsortium.Hour).ToList();
+        Verdict.Valid(Services.ServicesActions.AddSlots(_chain, "dr-sato", slots));
+        Verdict.Valid(Services.ServicesActions.Book(_chain, "patient-lee", "lee", slots[0], practitioner: "dr-sato"));
+        Verdict.Valid(Services.ServicesActions.OnBooking(_chain, "dr-sato", "accept", "lee"));
+        var (sato, lee) = (_chain.Account("dr-sato"), _chain.Account("patient-lee"));
+        long ReadsOfCheck()
+        {
+            _chain.Reads.Reset();
+            Assert.True(CareRelationship.Check(_chain.View, sato, lee, _chain.Time).IsOk);
+            return _chain.Reads.Total;
+        }
+        var withOne = ReadsOfCheck();
+
+        for (var i = 1; i < slots.Count; i++)
+        {
+            Verdict.Valid(Services.ServicesActions.Book(_chain, "patient-jones", $"jones-{i}", slots[i], practitioner: "dr-sato"));
+            Verdict.Valid(Services.ServicesActions.OnBooking(_chain, "dr-sato", "accept", $"jones-{i}"));
+        }
+
+        Assert.Equal(withOne, ReadsOfCheck());
+    }
+
+    [Fact]
+    public void CareRelationship_EveryCaringBookingEnds_IsGoneWithTheLastOne()
+    {
+        Verdict.Valid(Services.ServicesActions.PublishProfile(_chain, "dr-sato"));
+        var slots = new[] { _chain.Time + 3 * TestConsortium.Day, _chain.Time + 4 * TestConsortium.Day };
+        Verdict.Valid(Services.ServicesActions.AddSlots(_chain, "dr-sato", slots));
+        var (sato, jones) = (_chain.Account("dr-sato"), _chain.Account("patient-jones"));
+        foreach (var (id, slot) in new[] { ("b1", slots[0]), ("b2", slots[1]) })
+        {
+            Verdict.Valid(Services.ServicesActions.Book(_chain, "patient-jones", id, slot, practitioner: "dr-sato"));
+            Verdict.Valid(Services.ServicesActions.OnBooking(_chain, "dr-sato", "accept", id));
+        }
+
+        Verdict.Valid(Services.ServicesActions.OnBooking(_chain, "patient-jones", "cancel", "b1"));
+        Assert.True(CareRelationship.Check(_chain.View, sato, jones, _chain.Time).IsOk);
+        Verdict.Valid(Services.ServicesActions.OnBooking(_chain, "patient-jones", "cancel", "b2"));
+
+        Assert.Contains("no care relationship", CareRelationship.Check(_chain.View, sato, jones, _chain.Time).Error);
+    }
+
+    [Fact]
     public void Issue_UnlicensedPrescriber_IsRefusedAndChangesNothing()
     {
         var record = _chain.AddRecord("dr-rivera", "patient-jones", "MedicationRequest");

@@ -21,11 +21,13 @@ public sealed class TestConsortium : IDisposable
     private readonly Dictionary<string, ulong> _nonces = new(StringComparer.Ordinal);
     private readonly BlockExecutor _executor;
     private readonly MemoryState _state = new();
+    private readonly CountedReads _reads;
 
     public TestConsortium(GenesisDocument genesis, Dictionary<string, SigningKey> keys)
     {
         Genesis = genesis;
         _keys = keys;
+        _reads = new CountedReads(_state);
         Runtime = ConsortiumContracts.CreateRuntime(genesis.ChainId);
         _executor = new BlockExecutor(Runtime);
         var block0 = _executor.ExecuteGenesis(genesis);
@@ -37,11 +39,14 @@ public sealed class TestConsortium : IDisposable
     public GenesisDocument Genesis { get; }
     public ContractRuntime Runtime { get; }
     public IStateReader State => _state;
+
+    /// <summary>What blocks and <see cref="View"/> have read of the committed state.</summary>
+    public CountedReads Reads => _reads;
     public BlockHeader Head { get; private set; }
     public long Time { get; private set; }
 
     /// <summary>A read-only contract view of the committed state, for static checks such as the licence check.</summary>
-    public ContractState View => new(_state, null, "tests");
+    public ContractState View => new(_reads, null, "tests");
 
     public SigningKey Key(string name) => _keys[name];
     public AccountId Account(string name) => Key(name).Account;
@@ -72,14 +77,14 @@ public sealed class TestConsortium : IDisposable
 
     public ExecutedBlock Commit(params IReadOnlyList<Transaction> txs)
     {
-        var executed = _executor.Execute(_state, Head, txs, Time, default);
+        var executed = _executor.Execute(_reads, Head, txs, Time, default);
         _state.Apply(executed.Writes);
         Head = executed.Header;
         return executed;
     }
 
     public CborMap Query(string contract, string query, CborMap args) =>
-        Runtime.Query(_state, contract, query, args, Time, out var error) ?? throw new InvalidOperationException(error);
+        Runtime.Query(_reads, contract, query, args, Time, out var error) ?? throw new InvalidOperationException(error);
 
     /// <summary>A query's answer decoded, strictly, into the record the contract answers with.</summary>
     public T Query<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Query(contract, query, args));

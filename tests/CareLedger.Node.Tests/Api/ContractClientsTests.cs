@@ -90,6 +90,18 @@ public sealed class ContractClientsTests(DemoNodeFixture demo)
     }
 
     [Fact]
+    public async Task StaffAsync_SmallPages_FindsTheSameStaffAsOnePage()
+    {
+        var membership = new MembershipClient(demo.Client);
+
+        var onePage = await membership.StaffAsync("city-clinic");
+        var smallPages = await membership.StaffAsync("city-clinic", pageSize: 2);
+
+        Assert.True(onePage.Count > 2);
+        Assert.Equal(onePage.Select(m => m.Account), smallPages.Select(m => m.Account));
+    }
+
+    [Fact]
     public async Task Consortium_ValidatorsAndAnUnknownProposal_HoldTheNodesSeatAndNull()
     {
         var consortium = new ConsortiumClient(demo.Client);

@@ -90,6 +90,26 @@ public sealed class ReadApiTests(DemoNodeFixture demo)
     }
 
     [Fact]
+    public async Task ScanState_WithALimit_AnswersAPageAndLinksTheNext()
+    {
+        using var first = await demo.Http.GetAsync("v1/state?prefix=membership/org/&limit=3");
+        var page = await first.Content.ReadFromJsonAsync<List<StateEntryDto>>();
+
+        Assert.Equal(3, page!.Count);
+        Assert.Equal($"v1/state?prefix=membership%2Forg%2F&limit=3&after={Uri.EscapeDataString(page[^1].Key)}", NodeClient.NextLink(first));
+    }
+
+    [Fact]
+    public async Task ScanStateAsync_ThroughTheClientSdk_PagesThroughEveryEntryOnce()
+    {
+        var all = await demo.Http.GetFromJsonAsync<List<StateEntryDto>>("v1/state?prefix=membership/org/");
+
+        var paged = await demo.Client.ScanStateAsync(Contracts.Membership.Organisation.All, pageSize: 2).Select(e => e.Key).ToListAsync();
+
+        Assert.Equal(all!.Select(o => o.Key), paged);
+    }
+
+    [Fact]
     public async Task GetAccount_DemoDoctor_IsAMemberOfTheClinic()
     {
         var account = await demo.Client.GetAccountAsync(demo.Account("dr-rivera"));
