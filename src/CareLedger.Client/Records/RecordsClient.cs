@@ -153,8 +153,17 @@ public sealed class RecordsClient(NodeClient node)
     }
 
     /// <summary>Withdraws a grant; it stops holding from the block that records the revocation.</summary>
-    public Task<ReceiptDto> RevokeAsync(SigningKey patient, string grantId, CancellationToken ct = default) =>
-        node.CommitAsync(patient, Contract, "revoke", new CborMap { ["grant"] = grantId }, ct);
+    /// <summary>
+    /// Revokes a grant, then has the node delete the wrapped keys its grantees held for the records it covered (those
+    /// another grant still covers keep theirs): a revoked grantee can no longer even fetch the key.
+    /// </summary>
+    public async Task<ReceiptDto> RevokeAsync(SigningKey patient, string grantId, CancellationToken ct = default)
+    {
+        var receipt = await node.CommitAsync(patient, Contract, "revoke", new CborMap { ["grant"] = grantId }, ct);
+        using var response = await node.SendSignedAsync(a => SignedHttp.Delete(patient, a, $"/v1/records/grants/{grantId}/keys"), ct);
+        await NodeClient.ReadAsync<int>(response, ct);
+        return receipt;
+    }
 
     /// <summary>Erases a record for good (the patient only): every node deletes its ciphertext and wrapped keys, the ledger keeps the hashes.</summary>
     public Task<ReceiptDto> EraseAsync(SigningKey patient, string recordId, CancellationToken ct = default) =>

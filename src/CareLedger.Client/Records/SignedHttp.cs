@@ -12,6 +12,9 @@ public static class SignedHttp
     public static HttpRequestMessage Get(SigningKey key, RequestAudience audience, string pathAndQuery) =>
         Create(key, audience, HttpMethod.Get, pathAndQuery, []);
 
+    /// <summary>A signed DELETE (no body).</summary>
+    public static HttpRequestMessage Delete(SigningKey key, RequestAudience audience, string pathAndQuery) => Create(key, audience, HttpMethod.Delete, pathAndQuery, []);
+
     public static HttpRequestMessage Post<T>(SigningKey key, RequestAudience audience, string pathAndQuery, T body)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);

@@ -65,13 +65,7 @@ public sealed class DemoSeed(NodeStart start, LedgerReader ledger, GenesisDocume
     private async Task EnsurePatientRecordAsync(SigningKey patient, CancellationToken ct)
     {
         var state = ledger.State;
-        for (string? after = null; ;)
-        {
-            var (ids, next) = RecordLedger.IdsOf(state, patient.Account, after, null);
-            if (ids.Any(id => RecordLedger.Find(state, id)?.Type == "Patient")) return;
-            if (next.Length == 0) break;
-            after = next;
-        }
+        if (RecordLedger.AllIdsOf(state, patient.Account).Any(id => RecordLedger.Find(state, id)?.Type == "Patient")) return;
         var person = DemoConsortium.Participants.Single(p => p.KeyName == "patient-jones");
         var names = person.Name.Split(' ');
         var json = $$"""{"resourceType":"Patient","name":[{"family":"{{names[^1]}}","given":["{{names[0]}}"]}]}""";

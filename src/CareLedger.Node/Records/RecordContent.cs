@@ -38,6 +38,25 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         return null;
     }
 
+    /// <summary>
+    /// After the patient revoked a grant: deletes the wrapped keys its grantees held for the records it covered, unless
+    /// another grant in force still covers them (or they are the patient). Returns how many keys were deleted.
+    /// </summary>
+    public Answer<int> ForgetRevokedKeys(AccountId patient, string grantId)
+    {
+        var state = ledger.State;
+        if (state.Get(ConsentGrant.Key(patient, grantId)) is not { } grant) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
+        var now = ledger.Now;
+        if (!(grant.Revoked && grant.RevokedAt <= now)) return new Refusal(StatusCodes.Status409Conflict, "Grant in force", $"Revoke grant {grantId} first (records.revoke).");
+        var readers = grant.Grantee is { } one ? [one]
+            : RecordLedger.StaffOf(state, grant.GranteeOrg ?? "").Where(m => RecordAccess.OrganisationGranteeRoles.Contains(m.Role)).Select(m => m.Account).ToList();
+        var deleted = 0;
+        foreach (var record in RecordLedger.AllIdsOf(state, patient).Select(id => RecordLedger.Find(state, id)!).Where(r => grant.Records.Contains(r.Id) || grant.Types.Contains(r.Type)))
+            foreach (var reader in readers.Where(r => r != patient && !RecordAccess.CheckRead(state, record.Id, r, now).Allowed))
+                if (vault.DeleteKey(record.Id, reader)) deleted++;
+        return deleted;
+    }
+
     /// <summary>Stores the keys a patient's grant re-wrapped for its grantees, named "recordId/account"; null when stored.</summary>
     public Refusal? StoreGrantKeys(AccountId patient, string grantId, WrappedKeySet keys)
     {

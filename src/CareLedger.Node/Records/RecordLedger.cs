@@ -17,6 +17,22 @@ public static class RecordLedger
     public static byte[]? PublishedKey(ContractState state, AccountId account) => state.Get(Contracts.Records.PublishedKey.Key(account))?.PublicKey;
 
     /// <summary>A page of the ids of a patient's records, in id order, after the id <paramref name="after"/>, and the next page's cursor ("" on the last).</summary>
+    /// <summary>Every record id of the patient, page after page.</summary>
+    public static IEnumerable<string> AllIdsOf(ContractState state, AccountId patient)
+    {
+        for (string? after = null; ;)
+        {
+            var (ids, next) = IdsOf(state, patient, after, null);
+            foreach (var id in ids) yield return id;
+            if (next.Length == 0) yield break;
+            after = next;
+        }
+    }
+
+    /// <summary>The organisation's members other than its patients.</summary>
+    public static IEnumerable<Member> StaffOf(ContractState state, string organisation) =>
+        state.Scan(Member.All).Select(e => e.Value).Where(m => m.Organisation == organisation && m.Role != Roles.Patient);
+
     public static (IReadOnlyList<string> Ids, string Next) IdsOf(ContractState state, AccountId patient, string? after, int? limit)
     {
         var (page, next) = QueryPaging.Read(state, PatientRecordEntry.Of(patient), after, limit);

@@ -31,6 +31,9 @@ public static class RecordsApi
             .Documents<RecordContentUpload>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapDelete("/grants/{grantId}/keys", ForgetRevokedKeys)
+            .WithSummary("After a revoke: delete the wrapped keys the grant's grantees held for the records it covered (the patient only)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/grants/{grantId}/keys", UploadGrantKeys).WithSummary("Store the keys a grant re-wrapped for its grantee")
             .Documents<GrantKeysUpload>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -84,6 +87,9 @@ public static class RecordsApi
             ? refused.ToProblem()
             : TypedResults.Ok(new UploadStored(id, version, keys.Count));
     }
+
+    private static Results<Ok<int>, ProblemHttpResult> ForgetRevokedKeys(string grantId, SignedCaller caller, RecordContent content) =>
+        Answer(content.ForgetRevokedKeys(caller.Account, grantId));
 
     private static async Task<Results<Ok<UploadStored>, ProblemHttpResult>> UploadGrantKeys(string grantId, SignedCaller caller, HttpRequest request,
         RecordContent content, CancellationToken ct)

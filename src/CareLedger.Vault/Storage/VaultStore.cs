@@ -73,6 +73,15 @@ public sealed partial class VaultStore
         return File.Exists(path) ? File.ReadAllBytes(path) : null;
     }
 
+    /// <summary>Deletes one reader's wrapped key for a record; false when there was none.</summary>
+    public bool DeleteKey(string recordId, AccountId reader)
+    {
+        var path = KeyPath(recordId, reader);
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        return true;
+    }
+
     /// <summary>Deletes a record's ciphertexts, every wrapped key for it and its notes.</summary>
     public void Shred(string recordId)
     {
