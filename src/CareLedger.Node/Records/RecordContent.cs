@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Chain;
@@ -48,8 +49,9 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         if (state.Get(ConsentGrant.Key(patient, grantId)) is not { } grant) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
         var now = ledger.Now;
         if (!(grant.Revoked && grant.RevokedAt <= now)) return new Refusal(StatusCodes.Status409Conflict, "Grant in force", $"Revoke grant {grantId} first (records.revoke).");
-        var readers = grant.Grantee is { } one ? [one]
-            : RecordLedger.StaffOf(state, grant.GranteeOrg ?? "").Where(m => RecordAccess.OrganisationGranteeRoles.Contains(m.Role)).Select(m => m.Account).ToList();
+        // Whom the grant named: the same rule consent checks use (a person, or an organisation's clinical staff).
+        IReadOnlyList<AccountId> readers = grant.Grantee is { } one ? [one]
+            : [.. state.Scan(Member.All).Select(e => e.Value).Where(m => RecordAccess.IsGrantee(grant, m.Account, m)).Select(m => m.Account)];
         var deleted = 0;
         foreach (var record in RecordLedger.AllIdsOf(state, patient).Select(id => RecordLedger.Find(state, id)!).Where(r => grant.Records.Contains(r.Id) || grant.Types.Contains(r.Type)))
             foreach (var reader in readers.Where(r => r != patient && !RecordAccess.CheckRead(state, record.Id, r, now).Allowed))

@@ -29,10 +29,6 @@ public static class RecordLedger
         }
     }
 
-    /// <summary>The organisation's members other than its patients.</summary>
-    public static IEnumerable<Member> StaffOf(ContractState state, string organisation) =>
-        state.Scan(Member.All).Select(e => e.Value).Where(m => m.Organisation == organisation && m.Role != Roles.Patient);
-
     public static (IReadOnlyList<string> Ids, string Next) IdsOf(ContractState state, AccountId patient, string? after, int? limit)
     {
         var (page, next) = QueryPaging.Read(state, PatientRecordEntry.Of(patient), after, limit);

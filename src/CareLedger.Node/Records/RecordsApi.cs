@@ -51,8 +51,7 @@ public static class RecordsApi
     {
         if (!AccountId.TryParse(patient, out var patientId)) return Refusal.Bad("Bad patient", "Give ?patient=<account id>.").ToProblem();
         var page = reader.List(caller.Account, patientId, after, limit);
-        if (page.Value is { Next.Length: > 0 } value)
-            response.Headers.Link = $"</v1/records?patient={patientId}&limit={Math.Clamp(limit ?? 1000, 1, 1000)}&after={Uri.EscapeDataString(value.Next)}>; rel=\"next\"";
+        LinkNext(response, "/v1/records", patientId, limit, page.Value?.Next);
         return Answer(new Answer<IReadOnlyList<RecordSummary>>(page.Value?.Records, page.Refusal));
     }
 
@@ -62,9 +61,15 @@ public static class RecordsApi
     {
         if (!AccountId.TryParse(patient, out var patientId)) return Refusal.Bad("Bad patient", "Give ?patient=<account id>.").ToProblem();
         var page = reader.AccessLog(caller.Account, patientId, after, limit);
-        if (page.Value is { Next.Length: > 0 } value)
-            response.Headers.Link = $"</v1/records/access-log?patient={patientId}&limit={value.Entries.Count}&after={Uri.EscapeDataString(value.Next)}>; rel=\"next\"";
+        LinkNext(response, "/v1/records/access-log", patientId, limit, page.Value?.Next);
         return Answer(new Answer<IReadOnlyList<AccessLogEntry>>(page.Value?.Entries, page.Refusal));
+    }
+
+    /// <summary>Addresses the next page of a patient's list in a <c>Link: &lt;…&gt;; rel="next"</c> header, when there is one.</summary>
+    private static void LinkNext(HttpResponse response, string path, AccountId patient, int? limit, string? next)
+    {
+        if (string.IsNullOrEmpty(next)) return;
+        response.Headers.Link = $"<{path}?patient={patient}&limit={Math.Clamp(limit ?? 1000, 1, 1000)}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
     }
 
     private static async Task<Results<Ok<UploadStored>, ProblemHttpResult>> Upload(string id, long version, SignedCaller caller, HttpRequest request,
