@@ -16,9 +16,9 @@ async function api(path) {
   return body;
 }
 
-function table(headers, rows) {
+function table(headers, rows, empty = "Nothing yet.") {
   return `<table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead>
-    <tbody>${rows.length ? rows.join("") : `<tr><td colspan="${headers.length}">Nothing yet.</td></tr>`}</tbody></table>`;
+    <tbody>${rows.length ? rows.join("") : `<tr><td colspan="${headers.length}">${esc(empty)}</td></tr>`}</tbody></table>`;
 }
 
 async function query(contract, name, args) {
@@ -96,7 +96,7 @@ const pages = {
       ${table(["Field", "Value"], [["Hash", b.hash], ["Previous", b.previousHash], ["Transactions root", b.transactionsRoot],
         ["State root", b.stateRoot], ["Time", when(b.time)], ["Proposer", b.proposer],
         ["Signatures", b.signatures.map((s) => s.validator).join(", ")]].map(([k, v]) => `<tr><th>${k}</th><td class="hash">${esc(v)}</td></tr>`))}
-      <h2>Transactions</h2>${table(["Id", "Action", "Sender", "Result"], txs)}
+      <h2>Transactions</h2>${table(["Id", "Action", "Sender", "Result"], txs, "None of this block's transactions concerns you (see the block list for how many it holds).")}
       <p class="note" data-testid="tx-note">A transaction's arguments name patients and records: they are shown only to those it concerns and to the consortium's auditors.</p>`;
   },
 
