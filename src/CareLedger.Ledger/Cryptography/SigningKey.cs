@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace CareLedger.Ledger.Cryptography;
 
 /// <summary>An ECDSA P-256 private key. Signatures are IEEE P1363 (r || s, 64 bytes) over a SHA-256 digest.</summary>
-public sealed class SigningKey : IDisposable
+public sealed class SigningKey : IAccountKey, IDisposable
 {
     private readonly ECDsa _key;
 
@@ -36,6 +36,16 @@ public sealed class SigningKey : IDisposable
 
     /// <summary>Signs a digest; the signature is always in its low-S form (see <see cref="LowS"/>).</summary>
     public byte[] Sign(Hash256 digest) => LowS.Normalize(_key.SignHash(digest.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+
+    public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> message) => ValueTask.FromResult(Sign(Hash256.Of(message.Span)));
+
+    public ValueTask<byte[]> AgreeAsync(ReadOnlyMemory<byte> peerPublicKey)
+    {
+        using var peer = ECDiffieHellman.Create();
+        peer.ImportSubjectPublicKeyInfo(peerPublicKey.Span, out _);
+        using var mine = ToKeyAgreement();
+        return ValueTask.FromResult(mine.DeriveRawSecretAgreement(peer.PublicKey));
+    }
 
     /// <summary>The ECDH counterpart of this key (same scalar), for key agreement.</summary>
     public ECDiffieHellman ToKeyAgreement()
