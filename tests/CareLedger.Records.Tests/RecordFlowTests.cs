@@ -215,7 +215,7 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         var pages = 0;
         for (string? path = $"/v1/records?patient={_p.Patient.Account}&limit=1"; path is not null; pages++)
         {
-            using var response = await _p.Node.Client.Http.SendAsync(SignedHttp.Get(_p.Patient, _p.Node.Audience, path));
+            using var response = await _p.Node.Client.Http.SendAsync(await SignedHttp.Get(_p.Patient, _p.Node.Audience, path));
             paged.AddRange((await response.Content.ReadFromJsonAsync<List<RecordSummary>>())!.Select(r => r.Record));
             path = NodeClient.NextLink(response) is { } next ? "/" + next : null;
         }
