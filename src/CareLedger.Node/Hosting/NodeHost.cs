@@ -86,6 +86,7 @@ public static class NodeHost
         app.MapFhirApi();
         app.MapHealthApi();
         app.MapConsortiumApi();
+        app.MapDemoIdentitiesApi();
         app.RequireEveryEndpointToNameItsAudience();
         return app;
     }
