@@ -40,10 +40,14 @@ public sealed class RecordsClient(NodeClient node)
     /// <param name="emergencyAccess">Also wrap the key for the patient's organisation's node, so that a licensed practitioner can break the glass.</param>
     public async Task<AddedRecord> AddAsync(IAccountKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
     {
-        RecordSealing.Validate(fhirJson);
+        var (_, type) = RecordSealing.Validate(fhirJson);
         var holders = emergencyAccess ? await EmergencyAccountsAsync(author, patient, ct) : [];
         var keys = new List<(AccountId, byte[])>();
         foreach (var reader in new[] { patient, author.Account }.Concat(holders).Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
+        // A patient's own new record is also readable at once by those a grant in force gives its type to.
+        if (author.Account == patient)
+            foreach (var grantee in (await GranteesOfTypeAsync(author, type, ct)).Except(keys.Select(k => k.Item1)))
+                if (await TryPublicKeyAsync(grantee, ct) is { } granteeKey) keys.Add((grantee, granteeKey));
         var sealedVersion = await RecordSealing.SealNewAsync(node.Crypto, RecordSealing.NewRecordId(), fhirJson, keys);
 
         var sent = Check(await node.SendAsync(author, Contract, "add", new CborMap
@@ -221,6 +225,19 @@ public sealed class RecordsClient(NodeClient node)
         foreach (var seat in seats.Validators.Where(v => v.Organisation == member.Organisation))
             if (await TryPublicKeyAsync(seat.Account, ct) is not null) withKeys.Add(seat.Account);
         return withKeys;
+    }
+
+    /// <summary>Who the patient's grants in force give records of this type to: grantees, or an organisation's clinical staff.</summary>
+    private async Task<IReadOnlyList<AccountId>> GranteesOfTypeAsync(IAccountKey patient, string type, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var grants = await node.As(patient).QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.Account.ToString() }, ct: ct)
+            .Where(g => !g.Revoked && g.Expiry > now && g.Purpose == Purposes.Treatment && g.Types.Contains(type)).ToListAsync(ct);
+        var accounts = new List<AccountId>();
+        foreach (var g in grants)
+            if (g.Grantee is { } one) accounts.Add(one);
+            else accounts.AddRange(await OrganisationAccountsAsync(g.GranteeOrg!, ["practitioner", "pharmacist"], ct));
+        return [.. accounts.Distinct()];
     }
 
     /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
