@@ -1,11 +1,18 @@
+using CareLedger.Portal;
+using CareLedger.Portal.Crypto;
+using CareLedger.Vault.Crypto;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
-using CareLedger.Portal;
 
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
 builder.Services.AddScoped(sp => new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
+// In WebAssembly a scope lasts as long as the tab: one key module, one key store, one unlocked key.
+builder.Services.AddScoped<KeysModule>();
+builder.Services.AddScoped<BrowserKeyStore>();
+builder.Services.AddScoped<IRecordCrypto, WebCryptoRecordCrypto>();
+builder.Services.AddScoped<PortalSession>();
 
 await builder.Build().RunAsync();
