@@ -76,10 +76,26 @@ public class PortalKeysTests(BrowserFixture fx)
         var path = Path.Combine(folder.Path, download.SuggestedFilename);
         await download.SaveAsAsync(path);
 
-        using var key = new KeyStore(folder.Path).Load("made-in-browser", "correct horse");
+        var cli = new KeyStore(folder.Path);
+        using var key = cli.Load("made-in-browser", "correct horse");
         Assert.Equal(account, key.Account.ToString());
+        Assert.Equal(account, Assert.Single(cli.List()).Account.ToString());
         using var file = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         Assert.Equal(KeyStore.DefaultIterations, file.RootElement.GetProperty("kdf").GetProperty("iterations").GetInt32());
+
+        // Kept in IndexedDB: after a reload the key is listed, locked, and opens with its passphrase.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("key-row")).ToContainTextAsync(account, new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByTestId("unlocked")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unlock", Exact = true }).ClickAsync();
+        await page.GetByTestId("unlock-form").GetByLabel("Passphrase").FillAsync("correct horse");
+        await page.GetByTestId("unlock-form").GetByRole(AriaRole.Button, new() { Name = "Unlock" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("unlocked-account")).ToHaveTextAsync(account, new() { Timeout = Slow });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete for good" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("no-keys")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("unlocked")).ToHaveCountAsync(0);
     }
 
     [Fact]
