@@ -121,4 +121,20 @@ public class PortalKeysTests(BrowserFixture fx)
         Assert.DoesNotContain("Error", text);
         await Assertions.Expect(page.GetByTestId("unlocked")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task OverPlainHttpFromAnotherComputer_ThePortalSaysWhyItCannotWork()
+    {
+        // http://careledger.test is not a secure context (127.0.0.1 is), so the browser gives it no crypto.subtle.
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("http://careledger.test/**", async route =>
+        {
+            var real = route.Request.Url.Replace("http://careledger.test/", fx.Node.BaseAddress.ToString());
+            await route.FulfillAsync(new() { Response = await route.FetchAsync(new() { Url = real }) });
+        });
+        await page.GotoAsync("http://careledger.test/portal/keys");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+            "This browser withholds its cryptography from this page: open the portal over https, or on the node's own computer.", new() { Timeout = Slow });
+    }
 }

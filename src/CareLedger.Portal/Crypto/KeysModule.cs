@@ -16,8 +16,16 @@ public sealed class KeysModule(IJSRuntime js, NavigationManager navigation) : IA
     private const string Marker = "[keys] ";
     private Task<IJSObjectReference>? _module;
 
-    private Task<IJSObjectReference> Module =>
-        _module ??= js.InvokeAsync<IJSObjectReference>("import", navigation.BaseUri + "js/keys.js").AsTask();
+    private Task<IJSObjectReference> Module => _module ??= ImportAsync();
+
+    private async Task<IJSObjectReference> ImportAsync()
+    {
+        var module = await js.InvokeAsync<IJSObjectReference>("import", navigation.BaseUri + "js/keys.js");
+        // Browsers lend WebCrypto only to secure contexts: a node reached over plain http by its network address gets none.
+        if (!await module.InvokeAsync<bool>("available"))
+            throw new KeyStoreException("this browser withholds its cryptography from this page: open the portal over https, or on the node's own computer");
+        return module;
+    }
 
     public async Task<T> CallAsync<T>(string function, params object?[] args)
     {

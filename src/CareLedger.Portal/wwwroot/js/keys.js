@@ -3,7 +3,8 @@
 // keys, signatures, secrets, and opaque handles. Keys are kept in IndexedDB as the CLI's key file text, verbatim
 // (src/CareLedger.Ledger/Cryptography/KeyStore.cs), so a file moves between the CLI and the browser unchanged.
 
-const subtle = crypto.subtle;
+const subtle = globalThis.crypto?.subtle; // absent outside a secure context (https, or this computer)
+export const available = () => subtle !== undefined;
 const encoder = new TextEncoder();
 const curve = { namedCurve: 'P-256' };
 export const defaultIterations = 600000; // OWASP 2023, as the CLI (ADR 0003)
