@@ -57,6 +57,12 @@ public class PortalKeysTests(BrowserFixture fx)
             Assert.True(LowS.IsLow(bytes), $"signature {i} is not low-S");
             Assert.True(SignatureVerifier.Verify(info.PublicKey, Hash256.Of(Encoding.UTF8.GetBytes(message)), bytes), $"signature {i} does not verify");
         }
+
+        // Kept verbatim: exporting gives back the CLI's file, byte for byte.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export" }).ClickAsync());
+        using var folder = new TempFolder();
+        await download.SaveAsAsync(Path.Combine(folder.Path, download.SuggestedFilename));
+        Assert.Equal(await File.ReadAllBytesAsync(DemoKeyFile(fx, "patient-jones")), await File.ReadAllBytesAsync(Path.Combine(folder.Path, "patient-jones.key.json")));
     }
 
     [Fact]
