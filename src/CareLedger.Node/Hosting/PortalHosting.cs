@@ -40,7 +40,14 @@ public static class PortalHosting
             if (context.Request.Path.Value == $"/{BasePath}") { context.Response.Redirect($"/{BasePath}/"); return Task.CompletedTask; }
             return next(context);
         });
-        app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, $"{ApplicationName}.staticwebassets.endpoints.json")).AllowAnonymous();
+        var manifest = Path.Combine(AppContext.BaseDirectory, $"{ApplicationName}.staticwebassets.endpoints.json");
+        if (!File.Exists(manifest))
+        {
+            // A host that copied the node's assembly without its manifest still runs its API (and the explorer, from wwwroot).
+            app.Logger.LogWarning("No {Manifest} next to the node: the portal is not served", Path.GetFileName(manifest));
+            return;
+        }
+        app.MapStaticAssets(manifest).AllowAnonymous();
         app.MapFallbackToFile($"{BasePath}/{{*path:nonfile}}", $"{BasePath}/index.html").AllowAnonymous();
     }
 }
