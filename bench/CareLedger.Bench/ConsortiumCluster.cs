@@ -101,7 +101,7 @@ public sealed class ConsortiumCluster : IDisposable
             _statusKey ??= new KeyStore(Path.Combine(DataDirs[0], DemoConsortium.KeyFolderName)).Load("clinic-admin", DemoConsortium.Passphrase);
             var info = await ChainAsync(node, ct);
             var audience = RequestAudience.Of(info.ChainId, Convert.FromBase64String(info.NodeKey!));
-            using var request = SignedHttp.Get(_statusKey, audience, "v1/consortium/status");
+            using var request = await SignedHttp.Get(_statusKey, audience, "v1/consortium/status");
             request.RequestUri = new Uri(_nodes[node].BaseAddress, "v1/consortium/status");
             using var response = await _http.SendAsync(request, ct);
             return await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ConsortiumStatus>(JsonSerializerOptions.Web, ct);

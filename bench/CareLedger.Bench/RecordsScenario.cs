@@ -85,7 +85,7 @@ public static class RecordsScenario
     private static async Task<(double, double, bool)> ReadOnceAsync(HttpClient http, RequestAudience audience, SigningKey patient, string record, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        using var request = SignedHttp.Get(patient, audience, $"/v1/records/{record}");
+        using var request = await SignedHttp.Get(patient, audience, $"/v1/records/{record}");
         using var response = await http.SendAsync(request, ct);
         var body = await response.Content.ReadAsByteArrayAsync(ct);
         var httpMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -33,7 +33,7 @@ public sealed class AgreementTests(ITestOutputHelper output) : ConsortiumTest(ou
         foreach (var node in all)
         {
             // Asked as an auditor, who may have any transaction's proof.
-            using var response = await Cluster.Http(node).SendAsync(SignedHttp.Get(Cluster.Key("health-auditor"), Cluster.Audience(node), $"v1/proofs/{txId}"));
+            using var response = await Cluster.Http(node).SendAsync(await SignedHttp.Get(Cluster.Key("health-auditor"), Cluster.Audience(node), $"v1/proofs/{txId}"));
             var dto = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ProofDto>();
             var verdict = WireFormat.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
             Assert.True(verdict.Valid, $"node {node}'s proof of {txId}: {verdict.Reason}");

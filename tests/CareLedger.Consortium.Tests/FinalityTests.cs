@@ -25,7 +25,7 @@ public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(out
 
         // The leader stored the block with its own signature only; the others' arrive through the log.
         // A proof is its sender's to fetch.
-        using var asked = await Cluster.Http(leader).SendAsync(SignedHttp.Get(patient, Cluster.Audience(leader), $"v1/proofs/{tx.Id}?final=true&timeoutSeconds=15"));
+        using var asked = await Cluster.Http(leader).SendAsync(await SignedHttp.Get(patient, Cluster.Audience(leader), $"v1/proofs/{tx.Id}?final=true&timeoutSeconds=15"));
         var dto = await asked.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ProofDto>();
 
         var verdict = WireFormat.FromDto(dto!).Verify(Cluster.Validators, quorum: 2);
@@ -45,12 +45,12 @@ public sealed class FinalityTests(ITestOutputHelper output) : ConsortiumTest(out
         var outcome = await Cluster.SubmitAsync(survivor, tx, waitSeconds: 15);
         Assert.True(outcome.Committed, $"{outcome.Status} {outcome.Body}");
 
-        using var response = await Cluster.Http(survivor).SendAsync(SignedHttp.Get(patient, Cluster.Audience(survivor), $"v1/proofs/{tx.Id}?final=true&timeoutSeconds=2"));
+        using var response = await Cluster.Http(survivor).SendAsync(await SignedHttp.Get(patient, Cluster.Audience(survivor), $"v1/proofs/{tx.Id}?final=true&timeoutSeconds=2"));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Not final yet", body);
-        using var plainResponse = await Cluster.Http(survivor).SendAsync(SignedHttp.Get(patient, Cluster.Audience(survivor), $"v1/proofs/{tx.Id}"));
+        using var plainResponse = await Cluster.Http(survivor).SendAsync(await SignedHttp.Get(patient, Cluster.Audience(survivor), $"v1/proofs/{tx.Id}"));
         var plain = await plainResponse.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ProofDto>();
         Assert.False(WireFormat.FromDto(plain!).Verify(Cluster.Validators, quorum: 2).Valid);
     }

@@ -132,7 +132,7 @@ public sealed class MembershipTests(ITestOutputHelper output) : ConsortiumTest(o
         var outcome = await Cluster.SubmitAsync(node, tx, waitSeconds: 15);
         Assert.True(outcome.Committed, $"{action} by {sender}: {outcome.Status} {outcome.Body}");
         // The receipt's outcome and events are told to its sender.
-        using var response = await Cluster.Http(node).SendAsync(SignedHttp.Get(key, Cluster.Audience(node), $"v1/transactions/{tx.Id}"));
+        using var response = await Cluster.Http(node).SendAsync(await SignedHttp.Get(key, Cluster.Audience(node), $"v1/transactions/{tx.Id}"));
         return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ReceiptDto>())!;
     }
 }

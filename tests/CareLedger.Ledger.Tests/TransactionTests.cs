@@ -21,6 +21,30 @@ public class TransactionTests
     }
 
     [Fact]
+    public async Task CreateAsync_SignsTheBody_SoTheSignatureVerifiesAsTheSameTransaction()
+    {
+        var args = new Encoding.CborMap { ["key"] = "k", ["value"] = 9L };
+        var signedHere = Transaction.Create(_key, "chain", 3, 1_000, "test", "put", args);
+        var signedElsewhere = await Transaction.CreateAsync(_key, "chain", 3, 1_000, "test", "put", args);
+
+        Assert.Equal(signedHere.Id, signedElsewhere.Id);
+        Assert.True(signedElsewhere.VerifySignature());
+        Assert.True(LowS.IsLow(signedElsewhere.Signature));
+        Assert.True(Transaction.TryDecode(signedElsewhere.Encode(), out var back, out _) && back!.VerifySignature());
+    }
+
+    [Fact]
+    public async Task RequestSignature_SignAsync_VerifiesLikeTheSynchronousOne()
+    {
+        var audience = RequestAudience.Of("chain", SigningKey.Generate().PublicKey);
+        var header = await RequestSignature.SignAsync(_key, audience, "POST", "/v1/records?x=1", 42, "body"u8.ToArray());
+
+        Assert.True(RequestSignature.TryParse(header, out var key, out var time, out var sig));
+        Assert.True(RequestSignature.Verify(key, audience, "POST", "/v1/records?x=1", time, System.Security.Cryptography.SHA256.HashData("body"u8), sig));
+        Assert.False(RequestSignature.Verify(key, audience, "POST", "/v1/records?x=2", time, System.Security.Cryptography.SHA256.HashData("body"u8), sig));
+    }
+
+    [Fact]
     public void VerifySignature_AfterAnyBodyByteFlips_Fails()
     {
         var envelope = TestChain.Put(_key, 1, "k", 1).Encode();

@@ -42,6 +42,10 @@ public class PortalKeysTests(BrowserFixture fx)
         await ImportAsync(page, DemoKeyFile(fx, "patient-jones"), "demo");
         await Assertions.Expect(page.GetByTestId("unlocked-account")).ToHaveTextAsync(info.Account.ToString(), new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("key-row")).ToContainTextAsync("patient-jones");
+        // Signing in asks the node who the account is, with a request signed in the browser: the SDK over BrowserAccountKey.
+        await Assertions.Expect(page.GetByTestId("key-status")).ToContainTextAsync("you are signed in as", new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByTestId("key-status")).ToContainTextAsync("you are signed in as a patient");
+        await Assertions.Expect(page.Locator("header .who")).ToContainTextAsync("(patient)");
 
         // WebCrypto draws s from either half; eight signatures all low by chance would be 1 in 256.
         var previous = "";
@@ -75,6 +79,7 @@ public class PortalKeysTests(BrowserFixture fx)
         var accountCell = page.GetByTestId("unlocked-account");
         await Assertions.Expect(accountCell).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"), new() { Timeout = Slow });
         var account = await accountCell.InnerTextAsync();
+        await Assertions.Expect(page.GetByTestId("key-status")).ToContainTextAsync("not registered on the ledger yet");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export" }).ClickAsync());
         Assert.Equal("made-in-browser.key.json", download.SuggestedFilename);

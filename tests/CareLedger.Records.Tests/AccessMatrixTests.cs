@@ -69,7 +69,7 @@ public class AccessMatrixTests(AccessMatrixFixture fx) : IClassFixture<AccessMat
         };
         using var request = caller is null
             ? new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'))
-            : method == "GET" ? SignedHttp.Get(caller, fx.People.Node.Audience, path) : SignedHttp.Post(caller, fx.People.Node.Audience, path, body);
+            : method == "GET" ? await SignedHttp.Get(caller, fx.People.Node.Audience, path) : await SignedHttp.Post(caller, fx.People.Node.Audience, path, body);
         using var response = await fx.People.Node.Client.Http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

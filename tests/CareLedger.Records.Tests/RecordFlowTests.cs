@@ -162,6 +162,24 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
     }
 
     [Fact]
+    public async Task ARecordThePatientAddsAfterATypeGrant_IsReadableByTheGranteeAtOnce_AndNotAfterRevocation()
+    {
+        const string condition = """{"resourceType":"Condition","code":{"text":"Asthma"},"subject":{"reference":"Patient/p"}}""";
+        var grant = await _p.Records.GrantAsync(_p.Patient, _p.Doctor.Account.ToString(), null, "treatment", [], ["Condition"], DateTimeOffset.UtcNow.AddDays(1));
+        try
+        {
+            var added = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, condition);
+
+            var (_, json) = await _p.Records.ReadAsync(_p.Doctor, added.Record);
+            Assert.Contains("Asthma", json);
+        }
+        finally { await _p.Records.RevokeAsync(_p.Patient, grant); }
+
+        var later = await _p.Records.AddAsync(_p.Patient, _p.Patient.Account, condition);
+        Assert.Null(_p.Node.Vault.GetKey(later.Record, _p.Doctor.Account));
+    }
+
+    [Fact]
     public async Task OrganisationGrant_CoversItsPractitioners_ButNotItsOtherPatients()
     {
         using var otherPatient = SigningKey.Generate();
@@ -215,7 +233,7 @@ public class RecordFlowTests : IClassFixture<DemoPeople>
         var pages = 0;
         for (string? path = $"/v1/records?patient={_p.Patient.Account}&limit=1"; path is not null; pages++)
         {
-            using var response = await _p.Node.Client.Http.SendAsync(SignedHttp.Get(_p.Patient, _p.Node.Audience, path));
+            using var response = await _p.Node.Client.Http.SendAsync(await SignedHttp.Get(_p.Patient, _p.Node.Audience, path));
             paged.AddRange((await response.Content.ReadFromJsonAsync<List<RecordSummary>>())!.Select(r => r.Record));
             path = NodeClient.NextLink(response) is { } next ? "/" + next : null;
         }

@@ -35,7 +35,7 @@ public sealed class RevocationTests(DemoPeople p) : IClassFixture<DemoPeople>
         var record = (await p.Records.AddAsync(p.Patient, p.Patient.Account, DemoPeople.Observation(value: 63))).Record;
         var grant = await p.Records.GrantAsync(p.Patient, p.Doctor.Account.ToString(), null, "treatment", [record], [], DateTimeOffset.UtcNow.AddDays(1));
 
-        using var response = await p.Node.Client.Http.SendAsync(SignedHttp.Delete(p.Patient, p.Node.Audience, $"/v1/records/grants/{grant}/keys"));
+        using var response = await p.Node.Client.Http.SendAsync(await SignedHttp.Delete(p.Patient, p.Node.Audience, $"/v1/records/grants/{grant}/keys"));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.NotNull(p.Node.Vault.GetKey(record, p.Doctor.Account));

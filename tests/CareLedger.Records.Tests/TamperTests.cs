@@ -29,7 +29,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
 
     private async Task<HttpResponseMessage> UploadAsync(string id, byte[] blob, WrappedKeySet keys)
     {
-        using var request = SignedHttp.Post(p.Patient, p.Node.Audience, $"/v1/records/{id}/versions/1/content",
+        using var request = await SignedHttp.Post(p.Patient, p.Node.Audience, $"/v1/records/{id}/versions/1/content",
             new RecordContentUpload(Convert.ToBase64String(blob), Convert.ToBase64String(keys.Encode())));
         return await p.Node.Client.Http.SendAsync(request);
     }
@@ -76,7 +76,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         });
         Assert.True(sent.Receipt?.Valid, sent.Receipt?.Reason);
 
-        using var request = SignedHttp.Post(p.Doctor, p.Node.Audience, $"/v1/records/{id}/versions/2/content",
+        using var request = await SignedHttp.Post(p.Doctor, p.Node.Audience, $"/v1/records/{id}/versions/2/content",
             new RecordContentUpload(Convert.ToBase64String(version2), Convert.ToBase64String(forged.Encode())));
         using var response = await p.Node.Client.Http.SendAsync(request);
 
@@ -92,7 +92,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
         var (id, blob, keys) = await CommitRecordAsync();
         using var response = await UploadAsync(id, [.. blob, 0], keys);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        using var read = SignedHttp.Get(p.Patient, p.Node.Audience, $"/v1/records/{id}");
+        using var read = await SignedHttp.Get(p.Patient, p.Node.Audience, $"/v1/records/{id}");
         using var readResponse = await p.Node.Client.Http.SendAsync(read);
         Assert.Equal(HttpStatusCode.Conflict, readResponse.StatusCode);
     }
@@ -102,7 +102,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
     {
         var (id, blob, keys) = await CommitRecordAsync();
         using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
-        using var signed = SignedHttp.Get(p.Patient, p.Node.Audience, $"/v1/records/{id}");
+        using var signed = await SignedHttp.Get(p.Patient, p.Node.Audience, $"/v1/records/{id}");
         using var moved = new HttpRequestMessage(HttpMethod.Get, $"v1/records/{id}/history");
         moved.Headers.TryAddWithoutValidation("CareLedger-Signature", signed.Headers.GetValues("CareLedger-Signature"));
         using var response = await p.Node.Client.Http.SendAsync(moved);
@@ -114,7 +114,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
     {
         var (id, blob, keys) = await CommitRecordAsync();
         using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
-        using var first = SignedHttp.Get(p.Patient, p.Node.Audience, $"/v1/records/{id}");
+        using var first = await SignedHttp.Get(p.Patient, p.Node.Audience, $"/v1/records/{id}");
         var header = first.Headers.GetValues("CareLedger-Signature").Single();
         using (var served = await p.Node.Client.Http.SendAsync(first)) Assert.True(served.IsSuccessStatusCode);
 
@@ -145,7 +145,7 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
     {
         var (id, blob, keys) = await CommitRecordAsync();
         using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
-        using var signed = SignedHttp.Get(p.Doctor, p.Node.Audience, $"/v1/records/{id}");
+        using var signed = await SignedHttp.Get(p.Doctor, p.Node.Audience, $"/v1/records/{id}");
         using var forged = new HttpRequestMessage(HttpMethod.Get, $"v1/records/{id}?breakGlass=forged");
         forged.Headers.TryAddWithoutValidation("CareLedger-Signature", signed.Headers.GetValues("CareLedger-Signature"));
         using var response = await p.Node.Client.Http.SendAsync(forged);

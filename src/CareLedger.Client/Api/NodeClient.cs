@@ -9,6 +9,7 @@ using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Ledger.Wire;
 using CareLedger.Client.Records;
+using CareLedger.Vault.Crypto;
 
 namespace CareLedger.Client.Api;
 
@@ -22,10 +23,11 @@ namespace CareLedger.Client.Api;
 public sealed class NodeClient
 {
     private readonly HttpClient http;
-    private readonly SigningKey? reader;
+    private readonly IAccountKey? reader;
     private readonly AudienceCache audience;
 
-    public NodeClient(HttpClient http, SigningKey? reader = null) : this(http, reader, new AudienceCache())
+    /// <param name="crypto">Where record envelopes are sealed and opened: .NET's primitives unless given (the portal gives WebCrypto's).</param>
+    public NodeClient(HttpClient http, IAccountKey? reader = null, IRecordCrypto? crypto = null) : this(http, reader, new AudienceCache(), crypto ?? DotNetRecordCrypto.Instance)
     {
     }
 
@@ -33,18 +35,22 @@ public sealed class NodeClient
     {
     }
 
-    private NodeClient(HttpClient http, SigningKey? reader, AudienceCache audience)
+    private NodeClient(HttpClient http, IAccountKey? reader, AudienceCache audience, IRecordCrypto crypto)
     {
         this.http = http;
         this.reader = reader;
         this.audience = audience;
+        Crypto = crypto;
     }
 
+    /// <summary>The primitives record envelopes are made with on this platform.</summary>
+    public IRecordCrypto Crypto { get; }
+
     /// <summary>The key reads are signed with, or null for anonymous reads.</summary>
-    public SigningKey? Reader => reader;
+    public IAccountKey? Reader => reader;
 
     /// <summary>The same node, read as <paramref name="key"/>'s holder.</summary>
-    public NodeClient As(SigningKey key) => ReferenceEquals(key, reader) ? this : new(http, key, audience);
+    public NodeClient As(IAccountKey key) => ReferenceEquals(key, reader) ? this : new(http, key, audience, Crypto);
 
     /// <summary>The chain and node that requests to this node are signed for: asked once (<c>GET /v1/chain</c>) and kept.</summary>
     public async Task<RequestAudience> AudienceAsync(CancellationToken ct = default)
@@ -60,14 +66,14 @@ public sealed class NodeClient
     public async Task<HttpResponseMessage> GetResponseAsync(string path, CancellationToken ct = default)
     {
         if (reader is null) return await http.GetAsync(path, ct);
-        using var request = SignedHttp.Get(reader, await AudienceAsync(ct), path);
+        using var request = await SignedHttp.Get(reader, await AudienceAsync(ct), path);
         return await http.SendAsync(request, ct);
     }
 
     /// <summary>Sends a request <paramref name="build"/> signs for this node; the caller disposes the response.</summary>
-    public async Task<HttpResponseMessage> SendSignedAsync(Func<RequestAudience, HttpRequestMessage> build, CancellationToken ct = default)
+    public async Task<HttpResponseMessage> SendSignedAsync(Func<RequestAudience, Task<HttpRequestMessage>> build, CancellationToken ct = default)
     {
-        using var request = build(await AudienceAsync(ct));
+        using var request = await build(await AudienceAsync(ct));
         return await http.SendAsync(request, ct);
     }
 
@@ -167,11 +173,11 @@ public sealed class NodeClient
     }
 
     /// <summary>Builds, signs and submits a transaction with the sender's next nonce, waiting for its block.</summary>
-    public async Task<SubmitResponse> SendAsync(SigningKey key, string contract, string action, CborMap args, CancellationToken ct = default)
+    public async Task<SubmitResponse> SendAsync(IAccountKey key, string contract, string action, CborMap args, CancellationToken ct = default)
     {
         var chain = await GetChainAsync(ct);
         var account = await GetAccountAsync(key.Account, ct);
-        var tx = Transaction.Create(key, chain.ChainId, account.LastNonce + 1, DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds(), contract, action, args);
+        var tx = await Transaction.CreateAsync(key, chain.ChainId, account.LastNonce + 1, DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds(), contract, action, args);
         return await SubmitAsync(tx, wait: true, ct);
     }
 
@@ -179,7 +185,7 @@ public sealed class NodeClient
     /// Sends an action as <see cref="SendAsync"/> does and returns its receipt once it is in a block and took effect; throws
     /// <see cref="ContractActionException"/> when the contract refused it or it is not in a block yet.
     /// </summary>
-    public async Task<ReceiptDto> CommitAsync(SigningKey key, string contract, string action, CborMap args, CancellationToken ct = default)
+    public async Task<ReceiptDto> CommitAsync(IAccountKey key, string contract, string action, CborMap args, CancellationToken ct = default)
     {
         var sent = await SendAsync(key, contract, action, args, ct);
         if (sent.Receipt is not { Status: "committed" } receipt) throw new ContractActionException(contract, action, sent.Id, null);

@@ -22,7 +22,7 @@ public sealed class ConsortiumClient(NodeClient node)
     /// Proposes that an organisation's node join the validators with its key (SubjectPublicKeyInfo); the name and kind
     /// create the organisation when it is new. The proposer's organisation approves it at once.
     /// </summary>
-    public Task<ReceiptDto> ProposeJoinAsync(SigningKey admin, string organisation, byte[] nodeKey, string? name = null, string? kind = null,
+    public Task<ReceiptDto> ProposeJoinAsync(IAccountKey admin, string organisation, byte[] nodeKey, string? name = null, string? kind = null,
         CancellationToken ct = default)
     {
         var args = new CborMap { ["organisation"] = organisation, ["key"] = nodeKey };
@@ -32,11 +32,11 @@ public sealed class ConsortiumClient(NodeClient node)
     }
 
     /// <summary>Proposes that a validator stop signing blocks; the proposer's organisation approves it at once.</summary>
-    public Task<ReceiptDto> ProposeLeaveAsync(SigningKey admin, AccountId validator, CancellationToken ct = default) =>
+    public Task<ReceiptDto> ProposeLeaveAsync(IAccountKey admin, AccountId validator, CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "propose-removal", new CborMap { ["validator"] = validator.ToString() }, ct);
 
     /// <summary>Approves a proposal, named by the transaction that opened it, for the signing admin's organisation.</summary>
-    public Task<ReceiptDto> ApproveAsync(SigningKey admin, Hash256 proposal, CancellationToken ct = default) =>
+    public Task<ReceiptDto> ApproveAsync(IAccountKey admin, Hash256 proposal, CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "approve", new CborMap { ["proposal"] = proposal.ToString() }, ct);
 
     /// <summary>The validators on the ledger now, in account order.</summary>

@@ -15,7 +15,7 @@ public sealed class LicensingClient(NodeClient node)
     public const string Contract = "licensing";
 
     /// <summary>Issues or renews a licence from <paramref name="validFrom"/> until <paramref name="validUntil"/> (Unix ms); signed by an admin of the authority.</summary>
-    public Task<ReceiptDto> IssueAsync(SigningKey admin, AccountId practitioner, string specialty, string jurisdiction, long validFrom, long validUntil,
+    public Task<ReceiptDto> IssueAsync(IAccountKey admin, AccountId practitioner, string specialty, string jurisdiction, long validFrom, long validUntil,
         CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "issue", new CborMap
         {
@@ -24,7 +24,7 @@ public sealed class LicensingClient(NodeClient node)
         }, ct);
 
     /// <summary>Revokes a licence from now on, with the reason that will stand on the ledger.</summary>
-    public Task<ReceiptDto> RevokeAsync(SigningKey admin, AccountId practitioner, string reason, CancellationToken ct = default) =>
+    public Task<ReceiptDto> RevokeAsync(IAccountKey admin, AccountId practitioner, string reason, CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "revoke", new CborMap { ["practitioner"] = practitioner.ToString(), ["reason"] = reason }, ct);
 
     /// <summary>Whether the practitioner holds a valid licence at a time (Unix ms; the node's now when null), why not, and the licence.</summary>

@@ -15,19 +15,19 @@ namespace CareLedger.Client.Membership;
 public sealed class MembershipClient(NodeClient node)
 {
     /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
-    public MembershipClient As(SigningKey key) => new(node.As(key));
+    public MembershipClient As(IAccountKey key) => new(node.As(key));
 
     public const string Contract = "membership";
 
     /// <summary>Registers an account in the signing admin's organisation with a role (<see cref="Roles"/>) and a display name.</summary>
-    public Task<ReceiptDto> RegisterAsync(SigningKey admin, AccountId account, string role, string? name = null, CancellationToken ct = default)
+    public Task<ReceiptDto> RegisterAsync(IAccountKey admin, AccountId account, string role, string? name = null, CancellationToken ct = default)
     {
         var args = new CborMap { ["account"] = account.ToString(), ["role"] = role };
         if (!string.IsNullOrEmpty(name)) args["name"] = name;
         return node.CommitAsync(admin, Contract, "register", args, ct);
     }
 
-    public Task<ReceiptDto> RemoveAsync(SigningKey admin, AccountId account, CancellationToken ct = default) =>
+    public Task<ReceiptDto> RemoveAsync(IAccountKey admin, AccountId account, CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "remove", new CborMap { ["account"] = account.ToString() }, ct);
 
     public async Task<Member?> GetMemberAsync(AccountId account, CancellationToken ct = default) =>

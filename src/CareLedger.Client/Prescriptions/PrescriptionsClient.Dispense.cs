@@ -23,7 +23,7 @@ public sealed partial class PrescriptionsClient
     /// (decrypted under the patient's grant: the hash the prescriber pinned, the drug) and the
     /// prescriber's licence at the time of signature. Throws at the first failure; sends nothing.
     /// </summary>
-    public async Task<DispenseCheck> VerifyAsync(SigningKey pharmacist, string prescription, string code, CancellationToken ct = default)
+    public async Task<DispenseCheck> VerifyAsync(IAccountKey pharmacist, string prescription, string code, CancellationToken ct = default)
     {
         const string action = "dispense";
         var org = (await node.As(pharmacist).GetAccountAsync(pharmacist.Account, ct)).Organisation;
@@ -68,11 +68,11 @@ public sealed partial class PrescriptionsClient
     }
 
     /// <summary>Dispenses the fill a <see cref="VerifyAsync"/> found due; the contract checks it all again, atomically.</summary>
-    public Task<ReceiptDto> DispenseAsync(SigningKey pharmacist, DispenseCheck check, string code, long quantity, long charge, CancellationToken ct = default) =>
+    public Task<ReceiptDto> DispenseAsync(IAccountKey pharmacist, DispenseCheck check, string code, long quantity, long charge, CancellationToken ct = default) =>
         SendAsync(pharmacist, "dispense", DispenseArgs(check, code, quantity, charge), ct);
 
     /// <summary>Verifies, then dispenses.</summary>
-    public async Task<(DispenseCheck Check, ReceiptDto Receipt)> DispenseAsync(SigningKey pharmacist, string prescription, string code, long quantity, long charge,
+    public async Task<(DispenseCheck Check, ReceiptDto Receipt)> DispenseAsync(IAccountKey pharmacist, string prescription, string code, long quantity, long charge,
         CancellationToken ct = default)
     {
         var check = await VerifyAsync(pharmacist, prescription, code, ct);

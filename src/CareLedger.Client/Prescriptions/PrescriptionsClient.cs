@@ -29,7 +29,7 @@ public sealed record PresentedPrescription(string Code, string Grant, ReceiptDto
 public sealed partial class PrescriptionsClient(NodeClient node)
 {
     /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
-    public PrescriptionsClient As(SigningKey key) => new(node.As(key));
+    public PrescriptionsClient As(IAccountKey key) => new(node.As(key));
 
     public const string Contract = "prescriptions";
     public static readonly TimeSpan MaxValidity = TimeSpan.FromDays(366);
@@ -43,7 +43,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// refuses while alerts are unacknowledged, then adds the MedicationRequest record and issues it
     /// with the alerts. Refusals by this client happen before anything is written.
     /// </summary>
-    public async Task<IssuedPrescription> IssueAsync(SigningKey prescriber, PrescriptionOrder order, bool acknowledgeAlerts, string? id = null,
+    public async Task<IssuedPrescription> IssueAsync(IAccountKey prescriber, PrescriptionOrder order, bool acknowledgeAlerts, string? id = null,
         CancellationToken ct = default)
     {
         CheckOrder(order);
@@ -76,7 +76,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// The patient binds the prescription to one pharmacy with the hash of a fresh one-time code,
     /// locking the agreed price, then lets that pharmacy read this one record and nothing else.
     /// </summary>
-    public async Task<PresentedPrescription> PresentAsync(SigningKey patient, string prescription, string pharmacy, long price, string? asset,
+    public async Task<PresentedPrescription> PresentAsync(IAccountKey patient, string prescription, string pharmacy, long price, string? asset,
         CancellationToken ct = default, string? insurer = null)
     {
         var rx = (await As(patient).GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("present", $"no prescription {prescription}");
@@ -90,10 +90,10 @@ public sealed partial class PrescriptionsClient(NodeClient node)
         return new PresentedPrescription(code, grant, receipt);
     }
 
-    public Task<ReceiptDto> WithdrawAsync(SigningKey patient, string prescription, CancellationToken ct = default) =>
+    public Task<ReceiptDto> WithdrawAsync(IAccountKey patient, string prescription, CancellationToken ct = default) =>
         SendAsync(patient, "withdraw", new CborMap { ["prescription"] = prescription }, ct);
 
-    public Task<ReceiptDto> CancelAsync(SigningKey prescriber, string prescription, string? reason = null, CancellationToken ct = default)
+    public Task<ReceiptDto> CancelAsync(IAccountKey prescriber, string prescription, string? reason = null, CancellationToken ct = default)
     {
         var args = new CborMap { ["prescription"] = prescription };
         if (reason is not null) args["reason"] = reason;
@@ -101,27 +101,27 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     }
 
     /// <summary>Another practitioner takes over after a revoked licence, endorsing the content they read and reviewed.</summary>
-    public async Task<ReceiptDto> RenewAsync(SigningKey practitioner, string prescription, CancellationToken ct = default)
+    public async Task<ReceiptDto> RenewAsync(IAccountKey practitioner, string prescription, CancellationToken ct = default)
     {
         var rx = (await As(practitioner).GetAsync(prescription, ct))?.Prescription ?? throw new PrescriptionException("renew", $"no prescription {prescription}");
         var (envelope, _) = await Records.ReadAsync(practitioner, rx.Record, rx.RecordVersion, ct: ct);
         return await SendAsync(practitioner, "renew", new CborMap { ["prescription"] = prescription, ["contentHash"] = envelope.ContentHash }, ct);
     }
 
-    public Task<ReceiptDto> CollectAsync(SigningKey pharmacyAdmin, string asset, long amount, CancellationToken ct = default) =>
+    public Task<ReceiptDto> CollectAsync(IAccountKey pharmacyAdmin, string asset, long amount, CancellationToken ct = default) =>
         SendAsync(pharmacyAdmin, "collect", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
 
-    public Task<ReceiptDto> FundProgrammeAsync(SigningKey admin, string programme, string asset, long amount, long rewardPerDay, long rewardPerDispense,
+    public Task<ReceiptDto> FundProgrammeAsync(IAccountKey admin, string programme, string asset, long amount, long rewardPerDay, long rewardPerDispense,
         CancellationToken ct = default) =>
         SendAsync(admin, "fund-programme", new CborMap
         {
             ["programme"] = programme, ["asset"] = asset, ["amount"] = amount, ["rewardPerDay"] = rewardPerDay, ["rewardPerDispense"] = rewardPerDispense,
         }, ct);
 
-    public Task<ReceiptDto> JoinAsync(SigningKey patient, string prescription, string programme, CancellationToken ct = default) =>
+    public Task<ReceiptDto> JoinAsync(IAccountKey patient, string prescription, string programme, CancellationToken ct = default) =>
         SendAsync(patient, "join", new CborMap { ["prescription"] = prescription, ["programme"] = programme }, ct);
 
-    public Task<ReceiptDto> CheckInAsync(SigningKey patient, string prescription, CancellationToken ct = default) =>
+    public Task<ReceiptDto> CheckInAsync(IAccountKey patient, string prescription, CancellationToken ct = default) =>
         SendAsync(patient, "check-in", new CborMap { ["prescription"] = prescription }, ct);
 
     /// <summary>A prescription with its dispenses and the doses scheduled so far, or null when there is none.</summary>
@@ -178,7 +178,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     }
 
     /// <summary>The patient's allergies, medication statements and requests that the prescriber may read, decrypted here.</summary>
-    private async Task<IReadOnlyList<Resource>> ReadableMedicalHistoryAsync(SigningKey prescriber, AccountId patient, CancellationToken ct)
+    private async Task<IReadOnlyList<Resource>> ReadableMedicalHistoryAsync(IAccountKey prescriber, AccountId patient, CancellationToken ct)
     {
         IReadOnlyList<RecordSummary> summaries;
         try { summaries = await Records.ListAsync(prescriber, patient, ct); }
@@ -203,7 +203,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
         return verdict.Valid ? null : verdict.Reason ?? "no valid licence";
     }
 
-    private async Task<ReceiptDto> SendAsync(SigningKey key, string action, CborMap args, CancellationToken ct)
+    private async Task<ReceiptDto> SendAsync(IAccountKey key, string action, CborMap args, CancellationToken ct)
     {
         var sent = await node.SendAsync(key, Contract, action, args, ct);
         return Receipt(action, sent);

@@ -29,22 +29,26 @@ public sealed record AddedRecord(string Record, string TxId, string ContentHash,
 public sealed class RecordsClient(NodeClient node)
 {
     /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
-    public RecordsClient As(SigningKey key) => new(node.As(key));
+    public RecordsClient As(IAccountKey key) => new(node.As(key));
 
     public const string Contract = "records";
 
     /// <summary>Publishes the signer's public key, so that others can wrap record keys for them.</summary>
-    public Task<ReceiptDto> PublishKeyAsync(SigningKey key, CancellationToken ct = default) =>
+    public Task<ReceiptDto> PublishKeyAsync(IAccountKey key, CancellationToken ct = default) =>
         node.CommitAsync(key, Contract, "publish-key", new CborMap(), ct);
 
     /// <param name="emergencyAccess">Also wrap the key for the patient's organisation's node, so that a licensed practitioner can break the glass.</param>
-    public async Task<AddedRecord> AddAsync(SigningKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
+    public async Task<AddedRecord> AddAsync(IAccountKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
     {
-        RecordSealing.Validate(fhirJson);
+        var (_, type) = RecordSealing.Validate(fhirJson);
         var holders = emergencyAccess ? await EmergencyAccountsAsync(author, patient, ct) : [];
         var keys = new List<(AccountId, byte[])>();
         foreach (var reader in new[] { patient, author.Account }.Concat(holders).Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
-        var sealedVersion = RecordSealing.SealNew(RecordSealing.NewRecordId(), fhirJson, keys);
+        // A patient's own new record is also readable at once by those a grant in force gives its type to.
+        if (author.Account == patient)
+            foreach (var grantee in (await GranteesOfTypeAsync(author, type, ct)).Except(keys.Select(k => k.Item1)))
+                if (await TryPublicKeyAsync(grantee, ct) is { } granteeKey) keys.Add((grantee, granteeKey));
+        var sealedVersion = await RecordSealing.SealNewAsync(node.Crypto, RecordSealing.NewRecordId(), fhirJson, keys);
 
         var sent = Check(await node.SendAsync(author, Contract, "add", new CborMap
         {
@@ -56,12 +60,12 @@ public sealed class RecordsClient(NodeClient node)
     }
 
     /// <summary>Adds a new version; the author must already be able to read the record.</summary>
-    public async Task<string> UpdateAsync(SigningKey author, string recordId, string fhirJson, CancellationToken ct = default)
+    public async Task<string> UpdateAsync(IAccountKey author, string recordId, string fhirJson, CancellationToken ct = default)
     {
         RecordSealing.Validate(fhirJson);
         var (envelope, dataKey) = await OpenAsync(author, recordId, null, null, ct);
         SealedVersion sealedVersion;
-        try { sealedVersion = RecordSealing.SealUpdate(recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
+        try { sealedVersion = await RecordSealing.SealUpdateAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
         var sent = Check(await node.SendAsync(author, Contract, "update", new CborMap
         {
@@ -72,16 +76,16 @@ public sealed class RecordsClient(NodeClient node)
     }
 
     /// <summary>Reads and decrypts a record; the read is logged on the ledger whether or not it is allowed.</summary>
-    public async Task<(RecordEnvelope Envelope, string Json)> ReadAsync(SigningKey reader, string recordId, long? version = null, string? breakGlassReason = null, CancellationToken ct = default)
+    public async Task<(RecordEnvelope Envelope, string Json)> ReadAsync(IAccountKey reader, string recordId, long? version = null, string? breakGlassReason = null, CancellationToken ct = default)
     {
         var envelope = await FetchAsync(reader, recordId, version, breakGlassReason, ct);
-        return (envelope, RecordSealing.Open(envelope, reader));
+        return (envelope, await RecordSealing.OpenAsync(node.Crypto, envelope, reader));
     }
 
     /// <summary>The headers a break-glass reason and its salt travel in beside the signed request that seals them.</summary>
     public const string BreakGlassTextHeader = "CareLedger-Break-Glass-Reason", BreakGlassSaltHeader = "CareLedger-Break-Glass-Salt";
 
-    private async Task<RecordEnvelope> FetchAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
+    private async Task<RecordEnvelope> FetchAsync(IAccountKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
     {
         // The break-glass reason is sealed in the signed query, so nobody can add or change it on the way, and only its seal
         // reaches the ledger: the text and salt travel beside it for the node's vault, where the patient reads it (ADR 0011).
@@ -90,9 +94,9 @@ public sealed class RecordsClient(NodeClient node)
         var salt = SealedCode.NewSalt();
         if (breakGlassReason is not null) query.Add($"breakGlass={SealedCode.Of(breakGlassReason, salt)}");
         var path = $"/v1/records/{recordId}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        var envelope = await SendAsync<RecordEnvelope>(a =>
+        var envelope = await SendAsync<RecordEnvelope>(async a =>
         {
-            var request = SignedHttp.Get(reader, a, path);
+            var request = await SignedHttp.Get(reader, a, path);
             if (breakGlassReason is not null)
             {
                 request.Headers.TryAddWithoutValidation(BreakGlassTextHeader, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(breakGlassReason)));
@@ -105,14 +109,14 @@ public sealed class RecordsClient(NodeClient node)
         return envelope;
     }
 
-    private async Task<(RecordEnvelope, byte[])> OpenAsync(SigningKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
+    private async Task<(RecordEnvelope, byte[])> OpenAsync(IAccountKey reader, string recordId, long? version, string? breakGlassReason, CancellationToken ct)
     {
         var envelope = await FetchAsync(reader, recordId, version, breakGlassReason, ct);
-        return (envelope, KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), reader, recordId));
+        return (envelope, await KeyWrap.UnwrapAsync(node.Crypto, Convert.FromBase64String(envelope.WrappedKey), reader, recordId));
     }
 
     /// <summary>Grants access: re-wraps the data key of every record in scope for the grantee, then signs the consent.</summary>
-    public async Task<string> GrantAsync(SigningKey patient, string? grantee, string? granteeOrg, string purpose, IReadOnlyList<string> records,
+    public async Task<string> GrantAsync(IAccountKey patient, string? grantee, string? granteeOrg, string purpose, IReadOnlyList<string> records,
         IReadOnlyList<string> types, DateTimeOffset expiry, CancellationToken ct = default)
     {
         // Checked before any record is opened, so a refused grant leaves no reads in the patient's log.
@@ -133,7 +137,7 @@ public sealed class RecordsClient(NodeClient node)
         foreach (var recordId in scope.Order())
         {
             var (_, dataKey) = await OpenAsync(patient, recordId, null, null, ct);
-            foreach (var (reader, readerKey) in readers) keys.Add($"{recordId}/{reader}", KeyWrap.Wrap(dataKey, readerKey, recordId));
+            foreach (var (reader, readerKey) in readers) keys.Add($"{recordId}/{reader}", await KeyWrap.WrapAsync(node.Crypto, dataKey, readerKey, recordId));
             CryptographicOperations.ZeroMemory(dataKey);
         }
         var grantId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -157,7 +161,7 @@ public sealed class RecordsClient(NodeClient node)
     /// Revokes a grant, then has the node delete the wrapped keys its grantees held for the records it covered (those
     /// another grant still covers keep theirs): a revoked grantee can no longer even fetch the key.
     /// </summary>
-    public async Task<ReceiptDto> RevokeAsync(SigningKey patient, string grantId, CancellationToken ct = default)
+    public async Task<ReceiptDto> RevokeAsync(IAccountKey patient, string grantId, CancellationToken ct = default)
     {
         var receipt = await node.CommitAsync(patient, Contract, "revoke", new CborMap { ["grant"] = grantId }, ct);
         using var response = await node.SendSignedAsync(a => SignedHttp.Delete(patient, a, $"/v1/records/grants/{grantId}/keys"), ct);
@@ -166,21 +170,21 @@ public sealed class RecordsClient(NodeClient node)
     }
 
     /// <summary>Erases a record for good (the patient only): every node deletes its ciphertext and wrapped keys, the ledger keeps the hashes.</summary>
-    public Task<ReceiptDto> EraseAsync(SigningKey patient, string recordId, CancellationToken ct = default) =>
+    public Task<ReceiptDto> EraseAsync(IAccountKey patient, string recordId, CancellationToken ct = default) =>
         node.CommitAsync(patient, Contract, "erase", new CborMap { ["record"] = recordId }, ct);
 
-    public async Task<IReadOnlyList<RecordSummary>> ListAsync(SigningKey caller, AccountId? patient = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RecordSummary>> ListAsync(IAccountKey caller, AccountId? patient = null, CancellationToken ct = default)
     {
         return await GetPagesAsync<RecordSummary>(caller, $"/v1/records?patient={patient ?? caller.Account}", ct);
     }
 
-    public async Task<RecordSummary> HistoryAsync(SigningKey caller, string recordId, CancellationToken ct = default)
+    public async Task<RecordSummary> HistoryAsync(IAccountKey caller, string recordId, CancellationToken ct = default)
     {
         return await SendAsync<RecordSummary>(a => SignedHttp.Get(caller, a, $"/v1/records/{recordId}/history"), ct);
     }
 
     /// <summary>The patient's whole access log, oldest first, fetched <paramref name="pageSize"/> (1 to 1000) entries at a time.</summary>
-    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(SigningKey patient, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync(IAccountKey patient, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default)
     {
         return await GetPagesAsync<AccessLogEntry>(patient, $"/v1/records/access-log?patient={patient.Account}&limit={pageSize}", ct);
     }
@@ -189,7 +193,7 @@ public sealed class RecordsClient(NodeClient node)
     public async Task<IReadOnlyList<ConsentGrant>> GrantsAsync(AccountId patient, CancellationToken ct = default) =>
         await node.QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct: ct).ToListAsync(ct);
 
-    private async Task UploadAsync(SigningKey author, SealedVersion version, CancellationToken ct)
+    private async Task UploadAsync(IAccountKey author, SealedVersion version, CancellationToken ct)
     {
         var upload = new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode()));
         await SendAsync<JsonObject>(a => SignedHttp.Post(author, a, $"/v1/records/{version.Record}/versions/{version.Version}/content", upload), ct);
@@ -211,7 +215,7 @@ public sealed class RecordsClient(NodeClient node)
     /// The nodes of the patient's organisation (its validators) that published a key: they hold the emergency copy, as
     /// the node opens it with its validator key to break the glass. None when the organisation runs no node.
     /// </summary>
-    private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(SigningKey author, AccountId patient, CancellationToken ct)
+    private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(IAccountKey author, AccountId patient, CancellationToken ct)
     {
         // A patient's organisation is known to the patient and to those they gave a grant: the author asks as themselves.
         var member = await node.As(author).GetAccountAsync(patient, ct);
@@ -223,6 +227,19 @@ public sealed class RecordsClient(NodeClient node)
         return withKeys;
     }
 
+    /// <summary>Who the patient's grants in force give records of this type to: grantees, or an organisation's clinical staff.</summary>
+    private async Task<IReadOnlyList<AccountId>> GranteesOfTypeAsync(IAccountKey patient, string type, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var grants = await node.As(patient).QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.Account.ToString() }, ct: ct)
+            .Where(g => !g.Revoked && g.Expiry > now && g.Purpose == Purposes.Treatment && g.Types.Contains(type)).ToListAsync(ct);
+        var accounts = new List<AccountId>();
+        foreach (var g in grants)
+            if (g.Grantee is { } one) accounts.Add(one);
+            else accounts.AddRange(await OrganisationAccountsAsync(g.GranteeOrg!, ["practitioner", "pharmacist"], ct));
+        return [.. accounts.Distinct()];
+    }
+
     /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
     private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
     {
@@ -231,7 +248,7 @@ public sealed class RecordsClient(NodeClient node)
     }
 
     /// <summary>Every item of a paged list, each page a signed GET, following the node's Link rel=next headers.</summary>
-    private async Task<IReadOnlyList<T>> GetPagesAsync<T>(SigningKey signer, string path, CancellationToken ct)
+    private async Task<IReadOnlyList<T>> GetPagesAsync<T>(IAccountKey signer, string path, CancellationToken ct)
     {
         var items = new List<T>();
         for (string? next = path; next is not null;)
@@ -244,7 +261,7 @@ public sealed class RecordsClient(NodeClient node)
         return items;
     }
 
-    private async Task<T> SendAsync<T>(Func<RequestAudience, HttpRequestMessage> build, CancellationToken ct)
+    private async Task<T> SendAsync<T>(Func<RequestAudience, Task<HttpRequestMessage>> build, CancellationToken ct)
     {
         using var response = await node.SendSignedAsync(build, ct);
         return await NodeClient.ReadAsync<T>(response, ct);

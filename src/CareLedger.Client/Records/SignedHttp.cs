@@ -9,27 +9,28 @@ namespace CareLedger.Client.Records;
 /// </summary>
 public static class SignedHttp
 {
-    public static HttpRequestMessage Get(SigningKey key, RequestAudience audience, string pathAndQuery) =>
-        Create(key, audience, HttpMethod.Get, pathAndQuery, []);
+    public static Task<HttpRequestMessage> Get(IAccountKey key, RequestAudience audience, string pathAndQuery) =>
+        CreateAsync(key, audience, HttpMethod.Get, pathAndQuery, []);
 
     /// <summary>A signed DELETE (no body).</summary>
-    public static HttpRequestMessage Delete(SigningKey key, RequestAudience audience, string pathAndQuery) => Create(key, audience, HttpMethod.Delete, pathAndQuery, []);
+    public static Task<HttpRequestMessage> Delete(IAccountKey key, RequestAudience audience, string pathAndQuery) =>
+        CreateAsync(key, audience, HttpMethod.Delete, pathAndQuery, []);
 
-    public static HttpRequestMessage Post<T>(SigningKey key, RequestAudience audience, string pathAndQuery, T body)
+    public static async Task<HttpRequestMessage> Post<T>(IAccountKey key, RequestAudience audience, string pathAndQuery, T body)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);
-        var request = Create(key, audience, HttpMethod.Post, pathAndQuery, bytes);
+        var request = await CreateAsync(key, audience, HttpMethod.Post, pathAndQuery, bytes);
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = new("application/json");
         return request;
     }
 
-    private static HttpRequestMessage Create(SigningKey key, RequestAudience audience, HttpMethod method, string pathAndQuery, byte[] body)
+    private static async Task<HttpRequestMessage> CreateAsync(IAccountKey key, RequestAudience audience, HttpMethod method, string pathAndQuery, byte[] body)
     {
         if (!pathAndQuery.StartsWith('/')) pathAndQuery = "/" + pathAndQuery;
         var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
         request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-            RequestSignature.Sign(key, audience, method.Method, pathAndQuery, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
+            await RequestSignature.SignAsync(key, audience, method.Method, pathAndQuery, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body));
         return request;
     }
 }

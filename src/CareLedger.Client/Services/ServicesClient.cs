@@ -20,26 +20,26 @@ namespace CareLedger.Client.Services;
 public sealed class ServicesClient(NodeClient node)
 {
     /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
-    public ServicesClient As(SigningKey key) => new(node.As(key));
+    public ServicesClient As(IAccountKey key) => new(node.As(key));
 
     public const string Contract = "services";
 
     public NodeClient Node => node;
 
-    public Task<ReceiptDto> PublishProfileAsync(SigningKey practitioner, ProfileOffer offer, CancellationToken ct = default) =>
+    public Task<ReceiptDto> PublishProfileAsync(IAccountKey practitioner, ProfileOffer offer, CancellationToken ct = default) =>
         SendAsync(practitioner, "publish-profile", new CborMap
         {
             ["languages"] = offer.Languages.Cast<object>().ToList(), ["modes"] = offer.Modes.Cast<object>().ToList(),
             ["price"] = offer.Price, ["asset"] = offer.Asset, ["referralOnly"] = offer.ReferralOnly,
         }, ct);
 
-    public Task<ReceiptDto> AddSlotsAsync(SigningKey practitioner, IReadOnlyList<long> starts, long minutes, CancellationToken ct = default) =>
+    public Task<ReceiptDto> AddSlotsAsync(IAccountKey practitioner, IReadOnlyList<long> starts, long minutes, CancellationToken ct = default) =>
         SendAsync(practitioner, "add-slots", new CborMap { ["starts"] = starts.Cast<object>().ToList(), ["minutes"] = minutes }, ct);
 
-    public Task<ReceiptDto> RemoveSlotsAsync(SigningKey practitioner, IReadOnlyList<long> starts, CancellationToken ct = default) =>
+    public Task<ReceiptDto> RemoveSlotsAsync(IAccountKey practitioner, IReadOnlyList<long> starts, CancellationToken ct = default) =>
         SendAsync(practitioner, "remove-slots", new CborMap { ["starts"] = starts.Cast<object>().ToList() }, ct);
 
-    public Task<ReceiptDto> BookAsync(SigningKey patient, BookingRequest request, CancellationToken ct = default)
+    public Task<ReceiptDto> BookAsync(IAccountKey patient, BookingRequest request, CancellationToken ct = default)
     {
         var args = new CborMap
         {
@@ -51,28 +51,28 @@ public sealed class ServicesClient(NodeClient node)
         return SendAsync(patient, "book", args, ct);
     }
 
-    public Task<ReceiptDto> AcceptAsync(SigningKey practitioner, string booking, CancellationToken ct = default) => OnBookingAsync(practitioner, "accept", booking, ct);
+    public Task<ReceiptDto> AcceptAsync(IAccountKey practitioner, string booking, CancellationToken ct = default) => OnBookingAsync(practitioner, "accept", booking, ct);
 
-    public Task<ReceiptDto> DeclineAsync(SigningKey practitioner, string booking, string? reason = null, CancellationToken ct = default) =>
+    public Task<ReceiptDto> DeclineAsync(IAccountKey practitioner, string booking, string? reason = null, CancellationToken ct = default) =>
         reason is null ? OnBookingAsync(practitioner, "decline", booking, ct) : OnBookingAsync(practitioner, "decline", booking, ct, ("reason", reason));
 
-    public Task<ReceiptDto> CancelAsync(SigningKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "cancel", booking, ct);
+    public Task<ReceiptDto> CancelAsync(IAccountKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "cancel", booking, ct);
 
-    public Task<ReceiptDto> StartConsultationAsync(SigningKey practitioner, string booking, CancellationToken ct = default) =>
+    public Task<ReceiptDto> StartConsultationAsync(IAccountKey practitioner, string booking, CancellationToken ct = default) =>
         OnBookingAsync(practitioner, "start-consultation", booking, ct);
 
-    public Task<ReceiptDto> EndConsultationAsync(SigningKey practitioner, string booking, CancellationToken ct = default) =>
+    public Task<ReceiptDto> EndConsultationAsync(IAccountKey practitioner, string booking, CancellationToken ct = default) =>
         OnBookingAsync(practitioner, "end-consultation", booking, ct);
 
     /// <summary>Completes with an Encounter record already on the ledger (added by this practitioner for this patient during the consultation).</summary>
-    public Task<ReceiptDto> CompleteAsync(SigningKey practitioner, string booking, string summaryRecord, CancellationToken ct = default) =>
+    public Task<ReceiptDto> CompleteAsync(IAccountKey practitioner, string booking, string summaryRecord, CancellationToken ct = default) =>
         OnBookingAsync(practitioner, "complete", booking, ct, ("summary", summaryRecord));
 
     /// <summary>
     /// Adds the FHIR Encounter as a new record of the booking's patient (encrypted here, under the
     /// patient's treatment grant), then completes the booking with it.
     /// </summary>
-    public async Task<(AddedRecord Summary, ReceiptDto Receipt)> CompleteWithSummaryAsync(SigningKey practitioner, string booking, string encounterJson,
+    public async Task<(AddedRecord Summary, ReceiptDto Receipt)> CompleteWithSummaryAsync(IAccountKey practitioner, string booking, string encounterJson,
         CancellationToken ct = default)
     {
         var parsed = FhirResources.Parse(encounterJson);
@@ -83,28 +83,28 @@ public sealed class ServicesClient(NodeClient node)
         return (added, await CompleteAsync(practitioner, booking, added.Record, ct));
     }
 
-    public Task<ReceiptDto> AcknowledgeAsync(SigningKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "acknowledge", booking, ct);
+    public Task<ReceiptDto> AcknowledgeAsync(IAccountKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "acknowledge", booking, ct);
 
-    public Task<ReceiptDto> RateAsync(SigningKey patient, string booking, long score, CancellationToken ct = default) =>
+    public Task<ReceiptDto> RateAsync(IAccountKey patient, string booking, long score, CancellationToken ct = default) =>
         OnBookingAsync(patient, "rate", booking, ct, ("score", score));
 
-    public Task<ReceiptDto> DisputeAsync(SigningKey party, string booking, string reason, CancellationToken ct = default) =>
+    public Task<ReceiptDto> DisputeAsync(IAccountKey party, string booking, string reason, CancellationToken ct = default) =>
         OnBookingAsync(party, "dispute", booking, ct, ("reason", reason));
 
     /// <param name="decision">release, refund, or split with <paramref name="refund"/> back to the payer.</param>
-    public Task<ReceiptDto> ResolveAsync(SigningKey arbitrator, string booking, string decision, long? refund = null, CancellationToken ct = default) =>
+    public Task<ReceiptDto> ResolveAsync(IAccountKey arbitrator, string booking, string decision, long? refund = null, CancellationToken ct = default) =>
         refund is { } amount
             ? OnBookingAsync(arbitrator, "resolve", booking, ct, ("decision", decision), ("refund", amount))
             : OnBookingAsync(arbitrator, "resolve", booking, ct, ("decision", decision));
 
-    public Task<ReceiptDto> ReferAsync(SigningKey practitioner, ReferralRequest request, CancellationToken ct = default) =>
+    public Task<ReceiptDto> ReferAsync(IAccountKey practitioner, ReferralRequest request, CancellationToken ct = default) =>
         SendAsync(practitioner, "refer", new CborMap
         {
             ["referral"] = request.Referral, ["patient"] = request.Patient, ["organisation"] = request.Organisation,
             ["examination"] = request.Examination, ["expiry"] = request.Expiry,
         }, ct);
 
-    public Task<ReceiptDto> RequestOpinionsAsync(SigningKey patient, OpinionRequest request, CancellationToken ct = default) =>
+    public Task<ReceiptDto> RequestOpinionsAsync(IAccountKey patient, OpinionRequest request, CancellationToken ct = default) =>
         SendAsync(patient, "request-opinions", new CborMap
         {
             ["case"] = request.Case, ["records"] = request.Records.Cast<object>().ToList(), ["practitioners"] = request.Practitioners.Cast<object>().ToList(),
@@ -112,16 +112,16 @@ public sealed class ServicesClient(NodeClient node)
         }, ct);
 
     /// <param name="contentHash">The SHA-256 of the opinion, which stays off the ledger.</param>
-    public Task<ReceiptDto> SubmitOpinionAsync(SigningKey practitioner, string caseId, string contentHash, CancellationToken ct = default) =>
+    public Task<ReceiptDto> SubmitOpinionAsync(IAccountKey practitioner, string caseId, string contentHash, CancellationToken ct = default) =>
         SendAsync(practitioner, "submit-opinion", new CborMap { ["case"] = caseId, ["contentHash"] = contentHash }, ct);
 
-    public Task<ReceiptDto> DepositAsync(SigningKey admin, string asset, long amount, CancellationToken ct = default) =>
+    public Task<ReceiptDto> DepositAsync(IAccountKey admin, string asset, long amount, CancellationToken ct = default) =>
         SendAsync(admin, "deposit", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
 
-    public Task<ReceiptDto> WithdrawAsync(SigningKey admin, string asset, long amount, CancellationToken ct = default) =>
+    public Task<ReceiptDto> WithdrawAsync(IAccountKey admin, string asset, long amount, CancellationToken ct = default) =>
         SendAsync(admin, "withdraw", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
 
-    public Task<ReceiptDto> SetCoverageAsync(SigningKey insurerAdmin, AccountId patient, string asset, long limit, CancellationToken ct = default) =>
+    public Task<ReceiptDto> SetCoverageAsync(IAccountKey insurerAdmin, AccountId patient, string asset, long limit, CancellationToken ct = default) =>
         SendAsync(insurerAdmin, "set-coverage", new CborMap { ["patient"] = patient.ToString(), ["asset"] = asset, ["limit"] = limit }, ct);
 
     public async Task<IReadOnlyList<PractitionerListing>> SearchAsync(PractitionerSearch criteria, CancellationToken ct = default) =>
@@ -154,14 +154,14 @@ public sealed class ServicesClient(NodeClient node)
     public Task<OrganisationFunds> GetTreasuryAsync(string org, string asset, CancellationToken ct = default) =>
         node.QueryAsync<OrganisationFunds>(Contract, "treasury", new CborMap { ["org"] = org, ["asset"] = asset }, ct);
 
-    private Task<ReceiptDto> OnBookingAsync(SigningKey key, string action, string booking, CancellationToken ct, params (string Name, object Value)[] extra)
+    private Task<ReceiptDto> OnBookingAsync(IAccountKey key, string action, string booking, CancellationToken ct, params (string Name, object Value)[] extra)
     {
         var args = new CborMap { ["booking"] = booking };
         foreach (var (name, value) in extra) args[name] = value;
         return SendAsync(key, action, args, ct);
     }
 
-    private async Task<ReceiptDto> SendAsync(SigningKey key, string action, CborMap args, CancellationToken ct)
+    private async Task<ReceiptDto> SendAsync(IAccountKey key, string action, CborMap args, CancellationToken ct)
     {
         var sent = await node.SendAsync(key, Contract, action, args, ct);
         if (sent.Receipt is not { } receipt) throw new ServicesException(action, $"transaction {sent.Id} is still pending; follow it with its receipt");

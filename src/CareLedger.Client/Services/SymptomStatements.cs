@@ -17,7 +17,7 @@ public sealed record SharedSymptoms(string Record, string ContentHash, string Gr
 /// </summary>
 public sealed class SymptomStatements(RecordsClient records)
 {
-    public async Task<SharedSymptoms> ShareAsync(SigningKey patient, AccountId practitioner, string statement, DateTimeOffset until, CancellationToken ct = default)
+    public async Task<SharedSymptoms> ShareAsync(IAccountKey patient, AccountId practitioner, string statement, DateTimeOffset until, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(statement)) throw new RecordException("the symptom statement is empty");
         var condition = new Condition
@@ -34,7 +34,7 @@ public sealed class SymptomStatements(RecordsClient records)
     }
 
     /// <summary>The statement behind a booking, for a reader the patient shared it with; null when none of their readable records matches.</summary>
-    public async Task<string?> ReadAsync(SigningKey reader, Booking booking, CancellationToken ct = default)
+    public async Task<string?> ReadAsync(IAccountKey reader, Booking booking, CancellationToken ct = default)
     {
         IReadOnlyList<RecordSummary> readable;
         try { readable = await records.ListAsync(reader, booking.Patient, ct); }

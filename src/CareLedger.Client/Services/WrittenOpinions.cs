@@ -17,7 +17,7 @@ public sealed class WrittenOpinions(RecordsClient records, ServicesClient servic
     /// <summary>The record type the records contract lets a second-opinion grantee write.</summary>
     public const string OpinionType = "DocumentReference";
 
-    public async Task<(string Record, ReceiptDto Receipt)> SubmitAsync(SigningKey practitioner, string caseId, string opinion, CancellationToken ct = default)
+    public async Task<(string Record, ReceiptDto Receipt)> SubmitAsync(IAccountKey practitioner, string caseId, string opinion, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(opinion)) throw new RecordException("the opinion is empty");
         var @case = await services.As(practitioner).GetCaseAsync(caseId, ct) ?? throw new RecordException($"no case {caseId}");
@@ -34,7 +34,7 @@ public sealed class WrittenOpinions(RecordsClient records, ServicesClient servic
     }
 
     /// <summary>The opinions of a case the reader can open (the patient can open all of them): practitioner → text.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(SigningKey reader, string caseId, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(IAccountKey reader, string caseId, CancellationToken ct = default)
     {
         var @case = await services.As(reader).GetCaseAsync(caseId, ct) ?? throw new RecordException($"no case {caseId}");
         var hashes = @case.Opinions.ToDictionary(o => o.Value.ContentHash, o => o.Key);

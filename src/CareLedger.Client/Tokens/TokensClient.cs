@@ -15,20 +15,20 @@ namespace CareLedger.Client.Tokens;
 public sealed class TokensClient(NodeClient node)
 {
     /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
-    public TokensClient As(SigningKey key) => new(node.As(key));
+    public TokensClient As(IAccountKey key) => new(node.As(key));
 
     public const string Contract = "tokens";
 
     /// <summary>A new asset, issued by the signing admin's organisation, with nothing in circulation yet.</summary>
-    public Task<ReceiptDto> CreateAssetAsync(SigningKey admin, string symbol, string name, CancellationToken ct = default) =>
+    public Task<ReceiptDto> CreateAssetAsync(IAccountKey admin, string symbol, string name, CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "create-asset", new CborMap { ["asset"] = symbol, ["name"] = name }, ct);
 
     /// <summary>New units of an asset for an account; signed by an admin of the asset's issuer.</summary>
-    public Task<ReceiptDto> MintAsync(SigningKey admin, string asset, AccountId to, long amount, CancellationToken ct = default) =>
+    public Task<ReceiptDto> MintAsync(IAccountKey admin, string asset, AccountId to, long amount, CancellationToken ct = default) =>
         node.CommitAsync(admin, Contract, "mint", new CborMap { ["asset"] = asset, ["to"] = to.ToString(), ["amount"] = amount }, ct);
 
     /// <summary>Moves units from the signer's balance, never overdrawing it; the memo, if any, is stored with the transfer.</summary>
-    public Task<ReceiptDto> TransferAsync(SigningKey from, string asset, AccountId to, long amount, string? memo = null, CancellationToken ct = default)
+    public Task<ReceiptDto> TransferAsync(IAccountKey from, string asset, AccountId to, long amount, string? memo = null, CancellationToken ct = default)
     {
         var args = new CborMap { ["asset"] = asset, ["to"] = to.ToString(), ["amount"] = amount };
         if (!string.IsNullOrEmpty(memo)) args["memo"] = memo;

@@ -15,7 +15,11 @@ public static class RequestSignature
     public const string Header = "CareLedger-Signature";
     public static readonly byte[] EmptyBodyHash = SHA256.HashData([]);
 
-    public static Hash256 Digest(RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash)
+    public static Hash256 Digest(RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash) =>
+        Hash256.Of(Signed(audience, method, pathAndQuery, time, bodyHash));
+
+    /// <summary>The bytes whose SHA-256 is signed.</summary>
+    private static byte[] Signed(RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> bodyHash)
     {
         var writer = new CborWriter(CborConformanceMode.Canonical);
         writer.WriteStartArray(7);
@@ -27,13 +31,20 @@ public static class RequestSignature
         writer.WriteInt64(time);
         writer.WriteByteString(bodyHash);
         writer.WriteEndArray();
-        return Hash256.Of(writer.Encode());
+        return writer.Encode();
     }
 
     /// <summary>The header value: key=base64 SPKI; time=ms; sig=base64 P1363.</summary>
     public static string Sign(SigningKey key, RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlySpan<byte> body)
     {
         var sig = key.Sign(Digest(audience, method, pathAndQuery, time, SHA256.HashData(body)));
+        return $"key={Convert.ToBase64String(key.PublicKey)}; time={time}; sig={Convert.ToBase64String(sig)}";
+    }
+
+    /// <summary>The same header, signed by a key that may live elsewhere (a browser's WebCrypto).</summary>
+    public static async Task<string> SignAsync(IAccountKey key, RequestAudience audience, string method, string pathAndQuery, long time, ReadOnlyMemory<byte> body)
+    {
+        var sig = await key.SignAsync(Signed(audience, method, pathAndQuery, time, SHA256.HashData(body.Span)));
         return $"key={Convert.ToBase64String(key.PublicKey)}; time={time}; sig={Convert.ToBase64String(sig)}";
     }
 

@@ -57,13 +57,23 @@ public sealed record Transaction
     {
         var body = EncodeBody(chainId, key.PublicKey, nonce, expiry, contract, action, args);
         var id = Hash256.Of(body);
-        return new Transaction
-        {
-            ChainId = chainId, SenderKey = key.PublicKey, Nonce = nonce, Expiry = expiry,
-            Contract = contract, Action = action, Args = args,
-            Signature = key.Sign(id), Body = body, Id = id, Sender = key.Account,
-        };
+        return Assemble(key, chainId, nonce, expiry, contract, action, args, body, id, key.Sign(id));
     }
+
+    /// <summary>The same transaction, signed by a key that may live elsewhere (a browser's WebCrypto): the body is signed, not its hash.</summary>
+    public static async Task<Transaction> CreateAsync(IAccountKey key, string chainId, ulong nonce, long expiry, string contract, string action, CborMap args)
+    {
+        var body = EncodeBody(chainId, key.PublicKey, nonce, expiry, contract, action, args);
+        return Assemble(key, chainId, nonce, expiry, contract, action, args, body, Hash256.Of(body), await key.SignAsync(body));
+    }
+
+    private static Transaction Assemble(IAccountKey key, string chainId, ulong nonce, long expiry, string contract, string action, CborMap args,
+        byte[] body, Hash256 id, byte[] signature) => new()
+    {
+        ChainId = chainId, SenderKey = key.PublicKey, Nonce = nonce, Expiry = expiry,
+        Contract = contract, Action = action, Args = args,
+        Signature = signature, Body = body, Id = id, Sender = key.Account,
+    };
 
     /// <summary>Parses an envelope. Structure only: the signature is checked by <see cref="VerifySignature"/>.</summary>
     public static bool TryDecode(ReadOnlyMemory<byte> envelope, out Transaction? tx, out string error)

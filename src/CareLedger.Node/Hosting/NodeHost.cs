@@ -87,6 +87,7 @@ public static class NodeHost
         app.MapFhirApi();
         app.MapHealthApi();
         app.MapConsortiumApi();
+        app.MapDemoIdentitiesApi();
         app.MapPortal();
         app.RequireEveryEndpointToNameItsAudience();
         return app;

@@ -47,6 +47,10 @@ public sealed class BrowserKeyStore(KeysModule keys)
         return await BrowserAccountKey.FromHandleAsync(keys, await keys.CallAsync<IJSObjectReference>("importFile", keyFileJson, passphrase));
     }
 
+    /// <summary>Unlocks a key file's text without keeping it in the store (the demo's published identities, say).</summary>
+    public async Task<BrowserAccountKey> OpenAsync(string keyFileJson, string passphrase) =>
+        await BrowserAccountKey.FromHandleAsync(keys, await keys.CallAsync<IJSObjectReference>("openFile", keyFileJson, passphrase));
+
     /// <summary>The key file's text, for the CLI's key folder as <see cref="FileName"/>.</summary>
     public Task<string> ExportAsync(string name) => keys.CallAsync<string>("exportFile", name);
 

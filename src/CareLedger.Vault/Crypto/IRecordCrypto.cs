@@ -69,3 +69,13 @@ public sealed class DotNetRecordCrypto : IRecordCrypto
     public ValueTask<byte[]> HkdfAsync(byte[] secret, byte[] salt, byte[] info, int length) =>
         ValueTask.FromResult(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, length, salt, info));
 }
+
+internal static class CompletedTasks
+{
+    /// <summary>
+    /// The result of a task that has already finished: the synchronous forms of the record formats run them over
+    /// <see cref="DotNetRecordCrypto"/>, whose every step completes at once, so nothing blocks.
+    /// </summary>
+    public static T Completed<T>(this ValueTask<T> task) =>
+        task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("a synchronous record operation met an asynchronous primitive");
+}

@@ -10,26 +10,19 @@ namespace CareLedger.Vault.Crypto;
 /// with the reader's public key; HKDF-SHA256 (salt = ephemeral public key, info = record and
 /// reader) turns it into an AES-256-GCM key that seals the data key, with the same record and
 /// reader as associated data. Output: canonical CBOR [ephemeral SPKI, nonce, ciphertext || tag].
+/// The format is built here once; the primitives come from the platform (<see cref="IRecordCrypto"/>, <see cref="IAccountKey"/>).
 /// </summary>
 public static class KeyWrap
 {
-    public static byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> readerPublicKey, string recordId)
+    public static async ValueTask<byte[]> WrapAsync(IRecordCrypto crypto, byte[] dataKey, byte[] readerPublicKey, string recordId)
     {
-        using var reader = ECDiffieHellman.Create();
-        try { reader.ImportSubjectPublicKeyInfo(readerPublicKey, out _); }
-        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
-        {
-            throw new VaultCryptoException("the reader's public key is not a P-256 key");
-        }
-        using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        var ephemeralKey = ephemeral.ExportSubjectPublicKeyInfo();
+        var (ephemeralKey, shared) = await crypto.AgreeEphemeralAsync(readerPublicKey);
         var context = Context(recordId, AccountId.FromPublicKey(readerPublicKey));
-        var kek = DeriveKek(ephemeral.DeriveRawSecretAgreement(reader.PublicKey), ephemeralKey, context);
-
+        var kek = await DeriveKekAsync(crypto, shared, ephemeralKey, context);
         var nonce = RandomNumberGenerator.GetBytes(12);
-        var sealedKey = new byte[dataKey.Length + 16];
-        using (var aes = new AesGcm(kek, 16)) aes.Encrypt(nonce, dataKey, sealedKey.AsSpan(0, dataKey.Length), sealedKey.AsSpan(dataKey.Length), context);
-        CryptographicOperations.ZeroMemory(kek);
+        byte[] sealedKey;
+        try { sealedKey = await crypto.EncryptAsync(kek, nonce, dataKey, context); }
+        finally { CryptographicOperations.ZeroMemory(kek); }
 
         var writer = new CborWriter(CborConformanceMode.Canonical);
         writer.WriteStartArray(3);
@@ -41,17 +34,17 @@ public static class KeyWrap
     }
 
     /// <summary>Opens a wrapped key with the reader's private key; throws <see cref="VaultCryptoException"/> if it is forged or not theirs.</summary>
-    public static byte[] Unwrap(ReadOnlySpan<byte> wrapped, SigningKey readerKey, string recordId)
+    public static async ValueTask<byte[]> UnwrapAsync(IRecordCrypto crypto, byte[] wrapped, IAccountKey reader, string recordId)
     {
         byte[] ephemeralKey, nonce, sealedKey;
         try
         {
-            var reader = new CborReader(wrapped.ToArray(), CborConformanceMode.Canonical);
-            if (reader.ReadStartArray() != 3) throw new VaultCryptoException("a wrapped key has three parts");
-            ephemeralKey = reader.ReadByteString();
-            nonce = reader.ReadByteString();
-            sealedKey = reader.ReadByteString();
-            reader.ReadEndArray();
+            var cbor = new CborReader(wrapped, CborConformanceMode.Canonical);
+            if (cbor.ReadStartArray() != 3) throw new VaultCryptoException("a wrapped key has three parts");
+            ephemeralKey = cbor.ReadByteString();
+            nonce = cbor.ReadByteString();
+            sealedKey = cbor.ReadByteString();
+            cbor.ReadEndArray();
         }
         catch (Exception e) when (e is CborContentException or InvalidOperationException)
         {
@@ -59,35 +52,32 @@ public static class KeyWrap
         }
         if (nonce.Length != 12 || sealedKey.Length != RecordCipher.KeySize + 16) throw new VaultCryptoException("wrapped key is malformed");
 
-        using var ephemeral = ECDiffieHellman.Create();
-        try { ephemeral.ImportSubjectPublicKeyInfo(ephemeralKey, out _); }
-        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
+        byte[] shared;
+        // Whatever the platform throws for a point that is not on the curve (CryptographicException here, a JS error in a browser).
+        try { shared = await reader.AgreeAsync(ephemeralKey); }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new VaultCryptoException("wrapped key carries an invalid ephemeral key");
         }
-        using var mine = readerKey.ToKeyAgreement();
-        var context = Context(recordId, readerKey.Account);
-        var kek = DeriveKek(mine.DeriveRawSecretAgreement(ephemeral.PublicKey), ephemeralKey, context);
-        var dataKey = new byte[RecordCipher.KeySize];
-        try
-        {
-            using var aes = new AesGcm(kek, 16);
-            aes.Decrypt(nonce, sealedKey.AsSpan(0, RecordCipher.KeySize), sealedKey.AsSpan(RecordCipher.KeySize), dataKey, context);
-            return dataKey;
-        }
-        catch (AuthenticationTagMismatchException)
+        var context = Context(recordId, reader.Account);
+        var kek = await DeriveKekAsync(crypto, shared, ephemeralKey, context);
+        try { return await crypto.DecryptAsync(kek, nonce, sealedKey, context); }
+        catch (VaultCryptoException)
         {
             throw new VaultCryptoException("wrapped key does not open with this key: forged, altered, or wrapped for someone else");
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(kek);
-        }
+        finally { CryptographicOperations.ZeroMemory(kek); }
     }
 
-    private static byte[] DeriveKek(byte[] shared, byte[] salt, byte[] info)
+    public static byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> readerPublicKey, string recordId) =>
+        WrapAsync(DotNetRecordCrypto.Instance, dataKey.ToArray(), readerPublicKey.ToArray(), recordId).Completed();
+
+    public static byte[] Unwrap(ReadOnlySpan<byte> wrapped, SigningKey readerKey, string recordId) =>
+        UnwrapAsync(DotNetRecordCrypto.Instance, wrapped.ToArray(), readerKey, recordId).Completed();
+
+    private static async ValueTask<byte[]> DeriveKekAsync(IRecordCrypto crypto, byte[] shared, byte[] salt, byte[] info)
     {
-        try { return HKDF.DeriveKey(HashAlgorithmName.SHA256, shared, 32, salt, info); }
+        try { return await crypto.HkdfAsync(shared, salt, info, 32); }
         finally { CryptographicOperations.ZeroMemory(shared); }
     }
 

@@ -41,34 +41,43 @@ public static class RecordSealing
     public static string NewRecordId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The first version of a new record, under a fresh data key wrapped for every reader given (patient and author at least).</summary>
-    public static SealedVersion SealNew(string recordId, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers)
+    public static async ValueTask<SealedVersion> SealNewAsync(IRecordCrypto crypto, string recordId, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers)
     {
         var (json, type) = Validate(fhirJson);
         var dataKey = RecordCipher.NewDataKey();
         try
         {
             var keys = new WrappedKeySet();
-            foreach (var (reader, publicKey) in readers.DistinctBy(r => r.Reader)) keys.Add(reader.ToString(), KeyWrap.Wrap(dataKey, publicKey, recordId));
-            return new SealedVersion(recordId, 1, type, RecordCipher.Encrypt(json, dataKey, recordId, 1), keys);
+            foreach (var (reader, publicKey) in readers.DistinctBy(r => r.Reader))
+                keys.Add(reader.ToString(), await KeyWrap.WrapAsync(crypto, dataKey, publicKey, recordId));
+            return new SealedVersion(recordId, 1, type, await RecordCipher.EncryptAsync(crypto, json, dataKey, recordId, 1), keys);
         }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
     }
 
     /// <summary>A later version under the record's existing data key; readers keep the keys they were given.</summary>
-    public static SealedVersion SealUpdate(string recordId, long version, string expectedType, string fhirJson, ReadOnlySpan<byte> dataKey)
+    public static async ValueTask<SealedVersion> SealUpdateAsync(IRecordCrypto crypto, string recordId, long version, string expectedType, string fhirJson, byte[] dataKey)
     {
         var (json, type) = Validate(fhirJson);
         if (type != expectedType) throw new RecordException($"record {recordId} holds a {expectedType}, not a {type}");
-        return new SealedVersion(recordId, version, type, RecordCipher.Encrypt(json, dataKey, recordId, version), new WrappedKeySet());
+        return new SealedVersion(recordId, version, type, await RecordCipher.EncryptAsync(crypto, json, dataKey, recordId, version), new WrappedKeySet());
     }
 
     /// <summary>Decrypts a served version with the reader's key; throws <see cref="RecordException"/> if the ciphertext does not match its hash.</summary>
-    public static string Open(RecordEnvelope envelope, SigningKey reader)
+    public static async ValueTask<string> OpenAsync(IRecordCrypto crypto, RecordEnvelope envelope, IAccountKey reader)
     {
         var blob = Convert.FromBase64String(envelope.Ciphertext);
         if (Hash256.Of(blob).ToString() != envelope.ContentHash) throw new RecordException("the node served ciphertext whose hash does not match the ledger");
-        var dataKey = KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), reader, envelope.Record);
-        try { return System.Text.Encoding.UTF8.GetString(RecordCipher.Decrypt(blob, dataKey, envelope.Record, envelope.Version)); }
+        var dataKey = await KeyWrap.UnwrapAsync(crypto, Convert.FromBase64String(envelope.WrappedKey), reader, envelope.Record);
+        try { return System.Text.Encoding.UTF8.GetString(await RecordCipher.DecryptAsync(crypto, blob, dataKey, envelope.Record, envelope.Version)); }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
     }
+
+    public static SealedVersion SealNew(string recordId, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers) =>
+        SealNewAsync(DotNetRecordCrypto.Instance, recordId, fhirJson, readers).Completed();
+
+    public static SealedVersion SealUpdate(string recordId, long version, string expectedType, string fhirJson, ReadOnlySpan<byte> dataKey) =>
+        SealUpdateAsync(DotNetRecordCrypto.Instance, recordId, version, expectedType, fhirJson, dataKey.ToArray()).Completed();
+
+    public static string Open(RecordEnvelope envelope, SigningKey reader) => OpenAsync(DotNetRecordCrypto.Instance, envelope, reader).Completed();
 }

@@ -98,7 +98,7 @@ public sealed class BadRequestTests(DemoNodeFixture demo)
     public async Task Get_UnknownBlockTransactionProofOrState_Is404Problem(string path)
     {
         // Read as an auditor, who may see all of these: what is left is the answer about the identifier itself.
-        using var response = await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["health-auditor"], demo.Audience, path));
+        using var response = await demo.Http.SendAsync(await SignedHttp.Get(demo.Keys["health-auditor"], demo.Audience, path));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }
@@ -112,7 +112,7 @@ public sealed class BadRequestTests(DemoNodeFixture demo)
     public async Task Get_MalformedIdentifier_Is400Problem(string path)
     {
         // Read as an auditor, who may see all of these: what is left is the answer about the identifier itself.
-        using var response = await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["health-auditor"], demo.Audience, path));
+        using var response = await demo.Http.SendAsync(await SignedHttp.Get(demo.Keys["health-auditor"], demo.Audience, path));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
     }

@@ -28,7 +28,7 @@ public sealed class DuplicateKeyTests(DemoNodeFixture demo)
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("not valid JSON", ProblemAssert.Detail(problem));
         foreach (var tx in new[] { first, second })
-            Assert.Equal(HttpStatusCode.NotFound, (await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["patient-jones"], demo.Audience, $"v1/transactions/{tx.Id}"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await demo.Http.SendAsync(await SignedHttp.Get(demo.Keys["patient-jones"], demo.Audience, $"v1/transactions/{tx.Id}"))).StatusCode);
     }
 
     [Fact]

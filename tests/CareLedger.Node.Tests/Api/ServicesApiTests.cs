@@ -140,7 +140,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
         var patient = demo.Keys["patient-jones"];
         await Services.BookAsync(patient, new BookingRequest(id, Rivera, slot, "video", Symptoms));
 
-        using var request = SignedHttp.Get(patient, demo.Audience, $"v1/bookings/{id}");
+        using var request = await SignedHttp.Get(patient, demo.Audience, $"v1/bookings/{id}");
         using var response = await demo.Http.SendAsync(request);
         var served = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
         var answer = await demo.Client.As(patient).QueryAsync(ServicesClient.Contract, "booking", new() { ["booking"] = id });
@@ -160,7 +160,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
     [InlineData("v1/bookings/no-such-booking", HttpStatusCode.NotFound, "No booking no-such-booking")]
     public async Task Bookings_BadOrUnknown_AreProblemDetails(string path, HttpStatusCode status, string detail)
     {
-        using var response = await demo.Http.SendAsync(SignedHttp.Get(demo.Keys["patient-jones"], demo.Audience, path));
+        using var response = await demo.Http.SendAsync(await SignedHttp.Get(demo.Keys["patient-jones"], demo.Audience, path));
 
         Assert.Contains(detail, ProblemAssert.Detail(await ProblemAssert.IsProblemAsync(response, status)));
     }

@@ -142,6 +142,9 @@ export async function importFile(text, passphrase) {
   return handle;
 }
 
+// Unlocks a key file's text without keeping it (the demo's published identities, say).
+export const openFile = (text, passphrase) => unlockFile(parseFile(text), passphrase);
+
 export const exportFile = name => readFile(name);
 
 export async function remove(name) {

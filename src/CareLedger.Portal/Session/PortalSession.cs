@@ -1,0 +1,52 @@
+using CareLedger.Client.Api;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Vault.Crypto;
+
+namespace CareLedger.Portal.Session;
+
+/// <summary>Who is signed in: their key (kept in WebCrypto, never in .NET memory) and what the ledger says they are.</summary>
+public sealed record Identity(IAccountKey Key, string Role, string? Organisation, string Name)
+{
+    public AccountId Account => Key.Account;
+    public bool Is(string role) => Role == role;
+}
+
+/// <summary>
+/// The signed-in person, for every page. Signing in proves possession of the key: the portal asks the node, with a
+/// request signed by that key for this node and chain only, who the account is; an unregistered key is refused. There
+/// is no bearer token to steal: every later read and every transaction is signed in the browser too (ADR 0013).
+/// </summary>
+public sealed class PortalSession(HttpClient http, IRecordCrypto crypto)
+{
+    private readonly NodeClient anonymous = new(http, crypto: crypto);
+
+    public Identity? Current { get; private set; }
+
+    /// <summary>The node, read as the signed-in person (anonymously when nobody is).</summary>
+    public NodeClient Node => Current is { } who ? anonymous.As(who.Key) : anonymous;
+
+    public event Action? Changed;
+
+    /// <summary>Signs in with an unlocked key; throws <see cref="SignInException"/> with one sentence when the ledger does not know it.</summary>
+    public async Task<Identity> SignInAsync(IAccountKey key, CancellationToken ct = default)
+    {
+        var account = await anonymous.As(key).GetAccountAsync(key.Account, ct);
+        if (!account.Member || account.Role is null)
+            throw new SignInException("This key is not registered on the ledger yet: ask your organisation for an invitation.");
+        Current = new Identity(key, account.Role, account.Organisation, account.Name ?? (account.Role == "patient" ? "Patient" : key.Account.ToString()[..12]));
+        Changed?.Invoke();
+        return Current;
+    }
+
+    public void SignOut()
+    {
+        Current = null;
+        Changed?.Invoke();
+    }
+
+    /// <summary>The signed-in identity; pages that need one are only reachable signed in.</summary>
+    public Identity Me => Current ?? throw new SignInException("Sign in first.");
+}
+
+/// <summary>A sign-in that did not happen, with the sentence to show.</summary>
+public sealed class SignInException(string message) : Exception(message);

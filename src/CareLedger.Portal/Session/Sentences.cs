@@ -1,0 +1,32 @@
+using System.Net;
+using CareLedger.Client.Api;
+using CareLedger.Client.Prescriptions;
+using CareLedger.Vault.Crypto;
+using CareLedger.Vault.Records;
+
+namespace CareLedger.Portal.Session;
+
+/// <summary>What a person reads when something fails: one clear sentence, never a stack trace or a raw problem document.</summary>
+public static class Sentences
+{
+    public static string Of(Exception e) => e switch
+    {
+        NodeApiException { Status: HttpStatusCode.TooManyRequests } => "The node is busy; try again in a moment.",
+        NodeApiException { Detail: { Length: > 0 } detail } => Sentence(detail),
+        NodeApiException api => Sentence(api.Title),
+        ContractActionException { Pending: true } => "The ledger has not confirmed this yet; check again in a moment.",
+        ContractActionException refused => Sentence(refused.Refusal?.Reason ?? "the ledger refused it"),
+        RecordException or VaultCryptoException or SignInException or PrescriptionException => Sentence(e.Message),
+        HttpRequestException => "The node cannot be reached; check your connection and try again.",
+        TaskCanceledException => "The node took too long to answer; try again.",
+        _ => "Something went wrong on this page; nothing was changed. Try again, or reload the page.",
+    };
+
+    private static string Sentence(string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0) return "The node refused this.";
+        text = char.ToUpperInvariant(text[0]) + text[1..];
+        return text.EndsWith('.') ? text : text + ".";
+    }
+}
