@@ -23,16 +23,23 @@ public sealed record TransactionProof(BlockHeader Header, byte[] Transaction, Tx
     /// </summary>
     public ProofVerdict Verify(IReadOnlySet<AccountId>? trustedValidators = null, int quorum = 1)
     {
+        var verdict = VerifyAsync(DotNetSignatureCheck.Instance, trustedValidators, quorum);
+        return verdict.IsCompleted ? verdict.Result : throw new InvalidOperationException("the in-process signature check completes at once");
+    }
+
+    /// <summary>The same check, with signatures verified by <paramref name="signatures"/> (a browser's WebCrypto, say).</summary>
+    public async ValueTask<ProofVerdict> VerifyAsync(ISignatureCheck signatures, IReadOnlySet<AccountId>? trustedValidators = null, int quorum = 1)
+    {
         if (!Transactions.Transaction.TryDecode(Transaction, out var tx, out var error)) return ProofVerdict.Fail($"transaction: {error}");
-        if (!tx!.VerifySignature()) return ProofVerdict.Fail("the transaction's signature does not verify");
+        if (!await VerifiesAsync(signatures, tx!.SenderKey, tx.Body, tx.Signature)) return ProofVerdict.Fail("the transaction's signature does not verify");
         var leaf = TxResult.Leaf(tx.Id, Result.Encode());
         if (MerkleTree.RootFromPath(leaf, Path) != Header.TransactionsRoot)
             return ProofVerdict.Fail("the Merkle path does not lead to the block's transactions root");
-        var hash = Header.Hash();
+        var header = Header.Encode();
         var signers = new List<AccountId>();
         foreach (var sig in Signatures)
         {
-            if (!sig.Verify(hash)) return ProofVerdict.Fail($"signature of validator {sig.Validator} does not verify");
+            if (!await VerifiesAsync(signatures, sig.ValidatorKey, header, sig.Signature)) return ProofVerdict.Fail($"signature of validator {sig.Validator} does not verify");
             if (trustedValidators is null || trustedValidators.Contains(sig.Validator)) signers.Add(sig.Validator);
         }
         var distinct = signers.Distinct().ToList();
@@ -40,6 +47,9 @@ public sealed record TransactionProof(BlockHeader Header, byte[] Transaction, Tx
             return ProofVerdict.Fail($"{distinct.Count} trusted validator signature(s); {quorum} required");
         return new ProofVerdict(true, null, tx.Id, distinct);
     }
+
+    private static async ValueTask<bool> VerifiesAsync(ISignatureCheck check, byte[] key, byte[] message, byte[] signature) =>
+        signature.Length == SignatureVerifier.SignatureSize && LowS.IsLow(signature) && await check.VerifyAsync(key, message, signature);
 
     /// <summary>
     /// Checks the proof against a chain replayed up to its block's parent (<see cref="ChainChecker.ReplayAsync"/>
