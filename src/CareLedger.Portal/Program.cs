@@ -14,6 +14,7 @@ builder.Services.AddScoped(sp => new HttpClient { BaseAddress = new Uri(new Uri(
 builder.Services.AddScoped<KeysModule>();
 builder.Services.AddScoped<BrowserKeyStore>();
 builder.Services.AddScoped<IRecordCrypto, WebCryptoRecordCrypto>();
+builder.Services.AddScoped<CareLedger.Ledger.Cryptography.ISignatureCheck, WebCryptoSignatureCheck>();
 builder.Services.AddScoped<CareLedger.Portal.Session.PortalSession>();
 
 await builder.Build().RunAsync();

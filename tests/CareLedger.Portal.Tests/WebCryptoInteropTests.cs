@@ -92,4 +92,20 @@ public class WebCryptoInteropTests(BrowserFixture fx)
             """, new { file, peer = B64(ephemeral) });
         Assert.Equal(secret, Convert.FromBase64String(agreed));
     }
+
+    [Fact]
+    public async Task Verify_InTheBrowser_AcceptsDotNetsSignature_AndRefusesAlteredOnes()
+    {
+        var page = await fx.OpenAsync("portal/");
+        using var signer = SigningKey.Generate();
+        var message = "a receipt's signed bytes"u8.ToArray();
+        var signature = await signer.SignAsync(message);
+        const string check = "return String(await keys.verify(b64(a.key), b64(a.message), b64(a.signature)));";
+
+        Assert.Equal("true", await InBrowserAsync(page, check, new { key = B64(signer.PublicKey), message = B64(message), signature = B64(signature) }));
+        var altered = (byte[])message.Clone();
+        altered[0] ^= 1;
+        Assert.Equal("false", await InBrowserAsync(page, check, new { key = B64(signer.PublicKey), message = B64(altered), signature = B64(signature) }));
+        Assert.Equal("false", await InBrowserAsync(page, check, new { key = B64([1, 2, 3]), message = B64(message), signature = B64(signature) }));
+    }
 }

@@ -168,6 +168,13 @@ async function importPeer(spki) {
   try { return await subtle.importKey('spki', spki, { name: 'ECDH', ...curve }, false, []); } catch { fail('the public key is not a P-256 key'); }
 }
 
+// ---- checking signatures (ISignatureCheck): ECDSA P-256 over SHA-256(message), P1363; a malformed key is a "no" ----
+export async function verify(publicKey, message, signature) {
+  let key;
+  try { key = await subtle.importKey('spki', publicKey, { name: 'ECDSA', ...curve }, false, ['verify']); } catch { return false; }
+  return subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, message);
+}
+
 // ---- record primitives (IRecordCrypto) ----
 export async function aesGcmEncrypt(key, nonce, plaintext, aad) {
   const k = await subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
