@@ -38,10 +38,11 @@ public static class NodeHost
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         args = ExpandFlags(args);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = WebRoot() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = PortalHosting.ApplicationName, ContentRootPath = AppContext.BaseDirectory, WebRootPath = WebRoot() });
         builder.Configuration.AddCommandLine(args, Switches);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.UsePortalFiles();
 
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ConsortiumOptions>().Bind(builder.Configuration.GetSection(ConsortiumOptions.Section)).ValidateDataAnnotations()
@@ -87,6 +88,7 @@ public static class NodeHost
         app.MapHealthApi();
         app.MapConsortiumApi();
         app.MapDemoIdentitiesApi();
+        app.MapPortal();
         app.RequireEveryEndpointToNameItsAudience();
         return app;
     }

@@ -1,0 +1,27 @@
+using Microsoft.Playwright;
+
+namespace CareLedger.Portal.Tests;
+
+/// <summary>Opening the portal in a fresh browser context (so a fresh IndexedDB), and waiting for Blazor to start.</summary>
+internal static class PortalPage
+{
+    /// <summary>WebAssembly start and PBKDF2 at 600,000 iterations are slow on a busy 2-core machine.</summary>
+    public const float Slow = 60_000;
+
+    public static async Task<IPage> OpenKeysAsync(BrowserFixture fx)
+    {
+        var page = await fx.OpenAsync("portal/keys");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys", Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "In this browser" })).ToBeVisibleAsync(new() { Timeout = Slow });
+        return page;
+    }
+
+    public static async Task ImportAsync(IPage page, string keyFile, string passphrase)
+    {
+        await page.Locator("input[type=file]").SetInputFilesAsync(keyFile);
+        await page.GetByLabel("Its passphrase").FillAsync(passphrase);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import key" }).ClickAsync();
+    }
+
+    public static string DemoKeyFile(BrowserFixture fx, string name) => Path.Combine(fx.Node.DataDir, "demo-keys", name + ".key.json");
+}
