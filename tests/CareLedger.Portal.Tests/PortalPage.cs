@@ -23,5 +23,13 @@ internal static class PortalPage
         await page.GetByRole(AriaRole.Button, new() { Name = "Import key" }).ClickAsync();
     }
 
+    /// <summary>Saves a screenshot of the page in TestResults/portal, where CI keeps the test output and README takes its pictures.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(CareLedger.Testing.NodeProcess.RepoRoot, "TestResults", "portal");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
     public static string DemoKeyFile(BrowserFixture fx, string name) => Path.Combine(fx.Node.DataDir, "demo-keys", name + ".key.json");
 }

@@ -33,7 +33,9 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto)
         var account = await anonymous.As(key).GetAccountAsync(key.Account, ct);
         if (!account.Member || account.Role is null)
             throw new SignInException("This key is not registered on the ledger yet: ask your organisation for an invitation.");
-        Current = new Identity(key, account.Role, account.Organisation, account.Name ?? (account.Role == "patient" ? "Patient" : key.Account.ToString()[..12]));
+        // The ledger names staff; a patient's name is only in their own encrypted Patient record (ADR 0011).
+        var name = !string.IsNullOrEmpty(account.Name) ? account.Name : account.Role == "patient" ? "patient" : key.Account.ToString()[..12];
+        Current = new Identity(key, account.Role, account.Organisation, name);
         Changed?.Invoke();
         return Current;
     }
