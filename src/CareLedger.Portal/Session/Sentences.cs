@@ -1,6 +1,7 @@
 using System.Net;
 using CareLedger.Client.Api;
 using CareLedger.Client.Prescriptions;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
 
@@ -16,7 +17,7 @@ public static class Sentences
         NodeApiException api => Sentence(api.Title),
         ContractActionException { Pending: true } => "The ledger has not confirmed this yet; check again in a moment.",
         ContractActionException refused => Sentence(refused.Refusal?.Reason ?? "the ledger refused it"),
-        RecordException or VaultCryptoException or SignInException or PrescriptionException => Sentence(e.Message),
+        RecordException or VaultCryptoException or SignInException or PrescriptionException or KeyStoreException => Sentence(e.Message),
         HttpRequestException => "The node cannot be reached; check your connection and try again.",
         TaskCanceledException => "The node took too long to answer; try again.",
         _ => "Something went wrong on this page; nothing was changed. Try again, or reload the page.",
