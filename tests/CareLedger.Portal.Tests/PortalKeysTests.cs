@@ -26,6 +26,8 @@ public class PortalKeysTests(BrowserFixture fx)
         }
         using (var missing = await http.GetAsync("portal/no-such-file.js")) Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using (var keysJs = await http.GetAsync("portal/js/keys.js")) Assert.Equal(HttpStatusCode.OK, keysJs.StatusCode);
+        using (var page0 = await http.GetAsync("portal/keys")) // every test here runs under it: the portal works within it
+            Assert.Contains("script-src 'self' 'wasm-unsafe-eval'", page0.Headers.GetValues("Content-Security-Policy").Single());
 
         var page = await OpenKeysAsync(fx); // /portal/keys: a deep link, answered with index.html and routed by Blazor
         await Assertions.Expect(page.GetByTestId("no-keys")).ToBeVisibleAsync();

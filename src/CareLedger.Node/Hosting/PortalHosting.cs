@@ -31,8 +31,22 @@ public static class PortalHosting
     /// that is not a file (a deep link such as /portal/records/abc) to the portal's index.html, where Blazor's router
     /// takes over. All public: the portal's files hold no one's data, only code.
     /// </summary>
+    /// <summary>
+    /// The portal runs the code that unlocks keys: only its own files may run there (no inline or third-party script),
+    /// WebAssembly may compile, and it talks to this node alone. Styles may be inline (Blazor sets some); no framing.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static void MapPortal(this WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments($"/{BasePath}"))
+                context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            return next(context);
+        });
         // Blazor's base address is /portal/: without the slash its router would not know where it is. (Middleware, as
         // routing does not tell /portal from /portal/.)
         app.Use((context, next) =>
