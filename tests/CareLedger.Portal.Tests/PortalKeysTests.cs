@@ -47,7 +47,7 @@ public class PortalKeysTests(BrowserFixture fx)
         // Signing in asks the node who the account is, with a request signed in the browser: the SDK over BrowserAccountKey.
         await Assertions.Expect(page.GetByTestId("key-status")).ToContainTextAsync("you are signed in as", new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("key-status")).ToContainTextAsync("you are signed in as a patient");
-        await Assertions.Expect(page.Locator("header .who")).ToContainTextAsync("(patient)");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("patient");
 
         // WebCrypto draws s from either half; eight signatures all low by chance would be 1 in 256.
         var previous = "";

@@ -9,6 +9,9 @@ public sealed record Identity(IAccountKey Key, string Role, string? Organisation
 {
     public AccountId Account => Key.Account;
     public bool Is(string role) => Role == role;
+
+    /// <summary>How the header and greetings call them: their name, or their role when the ledger names them not.</summary>
+    public string Display => Name.Length > 0 ? Name : "a " + Role;
 }
 
 /// <summary>
@@ -34,7 +37,7 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto)
         if (!account.Member || account.Role is null)
             throw new SignInException("This key is not registered on the ledger yet: ask your organisation for an invitation.");
         // The ledger names staff; a patient's name is only in their own encrypted Patient record (ADR 0011).
-        var name = !string.IsNullOrEmpty(account.Name) ? account.Name : account.Role == "patient" ? "patient" : key.Account.ToString()[..12];
+        var name = !string.IsNullOrEmpty(account.Name) ? account.Name : account.Role == "patient" ? "" : key.Account.ToString()[..12];
         Current = new Identity(key, account.Role, account.Organisation, name);
         Changed?.Invoke();
         return Current;
