@@ -9,12 +9,15 @@ builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
 // The node that serves the portal (at /portal/) answers its API at its root: /v1/... (PortalHosting in the node).
-builder.Services.AddScoped(sp => new HttpClient { BaseAddress = new Uri(new Uri(builder.HostEnvironment.BaseAddress), "/") });
+builder.Services.AddSingleton(sp => new HttpClient { BaseAddress = new Uri(new Uri(builder.HostEnvironment.BaseAddress), "/") });
 // In WebAssembly a scope lasts as long as the tab: one key module, one key store, one signed-in person.
-builder.Services.AddScoped<KeysModule>();
-builder.Services.AddScoped<BrowserKeyStore>();
-builder.Services.AddScoped<IRecordCrypto, WebCryptoRecordCrypto>();
-builder.Services.AddScoped<CareLedger.Ledger.Cryptography.ISignatureCheck, WebCryptoSignatureCheck>();
-builder.Services.AddScoped<CareLedger.Portal.Session.PortalSession>();
+builder.Services.AddSingleton<KeysModule>();
+builder.Services.AddSingleton<BrowserKeyStore>();
+builder.Services.AddSingleton<IRecordCrypto, WebCryptoRecordCrypto>();
+builder.Services.AddSingleton<CareLedger.Ledger.Cryptography.ISignatureCheck, WebCryptoSignatureCheck>();
+builder.Services.AddSingleton<CareLedger.Portal.Session.PortalSession>();
 
-await builder.Build().RunAsync();
+var host = builder.Build();
+// A reload keeps the person signed in while their session runs (keys.js): restored before the first page renders.
+await host.Services.GetRequiredService<CareLedger.Portal.Session.PortalSession>().RestoreAsync();
+await host.RunAsync();

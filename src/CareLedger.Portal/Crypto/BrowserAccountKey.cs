@@ -22,6 +22,8 @@ public sealed class BrowserAccountKey : IAccountKey, IAsyncDisposable
         Account = AccountId.FromPublicKey(publicKey);
     }
 
+    internal IJSObjectReference Handle => _handle;
+
     /// <summary>The key's name in the browser's key store (and its CLI file name, without <c>.key.json</c>).</summary>
     public string Name { get; }
     public byte[] PublicKey { get; }

@@ -59,6 +59,18 @@ public sealed class BrowserKeyStore(KeysModule keys)
 
     public Task DeleteAsync(string name) => keys.CallAsync("remove", name);
 
+    /// <summary>Keeps the signed-in key (its non-extractable CryptoKeys, no passphrase) so that a reload stays signed in for a while.</summary>
+    public Task RememberAsync(BrowserAccountKey key) => keys.CallAsync("remember", key.Handle);
+
+    /// <summary>The key of a session still running in this browser, or null.</summary>
+    public async Task<BrowserAccountKey?> RecallAsync()
+    {
+        if (!await keys.CallAsync<bool>("hasSession")) return null;
+        return await BrowserAccountKey.FromHandleAsync(keys, await keys.CallAsync<IJSObjectReference>("recall"));
+    }
+
+    public Task ForgetAsync() => keys.CallAsync("forget");
+
     public static string FileName(string name) => name + ".key.json";
 
     private static string NameIn(string json)

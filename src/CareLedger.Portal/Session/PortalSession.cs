@@ -1,5 +1,6 @@
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Portal.Crypto;
 using CareLedger.Vault.Crypto;
 
 namespace CareLedger.Portal.Session;
@@ -19,7 +20,7 @@ public sealed record Identity(IAccountKey Key, string Role, string? Organisation
 /// request signed by that key for this node and chain only, who the account is; an unregistered key is refused. There
 /// is no bearer token to steal: every later read and every transaction is signed in the browser too (ADR 0013).
 /// </summary>
-public sealed class PortalSession(HttpClient http, IRecordCrypto crypto)
+public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, BrowserKeyStore keys)
 {
     private readonly NodeClient anonymous = new(http, crypto: crypto);
 
@@ -39,13 +40,31 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto)
         // The ledger names staff; a patient's name is only in their own encrypted Patient record (ADR 0011).
         var name = !string.IsNullOrEmpty(account.Name) ? account.Name : account.Role == "patient" ? "" : key.Account.ToString()[..12];
         Current = new Identity(key, account.Role, account.Organisation, name);
+        if (key is BrowserAccountKey kept) await keys.RememberAsync(kept);
         Changed?.Invoke();
         return Current;
     }
 
-    public void SignOut()
+    /// <summary>Takes up the session a reload interrupted, if it has not ended; at start, before any page renders.</summary>
+    public async Task RestoreAsync()
     {
+        try
+        {
+            if (await keys.RecallAsync() is { } key) await SignInAsync(key);
+        }
+        catch (Exception e) when (e is SignInException or KeyStoreException or CareLedger.Client.Api.NodeApiException or HttpRequestException)
+        {
+            // A key the ledger no longer knows, or a browser that withholds its cryptography (the key pages say so): start signed out.
+            try { await keys.ForgetAsync(); } catch (KeyStoreException) { }
+        }
+    }
+
+    public async Task SignOutAsync()
+    {
+        var key = Current?.Key;
         Current = null;
+        await keys.ForgetAsync();
+        if (key is IAsyncDisposable disposable) await disposable.DisposeAsync();
         Changed?.Invoke();
     }
 

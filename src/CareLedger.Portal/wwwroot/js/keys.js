@@ -22,22 +22,26 @@ const toHex = bytes => Array.from(bytes, b => b.toString(16).padStart(2, '0')).j
 const fromHex = hex => Uint8Array.from(hex.match(/../g) ?? [], h => parseInt(h, 16));
 const sha256 = async bytes => new Uint8Array(await subtle.digest('SHA-256', bytes));
 
-// ---- IndexedDB: one object store of { name, file } where file is the key file's text ----
+// ---- IndexedDB: 'keys' holds { name, file } where file is the key file's text; 'session' holds the signed-in key ----
 function openDb() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open('careledger-keys', 1);
-    request.onupgradeneeded = () => request.result.createObjectStore('keys', { keyPath: 'name' });
+    const request = indexedDB.open('careledger-keys', 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains('keys')) db.createObjectStore('keys', { keyPath: 'name' });
+      if (!db.objectStoreNames.contains('session')) db.createObjectStore('session', { keyPath: 'id' });
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-async function withStore(mode, action) {
+async function withStore(mode, action, store = 'keys') {
   const db = await openDb();
   try {
     return await new Promise((resolve, reject) => {
-      const tx = db.transaction('keys', mode);
-      const request = action(tx.objectStore('keys'));
+      const tx = db.transaction(store, mode);
+      const request = action(tx.objectStore(store));
       tx.oncomplete = () => resolve(request.result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
@@ -149,6 +153,34 @@ export const exportFile = name => readFile(name);
 
 export async function remove(name) {
   await withStore('readwrite', s => s.delete(name));
+}
+
+// ---- the session: the signed-in key survives a reload for a while ----
+// IndexedDB keeps CryptoKeys by structured clone, still non-extractable: the session holds the power to sign, never the
+// key's bytes, and no passphrase. It ends at sign-out, or after this long without use (ADR 0013).
+const sessionMs = 30 * 60 * 1000;
+
+export async function remember(handle) {
+  const { sign, agree, publicKey, name, account } = handle;
+  await withStore('readwrite', s => s.put({ id: 'current', handle: { sign, agree, publicKey, name, account }, expires: Date.now() + sessionMs }), 'session');
+}
+
+async function current() {
+  const row = await withStore('readonly', s => s.get('current'), 'session');
+  if (row && row.expires < Date.now()) { await forget(); return null; }
+  return row?.handle ?? null;
+}
+
+export const hasSession = async () => (await current()) !== null;
+
+export async function recall() {
+  const handle = (await current()) ?? fail('the session has ended: sign in again');
+  await remember(handle); // in use: the session slides on
+  return handle;
+}
+
+export async function forget() {
+  await withStore('readwrite', s => s.delete('current'), 'session');
 }
 
 // ---- an unlocked key (a handle from create, unlock or importFile) ----
