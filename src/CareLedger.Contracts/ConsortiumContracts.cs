@@ -13,5 +13,5 @@ public static class ConsortiumContracts
 {
     public static IReadOnlyList<IContract> All() => [new MembershipContract(), new LicensingContract(), new TokensContract(), new RecordsContract(), new ServicesContract(), new PrescriptionsContract()];
 
-    public static ContractRuntime CreateRuntime(string chainId) => new(chainId, All(), Members.RequireMember);
+    public static ContractRuntime CreateRuntime(string chainId) => new(chainId, All(), Invitations.SenderPolicy);
 }

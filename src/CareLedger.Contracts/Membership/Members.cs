@@ -46,6 +46,16 @@ public static class Members
         return asker.Organisation == member.Organisation && asker.Role is not Roles.Patient;
     }
 
+    /// <summary>Why this admin may not give this role (with this name) to a new member, or null.</summary>
+    public static string? CheckRole(ContractState state, Member admin, string role, string? name)
+    {
+        if (!Roles.All.Contains(role)) return $"unknown role '{role}'; roles are {string.Join(", ", Roles.All)}";
+        if (role == Roles.Patient && !string.IsNullOrEmpty(name)) return MembershipContract.PatientNameRefusal;
+        if (role == Roles.Auditor && !Roles.AuditingKinds.Contains(FindOrganisation(state, admin.Organisation)?.Kind ?? ""))
+            return $"only an admin of a {string.Join(" or ", Roles.AuditingKinds)} organisation may appoint an auditor";
+        return null;
+    }
+
     public static Outcome AnyMember(ContractContext ctx) =>
         ctx.State.Contains(Member.Key(ctx.Sender)) ? Outcome.Ok : Outcome.Fail("only consortium members may do this");
 }

@@ -41,3 +41,11 @@ public sealed record ValidatorSeat(AccountId Account, [property: JsonPropertyNam
 
     public static ValidatorSeat FromCbor(CborMap map) => CborFields.Read(map, static f => new ValidatorSeat(f.Account("account"), f.Text("org")));
 }
+
+/// <summary>The answer to membership.invitations: an organisation's invitations, open and used, in id order.</summary>
+public sealed record InvitationList(IReadOnlyList<Invitation> Invitations) : ICborRecord<InvitationList>
+{
+    public CborMap ToCbor() => new() { ["invitations"] = CborRecord.List(Invitations) };
+
+    public static InvitationList FromCbor(CborMap map) => CborFields.Read(map, static f => new InvitationList(f.Records<Invitation>("invitations")));
+}

@@ -28,6 +28,12 @@ public sealed class MembershipContract : IContract
             "an admin of a validating organisation", Validators.AdminOfValidator, ProposeRemoval),
         new("approve", [new("proposal", ArgKind.Text)],
             "an admin of a validating organisation", Validators.AdminOfValidator, Approve),
+        new("invite", [new("invitation", ArgKind.Text), new("role", ArgKind.Text), new("key", ArgKind.Bytes), new("expiry", ArgKind.Integer), new("name", ArgKind.Text, Optional: true)],
+            "an admin of the organisation the invitee joins", Members.AdminOf(null), Invitations.Invite),
+        new(Invitations.AcceptAction, [new("invitation", ArgKind.Text), new("proof", ArgKind.Bytes)],
+            "whoever holds the invitation's one-time key, for their own account (no member yet)", _ => Outcome.Ok, Invitations.Accept),
+        new("withdraw-invitation", [new("invitation", ArgKind.Text)],
+            "an admin of the invitation's organisation", Members.AdminOf(null), Invitations.Withdraw),
     ];
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
@@ -44,6 +50,10 @@ public sealed class MembershipContract : IContract
         ContractQuery.Of("organisations", [], Audiences.Public, (q, _) => new OrganisationList([.. q.State.Scan(Organisation.All).Select(o => o.Value)])),
         ContractQuery.Of("validators", [], Audiences.Public, (q, _) =>
             new ValidatorList([.. q.State.Scan(Validator.All).Select(v => new ValidatorSeat(AccountId.FromPublicKey(v.Value.PublicKey), v.Value.Organisation))])),
+        // An invitation's id is a secret of its link: whoever has the link may see what it offers before taking it up.
+        ContractQuery.Of("invitation", [new("invitation", ArgKind.Text)], Audiences.Public, (q, args) => Found.Of(q.State.Get(Invitation.Key(args.GetText("invitation"))))),
+        ContractQuery.Of("invitations", [new("org", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) =>
+            new InvitationList([.. q.State.Scan(Invitation.All).Select(e => e.Value).Where(i => i.Organisation == args.GetText("org"))])),
         ContractQuery.Of("proposal", [new("id", ArgKind.Text)], Audiences.Public, (q, args) => Found.Of(q.State.Get(ValidatorProposal.Key(args.GetText("id"))))),
     ];
 
@@ -108,12 +118,9 @@ public sealed class MembershipContract : IContract
         var admin = Members.FindMember(ctx.State, ctx.Sender)!;
         var account = AccountId.Parse(args.GetText("account"));
         var role = args.GetText("role");
-        if (!Roles.All.Contains(role)) return Outcome.Fail($"unknown role '{role}'; roles are {string.Join(", ", Roles.All)}");
         if (Members.FindMember(ctx.State, account) is { } existing)
             return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
-        if (role == Roles.Patient && !string.IsNullOrEmpty(args.TryGetText("name"))) return Outcome.Fail(PatientNameRefusal);
-        if (role == Roles.Auditor && !Roles.AuditingKinds.Contains(Members.FindOrganisation(ctx.State, admin.Organisation)?.Kind ?? ""))
-            return Outcome.Fail($"only an admin of a {string.Join(" or ", Roles.AuditingKinds)} organisation may appoint an auditor");
+        if (Members.CheckRole(ctx.State, admin, role, args.TryGetText("name")) is { } refusal) return Outcome.Fail(refusal);
         var member = new Member(account, admin.Organisation, role, args.TryGetText("name") ?? "");
         ctx.State.Put(Member.Key(account), member);
         ctx.Emit("MemberRegistered", new CborMap { ["account"] = account.ToString(), ["org"] = member.Organisation, ["role"] = role });

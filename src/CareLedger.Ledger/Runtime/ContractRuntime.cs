@@ -21,15 +21,15 @@ public sealed class ContractRuntime
     private readonly Dictionary<string, IContract> _contracts;
     /// <summary>For each contract, the contracts that trust it to write their namespace, in name order.</summary>
     private readonly Dictionary<string, IReadOnlyList<string>> _trustedBy;
-    private readonly Func<IStateReader, AccountId, string?> _senderPolicy;
+    private readonly SenderPolicy _senderPolicy;
 
-    /// <param name="senderPolicy">Returns why a sender may not transact (for example, not a member), or null.</param>
-    public ContractRuntime(string chainId, IEnumerable<IContract> contracts, Func<IStateReader, AccountId, string?>? senderPolicy = null)
+    /// <param name="senderPolicy">Returns why a transaction's sender may not send it (for example, not a member), or null.</param>
+    public ContractRuntime(string chainId, IEnumerable<IContract> contracts, SenderPolicy? senderPolicy = null)
     {
         ChainId = chainId;
         _contracts = contracts.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _trustedBy = _contracts.Keys.ToDictionary(name => name, TrustingContracts, StringComparer.Ordinal);
-        _senderPolicy = senderPolicy ?? ((_, _) => null);
+        _senderPolicy = senderPolicy ?? ((_, _, _, _) => null);
     }
 
     public string ChainId { get; }
@@ -46,7 +46,7 @@ public sealed class ContractRuntime
         if (tx.Expiry > now + MaxTimeToLiveMs) return "transaction expiry is more than 24 hours ahead";
         var last = LastNonce(state, tx.Sender);
         if (tx.Nonce <= last) return $"nonce {tx.Nonce} was already used (last used nonce is {last}): replay refused";
-        if (_senderPolicy(state, tx.Sender) is { } refusal) return refusal;
+        if (_senderPolicy(state, tx, ChainId, now) is { } refusal) return refusal;
         if (!_contracts.TryGetValue(tx.Contract, out var contract)) return $"unknown contract '{tx.Contract}'";
         var action = contract.Actions.FirstOrDefault(a => a.Name == tx.Action);
         if (action is null) return $"contract '{tx.Contract}' has no action '{tx.Action}'";
@@ -65,7 +65,7 @@ public sealed class ContractRuntime
         BinaryPrimitives.WriteUInt64BigEndian(nonce, tx.Nonce);
         blockState.Set(NoncePrefix + tx.Sender, nonce);
 
-        if (_senderPolicy(blockState, tx.Sender) is { } refusal) return TxResult.Invalid(refusal);
+        if (_senderPolicy(blockState, tx, ChainId, blockTime) is { } refusal) return TxResult.Invalid(refusal);
         if (!_contracts.TryGetValue(tx.Contract, out var contract)) return TxResult.Invalid($"unknown contract '{tx.Contract}'");
         var action = contract.Actions.FirstOrDefault(a => a.Name == tx.Action);
         if (action is null) return TxResult.Invalid($"contract '{tx.Contract}' has no action '{tx.Action}'");
@@ -153,3 +153,6 @@ public sealed class ContractRuntime
     private ContractState StateFor(IContract contract, IStateReader reader, StateOverlay? writes) =>
         new(reader, writes, contract.Name, _trustedBy[contract.Name]);
 }
+
+/// <summary>Why <paramref name="tx"/>'s sender may not send it on this chain at this time (for example, not a member), or null.</summary>
+public delegate string? SenderPolicy(IStateReader state, Transaction tx, string chainId, long time);
