@@ -39,4 +39,31 @@ public sealed class MembershipClient(NodeClient node)
     /// <summary>An organisation's staff (every member but its patients), in account order: all of them, asked <paramref name="pageSize"/> members at a time.</summary>
     public async Task<IReadOnlyList<Member>> StaffAsync(string organisation, int pageSize = QueryPaging.MaxLimit, CancellationToken ct = default) =>
         await node.QueryAllAsync<StaffList, Member>(Contract, "staff", new CborMap { ["org"] = organisation }, pageSize, ct).ToListAsync(ct);
+
+    /// <summary>
+    /// Opens an invitation to the signing admin's organisation for <paramref name="role"/>, valid until <paramref name="expiry"/>,
+    /// under the public half of a one-time key whose private half the admin hands to the invitee (<see cref="InvitationLink"/>).
+    /// </summary>
+    public Task<ReceiptDto> InviteAsync(IAccountKey admin, string invitation, byte[] oneTimePublicKey, string role, DateTimeOffset expiry, string? name = null,
+        CancellationToken ct = default)
+    {
+        var args = new CborMap { ["invitation"] = invitation, ["role"] = role, ["key"] = oneTimePublicKey, ["expiry"] = expiry.ToUnixTimeMilliseconds() };
+        if (!string.IsNullOrEmpty(name)) args["name"] = name;
+        return node.CommitAsync(admin, Contract, "invite", args, ct);
+    }
+
+    /// <summary>Takes up an invitation for <paramref name="invitee"/>'s own account, proving with the one-time key that they hold the link.</summary>
+    public async Task<ReceiptDto> AcceptInvitationAsync(IAccountKey invitee, string invitation, IAccountKey oneTimeKey, CancellationToken ct = default)
+    {
+        var chain = await node.GetChainAsync(ct);
+        var proof = await oneTimeKey.SignAsync(Invitation.Acceptance(chain.ChainId, invitation, invitee.Account));
+        return await node.CommitAsync(invitee, Contract, Invitations.AcceptAction, new CborMap { ["invitation"] = invitation, ["proof"] = proof }, ct);
+    }
+
+    public async Task<Invitation?> GetInvitationAsync(string invitation, CancellationToken ct = default) =>
+        (await node.QueryAsync<Found<Invitation>>(Contract, "invitation", new CborMap { ["invitation"] = invitation }, ct)).Value;
+
+    /// <summary>An organisation's invitations; its staff ask (the client must read as one of them).</summary>
+    public async Task<IReadOnlyList<Invitation>> InvitationsAsync(string organisation, CancellationToken ct = default) =>
+        (await node.QueryAsync<InvitationList>(Contract, "invitations", new CborMap { ["org"] = organisation }, ct)).Invitations;
 }
