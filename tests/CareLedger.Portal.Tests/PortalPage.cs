@@ -31,5 +31,17 @@ internal static class PortalPage
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
+    /// <summary>Opens the portal in a browser context and signs in as a demo persona (the home page lists them).</summary>
+    public static async Task<IPage> SignInAsDemoAsync(BrowserFixture fx, IBrowserContext context, string persona)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/").ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = persona }).ClickAsync(new() { Timeout = Slow });
+        var hello = page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Hello" });
+        await Assertions.Expect(hello.Or(page.GetByRole(AriaRole.Alert))).ToBeVisibleAsync(new() { Timeout = Slow });
+        if (await page.GetByRole(AriaRole.Alert).CountAsync() > 0) Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        return page;
+    }
+
     public static string DemoKeyFile(BrowserFixture fx, string name) => Path.Combine(fx.Node.DataDir, "demo-keys", name + ".key.json");
 }

@@ -26,7 +26,7 @@ public class PortalRecordsTests(BrowserFixture fx)
         patientContext.Request += (_, r) => { lock (sent) sent.Add(r); };
         doctorContext.Request += (_, r) => { lock (sent) sent.Add(r); };
 
-        var patient = await SignInAsDemoAsync(patientContext, "Sam Jones");
+        var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
         await patient.GetByRole(AriaRole.Link, new() { Name = "Add one" }).ClickAsync();
         await patient.GetByLabel("Measurement", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Heart rate (beats per minute)" });
         await patient.GetByLabel("Value", new() { Exact = true }).FillAsync(value);
@@ -42,7 +42,7 @@ public class PortalRecordsTests(BrowserFixture fx)
         await Assertions.Expect(grantRow).ToHaveCountAsync(1, new() { Timeout = Slow });
         await ScreenshotAsync(patient, "patient-sharing");
 
-        var doctor = await SignInAsDemoAsync(doctorContext, "Dr. Ana Rivera");
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
         await doctor.GetByRole(AriaRole.Link, new() { Name = "Patients" }).ClickAsync();
         await doctor.GetByLabel("Patient's account").FillAsync(patientAccount);
         await doctor.GetByRole(AriaRole.Button, new() { Name = "Show records shared with me" }).ClickAsync();
@@ -88,17 +88,5 @@ public class PortalRecordsTests(BrowserFixture fx)
         }
         Assert.Empty(leaks);
         Assert.Contains(sent, r => r.Method == "POST" && r.Url.Contains("/versions/1/content")); // the record did go out, as ciphertext
-    }
-
-    /// <summary>Opens the portal in a browser context and signs in as a demo persona.</summary>
-    private async Task<IPage> SignInAsDemoAsync(IBrowserContext context, string persona)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/").ToString());
-        await page.GetByRole(AriaRole.Button, new() { Name = persona }).ClickAsync(new() { Timeout = Slow });
-        var hello = page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Hello" });
-        await Assertions.Expect(hello.Or(page.GetByRole(AriaRole.Alert))).ToBeVisibleAsync(new() { Timeout = Slow });
-        if (await page.GetByRole(AriaRole.Alert).CountAsync() > 0) Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
-        return page;
     }
 }

@@ -200,6 +200,21 @@ async function importPeer(spki) {
   try { return await subtle.importKey('spki', spki, { name: 'ECDH', ...curve }, false, []); } catch { fail('the public key is not a P-256 key'); }
 }
 
+// ---- invitations: a one-time key whose private half travels in the link's fragment ----
+export async function newOneTimeKey() {
+  const pair = await subtle.generateKey({ name: 'ECDSA', ...curve }, true, ['sign', 'verify']);
+  return {
+    publicKey: toBase64(new Uint8Array(await subtle.exportKey('spki', pair.publicKey))),
+    pkcs8: toBase64(new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey))),
+  };
+}
+
+export async function openOneTimeKey(pkcs8) {
+  try { return { sign: await subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', ...curve }, false, ['sign']) }; }
+  catch { fail('the invitation link is damaged: its key does not import'); }
+  finally { pkcs8.fill(0); }
+}
+
 // ---- checking signatures (ISignatureCheck): ECDSA P-256 over SHA-256(message), P1363; a malformed key is a "no" ----
 export async function verify(publicKey, message, signature) {
   let key;
