@@ -65,6 +65,10 @@ public class PortalRecordsTests(BrowserFixture fx)
         var rivera = patient.GetByTestId("access-log").Locator("tr", new() { HasText = "Dr. Ana Rivera" });
         await Assertions.Expect(rivera.Filter(new() { HasText = "refused" }).First).ToBeVisibleAsync(new() { Timeout = Slow });
         await Assertions.Expect(rivera.Filter(new() { HasText = "treatment" }).Filter(new() { HasTextString = "read" }).First).ToBeVisibleAsync();
+        var readRow = rivera.Filter(new() { HasText = "treatment" }).First;
+        await readRow.GetByRole(AriaRole.Button, new() { NameString = "Verify the receipt" }).ClickAsync();
+        await Assertions.Expect(readRow.GetByTestId("receipt-verdict")).ToContainTextAsync("✓ in block", new() { Timeout = Slow });
+        await Assertions.Expect(readRow.GetByTestId("receipt-verdict")).ToContainTextAsync("signed by 1 of 1 validators");
         await ScreenshotAsync(patient, "patient-access-log");
         await patient.GetByRole(AriaRole.Link, new() { Name = "My records", Exact = true }).ClickAsync();
         await Assertions.Expect(patient.GetByTestId("records")).ToBeVisibleAsync(new() { Timeout = Slow });
