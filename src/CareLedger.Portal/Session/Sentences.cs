@@ -1,6 +1,8 @@
 using System.Net;
 using CareLedger.Client.Api;
 using CareLedger.Client.Prescriptions;
+using CareLedger.Client.Services;
+using CareLedger.Portal.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
@@ -17,11 +19,16 @@ public static class Sentences
         NodeApiException api => Sentence(api.Title),
         ContractActionException { Pending: true } => "The ledger has not confirmed this yet; check again in a moment.",
         ContractActionException refused => Sentence(refused.Refusal?.Reason ?? "the ledger refused it"),
+        ServicesException refused => Sentence(WithDates(refused.Reason)),
         RecordException or VaultCryptoException or SignInException or PrescriptionException or KeyStoreException => Sentence(e.Message),
         HttpRequestException => "The node cannot be reached; check your connection and try again.",
         TaskCanceledException => "The node took too long to answer; try again.",
         _ => "Something went wrong on this page; nothing was changed. Try again, or reload the page.",
     };
+
+    /// <summary>The contract names times in Unix milliseconds; a person reads them as dates.</summary>
+    private static string WithDates(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\b1\d{12}\b", m => Dates.Show(long.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)));
 
     private static string Sentence(string text)
     {
