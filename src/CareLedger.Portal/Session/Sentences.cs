@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CareLedger.Client.Api;
 using CareLedger.Client.Prescriptions;
 using CareLedger.Client.Services;
@@ -26,9 +27,16 @@ public static class Sentences
         _ => "Something went wrong on this page; nothing was changed. Try again, or reload the page.",
     };
 
-    /// <summary>The contract names times in Unix milliseconds; a person reads them as dates.</summary>
-    private static string WithDates(string text) =>
-        System.Text.RegularExpressions.Regex.Replace(text, @"\b1\d{12}\b", m => Dates.Show(long.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)));
+    /// <summary>
+    /// The services contract names bookings by id and times in Unix milliseconds; a person reads "this consultation" and dates.
+    /// </summary>
+    private static string WithDates(string text)
+    {
+        var wrong = Regex.Match(text, "^booking \\S+ is (?<now>[a-z-]+); only a booking that is (?<allowed>.+) can be (?<doing>[a-z]+)$");
+        if (wrong.Success)
+            return $"This consultation is already {wrong.Groups["now"].Value.Replace('-', ' ')}; it can be {wrong.Groups["doing"].Value} only while {wrong.Groups["allowed"].Value.Replace('-', ' ')}";
+        return Regex.Replace(text, @"\b1\d{12}\b", m => Dates.Show(long.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
 
     private static string Sentence(string text)
     {
