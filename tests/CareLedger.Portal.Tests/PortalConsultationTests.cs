@@ -47,6 +47,9 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
     public async Task PatientBooksAndPays_DoctorCompletesWithASummary_PatientAcknowledgesAndRates_AndTheMoneyAddsUp()
     {
         var start = await AddSlotSoonAsync(10);
+        // The booking alone must let her write the summary: the patient gives her no grant for consultations.
+        var grants = await new RecordsClient(fx.Node.Client.As(Key("patient-jones"))).GrantsAsync(Key("patient-jones").Account);
+        Assert.DoesNotContain(grants, g => g.Types.Contains("Encounter") && !g.Revoked);
         var (patientBefore, doctorBefore, operatorBefore) = (await BalanceAsync("patient-jones"), await BalanceAsync("dr-rivera"), await OperatorFundsAsync());
         await using var patientContext = await fx.Browser.NewContextAsync();
         await using var doctorContext = await fx.Browser.NewContextAsync();

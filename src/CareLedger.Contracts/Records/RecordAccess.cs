@@ -61,15 +61,16 @@ public static class RecordAccess
         var member = Members.FindMember(state, author);
         if (member?.Role == Roles.Practitioner && LicensingContract.Check(state, author, time) is { IsOk: false } licence)
             return AccessDecision.Deny($"unlicensed practitioner: {licence.Error}");
-        // A consultation held implies the right to write its summary: nothing else, and only while it can still complete.
-        if (recordId is null && type == SummaryType && member?.Role == Roles.Practitioner && HeldConsultation(state, patient, author) is { } booking)
-            return new(true, $"booking {booking}", Purposes.Treatment, null);
         // A treatment grant covers the types or records it names; a second-opinion grant lets its
         // practitioner add one kind of record: their written opinion, as a DocumentReference.
-        return FindGrant(state, patient, author, time,
+        var granted = FindGrant(state, patient, author, time,
             g => (g.Purpose == Purposes.Treatment && Covers(g, recordId, type))
                  || (g.Purpose == Purposes.SecondOpinion && recordId is null && type == OpinionType && member?.Role == Roles.Practitioner),
             "no treatment grant from the patient covers this record type");
+        // A consultation held implies the right to write its summary: nothing else, and only while it can still complete.
+        if (!granted.Allowed && recordId is null && type == SummaryType && member?.Role == Roles.Practitioner && HeldConsultation(state, patient, author) is { } booking)
+            return new(true, $"booking {booking}", Purposes.Treatment, null);
+        return granted;
     }
 
     /// <summary>The record type a consultation's summary is written as.</summary>
@@ -77,16 +78,16 @@ public static class RecordAccess
 
     /// <summary>
     /// A booking of this patient with this practitioner whose consultation started and is not yet completed, or null.
-    /// The care index answers "none" in one read; only then are the practitioner's bookings looked at.
+    /// The care index answers "none" in one read; only then are the patient's bookings (fewer than a practitioner's) looked at.
     /// </summary>
     private static string? HeldConsultation(ContractState state, AccountId patient, AccountId practitioner)
     {
         if (!state.Contains(CareLink.Key(practitioner, patient))) return null;
-        foreach (var (key, party) in state.Scan(BookingParty.Of(practitioner)))
+        foreach (var (key, party) in state.Scan(BookingParty.Of(patient)))
         {
-            if (party.Role != Roles.Practitioner) continue;
+            if (party.Role != Roles.Patient) continue;
             var id = key[(key.LastIndexOf('/') + 1)..];
-            if (state.Get(Booking.Key(id)) is { } b && b.Patient == patient && b.Status is BookingStatus.InProgress or BookingStatus.Ended) return id;
+            if (state.Get(Booking.Key(id)) is { } b && b.Practitioner == practitioner && b.Status is BookingStatus.InProgress or BookingStatus.Ended) return id;
         }
         return null;
     }
