@@ -152,6 +152,29 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         Assert.Equal(BookingStatus.Cancelled, (await Services("patient-jones").GetBookingAsync(id))!.Status);
     }
 
+    [Fact]
+    public async Task PatientDisputesAnAcceptedConsultation_WithAReason_AndThePriceStaysInEscrow()
+    {
+        var start = await AddSlotSoonAsync(70);
+        var id = "bk-test-" + Guid.NewGuid().ToString("N")[..12];
+        await Services("patient-jones").BookAsync(Key("patient-jones"), new BookingRequest(id, Key("dr-rivera").Account.ToString(), start, "video", new string('b', 64)));
+        await Services("dr-rivera").AcceptAsync(Key("dr-rivera"), id);
+        var balance = await BalanceAsync("patient-jones");
+        await using var context = await fx.Browser.NewContextAsync();
+        var patient = await SignInAsDemoAsync(context, "Sam Jones");
+
+        await NavAsync(patient, "My consultations");
+        var row = patient.Locator($"tr[data-booking='{id}']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Dispute…" }).ClickAsync(new() { Timeout = Slow });
+        await row.GetByLabel("What went wrong").FillAsync("The doctor asked me to pay again outside the platform.");
+        await ScreenshotAsync(patient, "patient-dispute");
+        await StepAsync(row, "Open the dispute", "Disputed: with the arbitrator");
+
+        var disputed = (await Services("patient-jones").GetBookingAsync(id))!;
+        Assert.Equal((BookingStatus.Disputed, "The doctor asked me to pay again outside the platform."), (disputed.Status, disputed.Dispute?.Reason));
+        Assert.Equal(balance, await BalanceAsync("patient-jones"));
+    }
+
     private const long ServicesDemoPrice = CareLedger.Node.Demo.ServicesDemoSeed.Price;
 
     /// <summary>Follows a link of the main navigation, within the app (a reload would forget the unlocked key).</summary>
