@@ -90,6 +90,7 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         await ScreenshotAsync(doctor, "doctor-summary");
         await StepAsync(row, "Complete with this summary", "waiting for the patient's acknowledgement");
         await ScreenshotAsync(doctor, "doctor-completed");
+        await Assertions.Expect(doctor.GetByTestId("balance")).ToHaveTextAsync(doctorBefore.ToString()); // paid only on acknowledgement
 
         await NavAsync(patient, "Home");
         await NavAsync(patient, "My consultations");
