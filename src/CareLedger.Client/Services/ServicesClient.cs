@@ -69,8 +69,8 @@ public sealed class ServicesClient(NodeClient node)
         OnBookingAsync(practitioner, "complete", booking, ct, ("summary", summaryRecord));
 
     /// <summary>
-    /// Adds the FHIR Encounter as a new record of the booking's patient (encrypted here, under the
-    /// patient's treatment grant), then completes the booking with it.
+    /// Adds the FHIR Encounter as a new record of the booking's patient (encrypted here; the consultation,
+    /// once started, is what allows it, no grant needed), then completes the booking with it.
     /// </summary>
     public async Task<(AddedRecord Summary, ReceiptDto Receipt)> CompleteWithSummaryAsync(IAccountKey practitioner, string booking, string encounterJson,
         CancellationToken ct = default)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CareLedger.Contracts.Licensing;
 using CareLedger.Contracts.Membership;
+using CareLedger.Contracts.Services;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Runtime;
@@ -62,10 +63,33 @@ public static class RecordAccess
             return AccessDecision.Deny($"unlicensed practitioner: {licence.Error}");
         // A treatment grant covers the types or records it names; a second-opinion grant lets its
         // practitioner add one kind of record: their written opinion, as a DocumentReference.
-        return FindGrant(state, patient, author, time,
+        var granted = FindGrant(state, patient, author, time,
             g => (g.Purpose == Purposes.Treatment && Covers(g, recordId, type))
                  || (g.Purpose == Purposes.SecondOpinion && recordId is null && type == OpinionType && member?.Role == Roles.Practitioner),
             "no treatment grant from the patient covers this record type");
+        // A consultation held implies the right to write its summary: nothing else, and only while it can still complete.
+        if (!granted.Allowed && recordId is null && type == SummaryType && member?.Role == Roles.Practitioner && HeldConsultation(state, patient, author) is { } booking)
+            return new(true, $"booking {booking}", Purposes.Treatment, null);
+        return granted;
+    }
+
+    /// <summary>The record type a consultation's summary is written as.</summary>
+    public const string SummaryType = "Encounter";
+
+    /// <summary>
+    /// A booking of this patient with this practitioner whose consultation started and is not yet completed, or null.
+    /// The care index answers "none" in one read; only then are the patient's bookings (fewer than a practitioner's) looked at.
+    /// </summary>
+    private static string? HeldConsultation(ContractState state, AccountId patient, AccountId practitioner)
+    {
+        if (!state.Contains(CareLink.Key(practitioner, patient))) return null;
+        foreach (var (key, party) in state.Scan(BookingParty.Of(patient)))
+        {
+            if (party.Role != Roles.Patient) continue;
+            var id = key[(key.LastIndexOf('/') + 1)..];
+            if (state.Get(Booking.Key(id)) is { } b && b.Practitioner == practitioner && b.Status is BookingStatus.InProgress or BookingStatus.Ended) return id;
+        }
+        return null;
     }
 
     /// <summary>The record type a second opinion is written as.</summary>

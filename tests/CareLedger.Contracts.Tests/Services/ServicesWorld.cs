@@ -26,6 +26,7 @@ public sealed class ServicesWorld
     private readonly List<object> _members = [];
     private readonly Dictionary<string, SigningKey> _keys = new(StringComparer.Ordinal);
     private CborMap? _terms = StandardTerms();
+    private bool _encounterGrants = true;
 
     public ServicesWorld()
     {
@@ -57,6 +58,13 @@ public sealed class ServicesWorld
     }
 
     /// <summary>Adds patients named patient-0000, patient-0001, ...</summary>
+    /// <summary>Patients give no doctor any grant: what a doctor may write follows from bookings alone.</summary>
+    public ServicesWorld WithoutEncounterGrants()
+    {
+        _encounterGrants = false;
+        return this;
+    }
+
     public ServicesWorld WithPatients(int count)
     {
         for (var i = 0; i < count; i++) Member(PatientName(i), "city-clinic", Roles.Patient);
@@ -116,7 +124,8 @@ public sealed class ServicesWorld
         foreach (var patient in patients)
         {
             setup.Add(chain.Sign("insurer-admin", "tokens", "mint", new CborMap { ["asset"] = Asset, ["to"] = chain.Account(patient).ToString(), ["amount"] = 1_000L }));
-            foreach (var doctor in Doctors.Append("lab-tech")) setup.Add(chain.GrantSign(patient, doctor, "treatment", types: ["Encounter"]));
+            if (_encounterGrants)
+                foreach (var doctor in Doctors.Append("lab-tech")) setup.Add(chain.GrantSign(patient, doctor, "treatment", types: ["Encounter"]));
         }
         AssertAllValid(chain.Commit(setup));
         Verdict.Valid(chain.PublishProfile("dr-rivera"));
