@@ -1,0 +1,90 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static CareLedger.Portal.Tests.PortalPage;
+
+namespace CareLedger.Portal.Tests;
+
+/// <summary>
+/// Every page of the portal, as each of its people sees it, checked by axe-core (WCAG 2.1 A and AA rules): no serious or
+/// critical violation. Pages are reached by the app's own links, as a keyboard or mouse user would.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public class PortalAccessibilityTests(BrowserFixture fx)
+{
+    [Fact]
+    public async Task SignedOutPages_HaveNoSeriousAccessibilityViolation()
+    {
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var violations = new List<string>();
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" })).ToBeVisibleAsync(new() { Timeout = Slow });
+        violations.AddRange(await CheckAsync(page, "sign in"));
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/keys").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys", Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+        violations.AddRange(await CheckAsync(page, "keys"));
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/join#i=00&k=broken").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync(new() { Timeout = Slow });
+        violations.AddRange(await CheckAsync(page, "join (broken link)"));
+
+        Assert.Empty(violations);
+    }
+
+    [Theory]
+    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Sharing", "Who read my records", "Find a doctor", "My consultations" })]
+    [InlineData("Dr. Ana Rivera", new[] { "Patients", "Consultations" })]
+    [InlineData("Clinic administrator", new[] { "Members" })]
+    public async Task EachPersonsPages_HaveNoSeriousAccessibilityViolation(string persona, string[] links)
+    {
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await SignInAsDemoAsync(fx, context, persona);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var violations = new List<string>(await CheckAsync(page, $"{persona}: home"));
+        foreach (var link in links)
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).First.ClickAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+            await page.WaitForTimeoutAsync(300); // pages finish loading their lists after the heading
+            violations.AddRange(await CheckAsync(page, $"{persona}: {link}"));
+        }
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public async Task APatient_SignsInAndReachesTheirRecords_WithTheKeyboardAlone()
+    {
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" })).ToBeVisibleAsync(new() { Timeout = Slow });
+
+        await TabToAsync(page, "Sam Jones");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("patient", new() { Timeout = Slow });
+        await TabToAsync(page, "My records");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My records", Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+    }
+
+    /// <summary>Presses Tab until the focused element's text starts with <paramref name="name"/>; fails if it never does.</summary>
+    private static async Task TabToAsync(IPage page, string name)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focused = await page.EvaluateAsync<string>("() => (document.activeElement?.innerText ?? '').trim()");
+            if (focused.StartsWith(name, StringComparison.Ordinal)) return;
+        }
+        Assert.Fail($"Tab never reached '{name}'");
+    }
+
+    private static async Task<IEnumerable<string>> CheckAsync(IPage page, string where)
+    {
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        return result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}");
+    }
+}
