@@ -16,6 +16,12 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
 var duration = TimeSpan.FromSeconds(options.DurationSeconds);
 
+if (options.Scenario == "portal" && Environment.GetEnvironmentVariable("CARELEDGER_BENCH_PORTAL") is { Length: > 0 } running)
+{
+    await PortalScenario.PrintColdLoadAsync(new Uri(running));
+    return 0;
+}
+
 if (options.Scenario == "consortium")
 {
     ConsortiumScenario.Print(options, await ConsortiumScenario.RunAsync(options, stop.Token));
@@ -46,6 +52,12 @@ if (options.Scenario == "services")
 if (options.Scenario == "fhir")
 {
     FhirScenario.Print(await FhirScenario.RunAsync(node, readRate: 200, TimeSpan.FromSeconds(options.DurationSeconds), stop.Token));
+    return 0;
+}
+
+if (options.Scenario == "portal")
+{
+    PortalScenario.Print(await PortalScenario.RunAsync(node, stop.Token));
     return 0;
 }
 

@@ -16,6 +16,7 @@ builder.Services.AddSingleton<BrowserKeyStore>();
 builder.Services.AddSingleton<IRecordCrypto, WebCryptoRecordCrypto>();
 builder.Services.AddSingleton<CareLedger.Ledger.Cryptography.ISignatureCheck, WebCryptoSignatureCheck>();
 builder.Services.AddSingleton<CareLedger.Portal.Session.PortalSession>();
+builder.Services.AddSingleton<CareLedger.Portal.Session.LazyParts>();
 
 var host = builder.Build();
 // A reload keeps the person signed in while their session runs (keys.js): restored before the first page renders.
