@@ -121,6 +121,8 @@ public sealed partial class PortalPrescriptionTests(BrowserFixture fx) : IDispos
         await NavAsync(patient, "My prescriptions");
         await Assertions.Expect(row.GetByTestId("status")).ToHaveTextAsync("All 1 fill dispensed; 20 doses dispensed", new() { Timeout = Slow });
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Show to a pharmacy" })).ToHaveCountAsync(0);
+        await row.GetByRole(AriaRole.Button, new() { Name = "I took a dose" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("1 taken so far", new() { Timeout = Slow });
         await ScreenshotAsync(patient, "patient-prescriptions-dispensed");
     }
 
