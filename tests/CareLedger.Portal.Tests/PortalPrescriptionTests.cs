@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CareLedger.Client.Prescriptions;
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using Microsoft.Playwright;
@@ -125,6 +126,37 @@ public sealed partial class PortalPrescriptionTests(BrowserFixture fx) : IDispos
         await Assertions.Expect(row).ToContainTextAsync("1 taken so far", new() { Timeout = Slow });
         await ScreenshotAsync(patient, "patient-prescriptions-dispensed");
     }
+
+    /// <summary>
+    /// What the Prescribe page relies on: issuing with the alerts the doctor read is refused when another alert has appeared
+    /// since (here a second allergy recorded meanwhile), with every alert to read again; with those read, it goes through.
+    /// </summary>
+    [Fact]
+    public async Task IssuingWithTheAlertsRead_IsRefusedWhenAnAlertAppearedSince_ThenGoesThroughOnceItIsRead()
+    {
+        var (patient, doctor) = (Key("patient-jones"), Key("dr-rivera"));
+        var records = new RecordsClient(fx.Node.Client.As(patient));
+        await records.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [],
+            ["AllergyIntolerance", "MedicationStatement", "MedicationRequest"], DateTimeOffset.UtcNow.AddDays(1));
+        await records.AddAsync(patient, patient.Account, Allergy(patient.Account, "http://www.whocc.no/atc", "M01AE", "propionic acid NSAIDs"));
+        var prescriptions = new PrescriptionsClient(fx.Node.Client.As(doctor));
+        var order = new PrescriptionOrder(patient.Account, new Medication("rxnorm", "5640", "ibuprofen"), "one tablet with food when needed", 10, 1, TimeSpan.FromDays(7), 3);
+
+        var shown = (await Assert.ThrowsAsync<PrescriptionException>(() => prescriptions.IssueAsync(doctor, order, read: []))).Alerts;
+        Assert.Contains(shown, a => a.Code == "allergy:atc:M01AE");
+        Assert.DoesNotContain(shown, a => a.Code == "allergy:rxnorm:5640");
+        await records.AddAsync(patient, patient.Account, Allergy(patient.Account, "http://www.nlm.nih.gov/research/umls/rxnorm", "5640", "ibuprofen"));
+
+        var again = (await Assert.ThrowsAsync<PrescriptionException>(() => prescriptions.IssueAsync(doctor, order, read: shown))).Alerts;
+        Assert.Contains(again, a => a.Code == "allergy:rxnorm:5640");
+        var issued = await prescriptions.IssueAsync(doctor, order, read: again);
+        Assert.Equal(again.Select(a => a.Code), issued.Alerts.Select(a => a.Code));
+    }
+
+    private static string Allergy(AccountId patient, string system, string code, string name) => $$$"""
+        {"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/{{{patient}}}"},"criticality":"high",
+         "code":{"coding":[{"system":"{{{system}}}","code":"{{{code}}}","display":"{{{name}}}"}],"text":"{{{name}}}"}}
+        """;
 
     /// <summary>Presents the prescription of a row to Corner Pharmacy and returns the code shown in words.</summary>
     private static async Task<string> PresentAsync(IPage patient, ILocator row)
