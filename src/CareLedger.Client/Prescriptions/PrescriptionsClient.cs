@@ -43,8 +43,20 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     /// refuses while alerts are unacknowledged, then adds the MedicationRequest record and issues it
     /// with the alerts. Refusals by this client happen before anything is written.
     /// </summary>
-    public async Task<IssuedPrescription> IssueAsync(IAccountKey prescriber, PrescriptionOrder order, bool acknowledgeAlerts, string? id = null,
-        CancellationToken ct = default)
+    public Task<IssuedPrescription> IssueAsync(IAccountKey prescriber, PrescriptionOrder order, bool acknowledgeAlerts, string? id = null,
+        CancellationToken ct = default) =>
+        IssueAsync(prescriber, order, _ => acknowledgeAlerts, id, ct);
+
+    /// <summary>
+    /// Issues only if every alert found now is one the prescriber has read (same kind and code): an alert that appeared since
+    /// they were shown the others (a record added meanwhile) refuses it, with all the alerts, to be read first.
+    /// </summary>
+    public Task<IssuedPrescription> IssueAsync(IAccountKey prescriber, PrescriptionOrder order, IReadOnlyCollection<TreatmentAlert> read, string? id = null,
+        CancellationToken ct = default) =>
+        IssueAsync(prescriber, order, alerts => alerts.All(a => read.Any(r => r.Kind == a.Kind && r.Code == a.Code)), id, ct);
+
+    private async Task<IssuedPrescription> IssueAsync(IAccountKey prescriber, PrescriptionOrder order, Func<IReadOnlyList<TreatmentAlert>, bool> acknowledged,
+        string? id, CancellationToken ct)
     {
         CheckOrder(order);
         var licence = await VerifyLicenceAsync(prescriber.Account, null, ct);
@@ -52,7 +64,7 @@ public sealed partial class PrescriptionsClient(NodeClient node)
         var now = DateTimeOffset.UtcNow;
         var request = order.ToMedicationRequest(prescriber.Account, now);
         var alerts = TreatmentSupport.Default.Check(request, await ReadableMedicalHistoryAsync(prescriber, order.Patient, ct));
-        if (alerts.Count > 0 && !acknowledgeAlerts)
+        if (alerts.Count > 0 && !acknowledged(alerts))
             throw new PrescriptionException("issue", $"{alerts.Count} treatment-support alert{(alerts.Count == 1 ? "" : "s")} to acknowledge first: " +
                 string.Join("; ", alerts.Select(a => $"{a.Severity} {a.Kind} {a.Code}")), alerts: alerts);
 

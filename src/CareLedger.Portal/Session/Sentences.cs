@@ -21,7 +21,9 @@ public static class Sentences
         ContractActionException { Pending: true } => "The ledger has not confirmed this yet; check again in a moment.",
         ContractActionException refused => Sentence(refused.Refusal?.Reason ?? "the ledger refused it"),
         ServicesException refused => Sentence(WithDates(refused.Reason)),
-        RecordException or VaultCryptoException or SignInException or PrescriptionException or KeyStoreException => Sentence(e.Message),
+        // Its reason alone: the message's "prescriptions.dispense refused: … (transaction …)" is for logs, not for a person.
+        PrescriptionException refused => Sentence(WithDates(refused.Reason)),
+        RecordException or VaultCryptoException or SignInException or KeyStoreException => Sentence(e.Message),
         HttpRequestException => "The node cannot be reached; check your connection and try again.",
         TaskCanceledException => "The node took too long to answer; try again.",
         _ => "Something went wrong on this page; nothing was changed. Try again, or reload the page.",
