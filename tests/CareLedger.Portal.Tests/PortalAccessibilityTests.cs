@@ -32,8 +32,9 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Theory]
-    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Sharing", "Who read my records", "Find a doctor", "My consultations" })]
-    [InlineData("Dr. Ana Rivera", new[] { "Patients", "Consultations" })]
+    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "My prescriptions" })]
+    [InlineData("Dr. Ana Rivera", new[] { "Patients", "Consultations", "Prescribe" })]
+    [InlineData("Li Chen", new[] { "Dispense", "Keys" })]
     [InlineData("Clinic administrator", new[] { "Members" })]
     public async Task EachPersonsPages_HaveNoSeriousAccessibilityViolation(string persona, string[] links)
     {
