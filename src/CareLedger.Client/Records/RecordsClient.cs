@@ -41,13 +41,14 @@ public sealed class RecordsClient(NodeClient node)
     public async Task<AddedRecord> AddAsync(IAccountKey author, AccountId patient, string fhirJson, bool emergencyAccess = true, CancellationToken ct = default)
     {
         var (_, type) = RecordSealing.Validate(fhirJson);
+        // A patient's own new record is also readable at once by those a grant in force gives its type to; asked
+        // alongside the other lookups, so that it adds no round trip of its own.
+        var grantees = author.Account == patient ? GranteesOfTypeAsync(author, type, ct) : Task.FromResult<IReadOnlyList<AccountId>>([]);
         var holders = emergencyAccess ? await EmergencyAccountsAsync(author, patient, ct) : [];
         var keys = new List<(AccountId, byte[])>();
         foreach (var reader in new[] { patient, author.Account }.Concat(holders).Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
-        // A patient's own new record is also readable at once by those a grant in force gives its type to.
-        if (author.Account == patient)
-            foreach (var grantee in (await GranteesOfTypeAsync(author, type, ct)).Except(keys.Select(k => k.Item1)))
-                if (await TryPublicKeyAsync(grantee, ct) is { } granteeKey) keys.Add((grantee, granteeKey));
+        foreach (var grantee in (await grantees).Except(keys.Select(k => k.Item1)))
+            if (await TryPublicKeyAsync(grantee, ct) is { } granteeKey) keys.Add((grantee, granteeKey));
         var sealedVersion = await RecordSealing.SealNewAsync(node.Crypto, RecordSealing.NewRecordId(), fhirJson, keys);
 
         var sent = Check(await node.SendAsync(author, Contract, "add", new CborMap
