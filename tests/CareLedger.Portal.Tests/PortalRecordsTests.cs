@@ -27,6 +27,9 @@ public class PortalRecordsTests(BrowserFixture fx)
         doctorContext.Request += (_, r) => { lock (sent) sent.Add(r); };
 
         var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
+        // No ledger names a patient: the greeting comes from their own Patient record, decrypted in the page.
+        await Assertions.Expect(patient.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Hello, Sam Jones", new() { Timeout = Slow });
+        await Assertions.Expect(patient.GetByTestId("signed-in-as")).ToHaveTextAsync("Sam Jones (patient)");
         await patient.GetByRole(AriaRole.Link, new() { Name = "Add one" }).ClickAsync();
         await patient.GetByLabel("Measurement", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Heart rate (beats per minute)" });
         await patient.GetByLabel("Value", new() { Exact = true }).FillAsync(value);
@@ -88,7 +91,8 @@ public class PortalRecordsTests(BrowserFixture fx)
             var body = request.PostDataBuffer is { } b ? Encoding.UTF8.GetString(b) : "";
             var everything = request.Url + "\n" + string.Join("\n", (await request.AllHeadersAsync()).Select(h => h.Key + ": " + h.Value)) + "\n" + body;
             if (secrets.Any(everything.Contains)) leaks.Add($"{request.Method} {request.Url} carries a private key");
-            if (everything.Contains("8867-4") || everything.Contains("beats per minute")) leaks.Add($"{request.Method} {request.Url} carries the plaintext record");
+            if (everything.Contains("8867-4") || everything.Contains("beats per minute") || everything.Contains("Sam Jones"))
+                leaks.Add($"{request.Method} {request.Url} carries a plaintext record");
         }
         Assert.Empty(leaks);
         Assert.Contains(sent, r => r.Method == "POST" && r.Url.Contains("/versions/1/content")); // the record did go out, as ciphertext

@@ -45,6 +45,14 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, Browser
         return Current;
     }
 
+    /// <summary>The signed-in person's name as their own records give it (a patient's is on no ledger); shown from now on.</summary>
+    public void KnowName(string? name)
+    {
+        if (Current is null || string.IsNullOrWhiteSpace(name) || Current.Name == name) return;
+        Current = Current with { Name = name.Trim() };
+        Changed?.Invoke();
+    }
+
     /// <summary>Takes up the session a reload interrupted, if it has not ended; at start, before any page renders.</summary>
     public async Task RestoreAsync()
     {
