@@ -54,7 +54,7 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         await using var patientContext = await fx.Browser.NewContextAsync();
         await using var doctorContext = await fx.Browser.NewContextAsync();
 
-        var patient = await SignInAsDemoAsync(patientContext, "Sam Jones");
+        var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
         await NavAsync(patient, "Find a doctor");
         var rivera = patient.GetByTestId("doctors").Locator("tr", new() { HasText = "Dr. Ana Rivera" });
         await Assertions.Expect(rivera).ToContainTextAsync("General practice", new() { Timeout = Slow });
@@ -75,7 +75,7 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         await Assertions.Expect(patientRow.GetByTestId("status")).ToContainTextAsync("waiting for the doctor to accept");
         await ScreenshotAsync(patient, "patient-consultations-requested");
 
-        var doctor = await SignInAsDemoAsync(doctorContext, "Dr. Ana Rivera");
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
         await NavAsync(doctor, "Consultations");
         var row = doctor.Locator($"tr[data-booking='{booking.Id}']");
         await row.GetByRole(AriaRole.Button, new() { Name = "Read the symptoms" }).ClickAsync(new() { Timeout = Slow });
@@ -120,7 +120,7 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         var start = await AddSlotSoonAsync(40);
         var doctor = Key("dr-rivera").Account;
         await using var context = await fx.Browser.NewContextAsync();
-        var patient = await SignInAsDemoAsync(context, "Sam Jones");
+        var patient = await SignInAsDemoAsync(fx, context, "Sam Jones");
         await patient.EvaluateAsync("url => Blazor.navigateTo(url)", $"book/{doctor}");
         await patient.Locator($"input[name=slot][value='{start}']").CheckAsync(new() { Timeout = Slow });
         await patient.GetByLabel("What brings you").FillAsync("A rash on both arms.");
@@ -162,7 +162,7 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         await Services("dr-rivera").AcceptAsync(Key("dr-rivera"), id);
         var balance = await BalanceAsync("patient-jones");
         await using var context = await fx.Browser.NewContextAsync();
-        var patient = await SignInAsDemoAsync(context, "Sam Jones");
+        var patient = await SignInAsDemoAsync(fx, context, "Sam Jones");
 
         await NavAsync(patient, "My consultations");
         var row = patient.Locator($"tr[data-booking='{id}']");
@@ -187,17 +187,5 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
     {
         await row.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync(new() { Timeout = Slow });
         await Assertions.Expect(row.GetByTestId("status")).ToContainTextAsync(status, new() { Timeout = Slow });
-    }
-
-    /// <summary>Opens the portal in a browser context and signs in as a demo persona.</summary>
-    private async Task<IPage> SignInAsDemoAsync(IBrowserContext context, string persona)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/").ToString());
-        await page.GetByRole(AriaRole.Button, new() { Name = persona }).ClickAsync(new() { Timeout = Slow });
-        var hello = page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Hello" });
-        await Assertions.Expect(hello.Or(page.GetByRole(AriaRole.Alert))).ToBeVisibleAsync(new() { Timeout = Slow });
-        if (await page.GetByRole(AriaRole.Alert).CountAsync() > 0) Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
-        return page;
     }
 }
