@@ -23,7 +23,7 @@ public static class Sentences
         ServicesException refused => Sentence(WithDates(refused.Reason)),
         // Its reason alone: the message's "prescriptions.dispense refused: … (transaction …)" is for logs, not for a person.
         PrescriptionException refused => Sentence(WithDates(refused.Reason)),
-        RecordException or VaultCryptoException or SignInException or KeyStoreException => Sentence(e.Message),
+        RecordException or VaultCryptoException or SignInException or KeyStoreException or CareLedger.Client.Live.LiveRefusedException => Sentence(e.Message),
         HttpRequestException => "The node cannot be reached; check your connection and try again.",
         TaskCanceledException => "The node took too long to answer; try again.",
         _ => "Something went wrong on this page; nothing was changed. Try again, or reload the page.",
