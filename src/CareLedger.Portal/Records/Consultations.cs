@@ -15,8 +15,8 @@ public static class Consultations
     public static string Status(Booking b, bool forPatient, IStringLocalizer L) => b.Status switch
     {
         BookingStatus.Requested => forPatient ? L["Requested: waiting for the doctor to accept"] : L["Requested: accept or decline"],
-        BookingStatus.Accepted => L["Accepted"],
-        BookingStatus.InProgress => L["In progress"],
+        BookingStatus.Accepted => Phrase.Capitalized(L["accepted"]),
+        BookingStatus.InProgress => Phrase.Capitalized(L["in progress"]),
         BookingStatus.Ended => forPatient ? L["Ended: waiting for the doctor's summary"] : L["Ended: write the summary"],
         BookingStatus.Completed => forPatient ? L["Completed: please acknowledge"] : L["Completed: waiting for the patient's acknowledgement"],
         BookingStatus.Released => L["Done and paid"],

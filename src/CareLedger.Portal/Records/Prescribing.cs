@@ -64,7 +64,7 @@ public static partial class Prescribing
     {
         if (rx.Status == PrescriptionStatus.Cancelled) return L["Cancelled by the prescriber"];
         if (rx.FillsLeft == 0) return rx.Fills == 1 ? L["All {0} fill dispensed", rx.Fills] : L["All {0} fills dispensed", rx.Fills];
-        if (rx.Expiry <= DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) return L["Expired"];
+        if (rx.Expiry <= DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) return Phrase.Capitalized(L["expired"]);
         if (rx.Remaining >= rx.Quantity)
             return rx.Fills == 1 ? L["{0} of 1 fill left", rx.FillsLeft] : L["{0} of {1} fills left", rx.FillsLeft, rx.Fills];
         return rx.Fills == 1
