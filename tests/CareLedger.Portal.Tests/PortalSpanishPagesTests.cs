@@ -36,4 +36,18 @@ public sealed class PortalSpanishPagesTests(BrowserFixture fx)
         }
         Assert.True(missing.Count == 0, "phrases without Spanish:\n" + string.Join("\n", missing.Distinct()));
     }
+
+    [Fact]
+    public async Task AWrongPassphrase_IsOneSpanishSentence_NamingTheKey()
+    {
+        await using var context = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/keys").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sus claves", Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+        await page.Locator("input[type=file]").SetInputFilesAsync(DemoKeyFile(fx, "dr-rivera"));
+        await page.GetByLabel("Su frase de contraseña").FillAsync("not-the-passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Importar clave" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+            "Frase de contraseña incorrecta para la clave «dr-rivera» (o el archivo de clave está dañado).", new() { Timeout = Slow });
+    }
 }

@@ -31,7 +31,8 @@ public static class Sentences
         ServicesException refused => WrongStatus(refused.Reason, L) ?? Sentence(WithDates(refused.Reason), L),
         // Its reason alone: the message's "prescriptions.dispense refused: … (transaction …)" is for logs, not for a person.
         PrescriptionException refused => Sentence(WithDates(refused.Reason), L),
-        RecordException or VaultCryptoException or SignInException or KeyStoreException => Sentence(e.Message, L),
+        KeyStoreException refused => KeyStore(refused.Message, L) ?? Sentence(refused.Message, L),
+        RecordException or VaultCryptoException or SignInException => Sentence(e.Message, L),
         HttpRequestException => L["The node cannot be reached; check your connection and try again."],
         TaskCanceledException => L["The node took too long to answer; try again."],
         _ => L["Something went wrong on this page; nothing was changed. Try again, or reload the page."],
@@ -48,6 +49,20 @@ public static class Sentences
         var allowed = wrong.Groups["allowed"].Value.Split(" or ").Select(state => State(state, L));
         return L["This consultation is already {0}; it can be {1} only while {2}.",
             State(wrong.Groups["now"].Value, L), State(wrong.Groups["doing"].Value, L), string.Join($" {L["or"]} ", allowed)];
+    }
+
+    /// <summary>The key store's sentences that name a key (keys.js, BrowserKeyStore), in the person's language.</summary>
+    private static string? KeyStore(string text, IStringLocalizer L)
+    {
+        if (Regex.Match(text, @"^wrong passphrase for key '(?<key>[^']+)' \(or the key file is damaged\)$") is { Success: true } wrong)
+            return L["Wrong passphrase for key '{0}' (or the key file is damaged).", wrong.Groups["key"].Value];
+        if (Regex.Match(text, @"^a key named '(?<key>[^']+)' already exists$") is { Success: true } exists)
+            return L["A key named '{0}' already exists.", exists.Groups["key"].Value];
+        if (Regex.Match(text, @"^no key named '(?<key>[^']+)' in this browser$") is { Success: true } none)
+            return L["No key named '{0}' in this browser.", none.Groups["key"].Value];
+        if (Regex.Match(text, @"^'(?<key>.*)' is not a valid key name \(letters, digits, '-', '_', '\.'; at most 64\)$") is { Success: true } invalid)
+            return L["'{0}' is not a valid key name (letters, digits, '-', '_', '.'; at most 64).", invalid.Groups["key"].Value];
+        return null;
     }
 
     /// <summary>A booking's state, or what is done to one, as a word: "in-progress" reads "in progress".</summary>
