@@ -25,6 +25,9 @@ public sealed class PortalSpanishPagesTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es-ES");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hola", new() { Timeout = Slow });
+        if (await page.GetByTestId("record-count").CountAsync() > 0) // a patient's dashboard counts their records once opened
+            await Assertions.Expect(page.GetByTestId("record-count")).Not.ToHaveTextAsync("…", new() { Timeout = Slow });
+        await ScreenshotAsync(page, "es-home-" + persona.Split(' ')[0].ToLowerInvariant().TrimEnd('.'));
 
         foreach (var (href, heading) in pages.Zip(headings))
         {
