@@ -4,6 +4,12 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CareLedger.Client.Live;
 
+/// <summary>An ICE server as WebRTC takes it (a TURN relay with time-limited credentials).</summary>
+public sealed record IceServer(string[] Urls, string? Username, string? Credential);
+
+/// <summary>What the node tells a newcomer: who is in the room, the relay to use, and whether media must go through it.</summary>
+public sealed record RoomWelcome(List<RoomPeer> Present, List<IceServer> IceServers, bool RelayOnly);
+
 /// <summary>Someone in a consultation's room: their connection, to address signals to, and their part (patient or practitioner).</summary>
 public sealed record RoomPeer(string Connection, string Role);
 
@@ -19,14 +25,17 @@ public sealed class RoomClient : IAsyncDisposable
 
     private readonly HubConnection _connection;
 
-    private RoomClient(HubConnection connection, IReadOnlyList<RoomPeer> present)
+    private RoomClient(HubConnection connection, RoomWelcome welcome)
     {
         _connection = connection;
-        Present = present;
+        Welcome = welcome;
     }
 
+    /// <summary>What the node said on joining: who was in the room, the relay and its credentials.</summary>
+    public RoomWelcome Welcome { get; }
+
     /// <summary>Who was in the room when this seat was taken.</summary>
-    public IReadOnlyList<RoomPeer> Present { get; }
+    public IReadOnlyList<RoomPeer> Present => Welcome.Present;
 
     public string? Connection => _connection.ConnectionId;
 
@@ -45,8 +54,8 @@ public sealed class RoomClient : IAsyncDisposable
             await connection.StartAsync(ct);
             var challenge = Convert.FromBase64String(await connection.InvokeAsync<string>("Challenge", ct));
             var proof = await RequestSignature.SignAsync(key, audience, Method, $"/{Path}/{booking}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), challenge);
-            var present = await connection.InvokeAsync<List<RoomPeer>>("Join", booking, proof, ct);
-            return new RoomClient(connection, present);
+            var welcome = await connection.InvokeAsync<RoomWelcome>("Join", booking, proof, ct);
+            return new RoomClient(connection, welcome);
         }
         catch (HubException e)
         {

@@ -10,6 +10,7 @@ public static class LiveServices
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 4 * 1024)
             .AddHubOptions<RoomHub>(o => o.MaximumReceiveMessageSize = RoomHub.MaxSignalChars * 2 + 4 * 1024);
         services.AddSingleton<RoomSeats>();
+        services.AddOptions<TurnOptions>().BindConfiguration(TurnOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LiveNotifications>();
         services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<LiveNotifications>());
         services.AddHostedService(sp => sp.GetRequiredService<LiveNotifications>());

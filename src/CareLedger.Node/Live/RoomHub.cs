@@ -14,7 +14,7 @@ namespace CareLedger.Node.Live;
 /// /v1/rooms/{booking}); the key must be the booking's patient's or practitioner's; the booking must be accepted or under
 /// way; and the room opens <see cref="NodeOptions.RoomOpensMinutesBefore"/> minutes (15 unless configured) before the slot.
 /// </summary>
-public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvider clock, RoomSeats seats, IOptions<NodeOptions> options) : Hub
+public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvider clock, RoomSeats seats, IOptions<NodeOptions> options, IOptions<TurnOptions> turn) : Hub
 {
     public const string Path = "/v1/rooms";
     public const string Method = "ROOM";
@@ -24,8 +24,8 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
 
     public string Challenge() => KeyProof.Challenge(Context);
 
-    /// <summary>Takes a seat in the booking's room; returns who is already there (their connections and roles).</summary>
-    public async Task<IReadOnlyList<RoomPeer>> Join(string booking, string proof)
+    /// <summary>Takes a seat in the booking's room; returns who is already there, and the relay to use with its credentials.</summary>
+    public async Task<RoomWelcome> Join(string booking, string proof)
     {
         if (seats.Of(Context.ConnectionId) is not null) throw new HubException("This connection is already in a room.");
         var account = KeyProof.Verify(Context, self, clock, Method, $"{Path}/{booking}", proof);
@@ -44,7 +44,8 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
         var others = seats.Take(seat, MaxPeople) ?? throw new HubException($"The room is full: at most {MaxPeople} people.");
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(booking));
         await Clients.OthersInGroup(Group(booking)).SendAsync("joined", new RoomPeer(Context.ConnectionId, role));
-        return others.Select(o => new RoomPeer(o.Connection, o.Role)).ToList();
+        var relay = turn.Value.Configured ? [TurnCredentials.Issue(turn.Value, account.ToString(), clock.GetUtcNow())] : Array.Empty<IceServer>();
+        return new RoomWelcome(others.Select(o => new RoomPeer(o.Connection, o.Role)).ToList(), relay, turn.Value.Configured && turn.Value.RelayOnly);
     }
 
     /// <summary>Relays an offer, answer or ICE candidate to another person in the same room; nobody else can be reached.</summary>
@@ -70,6 +71,9 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
 
     private static string Group(string booking) => "room:" + booking;
 }
+
+/// <summary>What a newcomer to a room learns: who is there, the ICE servers (TURN with credentials) and whether media must go through the relay.</summary>
+public sealed record RoomWelcome(IReadOnlyList<RoomPeer> Present, IReadOnlyList<IceServer> IceServers, bool RelayOnly);
 
 /// <summary>Someone in a room: their connection (to address signals to) and their part in the consultation.</summary>
 public sealed record RoomPeer(string Connection, string Role);

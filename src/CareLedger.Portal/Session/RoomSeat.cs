@@ -12,20 +12,20 @@ public sealed class RoomSeat : IAsyncDisposable
 {
     private readonly object _room;
 
-    private RoomSeat(object room, IReadOnlyList<RoomPeer> present)
+    private RoomSeat(object room, RoomWelcome welcome)
     {
         _room = room;
-        Present = present;
+        Welcome = welcome;
     }
 
-    public IReadOnlyList<RoomPeer> Present { get; }
+    public RoomWelcome Welcome { get; }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<RoomSeat> TakeAsync(Uri node, IAccountKey key, RequestAudience audience, string booking,
         Action<RoomPeer> joined, Action<string> left, Action<string, string, string> signal)
     {
         var room = await RoomClient.JoinAsync(node, key, audience, booking, joined, left, signal);
-        return new RoomSeat(room, room.Present);
+        return new RoomSeat(room, room.Welcome);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

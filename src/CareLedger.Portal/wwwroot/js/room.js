@@ -5,22 +5,28 @@ let local = null;        // this person's MediaStream
 let page = null;         // the Room component (DotNetObjectReference)
 let remotes = null;      // the element that holds the other people's videos
 let iceServers = [];
+let iceTransportPolicy = 'all';
 const peers = new Map(); // connection id → { pc, video, pending: [] }
 
-export async function start(component, localVideo, remoteBox, servers) {
+export async function start(component, localVideo, remoteBox) {
     page = component;
     remotes = remoteBox;
-    iceServers = servers || [];
     local = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
     localVideo.srcObject = local;
     localVideo.muted = true;
     await localVideo.play().catch(() => {});
 }
 
+/** The node's TURN relay with this person's time-limited credentials; relayOnly hides each side's address from the other. */
+export function relay(servers, relayOnly) {
+    iceServers = servers || [];
+    iceTransportPolicy = relayOnly ? 'relay' : 'all';
+}
+
 function peer(id, role) {
     let p = peers.get(id);
     if (p) return p;
-    const pc = new RTCPeerConnection({ iceServers });
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy });
     const figure = document.createElement('figure');
     figure.className = 'remote';
     figure.dataset.peer = id;
@@ -84,7 +90,7 @@ export function setCamera(on) { for (const t of local?.getVideoTracks() ?? []) t
  * trip (ms), for the quality indicator and the tests.
  */
 export async function stats() {
-    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0 };
+    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0, relayed: 0 };
     for (const { pc } of peers.values()) {
         if (pc.connectionState === 'connected') total.connected++;
         const report = await pc.getStats();
@@ -94,6 +100,8 @@ export async function stats() {
             if (s.type === 'inbound-rtp' && s.kind === 'audio') { total.audioPackets += s.packetsReceived || 0; }
             if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime) { total.rttMs = Math.max(total.rttMs, s.currentRoundTripTime * 1000); }
         });
+        const pair = [...report.values()].find(s => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+        if (pair && report.get(pair.localCandidateId)?.candidateType === 'relay') total.relayed++;
     }
     return total;
 }
