@@ -28,6 +28,23 @@ public class PortalSessionTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task AReloadWhileTheNodeCannotBeReached_SaysSo_AndKeepsTheSessionForWhenItIsBack()
+    {
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await SignInAsDemoAsync(fx, context, "Li Chen");
+
+        // The portal's files still load, but the node's API does not answer.
+        await context.RouteAsync("**/v1/**", route => route.AbortAsync("connectionrefused"));
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("unreachable")).ToBeVisibleAsync(new() { Timeout = Slow });
+        Assert.Equal(0, await page.GetByTestId("signed-in-as").CountAsync());
+
+        await context.UnrouteAllAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Li Chen (pharmacist)", new() { Timeout = Slow });
+    }
+
+    [Fact]
     public async Task TheKeptSession_HoldsNonExtractableKeys_AndNoPassphraseNorKeyBytes()
     {
         await using var context = await fx.Browser.NewContextAsync();

@@ -53,6 +53,9 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, Browser
         Changed?.Invoke();
     }
 
+    /// <summary>True when a kept session could not be taken up because the node did not answer (the session is still kept).</summary>
+    public bool Unreachable { get; private set; }
+
     /// <summary>Takes up the session a reload interrupted, if it has not ended; at start, before any page renders.</summary>
     public async Task RestoreAsync()
     {
@@ -60,7 +63,12 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, Browser
         {
             if (await keys.RecallAsync() is { } key) await SignInAsync(key);
         }
-        catch (Exception e) when (e is SignInException or KeyStoreException or CareLedger.Client.Api.NodeApiException or HttpRequestException)
+        catch (HttpRequestException)
+        {
+            // The node is down or unreachable, not the session: keep it for the next reload, and say so.
+            Unreachable = true;
+        }
+        catch (Exception e) when (e is SignInException or KeyStoreException or CareLedger.Client.Api.NodeApiException)
         {
             // A key the ledger no longer knows, or a browser that withholds its cryptography (the key pages say so): start signed out.
             try { await keys.ForgetAsync(); } catch (KeyStoreException) { }
