@@ -24,6 +24,12 @@ public static class RecordTypes
 public static class Dates
 {
     public static string Show(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToLocalTime().ToString("d MMM yyyy, HH:mm");
+
+    /// <summary>The day alone, in the reader's culture.</summary>
+    public static string Day(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToLocalTime().ToString("d");
+
+    /// <summary>The time of day alone, in the reader's culture.</summary>
+    public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToLocalTime().ToString("t");
 }
 
 public static class Accounts
