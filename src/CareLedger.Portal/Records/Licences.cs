@@ -11,9 +11,6 @@ public sealed record LicenceShown(LicenceVerdict Verdict, string Authority)
 {
     public Licence? Licence => Verdict.Licence;
 
-    /// <summary>"Valid", or why not in the ledger's words.</summary>
-    public string Status => Verdict.Valid ? "Valid" : Licence is { Revoked: true } l ? $"Revoked: {l.RevokeReason}" : $"Not valid: {Verdict.Reason}";
-
     /// <summary>Public licences (anyone may read them), with the issuing organisations named, for the given practitioners.</summary>
     public static async Task<Dictionary<AccountId, LicenceShown>> ReadAsync(NodeClient node, IEnumerable<AccountId> practitioners, CancellationToken ct = default)
     {
