@@ -17,8 +17,13 @@ public sealed class PortalAdherenceTests(BrowserFixture fx) : IDisposable
     public async Task PatientChecksInTheTwoDosesOfTheDay_TheLedgerCountsThem_AThirdIsRefused_AndThePageShowsTheAdherence()
     {
         var jones = _kit.Key("patient-jones");
-        await new CareLedger.Client.Records.RecordsClient(_kit.As("patient-jones")).GrantAsync(jones, _kit.Key("dr-rivera").Account.ToString(), null, "treatment", [],
-            ["AllergyIntolerance", "MedicationStatement", "MedicationRequest"], DateTimeOffset.UtcNow.AddDays(1));
+        await _kit.GrantAsync("patient-jones", "dr-rivera", ["AllergyIntolerance", "MedicationStatement", "MedicationRequest"]);
+        try { await CheckInAsync(jones); }
+        finally { await _kit.WithdrawGrantsAsync(); }
+    }
+
+    private async Task CheckInAsync(CareLedger.Ledger.Cryptography.SigningKey jones)
+    {
         var rx = new PrescriptionsClient(_kit.As("dr-rivera"));
         var order = new PrescriptionOrder(jones.Account, new Medication("rxnorm", "29046", "lisinopril 10 mg"), "one tablet twice daily", 30, 1, TimeSpan.FromDays(30), 2);
         var issued = await rx.IssueAsync(_kit.Key("dr-rivera"), order, acknowledgeAlerts: true);

@@ -29,7 +29,13 @@ public sealed class PortalChartTests(BrowserFixture fx) : IDisposable
         var records = new RecordsClient(_kit.As("patient-jones"));
         await records.AddAsync(jones, jones.Account, NewResources.Observation(jones.Account.ToString(), NewResources.VitalSigns[0], 64, DateTimeOffset.UtcNow.AddDays(-2)));
         await records.AddAsync(jones, jones.Account, NewResources.Observation(jones.Account.ToString(), NewResources.VitalSigns[0], 71, DateTimeOffset.UtcNow.AddDays(-1)));
-        await records.GrantAsync(jones, rivera.Account.ToString(), null, "treatment", [], ["Patient", "Observation", "DocumentReference"], DateTimeOffset.UtcNow.AddDays(7));
+        await _kit.GrantAsync("patient-jones", "dr-rivera", ["Patient", "Observation", "DocumentReference"]);
+        try { await ChartAsync(jones, rivera, records); }
+        finally { await _kit.WithdrawGrantsAsync(); }
+    }
+
+    private async Task ChartAsync(CareLedger.Ledger.Cryptography.SigningKey jones, CareLedger.Ledger.Cryptography.SigningKey rivera, RecordsClient records)
+    {
         var before = (await records.ListAsync(jones)).Select(r => r.Record).ToHashSet();
         var note = $"Reviewed home readings {Guid.NewGuid():N}: resting heart rate normal; keep walking daily.";
         await using var doctorContext = await ContextAsync(fx);

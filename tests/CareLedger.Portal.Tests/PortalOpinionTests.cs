@@ -38,6 +38,18 @@ public sealed class PortalOpinionTests(BrowserFixture fx) : IDisposable
         await patient.GetByLabel("Fee for the opinion").FillAsync(Fee.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await patient.GetByLabel("Days the doctor has to answer").FillAsync("5");
         await ScreenshotAsync(patient, "patient-ask-opinion");
+        try { await AskAndAnswerAsync(patient, doctorContext, record, opinion, patientBefore, doctorBefore); }
+        finally
+        {
+            await _kit.TrackGrantsOfRecordsAsync("patient-jones", [record]);
+            await _kit.WithdrawGrantsAsync();
+        }
+    }
+
+    private async Task AskAndAnswerAsync(IPage patient, IBrowserContext doctorContext, string record, string opinion, long patientBefore, long doctorBefore)
+    {
+        var jones = _kit.Key("patient-jones");
+        var rivera = _kit.Key("dr-rivera");
         await patient.GetByRole(AriaRole.Button, new() { Name = "Ask and pay" }).ClickAsync();
         await Assertions.Expect(patient.GetByTestId("balance")).ToHaveTextAsync((patientBefore - Fee).ToString(), new() { Timeout = Slow });
         var opened = (await _kit.Services("patient-jones").ListCasesAsync(jones.Account)).Single(c => c.Records.Contains(record));
