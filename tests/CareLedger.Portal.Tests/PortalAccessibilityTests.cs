@@ -32,8 +32,8 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Theory]
-    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "My prescriptions" })]
-    [InlineData("Dr. Ana Rivera", new[] { "Patients", "Consultations", "Prescribe" })]
+    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "My prescriptions", "Referrals", "Second opinions" })]
+    [InlineData("Dr. Ana Rivera", new[] { "Profile and schedule", "Patients", "Opinion requests", "Consultations", "Prescribe" })]
     [InlineData("Li Chen", new[] { "Dispense", "Keys" })]
     [InlineData("Clinic administrator", new[] { "Members" })]
     public async Task EachPersonsPages_HaveNoSeriousAccessibilityViolation(string persona, string[] links)
@@ -51,6 +51,38 @@ public class PortalAccessibilityTests(BrowserFixture fx)
             violations.AddRange(await CheckAsync(page, $"{persona}: {link}"));
         }
         Assert.Empty(violations);
+    }
+
+    [Fact]
+    public async Task ThePatientChart_AndARecordWithVersions_HaveNoSeriousAccessibilityViolation()
+    {
+        using var kit = new ClinicTestKit(fx);
+        var jones = kit.Key("patient-jones");
+        var records = new CareLedger.Client.Records.RecordsClient(kit.As("patient-jones"));
+        var record = (await records.AddAsync(jones, jones.Account, CareLedger.Portal.Records.NewResources.Condition(jones.Account.ToString(), "Hay fever", null))).Record;
+        await records.UpdateAsync(jones, record, CareLedger.Portal.Records.NewResources.Condition(jones.Account.ToString(), "Hay fever, seasonal", null));
+        await kit.GrantAsync("patient-jones", "dr-rivera", ["Condition"]);
+        try { Assert.Empty(await ChartAndVersionsAsync(jones, record)); }
+        finally { await kit.WithdrawGrantsAsync(); }
+    }
+
+    private async Task<List<string>> ChartAndVersionsAsync(CareLedger.Ledger.Cryptography.SigningKey jones, string record)
+    {
+        await using var doctorContext = await fx.Browser.NewContextAsync();
+        await using var patientContext = await fx.Browser.NewContextAsync();
+        var violations = new List<string>();
+
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
+        await doctor.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/chart/{jones.Account}").ToString());
+        await Assertions.Expect(doctor.Locator("section[data-type='Condition']")).ToBeVisibleAsync(new() { Timeout = Slow });
+        await doctor.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        violations.AddRange(await CheckAsync(doctor, "Dr. Ana Rivera: chart"));
+
+        var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
+        await patient.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/records/{record}").ToString());
+        await Assertions.Expect(patient.GetByTestId("versions")).ToBeVisibleAsync(new() { Timeout = Slow });
+        violations.AddRange(await CheckAsync(patient, "Sam Jones: a record with versions"));
+        return violations;
     }
 
     [Fact]

@@ -157,6 +157,14 @@ public sealed class ServicesClient(NodeClient node)
     public async Task<OpinionCase?> GetCaseAsync(string caseId, CancellationToken ct = default) =>
         (await node.QueryAsync<Found<OpinionCase>>(Contract, "case", new CborMap { ["case"] = caseId }, ct)).Value;
 
+    /// <summary>The referrals the account wrote (a practitioner) or received (a patient); asked as that account.</summary>
+    public async Task<IReadOnlyList<Referral>> ListReferralsAsync(AccountId account, CancellationToken ct = default) =>
+        (await node.QueryAsync<ReferralList>(Contract, "referrals", new CborMap { ["account"] = account.ToString() }, ct)).Referrals;
+
+    /// <summary>The second-opinion cases the account opened (a patient) or was asked to answer (a practitioner); asked as that account.</summary>
+    public async Task<IReadOnlyList<OpinionCase>> ListCasesAsync(AccountId account, CancellationToken ct = default) =>
+        (await node.QueryAsync<CaseList>(Contract, "cases", new CborMap { ["account"] = account.ToString() }, ct)).Cases;
+
     public async Task<IReadOnlyList<Coverage>> GetCoverageAsync(AccountId patient, CancellationToken ct = default) =>
         (await node.QueryAsync<CoverageList>(Contract, "coverage", new CborMap { ["patient"] = patient.ToString() }, ct)).Coverage;
 

@@ -65,3 +65,19 @@ public sealed record CoverageList(IReadOnlyList<Coverage> Coverage) : ICborRecor
 
     public static CoverageList FromCbor(CborMap map) => CborFields.Read(map, static f => new CoverageList(f.Records<Coverage>("coverage")));
 }
+
+/// <summary>The answer to services.referrals: the referrals an account wrote or received, in id order.</summary>
+public sealed record ReferralList(IReadOnlyList<Referral> Referrals) : ICborRecord<ReferralList>
+{
+    public CborMap ToCbor() => new() { ["referrals"] = CborRecord.List(Referrals) };
+
+    public static ReferralList FromCbor(CborMap map) => CborFields.Read(map, static f => new ReferralList(f.Records<Referral>("referrals")));
+}
+
+/// <summary>The answer to services.cases: the second-opinion cases an account opened or was asked to answer, in id order.</summary>
+public sealed record CaseList(IReadOnlyList<OpinionCase> Cases) : ICborRecord<CaseList>
+{
+    public CborMap ToCbor() => new() { ["cases"] = CborRecord.List(Cases) };
+
+    public static CaseList FromCbor(CborMap map) => CborFields.Read(map, static f => new CaseList(f.Records<OpinionCase>("cases")));
+}

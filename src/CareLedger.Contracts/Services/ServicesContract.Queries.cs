@@ -7,10 +7,16 @@ using CareLedger.Ledger.Runtime;
 
 namespace CareLedger.Contracts.Services;
 
-/// <summary>Read-only questions: the terms, search, profiles, slots, bookings, referrals, cases, coverage and treasuries.</summary>
+/// <summary>Read-only questions: the terms, search, profiles, slots, bookings, referrals, cases (one, or an account's), coverage and treasuries.</summary>
 public sealed partial class ServicesContract
 {
     public const int MaxSlotsShown = 20;
+
+    /// <summary>
+    /// At most this many referrals or cases in one answer. They are found by scanning every referral (or case) and keeping the
+    /// asker's: fine while referrals and cases number in the thousands; an index by party (as bookings have) is the next step.
+    /// </summary>
+    public const int MaxListed = 200;
 
     public IReadOnlyList<ContractQuery> Queries { get; } =
     [
@@ -34,6 +40,17 @@ public sealed partial class ServicesContract
         }),
         ContractQuery.Of("referral", [new("referral", ArgKind.Text)], PartyToReferral, (q, args) => Found.Of(q.State.Get(Referral.Key(args.GetText("referral"))))),
         ContractQuery.Of("case", [new("case", ArgKind.Text)], PartyToCase, (q, args) => Found.Of(q.State.Get(OpinionCase.Key(args.GetText("case"))))),
+        ContractQuery.Of("referrals", [new("account", ArgKind.Account)], Audiences.Self("account"), (q, args) =>
+        {
+            var account = AccountId.Parse(args.GetText("account"));
+            return new ReferralList([.. q.State.Scan(Referral.All).Select(e => e.Value).Where(r => r.Patient == account || r.From == account).Take(MaxListed)]);
+        }),
+        ContractQuery.Of("cases", [new("account", ArgKind.Account)], Audiences.Self("account"), (q, args) =>
+        {
+            var account = AccountId.Parse(args.GetText("account"));
+            var text = account.ToString();
+            return new CaseList([.. q.State.Scan(OpinionCase.All).Select(e => e.Value).Where(c => c.Patient == account || c.Practitioners.Contains(text)).Take(MaxListed)]);
+        }),
         ContractQuery.Of("coverage", [new("patient", ArgKind.Account)], Audiences.Self("patient"), (q, args) =>
             new CoverageList([.. q.State.Scan(Coverage.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
         ContractQuery.Of("treasury", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) => new OrganisationFunds(

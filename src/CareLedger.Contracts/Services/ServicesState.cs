@@ -11,6 +11,8 @@ public sealed record Referral(string Id, AccountId From, AccountId Patient, stri
 {
     public const string KeyPrefix = "services/referral/";
 
+    public static StatePrefix<Referral> All { get; } = new(KeyPrefix);
+
     public static StateKey<Referral> Key(string id) => new(KeyPrefix + id);
 
     public CborMap ToCbor() => new()

@@ -66,6 +66,23 @@ public static class NewResources
         return o.ToJsonString();
     }
 
+    /// <summary>A practitioner's note in the patient's chart: a DocumentReference holding the text as a plain-text attachment.</summary>
+    public static string ClinicalNote(string patient, string text) => new JsonObject
+    {
+        ["resourceType"] = "DocumentReference",
+        ["status"] = "current",
+        ["type"] = new JsonObject
+        {
+            ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = "11506-3", ["display"] = "Progress note" }),
+            ["text"] = "Clinical note",
+        },
+        ["subject"] = new JsonObject { ["reference"] = $"Patient/{patient}" },
+        ["content"] = new JsonArray(new JsonObject
+        {
+            ["attachment"] = new JsonObject { ["contentType"] = "text/plain; charset=utf-8", ["data"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text.Trim())) },
+        }),
+    }.ToJsonString();
+
     private static string Clinical(string type, string patient, string text, Action<JsonObject> more)
     {
         var o = new JsonObject { ["resourceType"] = type, ["code"] = new JsonObject { ["text"] = text }, ["subject"] = new JsonObject { ["reference"] = $"Patient/{patient}" } };

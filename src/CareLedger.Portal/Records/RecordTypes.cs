@@ -52,6 +52,11 @@ public static class Dates
 
     /// <summary>The date alone, short.</summary>
     public static string Day(DateTimeOffset when) => when.ToLocalTime().ToString("d", CultureInfo.CurrentCulture);
+
+    public static string Day(long unixMs) => Day(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
+
+    /// <summary>The time of day alone, short.</summary>
+    public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToLocalTime().ToString("t", CultureInfo.CurrentCulture);
 }
 
 public static class Accounts

@@ -121,4 +121,20 @@ public sealed class ReferralTests : IDisposable
 
         _chain.AssertRefusedUnchanged(() => Refer("r2", "patient-lee", from: "dr-okafor"), "unlicensed: licence was revoked");
     }
+
+    [Fact]
+    public void Referrals_ListWhatThePatientReceivedAndThePractitionerWrote_ToThemOnly()
+    {
+        Verdict.Valid(Refer("r2", "patient-lee"));
+
+        CborMap Of(string who) => new() { ["account"] = _chain.Account(who).ToString() };
+        Assert.Equal(["r1"], _chain.Query<ReferralList>("services", "referrals", Of("patient-jones")).Referrals.Select(r => r.Id));
+        Assert.Equal(["r1", "r2"], _chain.Query<ReferralList>("services", "referrals", Of("dr-rivera")).Referrals.Select(r => r.Id));
+        Assert.Empty(_chain.Query<ReferralList>("services", "referrals", Of("dr-sato")).Referrals);
+        var audience = new ServicesContract().Queries.Single(q => q.Name == "referrals").Audience;
+        var state = new QueryContext(_chain.View, _chain.Time);
+        Assert.True(audience(state, Of("patient-jones"), new Asker(_chain.Account("patient-jones"), "patient", "city-clinic", false)));
+        Assert.False(audience(state, Of("patient-jones"), new Asker(_chain.Account("patient-lee"), "patient", "city-clinic", false)));
+        Assert.False(audience(state, Of("patient-jones"), new Asker(_chain.Account("lab-admin"), "admin", "central-lab", false)));
+    }
 }

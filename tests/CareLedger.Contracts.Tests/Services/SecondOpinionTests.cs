@@ -133,4 +133,20 @@ public sealed class SecondOpinionTests : IDisposable
         _chain.AssertRefusedUnchanged(() => Request(["patient-lee"]), "is not a practitioner");
         _chain.AssertRefusedUnchanged(() => Request(["dr-okafor", "dr-okafor"]), "distinct practitioners");
     }
+
+    [Fact]
+    public void Cases_ListTheAccountsOwn_ToThatAccountOnly()
+    {
+        Verdict.Valid(Request(["dr-okafor"]));
+
+        var args = new CborMap { ["account"] = _chain.Account("dr-okafor").ToString() };
+        Assert.Equal(["c1"], _chain.Query<CaseList>("services", "cases", args).Cases.Select(c => c.Id));
+        Assert.Equal(["c1"], _chain.Query<CaseList>("services", "cases", new CborMap { ["account"] = _chain.Account("patient-jones").ToString() }).Cases.Select(c => c.Id));
+        Assert.Empty(_chain.Query<CaseList>("services", "cases", new CborMap { ["account"] = _chain.Account("dr-sato").ToString() }).Cases);
+        var audience = new ServicesContract().Queries.Single(q => q.Name == "cases").Audience;
+        var state = new QueryContext(_chain.View, _chain.Time);
+        Assert.True(audience(state, args, new Asker(_chain.Account("dr-okafor"), "practitioner", "city-clinic", false)));
+        Assert.False(audience(state, args, new Asker(_chain.Account("dr-sato"), "practitioner", "city-clinic", false)));
+        Assert.False(audience(state, args, Asker.Anonymous));
+    }
 }
