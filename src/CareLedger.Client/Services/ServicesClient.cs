@@ -154,6 +154,14 @@ public sealed class ServicesClient(NodeClient node)
     public Task<OrganisationFunds> GetTreasuryAsync(string org, string asset, CancellationToken ct = default) =>
         node.QueryAsync<OrganisationFunds>(Contract, "treasury", new CborMap { ["org"] = org, ["asset"] = asset }, ct);
 
+    /// <summary>An insurer's coverage of patients and the bookings it pays for (no clinical content); for its staff.</summary>
+    public Task<InsurerBook> GetInsuredAsync(string insurer, CancellationToken ct = default) =>
+        node.QueryAsync<InsurerBook>(Contract, "insured", new CborMap { ["org"] = insurer }, ct);
+
+    /// <summary>Every disputed booking, open ones first, with its statement and decision; for the arbitrator's admins.</summary>
+    public async Task<IReadOnlyList<Booking>> GetDisputesAsync(CancellationToken ct = default) =>
+        (await node.QueryAsync<DisputeList>(Contract, "disputes", new CborMap(), ct)).Bookings;
+
     private Task<ReceiptDto> OnBookingAsync(IAccountKey key, string action, string booking, CancellationToken ct, params (string Name, object Value)[] extra)
     {
         var args = new CborMap { ["booking"] = booking };

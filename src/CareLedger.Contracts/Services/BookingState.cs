@@ -20,6 +20,9 @@ public sealed record Booking(
 
     public static StateKey<Booking> Key(string id) => new(KeyPrefix + id);
 
+    /// <summary>The booking as its paying insurer sees it: money and progress, not why the patient came, what was found or what was disputed.</summary>
+    public Booking ForPayer() => this with { Symptoms = "", Summary = "", Referral = "", Reason = "", Dispute = null };
+
     public CborMap ToCbor()
     {
         var map = new CborMap
