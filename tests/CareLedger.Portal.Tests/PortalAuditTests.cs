@@ -16,7 +16,7 @@ public sealed class PortalAuditTests(BrowserFixture fx) : IDisposable
     public async Task AuditorSeesTheChainHeadAndValidators_VerifiesASavedReceipt_AndATamperedOneFails()
     {
         var receipt = await _people.Tokens("patient-jones").TransferAsync(_people.Key("patient-jones"), DemoPeople.Asset, _people.Key("dr-rivera").Account, 1);
-        var proof = await fx.Node.Client.GetProofAsync(receipt.TxId);
+        var proof = await fx.Node.Client.As(_people.Key("patient-jones")).GetProofAsync(receipt.TxId);
         // As the access log's "Save" writes it (ReceiptLink).
         var file = Path.Combine(fx.Node.DataDir, $"receipt-{receipt.TxId[..16]}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(proof, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
