@@ -4,7 +4,10 @@ using static CareLedger.Portal.Tests.PortalPage;
 
 namespace CareLedger.Portal.Tests;
 
-/// <summary>The wallet: a patient sees their balance and what the ledger holds in escrow for their consultations, and sends credits.</summary>
+/// <summary>
+/// The wallet: a patient sees their balance, its history and what the ledger holds in escrow for their consultations, and
+/// sends credits.
+/// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class PortalWalletTests(BrowserFixture fx) : IDisposable
 {
@@ -33,6 +36,12 @@ public sealed class PortalWalletTests(BrowserFixture fx) : IDisposable
 
         await Assertions.Expect(page.GetByTestId("done")).ToContainTextAsync("Sent 7 CARE", new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("balance")).ToHaveTextAsync($"{patientBefore - 7} CARE");
+        var sent = (await _people.Tokens("patient-jones").TransfersAsync(_people.Key("patient-jones").Account)).Last();
+        Assert.Equal((_people.Key("dr-rivera").Account, 7L, "thank you"), (sent.To, sent.Amount, sent.Memo));
+        var line = page.GetByTestId("history").Locator($"tr[data-tx='{sent.Transaction}']");
+        await Assertions.Expect(line).ToContainTextAsync("Sent to Dr. Ana Rivera");
+        await Assertions.Expect(line).ToContainTextAsync("−7 CARE");
+        await Assertions.Expect(line).ToContainTextAsync("thank you");
         await ScreenshotAsync(page, "patient-wallet");
         Assert.Equal(patientBefore - 7, await _people.BalanceAsync("patient-jones"));
         Assert.Equal(doctorBefore + 7, await _people.BalanceAsync("dr-rivera"));
