@@ -3,6 +3,9 @@ using CareLedger.Portal.Crypto;
 using CareLedger.Vault.Crypto;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using CareLedger.Portal.Session;
+using Microsoft.Extensions.Localization;
+using Microsoft.JSInterop;
 
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
@@ -17,8 +20,14 @@ builder.Services.AddSingleton<IRecordCrypto, WebCryptoRecordCrypto>();
 builder.Services.AddSingleton<CareLedger.Ledger.Cryptography.ISignatureCheck, WebCryptoSignatureCheck>();
 builder.Services.AddSingleton<CareLedger.Portal.Session.PortalSession>();
 builder.Services.AddSingleton<CareLedger.Portal.Session.LazyParts>();
+// English is written in the markup; other languages come from Resources/Text.{culture}.resx (Text.cs).
+builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+builder.Services.AddSingleton<PortalWords>();
+builder.Services.AddSingleton<IStringLocalizer<Text>>(services => services.GetRequiredService<PortalWords>());
 
 var host = builder.Build();
+// The language is set before the app runs, so that RunAsync loads its resources.
+await PortalCulture.ApplyAsync(host.Services.GetRequiredService<IJSRuntime>());
 // A reload keeps the person signed in while their session runs (keys.js): restored before the first page renders.
 await host.Services.GetRequiredService<CareLedger.Portal.Session.PortalSession>().RestoreAsync();
 await host.RunAsync();
