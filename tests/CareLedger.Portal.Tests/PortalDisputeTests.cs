@@ -37,7 +37,7 @@ public sealed class PortalDisputeTests(BrowserFixture fx) : IDisposable
         await ScreenshotAsync(board, "arbitrator-disputes");
         await dispute.GetByRole(AriaRole.Button, new() { Name = "Decide" }).ClickAsync();
 
-        await Assertions.Expect(dispute.GetByTestId("status")).ToContainTextAsync("Decided (split): 20 CARE refunded", new() { Timeout = Slow });
+        await Assertions.Expect(dispute.GetByTestId("status")).ToContainTextAsync("Decided (split between them): 20 CARE refunded", new() { Timeout = Slow });
         var settled = (await _people.Services("patient-jones").GetBookingAsync(id))!;
         var fee = (await _people.Services("patient-jones").GetTermsAsync()).FeeOn(price - 20);
         Assert.Equal((BookingStatus.Resolved, DisputeDecisions.Split, 20L, price - 20 - fee, fee), (settled.Status, settled.Dispute!.Decision, settled.Refunded, settled.Paid, settled.Fee));

@@ -7,8 +7,17 @@ using CareLedger.Ledger.Wire;
 
 namespace CareLedger.Portal.Audit;
 
-/// <summary>What checking a receipt found, in one sentence.</summary>
-public sealed record ReceiptVerdict(bool Valid, string Sentence);
+/// <summary>Why a receipt was not accepted.</summary>
+public enum ReceiptFault { None, NotAReceipt, TooLarge, Empty, DoesNotVerify }
+
+/// <summary>A receipt that verified: its transaction, what it did, how the ledger judged it, its block and who signed.</summary>
+public sealed record VerifiedReceipt(string TxId, string Action, string? Refusal, ulong Height, int Signers, int Validators);
+
+/// <summary>What checking a receipt found: the receipt, or the fault (with the checks' reason when it does not verify).</summary>
+public sealed record ReceiptVerdict(bool Valid, ReceiptFault Fault, string? Reason = null, VerifiedReceipt? Proof = null)
+{
+    public static ReceiptVerdict Refused(ReceiptFault fault, string? reason = null) => new(false, fault, reason);
+}
 
 /// <summary>
 /// Checks a receipt file (as the access log's "Save" or 'careledger proof get' writes it) in the page, as 'careledger proof
@@ -38,7 +47,7 @@ public static class ReceiptCheck
         }
         catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
         {
-            return new(false, "✗ This is not a receipt file: paste or choose the JSON that Save wrote.");
+            return ReceiptVerdict.Refused(ReceiptFault.NotAReceipt);
         }
         var validators = chain.Validators.Select(AccountId.Parse).ToHashSet();
         var verdict = await proof.VerifyAsync(signatures, validators, validators.Count / 2 + 1);
@@ -46,10 +55,9 @@ public static class ReceiptCheck
         if (!Transaction.TryDecode(proof.Transaction, out var tx, out var error)) return Refused(error);
         if (WireFormat.Mislabelled(file, proof, tx!, verdict) is { } lie) return Refused(lie);
         if (tx!.ChainId != chain.ChainId) return Refused($"the transaction is for chain '{tx.ChainId}', this node's chain is '{chain.ChainId}'");
-        var outcome = proof.Result.Valid ? "accepted" : $"recorded as refused ({proof.Result.Reason})";
-        return new(true, $"✓ Transaction {verdict.TxId.ToString()[..16]}… ({tx.Contract}.{tx.Action}, {outcome}) is in block {proof.Header.Height}, " +
-                         $"signed by {verdict.Signers.Count} of {validators.Count} validators.");
+        return new(true, ReceiptFault.None, Proof: new VerifiedReceipt(verdict.TxId.ToString(), $"{tx.Contract}.{tx.Action}",
+            proof.Result.Valid ? null : proof.Result.Reason ?? "", proof.Header.Height, verdict.Signers.Count, validators.Count));
     }
 
-    private static ReceiptVerdict Refused(string reason) => new(false, $"✗ This receipt does not verify: {reason}.");
+    private static ReceiptVerdict Refused(string reason) => ReceiptVerdict.Refused(ReceiptFault.DoesNotVerify, reason);
 }
