@@ -1,3 +1,5 @@
+using CareLedger.Client.Prescriptions;
+using CareLedger.Client.Records;
 using CareLedger.Contracts.Services;
 using Microsoft.Playwright;
 using static CareLedger.Portal.Tests.PortalPage;
@@ -71,5 +73,40 @@ public sealed class PortalInsuranceTests(BrowserFixture fx) : IDisposable
         await Assertions.Expect(insurer.GetByTestId("treasury")).ToHaveTextAsync($"{treasuryBefore + 200 - booking.Price} CARE");
         await Assertions.Expect(insurer.GetByText("Migraine")).ToHaveCountAsync(0);
         await ScreenshotAsync(insurer, "insurer-insurance");
+    }
+
+    [Fact]
+    public async Task InsurerFundsPrescriptionsAndCoversAPatient_InThePortal_AndTheFundPaysThePatientsPresentation()
+    {
+        var insurerAdmin = _people.Key("insurer-admin");
+        await _people.Tokens("insurer-admin").MintAsync(insurerAdmin, DemoPeople.Asset, insurerAdmin.Account, 100);
+        var prescriptions = new PrescriptionsClient(fx.Node.Client.As(insurerAdmin));
+        var fundBefore = (await prescriptions.FundAsync(Insurer, DemoPeople.Asset)).Amount;
+        await using var context = await fx.Browser.NewContextAsync();
+        var insurer = await SignInAsDemoAsync(fx, context, "Insurer administrator");
+
+        await DemoPeople.NavAsync(insurer, "Insurance");
+        await Assertions.Expect(insurer.GetByTestId("rx-fund")).ToHaveTextAsync($"{fundBefore} CARE", new() { Timeout = Slow });
+        await insurer.GetByLabel("Add from my wallet").FillAsync("60");
+        await insurer.GetByRole(AriaRole.Button, new() { Name = "Add to the fund" }).ClickAsync();
+        await Assertions.Expect(insurer.GetByTestId("rx-fund")).ToHaveTextAsync($"{fundBefore + 60} CARE", new() { Timeout = Slow });
+        await insurer.GetByLabel("Patient (account id)").FillAsync(_people.Key("patient-jones").Account.ToString());
+        await insurer.GetByLabel("Prescriptions covered in total").FillAsync("1000");
+        await insurer.GetByRole(AriaRole.Button, new() { Name = "Set prescription cover" }).ClickAsync();
+        await Assertions.Expect(insurer.GetByTestId("rx-done")).ToContainTextAsync("are covered up to 1000 CARE", new() { Timeout = Slow });
+        await ScreenshotAsync(insurer, "insurer-prescription-fund");
+        Assert.Equal(fundBefore + 60, (await prescriptions.FundAsync(Insurer, DemoPeople.Asset)).Amount);
+
+        // Dr. Rivera prescribes; the patient presents it to the pharmacy naming the insurer: the fund pays, not the patient.
+        var (patient, doctor) = (_people.Key("patient-jones"), _people.Key("dr-rivera"));
+        await new RecordsClient(fx.Node.Client.As(patient)).GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [],
+            ["AllergyIntolerance", "MedicationStatement", "MedicationRequest"], DateTimeOffset.UtcNow.AddDays(1));
+        var issued = await new PrescriptionsClient(fx.Node.Client.As(doctor)).IssueAsync(doctor, new PrescriptionOrder(patient.Account,
+            new Medication("rxnorm", "29046", "lisinopril"), "one tablet daily", 30, 1, TimeSpan.FromDays(30), 1), acknowledgeAlerts: true);
+        var balance = await _people.BalanceAsync("patient-jones");
+        await new PrescriptionsClient(fx.Node.Client.As(patient)).PresentAsync(patient, issued.Id, "corner-pharmacy", 12, DemoPeople.Asset, insurer: Insurer);
+
+        Assert.Equal(fundBefore + 60 - 12, (await prescriptions.FundAsync(Insurer, DemoPeople.Asset)).Amount);
+        Assert.Equal(balance, await _people.BalanceAsync("patient-jones"));
     }
 }

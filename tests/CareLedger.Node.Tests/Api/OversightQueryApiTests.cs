@@ -1,6 +1,7 @@
 using System.Net;
 using CareLedger.Client.Api;
 using CareLedger.Client.Licensing;
+using CareLedger.Client.Prescriptions;
 using CareLedger.Client.Services;
 using CareLedger.Client.Tokens;
 using CareLedger.Node.Tests.Support;
@@ -61,4 +62,15 @@ public sealed class OversightQueryApiTests(DemoNodeFixture demo)
     [Fact]
     public async Task Licences_AnswerAnyone_WithTheDemoDoctorsLicence() =>
         Assert.Contains(await new LicensingClient(demo.Client).ListAsync(), l => l.Practitioner == demo.Account("dr-rivera") && l.Specialty == "general-practice");
+
+    [Fact]
+    public async Task PrescriptionFund_AnswersTheInsurersStaff_AndRefusesAnotherOrganisation()
+    {
+        var fund = await new PrescriptionsClient(demo.Client.As(demo.Keys["insurer-admin"])).FundAsync("care-insurance", "CARE");
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() =>
+            new PrescriptionsClient(demo.Client.As(demo.Keys["clinic-admin"])).FundAsync("care-insurance", "CARE"));
+
+        Assert.Equal(("care-insurance", "CARE"), (fund.Org, fund.Asset));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+    }
 }
