@@ -5,8 +5,9 @@ using static CareLedger.Portal.Tests.PortalPage;
 namespace CareLedger.Portal.Tests;
 
 /// <summary>
-/// The arbitrator (the National Medical Board in the demo's terms) reads a disputed consultation's statement and splits
-/// the escrow in the portal: the patient gets the refund, the doctor the rest less the platform's fee, to the unit.
+/// The doctor answers a dispute the patient opened; the arbitrator (the National Medical Board in the demo's terms) reads
+/// both statements and splits the escrow in the portal: the patient gets the refund, the doctor the rest less the
+/// platform's fee, to the unit.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class PortalDisputeTests(BrowserFixture fx) : IDisposable
@@ -16,7 +17,7 @@ public sealed class PortalDisputeTests(BrowserFixture fx) : IDisposable
     public void Dispose() => _people.Dispose();
 
     [Fact]
-    public async Task PatientDisputesAnAcceptedConsultation_ArbitratorSplitsItInThePortal_AndEveryBalanceMovesByExactlyItsShare()
+    public async Task PatientDisputesAConsultation_DoctorAnswers_ArbitratorReadsBothAndSplitsIt_AndEveryBalanceMovesByExactlyItsShare()
     {
         var id = await _people.BookAsync();
         await _people.Services("dr-rivera").AcceptAsync(_people.Key("dr-rivera"), id);
@@ -24,12 +25,23 @@ public sealed class PortalDisputeTests(BrowserFixture fx) : IDisposable
         var price = (await _people.Services("patient-jones").GetBookingAsync(id))!.Price;
         var (patientBefore, doctorBefore) = (await _people.BalanceAsync("patient-jones"), await _people.BalanceAsync("dr-rivera"));
         var operatorBefore = await _people.TreasuryAsync("platform", "platform-admin");
+        await using var doctorContext = await fx.Browser.NewContextAsync();
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
+        await DemoPeople.NavAsync(doctor, "Consultations");
+        var row = doctor.Locator($"tr[data-booking='{id}']");
+        await Assertions.Expect(row.GetByTestId("dispute-statement")).ToHaveTextAsync("Disputed: The doctor left after two minutes.", new() { Timeout = Slow });
+        await row.GetByLabel("Your answer for the arbitrator").FillAsync("The connection dropped; I called back twice.");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Send the answer" }).ClickAsync();
+        await Assertions.Expect(row.GetByTestId("dispute-answer")).ToHaveTextAsync("Your answer to the arbitrator: The connection dropped; I called back twice.", new() { Timeout = Slow });
+        await ScreenshotAsync(doctor, "doctor-answers-dispute");
+
         await using var context = await fx.Browser.NewContextAsync();
         var board = await SignInAsDemoAsync(fx, context, "Board registrar");
 
         await DemoPeople.NavAsync(board, "Disputes");
         var dispute = board.Locator($"article[data-booking='{id}']");
         await Assertions.Expect(dispute.GetByTestId("statement")).ToHaveTextAsync("The doctor left after two minutes.", new() { Timeout = Slow });
+        await Assertions.Expect(dispute.GetByTestId("answer")).ToHaveTextAsync("The connection dropped; I called back twice.");
         await Assertions.Expect(dispute.GetByTestId("status")).ToHaveTextAsync("Disputed: with the arbitrator");
         await Assertions.Expect(dispute).ToContainTextAsync("Dr. Ana Rivera");
         await dispute.GetByLabel("Split").CheckAsync();
@@ -44,6 +56,7 @@ public sealed class PortalDisputeTests(BrowserFixture fx) : IDisposable
         Assert.Equal(patientBefore + 20, await _people.BalanceAsync("patient-jones"));
         Assert.Equal(doctorBefore + price - 20 - fee, await _people.BalanceAsync("dr-rivera"));
         Assert.Equal(operatorBefore + fee, await _people.TreasuryAsync("platform", "platform-admin"));
+        Assert.Equal("The connection dropped; I called back twice.", settled.Dispute.Answer);
         await Assertions.Expect(dispute.GetByRole(AriaRole.Button, new() { Name = "Decide" })).ToHaveCountAsync(0);
     }
 

@@ -91,6 +91,10 @@ public sealed class ServicesClient(NodeClient node)
     public Task<ReceiptDto> DisputeAsync(IAccountKey party, string booking, string reason, CancellationToken ct = default) =>
         OnBookingAsync(party, "dispute", booking, ct, ("reason", reason));
 
+    /// <summary>The other side's statement on a dispute the counterpart opened, for the arbitrator to read; once.</summary>
+    public Task<ReceiptDto> AnswerDisputeAsync(IAccountKey party, string booking, string statement, CancellationToken ct = default) =>
+        OnBookingAsync(party, "answer-dispute", booking, ct, ("statement", statement));
+
     /// <param name="decision">release, refund, or split with <paramref name="refund"/> back to the payer.</param>
     public Task<ReceiptDto> ResolveAsync(IAccountKey arbitrator, string booking, string decision, long? refund = null, CancellationToken ct = default) =>
         refund is { } amount
