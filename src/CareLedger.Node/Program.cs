@@ -38,7 +38,8 @@ try
     app = await NodeHost.BuildAsync(args);
     await app.StartAsync();
 }
-catch (Exception e) when (e is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or IOException or UnauthorizedAccessException
+                           or CareLedger.Ledger.Cryptography.KeyStoreException)
 {
     Console.Error.WriteLine($"error: the node cannot start: {e.Message}");
     return 1;

@@ -20,6 +20,7 @@ builder.Services.AddSingleton<IRecordCrypto, WebCryptoRecordCrypto>();
 builder.Services.AddSingleton<CareLedger.Ledger.Cryptography.ISignatureCheck, WebCryptoSignatureCheck>();
 builder.Services.AddSingleton<CareLedger.Portal.Session.PortalSession>();
 builder.Services.AddSingleton<CareLedger.Portal.Session.LazyParts>();
+builder.Services.AddSingleton<LiveNotices>();
 // English is written in the markup; other languages come from Resources/Text.{culture}.resx (Text.cs).
 builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
 builder.Services.AddSingleton<PortalWords>();
@@ -28,6 +29,8 @@ builder.Services.AddSingleton<IStringLocalizer<Text>>(services => services.GetRe
 var host = builder.Build();
 // The language is set before the app runs, so that RunAsync loads its resources.
 await PortalCulture.ApplyAsync(host.Services.GetRequiredService<IJSRuntime>());
+// Live notices follow whoever is signed in, from the restored session on.
+host.Services.GetRequiredService<LiveNotices>().Follow();
 // A reload keeps the person signed in while their session runs (keys.js): restored before the first page renders.
 await host.Services.GetRequiredService<CareLedger.Portal.Session.PortalSession>().RestoreAsync();
 await host.RunAsync();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static CareLedger.Portal.Tests.PortalPage;
 
@@ -5,7 +6,7 @@ namespace CareLedger.Portal.Tests;
 
 /// <summary>The portal in English and Spanish: chosen by the browser's language or by the person, kept across reloads.</summary>
 [Collection(PortalCollection.Name)]
-public sealed class PortalLanguageTests(BrowserFixture fx)
+public sealed partial class PortalLanguageTests(BrowserFixture fx)
 {
     [Fact]
     public async Task APatientSwitchesToSpanish_ThePortalSpeaksSpanishAfterTheReload_AndTheyStaySignedIn()
@@ -38,5 +39,68 @@ public sealed class PortalLanguageTests(BrowserFixture fx)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pruebe la demostración como…" })).ToBeVisibleAsync(new() { Timeout = Slow });
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es-MX");
         await Assertions.Expect(page.GetByLabel("Idioma")).ToHaveValueAsync("es");
+    }
+
+    /// <summary>Words that give away an English phrase in a Spanish page (people's names and organisations have none of them).</summary>
+    [GeneratedRegex(@"\b(the|your|you|and|with|of|to|is|for|this|are|has|have|from|will|not|yet|who|what|record|records|shared|sign|add|show|save|new|there)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex English();
+
+    /// <summary>Everything a person reads as the page's own words: headings, labels, buttons, table heads, legends, captions, links of the menu.</summary>
+    private const string Chrome = "main h1, main h2, main h3, main label, main button, main th, main legend, main caption, main [role=alert], header nav a, footer p";
+
+    [Theory]
+    [InlineData("Sam Jones")]
+    [InlineData("Dr. Ana Rivera")]
+    [InlineData("Li Chen")]
+    [InlineData("Clinic administrator")]
+    [InlineData("Insurer administrator")]
+    [InlineData("Board registrar")]
+    [InlineData("Agency auditor")]
+    public async Task EveryPageOfAPersonInSpanish_HasNoPhraseLeftInEnglish(string persona)
+    {
+        await using var context = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });
+        var missing = new List<string>();
+        context.Console += (_, m) => { if (m.Text.StartsWith("[i18n] missing", StringComparison.Ordinal)) missing.Add(m.Text); };
+        var page = await SignInAsDemoAsync(fx, context, persona);
+        var leftovers = new List<string>(await LeftInEnglishAsync(page, "inicio"));
+        var links = await page.Locator("header nav a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        foreach (var href in links.Where(h => h is { Length: > 0 } && !h.StartsWith('/')))
+        {
+            await page.Locator($"header nav a[href='{href}']").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.WaitForTimeoutAsync(300); // pages finish loading their lists after the heading
+            leftovers.AddRange(await LeftInEnglishAsync(page, href));
+            await ScreenshotAsync(page, $"es-{href.Replace('/', '-')}");
+        }
+
+        Assert.True(missing.Count == 0, "phrases without a Spanish translation:\n" + string.Join("\n", missing.Distinct()));
+        Assert.True(leftovers.Count == 0, "English left on Spanish pages:\n" + string.Join("\n", leftovers.Distinct()));
+    }
+
+    [Fact]
+    public async Task ThePagesBeforeSigningInInSpanish_HaveNoPhraseLeftInEnglish()
+    {
+        await using var context = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });
+        var missing = new List<string>();
+        context.Console += (_, m) => { if (m.Text.StartsWith("[i18n] missing", StringComparison.Ordinal)) missing.Add(m.Text); };
+        var page = await context.NewPageAsync();
+        var leftovers = new List<string>();
+        foreach (var (path, ready) in new[] { ("portal/", "Pruebe la demostración como…"), ("portal/keys", "Sus claves") })
+        {
+            await page.GotoAsync(new Uri(fx.Node.BaseAddress, path).ToString());
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = ready })).ToBeVisibleAsync(new() { Timeout = Slow });
+            leftovers.AddRange(await LeftInEnglishAsync(page, path));
+        }
+
+        Assert.True(missing.Count == 0, "phrases without a Spanish translation:\n" + string.Join("\n", missing.Distinct()));
+        Assert.True(leftovers.Count == 0, "English left on Spanish pages:\n" + string.Join("\n", leftovers.Distinct()));
+    }
+
+    private static async Task<IEnumerable<string>> LeftInEnglishAsync(IPage page, string where)
+    {
+        var texts = await page.Locator(Chrome).EvaluateAllAsync<string[]>(
+            "els => els.filter(e => e.offsetParent !== null && !e.closest('[translate=no]')).map(e => (e.innerText || e.getAttribute('aria-label') || '').trim())");
+        return texts.Where(t => English().IsMatch(t)).Select(t => $"{where}: {t}");
     }
 }

@@ -1,3 +1,4 @@
+using CareLedger.Node.Live;
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Node.Chain;
@@ -55,6 +56,7 @@ public static class NodeHost
         builder.Services.AddLedger(start);
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
+        builder.Services.AddLive();
         builder.Services.AddFhirApi();
         if (start.Demo) builder.Services.AddDemo();
         builder.Services.AddNodeAuthentication();
@@ -88,6 +90,7 @@ public static class NodeHost
         app.MapHealthApi();
         app.MapConsortiumApi();
         app.MapDemoIdentitiesApi();
+        app.MapLive();
         app.MapPortal();
         app.RequireEveryEndpointToNameItsAudience();
         return app;

@@ -1,0 +1,18 @@
+namespace CareLedger.Node.Live;
+
+/// <summary>
+/// Something a person should know at once, pushed to their open portal: its <see cref="Kind"/> (the portal words it in
+/// the person's language), the portal page it concerns, the block time, whether it is urgent, and what it is about
+/// (ids and public names only: never clinical content, never a patient's name).
+/// </summary>
+public sealed record LiveNotice(string Kind, string Link, long Time, bool Urgent, IReadOnlyDictionary<string, string> About)
+{
+    public const string BookingRequested = "booking-requested";
+    public const string BookingAccepted = "booking-accepted";
+    public const string BookingDeclined = "booking-declined";
+    public const string ConsultationCompleted = "consultation-completed";
+    public const string BreakGlass = "break-glass";
+    public const string SharedWithYou = "shared-with-you";
+    public const string RecordAdded = "record-added";
+    public const string Dispensed = "dispensed";
+}
