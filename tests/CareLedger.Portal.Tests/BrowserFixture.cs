@@ -15,7 +15,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath)) throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium");
-        Node = await InProcessNode.StartAsync();
+        // Consultation rooms open two hours ahead here, so that room tests find slots of their own in that window.
+        Node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=120");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -24,6 +25,21 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
     }
+
+    private IBrowser? _media;
+
+    /// <summary>
+    /// A second Chromium with a fake camera and microphone that needs no permission prompt, and WebRTC allowed on loopback
+    /// (../shared/PLATFORM-NOTES.md): for the consultation room. Started on first use.
+    /// </summary>
+    public async Task<IBrowser> MediaBrowserAsync() => _media ??= await _playwright!.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
+                "--disable-features=WebRtcHideLocalIpsWithMdns"],
+    });
 
     public async Task<IPage> OpenAsync(string fragment = "")
     {
@@ -34,6 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_media is not null) await _media.DisposeAsync();
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (Node is not null) await Node.DisposeAsync();

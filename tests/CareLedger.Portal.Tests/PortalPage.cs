@@ -32,10 +32,14 @@ internal static class PortalPage
     }
 
     /// <summary>Opens the portal in a browser context and signs in as a demo persona (the home page lists them).</summary>
-    public static async Task<IPage> SignInAsDemoAsync(BrowserFixture fx, IBrowserContext context, string persona)
+    public static Task<IPage> SignInAsDemoAsync(BrowserFixture fx, IBrowserContext context, string persona) =>
+        SignInAsDemoAsync(fx.Node.BaseAddress, context, persona);
+
+    /// <summary>Opens the portal of the node at <paramref name="node"/> and signs in as one of its demo personas.</summary>
+    public static async Task<IPage> SignInAsDemoAsync(Uri node, IBrowserContext context, string persona)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/").ToString());
+        await page.GotoAsync(new Uri(node, "portal/").ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = persona }).ClickAsync(new() { Timeout = Slow });
         // Whatever the page's language: the header names who is signed in, or the sign-in panel says why not.
         await Assertions.Expect(page.GetByTestId("signed-in-as").Or(page.GetByRole(AriaRole.Alert))).ToBeVisibleAsync(new() { Timeout = Slow });

@@ -43,5 +43,17 @@ public sealed partial class PortalTextTests
         Assert.True(wrong.Count == 0, "placeholders differ:\n" + string.Join("\n", wrong));
     }
 
+    /// <summary>
+    /// .NET's resource names ignore case: "Open" and "open" would be one resource (the build drops the second with a
+    /// warning), so a phrase that differs from another only in case gets the other's translation.
+    /// </summary>
+    [Fact]
+    public void NoTwoPhrases_DifferOnlyInCase()
+    {
+        var clashes = PhrasesInTheSource().Concat(Spanish().Keys).Distinct(StringComparer.Ordinal)
+            .GroupBy(p => p, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" / ", g)).ToList();
+        Assert.True(clashes.Count == 0, "phrases that differ only in case:\n" + string.Join("\n", clashes));
+    }
+
     private static string Placeholders(string text) => string.Join(",", Regex.Matches(text, @"\{\d+[^}]*\}").Select(m => m.Value).Order());
 }

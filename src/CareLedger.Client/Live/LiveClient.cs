@@ -71,7 +71,7 @@ public sealed class LiveClient : IAsyncDisposable
         }
         catch (HubException e)
         {
-            throw new LiveRefusedException(e.Message.Replace("An unexpected error occurred invoking 'Prove' on the server. HubException: ", "", StringComparison.Ordinal), e);
+            throw new LiveRefusedException(RoomClient.Reason(e), e);
         }
     }
 

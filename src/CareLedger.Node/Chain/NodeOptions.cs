@@ -24,6 +24,9 @@ public sealed class NodeOptions
     [Range(1, 1_000_000)] public int PoolCapacity { get; set; } = 50_000;
     [Range(1, 600)] public int MaxWaitSeconds { get; set; } = 30;
 
+    /// <summary>How long before a consultation's slot its room (/v1/rooms) lets the patient and practitioner in.</summary>
+    [Range(0, 24 * 60)] public int RoomOpensMinutesBefore { get; set; } = 15;
+
     /// <summary>Record reads, contract queries and FHIR requests one signing account may make per second (bursts of four seconds' worth pass).</summary>
     [Range(1, 1_000_000)] public int ReadsPerSecondPerAccount { get; set; } = 50;
 

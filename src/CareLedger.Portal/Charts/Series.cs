@@ -12,6 +12,9 @@ public sealed record Series(string Key, string Label, IReadOnlyList<Point> Point
 /// <summary>Reads measurements out of FHIR Observations (value, unit, time) and groups them by what they measure.</summary>
 public static class Measurements
 {
+    /// <summary>The label of a measurement whose record names it neither by text nor display (a page shows it translated).</summary>
+    public const string Unnamed = "Measurement";
+
     /// <summary>The measurement in an Observation's JSON, or null when it is not a dated quantity.</summary>
     public static (string Key, string Label, Point Point)? Read(string json)
     {
@@ -23,7 +26,7 @@ public static class Measurements
             var when = o["effectiveDateTime"]?.GetValue<string>();
             if (value is null || when is null || !DateTimeOffset.TryParse(when, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return null;
             var coding = o["code"]?["coding"]?[0];
-            var label = o["code"]?["text"]?.GetValue<string>() ?? coding?["display"]?.GetValue<string>() ?? "Measurement";
+            var label = o["code"]?["text"]?.GetValue<string>() ?? coding?["display"]?.GetValue<string>() ?? Unnamed;
             var key = coding?["code"]?.GetValue<string>() ?? label;
             var unit = o["valueQuantity"]?["unit"]?.GetValue<string>() ?? o["valueQuantity"]?["code"]?.GetValue<string>() ?? "";
             return (key, label, new Point(at, value.Value, unit));

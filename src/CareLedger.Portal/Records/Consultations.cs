@@ -1,41 +1,55 @@
 using CareLedger.Contracts.Services;
+using CareLedger.Portal.Session;
+using Microsoft.Extensions.Localization;
 
 namespace CareLedger.Portal.Records;
 
-/// <summary>Bookings as people read them: where one stands in plain words, prices, modes and ratings.</summary>
+/// <summary>
+/// Bookings as people read them: where one stands in plain words, prices, modes and ratings. Each takes the page's
+/// <c>L</c>; the overloads without it give English, for pages not translated yet.
+/// </summary>
 public static class Consultations
 {
-    public static string Status(Booking b, bool forPatient) => b.Status switch
+    public static string Status(Booking b, bool forPatient) => Status(b, forPatient, EnglishWords.Instance);
+
+    public static string Status(Booking b, bool forPatient, IStringLocalizer L) => b.Status switch
     {
-        BookingStatus.Requested => forPatient ? "Requested: waiting for the doctor to accept" : "Requested: accept or decline",
-        BookingStatus.Accepted => "Accepted",
-        BookingStatus.InProgress => "In progress",
-        BookingStatus.Ended => forPatient ? "Ended: waiting for the doctor's summary" : "Ended: write the summary",
-        BookingStatus.Completed => forPatient ? "Completed: please acknowledge" : "Completed: waiting for the patient's acknowledgement",
-        BookingStatus.Released => "Done and paid",
-        BookingStatus.Declined => "Declined by the doctor; refunded",
-        BookingStatus.Cancelled => b.Refunded == b.Price ? "Cancelled; refunded" : $"Cancelled late; {Price(b.Refunded, b.Asset)} refunded",
-        BookingStatus.Expired => "Not accepted in time; refunded",
-        BookingStatus.NoShow => "Did not take place; refunded",
-        BookingStatus.Disputed => "Disputed: with the arbitrator",
-        BookingStatus.Resolved => "Resolved by the arbitrator",
+        BookingStatus.Requested => forPatient ? L["Requested: waiting for the doctor to accept"] : L["Requested: accept or decline"],
+        BookingStatus.Accepted => Phrase.Capitalized(L["accepted"]),
+        BookingStatus.InProgress => Phrase.Capitalized(L["in progress"]),
+        BookingStatus.Ended => forPatient ? L["Ended: waiting for the doctor's summary"] : L["Ended: write the summary"],
+        BookingStatus.Completed => forPatient ? L["Completed: please acknowledge"] : L["Completed: waiting for the patient's acknowledgement"],
+        BookingStatus.Released => L["Done and paid"],
+        BookingStatus.Declined => L["Declined by the doctor; refunded"],
+        BookingStatus.Cancelled => b.Refunded == b.Price ? L["Cancelled; refunded"] : L["Cancelled late; {0} refunded", Price(b.Refunded, b.Asset)],
+        BookingStatus.Expired => L["Not accepted in time; refunded"],
+        BookingStatus.NoShow => L["Did not take place; refunded"],
+        BookingStatus.Disputed => L["Disputed: with the arbitrator"],
+        BookingStatus.Resolved => L["Resolved by the arbitrator"],
         _ => b.Status,
     };
 
-    /// <summary>"general-practice" reads "General practice".</summary>
+    /// <summary>"general-practice" reads "General practice" (a specialty's code, as the practitioner's profile gives it).</summary>
     public static string Specialty(string code) => code.Length == 0 ? "—" : char.ToUpperInvariant(code[0]) + code[1..].Replace('-', ' ');
 
     public static string Price(long amount, string asset) => $"{amount} {asset}";
 
-    public static string Mode(string mode) => mode switch
+    public static string Mode(string mode) => Mode(mode, EnglishWords.Instance);
+
+    public static string Mode(string mode, IStringLocalizer L) => mode switch
     {
-        ConsultationModes.Video => "Video call",
-        ConsultationModes.OnSite => "At the practice",
+        ConsultationModes.Video => L["Video call"],
+        ConsultationModes.OnSite => L["At the practice"],
         _ => char.ToUpperInvariant(mode[0]) + mode[1..],
     };
 
-    public static string Rating(long tenths, long count) =>
-        count == 0 ? "No ratings yet" : $"{tenths / 10}.{tenths % 10} of 5 ({count} {(count == 1 ? "rating" : "ratings")})";
+    public static string Rating(long tenths, long count) => Rating(tenths, count, EnglishWords.Instance);
+
+    /// <summary>"4.5 of 5 (2 ratings)", the average in the person's culture ("4,5 de 5" in Spanish).</summary>
+    public static string Rating(long tenths, long count, IStringLocalizer L) =>
+        count == 0 ? L["No ratings yet"]
+        : count == 1 ? L["{0} of 5 (1 rating)", (tenths / 10m).ToString("0.0", System.Globalization.CultureInfo.CurrentCulture)]
+        : L["{0} of 5 ({1} ratings)", (tenths / 10m).ToString("0.0", System.Globalization.CultureInfo.CurrentCulture), count];
 
     /// <summary>A fresh booking id the contract accepts: lowercase letters, digits and hyphens.</summary>
     public static string NewBookingId() => "bk-" + Guid.NewGuid().ToString("N")[..16];

@@ -8,6 +8,8 @@ using CareLedger.Vault.Fhir;
 using CareLedger.Vault.Records;
 using CareLedger.Ledger.Cryptography;
 using Hl7.Fhir.Model;
+using CareLedger.Portal.Session;
+using Microsoft.Extensions.Localization;
 using Medication = CareLedger.Client.Prescriptions.Medication;
 
 namespace CareLedger.Portal.Records;
@@ -54,14 +56,20 @@ public static partial class Prescribing
         catch (Exception e) when (e is NodeApiException or RecordException or VaultCryptoException) { return null; }
     }
 
+    /// <summary>Where a prescription stands, in English, for pages not translated yet.</summary>
+    public static string Status(Prescription rx) => Status(rx, EnglishWords.Instance);
+
     /// <summary>Where a prescription stands, in words.</summary>
-    public static string Status(Prescription rx)
+    public static string Status(Prescription rx, IStringLocalizer L)
     {
-        if (rx.Status == PrescriptionStatus.Cancelled) return "Cancelled by the prescriber";
-        if (rx.FillsLeft == 0) return $"All {rx.Fills} fill{(rx.Fills == 1 ? "" : "s")} dispensed";
-        if (rx.Expiry <= DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) return "Expired";
-        var fills = $"{rx.FillsLeft} of {rx.Fills} fill{(rx.Fills == 1 ? "" : "s")} left";
-        return rx.Remaining < rx.Quantity ? $"{fills}; {rx.Remaining} of {rx.Quantity} doses left in this fill" : fills;
+        if (rx.Status == PrescriptionStatus.Cancelled) return L["Cancelled by the prescriber"];
+        if (rx.FillsLeft == 0) return rx.Fills == 1 ? L["All {0} fill dispensed", rx.Fills] : L["All {0} fills dispensed", rx.Fills];
+        if (rx.Expiry <= DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) return Phrase.Capitalized(L["expired"]);
+        if (rx.Remaining >= rx.Quantity)
+            return rx.Fills == 1 ? L["{0} of 1 fill left", rx.FillsLeft] : L["{0} of {1} fills left", rx.FillsLeft, rx.Fills];
+        return rx.Fills == 1
+            ? L["{0} of 1 fill left; {1} of {2} doses left in this fill", rx.FillsLeft, rx.Remaining, rx.Quantity]
+            : L["{0} of {1} fills left; {2} of {3} doses left in this fill", rx.FillsLeft, rx.Fills, rx.Remaining, rx.Quantity];
     }
 
     /// <summary>Whether the patient can still take it to a pharmacy.</summary>

@@ -1,29 +1,57 @@
+using System.Globalization;
+using CareLedger.Portal.Session;
+using Microsoft.Extensions.Localization;
+
 namespace CareLedger.Portal.Records;
 
-/// <summary>Plain names for FHIR resource types.</summary>
+/// <summary>Plain names for FHIR resource types, in the person's language.</summary>
 public static class RecordTypes
 {
-    public static string Describe(string type) => type switch
+    /// <summary>In English, for pages not translated yet.</summary>
+    public static string Describe(string type) => Describe(type, EnglishWords.Instance);
+
+    public static string Describe(string type, IStringLocalizer L) => type switch
     {
-        "Observation" => "Measurement or result",
-        "Condition" => "Condition",
-        "MedicationStatement" => "Medication",
-        "MedicationRequest" => "Prescription",
-        "AllergyIntolerance" => "Allergy",
-        "DocumentReference" => "Document",
-        "Encounter" => "Consultation",
-        "DiagnosticReport" => "Report",
-        "Immunization" => "Vaccination",
-        "Procedure" => "Procedure",
-        "Patient" => "Personal details",
-        _ => type,
+        "Observation" => L["Measurement or result"],
+        "Condition" => L["Condition"],
+        "MedicationStatement" => L["Medication"],
+        "MedicationRequest" => L["Prescription"],
+        "AllergyIntolerance" => L["Allergy"],
+        "DocumentReference" => L["Document"],
+        "Encounter" => L["Consultation"],
+        "DiagnosticReport" => L["Report"],
+        "Immunization" => L["Vaccination"],
+        "Procedure" => L["Procedure"],
+        "Patient" => L["Personal details"],
+        _ => type, // a FHIR type the portal has no plain name for is shown by its name
     };
 }
 
-/// <summary>Dates and accounts as people read them.</summary>
+/// <summary>Why someone read or may read a patient's records (a grant's or a read's purpose), in words.</summary>
+public static class PurposeWords
+{
+    public static string Describe(string purpose, IStringLocalizer L) => purpose switch
+    {
+        "patient" => L["your own read"],
+        "treatment" => L["treatment"],
+        "second-opinion" => L["second opinion"],
+        "research" => L["research"],
+        "public-health" => L["public health"],
+        "emergency" => L["emergency"],
+        _ => purpose,
+    };
+}
+
+/// <summary>Dates as people read them: in the person's culture (day and month order, 12 or 24 hours, month names).</summary>
 public static class Dates
 {
-    public static string Show(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToLocalTime().ToString("d MMM yyyy, HH:mm");
+    /// <summary>Date and time, short: "12/6/2026 1:04 PM" in the US, "6/12/2026 13:04" in Spain.</summary>
+    public static string Show(long unixMs) => Show(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
+
+    public static string Show(DateTimeOffset when) => when.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
+
+    /// <summary>The date alone, short.</summary>
+    public static string Day(DateTimeOffset when) => when.ToLocalTime().ToString("d", CultureInfo.CurrentCulture);
 }
 
 public static class Accounts

@@ -22,7 +22,8 @@ public sealed class DemoNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await InProcessNode.StartAsync();
+        // Consultation rooms open two hours ahead here, so that tests find slots of their own in that window (RoomTests).
+        _node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=120");
         await _node.Client.WaitUntilIdleAsync();
         _keys = new DemoKeys(_node.DataDir);
     }

@@ -1,0 +1,113 @@
+// The consultation room's media (Pages/Room.razor): the camera and microphone, and one RTCPeerConnection per other person
+// (a mesh: a room holds at most four). Offers, answers and ICE candidates go through the page to the node's room hub;
+// the media goes peer to peer, encrypted by DTLS-SRTP, and never reaches the node.
+let local = null;        // this person's MediaStream
+let page = null;         // the Room component (DotNetObjectReference)
+let remotes = null;      // the element that holds the other people's videos
+let iceServers = [];
+let iceTransportPolicy = 'all';
+const peers = new Map(); // connection id → { pc, video, pending: [] }
+
+export async function start(component, localVideo, remoteBox) {
+    page = component;
+    remotes = remoteBox;
+    local = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    localVideo.srcObject = local;
+    localVideo.muted = true;
+    await localVideo.play().catch(() => {});
+}
+
+/** The node's TURN relay with this person's time-limited credentials; relayOnly hides each side's address from the other. */
+export function relay(servers, relayOnly) {
+    iceServers = servers || [];
+    iceTransportPolicy = relayOnly ? 'relay' : 'all';
+}
+
+function peer(id, role) {
+    let p = peers.get(id);
+    if (p) return p;
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy });
+    const figure = document.createElement('figure');
+    figure.className = 'remote';
+    figure.dataset.peer = id;
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute('data-testid', 'remote-video');
+    const caption = document.createElement('figcaption');
+    caption.textContent = role || '';
+    figure.append(video, caption);
+    remotes.append(figure);
+    p = { pc, video, figure, pending: [] };
+    peers.set(id, p);
+    for (const track of local.getTracks()) pc.addTrack(track, local);
+    pc.ontrack = e => { if (video.srcObject !== e.streams[0]) { video.srcObject = e.streams[0]; video.play().catch(() => {}); } };
+    pc.onicecandidate = e => { if (e.candidate) page.invokeMethodAsync('Signal', id, 'candidate', JSON.stringify(e.candidate)); };
+    pc.onconnectionstatechange = () => page.invokeMethodAsync('PeerState', id, pc.connectionState);
+    return p;
+}
+
+/** Someone new came in: this side, already there, makes the offer. */
+export async function call(id, role) {
+    const { pc } = peer(id, role);
+    await pc.setLocalDescription(await pc.createOffer());
+    await page.invokeMethodAsync('Signal', id, 'offer', JSON.stringify(pc.localDescription));
+}
+
+/** Someone already there: remember their part, and wait for their offer. */
+export function expect(id, role) { peer(id, role); }
+
+export async function receive(id, kind, payload) {
+    const p = peer(id, '');
+    const data = JSON.parse(payload);
+    if (kind === 'offer') {
+        await p.pc.setRemoteDescription(data);
+        await p.pc.setLocalDescription(await p.pc.createAnswer());
+        await page.invokeMethodAsync('Signal', id, 'answer', JSON.stringify(p.pc.localDescription));
+        for (const c of p.pending.splice(0)) await p.pc.addIceCandidate(c);
+    } else if (kind === 'answer') {
+        await p.pc.setRemoteDescription(data);
+        for (const c of p.pending.splice(0)) await p.pc.addIceCandidate(c);
+    } else if (kind === 'candidate') {
+        if (p.pc.remoteDescription) await p.pc.addIceCandidate(data);
+        else p.pending.push(data);
+    }
+}
+
+export function hangUp(id) {
+    const p = peers.get(id);
+    if (!p) return;
+    p.pc.close();
+    p.figure.remove();
+    peers.delete(id);
+}
+
+export function setMicrophone(on) { for (const t of local?.getAudioTracks() ?? []) t.enabled = on; }
+export function setCamera(on) { for (const t of local?.getVideoTracks() ?? []) t.enabled = on; }
+
+/**
+ * What arrives from the others, summed: video frames decoded, audio packets received, packets lost, and the worst round
+ * trip (ms), for the quality indicator and the tests.
+ */
+export async function stats() {
+    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0, relayed: 0 };
+    for (const { pc } of peers.values()) {
+        if (pc.connectionState === 'connected') total.connected++;
+        const report = await pc.getStats();
+        report.forEach(s => {
+            if (s.type === 'inbound-rtp' && s.kind === 'video') { total.framesDecoded += s.framesDecoded || 0; }
+            if (s.type === 'inbound-rtp') { total.packetsLost += Math.max(0, s.packetsLost || 0); total.packetsReceived += s.packetsReceived || 0; }
+            if (s.type === 'inbound-rtp' && s.kind === 'audio') { total.audioPackets += s.packetsReceived || 0; }
+            if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime) { total.rttMs = Math.max(total.rttMs, s.currentRoundTripTime * 1000); }
+        });
+        const pair = [...report.values()].find(s => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+        if (pair && report.get(pair.localCandidateId)?.candidateType === 'relay') total.relayed++;
+    }
+    return total;
+}
+
+export function stop() {
+    for (const id of [...peers.keys()]) hangUp(id);
+    for (const t of local?.getTracks() ?? []) t.stop();
+    local = null;
+}

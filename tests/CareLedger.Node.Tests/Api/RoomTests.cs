@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using CareLedger.Client.Live;
+using CareLedger.Client.Services;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Tests.Support;
+
+namespace CareLedger.Node.Tests.Api;
+
+/// <summary>
+/// A consultation's room (/v1/rooms) on a real demo node: the booking's patient and practitioner get in and can signal to
+/// each other; nobody else gets in, nothing reaches outside the room, and the room keeps its hours (two hours ahead on
+/// this node, 15 minutes by default).
+/// </summary>
+[Collection(DemoNodeCollection.Name)]
+public sealed class RoomTests(DemoNodeFixture demo)
+{
+    private static int _slot;
+    private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
+
+    /// <summary>A booking of Dr. Rivera's by the demo patient, in a slot of its own that starts <paramref name="inMinutes"/> from now.</summary>
+    private async Task<string> BookAsync(int inMinutes, bool accept)
+    {
+        var services = new ServicesClient(demo.Client);
+        var doctor = demo.Keys["dr-rivera"];
+        // Five-minute slots, each booking its own, all within the two hours before the demo node's rooms open (DemoNodeFixture).
+        var slot = (DateTimeOffset.UtcNow.AddMinutes(inMinutes).ToUnixTimeMilliseconds() / 60_000 + 5 * Interlocked.Increment(ref _slot)) * 60_000;
+        var booking = "room-" + Guid.NewGuid().ToString("N")[..12];
+        await services.AddSlotsAsync(doctor, [slot], 5);
+        await services.BookAsync(demo.Keys["patient-jones"], new BookingRequest(booking, doctor.Account.ToString(), slot, "video", Symptoms));
+        if (accept) await services.AcceptAsync(doctor, booking);
+        return booking;
+    }
+
+    private Task<RoomClient> JoinAsync(IAccountKey key, string booking, ConcurrentQueue<string>? heard = null) =>
+        RoomClient.JoinAsync(demo.Node.BaseAddress, key, demo.Audience, booking,
+            joined => heard?.Enqueue("joined " + joined.Role),
+            left => heard?.Enqueue("left"),
+            (from, kind, payload) => heard?.Enqueue($"{kind} {payload}"));
+
+    private static async Task WaitForAsync(ConcurrentQueue<string> heard, string what)
+    {
+        for (var i = 0; i < 400 && !heard.Contains(what); i++) await Task.Delay(25);
+        Assert.Contains(what, heard);
+    }
+
+    [Fact]
+    public async Task ThePatientAndTheDoctorOfAnAcceptedBooking_MeetInItsRoomAndSignalEachOther()
+    {
+        var booking = await BookAsync(inMinutes: 5, accept: true);
+        var doctorHeard = new ConcurrentQueue<string>();
+        var patientHeard = new ConcurrentQueue<string>();
+
+        await using var doctor = await JoinAsync(demo.Keys["dr-rivera"], booking, doctorHeard);
+        await using var patient = await JoinAsync(demo.Keys["patient-jones"], booking, patientHeard);
+        await WaitForAsync(doctorHeard, "joined patient");
+        await doctor.SignalAsync(patient.Connection!, "offer", "v=0 (an SDP offer)");
+        await WaitForAsync(patientHeard, "offer v=0 (an SDP offer)");
+        await patient.DisposeAsync();
+        await WaitForAsync(doctorHeard, "left");
+
+        Assert.Empty(doctor.Present);
+        Assert.Equal([new RoomPeer(doctor.Connection!, "practitioner")], patient.Present);
+    }
+
+    [Fact]
+    public async Task SomeoneElse_AMemberOrNot_IsRefusedInTheSameWordsAsForABookingThatDoesNotExist()
+    {
+        var booking = await BookAsync(inMinutes: 5, accept: true);
+        using var stranger = SigningKey.Generate();
+
+        var pharmacist = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(demo.Keys["pharmacist-chen"], booking));
+        var outsider = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(stranger, booking));
+        var nothing = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(demo.Keys["patient-jones"], "room-no-such-booking"));
+
+        Assert.Equal("This room is only for the consultation's patient and practitioner.", pharmacist.Message);
+        Assert.Equal(pharmacist.Message, outsider.Message);
+        Assert.Equal(pharmacist.Message, nothing.Message);
+    }
+
+    [Fact]
+    public async Task ARoomKeepsItsHours_NotBeforeTheBookingIsAccepted_NorEarlierThanTheNodeOpensIt()
+    {
+        var requested = await BookAsync(inMinutes: 5, accept: false);
+        var later = await BookAsync(inMinutes: 3 * 24 * 60 + 7 * RandomNumberGenerator.GetInt32(0, 10_000), accept: true);
+
+        var unaccepted = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(demo.Keys["dr-rivera"], requested));
+        var early = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(demo.Keys["patient-jones"], later));
+
+        Assert.Equal("The room is open only while the consultation is accepted or under way; it is requested.", unaccepted.Message);
+        Assert.StartsWith("The room opens 120 minutes before the consultation, at ", early.Message);
+    }
+
+    [Fact]
+    public async Task ASignalToAConnectionOutsideTheRoom_IsRefused()
+    {
+        var first = await BookAsync(inMinutes: 5, accept: true);
+        var second = await BookAsync(inMinutes: 5, accept: true);
+        await using var doctor = await JoinAsync(demo.Keys["dr-rivera"], first);
+        await using var elsewhere = await JoinAsync(demo.Keys["patient-jones"], second);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => doctor.SignalAsync(elsewhere.Connection!, "offer", "v=0"));
+
+        Assert.Contains("That person is not in this room.", refused.Message);
+    }
+}

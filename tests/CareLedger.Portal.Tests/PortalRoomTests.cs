@@ -1,0 +1,102 @@
+using System.Text.Json;
+using CareLedger.Client.Services;
+using CareLedger.Ledger.Cryptography;
+using Microsoft.Playwright;
+using static CareLedger.Portal.Tests.PortalPage;
+
+namespace CareLedger.Portal.Tests;
+
+/// <summary>
+/// The consultation room in two Chromium contexts with fake cameras and microphones, on a real node: the patient and Dr.
+/// Rivera of an accepted video booking see and hear each other (WebRTC, peer to peer; the node only relays the
+/// signalling), both ways, as the browsers' own statistics show; someone else is kept out in one sentence.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
+{
+    private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
+    private static int _slot;
+    private readonly KeyStore _keys = new(Path.Combine(fx.Node.DataDir, "demo-keys"));
+    private readonly Dictionary<string, SigningKey> _loaded = [];
+    private SigningKey Key(string name) => _loaded.TryGetValue(name, out var k) ? k : _loaded[name] = _keys.Load(name, "demo");
+
+    public void Dispose()
+    {
+        foreach (var key in _loaded.Values) key.Dispose();
+    }
+
+    /// <summary>An accepted video booking in a five-minute slot of its own, within the two hours before this node opens rooms.</summary>
+    private async Task<string> AcceptedBookingAsync()
+    {
+        var services = new ServicesClient(fx.Node.Client);
+        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 10 + 5 * Interlocked.Increment(ref _slot)) * 60_000;
+        var booking = "room-" + Guid.NewGuid().ToString("N")[..12];
+        await services.AddSlotsAsync(Key("dr-rivera"), [slot], 5);
+        await services.BookAsync(Key("patient-jones"), new BookingRequest(booking, Key("dr-rivera").Account.ToString(), slot, "video", Symptoms));
+        await services.AcceptAsync(Key("dr-rivera"), booking);
+        return booking;
+    }
+
+    private sealed record Received(long FramesDecoded, long AudioPackets, int Connected);
+
+    /// <summary>The page's own WebRTC statistics (room.js sums getStats() over its peer connections).</summary>
+    private static async Task<Received> StatsAsync(IPage page, string module) =>
+        JsonSerializer.Deserialize<Received>(await page.EvaluateAsync<string>($"async () => JSON.stringify(await (await import('{module}')).stats())"),
+            JsonSerializerOptions.Web)!;
+
+    private static async Task<Received> ReceivingAsync(IPage page)
+    {
+        var module = new Uri(new Uri(page.Url), "/portal/js/room.js").ToString();
+        for (var i = 0; i < 80; i++)
+        {
+            var r = await StatsAsync(page, module);
+            if (r.FramesDecoded > 0 && r.AudioPackets > 0) return r;
+            await page.WaitForTimeoutAsync(250);
+        }
+        return await StatsAsync(page, module);
+    }
+
+    [Fact]
+    public async Task ThePatientAndTheDoctor_SeeAndHearEachOther_BothWays()
+    {
+        var booking = await AcceptedBookingAsync();
+        var browser = await fx.MediaBrowserAsync();
+        await using var doctorContext = await browser.NewContextAsync();
+        await using var patientContext = await browser.NewContextAsync();
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
+        var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
+
+        await doctor.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+        await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("Waiting for the other person to join…", new() { Timeout = Slow });
+        await patient.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+
+        await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
+        await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
+        var atPatient = await ReceivingAsync(patient);
+        var atDoctor = await ReceivingAsync(doctor);
+        await Assertions.Expect(patient.GetByTestId("quality")).ToBeVisibleAsync(new() { Timeout = Slow });
+        await ScreenshotAsync(patient, "room");
+
+        Assert.True(atPatient.FramesDecoded > 0 && atPatient.AudioPackets > 0, $"the patient receives {atPatient}");
+        Assert.True(atDoctor.FramesDecoded > 0 && atDoctor.AudioPackets > 0, $"the doctor receives {atDoctor}");
+
+        // The doctor leaves: the patient's room says so, and waits.
+        await doctor.GetByRole(AriaRole.Button, new() { Name = "Leave the room" }).ClickAsync();
+        await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("Waiting for the other person to join…", new() { Timeout = Slow });
+        await Assertions.Expect(patient.GetByTestId("remote-video")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AnotherPatientsDoctorOrAPharmacist_IsKeptOutOfTheRoom_InOneSentence()
+    {
+        var booking = await AcceptedBookingAsync();
+        var browser = await fx.MediaBrowserAsync();
+        await using var context = await browser.NewContextAsync();
+        var pharmacist = await SignInAsDemoAsync(fx, context, "Li Chen");
+
+        await pharmacist.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+
+        await Assertions.Expect(pharmacist.GetByRole(AriaRole.Alert)).ToContainTextAsync("This page is for", new() { Timeout = Slow });
+        await Assertions.Expect(pharmacist.GetByTestId("local-video")).ToHaveCountAsync(0);
+    }
+}
