@@ -65,7 +65,7 @@ public static class PortalScenario
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync();
-        var (requests, bytes, ms) = await ColdLoadAsync(await context.NewPageAsync(), node);
+        var (requests, bytes, ms) = await ColdLoadAsync(await context.NewPageAsync(), node, largest: 15);
         Console.WriteLine($"portal cold first load from {node}: {bytes / 1024.0 / 1024.0:F2} MB over {requests} requests (as sent on the wire), sign-in buttons ready after {ms:F0} ms");
     }
 
@@ -76,7 +76,8 @@ public static class PortalScenario
     });
 
     /// <summary>Opens the portal in a fresh context: the requests, the bytes on the wire (headers and encoded bodies), and the ms until a persona button shows.</summary>
-    private static async Task<(int Requests, long Bytes, double Ms)> ColdLoadAsync(IPage page, Uri node)
+    /// <param name="largest">how many of the largest responses to list, with their sizes, for whoever wants to make the load smaller</param>
+    private static async Task<(int Requests, long Bytes, double Ms)> ColdLoadAsync(IPage page, Uri node, int largest = 0)
     {
         var responses = new List<IResponse>();
         page.Response += (_, r) => { lock (responses) responses.Add(r); };
@@ -86,11 +87,14 @@ public static class PortalScenario
         var ms = clock.Elapsed.TotalMilliseconds;
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         long bytes = 0;
+        var each = new List<(string Name, long Bytes)>();
         foreach (var response in responses.ToList())
         {
             var sizes = await response.Request.SizesAsync();
             bytes += sizes.ResponseBodySize + sizes.ResponseHeadersSize;
+            each.Add((new Uri(response.Url).AbsolutePath, sizes.ResponseBodySize + sizes.ResponseHeadersSize));
         }
+        foreach (var (name, size) in each.OrderByDescending(e => e.Bytes).Take(largest)) Console.WriteLine($"  {size / 1024.0,8:F1} KB  {name}");
         return (responses.Count, bytes, ms);
     }
 

@@ -80,10 +80,19 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
         Assert.True(atPatient.FramesDecoded > 0 && atPatient.AudioPackets > 0, $"the patient receives {atPatient}");
         Assert.True(atDoctor.FramesDecoded > 0 && atDoctor.AudioPackets > 0, $"the doctor receives {atDoctor}");
 
-        // The doctor leaves: the patient's room says so, and waits.
+        // The doctor leaves: the patient's room says so, and waits; the ledger has both arrivals and the doctor's leaving,
+        // each signed by the person themselves in their browser.
         await doctor.GetByRole(AriaRole.Button, new() { Name = "Leave the room" }).ClickAsync();
         await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("Waiting for the other person to join…", new() { Timeout = Slow });
         await Assertions.Expect(patient.GetByTestId("remote-video")).ToHaveCountAsync(0);
+        var services = new ServicesClient(fx.Node.Client.As(Key("patient-jones")));
+        var attendance = await services.GetAttendanceAsync(booking);
+        for (var i = 0; i < 100 && attendance.Entries.Count < 3; i++)
+        {
+            await Task.Delay(100); // the doctor's "left" is committed as her page closes the room
+            attendance = await services.GetAttendanceAsync(booking);
+        }
+        Assert.Equal(["practitioner joined", "patient joined", "practitioner left"], attendance.Entries.Select(e => $"{e.Role} {e.Event}"));
     }
 
     [Fact]

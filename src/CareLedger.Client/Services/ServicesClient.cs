@@ -88,6 +88,11 @@ public sealed class ServicesClient(NodeClient node)
     public Task<ReceiptDto> RateAsync(IAccountKey patient, string booking, long score, CancellationToken ct = default) =>
         OnBookingAsync(patient, "rate", booking, ct, ("score", score));
 
+    /// <summary>Records, signed by the party themselves, that they joined or left the consultation's room (proof of attendance).</summary>
+    /// <param name="event"><see cref="Attendance.Joined"/> or <see cref="Attendance.Left"/></param>
+    public Task<ReceiptDto> AttendAsync(IAccountKey party, string booking, string @event, CancellationToken ct = default) =>
+        OnBookingAsync(party, "attend", booking, ct, ("event", @event));
+
     public Task<ReceiptDto> DisputeAsync(IAccountKey party, string booking, string reason, CancellationToken ct = default) =>
         OnBookingAsync(party, "dispute", booking, ct, ("reason", reason));
 
@@ -145,6 +150,10 @@ public sealed class ServicesClient(NodeClient node)
     }
 
     public Task<ServicesTerms> GetTermsAsync(CancellationToken ct = default) => node.QueryAsync<ServicesTerms>(Contract, "terms", new CborMap(), ct);
+
+    /// <summary>Who joined and left the consultation's room, when (the booking's parties, their organisations and overseers may ask).</summary>
+    public Task<Attendance> GetAttendanceAsync(string booking, CancellationToken ct = default) =>
+        node.QueryAsync<Attendance>(Contract, "attendance", new CborMap { ["booking"] = booking }, ct);
 
     public async Task<Referral?> GetReferralAsync(string referral, CancellationToken ct = default) =>
         (await node.QueryAsync<Found<Referral>>(Contract, "referral", new CborMap { ["referral"] = referral }, ct)).Value;

@@ -25,6 +25,8 @@ public sealed partial class ServicesContract
         ContractQuery.Of("slots", [new("practitioner", ArgKind.Account)], Audiences.Public, (q, args) =>
             new SlotList([.. q.State.Scan(Slot.Of(AccountId.Parse(args.GetText("practitioner")))).Select(e => e.Value.Public())])),
         ContractQuery.Of("booking", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Booking.Key(args.GetText("booking"))))),
+        ContractQuery.Of("attendance", [new("booking", ArgKind.Text)], PartyToBooking,
+            (q, args) => q.State.Get(Attendance.Key(args.GetText("booking"))) ?? new Attendance([])),
         ContractQuery.Of("bookings", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
         {
             var (page, next) = QueryPaging.Read(q.State, BookingParty.Of(AccountId.Parse(args.GetText("account"))), args);

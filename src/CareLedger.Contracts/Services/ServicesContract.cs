@@ -62,6 +62,8 @@ public sealed partial class ServicesContract : IContract
             "a patient, whose grants let each practitioner read the case's records", Members.WithRole(Roles.Patient), RequestOpinions),
         new("submit-opinion", [new("case", ArgKind.Text), new("contentHash", ArgKind.Text)],
             "a practitioner asked for an opinion on the case, licensed at block time", Members.WithRole(Roles.Practitioner), SubmitOpinion),
+        new("attend", [new("booking", ArgKind.Text), new("event", ArgKind.Text)],
+            "the booking's patient or practitioner, recording their own joining or leaving of its room", Members.AnyMember, Attend),
         new("rate", [new("booking", ArgKind.Text), new("score", ArgKind.Integer)], "the patient of a completed consultation, once", Members.WithRole(Roles.Patient), Rate),
         new("deposit", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
             "an organisation admin, from their balance into their organisation's treasury", Members.AdminOf(null), Deposit),
