@@ -63,6 +63,25 @@ public sealed class PortalNotificationsTests(BrowserFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task ARecordTheDoctorAddsForThePatient_AppearsOnThePatientsDashboardAndInTheirNotices_WithoutReloading()
+    {
+        var (patient, doctor) = (Key("patient-jones"), Key("dr-rivera"));
+        var records = new RecordsClient(fx.Node.Client);
+        await records.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await ListeningAsync(fx, context, "Sam Jones");
+        await Assertions.Expect(page.GetByText("Nothing new in the last 30 days.").Or(page.GetByTestId("new-results"))).ToBeVisibleAsync(new() { Timeout = Slow });
+        var before = await page.GetByTestId("new-results").Locator("li").CountAsync();
+
+        var added = await records.AddAsync(doctor, patient.Account, """{"resourceType":"Observation","status":"final","code":{"text":"blood pressure"},"valueQuantity":{"value":128,"unit":"mmHg"}}""");
+
+        await Assertions.Expect(page.GetByTestId("new-results").Locator($"a[href='records/{added.Record}']")).ToBeVisibleAsync(new() { Timeout = Slow });
+        await page.GetByTestId("notices").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice").Filter(new() { HasText = "Dr. Ana Rivera added a record to your records." }).First).ToBeVisibleAsync();
+        Assert.True(await page.GetByTestId("new-results").Locator("li").CountAsync() >= Math.Min(before + 1, 5));
+    }
+
+    [Fact]
     public async Task ADoctorIsToldWhenAPatientSharesRecordsWithThem_InSpanishIfTheirBrowserSpeaksIt_AndOthersAreNot()
     {
         await using var doctorContext = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });

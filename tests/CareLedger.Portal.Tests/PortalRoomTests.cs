@@ -29,7 +29,8 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
     private async Task<string> AcceptedBookingAsync()
     {
         var services = new ServicesClient(fx.Node.Client);
-        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 10 + 5 * Interlocked.Increment(ref _slot)) * 60_000;
+        // From 95 minutes ahead: the consultation tests take slots 10, 40 and 70 minutes ahead.
+        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 90 + 5 * Interlocked.Increment(ref _slot)) * 60_000;
         var booking = "room-" + Guid.NewGuid().ToString("N")[..12];
         await services.AddSlotsAsync(Key("dr-rivera"), [slot], 5);
         await services.BookAsync(Key("patient-jones"), new BookingRequest(booking, Key("dr-rivera").Account.ToString(), slot, "video", Symptoms));
@@ -66,9 +67,12 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
         var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
         var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
 
-        await doctor.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+        // Each finds the room from their list of consultations.
+        await doctor.GetByRole(AriaRole.Link, new() { Name = "Consultations", Exact = true }).ClickAsync();
+        await doctor.Locator($"a[href='room/{booking}']").ClickAsync(new() { Timeout = Slow });
         await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("Waiting for the other person to join…", new() { Timeout = Slow });
-        await patient.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+        await patient.GetByRole(AriaRole.Link, new() { Name = "My consultations", Exact = true }).ClickAsync();
+        await patient.Locator($"a[href='room/{booking}']").ClickAsync(new() { Timeout = Slow });
 
         await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
         await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });

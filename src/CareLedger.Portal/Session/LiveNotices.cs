@@ -17,6 +17,9 @@ public sealed class LiveNotices(PortalSession session, LazyParts lazy, HttpClien
     public IReadOnlyList<LiveNotice> Notices => _notices;
     public int Unread { get; private set; }
 
+    /// <summary>How many notices arrived since sign-in (the list keeps the newest 50): pages that show what notices concern compare it to reload.</summary>
+    public int Heard { get; private set; }
+
     /// <summary>Whether notices arrive now.</summary>
     public bool Connected => _connection is not null;
 
@@ -51,6 +54,7 @@ public sealed class LiveNotices(PortalSession session, LazyParts lazy, HttpClien
         }
         _notices.Clear();
         Unread = 0;
+        Heard = 0;
         Problem = null;
         if (me is not null)
         {
@@ -79,6 +83,7 @@ public sealed class LiveNotices(PortalSession session, LazyParts lazy, HttpClien
         _notices.Insert(0, notice);
         if (_notices.Count > 50) _notices.RemoveAt(_notices.Count - 1);
         Unread++;
+        Heard++;
         Changed?.Invoke();
     }
 }
