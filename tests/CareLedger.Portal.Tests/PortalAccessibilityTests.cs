@@ -32,10 +32,13 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Theory]
-    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "My prescriptions", "Referrals", "Second opinions" })]
+    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "My prescriptions", "Referrals", "Second opinions", "Wallet" })]
     [InlineData("Dr. Ana Rivera", new[] { "Profile and schedule", "Patients", "Opinion requests", "Consultations", "Prescribe" })]
     [InlineData("Li Chen", new[] { "Dispense", "Keys" })]
     [InlineData("Clinic administrator", new[] { "Members" })]
+    [InlineData("Insurer administrator", new[] { "Insurance", "Wallet" })]
+    [InlineData("Board registrar", new[] { "Licences", "Disputes" })]
+    [InlineData("Agency auditor", new[] { "Chain audit" })]
     public async Task EachPersonsPages_HaveNoSeriousAccessibilityViolation(string persona, string[] links)
     {
         await using var context = await fx.Browser.NewContextAsync();

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
+using CareLedger.Client.Consortium;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -69,7 +69,7 @@ public sealed class ProofVerifyCommand(CliSession session) : AsyncCommand<ProofV
         var verdict = anchor?.ParentChain is { } chain ? proof.VerifyOn(chain, quorum) : proof.Verify(anchor?.Validators, quorum);
         if (!verdict.Valid) throw Invalid(verdict.Reason!);
         Transaction.TryDecode(proof.Transaction, out var tx, out _);
-        if (Mislabelled(file, proof, tx!, verdict) is { } lie) throw Invalid(lie);
+        if (WireFormat.Mislabelled(file, proof, tx!, verdict) is { } lie) throw Invalid(lie);
         if (anchor?.ChainId is { } chainId && tx!.ChainId != chainId) throw Invalid($"the transaction is for chain '{tx.ChainId}', the {(settings.Data is null ? "genesis file" : "chain in --data")} is for '{chainId}'");
 
         session.Success($"proof holds: transaction {verdict.TxId} is in block {proof.Header.Height} of chain {tx!.ChainId}");
@@ -103,19 +103,6 @@ public sealed class ProofVerifyCommand(CliSession session) : AsyncCommand<ProofV
         {
             throw Invalid($"{path} is not a well-formed proof: {e.Message}");
         }
-    }
-
-    /// <summary>The file's plain-text labels are not signed; they must say what the signed parts say.</summary>
-    private static string? Mislabelled(ProofDto file, TransactionProof proof, Transaction tx, ProofVerdict verdict)
-    {
-        if (file.TxId != verdict.TxId.ToString()) return $"the file names transaction {file.TxId}, but the transaction it holds is {verdict.TxId}";
-        if (file.ChainId != tx.ChainId) return $"the file names chain '{file.ChainId}', but the transaction is for '{tx.ChainId}'";
-        if (file.Height != proof.Header.Height || file.BlockHash != proof.Header.Hash().ToString())
-            return "the file's block height or hash does not match the block header it holds";
-        for (var i = 0; i < file.Signatures.Count; i++)
-            if (file.Signatures[i].Validator != proof.Signatures[i].Validator.ToString())
-                return $"the file says validator {file.Signatures[i].Validator} signed, but the key that signed is {proof.Signatures[i].Validator}'s";
-        return null;
     }
 
     private static TrustAnchor? Anchor(Settings settings)

@@ -19,6 +19,20 @@ public sealed class DisputeOpenCommand(CliSession session) : ServicesCommand<Dis
         SignAsync(settings, "services.dispute", key => services.DisputeAsync(key, settings.Booking, settings.Reason, ct));
 }
 
+/// <summary>The other side of a dispute gives its own statement for the arbitrator, once.</summary>
+public sealed class DisputeAnswerCommand(CliSession session) : ServicesCommand<DisputeAnswerCommand.Settings>(session)
+{
+    public sealed class Settings : BookingSettings
+    {
+        [CommandOption("--statement <TEXT>", isRequired: true)]
+        [Description("At most 280 characters, no clinical detail (that belongs in the records)")]
+        public string Statement { get; init; } = "";
+    }
+
+    protected override Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct) =>
+        SignAsync(settings, "services.answer-dispute", key => services.AnswerDisputeAsync(key, settings.Booking, settings.Statement, ct));
+}
+
 /// <summary>The arbitrator settles a dispute: release to the practitioner, refund the payer, or split.</summary>
 public sealed class DisputeResolveCommand(CliSession session) : ServicesCommand<DisputeResolveCommand.Settings>(session)
 {

@@ -54,6 +54,7 @@ public static class ServicesCommands
         {
             dispute.SetDescription("Disputes over a booking, decided by the arbitrator");
             dispute.AddCommand<DisputeOpenCommand>("open").WithDescription("Open a dispute (the patient or the practitioner)");
+            dispute.AddCommand<DisputeAnswerCommand>("answer").WithDescription("Answer a dispute the other side opened, once");
             dispute.AddCommand<DisputeResolveCommand>("resolve").WithDescription("Decide a dispute (admins of the arbitrator)")
                 .WithExample("dispute", "resolve", "<booking>", "--decision", "split", "--refund", "25", "--key", "board-admin");
         });

@@ -45,4 +45,11 @@ public sealed class ConsortiumClient(NodeClient node)
 
     public async Task<ValidatorProposal?> GetProposalAsync(Hash256 proposal, CancellationToken ct = default) =>
         (await node.QueryAsync<Found<ValidatorProposal>>(Contract, "proposal", new CborMap { ["id"] = proposal.ToString() }, ct)).Value;
+
+    /// <summary>The consortium as this node sees it (leader, heights, members and their lag); for the consortium's staff and nodes.</summary>
+    public async Task<ConsortiumStatusDto> StatusAsync(CancellationToken ct = default)
+    {
+        using var response = await node.GetResponseAsync("v1/consortium/status", ct);
+        return await NodeClient.ReadAsync<ConsortiumStatusDto>(response, ct);
+    }
 }

@@ -34,4 +34,12 @@ public sealed class LicensingClient(NodeClient node)
         if (at is { } time) args["at"] = time;
         return node.QueryAsync<LicenceVerdict>(Contract, "verify", args, ct);
     }
+
+    /// <summary>Every licence issued, revoked ones too, in practitioner order (licences are public).</summary>
+    public async Task<IReadOnlyList<Licence>> ListAsync(CancellationToken ct = default)
+    {
+        var all = new List<Licence>();
+        await foreach (var licence in node.QueryAllAsync<LicenceList, Licence>(Contract, "licences", new CborMap(), ct: ct)) all.Add(licence);
+        return all;
+    }
 }

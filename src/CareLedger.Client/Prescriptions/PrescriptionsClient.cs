@@ -157,6 +157,18 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     public async Task<ProgrammeDetail?> GetProgrammeAsync(string programme, CancellationToken ct = default) =>
         (await node.QueryAsync<Found<ProgrammeDetail>>(Contract, "programme", new CborMap { ["programme"] = programme }, ct)).Value;
 
+    /// <summary>Moves units from an insurer admin's balance into the insurer's prescription fund, which pays covered presentations.</summary>
+    public Task<ReceiptDto> FundCoverageAsync(IAccountKey insurerAdmin, string asset, long amount, CancellationToken ct = default) =>
+        SendAsync(insurerAdmin, "fund-coverage", new CborMap { ["asset"] = asset, ["amount"] = amount }, ct);
+
+    /// <summary>How much of a patient's prescriptions the admin's insurer pays, in total (what is used so far stays counted).</summary>
+    public Task<ReceiptDto> SetCoverageAsync(IAccountKey insurerAdmin, AccountId patient, string asset, long limit, CancellationToken ct = default) =>
+        SendAsync(insurerAdmin, "set-coverage", new CborMap { ["patient"] = patient.ToString(), ["asset"] = asset, ["limit"] = limit }, ct);
+
+    /// <summary>What an insurer's prescription fund holds in an asset; for its staff.</summary>
+    public Task<OrganisationFunds> FundAsync(string insurer, string asset, CancellationToken ct = default) =>
+        node.QueryAsync<OrganisationFunds>(Contract, "fund", new CborMap { ["org"] = insurer, ["asset"] = asset }, ct);
+
     /// <summary>What a pharmacy's till holds in an asset: the charges of its dispenses not yet collected.</summary>
     public Task<OrganisationFunds> TillAsync(string pharmacy, string asset, CancellationToken ct = default) =>
         node.QueryAsync<OrganisationFunds>(Contract, "till", new CborMap { ["org"] = pharmacy, ["asset"] = asset }, ct);

@@ -96,6 +96,10 @@ public sealed class ServicesClient(NodeClient node)
     public Task<ReceiptDto> DisputeAsync(IAccountKey party, string booking, string reason, CancellationToken ct = default) =>
         OnBookingAsync(party, "dispute", booking, ct, ("reason", reason));
 
+    /// <summary>The other side's statement on a dispute the counterpart opened, for the arbitrator to read; once.</summary>
+    public Task<ReceiptDto> AnswerDisputeAsync(IAccountKey party, string booking, string statement, CancellationToken ct = default) =>
+        OnBookingAsync(party, "answer-dispute", booking, ct, ("statement", statement));
+
     /// <param name="decision">release, refund, or split with <paramref name="refund"/> back to the payer.</param>
     public Task<ReceiptDto> ResolveAsync(IAccountKey arbitrator, string booking, string decision, long? refund = null, CancellationToken ct = default) =>
         refund is { } amount
@@ -170,6 +174,14 @@ public sealed class ServicesClient(NodeClient node)
 
     public Task<OrganisationFunds> GetTreasuryAsync(string org, string asset, CancellationToken ct = default) =>
         node.QueryAsync<OrganisationFunds>(Contract, "treasury", new CborMap { ["org"] = org, ["asset"] = asset }, ct);
+
+    /// <summary>An insurer's coverage of patients and the bookings it pays for (no clinical content); for its staff.</summary>
+    public Task<InsurerBook> GetInsuredAsync(string insurer, CancellationToken ct = default) =>
+        node.QueryAsync<InsurerBook>(Contract, "insured", new CborMap { ["org"] = insurer }, ct);
+
+    /// <summary>Every disputed booking, open ones first, with its statement and decision; for the arbitrator's admins.</summary>
+    public async Task<IReadOnlyList<Booking>> GetDisputesAsync(CancellationToken ct = default) =>
+        (await node.QueryAsync<DisputeList>(Contract, "disputes", new CborMap(), ct)).Bookings;
 
     private Task<ReceiptDto> OnBookingAsync(IAccountKey key, string action, string booking, CancellationToken ct, params (string Name, object Value)[] extra)
     {

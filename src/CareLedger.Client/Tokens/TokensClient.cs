@@ -44,4 +44,13 @@ public sealed class TokensClient(NodeClient node)
     /// <summary>What one escrow holds (see <see cref="TokenEscrow"/>); null when it holds nothing.</summary>
     public async Task<Escrow?> GetEscrowAsync(string holder, string id, CancellationToken ct = default) =>
         (await node.QueryAsync<Found<Escrow>>(Contract, "escrow", new CborMap { ["holder"] = holder, ["id"] = id }, ct)).Value;
+
+    /// <summary>The account's transfers and mints, oldest first; asked as the account itself (or oversight).</summary>
+    public async Task<IReadOnlyList<TokenTransfer>> TransfersAsync(AccountId account, CancellationToken ct = default)
+    {
+        var all = new List<TokenTransfer>();
+        await foreach (var transfer in node.QueryAllAsync<TransferList, TokenTransfer>(Contract, "transfers", new CborMap { ["account"] = account.ToString() }, ct: ct))
+            all.Add(transfer);
+        return all;
+    }
 }

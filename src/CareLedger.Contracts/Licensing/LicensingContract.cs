@@ -36,6 +36,11 @@ public sealed class LicensingContract : IContract
             var verdict = Check(q.State, account, at);
             return new LicenceVerdict(account, at, verdict.IsOk, verdict.Error, q.State.Get(Licence.Key(account)));
         }),
+        ContractQuery.Of("licences", QueryPaging.Args, Audiences.Public, (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, Licence.All, args);
+            return new LicenceList([.. page.Select(e => e.Value)], next);
+        }),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)

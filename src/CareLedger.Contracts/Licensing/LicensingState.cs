@@ -15,6 +15,8 @@ public sealed record Licence(
 {
     public const string KeyPrefix = "licensing/licence/";
 
+    public static StatePrefix<Licence> All { get; } = new(KeyPrefix);
+
     public static StateKey<Licence> Key(AccountId practitioner) => new(KeyPrefix + practitioner);
 
     /// <summary>Whether the licence was revoked by <paramref name="time"/>.</summary>
@@ -45,4 +47,14 @@ public sealed record LicenceVerdict(AccountId Practitioner, long At, bool Valid,
 
     public static LicenceVerdict FromCbor(CborMap map) => CborFields.Read(map, static f => new LicenceVerdict(
         f.Account("practitioner"), f.Int("at"), f.Bool("valid"), f.OptionalText("reason"), f.OptionalRecord<Licence>("licence")));
+}
+
+/// <summary>The answer to licensing.licences: a page of every licence issued, revoked ones too, in practitioner order.</summary>
+public sealed record LicenceList(IReadOnlyList<Licence> Licences, string Next) : ICborRecord<LicenceList>, IQueryPage<Licence>
+{
+    IReadOnlyList<Licence> IQueryPage<Licence>.Items => Licences;
+
+    public CborMap ToCbor() => new() { ["licences"] = CborRecord.List(Licences), ["next"] = Next };
+
+    public static LicenceList FromCbor(CborMap map) => CborFields.Read(map, static f => new LicenceList(f.Records<Licence>("licences"), f.Text("next")));
 }

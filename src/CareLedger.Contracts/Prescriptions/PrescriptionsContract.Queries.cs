@@ -29,6 +29,8 @@ public sealed partial class PrescriptionsContract
                 : null)),
         ContractQuery.Of("till", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) => new OrganisationFunds(
             args.GetText("org"), args.GetText("asset"), TokenEscrow.Held(q.State, TillOf(args.GetText("org"), args.GetText("asset"))))),
+        ContractQuery.Of("fund", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) => new OrganisationFunds(
+            args.GetText("org"), args.GetText("asset"), TokenEscrow.Held(q.State, FundOf(args.GetText("org"), args.GetText("asset"))))),
     ];
 
     /// <summary>

@@ -20,6 +20,9 @@ public sealed record Booking(
 
     public static StateKey<Booking> Key(string id) => new(KeyPrefix + id);
 
+    /// <summary>The booking as its paying insurer sees it: money and progress, not why the patient came, what was found or what was disputed.</summary>
+    public Booking ForPayer() => this with { Symptoms = "", Summary = "", Referral = "", Reason = "", Dispute = null };
+
     public CborMap ToCbor()
     {
         var map = new CborMap
@@ -41,9 +44,12 @@ public sealed record Booking(
         f.Int("refunded"), f.Int("paid"), f.Int("fee"), f.Int("rating"), f.OptionalRecord<Dispute>("dispute")));
 }
 
-/// <summary>A dispute on a booking: who opened it, why, when, from which status; then the arbitrator's decision.</summary>
-public sealed record Dispute(AccountId By, string Reason, long Opened, string From, string? Decision = null, long? Decided = null, AccountId? Arbitrator = null)
-    : ICborRecord<Dispute>
+/// <summary>
+/// A dispute on a booking: who opened it, why, when, from which status; the other party's answer, if they gave one; then
+/// the arbitrator's decision.
+/// </summary>
+public sealed record Dispute(AccountId By, string Reason, long Opened, string From, string? Decision = null, long? Decided = null, AccountId? Arbitrator = null,
+    string? Answer = null, long? Answered = null) : ICborRecord<Dispute>
 {
     public CborMap ToCbor()
     {
@@ -51,11 +57,14 @@ public sealed record Dispute(AccountId By, string Reason, long Opened, string Fr
         if (Decision is not null) map["decision"] = Decision;
         if (Decided is { } decided) map["decided"] = decided;
         if (Arbitrator is { } arbitrator) map["arbitrator"] = arbitrator.ToString();
+        if (Answer is not null) map["answer"] = Answer;
+        if (Answered is { } answered) map["answered"] = answered;
         return map;
     }
 
     public static Dispute FromCbor(CborMap map) => CborFields.Read(map, static f => new Dispute(
-        f.Account("by"), f.Text("reason"), f.Int("opened"), f.Text("from"), f.OptionalText("decision"), f.OptionalInt("decided"), f.OptionalAccount("arbitrator")));
+        f.Account("by"), f.Text("reason"), f.Int("opened"), f.Text("from"), f.OptionalText("decision"), f.OptionalInt("decided"), f.OptionalAccount("arbitrator"),
+        f.OptionalText("answer"), f.OptionalInt("answered")));
 }
 
 /// <summary>A party to a booking (its patient or practitioner), at services/party/{account}/{booking}: each account's index of its bookings.</summary>

@@ -16,8 +16,8 @@ public static class DisputeDecisions
 
 /// <summary>
 /// Disputes: either side may open one while the price is still in escrow, which stops every
-/// deadline on the booking; only the arbitrator organisation named in genesis settles it, by
-/// releasing, refunding or splitting the escrow.
+/// deadline on the booking, and the other side may answer it once; only the arbitrator organisation
+/// named in genesis settles it, by releasing, refunding or splitting the escrow.
 /// </summary>
 public sealed partial class ServicesContract
 {
@@ -36,6 +36,23 @@ public sealed partial class ServicesContract
 
         Transition(ctx.State, booking with { Dispute = new Dispute(ctx.Sender, reason, ctx.BlockTime, booking.Status) }, BookingStatus.Disputed, ctx.BlockTime);
         ctx.Emit("DisputeOpened", new CborMap { ["booking"] = id, ["by"] = ctx.Sender.ToString() });
+        return Outcome.Ok;
+    }
+
+    /// <summary>The side that did not open the dispute gives its own statement for the arbitrator, once; it changes no money and no deadline.</summary>
+    private static Outcome AnswerDispute(ContractContext ctx, CborMap args)
+    {
+        var id = args.GetText("booking");
+        if (ctx.State.Get(Booking.Key(id)) is not { } booking) return Outcome.Fail($"no booking {id}");
+        if (booking.Patient != ctx.Sender && booking.Practitioner != ctx.Sender) return Outcome.Fail($"booking {id} is not yours");
+        if (booking.Status != BookingStatus.Disputed || booking.Dispute is not { } dispute) return WrongStatus(booking, "answered", BookingStatus.Disputed);
+        if (dispute.By == ctx.Sender) return Outcome.Fail("you opened this dispute; the other side answers it");
+        if (dispute.Answer is not null) return Outcome.Fail("this dispute has already been answered");
+        var statement = args.GetText("statement");
+        if (statement.Length > MaxDisputeReasonLength) return Outcome.Fail($"an answer is at most {MaxDisputeReasonLength} characters; keep clinical detail in the records vault");
+
+        ctx.State.Put(Booking.Key(id), booking with { Dispute = dispute with { Answer = statement, Answered = ctx.BlockTime }, Updated = ctx.BlockTime });
+        ctx.Emit("DisputeAnswered", new CborMap { ["booking"] = id, ["by"] = ctx.Sender.ToString() });
         return Outcome.Ok;
     }
 

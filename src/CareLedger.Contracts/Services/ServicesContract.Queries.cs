@@ -55,6 +55,8 @@ public sealed partial class ServicesContract
             new CoverageList([.. q.State.Scan(Coverage.Of(AccountId.Parse(args.GetText("patient")))).Select(e => e.Value)])),
         ContractQuery.Of("treasury", [new("org", ArgKind.Text), new("asset", ArgKind.Text)], Audiences.StaffOf("org"), (q, args) => new OrganisationFunds(
             args.GetText("org"), args.GetText("asset"), TokenEscrow.Held(q.State, TreasuryOf(args.GetText("org"), args.GetText("asset"))))),
+        ContractQuery.Of("insured", [new("org", ArgKind.Text)], Audiences.StaffOf("org"), Insured),
+        ContractQuery.Of("disputes", [], ArbitratorOrOversight, Disputes),
     ];
 
     /// <summary>

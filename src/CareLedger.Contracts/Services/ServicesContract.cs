@@ -48,6 +48,8 @@ public sealed partial class ServicesContract : IContract
             "the booking's practitioner, naming the Encounter record they added for the patient", Members.WithRole(Roles.Practitioner), Complete),
         new("acknowledge", [new("booking", ArgKind.Text)], "the booking's patient", Members.WithRole(Roles.Patient), Acknowledge),
         new("dispute", [new("booking", ArgKind.Text), new("reason", ArgKind.Text)], "the booking's patient or practitioner, before release", Members.AnyMember, OpenDispute),
+        new("answer-dispute", [new("booking", ArgKind.Text), new("statement", ArgKind.Text)],
+            "the other party to a disputed booking, once, before it is resolved", Members.AnyMember, AnswerDispute),
         new("resolve", [new("booking", ArgKind.Text), new("decision", ArgKind.Text), new("refund", ArgKind.Integer, Optional: true)],
             "an admin of the arbitrator organisation named in genesis", Members.AdminOf(null), Resolve),
         new("refer",

@@ -2,6 +2,7 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.Transactions;
 using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Ledger.Wire;
@@ -50,5 +51,18 @@ public static class WireFormat
         {
             throw new FormatException($"malformed proof: {e.Message}", e);
         }
+    }
+
+    /// <summary>A proof file's plain-text labels are not signed: null when they say what the signed parts say, else what differs.</summary>
+    public static string? Mislabelled(ProofDto file, TransactionProof proof, Transaction tx, ProofVerdict verdict)
+    {
+        if (file.TxId != verdict.TxId.ToString()) return $"the file names transaction {file.TxId}, but the transaction it holds is {verdict.TxId}";
+        if (file.ChainId != tx.ChainId) return $"the file names chain '{file.ChainId}', but the transaction is for '{tx.ChainId}'";
+        if (file.Height != proof.Header.Height || file.BlockHash != proof.Header.Hash().ToString())
+            return "the file's block height or hash does not match the block header it holds";
+        for (var i = 0; i < file.Signatures.Count; i++)
+            if (file.Signatures[i].Validator != proof.Signatures[i].Validator.ToString())
+                return $"the file says validator {file.Signatures[i].Validator} signed, but the key that signed is {proof.Signatures[i].Validator}'s";
+        return null;
     }
 }

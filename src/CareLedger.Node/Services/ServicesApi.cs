@@ -91,7 +91,7 @@ public static class ServicesApi
         if (ledger.MayAsk(user.Asker(), ServicesContract.ContractName, "booking", args)) return TypedResults.Ok(booking);
         // The insurer paying for it sees its money and progress, not why the patient came or what was found.
         if (booking.Insurer.Length > 0 && user.Asker() is { Organisation: { } org, Role: not Roles.Patient } && org == booking.Insurer)
-            return TypedResults.Ok(booking with { Symptoms = "", Summary = "", Referral = "", Reason = "", Dispute = null });
+            return TypedResults.Ok(booking.ForPayer());
         return unknown;
     }
 

@@ -1,15 +1,24 @@
 using CareLedger.Client.Api;
+using CareLedger.Client.Membership;
+using CareLedger.Client.Services;
+using CareLedger.Contracts.Membership;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Portal.Crypto;
 using CareLedger.Vault.Crypto;
 
 namespace CareLedger.Portal.Session;
 
-/// <summary>Who is signed in: their key (kept in WebCrypto, never in .NET memory) and what the ledger says they are.</summary>
-public sealed record Identity(IAccountKey Key, string Role, string? Organisation, string Name)
+/// <summary>
+/// Who is signed in: their key (kept in WebCrypto, never in .NET memory) and what the ledger says they are; for an admin,
+/// what their organisation is (<see cref="OrganisationKinds"/>) and whether it arbitrates disputes.
+/// </summary>
+public sealed record Identity(IAccountKey Key, string Role, string? Organisation, string Name, string? OrganisationKind = null, bool Arbitrates = false)
 {
     public AccountId Account => Key.Account;
     public bool Is(string role) => Role == role;
+
+    /// <summary>An admin of an organisation of this kind (an insurer's, the licensing authority's).</summary>
+    public bool AdminOf(string kind) => Role == Roles.Admin && OrganisationKind == kind;
 
     /// <summary>How the header and greetings call them: their name, or their role when the ledger names them not.</summary>
     public string Display => Name.Length > 0 ? Name : "a " + Role;
@@ -39,10 +48,19 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, Browser
             throw new SignInException("This key is not registered on the ledger yet: ask your organisation for an invitation.");
         // The ledger names staff; a patient's name is only in their own encrypted Patient record (ADR 0011).
         var name = !string.IsNullOrEmpty(account.Name) ? account.Name : account.Role == "patient" ? "" : key.Account.ToString()[..12];
-        Current = new Identity(key, account.Role, account.Organisation, name);
+        Current = await WithOrganisationAsync(new Identity(key, account.Role, account.Organisation, name), ct);
         if (key is BrowserAccountKey kept) await keys.RememberAsync(kept);
         Changed?.Invoke();
         return Current;
+    }
+
+    /// <summary>An admin's pages depend on what their organisation is and does: its kind, and whether the terms name it arbitrator.</summary>
+    private async Task<Identity> WithOrganisationAsync(Identity who, CancellationToken ct)
+    {
+        if (!who.Is(Roles.Admin) || who.Organisation is not { } org) return who;
+        var kind = (await new MembershipClient(anonymous).OrganisationsAsync(ct)).FirstOrDefault(o => o.Id == org)?.Kind;
+        var terms = await new ServicesClient(anonymous).GetTermsAsync(ct);
+        return who with { OrganisationKind = kind, Arbitrates = terms.Arbitrator == org };
     }
 
     /// <summary>The signed-in person's name as their own records give it (a patient's is on no ledger); shown from now on.</summary>

@@ -226,4 +226,17 @@ public sealed class LicensingContractTests : IDisposable
         Assert.Equal(Roles.Practitioner,
             _chain.Query<Found<Member>>("membership", "member", new CborMap { ["account"] = _chain.Account("dr-rivera").ToString() }).Value?.Role);
     }
+
+    [Fact]
+    public void Query_Licences_ListsEveryLicenceIssued_RevokedOnesToo_ToAnyone()
+    {
+        Verdict.Valid(_chain.Issue("board-admin", LicenceIssue.For(_chain.Account("dr-rivera"), T0)));
+        Verdict.Valid(_chain.Issue("board-admin", LicenceIssue.For(_chain.Account("pharmacist-chen"), T0)));
+        Verdict.Valid(_chain.Revoke("board-admin", _chain.Account("pharmacist-chen"), "struck off"));
+
+        var licences = _chain.QueryAs<LicenceList>("dr-rivera", "licensing", "licences", new CborMap())!.Licences;
+
+        Assert.Equal(new[] { _chain.Account("dr-rivera"), _chain.Account("pharmacist-chen") }.Order(), licences.Select(l => l.Practitioner));
+        Assert.Equal("struck off", licences.Single(l => l.Revoked).RevokeReason);
+    }
 }

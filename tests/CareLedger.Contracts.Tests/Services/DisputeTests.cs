@@ -174,4 +174,34 @@ public sealed class DisputeTests : IDisposable
         chain.AssertRefusedUnchanged(() => chain.OnBooking("patient-jones", "dispute", "b1", new CborMap { ["reason"] = "x" }),
             "no arbitrator organisation is named in genesis");
     }
+
+    private TxResult Answer(string sender, string statement = "I waited for twenty minutes; the patient never joined") =>
+        _chain.OnBooking(sender, "answer-dispute", "b1", new CborMap { ["statement"] = statement });
+
+    [Fact]
+    public void AnswerDispute_ByTheOtherSide_IsKeptBesideTheStatement_AndTheArbitratorStillDecides()
+    {
+        CompleteAndDispute();
+
+        Verdict.Valid(Answer("dr-rivera"));
+        Verdict.Valid(Resolve(DisputeDecisions.Refund));
+
+        var dispute = _chain.Get(Booking.Key("b1"))!.Dispute!;
+        Assert.Equal(("the video never connected", "I waited for twenty minutes; the patient never joined"), (dispute.Reason, dispute.Answer));
+        Assert.Equal(DisputeDecisions.Refund, dispute.Decision);
+    }
+
+    [Fact]
+    public void AnswerDispute_ByTheOpener_Twice_ByAStranger_OrAfterTheDecision_IsRefusedAndChangesNothing()
+    {
+        CompleteAndDispute();
+
+        _chain.AssertRefusedUnchanged(() => Answer("patient-jones"), "you opened this dispute");
+        _chain.AssertRefusedUnchanged(() => Answer("patient-lee"), "is not yours");
+        _chain.AssertRefusedUnchanged(() => Answer("dr-rivera", new string('x', ServicesContract.MaxDisputeReasonLength + 1)), "at most 280 characters");
+        Verdict.Valid(Answer("dr-rivera"));
+        _chain.AssertRefusedUnchanged(() => Answer("dr-rivera", "again"), "already been answered");
+        Verdict.Valid(Resolve(DisputeDecisions.Release));
+        _chain.AssertRefusedUnchanged(() => Answer("dr-rivera", "late"), "can be answered");
+    }
 }

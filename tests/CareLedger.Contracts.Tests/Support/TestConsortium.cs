@@ -86,6 +86,16 @@ public sealed class TestConsortium : IDisposable
     public CborMap Query(string contract, string query, CborMap args) =>
         Runtime.Query(_reads, contract, query, args, Time, out var error) ?? throw new InvalidOperationException(error);
 
+    /// <summary>A query asked as a member asks it over the API (their role and organisation): the answer, or null when the audience excludes them.</summary>
+    public T? QueryAs<T>(string member, string contract, string query, CborMap args) where T : class, ICborRecord<T>
+    {
+        var who = CareLedger.Contracts.Membership.Members.FindMember(View, Account(member));
+        var asker = new Asker(Account(member), who?.Role, who?.Organisation, Oversees: false);
+        var answer = Runtime.Query(_reads, contract, query, args, Time, asker, out var error, out var refused);
+        if (answer is null && !refused) throw new InvalidOperationException(error);
+        return answer is null ? null : T.FromCbor(answer);
+    }
+
     /// <summary>A query's answer decoded, strictly, into the record the contract answers with.</summary>
     public T Query<T>(string contract, string query, CborMap args) where T : ICborRecord<T> => T.FromCbor(Query(contract, query, args));
 

@@ -1,4 +1,4 @@
-namespace CareLedger.Cli.Consortium;
+namespace CareLedger.Client.Consortium;
 
 /// <summary>
 /// A node's answer to GET /v1/consortium/status: the consortium as that node sees it; <c>Waiting</c> says why its next
