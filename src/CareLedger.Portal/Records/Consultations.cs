@@ -32,6 +32,25 @@ public static class Consultations
     /// <summary>"general-practice" reads "General practice" (a specialty's code, as the practitioner's profile gives it).</summary>
     public static string Specialty(string code) => code.Length == 0 ? "—" : char.ToUpperInvariant(code[0]) + code[1..].Replace('-', ' ');
 
+    /// <summary>
+    /// A specialty in the person's language when it is one of the usual codes; any other code, which a practitioner chose
+    /// freely, reads as <see cref="Specialty(string)"/> makes it.
+    /// </summary>
+    public static string Specialty(string code, IStringLocalizer L) => code switch
+    {
+        "general-practice" => L["General practice"],
+        "family-medicine" => L["Family medicine"],
+        "internal-medicine" => L["Internal medicine"],
+        "cardiology" => L["Cardiology"],
+        "dermatology" => L["Dermatology"],
+        "paediatrics" or "pediatrics" => L["Paediatrics"],
+        "psychiatry" => L["Psychiatry"],
+        "neurology" => L["Neurology"],
+        "gynaecology" or "gynecology" => L["Gynaecology"],
+        "endocrinology" => L["Endocrinology"],
+        _ => Specialty(code),
+    };
+
     public static string Price(long amount, string asset) => $"{amount} {asset}";
 
     public static string Mode(string mode) => Mode(mode, EnglishWords.Instance);
