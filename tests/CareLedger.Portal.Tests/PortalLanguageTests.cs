@@ -97,6 +97,35 @@ public sealed partial class PortalLanguageTests(BrowserFixture fx)
         Assert.True(leftovers.Count == 0, "English left on Spanish pages:\n" + string.Join("\n", leftovers.Distinct()));
     }
 
+    /// <summary>Pages reached from a list rather than the menu: booking a doctor, and one record opened.</summary>
+    [Fact]
+    public async Task BookingADoctorAndOpeningARecordInSpanish_HaveNoPhraseLeftInEnglish()
+    {
+        await using var context = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });
+        var missing = new List<string>();
+        context.Console += (_, m) => { if (m.Text.StartsWith("[i18n] missing", StringComparison.Ordinal)) missing.Add(m.Text); };
+        var page = await SignInAsDemoAsync(fx, context, "Sam Jones");
+        var leftovers = new List<string>();
+
+        await page.Locator("header nav a[href='doctors']").ClickAsync();
+        await page.Locator("main a.button[href^='book/']").First.ClickAsync(new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reservar una cita" })).ToBeVisibleAsync(new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reservar y pagar" })).ToBeVisibleAsync(new() { Timeout = Slow });
+        leftovers.AddRange(await LeftInEnglishAsync(page, "book"));
+        await ScreenshotAsync(page, "es-book");
+
+        await page.Locator("header nav a[href='records']").ClickAsync();
+        var record = page.Locator("main td a[href^='records/']").First;
+        await record.WaitForAsync(new() { Timeout = Slow });
+        await record.ClickAsync();
+        await Assertions.Expect(page.GetByText("Hash del contenido en el libro mayor")).ToBeVisibleAsync(new() { Timeout = Slow });
+        leftovers.AddRange(await LeftInEnglishAsync(page, "records/…"));
+        await ScreenshotAsync(page, "es-record");
+
+        Assert.True(missing.Count == 0, "phrases without a Spanish translation:\n" + string.Join("\n", missing.Distinct()));
+        Assert.True(leftovers.Count == 0, "English left on Spanish pages:\n" + string.Join("\n", leftovers.Distinct()));
+    }
+
     private static async Task<IEnumerable<string>> LeftInEnglishAsync(IPage page, string where)
     {
         var texts = await page.Locator(Chrome).EvaluateAllAsync<string[]>(
