@@ -1,3 +1,4 @@
+using CareLedger.Client.Records;
 using CareLedger.Client.Api;
 using CareLedger.Contracts.Tokens;
 using CareLedger.Ledger.Cryptography;
@@ -45,12 +46,22 @@ public sealed class TokensClient(NodeClient node)
     public async Task<Escrow?> GetEscrowAsync(string holder, string id, CancellationToken ct = default) =>
         (await node.QueryAsync<Found<Escrow>>(Contract, "escrow", new CborMap { ["holder"] = holder, ["id"] = id }, ct)).Value;
 
-    /// <summary>The account's transfers and mints, oldest first; asked as the account itself (or oversight).</summary>
+    /// <summary>
+    /// The account's transfers and mints, oldest first, as the node indexed them from committed blocks; asked signed, as the
+    /// account itself (or an overseer), with the key this client reads as (<see cref="NodeClient.As"/>).
+    /// </summary>
     public async Task<IReadOnlyList<TokenTransfer>> TransfersAsync(AccountId account, CancellationToken ct = default)
     {
+        var signer = node.Reader ?? throw new InvalidOperationException("a wallet's history is read signed: give the client a key (NodeClient.As)");
         var all = new List<TokenTransfer>();
-        await foreach (var transfer in node.QueryAllAsync<TransferList, TokenTransfer>(Contract, "transfers", new CborMap { ["account"] = account.ToString() }, ct: ct))
-            all.Add(transfer);
-        return all;
+        for (var after = ""; ;)
+        {
+            var path = $"/v1/accounts/{account}/transfers?limit=1000" + (after.Length > 0 ? "&after=" + Uri.EscapeDataString(after) : "");
+            using var response = await node.SendSignedAsync(a => SignedHttp.Get(signer, a, path), ct);
+            var page = await NodeClient.ReadAsync<TransferList>(response, ct);
+            all.AddRange(page.Transfers);
+            if (page.Next.Length == 0 || page.Transfers.Count == 0) return all;
+            after = page.Next;
+        }
     }
 }

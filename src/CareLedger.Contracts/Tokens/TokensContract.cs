@@ -46,11 +46,6 @@ public sealed class TokensContract : IContract
         ContractQuery.Of("asset", [new("asset", ArgKind.Text)], Audiences.Public, (q, args) => Found.Of(q.State.Get(Asset.Key(args.GetText("asset"))))),
         ContractQuery.Of("escrow", [new("holder", ArgKind.Text), new("id", ArgKind.Text)], Audiences.Oversight, (q, args) =>
             Found.Of(q.State.Get(Escrow.Key(args.GetText("holder"), args.GetText("id"))))),
-        ContractQuery.Of("transfers", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
-        {
-            var (page, next) = QueryPaging.Read(q.State, TokenTransfer.Of(AccountId.Parse(args.GetText("account"))), args);
-            return new TransferList([.. page.Select(e => e.Value)], next);
-        }),
     ];
 
     public void InitGenesis(ContractState state, CborMap genesis)
@@ -97,7 +92,6 @@ public sealed class TokensContract : IContract
         if (!ctx.State.Contains(Member.Key(to))) return Outcome.Fail($"recipient {to} is not a member");
         ctx.State.Put(Asset.Key(symbol), asset with { Supply = checked(asset.Supply + amount) });
         SetBalance(ctx.State, symbol, to, checked(Balance(ctx.State, symbol, to) + amount));
-        new TokenTransfer(symbol, null, to, amount, "", ctx.BlockTime, ctx.TxId.ToString()).Record(ctx.State, ctx.Height);
         ctx.Emit("Minted", new CborMap { ["asset"] = symbol, ["to"] = to.ToString(), ["amount"] = amount });
         return Outcome.Ok;
     }
@@ -116,7 +110,6 @@ public sealed class TokensContract : IContract
         if (to == from) return Outcome.Fail("cannot transfer to yourself");
         SetBalance(ctx.State, symbol, from, balance - amount);
         SetBalance(ctx.State, symbol, to, checked(Balance(ctx.State, symbol, to) + amount));
-        new TokenTransfer(symbol, from, to, amount, args.TryGetText("memo") ?? "", ctx.BlockTime, ctx.TxId.ToString()).Record(ctx.State, ctx.Height);
         ctx.Emit("Transferred", new CborMap { ["asset"] = symbol, ["from"] = from.ToString(), ["to"] = to.ToString(), ["amount"] = amount });
         return Outcome.Ok;
     }

@@ -1,3 +1,4 @@
+using CareLedger.Node.Tokens;
 using CareLedger.Node.Live;
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
@@ -57,6 +58,9 @@ public static class NodeHost
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
         builder.Services.AddLive();
+        builder.Services.AddSingleton<CareLedger.Node.Tokens.TransferHistory>();
+        builder.Services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<CareLedger.Node.Tokens.TransferHistory>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CareLedger.Node.Tokens.TransferHistory>());
         builder.Services.AddFhirApi();
         if (start.Demo) builder.Services.AddDemo();
         builder.Services.AddNodeAuthentication();
@@ -91,6 +95,7 @@ public static class NodeHost
         app.MapConsortiumApi();
         app.MapDemoIdentitiesApi();
         app.MapLive();
+        app.MapTokensApi();
         app.MapPortal();
         app.RequireEveryEndpointToNameItsAudience();
         return app;

@@ -204,30 +204,4 @@ public sealed class TokensContractTests : IDisposable
 
         Assert.Equal(new AccountBalance("CARE", patient, 42), answer);
     }
-
-    [Fact]
-    public void Transfers_ListTheMintAndTheTransferToEachAccountTheyTouch_AndOnlyToThatAccount()
-    {
-        var (patient, doctor) = (_chain.Account("patient-jones"), _chain.Account("dr-rivera"));
-        Verdict.Valid(_chain.Mint("insurer-admin", patient, 100));
-        Verdict.Valid(_chain.Submit("patient-jones", "tokens", "transfer",
-            new CborMap { ["asset"] = "CARE", ["to"] = doctor.ToString(), ["amount"] = 30L, ["memo"] = "thanks" }));
-
-        var mine = _chain.QueryAs<TransferList>("patient-jones", "tokens", "transfers", new CborMap { ["account"] = patient.ToString() })!.Transfers;
-        var theirs = _chain.QueryAs<TransferList>("dr-rivera", "tokens", "transfers", new CborMap { ["account"] = doctor.ToString() })!.Transfers;
-
-        Assert.Equal([(null, patient, 100L, ""), (patient, doctor, 30L, "thanks")], mine.Select(t => (t.From, t.To, t.Amount, t.Memo)));
-        Assert.Equal([(patient, doctor, 30L)], theirs.Select(t => ((AccountId?)t.From, t.To, t.Amount)));
-        Assert.Null(_chain.QueryAs<TransferList>("dr-rivera", "tokens", "transfers", new CborMap { ["account"] = patient.ToString() }));
-    }
-
-    [Fact]
-    public void Transfer_Refused_LeavesNoHistory()
-    {
-        var patient = _chain.Account("patient-jones");
-
-        Verdict.Refused(_chain.Transfer("patient-jones", _chain.Account("dr-rivera"), 5), "insufficient funds");
-
-        Assert.Empty(_chain.QueryAs<TransferList>("patient-jones", "tokens", "transfers", new CborMap { ["account"] = patient.ToString() })!.Transfers);
-    }
 }

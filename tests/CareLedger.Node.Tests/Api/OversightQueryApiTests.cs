@@ -4,6 +4,7 @@ using CareLedger.Client.Licensing;
 using CareLedger.Client.Prescriptions;
 using CareLedger.Client.Services;
 using CareLedger.Client.Tokens;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Tests.Support;
 
 namespace CareLedger.Node.Tests.Api;
@@ -57,6 +58,24 @@ public sealed class OversightQueryApiTests(DemoNodeFixture demo)
 
         Assert.Contains(mine, t => t.From is null && t.To == demo.Account("patient-jones"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+    }
+
+    [Fact]
+    public async Task Transfers_ShowATransferWithItsNoteToBothParties_InBlockOrder_AndTheAuditorMayReadThem()
+    {
+        var (patient, doctor) = (demo.Keys["patient-jones"], demo.Keys["dr-rivera"]);
+        var memo = "thanks " + Guid.NewGuid().ToString("N")[..8];
+        var receipt = await new TokensClient(demo.Client).TransferAsync(patient, "CARE", doctor.Account, 3, memo);
+
+        var mine = await new TokensClient(demo.Client.As(patient)).TransfersAsync(patient.Account);
+        var theirs = await new TokensClient(demo.Client.As(doctor)).TransfersAsync(doctor.Account);
+        var audited = await new TokensClient(demo.Client.As(demo.Keys["health-auditor"])).TransfersAsync(patient.Account);
+
+        var sent = Assert.Single(mine, t => t.Memo == memo);
+        Assert.Equal((patient.Account, doctor.Account, 3L, "CARE", receipt.TxId), ((AccountId)sent.From!, sent.To, sent.Amount, sent.Asset, sent.Transaction));
+        Assert.Contains(theirs, t => t.Memo == memo && t.To == doctor.Account);
+        Assert.Equal(mine.Select(t => t.Transaction), audited.Select(t => t.Transaction));
+        Assert.Equal(mine.OrderBy(t => t.Time).Select(t => t.Time), mine.Select(t => t.Time));
     }
 
     [Fact]
