@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using CareLedger.Client.Api;
+using CareLedger.Client.Tokens;
 using CareLedger.Ledger.Wire;
 using CareLedger.Node.Tests.Support;
 using CareLedger.Testing;
@@ -10,7 +11,7 @@ namespace CareLedger.Node.Tests.Durability;
 public sealed class RestartTests
 {
     [Fact]
-    public async Task Node_StoppedGracefullyAndStarted_ResumesAtTheSameHeightAndState()
+    public async Task Node_StoppedGracefullyAndStarted_ResumesAtTheSameHeightAndState_AndRebuildsWalletHistoryFromItsBlocks()
     {
         using var dir = new TempFolder();
         using var node = new NodeProcess(dir.Path);
@@ -41,6 +42,10 @@ public sealed class RestartTests
         var receipt = (await node.Client.SubmitAsync(new TxDraft(patient, "careledger-demo", next).Transfer(doctor, 5).Sign(), wait: true)).Receipt!;
         Assert.True(receipt.Valid, receipt.Reason);
         Assert.Equal(before.Height + 1, receipt.Height);
+        // The wallet history is no world state: the restarted node read it back from the stored blocks, then followed the new one.
+        var history = await new TokensClient(node.Client.As(keys["dr-rivera"])).TransfersAsync(doctor);
+        Assert.Equal(4, history.Count(t => t.From == patient.Account && t.To == doctor && t.Amount == 5));
+        Assert.Equal(receipt.TxId, history[^1].Transaction);
     }
 
     private static async Task<long> BalanceAsync(NodeClient client, string account)
