@@ -7,6 +7,10 @@ let remotes = null;      // the element that holds the other people's videos
 let iceServers = [];
 let iceTransportPolicy = 'all';
 const peers = new Map(); // connection id → { pc, video, pending: [] }
+// Others may call as soon as the node seats this person, before the page has passed on the relay it was given:
+// nothing touches a peer connection until relay() has run.
+let configured;
+const ready = new Promise(resolve => { configured = resolve; });
 
 export async function start(component, localVideo, remoteBox) {
     page = component;
@@ -21,6 +25,7 @@ export async function start(component, localVideo, remoteBox) {
 export function relay(servers, relayOnly) {
     iceServers = servers || [];
     iceTransportPolicy = relayOnly ? 'relay' : 'all';
+    configured();
 }
 
 function peer(id, role) {
@@ -49,15 +54,17 @@ function peer(id, role) {
 
 /** Someone new came in: this side, already there, makes the offer. */
 export async function call(id, role) {
+    await ready;
     const { pc } = peer(id, role);
     await pc.setLocalDescription(await pc.createOffer());
     await page.invokeMethodAsync('Signal', id, 'offer', JSON.stringify(pc.localDescription));
 }
 
 /** Someone already there: remember their part, and wait for their offer. */
-export function expect(id, role) { peer(id, role); }
+export async function expect(id, role) { await ready; peer(id, role); }
 
 export async function receive(id, kind, payload) {
+    await ready;
     const p = peer(id, '');
     const data = JSON.parse(payload);
     if (kind === 'offer') {
