@@ -15,14 +15,10 @@ namespace CareLedger.Portal.Tests;
 public sealed class PortalNotificationsTests(BrowserFixture fx) : IDisposable
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
-    private readonly KeyStore _keys = new(Path.Combine(fx.Node.DataDir, "demo-keys"));
-    private readonly Dictionary<string, SigningKey> _loaded = [];
-    private SigningKey Key(string name) => _loaded.TryGetValue(name, out var k) ? k : _loaded[name] = _keys.Load(name, "demo");
+    private readonly DemoPeople _people = new(fx);
+    private SigningKey Key(string name) => _people.Key(name);
 
-    public void Dispose()
-    {
-        foreach (var key in _loaded.Values) key.Dispose();
-    }
+    public void Dispose() => _people.Dispose();
 
     private static async Task<IPage> ListeningAsync(BrowserFixture fx, IBrowserContext context, string persona)
     {

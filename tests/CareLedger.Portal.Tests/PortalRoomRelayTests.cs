@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CareLedger.Client.Services;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Live;
@@ -17,22 +16,6 @@ namespace CareLedger.Portal.Tests;
 public sealed class PortalRoomRelayTests(BrowserFixture fx)
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
-
-    private sealed record Received(long FramesDecoded, long AudioPackets, int Connected, int Relayed);
-
-    private static async Task<Received> StatsAsync(IPage page)
-    {
-        var module = new Uri(new Uri(page.Url), "/portal/js/room.js").ToString();
-        Received r = new(0, 0, 0, 0);
-        for (var i = 0; i < 80; i++)
-        {
-            r = JsonSerializer.Deserialize<Received>(await page.EvaluateAsync<string>($"async () => JSON.stringify(await (await import('{module}')).stats())"),
-                JsonSerializerOptions.Web)!;
-            if (r.FramesDecoded > 0 && r.AudioPackets > 0 && r.Relayed > 0) break;
-            await page.WaitForTimeoutAsync(250);
-        }
-        return r;
-    }
 
     [Fact]
     public async Task ThroughTheRelayOnly_ThePatientAndTheDoctorStillSeeAndHearEachOther()
@@ -59,8 +42,8 @@ public sealed class PortalRoomRelayTests(BrowserFixture fx)
         await patient.GotoAsync(new Uri(node.BaseAddress, "portal/room/relayed").ToString());
 
         await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
-        var atPatient = await StatsAsync(patient);
-        var atDoctor = await StatsAsync(doctor);
+        var atPatient = await RoomMedia.ReceivingAsync(patient, relayed: true);
+        var atDoctor = await RoomMedia.ReceivingAsync(doctor, relayed: true);
 
         Assert.True(atPatient is { FramesDecoded: > 0, AudioPackets: > 0, Relayed: > 0 }, $"the patient receives {atPatient}");
         Assert.True(atDoctor is { FramesDecoded: > 0, AudioPackets: > 0, Relayed: > 0 }, $"the doctor receives {atDoctor}");

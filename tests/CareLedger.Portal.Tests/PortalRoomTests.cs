@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CareLedger.Client.Services;
 using CareLedger.Ledger.Cryptography;
 using Microsoft.Playwright;
@@ -16,14 +15,10 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
     private static int _slot;
-    private readonly KeyStore _keys = new(Path.Combine(fx.Node.DataDir, "demo-keys"));
-    private readonly Dictionary<string, SigningKey> _loaded = [];
-    private SigningKey Key(string name) => _loaded.TryGetValue(name, out var k) ? k : _loaded[name] = _keys.Load(name, "demo");
+    private readonly DemoPeople _people = new(fx);
+    private SigningKey Key(string name) => _people.Key(name);
 
-    public void Dispose()
-    {
-        foreach (var key in _loaded.Values) key.Dispose();
-    }
+    public void Dispose() => _people.Dispose();
 
     /// <summary>An accepted video booking in a five-minute slot of its own, within the two hours before this node opens rooms.</summary>
     private async Task<string> AcceptedBookingAsync()
@@ -36,25 +31,6 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
         await services.BookAsync(Key("patient-jones"), new BookingRequest(booking, Key("dr-rivera").Account.ToString(), slot, "video", Symptoms));
         await services.AcceptAsync(Key("dr-rivera"), booking);
         return booking;
-    }
-
-    private sealed record Received(long FramesDecoded, long AudioPackets, int Connected);
-
-    /// <summary>The page's own WebRTC statistics (room.js sums getStats() over its peer connections).</summary>
-    private static async Task<Received> StatsAsync(IPage page, string module) =>
-        JsonSerializer.Deserialize<Received>(await page.EvaluateAsync<string>($"async () => JSON.stringify(await (await import('{module}')).stats())"),
-            JsonSerializerOptions.Web)!;
-
-    private static async Task<Received> ReceivingAsync(IPage page)
-    {
-        var module = new Uri(new Uri(page.Url), "/portal/js/room.js").ToString();
-        for (var i = 0; i < 80; i++)
-        {
-            var r = await StatsAsync(page, module);
-            if (r.FramesDecoded > 0 && r.AudioPackets > 0) return r;
-            await page.WaitForTimeoutAsync(250);
-        }
-        return await StatsAsync(page, module);
     }
 
     [Fact]
@@ -76,8 +52,8 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
 
         await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
         await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
-        var atPatient = await ReceivingAsync(patient);
-        var atDoctor = await ReceivingAsync(doctor);
+        var atPatient = await RoomMedia.ReceivingAsync(patient);
+        var atDoctor = await RoomMedia.ReceivingAsync(doctor);
         await Assertions.Expect(patient.GetByTestId("quality")).ToBeVisibleAsync(new() { Timeout = Slow });
         await ScreenshotAsync(patient, "room");
 

@@ -64,9 +64,7 @@ public sealed class LiveClient : IAsyncDisposable
     {
         try
         {
-            var challenge = Convert.FromBase64String(await _connection.InvokeAsync<string>("Challenge", ct));
-            var time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var proof = await RequestSignature.SignAsync(_key, _audience, Method, "/" + Path, time, challenge);
+            var proof = await KeyProof.AnswerAsync(_connection, _key, _audience, Method, "/" + Path, ct);
             await _connection.InvokeAsync<string>("Prove", proof, ct);
         }
         catch (HubException e)

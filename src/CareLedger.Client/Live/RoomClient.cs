@@ -52,8 +52,7 @@ public sealed class RoomClient : IAsyncDisposable
         try
         {
             await connection.StartAsync(ct);
-            var challenge = Convert.FromBase64String(await connection.InvokeAsync<string>("Challenge", ct));
-            var proof = await RequestSignature.SignAsync(key, audience, Method, $"/{Path}/{booking}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), challenge);
+            var proof = await KeyProof.AnswerAsync(connection, key, audience, Method, $"/{Path}/{booking}", ct);
             var welcome = await connection.InvokeAsync<RoomWelcome>("Join", booking, proof, ct);
             return new RoomClient(connection, welcome);
         }
