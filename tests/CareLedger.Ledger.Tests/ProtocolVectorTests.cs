@@ -59,9 +59,9 @@ public class ProtocolVectorTests
     [Fact]
     public void BlockHeader_EncodesToPinnedBytes()
     {
-        var header = new BlockHeader(7, Hash256.Of([1]), Hash256.Of([2]), Hash256.Of([3]), 1_800_000_000_000, new AccountId(Hash256.Of([4])));
-        Assert.Equal("860758204bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a5820dbc1b4c900ffe48d575b5da5c638040125f65db0fe3e24494b76ea986457d9865820084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c51b000001a3185c50005820e52d9c508c502347344d8c07ad91cbd6068afc75ff6292f062a09ca381c89e71", Convert.ToHexStringLower(header.Encode()));
-        Assert.Equal("887a04842c1eb0cd4de9e5de1bdbe5ba85a91df68798ff62e0c36c58ec6c5fcd", header.Hash().ToString());
+        var header = new BlockHeader(7, Hash256.Of([1]), Hash256.Of([2]), Hash256.Of([3]), Hash256.Of([5]), 1_800_000_000_000, new AccountId(Hash256.Of([4])));
+        Assert.Equal("870758204bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a5820dbc1b4c900ffe48d575b5da5c638040125f65db0fe3e24494b76ea986457d9865820084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c55820e77b9a9ae9e30b0dbdb6f510a264ef9de781501d7b6b92ae89eb059c5ab743db1b000001a3185c50005820e52d9c508c502347344d8c07ad91cbd6068afc75ff6292f062a09ca381c89e71", Convert.ToHexStringLower(header.Encode()));
+        Assert.Equal("57fb9e21a5ef5221237ffecef8db00733ab30176dec0a3d6ed42e536c666048b", header.Hash().ToString());
     }
 
     [Fact]
@@ -69,6 +69,14 @@ public class ProtocolVectorTests
     {
         var root = StateCommitment.Next(Hash256.Zero, [new("a/k", [0xA1, 0x61, 0x76, 0x01]), new("b/k", null)]);
         Assert.Equal("ca94ce6b2f1c49c7b40bb3e7efcc0e7c930def105dc78bb9830250e2e8a8f3c9", root.ToString());
+    }
+
+    [Fact]
+    public void DirectoryGroup_HashAndLeaf_ArePinned()
+    {
+        var group = StateDirectory.GroupHash("m/s/clinic/", [new("m/s/clinic/a", [0xA0]), new("m/s/clinic/b", [0x01])]);
+        Assert.Equal("fb0dbe1538fc4acff78757c73e4ef00e5f4a931382c37e0b4407c7d9419ef1e2", group.ToString());
+        Assert.Equal("963757ace5a29c1d497548953f964efec3889f6d2f8e9e8550e03eb1e02b26ac", StateDirectory.Leaf("m/s/clinic/", group).ToString());
     }
 
     [Fact]

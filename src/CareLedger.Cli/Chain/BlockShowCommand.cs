@@ -40,6 +40,7 @@ public sealed class BlockShowCommand(CliSession session) : AsyncCommand<BlockSho
         header.AddRow(new Markup("[grey]Proposer[/]"), new Text(block.Proposer));
         header.AddRow(new Markup("[grey]Tx root[/]"), new Text(block.TransactionsRoot));
         header.AddRow(new Markup("[grey]State root[/]"), new Text(block.StateRoot));
+        header.AddRow(new Markup("[grey]Directory root[/]"), new Text(block.DirectoryRoot));
         foreach (var s in block.Signatures) header.AddRow(new Markup("[grey]Signed by[/]"), new Text(s.Validator));
         session.Out.Write(new Panel(header).Header($"Block {block.Height}").Border(BoxBorder.Rounded));
 

@@ -27,7 +27,9 @@ public sealed class NodeClient
     private readonly AudienceCache audience;
 
     /// <param name="crypto">Where record envelopes are sealed and opened: .NET's primitives unless given (the portal gives WebCrypto's).</param>
-    public NodeClient(HttpClient http, IAccountKey? reader = null, IRecordCrypto? crypto = null) : this(http, reader, new AudienceCache(), crypto ?? DotNetRecordCrypto.Instance)
+    /// <param name="trust">Whose signatures prove the lists record keys are wrapped for: the validators first proven, unless given.</param>
+    public NodeClient(HttpClient http, IAccountKey? reader = null, IRecordCrypto? crypto = null, ChainTrust? trust = null)
+        : this(http, reader, new AudienceCache(), crypto ?? DotNetRecordCrypto.Instance, trust ?? ChainTrust.FirstUse())
     {
     }
 
@@ -35,13 +37,17 @@ public sealed class NodeClient
     {
     }
 
-    private NodeClient(HttpClient http, IAccountKey? reader, AudienceCache audience, IRecordCrypto crypto)
+    private NodeClient(HttpClient http, IAccountKey? reader, AudienceCache audience, IRecordCrypto crypto, ChainTrust trust)
     {
         this.http = http;
         this.reader = reader;
         this.audience = audience;
         Crypto = crypto;
+        Trust = trust;
     }
+
+    /// <summary>The validators whose signed headers this client checks the node's lists against (shared by every <see cref="As"/> view).</summary>
+    public ChainTrust Trust { get; }
 
     /// <summary>The primitives record envelopes are made with on this platform.</summary>
     public IRecordCrypto Crypto { get; }
@@ -50,7 +56,7 @@ public sealed class NodeClient
     public IAccountKey? Reader => reader;
 
     /// <summary>The same node, read as <paramref name="key"/>'s holder.</summary>
-    public NodeClient As(IAccountKey key) => ReferenceEquals(key, reader) ? this : new(http, key, audience, Crypto);
+    public NodeClient As(IAccountKey key) => ReferenceEquals(key, reader) ? this : new(http, key, audience, Crypto, Trust);
 
     /// <summary>The chain and node that requests to this node are signed for: asked once (<c>GET /v1/chain</c>) and kept.</summary>
     public async Task<RequestAudience> AudienceAsync(CancellationToken ct = default)
@@ -193,7 +199,7 @@ public sealed class NodeClient
         return receipt;
     }
 
-    private async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    internal async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {
         using var response = await GetResponseAsync(path, ct);
         return await ReadAsync<T>(response, ct);

@@ -41,6 +41,29 @@ public sealed class MembershipClient(NodeClient node)
         await node.QueryAllAsync<StaffList, Member>(Contract, "staff", new CborMap { ["org"] = organisation }, pageSize, ct).ToListAsync(ct);
 
     /// <summary>
+    /// An organisation's staff as (account, role), proven complete against a header a majority of the trusted validators
+    /// signed (<see cref="ChainTrust"/>): what a record key may be wrapped for. Empty when the node says the organisation
+    /// has no staff, which it cannot prove; hiding staff withholds access, never gives it.
+    /// </summary>
+    public async Task<IReadOnlyList<StaffSeat>> ProvenStaffAsync(string organisation, CancellationToken ct = default)
+    {
+        try
+        {
+            var entries = await node.Trust.ProvenAsync(node, StaffSeat.KeyPrefix + organisation + "/", ct);
+            return [.. entries.Select(e => StaffSeat.FromCbor(CborMap.Decode(e.Value)))];
+        }
+        catch (NodeApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The validators as (account, organisation), proven complete like <see cref="ProvenStaffAsync"/>.</summary>
+    public async Task<IReadOnlyList<ValidatorSeat>> ProvenValidatorsAsync(CancellationToken ct = default) =>
+        [.. (await node.Trust.ProvenAsync(node, ChainTrust.ValidatorsGroup, ct)).Select(e => Validator.FromCbor(CborMap.Decode(e.Value)))
+            .Select(v => new ValidatorSeat(AccountId.FromPublicKey(v.PublicKey), v.Organisation))];
+
+    /// <summary>
     /// Opens an invitation to the signing admin's organisation for <paramref name="role"/>, valid until <paramref name="expiry"/>,
     /// under the public half of a one-time key whose private half the admin hands to the invitee (<see cref="InvitationLink"/>).
     /// </summary>

@@ -221,9 +221,9 @@ public sealed class RecordsClient(NodeClient node)
         // A patient's organisation is known to the patient and to those they gave a grant: the author asks as themselves.
         var member = await node.As(author).GetAccountAsync(patient, ct);
         if (member.Organisation is null) return [];
-        var seats = await node.QueryAsync<ValidatorList>(MembershipClient.Contract, "validators", new CborMap(), ct);
+        var seats = await Proven(new MembershipClient(node).ProvenValidatorsAsync(ct));
         var withKeys = new List<AccountId>();
-        foreach (var seat in seats.Validators.Where(v => v.Organisation == member.Organisation))
+        foreach (var seat in seats.Where(v => v.Organisation == member.Organisation))
             if (await TryPublicKeyAsync(seat.Account, ct) is not null) withKeys.Add(seat.Account);
         return withKeys;
     }
@@ -241,11 +241,24 @@ public sealed class RecordsClient(NodeClient node)
         return [.. accounts.Distinct()];
     }
 
-    /// <summary>The accounts of the organisation's members in these roles, role by role.</summary>
+    /// <summary>The accounts of the organisation's members in these roles, role by role, from the list proven against the chain.</summary>
     private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var members = await new MembershipClient(node).StaffAsync(org, ct: ct);
+        var members = await Proven(new MembershipClient(node).ProvenStaffAsync(org, ct));
         return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
+    }
+
+    /// <summary>A list proven against the chain; one that cannot be is a refusal of the record action, with nothing sent.</summary>
+    private static async Task<T> Proven<T>(Task<T> list)
+    {
+        try
+        {
+            return await list;
+        }
+        catch (DirectoryProofException e)
+        {
+            throw new RecordException(e.Message);
+        }
     }
 
     /// <summary>Every item of a paged list, each page a signed GET, following the node's Link rel=next headers.</summary>

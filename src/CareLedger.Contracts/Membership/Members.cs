@@ -15,6 +15,20 @@ public static class Members
 
     public static Member? FindMember(ContractState state, AccountId account) => state.Get(Member.Key(account));
 
+    /// <summary>Records a member, and keeps the staff index (<see cref="StaffSeat"/>) in step.</summary>
+    public static void Put(ContractState state, Member member)
+    {
+        state.Put(Member.Key(member.Account), member);
+        if (member.Role != Roles.Patient) state.Put(StaffSeat.Key(member.Organisation, member.Account), new StaffSeat(member.Account, member.Role));
+    }
+
+    /// <summary>Removes a member and their place in the staff index.</summary>
+    public static void Delete(ContractState state, Member member)
+    {
+        state.Delete(Member.Key(member.Account));
+        state.Delete(StaffSeat.Key(member.Organisation, member.Account));
+    }
+
     public static Organisation? FindOrganisation(ContractState state, string id) => state.Get(Organisation.Key(id));
 
     /// <summary>The sender policy of a permissioned chain: only registered members transact.</summary>

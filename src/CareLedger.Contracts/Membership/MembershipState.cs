@@ -24,6 +24,24 @@ public sealed record Member(AccountId Account, [property: JsonPropertyName("org"
         CborFields.Read(map, static f => new Member(f.Account("account"), f.Text("org"), f.Text("role"), f.OptionalText("name") ?? ""));
 }
 
+/// <summary>
+/// A member of an organisation's staff (every role but patient), at membership/staff/{org}/{account}: the index that
+/// lists an organisation's staff without reading its patients, and the directory group block headers commit to, so
+/// that whoever wraps a record key for "the clinic's staff" can check the list against the signed header.
+/// </summary>
+public sealed record StaffSeat(AccountId Account, string Role) : ICborRecord<StaffSeat>
+{
+    public const string KeyPrefix = "membership/staff/";
+
+    public static StatePrefix<StaffSeat> Of(string organisation) => new(KeyPrefix + organisation + "/");
+
+    public static StateKey<StaffSeat> Key(string organisation, AccountId account) => new(KeyPrefix + organisation + "/" + account);
+
+    public CborMap ToCbor() => new() { ["account"] = Account.ToString(), ["role"] = Role };
+
+    public static StaffSeat FromCbor(CborMap map) => CborFields.Read(map, static f => new StaffSeat(f.Account("account"), f.Text("role")));
+}
+
 /// <summary>An organisation of the consortium, at membership/org/{id}; the genesis document lists them in the same form.</summary>
 public sealed record Organisation(string Id, string Name, string Kind) : ICborRecord<Organisation>
 {

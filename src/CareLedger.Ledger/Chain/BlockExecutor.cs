@@ -24,12 +24,14 @@ public sealed class BlockExecutor(ContractRuntime runtime)
         runtime.BeginBlock(overlay, height, time);
         var results = new TxResult[txs.Count];
         for (var i = 0; i < txs.Count; i++) results[i] = runtime.Apply(overlay, height, time, txs[i]);
+        var directory = runtime.Directory.Update(overlay);
         var writes = overlay.SortedWrites();
         var header = new BlockHeader(
             height,
             parent.Hash(),
             MerkleTree.Root(Block.Leaves(txs, results, null)),
             StateCommitment.Next(parent.StateRoot, writes),
+            directory,
             time,
             proposer);
         return new ExecutedBlock(header, txs, results, writes);
@@ -40,10 +42,11 @@ public sealed class BlockExecutor(ContractRuntime runtime)
         if (genesis.ChainId != runtime.ChainId) throw new InvalidOperationException($"genesis is for chain '{genesis.ChainId}', runtime for '{runtime.ChainId}'");
         var overlay = new StateOverlay(new MemoryState());
         runtime.ApplyGenesis(overlay, genesis.Map);
+        var directory = runtime.Directory.Update(overlay);
         var writes = overlay.SortedWrites();
         var bytes = genesis.Encode();
         var header = new BlockHeader(0, Hash256.Zero, MerkleTree.Root(Block.Leaves([], [], bytes)),
-            StateCommitment.Next(Hash256.Zero, writes), genesis.Time, default);
+            StateCommitment.Next(Hash256.Zero, writes), directory, genesis.Time, default);
         return new ExecutedBlock(header, [], [], writes, bytes);
     }
 }

@@ -30,9 +30,18 @@ public sealed class ContractRuntime
         _contracts = contracts.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _trustedBy = _contracts.Keys.ToDictionary(name => name, TrustingContracts, StringComparer.Ordinal);
         _senderPolicy = senderPolicy ?? ((_, _, _, _) => null);
+        Directory = new StateDirectory([.. _contracts.Values.OrderBy(c => c.Name, StringComparer.Ordinal).SelectMany(DirectoryOf)]);
     }
 
     public string ChainId { get; }
+
+    private static IEnumerable<DirectoryGroup> DirectoryOf(IContract contract) =>
+        contract.Directory.All(g => g.Prefix.StartsWith(contract.Name + "/", StringComparison.Ordinal) && g.Prefix.EndsWith('/'))
+            ? contract.Directory
+            : throw new InvalidOperationException($"contract '{contract.Name}' names a directory group outside its namespace, or one not ending in '/'");
+
+    /// <summary>The lists every block header commits to, gathered from the contracts.</summary>
+    public StateDirectory Directory { get; }
     public IReadOnlyCollection<IContract> Contracts => _contracts.Values;
 
     public static ulong LastNonce(IStateReader state, AccountId account) =>

@@ -26,6 +26,12 @@ public interface IContract
     IReadOnlyList<string> TrustedCallers => [];
 
     /// <summary>
+    /// Groups of this contract's entries whose complete content the block header commits to, for lists clients check
+    /// instead of trusting the node (<see cref="State.StateDirectory"/>). Keep them small and public. Empty by default.
+    /// </summary>
+    IReadOnlyList<State.DirectoryGroup> Directory => [];
+
+    /// <summary>
     /// Time-triggered steps (escrow timeouts, expiries): runs at the start of every block, before
     /// its transactions, and sees the block's time. Keep it cheap: index deadlines by time.
     /// </summary>

@@ -10,6 +10,9 @@ public sealed class StateOverlay(IStateReader parent) : IStateReader
 
     public int Count => _writes.Count;
 
+    /// <summary>The keys written or deleted so far, in no particular order.</summary>
+    public IEnumerable<string> WrittenKeys => _writes.Keys;
+
     public byte[]? Get(string key) => _writes.TryGetValue(key, out var v) ? v : parent.Get(key);
 
     public void Set(string key, byte[] value) => _writes[key] = value;

@@ -94,6 +94,8 @@ public static class BlockCheck
         if (ours.Hash() == block.Hash) return Pass;
         if (ours.StateRoot != theirs.StateRoot && ours.TransactionsRoot == theirs.TransactionsRoot)
             return Fail(BlockFault.Divergent, $"executing it gives state root {ours.StateRoot}, the block says {theirs.StateRoot}");
+        if (ours.DirectoryRoot != theirs.DirectoryRoot && ours.TransactionsRoot == theirs.TransactionsRoot)
+            return Fail(BlockFault.Divergent, $"executing it gives directory root {ours.DirectoryRoot}, the block says {theirs.DirectoryRoot}");
         for (var i = 0; i < block.Results.Count; i++)
             if (!block.Results[i].Encode().AsSpan().SequenceEqual(executed.Results[i].Encode()))
                 return Fail(BlockFault.Divergent, $"executing it gives another result for transaction {i} (transactions root {ours.TransactionsRoot} against {theirs.TransactionsRoot})");

@@ -35,14 +35,8 @@ public sealed record TransactionProof(BlockHeader Header, byte[] Transaction, Tx
         var leaf = TxResult.Leaf(tx.Id, Result.Encode());
         if (MerkleTree.RootFromPath(leaf, Path) != Header.TransactionsRoot)
             return ProofVerdict.Fail("the Merkle path does not lead to the block's transactions root");
-        var header = Header.Encode();
-        var signers = new List<AccountId>();
-        foreach (var sig in Signatures)
-        {
-            if (!await VerifiesAsync(signatures, sig.ValidatorKey, header, sig.Signature)) return ProofVerdict.Fail($"signature of validator {sig.Validator} does not verify");
-            if (trustedValidators is null || trustedValidators.Contains(sig.Validator)) signers.Add(sig.Validator);
-        }
-        var distinct = signers.Distinct().ToList();
+        var (badSignature, distinct) = await HeaderQuorum.SignersAsync(Header, Signatures, signatures, trustedValidators);
+        if (badSignature is not null) return ProofVerdict.Fail(badSignature);
         if (distinct.Count < quorum)
             return ProofVerdict.Fail($"{distinct.Count} trusted validator signature(s); {quorum} required");
         return new ProofVerdict(true, null, tx.Id, distinct);

@@ -13,7 +13,7 @@ public sealed record ReceiptDto(string TxId, string Status, ulong? Height = null
 
 public sealed record EventDto(string Contract, string Name, JsonObject Attributes);
 
-public sealed record BlockDto(ulong Height, string Hash, string PreviousHash, string TransactionsRoot, string StateRoot, long Time,
+public sealed record BlockDto(ulong Height, string Hash, string PreviousHash, string TransactionsRoot, string StateRoot, string DirectoryRoot, long Time,
     string Proposer, IReadOnlyList<BlockTxDto> Transactions, IReadOnlyList<SignatureDto> Signatures);
 
 public sealed record BlockTxDto(string Id, string Sender, ulong Nonce, string Contract, string Action, JsonObject Args, bool Valid, string? Reason);
@@ -32,6 +32,15 @@ public sealed record ProofStepDto(string Sibling, bool Left);
 /// <summary>A Merkle receipt as a file: everything needed to check a transaction's inclusion offline.</summary>
 public sealed record ProofDto(string Format, string ChainId, ulong Height, string BlockHash, string TxId, string Header, string Transaction,
     string Result, IReadOnlyList<ProofStepDto> Path, IReadOnlyList<SignatureDto> Signatures);
+
+/// <summary>
+/// A directory group's complete entries (keys with base64 CBOR values), the Merkle path of the group to the header's
+/// directory root, and the header (base64) with the validator signatures the node has gathered over it.
+/// </summary>
+public sealed record DirectoryProofDto(string Group, ulong Height, IReadOnlyList<DirectoryEntryDto> Entries, IReadOnlyList<ProofStepDto> Path,
+    string Header, IReadOnlyList<SignatureDto> Signatures);
+
+public sealed record DirectoryEntryDto(string Key, string Value);
 
 public sealed record AccountDto(string Account, ulong LastNonce, bool Member, string? Organisation, string? Role, string? Name);
 

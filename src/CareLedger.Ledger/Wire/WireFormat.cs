@@ -2,6 +2,7 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Ordering;
+using CareLedger.Ledger.State;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Ledger.Verification;
 
@@ -23,7 +24,7 @@ public static class WireFormat
 
     public static BlockDto ToDto(Block b) => new(
         b.Height, b.Hash.ToString(), b.Header.PreviousHash.ToString(), b.Header.TransactionsRoot.ToString(),
-        b.Header.StateRoot.ToString(), b.Header.Time, b.Header.Proposer.ToString(),
+        b.Header.StateRoot.ToString(), b.Header.DirectoryRoot.ToString(), b.Header.Time, b.Header.Proposer.ToString(),
         b.Transactions.Select((tx, i) => new BlockTxDto(tx.Id.ToString(), tx.Sender.ToString(), tx.Nonce, tx.Contract, tx.Action,
             CborMapJson.ToJson(tx.Args), b.Results[i].Valid, b.Results[i].Reason)).ToList(),
         b.Signatures.Select(ToDto).ToList());
@@ -33,6 +34,29 @@ public static class WireFormat
         Convert.ToBase64String(p.Header.Encode()), Convert.ToBase64String(p.Transaction), Convert.ToBase64String(p.Result.Encode()),
         p.Path.Select(s => new ProofStepDto(s.Sibling.ToString(), s.SiblingOnLeft)).ToList(),
         p.Signatures.Select(ToDto).ToList());
+
+    public static DirectoryProofDto ToDto(SignedDirectoryProof p) => new(
+        p.Proof.Group, p.Header.Height,
+        p.Proof.Entries.Select(e => new DirectoryEntryDto(e.Key, Convert.ToBase64String(e.Value))).ToList(),
+        p.Proof.Path.Select(s => new ProofStepDto(s.Sibling.ToString(), s.SiblingOnLeft)).ToList(),
+        Convert.ToBase64String(p.Header.Encode()), p.Signatures.Select(ToDto).ToList());
+
+    /// <summary>Rebuilds a directory proof from its wire form; throws <see cref="FormatException"/> if any part is malformed.</summary>
+    public static SignedDirectoryProof FromDto(DirectoryProofDto d)
+    {
+        try
+        {
+            var header = BlockHeader.Decode(Convert.FromBase64String(d.Header));
+            var entries = d.Entries.Select(e => new KeyValuePair<string, byte[]>(e.Key, Convert.FromBase64String(e.Value))).ToList();
+            var path = d.Path.Select(s => new MerkleStep(Hash256.Parse(s.Sibling), s.Left)).ToList();
+            return new SignedDirectoryProof(header, new DirectoryProof(d.Group, entries, path, header.DirectoryRoot),
+                d.Signatures.Select(s => new BlockSignature(Convert.FromBase64String(s.PublicKey), Convert.FromBase64String(s.Signature))).ToList());
+        }
+        catch (Exception e) when (e is System.Formats.Cbor.CborContentException or InvalidOperationException or ArgumentException or NullReferenceException)
+        {
+            throw new FormatException($"malformed directory proof: {e.Message}", e);
+        }
+    }
 
     /// <summary>Rebuilds a proof from its file form; throws <see cref="FormatException"/> if any part is malformed.</summary>
     public static TransactionProof FromDto(ProofDto d)

@@ -52,7 +52,7 @@ public static class ChainApi
     /// </summary>
     public static readonly IReadOnlyList<string> PublicPrefixes =
     [
-        Organisation.KeyPrefix, Validator.KeyPrefix, ValidatorProposal.KeyPrefix, PublishedKey.KeyPrefix, Licence.KeyPrefix,
+        Organisation.KeyPrefix, Validator.KeyPrefix, StaffSeat.KeyPrefix, ValidatorProposal.KeyPrefix, PublishedKey.KeyPrefix, Licence.KeyPrefix,
         PractitionerProfile.KeyPrefix, Rating.KeyPrefix, ServicesTerms.Key.Value, Asset.KeyPrefix, AdherenceProgramme.KeyPrefix,
     ];
 

@@ -86,6 +86,7 @@ public static class NodeHost
         app.MapScalarApiReference().AllowAnonymous();
         app.MapTransactionsApi();
         app.MapBlocksApi();
+        app.MapDirectoryApi();
         app.MapChainApi();
         app.MapRecordsApi();
         app.MapServicesApi();
