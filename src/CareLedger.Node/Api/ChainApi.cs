@@ -58,6 +58,12 @@ public static class ChainApi
 
     public static bool IsPublic(string key) => PublicPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Public one entry at a time, never as a list: every member who reads records publishes a key, so the list of
+    /// published keys less the public staff lists would be the list of patients' accounts.
+    /// </summary>
+    private static bool IsUnlisted(string prefix) => prefix.StartsWith(PublishedKey.KeyPrefix, StringComparison.Ordinal);
+
     private static ChainInfoDto Chain(LedgerChain chain, TransactionPool pool, IValidatorSet validators, ILedgerStore store, NodeKeys keys)
     {
         var head = chain.Head;
@@ -95,6 +101,8 @@ public static class ChainApi
         if (string.IsNullOrEmpty(prefix)) return Problems.Bad("Prefix required", "Give ?prefix=, for example membership/org/.");
         if (!IsPublic(prefix) && !user.Oversees())
             return Problems.Refused(user, $"'{prefix}' is not a public prefix ({string.Join(", ", PublicPrefixes)}): only the consortium's nodes and auditors read the rest raw.");
+        if (IsUnlisted(prefix) && !user.Oversees())
+            return Problems.Refused(user, "Published keys are read one account at a time (/v1/state/records/key/{account}): listing them would tell patients' accounts apart from staff's.");
         var pageSize = Math.Clamp(limit ?? 100, 1, 1000);
         var page = store.Scan(prefix, after, pageSize);
         if (page.Count == pageSize)

@@ -29,9 +29,10 @@ public sealed record Identity(IAccountKey Key, string Role, string? Organisation
 /// request signed by that key for this node and chain only, who the account is; an unregistered key is refused. There
 /// is no bearer token to steal: every later read and every transaction is signed in the browser too (ADR 0013).
 /// </summary>
-public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, BrowserKeyStore keys)
+public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, ISignatureCheck signatures, BrowserKeyStore keys)
 {
-    private readonly NodeClient anonymous = new(http, crypto: crypto);
+    // The lists record keys are wrapped for are checked against validator signatures, verified with WebCrypto (ADR 0016).
+    private readonly NodeClient anonymous = new(http, crypto: crypto, trust: ChainTrust.FirstUse(signatures));
 
     public Identity? Current { get; private set; }
 

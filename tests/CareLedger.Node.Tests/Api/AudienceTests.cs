@@ -103,6 +103,23 @@ public sealed class AudienceTests(DemoNodeFixture demo)
         Assert.Contains(demo.Node.Logs.Entries, e => e.Category == "CareLedger.Node.Auditors" && e.Message.Contains(auditor.Account.ToString()) && e.Message.Contains("/raw"));
     }
 
+    [Fact]
+    public async Task PublishedKeys_AreReadOneAccountAtATime_ButNotListed_ExceptByOverseers()
+    {
+        var patient = demo.Keys["patient-jones"].Account;
+
+        using var one = await demo.Http.GetAsync($"v1/state/records/key/{patient}");
+        using var list = await demo.Http.GetAsync("v1/state?prefix=records/key/");
+        using var part = await demo.Http.SendAsync(await SignedHttp.Get(demo.Keys["pharmacist-chen"], demo.Audience, "v1/state?prefix=records/key/0"));
+
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+        Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, part.StatusCode);
+        Assert.DoesNotContain(patient.ToString(), await part.Content.ReadAsStringAsync());
+        await AssertAnswersAsync(demo.Keys["health-auditor"], "v1/state?prefix=records/key/");
+    }
+
     private async Task AssertAnswersAsync(SigningKey key, string path)
     {
         using var response = await demo.Http.SendAsync(await SignedHttp.Get(key, demo.Audience, path));
