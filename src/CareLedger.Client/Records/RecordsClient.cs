@@ -60,13 +60,22 @@ public sealed class RecordsClient(NodeClient node)
         return new AddedRecord(sealedVersion.Record, sent.Id, sealedVersion.ContentHash.ToString(), holders);
     }
 
-    /// <summary>Adds a new version; the author must already be able to read the record.</summary>
+    /// <summary>
+    /// Adds a new version; the author must already be able to read the record. It is encrypted under the record's data key,
+    /// or under a new one wrapped only for the readers in force when a grant that covered the record ended since that key
+    /// was made, so that a revoked grantee who kept the old key cannot open it (ADR 0005, "Revocation").
+    /// </summary>
     public async Task<string> UpdateAsync(IAccountKey author, string recordId, string fhirJson, CancellationToken ct = default)
     {
         RecordSealing.Validate(fhirJson);
         var (envelope, dataKey) = await OpenAsync(author, recordId, null, null, ct);
         SealedVersion sealedVersion;
-        try { sealedVersion = await RecordSealing.SealUpdateAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
+        try
+        {
+            sealedVersion = envelope.NewKeyDue
+                ? await RecordSealing.SealUnderNewKeyAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, await ReadersInForceAsync(author, envelope, ct))
+                : await RecordSealing.SealUpdateAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey);
+        }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
         var sent = Check(await node.SendAsync(author, Contract, "update", new CborMap
         {
@@ -74,6 +83,22 @@ public sealed class RecordsClient(NodeClient node)
         }, ct));
         await UploadAsync(author, sealedVersion, ct);
         return sent.Id;
+    }
+
+    /// <summary>
+    /// Whom a new data key is wrapped for: the patient, the author, every grantee a grant in force gives the record to (those
+    /// who published a key) and, if the old key left one, the emergency holders.
+    /// </summary>
+    private async Task<List<(AccountId, byte[])>> ReadersInForceAsync(IAccountKey author, RecordEnvelope envelope, CancellationToken ct)
+    {
+        var patient = AccountId.Parse(envelope.Patient);
+        var grantees = await GranteesAsync(author, patient, g => g.Records.Contains(envelope.Record) || g.Types.Contains(envelope.Type), ct);
+        var holders = envelope.EmergencyCopy ? await EmergencyAccountsAsync(author, patient, ct) : [];
+        var keys = new List<(AccountId, byte[])>();
+        foreach (var reader in new[] { patient, author.Account }.Concat(holders).Distinct()) keys.Add((reader, await PublicKeyAsync(reader, ct)));
+        foreach (var grantee in grantees.Except(keys.Select(k => k.Item1)))
+            if (await TryPublicKeyAsync(grantee, ct) is { } granteeKey) keys.Add((grantee, granteeKey));
+        return keys;
     }
 
     /// <summary>Reads and decrypts a record; the read is logged on the ledger whether or not it is allowed.</summary>
@@ -136,11 +161,11 @@ public sealed class RecordsClient(NodeClient node)
 
         var keys = new WrappedKeySet();
         foreach (var recordId in scope.Order())
-        {
-            var (_, dataKey) = await OpenAsync(patient, recordId, null, null, ct);
-            foreach (var (reader, readerKey) in readers) keys.Add($"{recordId}/{reader}", await KeyWrap.WrapAsync(node.Crypto, dataKey, readerKey, recordId));
-            CryptographicOperations.ZeroMemory(dataKey);
-        }
+            foreach (var (name, dataKey) in await GenerationKeysAsync(patient, recordId, ct))
+            {
+                foreach (var (reader, readerKey) in readers) keys.Add($"{name}/{reader}", await KeyWrap.WrapAsync(node.Crypto, dataKey, readerKey, recordId));
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
         var grantId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var args = new CborMap
         {
@@ -157,7 +182,27 @@ public sealed class RecordsClient(NodeClient node)
         return grantId;
     }
 
-    /// <summary>Withdraws a grant; it stops holding from the block that records the revocation.</summary>
+    /// <summary>
+    /// The patient's data key of each key generation of a record, named as a grant's wrapped keys are: "record" for the
+    /// first, "record/generation" for later ones. A grantee reads every version, as the patient does.
+    /// </summary>
+    private async Task<List<(string Name, byte[] DataKey)>> GenerationKeysAsync(IAccountKey patient, string recordId, CancellationToken ct)
+    {
+        var (latest, latestKey) = await OpenAsync(patient, recordId, null, null, ct);
+        var keys = new List<(string, byte[])> { (Name(latest.KeyGeneration), latestKey) };
+        if (latest.KeyGeneration == 1) return keys;
+        var earlier = (await HistoryAsync(patient, recordId, ct)).Versions
+            .Where(v => v.Version < latest.KeyGeneration && v.KeysHash != RecordKeys.SameKey).Select(v => v.Version);
+        foreach (var generation in earlier)
+        {
+            var (envelope, dataKey) = await OpenAsync(patient, recordId, generation, null, ct);
+            keys.Add((Name(envelope.KeyGeneration), dataKey));
+        }
+        return keys;
+
+        string Name(long generation) => generation == 1 ? recordId : $"{recordId}/{generation}";
+    }
+
     /// <summary>
     /// Revokes a grant, then has the node delete the wrapped keys its grantees held for the records it covered (those
     /// another grant still covers keep theirs): a revoked grantee can no longer even fetch the key.
@@ -228,12 +273,16 @@ public sealed class RecordsClient(NodeClient node)
         return withKeys;
     }
 
-    /// <summary>Who the patient's grants in force give records of this type to: grantees, or an organisation's clinical staff.</summary>
-    private async Task<IReadOnlyList<AccountId>> GranteesOfTypeAsync(IAccountKey patient, string type, CancellationToken ct)
+    /// <summary>Who the patient's treatment grants in force give records of this type to: grantees, or an organisation's clinical staff.</summary>
+    private Task<IReadOnlyList<AccountId>> GranteesOfTypeAsync(IAccountKey patient, string type, CancellationToken ct) =>
+        GranteesAsync(patient, patient.Account, g => g.Purpose == Purposes.Treatment && g.Types.Contains(type), ct);
+
+    /// <summary>Who the patient's grants in force that <paramref name="cover"/> give records to, asked as <paramref name="asker"/> (the patient, or a writer they gave a grant).</summary>
+    private async Task<IReadOnlyList<AccountId>> GranteesAsync(IAccountKey asker, AccountId patient, Func<ConsentGrant, bool> cover, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var grants = await node.As(patient).QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.Account.ToString() }, ct: ct)
-            .Where(g => !g.Revoked && g.Expiry > now && g.Purpose == Purposes.Treatment && g.Types.Contains(type)).ToListAsync(ct);
+        var grants = await node.As(asker).QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.ToString() }, ct: ct)
+            .Where(g => !g.Revoked && g.Expiry > now && cover(g)).ToListAsync(ct);
         var accounts = new List<AccountId>();
         foreach (var g in grants)
             if (g.Grantee is { } one) accounts.Add(one);
