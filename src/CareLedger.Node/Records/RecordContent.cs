@@ -35,7 +35,7 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         if (keys.Count == 0 && RecordKeys.NewKeyDue(state, record, generation, meta.Time))
             return Refusal.Unprocessable("New data key due",
                 $"A grant that covered record {id} ended since its key was made: version {version} must be encrypted under a new data key wrapped for the readers in force; nothing was stored.");
-        if (keys.Names.Select(AccountId.Parse).FirstOrDefault(reader => !RecordKeys.MayHoldKey(state, record, author, reader, ledger.Now)) is { } outsider)
+        if (keys.Names.FirstOrDefault(name => !RecordKeys.MayHoldKey(state, record, author, AccountId.Parse(name), ledger.Now)) is { } outsider)
             return Refusal.Unprocessable("Key for a reader not in force",
                 $"No grant in force covers {outsider} for record {id}, so no key of it may be wrapped for them; nothing was stored.");
         // A reader's wrapped key is theirs to keep: an author other than the patient may add keys, never replace one
