@@ -148,8 +148,11 @@ public sealed class RevocationTests(DemoPeople p) : IClassFixture<DemoPeople>
     }
 
     [Fact]
-    public void SameKeyHash_IsTheHashOfTheEmptyWrappedKeySetAnUpdateUnderTheSameKeyCommits() =>
+    public void SameKeyHash_IsTheHashOfTheEmptyWrappedKeySetAnUpdateUnderTheSameKeyCommits()
+    {
         Assert.Equal(new WrappedKeySet().Hash().ToString(), Contracts.Records.RecordKeys.SameKey);
+        Assert.Equal("c19a797fa1fd590cd2e5b42d1cf5f246e29b91684e2f87404b81dc345c7a56a0", Contracts.Records.RecordKeys.SameKey); // docs/protocol.md
+    }
 
     /// <summary>Commits a version the patient sealed by hand and uploads it through the HTTP API, as any client could.</summary>
     private async Task<HttpResponseMessage> CommitAndUploadAsync(string record, SealedVersion version)
