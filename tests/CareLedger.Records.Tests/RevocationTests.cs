@@ -113,6 +113,22 @@ public sealed class RevocationTests(DemoPeople p) : IClassFixture<DemoPeople>
     }
 
     [Fact]
+    public async Task NewKeyAfterARevoke_LeavesAnEmergencyCopyOnlyWhereTheOldKeyLeftOne_AndTheGlassStillBreaks()
+    {
+        var withCopy = (await p.Records.AddAsync(p.Patient, p.Patient.Account, DemoPeople.Observation(value: 85))).Record;
+        var declined = (await p.Records.AddAsync(p.Patient, p.Patient.Account, DemoPeople.Observation(value: 86), emergencyAccess: false)).Record;
+        var revoked = await p.Records.GrantAsync(p.Patient, p.Pharmacist.Account.ToString(), null, "treatment", [withCopy, declined], [], DateTimeOffset.UtcNow.AddDays(1));
+        await p.Records.RevokeAsync(p.Patient, revoked);
+
+        await p.Records.UpdateAsync(p.Patient, withCopy, DemoPeople.Observation(value: 87));
+        await p.Records.UpdateAsync(p.Patient, declined, DemoPeople.Observation(value: 88));
+
+        Assert.NotNull(p.Node.Vault.GetKey(withCopy, p.Node.Keys.Account, generation: 2));
+        Assert.Null(p.Node.Vault.GetKey(declined, p.Node.Keys.Account, generation: 2));
+        Assert.Contains("\"value\":87", (await p.Records.ReadAsync(p.Doctor, withCopy, breakGlassReason: "unconscious in the emergency room")).Json);
+    }
+
+    [Fact]
     public async Task UploadUnderTheOldKeyAfterARevoke_IsRefusedAndNothingStored()
     {
         var record = (await p.Records.AddAsync(p.Patient, p.Patient.Account, DemoPeople.Observation(value: 91))).Record;

@@ -74,7 +74,8 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
 
         accessLog.Record(id, caller, decision.Purpose!, granted: true, decision.Reason, glassBroken);
         var newKeyDue = v == record.Version && RecordKeys.NewKeyDue(state, record, generation, now);
-        var emergencyCopy = ledger.FindMember(record.Patient)?.Organisation is { } org
+        // Asked only when it matters, so that an ordinary read costs no vault lookups more.
+        var emergencyCopy = newKeyDue && ledger.FindMember(record.Patient)?.Organisation is { } org
             && RecordLedger.EmergencyHoldersOf(state, org).Any(holder => vault.GetKey(id, holder, generation) is not null);
         return new RecordEnvelope(id, record.Patient.ToString(), record.Type, v, meta.Author.ToString(), meta.Time, meta.ContentHash,
             Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, glassBroken, generation, newKeyDue, emergencyCopy);
