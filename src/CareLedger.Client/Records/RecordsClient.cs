@@ -123,7 +123,7 @@ public sealed partial class RecordsClient(NodeClient node)
         return (envelope, await KeyWrap.UnwrapAsync(node.Crypto, Convert.FromBase64String(envelope.WrappedKey), reader, recordId));
     }
 
-    /// <summary>Grants access: re-wraps the data key of every record in scope for the grantee, then signs the consent.</summary>
+    /// <summary>Grants access: re-wraps the data key of every key generation of every record in scope for the grantee, then signs the consent.</summary>
     public async Task<string> GrantAsync(IAccountKey patient, string? grantee, string? granteeOrg, string purpose, IReadOnlyList<string> records,
         IReadOnlyList<string> types, DateTimeOffset expiry, CancellationToken ct = default)
     {
