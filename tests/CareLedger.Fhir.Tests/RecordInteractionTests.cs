@@ -50,6 +50,27 @@ public class RecordInteractionTests(FhirNode fhir)
     }
 
     [Fact]
+    public async Task Update_AfterAnotherGranteesRevoke_IsUnderANewKeyAndEveryVersionStillReads()
+    {
+        await fhir.GrantDoctorAsync("treatment", "Observation");
+        var revoked = await fhir.Records.GrantAsync(fhir.Patient, fhir.Pharmacist.ToString(), null, "treatment", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
+        using var client = fhir.Client();
+        var created = (await client.CreateAsync(fhir.Observation(value: 64)))!;
+        await fhir.Records.RevokeAsync(fhir.Patient, revoked);
+
+        created.Value = new Quantity(71, "/min");
+        var updated = await client.UpdateAsync(created);
+
+        Assert.Equal("2", updated!.Meta!.VersionId);
+        Assert.NotNull(fhir.Node.Vault.GetKey(created.Id!, fhir.Doctor, generation: 2));
+        Assert.NotNull(fhir.Node.Vault.GetKey(created.Id!, fhir.Patient.Account, generation: 2));
+        Assert.Null(fhir.Node.Vault.GetKey(created.Id!, fhir.Pharmacist, generation: 2));
+        Assert.Equal(64m, ValueOf((await client.ReadAsync<Observation>($"Observation/{created.Id}/_history/1"))!));
+        Assert.Equal(71m, ValueOf((await client.ReadAsync<Observation>($"Observation/{created.Id}"))!));
+        Assert.Contains("\"value\":71", (await fhir.Records.ReadAsync(fhir.Patient, created.Id!, 2)).Json);
+    }
+
+    [Fact]
     public async Task CreatePatient_IdentifiedByAccountId_KeepsTheAccountAsIdentifierThroughUpdates()
     {
         await fhir.GrantDoctorAsync("treatment", "Patient");

@@ -59,31 +59,53 @@ public class TamperTests(DemoPeople p) : IClassFixture<DemoPeople>
     }
 
     [Fact]
-    public async Task Upload_OfALaterVersionReplacingThePatientsKey_IsRefusedAndThePatientStillReads()
+    public async Task Upload_OfALaterVersionUnderTheAuthorsOwnKey_KeepsThePatientsKeyOfEarlierVersions()
     {
         var (id, blob, keys) = await CommitRecordAsync();
         using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
         await p.Records.GrantAsync(p.Patient, p.Doctor.Account.ToString(), null, "treatment", [id], [], DateTimeOffset.UtcNow.AddDays(1));
         var patientsKey = p.Node.Vault.GetKey(id, p.Patient.Account);
-        // The doctor writes version 2 under a data key of their own choosing and wraps it for the patient too.
-        var theirKey = RecordCipher.NewDataKey();
-        var version2 = RecordCipher.Encrypt("""{"resourceType":"Observation","status":"final","code":{"text":"y"}}"""u8, theirKey, id, 2);
-        var forged = new WrappedKeySet();
-        forged.Add(p.Patient.Account.ToString(), KeyWrap.Wrap(theirKey, p.Patient.PublicKey, id));
+        // The doctor writes version 2 under a data key of their own choosing and wraps it for the patient and themselves.
+        var version2 = RecordSealing.SealUnderNewKey(id, 2, "Observation", """{"resourceType":"Observation","status":"final","code":{"text":"y"}}""",
+            [(p.Patient.Account, p.Patient.PublicKey), (p.Doctor.Account, p.Doctor.PublicKey)]);
         var sent = await p.Node.Client.SendAsync(p.Doctor, "records", "update", new CborMap
         {
-            ["record"] = id, ["contentHash"] = Hash256.Of(version2).ToString(), ["keysHash"] = forged.Hash().ToString(),
+            ["record"] = id, ["contentHash"] = version2.ContentHash.ToString(), ["keysHash"] = version2.Keys.Hash().ToString(),
         });
         Assert.True(sent.Receipt?.Valid, sent.Receipt?.Reason);
 
         using var request = await SignedHttp.Post(p.Doctor, p.Node.Audience, $"/v1/records/{id}/versions/2/content",
-            new RecordContentUpload(Convert.ToBase64String(version2), Convert.ToBase64String(forged.Encode())));
+            new RecordContentUpload(Convert.ToBase64String(version2.Ciphertext), Convert.ToBase64String(version2.Keys.Encode())));
         using var response = await p.Node.Client.Http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("only the patient replaces another reader's wrapped key", await response.Content.ReadAsStringAsync());
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         Assert.Equal(patientsKey, p.Node.Vault.GetKey(id, p.Patient.Account));
         Assert.Contains("\"x\"", (await p.Records.ReadAsync(p.Patient, id, version: 1)).Json);
+        Assert.Contains("\"y\"", (await p.Records.ReadAsync(p.Patient, id, version: 2)).Json);
+    }
+
+    [Fact]
+    public async Task Upload_OfGrantKeysForAKeyGenerationTheRecordDoesNotHave_IsRefusedAndNothingStored()
+    {
+        var (id, blob, keys) = await CommitRecordAsync();
+        using (var ok = await UploadAsync(id, blob, keys)) Assert.True(ok.IsSuccessStatusCode);
+        var grantKeys = new WrappedKeySet();
+        grantKeys.Add($"{id}/2/{p.Doctor.Account}", KeyWrap.Wrap(RecordCipher.NewDataKey(), p.Doctor.PublicKey, id));
+        var grant = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var sent = await p.Node.Client.SendAsync(p.Patient, "records", "grant", new CborMap
+        {
+            ["grant"] = grant, ["grantee"] = p.Doctor.Account.ToString(), ["purpose"] = "treatment", ["records"] = new List<object> { id },
+            ["types"] = new List<object>(), ["expiry"] = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds(), ["keysHash"] = grantKeys.Hash().ToString(),
+        });
+        Assert.True(sent.Receipt?.Valid, sent.Receipt?.Reason);
+
+        using var request = await SignedHttp.Post(p.Patient, p.Node.Audience, $"/v1/records/grants/{grant}/keys",
+            new GrantKeysUpload(p.Patient.Account.ToString(), Convert.ToBase64String(grantKeys.Encode())));
+        using var response = await p.Node.Client.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("has no key generation 2", await response.Content.ReadAsStringAsync());
+        Assert.Null(p.Node.Vault.GetKey(id, p.Doctor.Account, generation: 2));
     }
 
     [Fact]

@@ -2,8 +2,6 @@ using CareLedger.Contracts;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
-using CareLedger.Client.Membership;
-using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
@@ -26,7 +24,7 @@ public sealed record AddedRecord(string Record, string TxId, string ContentHash,
 /// A refused add, update or grant is a <see cref="RecordException"/>; the plain actions (publish-key,
 /// revoke, erase) return their receipt or throw <see cref="ContractActionException"/>.
 /// </summary>
-public sealed class RecordsClient(NodeClient node)
+public sealed partial class RecordsClient(NodeClient node)
 {
     /// <summary>The same client, reading as <paramref name="key"/>'s holder (reads about people are answered to those they concern).</summary>
     public RecordsClient As(IAccountKey key) => new(node.As(key));
@@ -60,13 +58,22 @@ public sealed class RecordsClient(NodeClient node)
         return new AddedRecord(sealedVersion.Record, sent.Id, sealedVersion.ContentHash.ToString(), holders);
     }
 
-    /// <summary>Adds a new version; the author must already be able to read the record.</summary>
+    /// <summary>
+    /// Adds a new version; the author must already be able to read the record. It is encrypted under the record's data key,
+    /// or under a new one wrapped only for the readers in force when a grant that covered the record ended since that key
+    /// was made, so that a revoked grantee who kept the old key cannot open it (ADR 0005, "Revocation").
+    /// </summary>
     public async Task<string> UpdateAsync(IAccountKey author, string recordId, string fhirJson, CancellationToken ct = default)
     {
         RecordSealing.Validate(fhirJson);
         var (envelope, dataKey) = await OpenAsync(author, recordId, null, null, ct);
         SealedVersion sealedVersion;
-        try { sealedVersion = await RecordSealing.SealUpdateAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
+        try
+        {
+            sealedVersion = envelope.NewKeyDue
+                ? await RecordSealing.SealUnderNewKeyAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, await ReadersInForceAsync(author, envelope, ct))
+                : await RecordSealing.SealUpdateAsync(node.Crypto, recordId, envelope.Version + 1, envelope.Type, fhirJson, dataKey);
+        }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
         var sent = Check(await node.SendAsync(author, Contract, "update", new CborMap
         {
@@ -116,7 +123,7 @@ public sealed class RecordsClient(NodeClient node)
         return (envelope, await KeyWrap.UnwrapAsync(node.Crypto, Convert.FromBase64String(envelope.WrappedKey), reader, recordId));
     }
 
-    /// <summary>Grants access: re-wraps the data key of every record in scope for the grantee, then signs the consent.</summary>
+    /// <summary>Grants access: re-wraps the data key of every key generation of every record in scope for the grantee, then signs the consent.</summary>
     public async Task<string> GrantAsync(IAccountKey patient, string? grantee, string? granteeOrg, string purpose, IReadOnlyList<string> records,
         IReadOnlyList<string> types, DateTimeOffset expiry, CancellationToken ct = default)
     {
@@ -136,11 +143,11 @@ public sealed class RecordsClient(NodeClient node)
 
         var keys = new WrappedKeySet();
         foreach (var recordId in scope.Order())
-        {
-            var (_, dataKey) = await OpenAsync(patient, recordId, null, null, ct);
-            foreach (var (reader, readerKey) in readers) keys.Add($"{recordId}/{reader}", await KeyWrap.WrapAsync(node.Crypto, dataKey, readerKey, recordId));
-            CryptographicOperations.ZeroMemory(dataKey);
-        }
+            foreach (var (name, dataKey) in await GenerationKeysAsync(patient, recordId, ct))
+            {
+                foreach (var (reader, readerKey) in readers) keys.Add($"{name}/{reader}", await KeyWrap.WrapAsync(node.Crypto, dataKey, readerKey, recordId));
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
         var grantId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var args = new CborMap
         {
@@ -157,7 +164,6 @@ public sealed class RecordsClient(NodeClient node)
         return grantId;
     }
 
-    /// <summary>Withdraws a grant; it stops holding from the block that records the revocation.</summary>
     /// <summary>
     /// Revokes a grant, then has the node delete the wrapped keys its grantees held for the records it covered (those
     /// another grant still covers keep theirs): a revoked grantee can no longer even fetch the key.
@@ -198,67 +204,6 @@ public sealed class RecordsClient(NodeClient node)
     {
         var upload = new RecordContentUpload(Convert.ToBase64String(version.Ciphertext), Convert.ToBase64String(version.Keys.Encode()));
         await SendAsync<JsonObject>(a => SignedHttp.Post(author, a, $"/v1/records/{version.Record}/versions/{version.Version}/content", upload), ct);
-    }
-
-    private async Task<byte[]> PublicKeyAsync(AccountId account, CancellationToken ct) =>
-        await TryPublicKeyAsync(account, ct) ?? throw new RecordException($"{account} has not published a key yet (careledger record publish-key)");
-
-    /// <summary>The key the account published, refused unless it is the account's own: an account id is the hash of its key.</summary>
-    private async Task<byte[]?> TryPublicKeyAsync(AccountId account, CancellationToken ct)
-    {
-        var key = (await node.GetStateAsync(PublishedKey.Key(account), ct))?.PublicKey;
-        if (key is not null && AccountId.FromPublicKey(key) != account)
-            throw new RecordException($"the node answered with a public key that is not {account}'s, so no record key was wrapped and nothing was sent");
-        return key;
-    }
-
-    /// <summary>
-    /// The nodes of the patient's organisation (its validators) that published a key: they hold the emergency copy, as
-    /// the node opens it with its validator key to break the glass. None when the organisation runs no node.
-    /// </summary>
-    private async Task<IReadOnlyList<AccountId>> EmergencyAccountsAsync(IAccountKey author, AccountId patient, CancellationToken ct)
-    {
-        // A patient's organisation is known to the patient and to those they gave a grant: the author asks as themselves.
-        var member = await node.As(author).GetAccountAsync(patient, ct);
-        if (member.Organisation is null) return [];
-        var seats = await Proven(new MembershipClient(node).ProvenValidatorsAsync(ct));
-        var withKeys = new List<AccountId>();
-        foreach (var seat in seats.Where(v => v.Organisation == member.Organisation))
-            if (await TryPublicKeyAsync(seat.Account, ct) is not null) withKeys.Add(seat.Account);
-        return withKeys;
-    }
-
-    /// <summary>Who the patient's grants in force give records of this type to: grantees, or an organisation's clinical staff.</summary>
-    private async Task<IReadOnlyList<AccountId>> GranteesOfTypeAsync(IAccountKey patient, string type, CancellationToken ct)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var grants = await node.As(patient).QueryAllAsync<GrantList, ConsentGrant>(Contract, "grants", new CborMap { ["patient"] = patient.Account.ToString() }, ct: ct)
-            .Where(g => !g.Revoked && g.Expiry > now && g.Purpose == Purposes.Treatment && g.Types.Contains(type)).ToListAsync(ct);
-        var accounts = new List<AccountId>();
-        foreach (var g in grants)
-            if (g.Grantee is { } one) accounts.Add(one);
-            else accounts.AddRange(await OrganisationAccountsAsync(g.GranteeOrg!, ["practitioner", "pharmacist"], ct));
-        return [.. accounts.Distinct()];
-    }
-
-    /// <summary>The accounts of the organisation's members in these roles, role by role, from the list proven against the chain.</summary>
-    private async Task<IReadOnlyList<AccountId>> OrganisationAccountsAsync(string org, IReadOnlyList<string> roles, CancellationToken ct)
-    {
-        var members = await Proven(new MembershipClient(node).ProvenStaffAsync(org, ct));
-        return [.. roles.SelectMany(role => members.Where(m => m.Role == role)).Select(m => m.Account)];
-    }
-
-    /// <summary>A list proven against the chain; one that cannot be is a refusal of the record action, with nothing sent.</summary>
-    private static async Task<T> Proven<T>(Task<T> list)
-    {
-        try
-        {
-            return await list;
-        }
-        catch (DirectoryProofException e)
-        {
-            throw new RecordException(e.Message);
-        }
     }
 
     /// <summary>Every item of a paged list, each page a signed GET, following the node's Link rel=next headers.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Node.Authentication;
@@ -42,20 +43,43 @@ public sealed class CustodialRecords(LedgerReader ledger, LocalTransactions tran
         return await CommitAsync(author, "add", args, version, ct);
     }
 
-    /// <summary>A new version under the record's data key, which the practitioner opens with a logged read.</summary>
+    /// <summary>
+    /// A new version under the record's data key, which the practitioner opens with a logged read; or under a new data key
+    /// wrapped for the readers in force, when a grant that covered the record ended since its key was made (ADR 0005).
+    /// </summary>
     public async Task<Answer<string>> UpdateAsync(Custodian author, string id, string fhirJson, CancellationToken ct)
     {
         var current = Fetch(author, id, null);
         if (current.Refusal is { } refused) return refused;
         var envelope = current.Value!;
-        var dataKey = KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), author.Key, id);
         SealedVersion version;
-        try { version = RecordSealing.SealUpdate(id, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
+        try
+        {
+            if (envelope.NewKeyDue) version = RecordSealing.SealUnderNewKey(id, envelope.Version + 1, envelope.Type, fhirJson, ReadersInForce(author, envelope));
+            else
+            {
+                var dataKey = KeyWrap.Unwrap(Convert.FromBase64String(envelope.WrappedKey), author.Key, id);
+                try { version = RecordSealing.SealUpdate(id, envelope.Version + 1, envelope.Type, fhirJson, dataKey); }
+                finally { CryptographicOperations.ZeroMemory(dataKey); }
+            }
+        }
         catch (RecordException e) { return Refusal.Unprocessable("Invalid record", e.Message); }
-        finally { CryptographicOperations.ZeroMemory(dataKey); }
 
         var args = new CborMap { ["record"] = id, ["contentHash"] = version.ContentHash.ToString(), ["keysHash"] = version.Keys.Hash().ToString() };
         return await CommitAsync(author, "update", args, version, ct);
+    }
+
+    /// <summary>The patient, the author, the grantees in force and, if the old key left one, the emergency holders: those that published a key.</summary>
+    private List<(AccountId, byte[])> ReadersInForce(Custodian author, RecordEnvelope envelope)
+    {
+        var state = ledger.State;
+        var record = RecordLedger.Find(state, envelope.Record)!;
+        IEnumerable<AccountId> readers = [record.Patient, author.Account, .. RecordKeys.GranteesInForce(state, record, ledger.Now)];
+        if (envelope.EmergencyCopy && ledger.FindMember(record.Patient)?.Organisation is { } org) readers = readers.Concat(RecordLedger.EmergencyHoldersOf(state, org));
+        var keys = new List<(AccountId, byte[])>();
+        foreach (var reader in readers.Distinct())
+            if (RecordLedger.PublishedKey(state, reader) is { } key) keys.Add((reader, key));
+        return keys;
     }
 
     /// <summary>Reads and decrypts a version for the practitioner; the read is on the ledger whether or not it is allowed.</summary>

@@ -27,15 +27,24 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the ledger committed to; nothing was stored.");
         foreach (var name in keys.Names)
             if (!AccountId.TryParse(name, out _)) return Refusal.Bad("Malformed upload", $"wrapped key name '{name}' is not an account id");
+        // A version with keys starts a key generation under a new data key; one without is under its generation's key
+        // (ADR 0005, "Revocation"). Either way no earlier generation's key is touched.
+        var generation = keys.Count > 0 ? version : RecordKeys.GenerationOf(state, id, version);
+        if ((version == 1 || keys.Count > 0) && (keys.Get(record.Patient.ToString()) is null || keys.Get(author.ToString()) is null))
+            return Refusal.Unprocessable("Missing wrapped keys", "The first version, and any version under a new data key, must wrap its key for the patient and the author.");
+        if (keys.Count == 0 && RecordKeys.NewKeyDue(state, record, generation, meta.Time))
+            return Refusal.Unprocessable("New data key due",
+                $"A grant that covered record {id} ended since its key was made: version {version} must be encrypted under a new data key wrapped for the readers in force; nothing was stored.");
+        if (keys.Names.FirstOrDefault(name => !RecordKeys.MayHoldKey(state, record, author, AccountId.Parse(name), ledger.Now)) is { } outsider)
+            return Refusal.Unprocessable("Key for a reader not in force",
+                $"No grant in force covers {outsider} for record {id}, so no key of it may be wrapped for them; nothing was stored.");
         // A reader's wrapped key is theirs to keep: an author other than the patient may add keys, never replace one
         // (a replaced key could lock the patient out, or bind a reader to a data key the author chose).
-        if (author != record.Patient && keys.Names.FirstOrDefault(name => name != author.ToString() && vault.GetKey(id, AccountId.Parse(name)) is not null) is { } held)
+        if (author != record.Patient && keys.Names.FirstOrDefault(name => name != author.ToString() && vault.GetKey(id, AccountId.Parse(name), generation) is not null) is { } held)
             return Refusal.Forbidden($"only the patient replaces another reader's wrapped key: {held} already holds one for record {id}; nothing was stored");
-        if (version == 1 && (keys.Get(record.Patient.ToString()) is null || keys.Get(author.ToString()) is null))
-            return Refusal.Unprocessable("Missing wrapped keys", "The first version must wrap its key for the patient and the author.");
 
         vault.PutBlob(id, blob);
-        foreach (var name in keys.Names) vault.PutKey(id, AccountId.Parse(name), keys.Get(name)!);
+        foreach (var name in keys.Names) vault.PutKey(id, AccountId.Parse(name), keys.Get(name)!, generation);
         return null;
     }
 
@@ -59,23 +68,30 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         return deleted;
     }
 
-    /// <summary>Stores the keys a patient's grant re-wrapped for its grantees, named "recordId/account"; null when stored.</summary>
+    /// <summary>
+    /// Stores the keys a patient's grant re-wrapped for its grantees, named "recordId/account" (the first key generation)
+    /// or "recordId/generation/account"; null when stored.
+    /// </summary>
     public Refusal? StoreGrantKeys(AccountId patient, string grantId, WrappedKeySet keys)
     {
         var state = ledger.State;
         if (state.Get(ConsentGrant.Key(patient, grantId))?.KeysHash is not { } keysHash) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
         if (keys.Hash().ToString() != keysHash)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the grant committed to; nothing was stored.");
-        var parsed = new List<(string Record, AccountId Reader)>();
+        var parsed = new List<(string Record, long Generation, AccountId Reader, string Name)>();
         foreach (var name in keys.Names)
         {
             var parts = name.Split('/');
-            if (parts.Length != 2 || !VaultStore.IsRecordId(parts[0]) || !AccountId.TryParse(parts[1], out var reader))
-                return Refusal.Bad("Malformed upload", $"key name '{name}' is not record/account");
+            var generation = 1L;
+            if (parts.Length is not (2 or 3) || !VaultStore.IsRecordId(parts[0]) || !AccountId.TryParse(parts[^1], out var reader)
+                || (parts.Length == 3 && !(long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out generation) && generation > 1)))
+                return Refusal.Bad("Malformed upload", $"key name '{name}' is not record/account or record/generation/account");
             if (RecordLedger.Find(state, parts[0])?.Patient != patient) return Refusal.Forbidden($"record {parts[0]} is not yours");
-            parsed.Add((parts[0], reader));
+            if (RecordLedger.FindVersion(state, parts[0], generation) is null || RecordKeys.GenerationOf(state, parts[0], generation) != generation)
+                return Refusal.Bad("Malformed upload", $"record {parts[0]} has no key generation {generation}");
+            parsed.Add((parts[0], generation, reader, name));
         }
-        foreach (var (record, reader) in parsed) vault.PutKey(record, reader, keys.Get($"{record}/{reader}")!);
+        foreach (var (record, generation, reader, name) in parsed) vault.PutKey(record, reader, keys.Get(name)!, generation);
         return null;
     }
 }

@@ -1,4 +1,3 @@
-using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Runtime;
@@ -43,15 +42,8 @@ public static class RecordLedger
             e.Reason, e.BreakGlass, e.Time, e.Node.ToString(), e.Tx))], next);
     }
 
-    /// <summary>
-    /// The organisation's nodes (its validators) that published a key: they hold the emergency copies, which a node opens
-    /// with its validator key to break the glass. Other service members get none.
-    /// </summary>
-    public static IReadOnlyList<AccountId> EmergencyHoldersOf(ContractState state, string organisation) =>
-        state.Scan(Validator.All).Where(v => v.Value.Organisation == organisation)
-            .Select(v => AccountId.FromPublicKey(v.Value.PublicKey))
-            .Where(account => PublishedKey(state, account) is not null)
-            .ToList();
+    /// <summary>The organisation's nodes that hold the emergency copies (<see cref="RecordKeys.EmergencyHolders"/>).</summary>
+    public static IReadOnlyList<AccountId> EmergencyHoldersOf(ContractState state, string organisation) => RecordKeys.EmergencyHolders(state, organisation);
 
     public static RecordSummary Summary(ContractState state, MedicalRecord r) => new(r.Id, r.Patient.ToString(), r.Type, r.Version, r.Author.ToString(),
         r.Created, r.Updated, r.Erased,

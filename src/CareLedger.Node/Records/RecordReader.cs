@@ -37,8 +37,11 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         var now = ledger.Now;
         var decision = RecordAccess.CheckRead(state, id, caller.Account, now);
         var glassBroken = false;
+        var v = version ?? record.Version;
+        // Each version is opened by the key of its generation (ADR 0005, "Revocation").
+        var generation = RecordKeys.GenerationOf(state, id, v);
         // Break the glass when no grant covers the record, or one does but no key was shared yet.
-        var needsEmergency = !decision.Allowed || vault.GetKey(id, caller.Account) is null;
+        var needsEmergency = !decision.Allowed || vault.GetKey(id, caller.Account, generation) is null;
         if (needsEmergency && !string.IsNullOrEmpty(breakGlass) && !record.Erased)
         {
             var emergency = RecordAccess.CheckBreakGlass(state, caller.Account, now);
@@ -59,10 +62,9 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
             return Refusal.Forbidden(decision.Reason);
         }
 
-        var v = version ?? record.Version;
         if (RecordLedger.FindVersion(state, id, v) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {v}.");
         var blob = vault.GetBlob(id, Hash256.Parse(meta.ContentHash));
-        var wrapped = vault.GetKey(id, caller.Account) ?? (glassBroken ? EmergencyRewrap(id, caller.Account) : null);
+        var wrapped = vault.GetKey(id, caller.Account, generation) ?? (glassBroken ? EmergencyRewrap(id, generation, caller.Account) : null);
         if (blob is null || wrapped is null)
         {
             var reason = blob is null ? "the vault holds no ciphertext for this version (not uploaded yet)" : "no key has been shared with you for this record; ask the patient to grant it again";
@@ -71,8 +73,12 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         }
 
         accessLog.Record(id, caller, decision.Purpose!, granted: true, decision.Reason, glassBroken);
+        var newKeyDue = v == record.Version && RecordKeys.NewKeyDue(state, record, generation, now);
+        // Asked only when it matters, so that an ordinary read costs no vault lookups more.
+        var emergencyCopy = newKeyDue && ledger.FindMember(record.Patient)?.Organisation is { } org
+            && RecordLedger.EmergencyHoldersOf(state, org).Any(holder => vault.GetKey(id, holder, generation) is not null);
         return new RecordEnvelope(id, record.Patient.ToString(), record.Type, v, meta.Author.ToString(), meta.Time, meta.ContentHash,
-            Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, glassBroken);
+            Convert.ToBase64String(blob), Convert.ToBase64String(wrapped), decision.Purpose!, glassBroken, generation, newKeyDue, emergencyCopy);
     }
 
     /// <summary>A record's versions (metadata only), for a caller who may read it.</summary>
@@ -129,10 +135,10 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
             : Refusal.Bad("Break-glass reason does not match", "The reason and salt sent do not open the seal in the signed request.");
     }
 
-    /// <summary>Opens the emergency copy the patient left for this node and wraps it for the practitioner who broke the glass.</summary>
-    private byte[]? EmergencyRewrap(string id, AccountId practitioner)
+    /// <summary>Opens the emergency copy of this key generation the patient left for this node and wraps it for the practitioner who broke the glass.</summary>
+    private byte[]? EmergencyRewrap(string id, long generation, AccountId practitioner)
     {
-        if (vault.GetKey(id, keys.Account) is not { } escrow) return null;
+        if (vault.GetKey(id, keys.Account, generation) is not { } escrow) return null;
         if (RecordLedger.PublishedKey(ledger.State, practitioner) is not { } published) return null;
         var dataKey = KeyWrap.Unwrap(escrow, keys.Validator, id);
         try { return KeyWrap.Wrap(dataKey, published, id); }

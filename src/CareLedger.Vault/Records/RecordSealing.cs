@@ -44,18 +44,36 @@ public static class RecordSealing
     public static async ValueTask<SealedVersion> SealNewAsync(IRecordCrypto crypto, string recordId, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers)
     {
         var (json, type) = Validate(fhirJson);
+        return await SealUnderNewKeyAsync(crypto, recordId, 1, type, json, readers);
+    }
+
+    /// <summary>
+    /// A later version under a fresh data key, wrapped only for the readers given: it starts a new key generation, so
+    /// that whoever kept an earlier key (a revoked grantee) cannot open it. Earlier versions keep their keys.
+    /// </summary>
+    public static async ValueTask<SealedVersion> SealUnderNewKeyAsync(IRecordCrypto crypto, string recordId, long version, string expectedType, string fhirJson,
+        IEnumerable<(AccountId Reader, byte[] PublicKey)> readers)
+    {
+        var (json, type) = Validate(fhirJson);
+        if (type != expectedType) throw new RecordException($"record {recordId} holds a {expectedType}, not a {type}");
+        return await SealUnderNewKeyAsync(crypto, recordId, version, type, json, readers);
+    }
+
+    private static async ValueTask<SealedVersion> SealUnderNewKeyAsync(IRecordCrypto crypto, string recordId, long version, string type, byte[] json,
+        IEnumerable<(AccountId Reader, byte[] PublicKey)> readers)
+    {
         var dataKey = RecordCipher.NewDataKey();
         try
         {
             var keys = new WrappedKeySet();
             foreach (var (reader, publicKey) in readers.DistinctBy(r => r.Reader))
                 keys.Add(reader.ToString(), await KeyWrap.WrapAsync(crypto, dataKey, publicKey, recordId));
-            return new SealedVersion(recordId, 1, type, await RecordCipher.EncryptAsync(crypto, json, dataKey, recordId, 1), keys);
+            return new SealedVersion(recordId, version, type, await RecordCipher.EncryptAsync(crypto, json, dataKey, recordId, version), keys);
         }
         finally { CryptographicOperations.ZeroMemory(dataKey); }
     }
 
-    /// <summary>A later version under the record's existing data key; readers keep the keys they were given.</summary>
+    /// <summary>A later version under its key generation's data key (an empty key set); readers keep the keys they were given.</summary>
     public static async ValueTask<SealedVersion> SealUpdateAsync(IRecordCrypto crypto, string recordId, long version, string expectedType, string fhirJson, byte[] dataKey)
     {
         var (json, type) = Validate(fhirJson);
@@ -75,6 +93,9 @@ public static class RecordSealing
 
     public static SealedVersion SealNew(string recordId, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers) =>
         SealNewAsync(DotNetRecordCrypto.Instance, recordId, fhirJson, readers).Completed();
+
+    public static SealedVersion SealUnderNewKey(string recordId, long version, string expectedType, string fhirJson, IEnumerable<(AccountId Reader, byte[] PublicKey)> readers) =>
+        SealUnderNewKeyAsync(DotNetRecordCrypto.Instance, recordId, version, expectedType, fhirJson, readers).Completed();
 
     public static SealedVersion SealUpdate(string recordId, long version, string expectedType, string fhirJson, ReadOnlySpan<byte> dataKey) =>
         SealUpdateAsync(DotNetRecordCrypto.Instance, recordId, version, expectedType, fhirJson, dataKey.ToArray()).Completed();

@@ -6,7 +6,7 @@ namespace CareLedger.Vault.Storage;
 /// <summary>
 /// The off-chain store: ciphertext blobs addressed by record and SHA-256 (never shared between
 /// records, so erasing one record cannot delete another's ciphertext), and wrapped data keys per
-/// record and reader. It holds nothing a node could read: no plaintext and no unwrapped key.
+/// record, key generation and reader. It holds nothing a node could read: no plaintext and no unwrapped key.
 /// Writes are atomic (temp file + rename); erasure deletes ciphertext and keys (crypto-shredding).
 /// </summary>
 public sealed partial class VaultStore
@@ -65,21 +65,27 @@ public sealed partial class VaultStore
         return Hash256.Of(blob) == hash ? blob : throw new IOException($"vault blob {hash} is damaged on disk");
     }
 
-    public void PutKey(string recordId, AccountId reader, byte[] wrappedKey) => WriteAtomic(KeyPath(recordId, reader), wrappedKey);
+    /// <summary>Keeps a reader's wrapped key for one key generation of a record (the version that began it; ADR 0005, "Revocation").</summary>
+    public void PutKey(string recordId, AccountId reader, byte[] wrappedKey, long generation = 1) => WriteAtomic(KeyPath(recordId, reader, generation), wrappedKey);
 
-    public byte[]? GetKey(string recordId, AccountId reader)
+    public byte[]? GetKey(string recordId, AccountId reader, long generation = 1)
     {
-        var path = KeyPath(recordId, reader);
+        var path = KeyPath(recordId, reader, generation);
         return File.Exists(path) ? File.ReadAllBytes(path) : null;
     }
 
-    /// <summary>Deletes one reader's wrapped key for a record; false when there was none.</summary>
+    /// <summary>Deletes one reader's wrapped keys for a record, of every generation; false when there were none.</summary>
     public bool DeleteKey(string recordId, AccountId reader)
     {
-        var path = KeyPath(recordId, reader);
-        if (!File.Exists(path)) return false;
-        File.Delete(path);
-        return true;
+        var folder = Path.Combine(_keys, CheckId(recordId));
+        if (!System.IO.Directory.Exists(folder)) return false;
+        var deleted = false;
+        foreach (var path in System.IO.Directory.EnumerateDirectories(folder).Append(folder).Select(f => Path.Combine(f, reader.ToString())).Where(File.Exists).ToList())
+        {
+            File.Delete(path);
+            deleted = true;
+        }
+        return deleted;
     }
 
     /// <summary>Deletes a record's ciphertexts, every wrapped key for it and its notes.</summary>
@@ -91,7 +97,13 @@ public sealed partial class VaultStore
 
     private string BlobPath(string recordId, Hash256 hash) => Path.Combine(_blobs, CheckId(recordId), hash.ToString());
 
-    private string KeyPath(string recordId, AccountId reader) => Path.Combine(_keys, CheckId(recordId), reader.ToString());
+    // The first generation keeps the path keys always had, so a vault written before generations needs no migration.
+    private string KeyPath(string recordId, AccountId reader, long generation)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(generation, 1);
+        return generation == 1 ? Path.Combine(_keys, CheckId(recordId), reader.ToString())
+            : Path.Combine(_keys, CheckId(recordId), generation.ToString(System.Globalization.CultureInfo.InvariantCulture), reader.ToString());
+    }
 
     private static string CheckId(string recordId) =>
         IsRecordId(recordId) ? recordId : throw new ArgumentException($"'{recordId}' is not a record id (32 lowercase hex characters)");
