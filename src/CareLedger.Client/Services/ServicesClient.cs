@@ -142,11 +142,12 @@ public sealed class ServicesClient(NodeClient node)
     public Task<Booking?> GetBookingAsync(string booking, CancellationToken ct = default) =>
         GetAsync<Booking>($"v1/bookings/{Uri.EscapeDataString(booking)}", ct);
 
-    /// <summary>The bookings of one patient or one practitioner (give exactly one), soonest slot first.</summary>
+    /// <summary>The bookings of one patient or one practitioner (give exactly one), soonest slot first: every page the node serves.</summary>
     public async Task<IReadOnlyList<Booking>> ListBookingsAsync(AccountId? patient = null, AccountId? practitioner = null, CancellationToken ct = default)
     {
         var query = patient is not null ? $"patient={patient}" : $"practitioner={practitioner}";
-        return await GetAsync<List<Booking>>("v1/bookings?" + query, ct) ?? [];
+        var bookings = await node.GetAllPagesAsync<Booking>("v1/bookings?" + query, ct);
+        return [.. bookings.OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal)];
     }
 
     public Task<ServicesTerms> GetTermsAsync(CancellationToken ct = default) => node.QueryAsync<ServicesTerms>(Contract, "terms", new CborMap(), ct);

@@ -55,11 +55,13 @@ public sealed record LicenceLapse(AccountId Practitioner, long At) : ICborRecord
     public static string Before(long at) => $"{KeyPrefix}{at - 1:D15}0";
 
     /// <summary>The moments at which <paramref name="licence"/>, as it stands, stops holding.</summary>
-    public static IEnumerable<LicenceLapse> Of(Licence licence)
+    public static IReadOnlyList<LicenceLapse> Of(Licence licence)
     {
-        if (licence.ValidUntil < LastMoment) yield return new(licence.Practitioner, licence.ValidUntil + 1);
-        if (licence.ValidFrom > licence.IssuedAt) yield return new(licence.Practitioner, licence.IssuedAt);
-        if (licence.Revoked) yield return new(licence.Practitioner, licence.RevokedAt);
+        var moments = new List<LicenceLapse>();
+        if (licence.ValidUntil < LastMoment) moments.Add(new(licence.Practitioner, licence.ValidUntil + 1));
+        if (licence.ValidFrom > licence.IssuedAt) moments.Add(new(licence.Practitioner, licence.IssuedAt));
+        if (licence.Revoked) moments.Add(new(licence.Practitioner, licence.RevokedAt));
+        return moments;
     }
 
     public CborMap ToCbor() => new() { ["practitioner"] = Practitioner.ToString(), ["at"] = At };

@@ -98,7 +98,7 @@ public static class Invitations
         if (Refusal(a => ctx.State.Get(Member.Key(a)), id => ctx.State.Get(Invitation.Key(id)), ctx.ChainId, ctx.Sender, args, ctx.BlockTime) is { } refusal)
             return Outcome.Fail(refusal);
         var invitation = ctx.State.Get(Invitation.Key(args.GetText("invitation")))!;
-        ctx.State.Put(Member.Key(ctx.Sender), new Member(ctx.Sender, invitation.Organisation, invitation.Role, invitation.Name));
+        Members.Put(ctx.State, new Member(ctx.Sender, invitation.Organisation, invitation.Role, invitation.Name));
         ctx.State.Put(Invitation.Key(invitation.Id), invitation with { UsedBy = ctx.Sender.ToString() });
         ctx.Emit("MemberRegistered", new CborMap { ["account"] = ctx.Sender.ToString(), ["org"] = invitation.Organisation, ["role"] = invitation.Role });
         return Outcome.Ok;

@@ -15,6 +15,20 @@ public static class Members
 
     public static Member? FindMember(ContractState state, AccountId account) => state.Get(Member.Key(account));
 
+    /// <summary>Saves a member, with their seat among their organisation's staff unless they are a patient.</summary>
+    public static void Put(ContractState state, Member member)
+    {
+        state.Put(Member.Key(member.Account), member);
+        if (member.Role != Roles.Patient) state.Put(StaffSeat.Key(member.Organisation, member.Account), new StaffSeat(member.Role));
+    }
+
+    /// <summary>Removes a member and their seat among their organisation's staff.</summary>
+    public static void Delete(ContractState state, Member member)
+    {
+        state.Delete(Member.Key(member.Account));
+        state.Delete(StaffSeat.Key(member.Organisation, member.Account));
+    }
+
     public static Organisation? FindOrganisation(ContractState state, string id) => state.Get(Organisation.Key(id));
 
     /// <summary>The sender policy of a permissioned chain: only registered members transact.</summary>

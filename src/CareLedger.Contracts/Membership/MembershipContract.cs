@@ -44,8 +44,8 @@ public sealed class MembershipContract : IContract
         // for its staff; an organisation's patients are not listed here.
         ContractQuery.Of("staff", [new("org", ArgKind.Text), .. QueryPaging.Args], Audiences.Public, (q, args) =>
         {
-            var (page, next) = QueryPaging.Read(q.State, Member.All, args);
-            return new StaffList([.. page.Select(e => e.Value).Where(m => m.Organisation == args.GetText("org") && m.Role != Roles.Patient)], next);
+            var (page, next) = QueryPaging.Read(q.State, StaffSeat.Of(args.GetText("org")), args);
+            return new StaffList([.. page.Select(e => Members.FindMember(q.State, AccountId.Parse(StateKeys.LastSegment(e.Key)))!)], next);
         }),
         ContractQuery.Of("organisations", [], Audiences.Public, (q, _) => new OrganisationList([.. q.State.Scan(Organisation.All).Select(o => o.Value)])),
         ContractQuery.Of("validators", [], Audiences.Public, (q, _) =>
@@ -71,7 +71,7 @@ public sealed class MembershipContract : IContract
             if (Members.FindOrganisation(state, member.Organisation) is null) throw new CborMapException($"member of unknown organisation '{member.Organisation}'");
             if (!Roles.All.Contains(member.Role)) throw new CborMapException($"unknown role '{member.Role}'");
             if (member.Role == Roles.Patient && member.Name.Length > 0) throw new CborMapException(PatientNameRefusal);
-            state.Put(Member.Key(member.Account), member);
+            Members.Put(state, member);
         }
         foreach (var key in genesis.GetList("validators").Cast<byte[]>())
         {
@@ -122,7 +122,7 @@ public sealed class MembershipContract : IContract
             return Outcome.Fail($"account {account} is already a {existing.Role} of {existing.Organisation}");
         if (Members.CheckRole(ctx.State, admin, role, args.TryGetText("name")) is { } refusal) return Outcome.Fail(refusal);
         var member = new Member(account, admin.Organisation, role, args.TryGetText("name") ?? "");
-        ctx.State.Put(Member.Key(account), member);
+        Members.Put(ctx.State, member);
         ctx.Emit("MemberRegistered", new CborMap { ["account"] = account.ToString(), ["org"] = member.Organisation, ["role"] = role });
         return Outcome.Ok;
     }
@@ -135,7 +135,7 @@ public sealed class MembershipContract : IContract
         if (member is null) return Outcome.Fail($"account {account} is not a member");
         if (member.Organisation != admin.Organisation) return Outcome.Fail("an admin may remove only members of their own organisation");
         if (account == ctx.Sender) return Outcome.Fail("an admin may not remove themselves");
-        ctx.State.Delete(Member.Key(account));
+        Members.Delete(ctx.State, member);
         ctx.Emit("MemberRemoved", new CborMap { ["account"] = account.ToString(), ["org"] = member.Organisation });
         return Outcome.Ok;
     }

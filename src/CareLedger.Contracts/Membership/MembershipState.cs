@@ -24,6 +24,23 @@ public sealed record Member(AccountId Account, [property: JsonPropertyName("org"
         CborFields.Read(map, static f => new Member(f.Account("account"), f.Text("org"), f.Text("role"), f.OptionalText("name") ?? ""));
 }
 
+/// <summary>
+/// A member of an organisation's staff (any role but patient), at membership/staff/{org}/{account}: the organisation's index
+/// of its staff, so that listing them reads that organisation's staff only. The member's record is the truth; this follows it.
+/// </summary>
+public sealed record StaffSeat(string Role) : ICborRecord<StaffSeat>
+{
+    public const string KeyPrefix = "membership/staff/";
+
+    public static StatePrefix<StaffSeat> Of(string organisation) => new($"{KeyPrefix}{organisation}/");
+
+    public static StateKey<StaffSeat> Key(string organisation, AccountId account) => new($"{KeyPrefix}{organisation}/{account}");
+
+    public CborMap ToCbor() => new() { ["role"] = Role };
+
+    public static StaffSeat FromCbor(CborMap map) => CborFields.Read(map, static f => new StaffSeat(f.Text("role")));
+}
+
 /// <summary>An organisation of the consortium, at membership/org/{id}; the genesis document lists them in the same form.</summary>
 public sealed record Organisation(string Id, string Name, string Kind) : ICborRecord<Organisation>
 {

@@ -79,7 +79,7 @@ public static class Validators
         if (Members.FindOrganisation(ctx.State, org) is null)
             ctx.State.Put(Organisation.Key(org), new Organisation(org, join.Name, join.Kind));
         if (Members.FindMember(ctx.State, validator) is null)
-            ctx.State.Put(Member.Key(validator), new Member(validator, org, Roles.Service, $"{join.Name} node"));
+            Members.Put(ctx.State, new Member(validator, org, Roles.Service, $"{join.Name} node"));
         ctx.State.Put(Validator.Key(validator), new Validator(join.PublicKey, org));
         ctx.Emit("ValidatorAdded", new CborMap { ["validator"] = validator.ToString(), ["org"] = org });
         return null;

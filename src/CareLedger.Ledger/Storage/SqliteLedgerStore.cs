@@ -20,7 +20,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
     public const string FileName = "ledger.db";
 
     /// <summary>The protocol version whose encodings the store holds (docs/protocol.md), kept in SQLite's user_version.</summary>
-    public const int ProtocolVersion = 3;
+    public const int ProtocolVersion = 4;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, header BLOB NOT NULL, body BLOB NOT NULL);
