@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using CareLedger.Contracts;
 using CareLedger.Ledger.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,11 +14,14 @@ namespace CareLedger.Node.Api;
 public readonly record struct ListPage(int Limit, string? After)
 {
     /// <summary>The page the query asks for, or a problem naming what is wrong with <paramref name="limit"/> or <paramref name="after"/>.</summary>
-    public static bool TryRead(int? limit, string? after, [NotNullWhen(false)] out ProblemHttpResult? problem, out ListPage page)
+    public static bool TryRead(string? limit, string? after, [NotNullWhen(false)] out ProblemHttpResult? problem, out ListPage page)
     {
-        page = new(limit ?? QueryPaging.MaxLimit, string.IsNullOrEmpty(after) ? null : after);
-        problem = limit is < 1 or > QueryPaging.MaxLimit
-            ? Problems.Bad("Bad limit", $"limit is a number of items from 1 to {QueryPaging.MaxLimit}, not {limit}.")
+        var size = QueryPaging.MaxLimit;
+        var validLimit = string.IsNullOrEmpty(limit)
+            || (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) && size is >= 1 and <= QueryPaging.MaxLimit);
+        page = new(validLimit ? size : QueryPaging.MaxLimit, string.IsNullOrEmpty(after) ? null : after);
+        problem = !validLimit
+            ? Problems.Bad("Bad limit", $"limit is a whole number of items from 1 to {QueryPaging.MaxLimit}, not '{limit}'.")
             : page.After is { } cursor && !CallerIds.IsValid(cursor)
                 ? Problems.Bad("Bad cursor", "after is the cursor a next link gave: an id of 1-64 lowercase letters, digits or hyphens.")
                 : null;

@@ -50,7 +50,7 @@ public static class PrescriptionsApi
     /// <paramref name="after"/>; a <c>Link: &lt;…&gt;; rel="next"</c> header addresses the next page.
     /// </summary>
     private static Results<Ok<List<Prescription>>, ProblemHttpResult> List(LedgerReader ledger, ClaimsPrincipal user, HttpResponse response, string? patient,
-        string? prescriber, int? limit, string? after)
+        string? prescriber, string? limit, string? after)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
             return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");

@@ -101,7 +101,7 @@ public static class ServicesApi
     /// the role asked and of the status asked; a <c>Link: &lt;…&gt;; rel="next"</c> header addresses the next page.
     /// </summary>
     private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, ClaimsPrincipal user, HttpResponse response, string? patient,
-        string? practitioner, string? status, int? limit, string? after)
+        string? practitioner, string? status, string? limit, string? after)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(practitioner))
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");

@@ -60,7 +60,7 @@ public sealed class ListPagingTests(DemoNodeFixture demo)
         {
             var (pages, lastLinksNowhere) = await PagesAsync<Booking>(Jones, $"v1/bookings?patient={Jones.Account}&limit=2");
             var (whole, _) = await PagesAsync<Booking>(Jones, $"v1/bookings?patient={Jones.Account}");
-            var fromSdk = await services.As(Jones).ListBookingsAsync(patient: Jones.Account);
+            var fromSdk = await services.As(Jones).ListBookingsAsync(patient: Jones.Account, pageSize: 2);
 
             var paged = pages.SelectMany(p => p).Select(b => b.Id).ToList();
             Assert.True(pages.Count >= 2, $"{paged.Count} bookings came in {pages.Count} page(s)");
@@ -114,7 +114,7 @@ public sealed class ListPagingTests(DemoNodeFixture demo)
 
         var (ofPatient, patientLastLinksNowhere) = await PagesAsync<Prescription>(Jones, $"v1/prescriptions?patient={Jones.Account}&limit=2");
         var (ofPrescriber, prescriberLastLinksNowhere) = await PagesAsync<Prescription>(Rivera, $"v1/prescriptions?prescriber={Rivera.Account}&limit=2");
-        var fromSdk = await rx.As(Rivera).ListAsync(prescriber: Rivera.Account);
+        var fromSdk = await rx.As(Rivera).ListAsync(prescriber: Rivera.Account, pageSize: 2);
 
         foreach (var (pages, lastLinksNowhere) in new[] { (ofPatient, patientLastLinksNowhere), (ofPrescriber, prescriberLastLinksNowhere) })
         {
