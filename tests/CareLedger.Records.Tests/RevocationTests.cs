@@ -37,6 +37,20 @@ public sealed class RevocationTests(DemoPeople p) : IClassFixture<DemoPeople>
     }
 
     [Fact]
+    public async Task RevokingAGrantToAnOrganisation_DeletesTheKeysItsPractitionersHeld()
+    {
+        var record = (await p.Records.AddAsync(p.Patient, p.Patient.Account, DemoPeople.Observation(value: 64))).Record;
+        var grant = await p.Records.GrantAsync(p.Patient, null, "city-clinic", "treatment", [record], [], DateTimeOffset.UtcNow.AddDays(1));
+        var heldBefore = p.Node.Vault.GetKey(record, p.Doctor.Account) is not null;
+
+        await p.Records.RevokeAsync(p.Patient, grant);
+
+        Assert.True(heldBefore);
+        Assert.Null(p.Node.Vault.GetKey(record, p.Doctor.Account));
+        Assert.NotNull(p.Node.Vault.GetKey(record, p.Patient.Account));
+    }
+
+    [Fact]
     public async Task ForgettingTheKeysOfAGrantStillInForce_IsRefusedAndDeletesNothing()
     {
         var record = (await p.Records.AddAsync(p.Patient, p.Patient.Account, DemoPeople.Observation(value: 63))).Record;

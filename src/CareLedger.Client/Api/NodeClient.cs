@@ -165,6 +165,19 @@ public sealed class NodeClient
         }
     }
 
+    /// <summary>Every item of a paged list, a GET per page (signed when the client reads as someone), following the node's next links.</summary>
+    public async Task<List<T>> GetAllPagesAsync<T>(string path, CancellationToken ct = default)
+    {
+        var items = new List<T>();
+        for (string? next = path; next is not null;)
+        {
+            using var response = await GetResponseAsync(next, ct);
+            items.AddRange(await ReadAsync<List<T>>(response, ct));
+            next = NextLink(response);
+        }
+        return items;
+    }
+
     /// <summary>The relative address in a <c>Link: &lt;/v1/…&gt;; rel="next"</c> header, or null on the last page.</summary>
     public static string? NextLink(HttpResponseMessage response)
     {

@@ -140,12 +140,16 @@ public sealed partial class PrescriptionsClient(NodeClient node)
     public Task<PrescriptionDetail?> GetAsync(string prescription, CancellationToken ct = default) =>
         GetOrNullAsync<PrescriptionDetail>($"v1/prescriptions/{Uri.EscapeDataString(prescription)}", ct);
 
-    /// <summary>The prescriptions of one patient or one prescriber (give exactly one), newest first.</summary>
-    public async Task<IReadOnlyList<Prescription>> ListAsync(AccountId? patient = null, AccountId? prescriber = null, CancellationToken ct = default)
+    /// <summary>
+    /// The prescriptions of one patient or one prescriber (give exactly one), newest first: all of them, asked
+    /// <paramref name="pageSize"/> at a time by following the node's next links.
+    /// </summary>
+    public async Task<IReadOnlyList<Prescription>> ListAsync(AccountId? patient = null, AccountId? prescriber = null, int pageSize = QueryPaging.MaxLimit,
+        CancellationToken ct = default)
     {
-        var query = patient is not null ? $"patient={patient}" : $"prescriber={prescriber}";
-        using var response = await node.GetResponseAsync("v1/prescriptions?" + query, ct);
-        return await NodeClient.ReadAsync<List<Prescription>>(response, ct);
+        var query = (patient is not null ? $"patient={patient}" : $"prescriber={prescriber}") + $"&limit={pageSize}";
+        var prescriptions = await node.GetAllPagesAsync<Prescription>("v1/prescriptions?" + query, ct);
+        return [.. prescriptions.OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal)];
     }
 
     public async Task<AdherenceReport> AdherenceAsync(AccountId patient, CancellationToken ct = default)

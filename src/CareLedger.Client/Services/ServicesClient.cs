@@ -142,11 +142,16 @@ public sealed class ServicesClient(NodeClient node)
     public Task<Booking?> GetBookingAsync(string booking, CancellationToken ct = default) =>
         GetAsync<Booking>($"v1/bookings/{Uri.EscapeDataString(booking)}", ct);
 
-    /// <summary>The bookings of one patient or one practitioner (give exactly one), soonest slot first.</summary>
-    public async Task<IReadOnlyList<Booking>> ListBookingsAsync(AccountId? patient = null, AccountId? practitioner = null, CancellationToken ct = default)
+    /// <summary>
+    /// The bookings of one patient or one practitioner (give exactly one), soonest slot first: all of them, asked
+    /// <paramref name="pageSize"/> at a time by following the node's next links.
+    /// </summary>
+    public async Task<IReadOnlyList<Booking>> ListBookingsAsync(AccountId? patient = null, AccountId? practitioner = null, int pageSize = QueryPaging.MaxLimit,
+        CancellationToken ct = default)
     {
-        var query = patient is not null ? $"patient={patient}" : $"practitioner={practitioner}";
-        return await GetAsync<List<Booking>>("v1/bookings?" + query, ct) ?? [];
+        var query = (patient is not null ? $"patient={patient}" : $"practitioner={practitioner}") + $"&limit={pageSize}";
+        var bookings = await node.GetAllPagesAsync<Booking>("v1/bookings?" + query, ct);
+        return [.. bookings.OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal)];
     }
 
     public Task<ServicesTerms> GetTermsAsync(CancellationToken ct = default) => node.QueryAsync<ServicesTerms>(Contract, "terms", new CborMap(), ct);

@@ -71,7 +71,9 @@ public sealed class LicensingContract : IContract
         var issuer = Members.FindMember(ctx.State, ctx.Sender)!;
         var licence = new Licence(practitioner, args.GetText("specialty"), args.GetText("jurisdiction"), from, until, issuer.Organisation, ctx.BlockTime,
             Number: ctx.TxId.ToString()[..16], Revoked: false, RevokedAt: 0, RevokeReason: "");
-        ctx.State.Put(Licence.Key(practitioner), licence);
+        if (ctx.State.Get(Licence.Key(practitioner)) is { } old)
+            foreach (var lapse in LicenceLapse.Of(old)) ctx.State.Delete(LicenceLapse.Key(lapse.At, practitioner));
+        Put(ctx.State, licence);
         ctx.Emit("LicenceIssued", new CborMap { ["practitioner"] = practitioner.ToString(), ["specialty"] = args.GetText("specialty"), ["validUntil"] = until });
         return Outcome.Ok;
     }
@@ -81,8 +83,15 @@ public sealed class LicensingContract : IContract
         var practitioner = AccountId.Parse(args.GetText("practitioner"));
         if (ctx.State.Get(Licence.Key(practitioner)) is not { } licence) return Outcome.Fail($"{practitioner} holds no licence");
         if (licence.Revoked) return Outcome.Fail("licence is already revoked");
-        ctx.State.Put(Licence.Key(practitioner), licence with { Revoked = true, RevokedAt = ctx.BlockTime, RevokeReason = args.GetText("reason") });
+        Put(ctx.State, licence with { Revoked = true, RevokedAt = ctx.BlockTime, RevokeReason = args.GetText("reason") });
         ctx.Emit("LicenceRevoked", new CborMap { ["practitioner"] = practitioner.ToString(), ["reason"] = args.GetText("reason") });
         return Outcome.Ok;
+    }
+
+    /// <summary>Saves a licence with the moments it stops holding (<see cref="LicenceLapse"/>).</summary>
+    private static void Put(ContractState state, Licence licence)
+    {
+        state.Put(Licence.Key(licence.Practitioner), licence);
+        foreach (var lapse in LicenceLapse.Of(licence)) state.Put(LicenceLapse.Key(lapse.At, licence.Practitioner), lapse);
     }
 }

@@ -34,6 +34,41 @@ public sealed record Licence(
         f.Int("issuedAt"), f.Text("number"), f.Bool("revoked"), f.Int("revokedAt"), f.Text("revokeReason")));
 }
 
+/// <summary>
+/// A moment at which a licence stops holding, at licensing/lapse/{at:D15}/{practitioner} so that a scan meets them in time
+/// order: its expiry (the millisecond after <see cref="Licence.ValidUntil"/>), its revocation, and a reissue that is not yet
+/// valid when issued. Whoever must act when licences lapse (the services contract cancels open bookings) reads only the
+/// moments that block time has reached, however many licences there are. A reissue replaces the old licence's moments.
+/// </summary>
+public sealed record LicenceLapse(AccountId Practitioner, long At) : ICborRecord<LicenceLapse>
+{
+    public const string KeyPrefix = "licensing/lapse/";
+
+    /// <summary>The last moment the key's fifteen digits can hold; a licence valid beyond it never lapses in this index.</summary>
+    public const long LastMoment = 999_999_999_999_999;
+
+    public static StatePrefix<LicenceLapse> All { get; } = new(KeyPrefix);
+
+    public static StateKey<LicenceLapse> Key(long at, AccountId practitioner) => new($"{KeyPrefix}{at:D15}/{practitioner}");
+
+    /// <summary>A key that sorts after every moment before <paramref name="at"/> and before every moment at or after it.</summary>
+    public static string Before(long at) => $"{KeyPrefix}{at - 1:D15}0";
+
+    /// <summary>The moments at which <paramref name="licence"/>, as it stands, stops holding.</summary>
+    public static IReadOnlyList<LicenceLapse> Of(Licence licence)
+    {
+        var moments = new List<LicenceLapse>();
+        if (licence.ValidUntil < LastMoment) moments.Add(new(licence.Practitioner, licence.ValidUntil + 1));
+        if (licence.ValidFrom > licence.IssuedAt) moments.Add(new(licence.Practitioner, licence.IssuedAt));
+        if (licence.Revoked) moments.Add(new(licence.Practitioner, licence.RevokedAt));
+        return moments;
+    }
+
+    public CborMap ToCbor() => new() { ["practitioner"] = Practitioner.ToString(), ["at"] = At };
+
+    public static LicenceLapse FromCbor(CborMap map) => CborFields.Read(map, static f => new LicenceLapse(f.Account("practitioner"), f.Int("at")));
+}
+
 /// <summary>The answer to licensing.verify: whether the practitioner was licensed at a time, why not, and the licence if there is one.</summary>
 public sealed record LicenceVerdict(AccountId Practitioner, long At, bool Valid, string? Reason, Licence? Licence) : ICborRecord<LicenceVerdict>
 {

@@ -14,8 +14,8 @@ public sealed record OrganisationList(IReadOnlyList<Organisation> Organisations)
 }
 
 /// <summary>
-/// The answer to membership.staff: an organisation's members other than its patients, in account order, found in a page
-/// of the member table — a page may hold none of them while <see cref="Next"/> says more members follow.
+/// The answer to membership.staff: an organisation's members other than its patients, in account order, a page of the
+/// organisation's staff index (membership/staff/{org}/) at a time.
 /// </summary>
 public sealed record StaffList(IReadOnlyList<Member> Members, string Next) : ICborRecord<StaffList>, IQueryPage<Member>
 {

@@ -81,6 +81,23 @@ public sealed record PatientPrescription(AccountId Prescriber) : ICborRecord<Pat
     public static PatientPrescription FromCbor(CborMap map) => CborFields.Read(map, static f => new PatientPrescription(f.Account("prescriber")));
 }
 
+/// <summary>
+/// An entry of a prescriber's prescription index, at prescriptions/prescriber/{prescriber}/{prescription}: the prescriptions
+/// they are the prescriber of now (a renewal moves the entry to the renewing practitioner), listed a page at a time.
+/// </summary>
+public sealed record PrescriberPrescription(AccountId Patient) : ICborRecord<PrescriberPrescription>
+{
+    public const string KeyPrefix = "prescriptions/prescriber/";
+
+    public static StatePrefix<PrescriberPrescription> Of(AccountId prescriber) => new($"{KeyPrefix}{prescriber}/");
+
+    public static StateKey<PrescriberPrescription> Key(AccountId prescriber, string rxId) => new($"{KeyPrefix}{prescriber}/{rxId}");
+
+    public CborMap ToCbor() => new() { ["patient"] = Patient.ToString() };
+
+    public static PrescriberPrescription FromCbor(CborMap map) => CborFields.Read(map, static f => new PrescriberPrescription(f.Account("patient")));
+}
+
 /// <summary>Marks a MedicationRequest record as backing a prescription, at prescriptions/record/{record}, so that it backs only one.</summary>
 public sealed record PrescribedRecord(string Prescription) : ICborRecord<PrescribedRecord>
 {

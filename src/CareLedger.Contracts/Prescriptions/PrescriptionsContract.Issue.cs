@@ -38,6 +38,7 @@ public sealed partial class PrescriptionsContract
             Issued: ctx.BlockTime, SignedAt: ctx.BlockTime, PrescriptionStatus.Active, Cancelled: 0, Reason: "", RenewedFrom: "",
             Pharmacy: "", CodeHash: "", Price: 0, Asset: "", Payer: "", Programme: "", FirstDay: -1, Taken: 0, AdherentDays: 0, Rewards: 0));
         ctx.State.Put(PatientPrescription.Key(patient, id), new PatientPrescription(ctx.Sender));
+        ctx.State.Put(PrescriberPrescription.Key(ctx.Sender, id), new PrescriberPrescription(patient));
         ctx.State.Put(PrescribedRecord.Key(recordId), new PrescribedRecord(id));
         ctx.Emit("PrescriptionIssued", new CborMap
         {
@@ -119,6 +120,8 @@ public sealed partial class PrescriptionsContract
         if (args.GetText("contentHash") != rx.ContentHash) return Outcome.Fail("tampered prescription: the content you reviewed is not the prescription's");
         var renewedFrom = rx.Prescriber.ToString();
         Save(ctx.State, rx with { RenewedFrom = renewedFrom, Prescriber = ctx.Sender, SignedAt = ctx.BlockTime });
+        ctx.State.Delete(PrescriberPrescription.Key(rx.Prescriber, id));
+        ctx.State.Put(PrescriberPrescription.Key(ctx.Sender, id), new PrescriberPrescription(rx.Patient));
         ctx.Emit("PrescriptionRenewed", new CborMap { ["prescription"] = id, ["prescriber"] = ctx.Sender.ToString(), ["renewedFrom"] = renewedFrom });
         return Outcome.Ok;
     }

@@ -114,6 +114,19 @@ public sealed record OpenBookings(IReadOnlyList<string> Bookings) : ICborRecord<
 }
 
 /// <summary>
+/// How far the licence sweep has read the licences' lapse moments (<see cref="Licensing.LicenceLapse"/>), at
+/// services/licence-sweep: the block time of the last block that ran it. The next block reads the moments from that time on.
+/// </summary>
+public sealed record LicenceSweep(long Time) : ICborRecord<LicenceSweep>
+{
+    public static StateKey<LicenceSweep> Key { get; } = new("services/licence-sweep");
+
+    public CborMap ToCbor() => new() { ["time"] = Time };
+
+    public static LicenceSweep FromCbor(CborMap map) => CborFields.Read(map, static f => new LicenceSweep(f.Int("time")));
+}
+
+/// <summary>
 /// A deadline, at services/deadline/{due:D15}/{kind}/{id} so that a scan meets them in time order:
 /// what falls due (<see cref="Deadlines"/>) for which booking or case. The booking or case keeps the key.
 /// </summary>

@@ -19,8 +19,8 @@ public static class Deadlines
 /// <summary>
 /// The deadline index (services/deadline/{due:D15}/{kind}/{id}), read in time order at the start of
 /// each block so that a block touches only what has fallen due; each booking or case has at most
-/// one live deadline, replaced as it moves on. Also the index of open bookings by practitioner,
-/// whose licences are checked at each block so that a lapsed licence cancels them with refunds,
+/// one live deadline, replaced as it moves on. Also the index of open bookings by practitioner, whose
+/// bookings a block cancels with refunds when the practitioner's licence lapses (read from the licences' lapse moments),
 /// and the count of caring bookings per practitioner and patient that the care-relationship check reads.
 /// </summary>
 public sealed partial class ServicesContract
@@ -55,11 +55,21 @@ public sealed partial class ServicesContract
         }
     }
 
+    /// <summary>
+    /// Cancels, with full refunds, the open bookings of practitioners whose licence stopped holding since the last block: it
+    /// reads the licences' lapse moments from the last sweep's time up to this block's (those at the last sweep's time again,
+    /// as a revoke in that block came after it), and at most a page beyond, so a block's work follows the licences that
+    /// lapse, not the practitioners holding open bookings.
+    /// </summary>
     private static void CancelForLapsedLicences(ContractState state, long blockTime)
     {
-        foreach (var (key, open) in state.Scan(OpenBookings.All).ToList())
+        var swept = state.Get(LicenceSweep.Key)?.Time;
+        var lapsed = state.ScanInPages(LicenceLapse.All, DeadlinePage, swept is { } time ? LicenceLapse.Before(time) : null)
+            .TakeWhile(e => e.Value.At <= blockTime).Select(e => e.Value.Practitioner).Distinct().ToList();
+        foreach (var practitioner in lapsed)
         {
-            var licence = LicensingContract.Check(state, OpenBookings.PractitionerOf(key), blockTime);
+            if (state.Get(OpenBookings.Key(practitioner)) is not { } open) continue;
+            var licence = LicensingContract.Check(state, practitioner, blockTime);
             if (licence.IsOk) continue;
             foreach (var id in open.Bookings)
             {
@@ -67,6 +77,7 @@ public sealed partial class ServicesContract
                 Settle(state, booking, booking.Price, BookingStatus.Cancelled, blockTime, $"the practitioner's licence lapsed: {licence.Error}");
             }
         }
+        if (swept != blockTime) state.Put(LicenceSweep.Key, new LicenceSweep(blockTime));
     }
 
     /// <summary>

@@ -60,11 +60,11 @@ public sealed class ContractState
 
     /// <summary>
     /// <see cref="Scan{T}(StatePrefix{T})"/> read lazily, <paramref name="pageSize"/> entries at a time, so a caller that
-    /// stops early (a time-ordered index read up to now) reads no further than the page it stopped in.
+    /// stops early (a time-ordered index read up to now) reads no further than the page it stopped in; it starts after the
+    /// key <paramref name="after"/> (null: from the first).
     /// </summary>
-    public IEnumerable<(string Key, T Value)> ScanInPages<T>(StatePrefix<T> prefix, int pageSize) where T : class, ICborRecord<T>
+    public IEnumerable<(string Key, T Value)> ScanInPages<T>(StatePrefix<T> prefix, int pageSize, string? after = null) where T : class, ICborRecord<T>
     {
-        string? after = null;
         while (true)
         {
             var page = Scan(prefix, after, pageSize);

@@ -26,7 +26,8 @@ public static class PrescriptionsApi
             .WithSummary("A prescription: terms, fills left, current presentation, alerts and dispenses; for its patient, prescriber, the pharmacy and insurer it is presented to, and overseers")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/prescriptions", List).RequireAuthorization(Policies.Signed)
-            .WithSummary("The prescriptions of one patient (?patient=: the patient and practitioners caring for them) or one prescriber (?prescriber=: themselves), newest first")
+            .WithSummary("The prescriptions of one patient (?patient=: the patient and practitioners caring for them) or one prescriber (?prescriber=: themselves), " +
+                         "in prescription id order a page (limit, after) at a time with a Link rel=next header")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/adherence/{patient}", Adherence).RequireAuthorization(Policies.Signed)
             .WithSummary("A patient's doses taken against doses scheduled, per prescription and as a whole percent; for the patient and practitioners caring for them")
@@ -44,22 +45,40 @@ public static class PrescriptionsApi
         return TypedResults.Ok(rx);
     }
 
-    private static Results<Ok<List<Prescription>>, ProblemHttpResult> List(LedgerReader ledger, ClaimsPrincipal user, string? patient, string? prescriber)
+    /// <summary>
+    /// A page of the patient's or the prescriber's prescription index (default and at most 1,000) after the prescription
+    /// <paramref name="after"/>; a <c>Link: &lt;…&gt;; rel="next"</c> header addresses the next page.
+    /// </summary>
+    private static Results<Ok<List<Prescription>>, ProblemHttpResult> List(LedgerReader ledger, ClaimsPrincipal user, HttpResponse response, string? patient,
+        string? prescriber, string? limit, string? after)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(prescriber))
             return Problems.Bad("Whose prescriptions?", "Give exactly one of ?patient= or ?prescriber= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("prescriber", prescriber!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
+        if (!ListPage.TryRead(limit, after, out var bad, out var page)) return bad;
         var asker = user.Asker();
         var allowed = role == "patient"
             ? ledger.MayAsk(asker, PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() })
             : asker.Oversees || asker.Is(id);
         if (!allowed) return Problems.Refused(user, $"A {role}'s prescriptions are listed to {(role == "patient" ? "the patient, practitioners caring for them" : "the prescriber")} and the consortium's auditors.");
-        // A prescriber has no index of their own: their prescriptions are found by scanning, which the read API can afford.
-        var found = role == "patient"
-            ? ledger.AskAll<PrescriptionList, Prescription>(PrescriptionsContract.ContractName, "prescriptions", new CborMap { ["patient"] = id.ToString() })
-            : ledger.State.Scan(Prescription.All).Select(e => e.Value).Where(rx => rx.Prescriber == id);
-        return TypedResults.Ok(found.OrderByDescending(rx => rx.Issued).ThenBy(rx => rx.Id, StringComparer.Ordinal).ToList());
+        var (found, next) = role == "patient" ? OfPatient(ledger, id, page) : OfPrescriber(ledger.State, id, page);
+        page.LinkNext(response, $"/v1/prescriptions?{role}={id}", next);
+        return TypedResults.Ok(found);
+    }
+
+    private static (List<Prescription> Found, string Next) OfPatient(LedgerReader ledger, AccountId patient, ListPage page)
+    {
+        var args = new CborMap { ["patient"] = patient.ToString() };
+        page.AddTo(args);
+        var list = ledger.Ask<PrescriptionList>(PrescriptionsContract.ContractName, "prescriptions", args);
+        return ([.. list.Prescriptions], list.Next);
+    }
+
+    private static (List<Prescription> Found, string Next) OfPrescriber(ContractState state, AccountId prescriber, ListPage page)
+    {
+        var (entries, next) = QueryPaging.Read(state, PrescriberPrescription.Of(prescriber), page.After, page.Limit);
+        return ([.. entries.Select(e => state.Get(Prescription.Key(StateKeys.LastSegment(e.Key)))!)], next);
     }
 
     private static Results<Ok<AdherenceReport>, ProblemHttpResult> Adherence(string patient, LedgerReader ledger, ClaimsPrincipal user)

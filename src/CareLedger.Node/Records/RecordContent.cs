@@ -1,6 +1,7 @@
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Chain;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Storage;
@@ -60,7 +61,8 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         if (!(grant.Revoked && grant.RevokedAt <= now)) return new Refusal(StatusCodes.Status409Conflict, "Grant in force", $"Revoke grant {grantId} first (records.revoke).");
         // Whom the grant named: the same rule consent checks use (a person, or an organisation's clinical staff).
         IReadOnlyList<AccountId> readers = grant.Grantee is { } one ? [one]
-            : [.. state.Scan(Member.All).Select(e => e.Value).Where(m => RecordAccess.IsGrantee(grant, m.Account, m)).Select(m => m.Account)];
+            : [.. state.Scan(StaffSeat.Of(grant.GranteeOrg!)).Where(e => RecordAccess.OrganisationGranteeRoles.Contains(e.Value.Role))
+                .Select(e => AccountId.Parse(StateKeys.LastSegment(e.Key)))];
         var deleted = 0;
         foreach (var record in RecordLedger.AllIdsOf(state, patient).Select(id => RecordLedger.Find(state, id)!).Where(r => grant.Records.Contains(r.Id) || grant.Types.Contains(r.Type)))
             foreach (var reader in readers.Where(r => r != patient && !RecordAccess.CheckRead(state, record.Id, r, now).Allowed))

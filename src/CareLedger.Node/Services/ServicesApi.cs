@@ -34,7 +34,8 @@ public static class ServicesApi
             .WithSummary("A booking: status, slot, price, and how its escrow was settled; for its parties and overseers (its insurer sees the money, not the clinical content)")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/bookings", Bookings).RequireAuthorization(Policies.Signed)
-            .WithSummary("The signed caller's bookings, as patient (?patient=) or practitioner (?practitioner=), soonest slot first")
+            .WithSummary("The signed caller's bookings, as patient (?patient=) or practitioner (?practitioner=), optionally of one ?status=, " +
+                         "in booking id order a page (limit, after) at a time with a Link rel=next header")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/services/terms", Terms).AllowAnonymous().WithSummary("The platform's terms: fee, operator, arbitrator, cancellation and acknowledgement periods");
     }
@@ -95,18 +96,27 @@ public static class ServicesApi
         return unknown;
     }
 
-    private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, ClaimsPrincipal user, string? patient, string? practitioner, string? status)
+    /// <summary>
+    /// A page of the account's booking index (default and at most 1,000 entries) after the booking <paramref name="after"/>, those in
+    /// the role asked and of the status asked; a <c>Link: &lt;…&gt;; rel="next"</c> header addresses the next page.
+    /// </summary>
+    private static Results<Ok<List<Booking>>, ProblemHttpResult> Bookings(LedgerReader ledger, ClaimsPrincipal user, HttpResponse response, string? patient,
+        string? practitioner, string? status, string? limit, string? after)
     {
         if (string.IsNullOrEmpty(patient) == string.IsNullOrEmpty(practitioner))
             return Problems.Bad("Whose bookings?", "Give exactly one of ?patient= or ?practitioner= (an account id).");
         var (role, account) = string.IsNullOrEmpty(patient) ? ("practitioner", practitioner!) : ("patient", patient);
         if (!AccountId.TryParse(account, out var id)) return Problems.Bad("Bad account id", $"{role} must be an account id of 64 hex characters.");
+        if (!ListPage.TryRead(limit, after, out var bad, out var page)) return bad;
         if (!ledger.MayAsk(user.Asker(), ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() }))
             return Problems.Refused(user, "Bookings are listed to the patient or practitioner they belong to, and to the consortium's auditors.");
-        var bookings = ledger.AskAll<BookingList, Booking>(ServicesContract.ContractName, "bookings", new CborMap { ["account"] = id.ToString() })
-            .Where(b => (role == "patient" ? b.Patient : b.Practitioner) == id && (string.IsNullOrEmpty(status) || b.Status == status))
-            .OrderBy(b => b.Start).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
-        return TypedResults.Ok(bookings);
+        var args = new CborMap { ["account"] = id.ToString() };
+        page.AddTo(args);
+        var found = ledger.Ask<BookingList>(ServicesContract.ContractName, "bookings", args);
+        var statusQuery = string.IsNullOrEmpty(status) ? "" : $"&status={Uri.EscapeDataString(status)}";
+        page.LinkNext(response, $"/v1/bookings?{role}={id}{statusQuery}", found.Next);
+        return TypedResults.Ok(found.Bookings
+            .Where(b => (role == "patient" ? b.Patient : b.Practitioner) == id && (string.IsNullOrEmpty(status) || b.Status == status)).ToList());
     }
 
     private static ServicesTerms Terms(LedgerReader ledger) => ledger.Ask<ServicesTerms>(ServicesContract.ContractName, "terms", new CborMap());

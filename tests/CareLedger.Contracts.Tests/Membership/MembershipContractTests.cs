@@ -27,6 +27,26 @@ public sealed class MembershipContractTests : IDisposable
     }
 
     [Fact]
+    public void Staff_FollowsRegistrationAndRemoval_AndNeverListsPatients()
+    {
+        var doctor = _chain.Outsider("newcomer");
+        var patient = _chain.Outsider("new-patient");
+        StaffList Staff() => _chain.Query<StaffList>("membership", "staff", new CborMap { ["org"] = "city-clinic" });
+
+        Verdict.Valid(_chain.Register("clinic-admin", doctor, Roles.Practitioner, "Dr. Newcomer"));
+        Verdict.Valid(_chain.Register("clinic-admin", patient, Roles.Patient));
+        var registered = Staff().Members;
+        Verdict.Valid(_chain.Remove("clinic-admin", doctor));
+        var removed = Staff().Members;
+
+        Assert.Contains(new Member(doctor, "city-clinic", Roles.Practitioner, "Dr. Newcomer"), registered);
+        Assert.DoesNotContain(registered, m => m.Role == Roles.Patient || m.Account == patient);
+        Assert.DoesNotContain(removed, m => m.Account == doctor);
+        Assert.Equal(registered.Count - 1, removed.Count);
+        Assert.Empty(_chain.Snapshot(StaffSeat.Key("city-clinic", doctor).Value));
+    }
+
+    [Fact]
     public void Register_APatientWithAName_IsRefused_ForTheLedgerCouldNeverEraseIt()
     {
         var named = _chain.Outsider("named");

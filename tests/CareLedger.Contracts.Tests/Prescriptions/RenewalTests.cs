@@ -1,3 +1,4 @@
+using CareLedger.Contracts.Prescriptions;
 using CareLedger.Contracts.Tests.Support;
 using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Encoding;
@@ -42,6 +43,20 @@ public sealed class RenewalTests : IDisposable
         Assert.Equal(_chain.Account("dr-rivera").ToString(), renewed.RenewedFrom);
         Assert.Equal(_chain.Account("dr-rivera"), renewed.IssuedBy);
         Verdict.Valid(_chain.Dispense(rx));
+    }
+
+    [Fact]
+    public void Renew_MovesThePrescriptionFromTheOldPrescribersIndexToTheNewOnes()
+    {
+        var rx = _chain.Prescribe();
+        var indexedAtIssue = _chain.Get(PrescriberPrescription.Key(_chain.Account("dr-rivera"), rx));
+        Verdict.Valid(_chain.Revoke("board-admin", _chain.Account("dr-rivera")));
+
+        Verdict.Valid(Renew("dr-okafor", rx));
+
+        Assert.Equal(new PrescriberPrescription(_chain.Account("patient-jones")), indexedAtIssue);
+        Assert.Null(_chain.Get(PrescriberPrescription.Key(_chain.Account("dr-rivera"), rx)));
+        Assert.Equal(new PrescriberPrescription(_chain.Account("patient-jones")), _chain.Get(PrescriberPrescription.Key(_chain.Account("dr-okafor"), rx)));
     }
 
     [Fact]

@@ -62,4 +62,31 @@ public sealed class LicenceLapseTests : IDisposable
 
         Assert.Equal(BookingStatus.Requested, _chain.Status("b1"));
     }
+
+    [Fact]
+    public void Renewal_BeforeExpiry_KeepsBookingsPastTheOldValidUntil()
+    {
+        var until = Slot(0) - Day;
+        Verdict.Valid(_chain.Issue("board-admin", new LicenceIssue(_chain.Account("dr-rivera"), T0, until)));
+        Verdict.Valid(_chain.Book("patient-jones", "b1", Slot(0)));
+        Verdict.Valid(_chain.Issue("board-admin", new LicenceIssue(_chain.Account("dr-rivera"), T0, until + 30 * Day)));
+
+        _chain.AdvanceTo(until + 1);
+        _chain.Tick();
+
+        Assert.Equal(BookingStatus.Requested, _chain.Status("b1"));
+    }
+
+    [Fact]
+    public void Reissue_NotYetValid_CancelsOpenBookingsAtTheNextBlock()
+    {
+        Verdict.Valid(_chain.Book("patient-jones", "b1", Slot(0)));
+
+        Verdict.Valid(_chain.Issue("board-admin", new LicenceIssue(_chain.Account("dr-rivera"), _chain.Time + 30 * Day, _chain.Time + 60 * Day)));
+        _chain.Tick();
+
+        Assert.Equal(BookingStatus.Cancelled, _chain.Status("b1"));
+        Assert.Contains("licence lapsed: licence is not yet valid", _chain.Booking("b1").Reason);
+        Assert.Equal(1_000, _chain.BalanceOf("patient-jones"));
+    }
 }

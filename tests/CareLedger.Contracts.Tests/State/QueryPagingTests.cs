@@ -65,6 +65,19 @@ public sealed class QueryPagingTests : IDisposable
     }
 
     [Fact]
+    public void Staff_OfOneOrganisation_ReadsThatOrganisationsStaffOnly_NotEveryMember()
+    {
+        _chain.Reads.Reset();
+
+        var staff = _chain.Query<StaffList>("membership", "staff", new CborMap { ["org"] = "city-clinic" }).Members;
+
+        Assert.Equal(4, staff.Count);
+        Assert.DoesNotContain(staff, m => m.Role == Roles.Patient);
+        Assert.Equal(staff.Count, _chain.Reads.Under(Member.KeyPrefix));
+        Assert.Equal(staff.Count, _chain.Reads.Under(StaffSeat.KeyPrefix));
+    }
+
+    [Fact]
     public void Bookings_WithALimit_ReadsThatManyIndexEntriesAndPagesThroughAll()
     {
         for (var i = 0; i < 6; i++) Verdict.Valid(_chain.Book(PatientName(i % 2), $"b{i}", Slot(i)));
