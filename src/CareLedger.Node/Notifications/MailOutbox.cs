@@ -24,10 +24,10 @@ public sealed class MailOutbox(IOptions<MailOptions> options, PreferenceStore st
             var delay = TimeSpan.FromSeconds(1);
             while (true)
             {
-                var preferences = store.Get(letter.To);
-                if (!letter.Wanted(preferences)) break;
                 try
                 {
+                    var preferences = store.Get(letter.To);
+                    if (!letter.Wanted(preferences)) break;
                     await SendAsync(preferences.Email!, letter, ct);
                     if (letter is { Kind: LetterKind.Reminder, Booking: { } booking }) store.MarkReminded(booking, letter.To);
                     break;

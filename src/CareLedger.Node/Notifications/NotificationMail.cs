@@ -61,18 +61,29 @@ public sealed class NotificationMail(LiveNotifications live, LedgerReader ledger
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_mail.ReminderCheckSeconds), clock);
         do
         {
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var booking in reminders.Upcoming(now))
+            try
             {
-                foreach (var party in new[] { booking.Patient, booking.Practitioner })
-                {
-                    if (_posted.Contains((booking.Id, party)) || store.WasReminded(booking.Id, party)) continue;
-                    var preferences = store.Get(party);
-                    if (!preferences.Mails || !preferences.Reminders || now < booking.Start - preferences.ReminderMinutes * 60_000L) continue;
-                    _posted.Add((booking.Id, party));
-                    outbox.Post(Letter.Reminder(party, booking, ledger.FindMember(booking.Practitioner)?.Name ?? "", _mail.PortalUrl));
-                }
+                PostDueReminders(clock.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning("Due reminders could not be worked out: {Error}", e.Message);
             }
         } while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    private void PostDueReminders(long now)
+    {
+        foreach (var booking in reminders.Upcoming(now))
+        {
+            foreach (var party in new[] { booking.Patient, booking.Practitioner })
+            {
+                if (_posted.Contains((booking.Id, party)) || store.WasReminded(booking.Id, party)) continue;
+                var preferences = store.Get(party);
+                if (!preferences.Mails || !preferences.Reminders || now < booking.Start - preferences.ReminderMinutes * 60_000L) continue;
+                _posted.Add((booking.Id, party));
+                outbox.Post(Letter.Reminder(party, booking, ledger.FindMember(booking.Practitioner)?.Name ?? "", _mail.PortalUrl));
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using System.Text;
 
 namespace CareLedger.Node.Notifications;
 
@@ -17,7 +18,7 @@ public sealed record NotificationPreferences(
     /// <summary>Nothing chosen yet: no address, so no mail.</summary>
     public static NotificationPreferences None { get; } = new((string?)null);
 
-    public bool Mails => !Quiet && !string.IsNullOrEmpty(Email);
+    [System.Text.Json.Serialization.JsonIgnore] public bool Mails => !Quiet && !string.IsNullOrEmpty(Email);
 
     /// <summary>Why these preferences cannot be kept, or null when they can.</summary>
     public string? Problem()
@@ -25,10 +26,10 @@ public sealed record NotificationPreferences(
         if (ReminderMinutes is < MinReminderMinutes or > MaxReminderMinutes)
             return $"reminderMinutes is from {MinReminderMinutes} to {MaxReminderMinutes} (a week), not {ReminderMinutes}.";
         if (string.IsNullOrEmpty(Email)) return null;
-        // One plain address (local@domain), no display name, no list, no line breaks that could forge headers.
-        if (Email.Length > MaxEmailLength || Email.Any(char.IsControl) || Email.Any(char.IsWhiteSpace)
+        // One plain ASCII address (local@domain), no display name, no list, no line breaks that could forge headers.
+        if (Email.Length > MaxEmailLength || !Ascii.IsValid(Email) || Email.Any(char.IsControl) || Email.Any(char.IsWhiteSpace)
             || !MailAddress.TryCreate(Email, out var parsed) || parsed.Address != Email || !parsed.Host.Contains('.') && parsed.Host != "localhost")
-            return "email is one address such as name@example.org (at most 254 characters, no name, no spaces).";
+            return "email is one address such as name@example.org (ASCII, at most 254 characters, no name, no spaces).";
         return null;
     }
 }

@@ -15,6 +15,9 @@ public static class PreferencesApi
     public const string Path = "/v1/notifications/preferences";
     public const int MaxBodyBytes = 4 * 1024;
 
+    /// <summary>As every JSON body (a key twice is refused), and a property the preferences do not have is a mistake, not ignored.</summary>
+    private static readonly JsonSerializerOptions Json = new(RequestBodies.Json) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+
     public static void MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Path).WithTags("Notifications").RequireAuthorization(Policies.Member)
@@ -32,14 +35,15 @@ public static class PreferencesApi
     {
         var body = await RequestBodies.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null) return Problems.TooLarge(MaxBodyBytes);
+        if (!System.Text.Unicode.Utf8.IsValid(body)) return Problems.Bad("Bad preferences", "The body is not valid UTF-8.");
         NotificationPreferences? preferences;
         try
         {
-            preferences = JsonSerializer.Deserialize<NotificationPreferences>(body, RequestBodies.Json);
+            preferences = JsonSerializer.Deserialize<NotificationPreferences>(body, Json);
         }
         catch (JsonException)
         {
-            return Problems.Bad("Bad preferences", "The body is a JSON object: email, bookings, reminders, breakGlass, reminderMinutes, quiet.");
+            return Problems.Bad("Bad preferences", "The body is a JSON object in UTF-8 with only email, bookings, reminders, breakGlass, reminderMinutes and quiet, each once.");
         }
         if (preferences is null) return Problems.Bad("Bad preferences", "The body is a JSON object, not null.");
         preferences = preferences with { Email = string.IsNullOrWhiteSpace(preferences.Email) ? null : preferences.Email };
