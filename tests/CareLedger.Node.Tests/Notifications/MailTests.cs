@@ -62,6 +62,26 @@ public sealed class MailTests(MailNodeFixture fx)
     }
 
     [Fact]
+    public async Task ABreakGlassRead_MailsThePatientAtOnce_NamingTheReaderButNeitherTheReasonNorTheRecordsContent()
+    {
+        var address = MailNodeFixture.NewAddress("patient");
+        await fx.Notifications.SetAsync(fx.Keys["patient-jones"], new NotificationPreferences(address, Bookings: false, Reminders: false));
+        var records = new CareLedger.Client.Records.RecordsClient(fx.Client);
+        var added = await records.AddAsync(fx.Keys["patient-jones"], fx.Keys["patient-jones"].Account,
+            """{"resourceType":"Observation","status":"final","code":{"text":"pulse"},"valueQuantity":{"value":71,"unit":"/min"}}""");
+
+        await records.ReadAsync(fx.Keys["dr-rivera"], added.Record, breakGlassReason: "found unconscious");
+        var mail = await fx.Smtp.WaitForAsync(address, m => (m.Subject ?? "").Contains("emergency"));
+
+        Assert.Equal("CareLedger: Your record was read in an emergency", mail.Subject);
+        Assert.Contains("Dr. Ana Rivera read one of your records in an emergency (break-glass)", Body(mail));
+        Assert.Contains("http://portal.test/portal/access-log", Body(mail));
+        Assert.DoesNotContain("unconscious", Text(mail));
+        Assert.DoesNotContain("pulse", Text(mail));
+        Assert.DoesNotContain("Sam Jones", Text(mail));
+    }
+
+    [Fact]
     public async Task ABookingFarAhead_GetsNoReminderYet_AndAQuietMemberGetsNoMail()
     {
         var address = MailNodeFixture.NewAddress("quiet");
