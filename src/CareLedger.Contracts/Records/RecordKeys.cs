@@ -36,9 +36,10 @@ public static class RecordKeys
     public static IReadOnlyList<AccountId> GranteesInForce(ContractState state, MedicalRecord record, long time)
     {
         var grants = InForce(state, record, time).ToList();
-        IEnumerable<AccountId> staff = grants.Any(g => g.GranteeOrg is not null)
-            ? state.Scan(Member.All).Select(e => e.Value).Where(m => grants.Any(g => g.GranteeOrg is not null && RecordAccess.IsGrantee(g, m.Account, m))).Select(m => m.Account)
-            : [];
+        // An organisation grant reaches its staff: read from that organisation's staff index, not from every member.
+        var staff = grants.Where(g => g.GranteeOrg is not null).Select(g => g.GranteeOrg!).Distinct()
+            .SelectMany(org => state.Scan(StaffSeat.Of(org)).Select(e => Members.FindMember(state, e.Value.Account)).OfType<Member>())
+            .Where(m => grants.Any(g => g.GranteeOrg is not null && RecordAccess.IsGrantee(g, m.Account, m))).Select(m => m.Account);
         return [.. grants.Where(g => g.Grantee is not null).Select(g => g.Grantee!.Value).Concat(staff).Distinct()];
     }
 
