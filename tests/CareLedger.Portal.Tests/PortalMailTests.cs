@@ -4,7 +4,7 @@ using static CareLedger.Portal.Tests.PortalPage;
 namespace CareLedger.Portal.Tests;
 
 /// <summary>
-/// E-mail preferences in the portal (ADR 0018): a patient sets an address on the Notifications page, their doctor accepts
+/// E-mail preferences in the portal (ADR 0018): a patient sets an address on the Notification settings page, their doctor accepts
 /// a booking, and the node's SMTP server (aiosmtpd, started by the fixture) receives one mail with the slot's time and no
 /// clinical content; forgetting the address from the page stops the mail.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class PortalMailTests(BrowserFixture fx) : IDisposable
         var address = $"sam-{Guid.NewGuid().ToString("N")[..8]}@example.org";
         await using var context = await fx.Browser.NewContextAsync();
         var page = await SignInAsDemoAsync(fx, context, "Sam Jones");
-        await DemoPeople.NavAsync(page, "Notifications");
+        await DemoPeople.NavAsync(page, "Notification settings");
         var form = page.GetByTestId("notification-preferences");
         await Assertions.Expect(form).ToBeVisibleAsync(new() { Timeout = Slow });
 
@@ -29,6 +29,7 @@ public sealed class PortalMailTests(BrowserFixture fx) : IDisposable
         await page.GetByLabel("Reminders before a consultation").UncheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("notifications-status")).ToHaveTextAsync("Your notification choices are saved.", new() { Timeout = Slow });
+        await PortalPage.ScreenshotAsync(page, "notification-settings");
         var booking = await _people.BookAsync();
         await _people.Services("dr-rivera").AcceptAsync(_people.Key("dr-rivera"), booking);
 
