@@ -67,14 +67,31 @@ public sealed partial class PostgresLedgerStore
         return await r.ReadAsync(ct) ? new TxLocation((ulong)r.GetInt64(0), r.GetInt32(1)) : null;
     }
 
+    /// <summary>
+    /// Read in pages, each on a connection held only while the page is read: the caller may read the store between
+    /// blocks (read-only, the snapshot's one connection is free again by then).
+    /// </summary>
     public async IAsyncEnumerable<StoredBlock> ReadBlocksAsync(ulong fromHeight = 0, ulong toHeight = ulong.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var read = await ReadConnectionAsync(ct);
-        await using var cmd = read.Command("SELECT height, header, body FROM blocks WHERE height >= $1 AND height <= $2 ORDER BY height");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)Math.Min(fromHeight, long.MaxValue) });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)Math.Min(toHeight, long.MaxValue) });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) yield return new StoredBlock((ulong)r.GetInt64(0), (byte[])r[1], (byte[])r[2]);
+        const int pageSize = 256;
+        var from = (long)Math.Min(fromHeight, long.MaxValue);
+        var to = (long)Math.Min(toHeight, long.MaxValue);
+        while (from <= to)
+        {
+            var page = new List<StoredBlock>(pageSize);
+            using (var read = await ReadConnectionAsync(ct))
+            await using (var cmd = read.Command("SELECT height, header, body FROM blocks WHERE height >= $1 AND height <= $2 ORDER BY height LIMIT $3"))
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = from });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = to });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = pageSize });
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) page.Add(new StoredBlock((ulong)r.GetInt64(0), (byte[])r[1], (byte[])r[2]));
+            }
+            foreach (var block in page) yield return block;
+            if (page.Count < pageSize || page[^1].Height >= (ulong)to) yield break;
+            from = (long)page[^1].Height + 1;
+        }
     }
 
     /// <summary>Where a block read runs: a pooled connection of its own, or (read-only) the snapshot's, held for the read.</summary>
