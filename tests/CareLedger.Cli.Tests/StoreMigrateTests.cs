@@ -10,10 +10,21 @@ public sealed class StoreMigrateTests(StoppedChainFixture chain, PostgresServer 
 {
     private static Task<CliResult> MigrateAsync(string from, string to) => CliRunner.RunAsync(null, "store", "migrate", "--from", from, "--to", to);
 
+    /// <summary>The whole data folder, keys and keystore too, so that the same node can start from it.</summary>
+    private TempFolder WholeCopy()
+    {
+        var copy = new TempFolder();
+        foreach (var dir in Directory.GetDirectories(chain.DataDir, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(dir.Replace(chain.DataDir, copy.Path, StringComparison.Ordinal));
+        foreach (var file in Directory.GetFiles(chain.DataDir, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(chain.DataDir, copy.Path, StringComparison.Ordinal));
+        return copy;
+    }
+
     [Fact]
     public async Task StoreMigrate_StoppedDemoChain_CopiesItVerifiedAndTheNodeStartsOnPostgresAtTheSameHead()
     {
-        using var copy = chain.Copy();
+        using var copy = WholeCopy();
         var database = await postgres.CreateDatabaseAsync();
         string head, stateRoot;
         ulong height;
