@@ -12,11 +12,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public InProcessNode Node { get; private set; } = null!;
 
+    /// <summary>The SMTP server (aiosmtpd) the node mails through.</summary>
+    public SmtpServer Smtp { get; } = new();
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath)) throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium");
         // Consultation rooms open two hours ahead here, so that room tests find slots of their own in that window.
-        Node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=120");
+        await Smtp.StartAsync();
+        Node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=120",
+            "--CareLedger:Mail:Host=127.0.0.1", $"--CareLedger:Mail:Port={Smtp.Port}", "--CareLedger:Mail:Security=None");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -54,6 +59,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (Node is not null) await Node.DisposeAsync();
+        Smtp.Dispose();
     }
 }
 

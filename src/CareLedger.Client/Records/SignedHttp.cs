@@ -16,10 +16,17 @@ public static class SignedHttp
     public static Task<HttpRequestMessage> Delete(IAccountKey key, RequestAudience audience, string pathAndQuery) =>
         CreateAsync(key, audience, HttpMethod.Delete, pathAndQuery, []);
 
-    public static async Task<HttpRequestMessage> Post<T>(IAccountKey key, RequestAudience audience, string pathAndQuery, T body)
+    public static Task<HttpRequestMessage> Post<T>(IAccountKey key, RequestAudience audience, string pathAndQuery, T body) =>
+        WithJsonAsync(key, audience, HttpMethod.Post, pathAndQuery, body);
+
+    /// <summary>A signed PUT with a JSON body.</summary>
+    public static Task<HttpRequestMessage> Put<T>(IAccountKey key, RequestAudience audience, string pathAndQuery, T body) =>
+        WithJsonAsync(key, audience, HttpMethod.Put, pathAndQuery, body);
+
+    private static async Task<HttpRequestMessage> WithJsonAsync<T>(IAccountKey key, RequestAudience audience, HttpMethod method, string pathAndQuery, T body)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);
-        var request = await CreateAsync(key, audience, HttpMethod.Post, pathAndQuery, bytes);
+        var request = await CreateAsync(key, audience, method, pathAndQuery, bytes);
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = new("application/json");
         return request;

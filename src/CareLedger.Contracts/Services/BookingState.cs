@@ -115,7 +115,7 @@ public sealed record OpenBookings(IReadOnlyList<string> Bookings) : ICborRecord<
 
 /// <summary>
 /// How far the licence sweep has read the licences' lapse moments (<see cref="Licensing.LicenceLapse"/>), at
-/// services/licence-sweep: the block time of the last block that ran it. The next block reads the moments from that time on.
+/// services/licence-sweep: the block time of the last sweep that found a lapse, written only then. The next block reads the moments from that time on.
 /// </summary>
 public sealed record LicenceSweep(long Time) : ICborRecord<LicenceSweep>
 {

@@ -66,6 +66,8 @@ public sealed partial class ServicesContract
         var swept = state.Get(LicenceSweep.Key)?.Time;
         var lapsed = state.ScanInPages(LicenceLapse.All, DeadlinePage, swept is { } time ? LicenceLapse.Before(time) : null)
             .TakeWhile(e => e.Value.At <= blockTime).Select(e => e.Value.Practitioner).Distinct().ToList();
+        // Nothing due since the last sweep: the next block starts from the same place, and this block writes nothing.
+        if (lapsed.Count == 0) return;
         foreach (var practitioner in lapsed)
         {
             if (state.Get(OpenBookings.Key(practitioner)) is not { } open) continue;

@@ -41,5 +41,12 @@ public sealed class NodeKeys : IDisposable
     public SigningKey LoadCustodial(string name) => Custodial.Load(name, _passphrase);
     public KeyInfo SaveCustodial(string name, SigningKey key) => Custodial.Save(name, key, _passphrase);
 
+    /// <summary>
+    /// A 256-bit key derived from the node passphrase (PBKDF2-HMAC-SHA256, <see cref="KeyStore.DefaultIterations"/>), for
+    /// wrapping other secrets the node keeps at rest (the notification preferences' key, ADR 0018).
+    /// </summary>
+    public byte[] DeriveWrappingKey(byte[] salt) =>
+        System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(_passphrase, salt, KeyStore.DefaultIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+
     public void Dispose() => Validator.Dispose();
 }

@@ -1,5 +1,6 @@
 using CareLedger.Node.Tokens;
 using CareLedger.Node.Live;
+using CareLedger.Node.Notifications;
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Node.Chain;
@@ -58,6 +59,7 @@ public static class NodeHost
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
         builder.Services.AddLive();
+        builder.Services.AddNotifications();
         builder.Services.AddSingleton<CareLedger.Node.Tokens.TransferHistory>();
         builder.Services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<CareLedger.Node.Tokens.TransferHistory>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CareLedger.Node.Tokens.TransferHistory>());
@@ -96,6 +98,7 @@ public static class NodeHost
         app.MapConsortiumApi();
         app.MapDemoIdentitiesApi();
         app.MapLive();
+        app.MapNotificationsApi();
         app.MapTokensApi();
         app.MapPortal();
         app.RequireEveryEndpointToNameItsAudience();
