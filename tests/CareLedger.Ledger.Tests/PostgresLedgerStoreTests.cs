@@ -48,6 +48,28 @@ public sealed class PostgresLedgerStoreTests(PostgresServer server) : LedgerStor
     }
 
     [Fact]
+    public async Task AppendAndGet_AfterTheServerDroppedEveryConnection_ReconnectAndGoOn()
+    {
+        using var validator = CareLedger.Ledger.Cryptography.SigningKey.Generate();
+        using var alice = CareLedger.Ledger.Cryptography.SigningKey.Generate();
+        using var store = await OpenAsync();
+        var chain = await CareLedger.Ledger.Chain.LedgerChain.OpenAsync(store, new CareLedger.Ledger.Chain.BlockExecutor(TestChain.Runtime()), validator, TestChain.Genesis(validator), default);
+        await chain.CommitBatchAsync([TestChain.Put(alice, 1, "before", 1)], TestChain.Time + 1, default);
+        Assert.NotNull(store.Get("notes/before"));
+        _ = store.Scan("notes/", null, 10);
+
+        // As a server restart or a failover would: every connection of the store's database is cut.
+        await ScalarAsync("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        await chain.CommitBatchAsync([TestChain.Put(alice, 2, "after", 2)], TestChain.Time + 2, default);
+
+        Assert.Equal(2UL, store.Head!.Height);
+        Assert.Null(store.Get("notes/never-written"));
+        Assert.Equal(["notes/after", "notes/before", "notes/genesis"], store.Scan("notes/", null, 10).Select(e => e.Key));
+        using var reopened = await OpenAsync();
+        Assert.Equal(store.Head.Hash(), reopened.Head!.Hash());
+    }
+
+    [Fact]
     public async Task OpenAsync_NoServerListening_ThrowsNpgsqlException()
     {
         const string nowhere = "Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=5";

@@ -136,8 +136,11 @@ public sealed partial class PostgresLedgerStore
         public byte[]? Load(string key)
         {
             using var _ = Hold();
-            _get.Parameters[0].Value = key;
-            return _get.ExecuteScalar() as byte[];
+            return Retried(() =>
+            {
+                _get.Parameters[0].Value = key;
+                return _get.ExecuteScalar() as byte[];
+            });
         }
 
         public IEnumerable<KeyValuePair<string, byte[]>> Scan(string prefix) => ScanAll(prefix);
@@ -156,12 +159,31 @@ public sealed partial class PostgresLedgerStore
         private List<KeyValuePair<string, byte[]>> Query(string sql, params object[] values)
         {
             using var _ = Hold();
-            using var cmd = new NpgsqlCommand(sql, _connection);
-            foreach (var value in values) cmd.Parameters.Add(new NpgsqlParameter { Value = value });
-            using var r = cmd.ExecuteReader();
-            var entries = new List<KeyValuePair<string, byte[]>>();
-            while (r.Read()) entries.Add(new(r.GetString(0), (byte[])r[1]));
-            return entries;
+            return Retried(() =>
+            {
+                using var cmd = new NpgsqlCommand(sql, _connection);
+                foreach (var value in values) cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+                using var r = cmd.ExecuteReader();
+                var entries = new List<KeyValuePair<string, byte[]>>();
+                while (r.Read()) entries.Add(new(r.GetString(0), (byte[])r[1]));
+                return entries;
+            });
+        }
+
+        /// <summary>
+        /// A read on a connection the server dropped (a restart, a failover) is made once more on a new connection,
+        /// the statement prepared again. Not a snapshot's: its transaction, and so its snapshot, died with the connection.
+        /// </summary>
+        private T Retried<T>(Func<T> read)
+        {
+            try { return read(); }
+            catch (NpgsqlException) when (_held is null && _connection.State != System.Data.ConnectionState.Open)
+            {
+                _connection.Close();
+                _connection.Open();
+                _get.Prepare();
+                return read();
+            }
         }
 
         private Held Hold()

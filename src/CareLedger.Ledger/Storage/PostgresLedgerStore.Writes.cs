@@ -21,10 +21,18 @@ public sealed partial class PostgresLedgerStore
         {
             var expected = _head is null ? 0 : _head.Height + 1;
             if (block.Height != expected) throw new InvalidOperationException($"expected block {expected}, got {block.Height}");
+            await EnsureWriterAsync(ct);
             _cache.BeginUpdate();
             try
             {
-                await CommitBlockAsync(block, writes);
+                try { await CommitBlockAsync(block, writes); }
+                // The connection broke (the server restarted, or dropped it while idle). If it broke after the server
+                // committed, the block is stored and the append succeeded; otherwise nothing was, and writing it once
+                // more on a new connection is safe.
+                catch (NpgsqlException) when (_writer!.State != System.Data.ConnectionState.Open)
+                {
+                    if (!await StoredAsync(block)) await CommitBlockAsync(block, writes);
+                }
                 _cache.Apply(writes);
             }
             finally
@@ -76,6 +84,23 @@ public sealed partial class PostgresLedgerStore
         await tx.CommitAsync();
     }
 
+    /// <summary>A connection the server dropped (a restart, a failover, an idle timeout) is opened again before the next write.</summary>
+    private async Task EnsureWriterAsync(CancellationToken ct)
+    {
+        if (_writer!.State == System.Data.ConnectionState.Open) return;
+        await _writer.CloseAsync();
+        await _writer.OpenAsync(ct);
+        await ExecuteAsync(_writer, "SET synchronous_commit = on", ct);
+    }
+
+    private async Task<bool> StoredAsync(Block block)
+    {
+        await EnsureWriterAsync(CancellationToken.None);
+        await using var cmd = new NpgsqlCommand("SELECT hash FROM blocks WHERE height = $1", _writer);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)block.Height });
+        return await cmd.ExecuteScalarAsync() is byte[] hash && hash.AsSpan().SequenceEqual(block.Hash.Span);
+    }
+
     public Task AddSignaturesAsync(ulong height, IReadOnlyList<BlockSignature> signatures, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(signatures);
@@ -92,18 +117,30 @@ public sealed partial class PostgresLedgerStore
             foreach (var (height, _) in signatures)
                 if (_head is null || height > _head.Height)
                     throw new ArgumentOutOfRangeException(nameof(signatures), height, $"no block {height} is stored to add signatures to");
-            // One statement: the batch is written whole or not at all.
-            await using var cmd = new NpgsqlCommand(
-                "INSERT INTO block_signatures (height, validator, signature) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) ON CONFLICT DO NOTHING", _writer);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = signatures.Select(s => (long)s.Height).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = signatures.Select(s => s.Signature.ValidatorKey).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = signatures.Select(s => s.Signature.Signature).ToArray() });
-            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            await EnsureWriterAsync(ct);
+            // Idempotent, so a write on a connection the server dropped is made once more on a new one.
+            try { await InsertSignaturesAsync(signatures); }
+            catch (NpgsqlException) when (_writer!.State != System.Data.ConnectionState.Open)
+            {
+                await EnsureWriterAsync(CancellationToken.None);
+                await InsertSignaturesAsync(signatures);
+            }
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>One statement: the batch is written whole or not at all.</summary>
+    private async Task InsertSignaturesAsync(IReadOnlyList<(ulong Height, BlockSignature Signature)> signatures)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO block_signatures (height, validator, signature) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) ON CONFLICT DO NOTHING", _writer);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = signatures.Select(s => (long)s.Height).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = signatures.Select(s => s.Signature.ValidatorKey).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = signatures.Select(s => s.Signature.Signature).ToArray() });
+        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private void ThrowIfReadOnly()

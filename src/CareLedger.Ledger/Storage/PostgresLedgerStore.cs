@@ -27,7 +27,7 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _where;
     // Appends and late signatures, always under the write lock; null when read-only.
-    private readonly NpgsqlConnection? _writer;
+    private NpgsqlConnection? _writer;
     // Read-only: the connection whose one REPEATABLE READ transaction is the snapshot every read runs in.
     private readonly NpgsqlConnection? _snapshotConnection;
     private readonly NpgsqlTransaction? _snapshot;
