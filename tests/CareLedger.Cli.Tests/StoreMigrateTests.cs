@@ -52,6 +52,24 @@ public sealed class StoreMigrateTests(StoppedChainFixture chain, PostgresServer 
     }
 
     [Fact]
+    public async Task ChainVerify_MigratedStore_ReplaysItFromPostgresAndChecksTheStateTable()
+    {
+        using var copy = chain.Copy();
+        var database = await postgres.CreateDatabaseAsync();
+        Assert.Equal(0, (await MigrateAsync(copy.Path, database)).ExitCode);
+
+        var verified = await CliRunner.RunAsync(null, "chain", "verify", "--store", database);
+        await PostgresServer.ExecuteAsync(database, "UPDATE state SET value = value || '\\x00'::bytea WHERE key = (SELECT min(key) FROM state)");
+        var tampered = await CliRunner.RunAsync(null, "chain", "verify", "--store", database);
+
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains("chain careledger-demo verified from its genesis", verified.Output);
+        Assert.Contains("matches the replay", verified.Output);
+        Assert.Equal(2, tampered.ExitCode);
+        Assert.StartsWith("✗ the stored state disagrees with the replayed chain: the stored value of", Assert.Single(tampered.ErrorLines));
+    }
+
+    [Fact]
     public async Task StoreMigrate_TargetAlreadyHoldsALedger_IsRefusedInOneLineAndLeftAsItWas()
     {
         using var copy = chain.Copy();
