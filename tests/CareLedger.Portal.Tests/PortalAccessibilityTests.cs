@@ -32,8 +32,8 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Theory]
-    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "My prescriptions", "Referrals", "Second opinions", "Wallet" })]
-    [InlineData("Dr. Ana Rivera", new[] { "Profile and schedule", "Patients", "Opinion requests", "Consultations", "Prescribe" })]
+    [InlineData("Sam Jones", new[] { "My records", "Add a record", "Trends", "Sharing", "Who read my records", "Find a doctor", "My consultations", "Consultation history", "My prescriptions", "Referrals", "Second opinions", "Wallet" })]
+    [InlineData("Dr. Ana Rivera", new[] { "Profile and schedule", "Patients", "Opinion requests", "Consultations", "Consultation history", "Prescribe" })]
     [InlineData("Li Chen", new[] { "Dispense", "Notifications", "Keys" })]
     [InlineData("Clinic administrator", new[] { "Members" })]
     [InlineData("Insurer administrator", new[] { "Insurance", "Wallet" })]

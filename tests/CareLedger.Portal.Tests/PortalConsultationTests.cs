@@ -83,6 +83,9 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         await ScreenshotAsync(doctor, "doctor-consultations");
         await StepAsync(row, "Accept", "Accepted");
         await StepAsync(row, "Start the consultation", "In progress");
+        // Both come into the video room and leave it again: the proof of attendance the history shows.
+        foreach (var (name, what) in new[] { ("patient-jones", Attendance.Joined), ("dr-rivera", Attendance.Joined), ("patient-jones", Attendance.Left), ("dr-rivera", Attendance.Left) })
+            await Services(name).AttendAsync(Key(name), booking.Id, what);
         await StepAsync(row, "End the consultation", "write the summary");
         await row.GetByLabel("Reason for the consultation").FillAsync("Persistent dry cough");
         await row.GetByLabel("Findings").FillAsync("Chest clear on auscultation; no fever.");
@@ -112,6 +115,21 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
         await Assertions.Expect(patient.GetByTestId("fhir-view")).ToContainTextAsync("Chest clear on auscultation", new() { Timeout = Slow });
         await Assertions.Expect(patient.GetByTestId("fhir-view")).ToContainTextAsync("Honey and fluids");
         await ScreenshotAsync(patient, "patient-consultation-summary");
+
+        // The history shows it to both parties: the money as the contract settled it, who was in the room, the summary.
+        await NavAsync(patient, "Consultation history");
+        var past = patient.Locator($"[data-testid=history] tr[data-booking='{booking.Id}']");
+        await Assertions.Expect(past.GetByTestId("money")).ToContainTextAsync($"{ServicesDemoPrice - fee} CARE to the doctor", new() { Timeout = Slow });
+        await Assertions.Expect(past.GetByTestId("money")).ToContainTextAsync($"{fee} CARE platform fee");
+        await Assertions.Expect(past.GetByTestId("presence")).ToContainTextAsync("Patient:");
+        await Assertions.Expect(past.GetByTestId("presence")).ToContainTextAsync("Doctor:");
+        await Assertions.Expect(past.GetByTestId("summary")).ToBeVisibleAsync();
+        await ScreenshotAsync(patient, "patient-consultation-history");
+        await NavAsync(doctor, "Consultation history");
+        var theirs = doctor.Locator($"[data-testid=history] tr[data-booking='{booking.Id}']");
+        await Assertions.Expect(theirs.GetByTestId("status")).ToContainTextAsync("Done and paid", new() { Timeout = Slow });
+        await Assertions.Expect(theirs).ToContainTextAsync($"Patient {booking.Patient.ToString()[..12]}");
+        await Assertions.Expect(theirs.GetByTestId("presence")).ToContainTextAsync("Doctor:");
     }
 
     [Fact]
