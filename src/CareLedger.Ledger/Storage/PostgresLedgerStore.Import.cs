@@ -18,7 +18,7 @@ public sealed partial class PostgresLedgerStore
     {
         ArgumentNullException.ThrowIfNull(source);
         // Creates and stamps the tables; refuses a ledger of another version.
-        using (var created = await OpenAsync(connectionString, ct)) { }
+        (await OpenAsync(connectionString, ct)).Dispose();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await ExecuteAsync(connection, "SET synchronous_commit = on", ct);
