@@ -12,10 +12,12 @@ namespace CareLedger.Bench;
 public sealed class BenchNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly BenchSchema? _schema;
 
-    private BenchNode(WebApplication app, Uri address, string dataDir)
+    private BenchNode(WebApplication app, Uri address, string dataDir, BenchSchema? schema)
     {
         _app = app;
+        _schema = schema;
         BaseAddress = address;
         DataDir = dataDir;
     }
@@ -27,6 +29,9 @@ public sealed class BenchNode : IAsyncDisposable
     public static async Task<BenchNode> StartAsync(IEnumerable<string> nodeArgs)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "careledger-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        // A PostgreSQL store: each node gets a fresh schema of its own in that database, dropped afterwards.
+        var schema = await BenchSchema.CreateAsync(nodeArgs);
+        if (schema is not null) nodeArgs = [.. nodeArgs.Where(a => !a.StartsWith(BenchSchema.StoreArg, StringComparison.Ordinal)), BenchSchema.StoreArg + schema.ConnectionString];
         string[] args =
         [
             "--urls", "http://127.0.0.1:0", "--data", dataDir, "--CareLedger:NodePassphrase=bench-node-passphrase",
@@ -35,7 +40,7 @@ public sealed class BenchNode : IAsyncDisposable
         var app = await NodeHost.BuildAsync(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var node = new BenchNode(app, new Uri(address.TrimEnd('/') + "/"), dataDir);
+        var node = new BenchNode(app, new Uri(address.TrimEnd('/') + "/"), dataDir, schema);
         await node.WaitForDemoSeedAsync();
         return node;
     }
@@ -57,6 +62,7 @@ public sealed class BenchNode : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_schema is not null) await _schema.DropAsync();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
 }

@@ -8,6 +8,7 @@ using CareLedger.Cli.Prescriptions;
 using CareLedger.Cli.Proofs;
 using CareLedger.Cli.Records;
 using CareLedger.Cli.Services;
+using CareLedger.Cli.Store;
 using CareLedger.Cli.Tokens;
 using CareLedger.Cli.Transactions;
 using Spectre.Console.Cli;
@@ -41,6 +42,7 @@ public static class CliApp
             ChainCommands.Register(config);
             ProofCommands.Register(config);
             ConsortiumCommands.Register(config);
+            StoreCommands.Register(config);
         });
         return app.RunAsync(args, ct);
     }

@@ -6,10 +6,9 @@ using CareLedger.Ledger.Verification;
 
 namespace CareLedger.Ledger.Tests;
 
-/// <summary>Signatures from the other validators that reach a node after it stored the block.</summary>
-public sealed class AddSignaturesTests : IDisposable
+/// <summary>Signatures from the other validators that reach a node after it stored the block, on each store.</summary>
+public abstract class AddSignaturesTests : IDisposable
 {
-    private readonly TempFolder _dir = new();
     private readonly SigningKey _self = SigningKey.Generate();
     private readonly SigningKey _second = SigningKey.Generate();
     private readonly SigningKey _third = SigningKey.Generate();
@@ -18,10 +17,10 @@ public sealed class AddSignaturesTests : IDisposable
 
     private HashSet<AccountId> Trusted => [_self.Account, _second.Account, _third.Account];
 
-    private Task<SqliteLedgerStore> OpenStoreAsync() => SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
+    protected abstract Task<ILedgerStore> OpenStoreAsync();
 
     /// <summary>A chain whose genesis names three validators; this node signs with the first.</summary>
-    private Task<LedgerChain> OpenChainAsync(SqliteLedgerStore store) =>
+    private Task<LedgerChain> OpenChainAsync(ILedgerStore store) =>
         LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), _self, TestChain.Genesis(_self, _second, _third), default);
 
     private async Task CommitAsync(LedgerChain chain, int txs)
@@ -37,7 +36,7 @@ public sealed class AddSignaturesTests : IDisposable
         for (var b = 0; b < blocks; b++) await CommitAsync(chain, 3);
     }
 
-    private static async Task<Block> BlockAsync(SqliteLedgerStore store, ulong height) => (await store.GetBlockAsync(height, default))!;
+    private static async Task<Block> BlockAsync(ILedgerStore store, ulong height) => (await store.GetBlockAsync(height, default))!;
 
     private static BlockSignature SignatureOf(SigningKey validator, Block block) => new(validator.PublicKey, validator.Sign(block.Hash));
 
@@ -195,12 +194,32 @@ public sealed class AddSignaturesTests : IDisposable
         Assert.True(report.Valid, report.Reason);
     }
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         _self.Dispose();
         _second.Dispose();
         _third.Dispose();
         _alice.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteAddSignaturesTests : AddSignaturesTests
+{
+    private readonly TempFolder _dir = new();
+
+    protected override async Task<ILedgerStore> OpenStoreAsync() => await SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
+
+    public override void Dispose()
+    {
+        base.Dispose();
         _dir.Dispose();
     }
+}
+
+public sealed class PostgresAddSignaturesTests(CareLedger.Testing.PostgresServer server) : AddSignaturesTests, IClassFixture<CareLedger.Testing.PostgresServer>
+{
+    private string? _database;
+
+    protected override async Task<ILedgerStore> OpenStoreAsync() => await PostgresLedgerStore.OpenAsync(_database ??= await server.CreateDatabaseAsync(), default);
 }

@@ -29,8 +29,12 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         [Description("Verify a node's data folder (its ledger.db, opened read-only, one snapshot) instead of asking a node; also checks the stored state")]
         public string? Data { get; init; }
 
+        [CommandOption("--store <CONNECTION>")]
+        [Description("Verify a node's ledger in PostgreSQL (its CareLedger:Store connection string, read in one REPEATABLE READ snapshot); also checks the stored state")]
+        public string? Store { get; init; }
+
         public override ValidationResult Validate() =>
-            Data is not null && Node is not null ? ValidationResult.Error("give --data or --node, not both") : base.Validate();
+            new[] { Data, Store, Node }.Count(s => s is not null) > 1 ? ValidationResult.Error("give one of --data, --store or --node") : base.Validate();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
@@ -40,10 +44,11 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         ChainReport report;
         string source;
         string? stateCheck = null;
-        if (settings.Data is { } dir)
+        if (settings.Data is not null || settings.Store is not null)
         {
-            using var ledger = await DataFolder.OpenLedgerAsync(dir, ct);
-            var head = ledger.Head?.Height ?? throw new CliException($"the ledger in {dir} holds no blocks");
+            using var ledger = settings.Data is { } dir ? await DataFolder.OpenLedgerAsync(dir, ct) : await OpenStoreAsync(settings.Store!, ct);
+            source = settings.Data is not null ? DataFolder.LedgerPath(settings.Data) : PostgresLedgerStore.Describe(settings.Store!);
+            var head = ledger.Head?.Height ?? throw new CliException($"the ledger in {source} holds no blocks");
             report = await ReplayAsync(head, ends, progress => checker.ReplayAsync(ends.Watch(ledger.ReadBlocksAsync(0, head, ct)), progress, ct));
             if (report.Valid)
             {
@@ -51,7 +56,6 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
                     throw new CliException($"the stored state disagrees with the replayed chain: {difference}", ExitCodes.Invalid);
                 stateCheck = $"matches the replay ({report.State!.Count} entries)";
             }
-            source = DataFolder.LedgerPath(dir);
         }
         else
         {
@@ -78,6 +82,19 @@ public sealed class ChainVerifyCommand(CliSession session) : AsyncCommand<ChainV
         }
         Summarise(report, ends, source, stateCheck);
         return ExitCodes.Ok;
+    }
+
+    private static async Task<ILedgerStore> OpenStoreAsync(string connectionString, CancellationToken ct)
+    {
+        string where;
+        try { where = PostgresLedgerStore.Describe(connectionString); }
+        catch (ArgumentException e) { throw new CliException($"--store is not a PostgreSQL connection string: {e.Message}"); }
+        try { return await PostgresLedgerStore.OpenReadOnlyAsync(connectionString, ct); }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            throw new CliException($"the {where} cannot be reached or refused the connection ({e.Message})");
+        }
+        catch (LedgerFormatException e) { throw new CliException(e.Message); }
     }
 
     /// <summary>The consortium's contracts, and its validator set as the membership contract keeps it.</summary>

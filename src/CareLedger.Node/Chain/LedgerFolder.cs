@@ -6,15 +6,40 @@ namespace CareLedger.Node.Chain;
 /// <summary>Opening the node's ledger store and finding its genesis document, with errors that tell an operator what to do.</summary>
 public static class LedgerFolder
 {
-    public static async Task<SqliteLedgerStore> OpenAsync(NodeStart start, TimeProvider clock, ILogger log, CancellationToken ct)
+    public static async Task<ILedgerStore> OpenAsync(NodeStart start, TimeProvider clock, ILogger log, CancellationToken ct)
     {
         Directory.CreateDirectory(start.DataDir);
+        if (start.OnPostgres) return await OpenPostgresAsync(start, log, ct);
         if (start.Resync) MoveAside(start, clock, log);
         try { return await SqliteLedgerStore.OpenAsync(start.LedgerPath, ct); }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             throw new InvalidOperationException($"the ledger store in {start.DataDir} cannot be opened ({e.Message}); " +
                 (start.Consortium ? "start the node with --resync to rebuild it from the consortium" : "restore it from a backup"), e);
+        }
+    }
+
+    /// <summary>The ledger in PostgreSQL: an unreachable server or a bad connection string is one sentence for the operator.</summary>
+    private static async Task<ILedgerStore> OpenPostgresAsync(NodeStart start, ILogger log, CancellationToken ct)
+    {
+        string where;
+        try { where = PostgresLedgerStore.Describe(start.Store!); }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"CareLedger:Store is not a PostgreSQL connection string ({e.Message}); give Host=…;Port=…;Database=…;Username=…", e);
+        }
+        try
+        {
+            if (start.Resync && !await PostgresLedgerStore.IsEmptyAsync(start.Store!, ct))
+                throw new InvalidOperationException($"--resync rebuilds the ledger from the consortium's log into an empty database, and the {where} holds a ledger: " +
+                    "create a new database for CareLedger:Store (the old one is kept as it is)");
+            var store = await PostgresLedgerStore.OpenAsync(start.Store!, ct);
+            log.LogInformation("Ledger store: {Store}", where);
+            return store;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException($"the ledger store, the {where}, cannot be reached or refused the connection ({e.Message})", e);
         }
     }
 

@@ -13,6 +13,13 @@ public sealed class NodeOptions
     /// <summary>Folder for the ledger database, the node's key and (for the demo) the demo keystore.</summary>
     [Required] public string DataDir { get; set; } = "data";
 
+    /// <summary>
+    /// Where the ledger (blocks, transaction index, state) lives: a PostgreSQL connection string
+    /// (<c>Host=…;Port=…;Database=…;Username=…</c>), or empty for SQLite's ledger.db in <see cref="DataDir"/>.
+    /// The vault and the node's keys stay in the data folder either way.
+    /// </summary>
+    public string? Store { get; set; }
+
     /// <summary>A JSON genesis document for a real consortium; when empty, a demo consortium is created on first start.</summary>
     public string? GenesisFile { get; set; }
 

@@ -8,7 +8,7 @@ namespace CareLedger.Node.Chain;
 /// (its genesis document says so, or it has none yet and creates the demo consortium on first start).
 /// Only a demo start registers the demo's services.
 /// </summary>
-public sealed record NodeStart(string DataDir, string GenesisPath, bool Consortium, bool Demo, bool Resync = false)
+public sealed record NodeStart(string DataDir, string GenesisPath, bool Consortium, bool Demo, bool Resync = false, string? Store = null)
 {
     public const string GenesisFileName = "genesis.json";
 
@@ -20,8 +20,11 @@ public sealed record NodeStart(string DataDir, string GenesisPath, bool Consorti
         var given = !string.IsNullOrEmpty(node.GenesisFile);
         var genesisPath = given ? Path.GetFullPath(node.GenesisFile!) : Path.Combine(dataDir, GenesisFileName);
         var demo = File.Exists(genesisPath) ? GenesisFile.IsDemo(genesisPath) : !given && !consortium;
-        return new NodeStart(dataDir, genesisPath, consortium, demo, resync);
+        return new NodeStart(dataDir, genesisPath, consortium, demo, resync, string.IsNullOrWhiteSpace(node.Store) ? null : node.Store);
     }
+
+    /// <summary>The ledger is in PostgreSQL (<see cref="Store"/>), not in the data folder.</summary>
+    public bool OnPostgres => Store is not null;
 
     public string LedgerPath => Path.Combine(DataDir, SqliteLedgerStore.FileName);
     public string VaultPath => Path.Combine(DataDir, "vault");

@@ -9,7 +9,7 @@ using CareLedger.Testing;
 namespace CareLedger.Node.Tests.Durability;
 
 [Collection(NodeProcessCollection.Name)]
-public sealed class CrashRecoveryTests
+public sealed class CrashRecoveryTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private const int KillCycles = 3;
     private const int AcknowledgedPerCycle = 60;
@@ -19,6 +19,22 @@ public sealed class CrashRecoveryTests
     {
         using var dir = new TempFolder();
         using var node = new NodeProcess(dir.Path);
+        await KillMidLoadRepeatedlyAsync(node, dir, async () => await SqliteLedgerStore.OpenAsync(Path.Combine(dir.Path, "ledger.db"), default));
+    }
+
+    [Fact]
+    public async Task Node_OnPostgres_KilledMidLoadRepeatedly_KeepsEveryAcknowledgedTransactionAndAVerifiableChain()
+    {
+        using var dir = new TempFolder();
+        var database = await postgres.CreateDatabaseAsync();
+        using var node = new NodeProcess(dir.Path) { Environment = { ["CareLedger__Store"] = database } };
+        await KillMidLoadRepeatedlyAsync(node, dir, async () => await PostgresLedgerStore.OpenAsync(database, default));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "ledger.db")));
+    }
+
+    /// <summary>SIGKILLs the node under load three times; then every acknowledged transaction is in the store and its chain replays to its state.</summary>
+    private static async Task KillMidLoadRepeatedlyAsync(NodeProcess node, TempFolder dir, Func<Task<ILedgerStore>> openStore)
+    {
         await node.StartAsync();
         await node.Client.WaitUntilIdleAsync();
         using var keys = new DemoKeys(dir.Path);
@@ -46,7 +62,7 @@ public sealed class CrashRecoveryTests
         await AssertCommittedAsync(node, acknowledged, "at the end");
         node.Kill();
 
-        using var store = await SqliteLedgerStore.OpenAsync(Path.Combine(dir.Path, "ledger.db"), default);
+        using var store = await openStore();
         foreach (var id in acknowledged) Assert.NotNull(await store.FindTransactionAsync(Hash256.Parse(id), default));
         var report = await new ChainChecker(g => ConsortiumContracts.CreateRuntime(g.ChainId), LedgerValidatorSet.For).ReplayAsync(store.ReadBlocksAsync());
         Assert.True(report.Valid, $"block {report.FirstBadHeight}: {report.Reason}");
