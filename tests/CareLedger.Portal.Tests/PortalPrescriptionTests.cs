@@ -86,6 +86,8 @@ public sealed partial class PortalPrescriptionTests(BrowserFixture fx) : IDispos
         // The pharmacist's scanner reads the patient's screen.
         var pharmacist = await SignInAsDemoAsync(fx, pharmacyContext, "Li Chen");
         await NavAsync(pharmacist, "Dispense");
+        // The code is a PNG in a data: URL, decoded by the browser in its own time: the camera sees it once it is drawn.
+        await patient.GetByTestId("qr").EvaluateAsync("image => image.decode()");
         var scanned = await ScanAsync(pharmacist, await patient.GetByTestId("qr").ScreenshotAsync());
         Assert.Equal(typed, scanned);
         await CheckCodeAsync(pharmacist, scanned);
