@@ -64,7 +64,8 @@ public sealed partial class ServicesContract
     private static void CancelForLapsedLicences(ContractState state, long blockTime)
     {
         var swept = state.Get(LicenceSweep.Key)?.Time;
-        var lapsed = state.ScanInPages(LicenceLapse.All, DeadlinePage, swept is { } time ? LicenceLapse.Before(time) : null)
+        // Lapses are rare: read them one at a time, so that a block with none due reads a single entry.
+        var lapsed = state.ScanInPages(LicenceLapse.All, 1, swept is { } time ? LicenceLapse.Before(time) : null)
             .TakeWhile(e => e.Value.At <= blockTime).Select(e => e.Value.Practitioner).Distinct().ToList();
         // Nothing due since the last sweep: the next block starts from the same place, and this block writes nothing.
         if (lapsed.Count == 0) return;
