@@ -40,7 +40,7 @@ public static class DirectoryApi
             var proof = StateDirectory.Prove(store, group);
             if (proof is null) return Problems.NotFound("Empty group", $"The directory has no entry in '{group}' (an organisation without staff, or none of that name).");
             if (proof.Root == head.DirectoryRoot && await SignedHeaderAsync(store, validatorSet, head, ct) is { } block)
-                return TypedResults.Ok(WireFormat.ToDto(new SignedDirectoryProof(block.Header, proof with { Root = block.Header.DirectoryRoot }, block.Signatures)));
+                return TypedResults.Ok(WireFormat.ToDto(new SignedDirectoryProof(block.Header, proof, block.Signatures)));
             if (DateTime.UtcNow >= deadline)
             {
                 response.Headers.RetryAfter = "1";

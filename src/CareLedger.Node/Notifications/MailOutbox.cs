@@ -10,7 +10,7 @@ namespace CareLedger.Node.Notifications;
 /// failing server is logged once per failed attempt (with the account, never the address) and retried with a doubling
 /// wait; a recipient the server refuses for good (5xx) is dropped. Letters queue here, never in front of the blocks.
 /// </summary>
-public sealed class MailOutbox(IOptions<MailOptions> options, PreferenceStore store, ILogger<MailOutbox> log)
+public sealed class MailOutbox(IOptions<MailOptions> options, Lazy<PreferenceStore> preferences, ILogger<MailOutbox> log)
 {
     private readonly Channel<Letter> _letters = Channel.CreateBounded<Letter>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly MailOptions _mail = options.Value;
@@ -26,10 +26,10 @@ public sealed class MailOutbox(IOptions<MailOptions> options, PreferenceStore st
             {
                 try
                 {
-                    var preferences = store.Get(letter.To);
-                    if (!letter.Wanted(preferences)) break;
-                    await SendAsync(preferences.Email!, letter, ct);
-                    if (letter is { Kind: LetterKind.Reminder, Booking: { } booking }) store.MarkReminded(booking, letter.To);
+                    var chosen = preferences.Value.Get(letter.To);
+                    if (!letter.Wanted(chosen)) break;
+                    await SendAsync(chosen.Email!, letter, ct);
+                    if (letter is { Kind: LetterKind.Reminder, Booking: { } booking }) preferences.Value.MarkReminded(booking, letter.To);
                     break;
                 }
                 catch (SmtpCommandException e) when ((int)e.StatusCode >= 500 && e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)

@@ -14,7 +14,7 @@ namespace CareLedger.Node.Notifications;
 /// both parties, once each. The reminders come from <see cref="ReminderIndex"/>, rebuilt from state at start and followed
 /// block by block. Does nothing while <see cref="MailOptions.Host"/> is empty.
 /// </summary>
-public sealed class NotificationMail(LiveNotifications live, LedgerReader ledger, ReminderIndex reminders, MailOutbox outbox, PreferenceStore store,
+public sealed class NotificationMail(LiveNotifications live, LedgerReader ledger, ReminderIndex reminders, MailOutbox outbox, Lazy<PreferenceStore> preferences,
     IOptions<MailOptions> options, TimeProvider clock, ILogger<NotificationMail> log) : BackgroundService, INodeStartup
 {
     private readonly Channel<Block> _blocks = Channel.CreateBounded<Block>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
@@ -78,9 +78,9 @@ public sealed class NotificationMail(LiveNotifications live, LedgerReader ledger
         {
             foreach (var party in new[] { booking.Patient, booking.Practitioner })
             {
-                if (_posted.Contains((booking.Id, party)) || store.WasReminded(booking.Id, party)) continue;
-                var preferences = store.Get(party);
-                if (!preferences.Mails || !preferences.Reminders || now < booking.Start - preferences.ReminderMinutes * 60_000L) continue;
+                if (_posted.Contains((booking.Id, party)) || preferences.Value.WasReminded(booking.Id, party)) continue;
+                var chosen = preferences.Value.Get(party);
+                if (!chosen.Mails || !chosen.Reminders || now < booking.Start - chosen.ReminderMinutes * 60_000L) continue;
                 _posted.Add((booking.Id, party));
                 outbox.Post(Letter.Reminder(party, booking, ledger.FindMember(booking.Practitioner)?.Name ?? "", _mail.PortalUrl));
             }

@@ -9,6 +9,9 @@ public static class NotificationServices
     {
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PreferenceStore>();
+        // The mail services touch the store only when mail is on: opening it derives a key from the node passphrase,
+        // work a node that sends no mail need not do at every start.
+        services.AddSingleton(sp => new Lazy<PreferenceStore>(sp.GetRequiredService<PreferenceStore>));
         services.AddSingleton<ReminderIndex>();
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<NotificationMail>();

@@ -18,6 +18,8 @@ public sealed class PreferenceStore
     private readonly byte[] _key;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _reminded;
+    /// <summary>What the files say, once read: only this store writes them, so Put and Delete keep it true.</summary>
+    private readonly Dictionary<AccountId, NotificationPreferences> _read = [];
 
     public PreferenceStore(NodeStart start, NodeKeys keys)
     {
@@ -34,16 +36,21 @@ public sealed class PreferenceStore
     {
         lock (_gate)
         {
-            if (!File.Exists(PathOf(account))) return NotificationPreferences.None;
-            var sealedBytes = File.ReadAllBytes(PathOf(account));
-            return JsonSerializer.Deserialize<NotificationPreferences>(Open(sealedBytes, Aad(account)), JsonSerializerOptions.Web) ?? NotificationPreferences.None;
+            if (_read.TryGetValue(account, out var known)) return known;
+            var preferences = !File.Exists(PathOf(account)) ? NotificationPreferences.None
+                : JsonSerializer.Deserialize<NotificationPreferences>(Open(File.ReadAllBytes(PathOf(account)), Aad(account)), JsonSerializerOptions.Web) ?? NotificationPreferences.None;
+            return _read[account] = preferences;
         }
     }
 
     public void Put(AccountId account, NotificationPreferences preferences)
     {
         var sealedBytes = Seal(JsonSerializer.SerializeToUtf8Bytes(preferences, JsonSerializerOptions.Web), Aad(account));
-        lock (_gate) WriteAtomically(PathOf(account), sealedBytes);
+        lock (_gate)
+        {
+            WriteAtomically(PathOf(account), sealedBytes);
+            _read[account] = preferences;
+        }
     }
 
     /// <summary>Forgets the member's preferences, address and all (the file is removed, not emptied).</summary>
@@ -51,6 +58,7 @@ public sealed class PreferenceStore
     {
         lock (_gate)
         {
+            _read.Remove(account);
             if (!File.Exists(PathOf(account))) return false;
             File.Delete(PathOf(account));
             return true;
