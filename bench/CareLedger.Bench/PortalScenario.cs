@@ -65,8 +65,14 @@ public static class PortalScenario
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync();
-        var (requests, bytes, ms) = await ColdLoadAsync(await context.NewPageAsync(), node, largest: 15);
+        var page = await context.NewPageAsync();
+        var (requests, bytes, ms) = await ColdLoadAsync(page, node, largest: 15);
         Console.WriteLine($"portal cold first load from {node}: {bytes / 1024.0 / 1024.0:F2} MB over {requests} requests (as sent on the wire), sign-in buttons ready after {ms:F0} ms");
+        // Then a demo sign-in, which fetches what the first load left out (when the node runs the demo).
+        var clock = Stopwatch.StartNew();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).ClickAsync();
+        await page.GetByTestId("signed-in-as").WaitForAsync(new() { Timeout = 60_000 });
+        Console.WriteLine($"sign in (demo): {clock.Elapsed.TotalMilliseconds:F0} ms, including the parts the first load left out");
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
@@ -81,9 +87,12 @@ public static class PortalScenario
     {
         var responses = new List<IResponse>();
         page.Response += (_, r) => { lock (responses) responses.Add(r); };
+        // A portal that fails to start says why in the browser's console; the bench passes it on.
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") Console.Error.WriteLine($"  browser: {m.Text}"); };
         var clock = Stopwatch.StartNew();
         await page.GotoAsync(new Uri(node, "portal/").ToString());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).WaitForAsync(new() { Timeout = 60_000 });
+        try { await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).WaitForAsync(new() { Timeout = 30_000 }); }
+        catch (TimeoutException) { await page.ScreenshotAsync(new() { Path = "/tmp/portal-timeout.png" }); Console.WriteLine(await page.InnerTextAsync("body")); throw; }
         var ms = clock.Elapsed.TotalMilliseconds;
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         long bytes = 0;

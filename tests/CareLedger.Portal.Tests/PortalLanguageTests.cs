@@ -41,6 +41,32 @@ public sealed partial class PortalLanguageTests(BrowserFixture fx)
         await Assertions.Expect(page.GetByLabel("Idioma")).ToHaveValueAsync("es");
     }
 
+    /// <summary>
+    /// The portal carries no ICU data (InvariantGlobalization); dates still read as the browser's region writes them,
+    /// from the browser's Intl: month first with AM/PM in the US, day first with zero-padding in Britain, day first on a
+    /// 24-hour clock in Spain.
+    /// </summary>
+    [Theory]
+    [InlineData("en-US", "M/d/yyyy h:mm tt")]
+    [InlineData("en-GB", "dd/MM/yyyy HH:mm")]
+    [InlineData("es-ES", "d/M/yyyy H:mm")]
+    public async Task ASlotsTime_IsWrittenAsTheBrowsersRegionWritesIt(string locale, string pattern)
+    {
+        using var people = new DemoPeople(fx);
+        var start = await people.AddSlotAsync();
+        await using var context = await fx.Browser.NewContextAsync(new() { Locale = locale, TimezoneId = "UTC" });
+        var page = await SignInAsDemoAsync(fx, context, "Sam Jones");
+
+        await page.EvaluateAsync("url => Blazor.navigateTo(url)", $"book/{people.Key("dr-rivera").Account}");
+        var label = page.Locator($"label:has(input[name=slot][value='{start}'])");
+        await label.WaitForAsync(new() { Timeout = Slow });
+
+        // Chromium puts a narrow no-break space before AM/PM; the .NET pattern is written with a plain one.
+        var shown = (await label.InnerTextAsync()).Replace('\u202f', ' ').Replace('\u00a0', ' ').Trim();
+        var expected = DateTimeOffset.FromUnixTimeMilliseconds(start).ToString(pattern, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, shown);
+    }
+
     /// <summary>Words that give away an English phrase in a Spanish page (people's names and organisations have none of them).</summary>
     [GeneratedRegex(@"\b(the|your|you|and|with|of|to|is|for|this|are|has|have|from|will|not|yet|who|what|record|records|shared|sign|add|show|save|new|there)\b", RegexOptions.IgnoreCase)]
     private static partial Regex English();

@@ -1,26 +1,30 @@
 using Microsoft.AspNetCore.Components.WebAssembly.Services;
+using Microsoft.JSInterop;
 
 namespace CareLedger.Portal.Session;
 
 /// <summary>
-/// The assemblies the first load leaves out (the csproj's BlazorWebAssemblyLazyLoad): FHIR's model, needed only to
-/// validate a record before it is sealed, SQLite's managed half, and SignalR's client for live notices. They start loading when someone signs in, and
-/// every navigation while signed in waits for them, so no page runs before they are there.
+/// The assemblies the first load leaves out (the csproj's BlazorWebAssemblyLazyLoad items; ADR 0013, "The first load"):
+/// FHIR's model and what it pulls in, SignalR's client, the contracts' model, QR codes. Signing in loads them all, and
+/// every page but the sign-in page waits for them, so no code that names them runs before they are there. The list
+/// comes from the boot manifest, so the csproj is the one place that says what is lazy.
 /// </summary>
-public sealed class LazyParts(LazyAssemblyLoader loader)
+public sealed class LazyParts(LazyAssemblyLoader loader, IJSRuntime js)
 {
-    private static readonly string[] Assemblies =
+    /// <summary>Left out and never fetched: no code in the browser reaches them (CareLedger.Ledger's stores bring them in).</summary>
+    private static readonly HashSet<string> Never =
     [
-        "Hl7.Fhir.R4.wasm", "Hl7.Fhir.Base.wasm", "Hl7.Fhir.Conformance.wasm", "Fhir.Metrics.wasm", "Newtonsoft.Json.wasm",
-        "System.Private.Xml.wasm", "System.Private.Xml.Linq.wasm", "Microsoft.CSharp.wasm",
-        "Microsoft.Data.Sqlite.wasm", "SQLitePCLRaw.core.wasm", "System.Data.Common.wasm",
-        "Microsoft.AspNetCore.SignalR.Client.wasm", "Microsoft.AspNetCore.SignalR.Client.Core.wasm", "Microsoft.AspNetCore.SignalR.Common.wasm",
-        "Microsoft.AspNetCore.SignalR.Protocols.Json.wasm", "Microsoft.AspNetCore.Http.Connections.Client.wasm",
-        "Microsoft.AspNetCore.Http.Connections.Common.wasm", "Microsoft.AspNetCore.Connections.Abstractions.wasm",
-        "Microsoft.Extensions.Features.wasm", "System.Threading.Channels.wasm",
+        "Npgsql", "System.Diagnostics.Process", "System.Net.NameResolution", "System.Net.NetworkInformation",
+        "SQLitePCLRaw.provider.e_sqlite3", "SQLitePCLRaw.batteries_v2",
     ];
 
     private Task? _loading;
 
-    public Task EnsureLoadedAsync() => _loading ??= loader.LoadAssembliesAsync(Assemblies);
+    public Task EnsureLoadedAsync() => _loading ??= LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        var lazy = await js.InvokeAsync<string[]>("careledgerLazyAssemblies");
+        await loader.LoadAssembliesAsync(lazy.Where(a => !Never.Contains(Path.GetFileNameWithoutExtension(a))));
+    }
 }

@@ -29,7 +29,7 @@ public sealed record Identity(IAccountKey Key, string Role, string? Organisation
 /// request signed by that key for this node and chain only, who the account is; an unregistered key is refused. There
 /// is no bearer token to steal: every later read and every transaction is signed in the browser too (ADR 0013).
 /// </summary>
-public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, ISignatureCheck signatures, BrowserKeyStore keys)
+public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, ISignatureCheck signatures, BrowserKeyStore keys, LazyParts lazy)
 {
     // The lists record keys are wrapped for are checked against validator signatures, verified with WebCrypto (ADR 0016).
     private readonly NodeClient anonymous = new(http, crypto: crypto, trust: ChainTrust.FirstUse(signatures));
@@ -43,6 +43,16 @@ public sealed class PortalSession(HttpClient http, IRecordCrypto crypto, ISignat
 
     /// <summary>Signs in with an unlocked key; throws <see cref="SignInException"/> with one sentence when the ledger does not know it.</summary>
     public async Task<Identity> SignInAsync(IAccountKey key, CancellationToken ct = default)
+    {
+        // The first load brings only what the sign-in page needs; the rest arrives now, before anything uses it (LazyParts).
+        await lazy.EnsureLoadedAsync();
+        return await SignInLoadedAsync(key, ct);
+    }
+
+    // Apart from SignInAsync: the runtime resolves what a method uses when it first runs it, so a method that names the
+    // lazily loaded parts must not start before they are there.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task<Identity> SignInLoadedAsync(IAccountKey key, CancellationToken ct)
     {
         var account = await anonymous.As(key).GetAccountAsync(key.Account, ct);
         if (!account.Member || account.Role is null)
