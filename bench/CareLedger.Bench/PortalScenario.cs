@@ -88,11 +88,17 @@ public static class PortalScenario
         var responses = new List<IResponse>();
         page.Response += (_, r) => { lock (responses) responses.Add(r); };
         // A portal that fails to start says why in the browser's console; the bench passes it on.
-        page.Console += (_, m) => { if (m.Type is "error" or "warning") Console.Error.WriteLine($"  browser: {m.Text}"); };
+        page.Console += (_, m) => { if (m.Type == "error") Console.Error.WriteLine($"  browser: {m.Text}"); };
         var clock = Stopwatch.StartNew();
         await page.GotoAsync(new Uri(node, "portal/").ToString());
-        try { await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).WaitForAsync(new() { Timeout = 30_000 }); }
-        catch (TimeoutException) { await page.ScreenshotAsync(new() { Path = "/tmp/portal-timeout.png" }); Console.WriteLine(await page.InnerTextAsync("body")); throw; }
+        try { await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).WaitForAsync(new() { Timeout = 60_000 }); }
+        catch (TimeoutException)
+        {
+            var shot = Path.Combine(Path.GetTempPath(), "careledger-portal-not-ready.png");
+            await page.ScreenshotAsync(new() { Path = shot });
+            Console.Error.WriteLine($"the portal did not show its sign-in page; what it showed is in {shot}");
+            throw;
+        }
         var ms = clock.Elapsed.TotalMilliseconds;
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         long bytes = 0;
