@@ -43,19 +43,36 @@ function peer(id, role) {
     caption.textContent = role || '';
     figure.append(video, caption);
     remotes.append(figure);
-    p = { pc, video, figure, pending: [] };
+    p = { pc, video, figure, pending: [], caller: false, restarts: 0 };
     peers.set(id, p);
     for (const track of local.getTracks()) pc.addTrack(track, local);
     pc.ontrack = e => { if (video.srcObject !== e.streams[0]) { video.srcObject = e.streams[0]; video.play().catch(() => {}); } };
     pc.onicecandidate = e => { if (e.candidate) page.invokeMethodAsync('Signal', id, 'candidate', JSON.stringify(e.candidate)); };
-    pc.onconnectionstatechange = () => page.invokeMethodAsync('PeerState', id, pc.connectionState);
+    pc.onconnectionstatechange = () => {
+        page.invokeMethodAsync('PeerState', id, pc.connectionState);
+        if (pc.connectionState === 'failed') recover(id, p);
+        else if (pc.connectionState === 'disconnected') setTimeout(() => { if (pc.connectionState === 'disconnected') recover(id, p); }, 3000);
+        else if (pc.connectionState === 'connected') p.restarts = 0;
+    };
     return p;
+}
+
+// A path that broke (a network change, a NAT rebinding): the side that called restarts ICE with a new offer, keeping the
+// peer connection, its tracks and its DTLS session; the other side answers as to any offer. A lost signalling connection
+// is another matter: the room seats the person again and the others call afresh (reset below).
+async function recover(id, p) {
+    if (!p.caller || peers.get(id) !== p || p.restarts >= 5) return;
+    p.restarts++;
+    await p.pc.setLocalDescription(await p.pc.createOffer({ iceRestart: true }));
+    await page.invokeMethodAsync('Signal', id, 'offer', JSON.stringify(p.pc.localDescription));
 }
 
 /** Someone new came in: this side, already there, makes the offer. */
 export async function call(id, role) {
     await ready;
-    const { pc } = peer(id, role);
+    const p = peer(id, role);
+    const pc = p.pc;
+    p.caller = true;
     await pc.setLocalDescription(await pc.createOffer());
     await page.invokeMethodAsync('Signal', id, 'offer', JSON.stringify(pc.localDescription));
 }
@@ -88,6 +105,12 @@ export function hangUp(id) {
     p.figure.remove();
     peers.delete(id);
 }
+
+/** After this side's signalling came back on a new connection: the others call again, on fresh peer connections. */
+export function reset() {
+    for (const id of [...peers.keys()]) hangUp(id);
+}
+
 
 export function setMicrophone(on) { for (const t of local?.getAudioTracks() ?? []) t.enabled = on; }
 export function setCamera(on) { for (const t of local?.getVideoTracks() ?? []) t.enabled = on; }
