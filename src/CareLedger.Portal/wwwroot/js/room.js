@@ -117,21 +117,23 @@ export function setCamera(on) { for (const t of local?.getVideoTracks() ?? []) t
 
 /**
  * What arrives from the others, summed: video frames decoded, audio packets received, packets lost, and the worst round
- * trip (ms), for the quality indicator and the tests.
+ * trip (ms), for the quality indicator and the tests; and how many of the others' videos are being decoded.
  */
 export async function stats() {
-    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0, relayed: 0 };
+    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0, relayed: 0, decoding: 0 };
     for (const { pc } of peers.values()) {
         if (pc.connectionState === 'connected') total.connected++;
         const report = await pc.getStats();
+        let frames = 0;
         report.forEach(s => {
-            if (s.type === 'inbound-rtp' && s.kind === 'video') { total.framesDecoded += s.framesDecoded || 0; }
+            if (s.type === 'inbound-rtp' && s.kind === 'video') { total.framesDecoded += s.framesDecoded || 0; frames += s.framesDecoded || 0; }
             if (s.type === 'inbound-rtp') { total.packetsLost += Math.max(0, s.packetsLost || 0); total.packetsReceived += s.packetsReceived || 0; }
             if (s.type === 'inbound-rtp' && s.kind === 'audio') { total.audioPackets += s.packetsReceived || 0; }
             if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime) { total.rttMs = Math.max(total.rttMs, s.currentRoundTripTime * 1000); }
         });
         const pair = [...report.values()].find(s => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
         if (pair && report.get(pair.localCandidateId)?.candidateType === 'relay') total.relayed++;
+        if (frames > 0) total.decoding++;
     }
     return total;
 }
