@@ -6,6 +6,7 @@ let page = null;         // the Room component (DotNetObjectReference)
 let remotes = null;      // the element that holds the other people's videos
 let iceServers = [];
 let iceTransportPolicy = 'all';
+let screen = null;       // the shared screen's video track, sent instead of the camera's while sharing
 const peers = new Map(); // connection id → { pc, video, pending: [] }
 // Others may call as soon as the node seats this person, before the page has passed on the relay it was given:
 // nothing touches a peer connection until relay() has run.
@@ -45,7 +46,7 @@ function peer(id, role) {
     remotes.append(figure);
     p = { pc, video, figure, pending: [], caller: false, restarts: 0 };
     peers.set(id, p);
-    for (const track of local.getTracks()) pc.addTrack(track, local);
+    for (const track of local.getTracks()) pc.addTrack(track.kind === 'video' && screen ? screen : track, local);
     pc.ontrack = e => { if (video.srcObject !== e.streams[0]) { video.srcObject = e.streams[0]; video.play().catch(() => {}); } };
     pc.onicecandidate = e => { if (e.candidate) page.invokeMethodAsync('Signal', id, 'candidate', JSON.stringify(e.candidate)); };
     pc.onconnectionstatechange = () => {
@@ -138,7 +139,64 @@ export async function stats() {
     return total;
 }
 
+/** The cameras and microphones this browser offers (labels show once the page may use them, which start() asked). */
+export async function devices() {
+    const all = await navigator.mediaDevices.enumerateDevices();
+    const inUse = { videoinput: local?.getVideoTracks()[0]?.getSettings().deviceId, audioinput: local?.getAudioTracks()[0]?.getSettings().deviceId };
+    return all.filter(d => d.kind === 'videoinput' || d.kind === 'audioinput')
+        .map(d => ({ kind: d.kind, id: d.deviceId, label: d.label, inUse: inUse[d.kind] === d.deviceId }));
+}
+
+/**
+ * Switches to another camera or microphone: the new track replaces the old one on every peer connection (no new offer,
+ * the others keep receiving), keeps its muted or off state, and the old device is released.
+ */
+export async function useDevice(kind, id) {
+    const video = kind === 'videoinput';
+    const stream = await navigator.mediaDevices.getUserMedia(video ? { video: { deviceId: { exact: id } } } : { audio: { deviceId: { exact: id } } });
+    const track = video ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
+    const old = video ? local.getVideoTracks()[0] : local.getAudioTracks()[0];
+    if (old) track.enabled = old.enabled;
+    if (!(video && screen)) await replaceEverywhere(track.kind, track);
+    if (old) { local.removeTrack(old); old.stop(); }
+    local.addTrack(track);
+    return track.getSettings().deviceId;
+}
+
+async function replaceEverywhere(kind, track) {
+    for (const { pc } of peers.values()) {
+        const sender = pc.getSenders().find(s => s.track?.kind === kind);
+        if (sender) await sender.replaceTrack(track);
+    }
+}
+
+/** Sends the screen (or a window) instead of the camera, to everyone in the room; the browser asks which. */
+export async function shareScreen(owner) {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    screen = stream.getVideoTracks()[0];
+    // The browser's own "Stop sharing" ends the track: back to the camera, and the page's button says so.
+    screen.onended = async () => { await stopSharing(); owner.invokeMethodAsync('SharingEnded'); };
+    await replaceEverywhere('video', screen);
+    const { width, height } = screen.getSettings();
+    return { width: width || 0, height: height || 0 };
+}
+
+/** Back to the camera. */
+export async function stopSharing() {
+    if (!screen) return;
+    const shared = screen;
+    screen = null;
+    await replaceEverywhere('video', local?.getVideoTracks()[0] ?? null);
+    shared.stop();
+}
+
+/** The size of the video arriving from each of the others, as shown: for tests (a shared screen arrives at its own size). */
+export function remoteSizes() {
+    return [...peers.values()].map(p => ({ width: p.video.videoWidth, height: p.video.videoHeight }));
+}
+
 export function stop() {
+    if (screen) { screen.stop(); screen = null; }
     for (const id of [...peers.keys()]) hangUp(id);
     for (const t of local?.getTracks() ?? []) t.stop();
     local = null;
