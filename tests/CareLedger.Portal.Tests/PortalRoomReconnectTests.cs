@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using CareLedger.Client.Services;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Testing;
 using Microsoft.Playwright;
 using static CareLedger.Portal.Tests.PortalPage;
 
@@ -8,7 +10,9 @@ namespace CareLedger.Portal.Tests;
 /// <summary>
 /// A network drop in the middle of a consultation: the patient's signalling socket is cut and the node cannot be reached
 /// for a few seconds; the portal says "Reconnecting…", takes its seat again with a new key proof, and both sides' videos
-/// and sound come back on fresh peer connections. The ledger's attendance has no extra leave or join for it.
+/// and sound come back on fresh peer connections. The ledger's attendance has no extra leave or join for it. And a media
+/// path that breaks while signalling stays up (the TURN relay all media goes through dies, and comes back): the caller
+/// restarts ICE on the same peer connections and the video flows again.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class PortalRoomReconnectTests(BrowserFixture fx) : IDisposable
@@ -64,5 +68,53 @@ public sealed class PortalRoomReconnectTests(BrowserFixture fx) : IDisposable
 
         var attendance = await new ServicesClient(fx.Node.Client.As(_people.Key("patient-jones"))).GetAttendanceAsync(booking);
         Assert.Equal(["practitioner joined", "patient joined"], attendance.Entries.Select(e => $"{e.Role} {e.Event}"));
+    }
+
+    [Fact]
+    public async Task TheRelayDiesAndComesBack_TheCallerRestartsIce_AndVideoFlowsAgainBothWays()
+    {
+        var turn = await TurnServer.StartAsync();
+        try
+        {
+            await using var node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=240",
+                $"--CareLedger:Turn:Urls:0={turn.Url}", $"--CareLedger:Turn:Secret={turn.Secret}", "--CareLedger:Turn:RelayOnly=true");
+            var keys = new KeyStore(Path.Combine(node.DataDir, "demo-keys"));
+            using var doctorKey = keys.Load("dr-rivera", "demo");
+            using var patientKey = keys.Load("patient-jones", "demo");
+            var services = new ServicesClient(node.Client);
+            var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 30) * 60_000;
+            await services.AddSlotsAsync(doctorKey, [slot], 5);
+            await services.BookAsync(patientKey, new BookingRequest("ice-restart", doctorKey.Account.ToString(), slot, "video", new string('c', 64)));
+            await services.AcceptAsync(doctorKey, "ice-restart");
+
+            var browser = await fx.MediaBrowserAsync();
+            await using var doctorContext = await browser.NewContextAsync();
+            await using var patientContext = await browser.NewContextAsync();
+            var doctor = await SignInAsDemoAsync(node.BaseAddress, doctorContext, "Dr. Ana Rivera");
+            var patient = await SignInAsDemoAsync(node.BaseAddress, patientContext, "Sam Jones");
+            await doctor.GotoAsync(new Uri(node.BaseAddress, "portal/room/ice-restart").ToString());
+            await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("Waiting for the other person to join…", new() { Timeout = Slow });
+            await patient.GotoAsync(new Uri(node.BaseAddress, "portal/room/ice-restart").ToString());
+            Assert.True((await RoomMedia.ReceivingAsync(patient, relayed: true)).Relayed > 0, "the call goes through the relay");
+
+            // The relay dies: the media path breaks while the signalling stays up.
+            var (port, secret) = (turn.Port, turn.Secret);
+            turn.Dispose();
+            await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("Connecting…", new() { Timeout = Slow });
+            turn = await TurnServer.StartAsync(port, secret);
+            var frozenAtPatient = (await RoomMedia.StatsAsync(patient)).FramesDecoded;
+            var frozenAtDoctor = (await RoomMedia.StatsAsync(doctor)).FramesDecoded;
+
+            await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
+            await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
+            await patient.WaitForTimeoutAsync(2000);
+            var atPatient = await RoomMedia.StatsAsync(patient);
+            var atDoctor = await RoomMedia.StatsAsync(doctor);
+            // The same peer connections (their counters went on from where they stopped), through the relay again.
+            Assert.True(atPatient.FramesDecoded > frozenAtPatient && atPatient.Relayed == 1, $"the patient receives {atPatient} (had {frozenAtPatient} frames)");
+            Assert.True(atDoctor.FramesDecoded > frozenAtDoctor && atDoctor.Relayed == 1, $"the doctor receives {atDoctor} (had {frozenAtDoctor} frames)");
+            await Assertions.Expect(patient.GetByTestId("remote-video")).ToHaveCountAsync(1);
+        }
+        finally { turn.Dispose(); }
     }
 }
