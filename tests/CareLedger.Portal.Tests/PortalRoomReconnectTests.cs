@@ -113,6 +113,7 @@ public sealed class PortalRoomReconnectTests(BrowserFixture fx) : IDisposable
             // The same peer connections (their counters went on from where they stopped), through the relay again.
             Assert.True(atPatient.FramesDecoded > frozenAtPatient && atPatient.Relayed == 1, $"the patient receives {atPatient} (had {frozenAtPatient} frames)");
             Assert.True(atDoctor.FramesDecoded > frozenAtDoctor && atDoctor.Relayed == 1, $"the doctor receives {atDoctor} (had {frozenAtDoctor} frames)");
+            Assert.True(atDoctor.IceRestarts > 0, "the doctor, who called, restarted ICE");
             await Assertions.Expect(patient.GetByTestId("remote-video")).ToHaveCountAsync(1);
         }
         finally { turn.Dispose(); }

@@ -7,7 +7,8 @@ namespace CareLedger.Portal.Tests;
 internal static class RoomMedia
 {
     /// <param name="Decoding">how many of the others' videos have decoded frames</param>
-    public sealed record Received(long FramesDecoded, long AudioPackets, int Connected, int Relayed, int Decoding);
+    /// <param name="IceRestarts">how many times this side restarted ICE to mend a broken path</param>
+    public sealed record Received(long FramesDecoded, long AudioPackets, int Connected, int Relayed, int Decoding, int IceRestarts);
 
     public static async Task<Received> StatsAsync(IPage page)
     {

@@ -7,7 +7,8 @@ let remotes = null;      // the element that holds the other people's videos
 let iceServers = [];
 let iceTransportPolicy = 'all';
 let screen = null;       // the shared screen's video track, sent instead of the camera's while sharing
-const peers = new Map(); // connection id → { pc, video, pending: [] }
+let iceRestarts = 0;     // how many times this side restarted ICE (in stats(), for the tests)
+const peers = new Map(); // connection id → { pc, video, figure, pending: [], caller, restarts }
 // Others may call as soon as the node seats this person, before the page has passed on the relay it was given:
 // nothing touches a peer connection until relay() has run.
 let configured;
@@ -64,6 +65,7 @@ function peer(id, role) {
 async function recover(id, p) {
     if (!p.caller || peers.get(id) !== p || p.restarts >= 5) return;
     p.restarts++;
+    iceRestarts++;
     await p.pc.setLocalDescription(await p.pc.createOffer({ iceRestart: true }));
     await page.invokeMethodAsync('Signal', id, 'offer', JSON.stringify(p.pc.localDescription));
 }
@@ -121,7 +123,7 @@ export function setCamera(on) { for (const t of local?.getVideoTracks() ?? []) t
  * trip (ms), for the quality indicator and the tests; and how many of the others' videos are being decoded.
  */
 export async function stats() {
-    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0, relayed: 0, decoding: 0 };
+    const total = { framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, rttMs: 0, connected: 0, relayed: 0, decoding: 0, iceRestarts };
     for (const { pc } of peers.values()) {
         if (pc.connectionState === 'connected') total.connected++;
         const report = await pc.getStats();
