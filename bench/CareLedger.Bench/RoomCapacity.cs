@@ -15,7 +15,7 @@ namespace CareLedger.Bench;
 /// </summary>
 public static class RoomCapacity
 {
-    public static readonly int[] Steps = [250, 500, 1000];
+    public static readonly int[] Steps = [250, 500, 1000, 2000];
     public const int Concurrency = 64;
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
     private static readonly string Offer = new('o', 2_000); // about an SDP offer's size
