@@ -30,7 +30,7 @@ public sealed record BenchOptions(
                                        5 times (needs etcd and `dotnet build -c Release src/CareLedger.Node`);
                                        portal (only when named) loads the web portal cold in Chromium,
                                        then lists a patient's 1,000 records and opens some;
-                                       room (only when named) holds 250, 500, 1,000 rooms of two on the
+                                       room (only when named) holds 250, 500, 1,000, 2,000 rooms of two on the
                                        node's signalling, then times 20 calls' set-up in Chromium, direct
                                        and through a coturn it starts (if installed)
           --duration-seconds N         measured time per scenario (default 15)

@@ -127,6 +127,6 @@ public static class RoomCallSetup
         Console.WriteLine($"room call set-up (Chromium, fake camera and microphone, {Calls} calls each; from the patient's click on the room's link to the first decoded video frame):");
         foreach (var f in figures)
             Console.WriteLine($"  {f.Path,-28} at the patient p50 {f.PatientP50Ms:F0} ms p95 {f.PatientP95Ms:F0} ms; at the doctor p50 {f.DoctorP50Ms:F0} ms p95 {f.DoctorP95Ms:F0} ms" +
-                              (f.Relayed > 0 ? $" ({f.Relayed}/{f.Calls} over relayed candidates)" : ""));
+                              (f.Relayed > 0 ? $" (relay-only by the node's policy; getStats named the relayed pair at the first frame in {f.Relayed}/{f.Calls})" : ""));
     }
 }
