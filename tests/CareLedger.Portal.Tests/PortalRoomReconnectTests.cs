@@ -107,9 +107,8 @@ public sealed class PortalRoomReconnectTests(BrowserFixture fx) : IDisposable
 
             await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
             await Assertions.Expect(doctor.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
-            await patient.WaitForTimeoutAsync(2000);
-            var atPatient = await RoomMedia.StatsAsync(patient);
-            var atDoctor = await RoomMedia.StatsAsync(doctor);
+            var atPatient = await MoreFramesAsync(patient, frozenAtPatient);
+            var atDoctor = await MoreFramesAsync(doctor, frozenAtDoctor);
             // The same peer connections (their counters went on from where they stopped), through the relay again.
             Assert.True(atPatient.FramesDecoded > frozenAtPatient && atPatient.Relayed == 1, $"the patient receives {atPatient} (had {frozenAtPatient} frames)");
             Assert.True(atDoctor.FramesDecoded > frozenAtDoctor && atDoctor.Relayed == 1, $"the doctor receives {atDoctor} (had {frozenAtDoctor} frames)");
@@ -117,5 +116,17 @@ public sealed class PortalRoomReconnectTests(BrowserFixture fx) : IDisposable
             await Assertions.Expect(patient.GetByTestId("remote-video")).ToHaveCountAsync(1);
         }
         finally { turn.Dispose(); }
+    }
+
+    /// <summary>Waits up to 20 s for more video frames than <paramref name="than"/> (after a repaired path the decoder waits for a key frame); the last figures either way.</summary>
+    private static async Task<RoomMedia.Received> MoreFramesAsync(IPage page, long than)
+    {
+        var r = await RoomMedia.StatsAsync(page);
+        for (var i = 0; i < 80 && r.FramesDecoded <= than; i++)
+        {
+            await page.WaitForTimeoutAsync(250);
+            r = await RoomMedia.StatsAsync(page);
+        }
+        return r;
     }
 }
