@@ -49,6 +49,17 @@ if (options.Scenario == "services")
     return 0;
 }
 
+if (options.Scenario == "room")
+{
+    var practitioners = (RoomCapacity.Steps.Max() + ServicesSetup.SlotsPerPractitioner - 1) / ServicesSetup.SlotsPerPractitioner;
+    using var setup = await ServicesSetup.CreateAsync(ledger, population, practitioners, stop.Token);
+    Console.WriteLine();
+    Console.WriteLine($"room signalling capacity (SignalR load client in this process, no media; {RoomCapacity.Concurrency} joins in flight at most):");
+    await RoomCapacity.RunAsync(node, population, setup, stop.Token);
+    RoomCallSetup.Print(await RoomCallSetup.RunAsync(options.NodeArgs, stop.Token));
+    return 0;
+}
+
 if (options.Scenario == "fhir")
 {
     FhirScenario.Print(await FhirScenario.RunAsync(node, readRate: 200, TimeSpan.FromSeconds(options.DurationSeconds), stop.Token));

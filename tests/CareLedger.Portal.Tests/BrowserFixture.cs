@@ -18,9 +18,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath)) throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium");
-        // Consultation rooms open two hours ahead here, so that room tests find slots of their own in that window.
+        // Consultation rooms open four hours ahead here, so that room tests find slots of their own in that window
+        // (PortalRoomTests from 95 minutes ahead, the room media tests from 125: RoomBooking).
         await Smtp.StartAsync();
-        Node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=120",
+        Node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=240",
             "--CareLedger:Mail:Host=127.0.0.1", $"--CareLedger:Mail:Port={Smtp.Port}", "--CareLedger:Mail:Security=None");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()

@@ -89,6 +89,28 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task TheConsultationRoom_WithItsDevicesAndGuests_HasNoSeriousAccessibilityViolation()
+    {
+        using var people = new DemoPeople(fx);
+        var booking = await RoomBooking.AcceptedAsync(fx, people);
+        var browser = await fx.MediaBrowserAsync();
+        await using var doctorContext = await browser.NewContextAsync();
+        await using var patientContext = await browser.NewContextAsync();
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
+        var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
+        await doctor.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+        await patient.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
+        await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
+        await Assertions.Expect(doctor.GetByTestId("share-screen")).ToBeVisibleAsync(new() { Timeout = Slow });
+        await Assertions.Expect(patient.GetByLabel("Microphone", new() { Exact = true })).ToBeVisibleAsync(new() { Timeout = Slow });
+        await doctor.WaitForTimeoutAsync(500); // the guest panel lists the staff after the room is up
+
+        var violations = new List<string>(await CheckAsync(doctor, "Dr. Ana Rivera: room"));
+        violations.AddRange(await CheckAsync(patient, "Sam Jones: room"));
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public async Task APatient_SignsInAndReachesTheirRecords_WithTheKeyboardAlone()
     {
         await using var context = await fx.Browser.NewContextAsync();

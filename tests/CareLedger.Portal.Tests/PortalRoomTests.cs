@@ -8,7 +8,7 @@ namespace CareLedger.Portal.Tests;
 /// <summary>
 /// The consultation room in two Chromium contexts with fake cameras and microphones, on a real node: the patient and Dr.
 /// Rivera of an accepted video booking see and hear each other (WebRTC, peer to peer; the node only relays the
-/// signalling), both ways, as the browsers' own statistics show; someone else is kept out in one sentence.
+/// signalling), both ways, as the browsers' own statistics show; someone else is kept out by the room in one sentence.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
@@ -20,7 +20,7 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
 
     public void Dispose() => _people.Dispose();
 
-    /// <summary>An accepted video booking in a five-minute slot of its own, within the two hours before this node opens rooms.</summary>
+    /// <summary>An accepted video booking in a five-minute slot of its own, within the hours before this node opens rooms.</summary>
     private async Task<string> AcceptedBookingAsync()
     {
         var services = new ServicesClient(fx.Node.Client);
@@ -85,7 +85,9 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
 
         await pharmacist.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{booking}").ToString());
 
-        await Assertions.Expect(pharmacist.GetByRole(AriaRole.Alert)).ToContainTextAsync("This page is for", new() { Timeout = Slow });
-        await Assertions.Expect(pharmacist.GetByTestId("local-video")).ToHaveCountAsync(0);
+        await Assertions.Expect(pharmacist.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+            "This room is only for the consultation's patient and practitioner, and the guests the patient admitted.", new() { Timeout = Slow });
+        await Assertions.Expect(pharmacist.GetByTestId("room-state")).ToHaveTextAsync("Not in the room");
+        await Assertions.Expect(pharmacist.GetByTestId("remote-video")).ToHaveCountAsync(0);
     }
 }

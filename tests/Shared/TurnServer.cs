@@ -14,12 +14,13 @@ public sealed class TurnServer : IDisposable
     private readonly TempFolder _folder = new();
 
     public int Port { get; }
-    public string Secret { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    public string Secret { get; }
     public string Url => $"turn:127.0.0.1:{Port}?transport=udp";
 
-    private TurnServer(int port)
+    private TurnServer(int port, string secret)
     {
         Port = port;
+        Secret = secret;
         var relayPorts = 40_000 + Random.Shared.Next(0, 20) * 500;
         var info = new ProcessStartInfo(Executable)
         {
@@ -39,11 +40,15 @@ public sealed class TurnServer : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts coturn and waits until it accepts connections on its port.</summary>
-    public static async Task<TurnServer> StartAsync()
+    /// <summary>
+    /// Starts coturn and waits until it accepts connections on its port: a free port and a fresh secret, or those of a relay
+    /// that was stopped (a relay coming back after a failure, for the same credentials).
+    /// </summary>
+    public static async Task<TurnServer> StartAsync(int port = 0, string? secret = null)
     {
         if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} is missing: apt-get install coturn");
-        var server = new TurnServer(NodeProcess.FreePort());
+        var server = new TurnServer(port == 0 ? NodeProcess.FreePort() : port,
+            secret ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {

@@ -93,6 +93,14 @@ public sealed class ServicesClient(NodeClient node)
     public Task<ReceiptDto> AttendAsync(IAccountKey party, string booking, string @event, CancellationToken ct = default) =>
         OnBookingAsync(party, "attend", booking, ct, ("event", @event));
 
+    /// <summary>The practitioner invites a member into the booking's room as interpreter, specialist or family; the patient must still admit them.</summary>
+    public Task<ReceiptDto> InviteAsync(IAccountKey practitioner, string booking, AccountId invitee, string role, CancellationToken ct = default) =>
+        OnBookingAsync(practitioner, "invite", booking, ct, ("invitee", invitee.ToString()), ("role", role));
+
+    /// <summary>The patient consents, signed in their own hand, to an invited guest joining the room.</summary>
+    public Task<ReceiptDto> AdmitAsync(IAccountKey patient, string booking, AccountId invitee, CancellationToken ct = default) =>
+        OnBookingAsync(patient, "admit", booking, ct, ("invitee", invitee.ToString()));
+
     public Task<ReceiptDto> DisputeAsync(IAccountKey party, string booking, string reason, CancellationToken ct = default) =>
         OnBookingAsync(party, "dispute", booking, ct, ("reason", reason));
 
@@ -157,6 +165,10 @@ public sealed class ServicesClient(NodeClient node)
     public Task<ServicesTerms> GetTermsAsync(CancellationToken ct = default) => node.QueryAsync<ServicesTerms>(Contract, "terms", new CborMap(), ct);
 
     /// <summary>Who joined and left the consultation's room, when (the booking's parties, their organisations and overseers may ask).</summary>
+    /// <summary>Who is invited into the booking's room, and whether the patient admitted them.</summary>
+    public Task<Guests> GetGuestsAsync(string booking, CancellationToken ct = default) =>
+        node.QueryAsync<Guests>(Contract, "guests", new CborMap { ["booking"] = booking }, ct);
+
     public Task<Attendance> GetAttendanceAsync(string booking, CancellationToken ct = default) =>
         node.QueryAsync<Attendance>(Contract, "attendance", new CborMap { ["booking"] = booking }, ct);
 

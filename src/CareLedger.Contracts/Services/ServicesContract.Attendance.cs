@@ -5,8 +5,9 @@ namespace CareLedger.Contracts.Services;
 
 /// <summary>
 /// Proof of who attended a consultation, and when: each party's portal records their own joining and leaving of the
-/// consultation's room, signed with their key, so that a dispute has evidence of who was there for how long. The
-/// entries carry block times; what was said is not on the ledger.
+/// consultation's room, signed with their key, so that a dispute has evidence of who was there for how long. An admitted
+/// guest's entries carry their role word (one guest per word). The entries carry block times; what was said is not on
+/// the ledger.
 /// </summary>
 public sealed partial class ServicesContract
 {
@@ -17,7 +18,8 @@ public sealed partial class ServicesContract
     {
         var id = args.GetText("booking");
         var booking = ctx.State.Get(Booking.Key(id));
-        var role = booking is null ? null : ctx.Sender == booking.Patient ? "patient" : ctx.Sender == booking.Practitioner ? "practitioner" : null;
+        var role = booking is null ? null : ctx.Sender == booking.Patient ? "patient" : ctx.Sender == booking.Practitioner ? "practitioner"
+            : ctx.State.Get(Guests.Key(id))?.Find(ctx.Sender) is { Admitted: > 0 } guest ? guest.Role : null;
         if (booking is null || role is null) return Outcome.Fail($"booking {id} is not yours");
         var what = args.GetText("event");
         if (what is not (Attendance.Joined or Attendance.Left)) return Outcome.Fail($"event must be {Attendance.Joined} or {Attendance.Left}");

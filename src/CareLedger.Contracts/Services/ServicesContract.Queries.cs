@@ -33,6 +33,8 @@ public sealed partial class ServicesContract
         ContractQuery.Of("booking", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Booking.Key(args.GetText("booking"))))),
         ContractQuery.Of("attendance", [new("booking", ArgKind.Text)], PartyToBooking,
             (q, args) => q.State.Get(Attendance.Key(args.GetText("booking"))) ?? new Attendance([])),
+        ContractQuery.Of("guests", [new("booking", ArgKind.Text)], PartyOrGuest,
+            (q, args) => q.State.Get(Guests.Key(args.GetText("booking"))) ?? new Guests([])),
         ContractQuery.Of("bookings", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
         {
             var (page, next) = QueryPaging.Read(q.State, BookingParty.Of(AccountId.Parse(args.GetText("account"))), args);
@@ -69,6 +71,11 @@ public sealed partial class ServicesContract
         if (asker.Account is not { } account || q.State.Get(Booking.Key(args.GetText("booking"))) is not { } booking) return false;
         return account == booking.Patient || account == booking.Practitioner || (asker.Organisation == booking.Org && asker.Role == Roles.Practitioner);
     }
+
+    /// <summary>A party to the booking, or someone invited to its room (who learns who else is invited, by account and part only).</summary>
+    private static bool PartyOrGuest(QueryContext q, CborMap args, Asker asker) =>
+        PartyToBooking(q, args, asker)
+        || (asker.Account is { } account && q.State.Get(Guests.Key(args.GetText("booking")))?.Find(account) is not null);
 
     private static bool PartyToReferral(QueryContext q, CborMap args, Asker asker)
     {

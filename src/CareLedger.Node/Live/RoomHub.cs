@@ -11,8 +11,8 @@ namespace CareLedger.Node.Live;
 /// A consultation's room (SignalR at <see cref="Path"/>): signalling for WebRTC between the booking's parties. Media goes
 /// peer to peer (DTLS-SRTP); the node only relays offers, answers and ICE candidates between people it admitted.
 /// Admission: the connection proves possession of a key (<see cref="KeyProof"/>, method <see cref="Method"/>, path
-/// /v1/rooms/{booking}); the key must be the booking's patient's or practitioner's; the booking must be accepted or under
-/// way; and the room opens <see cref="NodeOptions.RoomOpensMinutesBefore"/> minutes (15 unless configured) before the slot.
+/// /v1/rooms/{booking}); the key must be the booking's patient's or practitioner's, or a guest's the patient admitted on the
+/// ledger (services.invite, services.admit); the booking must be accepted or under way; and the room opens <see cref="NodeOptions.RoomOpensMinutesBefore"/> minutes (15 unless configured) before the slot.
 /// </summary>
 public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvider clock, RoomSeats seats, IOptions<NodeOptions> options, IOptions<TurnOptions> turn) : Hub
 {
@@ -31,8 +31,12 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
         var account = KeyProof.Verify(Context, self, clock, Method, $"{Path}/{booking}", proof);
         var b = ledger.State.Get(Booking.Key(booking));
         var role = b is null ? null : account == b.Patient ? "patient" : account == b.Practitioner ? "practitioner" : null;
+        var guest = b is null || role is not null ? null : ledger.State.Get(Guests.Key(booking))?.Find(account);
+        if (guest is { Admitted: 0 })
+            throw new HubException("The patient has not yet agreed to let you join: they admit you from their room, then you can try again.");
+        role ??= guest?.Role;
         // The same sentence whether the booking does not exist or is someone else's: probing ids tells nothing.
-        if (b is null || role is null) throw new HubException("This room is only for the consultation's patient and practitioner.");
+        if (b is null || role is null) throw new HubException("This room is only for the consultation's patient and practitioner, and the guests the patient admitted.");
         if (b.Status is not (BookingStatus.Accepted or BookingStatus.InProgress))
             throw new HubException($"The room is open only while the consultation is accepted or under way; it is {b.Status.Replace('-', ' ')}.");
         var minutes = options.Value.RoomOpensMinutesBefore;
@@ -41,7 +45,13 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
             throw new HubException($"The room opens {minutes} minutes before the consultation, at {DateTimeOffset.FromUnixTimeMilliseconds(opens):yyyy-MM-dd HH:mm} UTC.");
 
         var seat = new RoomSeat(booking, Context.ConnectionId, account, role);
-        var others = seats.Take(seat, MaxPeople) ?? throw new HubException($"The room is full: at most {MaxPeople} people.");
+        var others = seats.Take(seat, MaxPeople, out var replaced) ?? throw new HubException($"The room is full: at most {MaxPeople} people.");
+        if (replaced is not null)
+        {
+            // The same person back on a new connection (a reconnect) before the node noticed the old one was gone.
+            await Groups.RemoveFromGroupAsync(replaced.Connection, Group(booking));
+            await Clients.Group(Group(booking)).SendAsync("left", replaced.Connection);
+        }
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(booking));
         await Clients.OthersInGroup(Group(booking)).SendAsync("joined", new RoomPeer(Context.ConnectionId, role));
         var relay = turn.Value.Configured ? [TurnCredentials.Issue(turn.Value, account.ToString(), clock.GetUtcNow())] : Array.Empty<IceServer>();
@@ -75,7 +85,7 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
 /// <summary>What a newcomer to a room learns: who is there, the ICE servers (TURN with credentials) and whether media must go through the relay.</summary>
 public sealed record RoomWelcome(IReadOnlyList<RoomPeer> Present, IReadOnlyList<IceServer> IceServers, bool RelayOnly);
 
-/// <summary>Someone in a room: their connection (to address signals to) and their part in the consultation.</summary>
+/// <summary>Someone in a room: their connection (to address signals to) and their part in the consultation (patient, practitioner, or a guest's part).</summary>
 public sealed record RoomPeer(string Connection, string Role);
 
 public sealed record RoomSeat(string Booking, string Connection, AccountId Account, string Role);
@@ -88,12 +98,22 @@ public sealed class RoomSeats
 
     public RoomSeat? Of(string connection) => _byConnection.GetValueOrDefault(connection);
 
-    /// <summary>Seats someone if the room has space; returns those already there, or null when it is full.</summary>
-    public IReadOnlyList<RoomSeat>? Take(RoomSeat seat, int max)
+    /// <summary>
+    /// Seats someone if the room has space; returns those already there, or null when it is full. A seat belongs to a
+    /// person, not to a connection: the same account joining again (after a network drop) takes its seat over from the old
+    /// connection, which is handed back in <paramref name="replaced"/>.
+    /// </summary>
+    public IReadOnlyList<RoomSeat>? Take(RoomSeat seat, int max, out RoomSeat? replaced)
     {
         lock (_gate)
         {
             var others = _byConnection.Values.Where(s => s.Booking == seat.Booking).ToList();
+            replaced = others.FirstOrDefault(s => s.Account == seat.Account);
+            if (replaced is not null)
+            {
+                others.Remove(replaced);
+                _byConnection.TryRemove(replaced.Connection, out _);
+            }
             if (others.Count >= max) return null;
             _byConnection[seat.Connection] = seat;
             return others;

@@ -12,20 +12,21 @@ public sealed class RoomSeat : IAsyncDisposable
 {
     private readonly object _room;
 
-    private RoomSeat(object room, RoomWelcome welcome)
-    {
-        _room = room;
-        Welcome = welcome;
-    }
+    private RoomSeat(object room) => _room = room;
 
-    public RoomWelcome Welcome { get; }
+    /// <summary>What the node said on the last joining (a reconnect joins again).</summary>
+    public RoomWelcome Welcome
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        get => ((RoomClient)_room).Welcome;
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<RoomSeat> TakeAsync(Uri node, IAccountKey key, RequestAudience audience, string booking,
-        Action<RoomPeer> joined, Action<string> left, Action<string, string, string> signal)
+        Action<RoomPeer> joined, Action<string> left, Action<string, string, string> signal, RoomEvents events)
     {
-        var room = await RoomClient.JoinAsync(node, key, audience, booking, joined, left, signal);
-        return new RoomSeat(room, room.Welcome);
+        var room = await RoomClient.JoinAsync(node, key, audience, booking, joined, left, signal, events);
+        return new RoomSeat(room);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

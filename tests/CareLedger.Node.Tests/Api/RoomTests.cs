@@ -73,7 +73,7 @@ public sealed class RoomTests(DemoNodeFixture demo)
         var outsider = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(stranger, booking));
         var nothing = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(demo.Keys["patient-jones"], "room-no-such-booking"));
 
-        Assert.Equal("This room is only for the consultation's patient and practitioner.", pharmacist.Message);
+        Assert.Equal("This room is only for the consultation's patient and practitioner, and the guests the patient admitted.", pharmacist.Message);
         Assert.Equal(pharmacist.Message, outsider.Message);
         Assert.Equal(pharmacist.Message, nothing.Message);
     }
@@ -101,6 +101,42 @@ public sealed class RoomTests(DemoNodeFixture demo)
 
         var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => doctor.SignalAsync(elsewhere.Connection!, "offer", "v=0"));
 
+        Assert.Contains("That person is not in this room.", refused.Message);
+    }
+
+    [Fact]
+    public async Task AnInvitedGuest_IsRefusedUntilThePatientAdmitsThem_ThenJoinsUnderTheirPart()
+    {
+        var booking = await BookAsync(inMinutes: 5, accept: true);
+        var doctorHeard = new ConcurrentQueue<string>();
+        await using var doctor = await JoinAsync(demo.Keys["dr-rivera"], booking, doctorHeard);
+        var pharmacist = demo.Keys["pharmacist-chen"];
+        await new ServicesClient(demo.Client).InviteAsync(demo.Keys["dr-rivera"], booking, pharmacist.Account, "specialist");
+
+        var early = await Assert.ThrowsAsync<LiveRefusedException>(() => JoinAsync(pharmacist, booking));
+        await new ServicesClient(demo.Client).AdmitAsync(demo.Keys["patient-jones"], booking, pharmacist.Account);
+        await using var guest = await JoinAsync(pharmacist, booking);
+        await WaitForAsync(doctorHeard, "joined specialist");
+
+        Assert.Equal("The patient has not yet agreed to let you join: they admit you from their room, then you can try again.", early.Message);
+        Assert.Equal([new RoomPeer(doctor.Connection!, "practitioner")], guest.Present);
+    }
+
+    [Fact]
+    public async Task ThePersonBackOnANewConnection_TakesTheirSeatOver_AndTheOthersHearTheOldOneLeave()
+    {
+        var booking = await BookAsync(inMinutes: 5, accept: true);
+        var doctorHeard = new ConcurrentQueue<string>();
+        await using var doctor = await JoinAsync(demo.Keys["dr-rivera"], booking, doctorHeard);
+        await using var before = await JoinAsync(demo.Keys["patient-jones"], booking);
+
+        // A second connection of the same person before the node has noticed the first is gone (a reconnect).
+        await using var after = await JoinAsync(demo.Keys["patient-jones"], booking);
+        await WaitForAsync(doctorHeard, "left");
+
+        Assert.Equal(["joined patient", "left", "joined patient"], doctorHeard.ToArray());
+        Assert.Equal([new RoomPeer(doctor.Connection!, "practitioner")], after.Present);
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => doctor.SignalAsync(before.Connection!, "offer", "v=0"));
         Assert.Contains("That person is not in this room.", refused.Message);
     }
 }
