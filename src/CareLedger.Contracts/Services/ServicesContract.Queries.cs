@@ -33,6 +33,7 @@ public sealed partial class ServicesContract
         ContractQuery.Of("booking", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Booking.Key(args.GetText("booking"))))),
         ContractQuery.Of("attendance", [new("booking", ArgKind.Text)], PartyToBooking,
             (q, args) => q.State.Get(Attendance.Key(args.GetText("booking"))) ?? new Attendance([])),
+        ContractQuery.Of("transcript", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Transcript.Key(args.GetText("booking"))))),
         ContractQuery.Of("bookings", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
         {
             var (page, next) = QueryPaging.Read(q.State, BookingParty.Of(AccountId.Parse(args.GetText("account"))), args);
