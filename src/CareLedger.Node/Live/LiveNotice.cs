@@ -15,4 +15,6 @@ public sealed record LiveNotice(string Kind, string Link, long Time, bool Urgent
     public const string SharedWithYou = "shared-with-you";
     public const string RecordAdded = "record-added";
     public const string Dispensed = "dispensed";
+    /// <summary>A booking's message (or transcript) was added by the other party: the record's id only; the portal fetches and decrypts it.</summary>
+    public const string Message = "message";
 }
