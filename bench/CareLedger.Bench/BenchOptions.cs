@@ -17,7 +17,7 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/CareLedger.Bench -- [options] [--CareLedger:Setting=value ...]
-          --scenario all|inproc|http|profile|services|prescriptions|records|fhir|consortium|portal
+          --scenario all|inproc|http|profile|services|prescriptions|records|fhir|consortium|portal|chat
                                        which to run (default all): in-process load, HTTP load, and a
                                        single-threaded profile of the node's phases per transaction;
                                        services (only when named) runs end-to-end consultations, its
@@ -29,7 +29,9 @@ public sealed record BenchOptions(
                                        node processes and three etcd members, then kills the leader
                                        5 times (needs etcd and `dotnet build -c Release src/CareLedger.Node`);
                                        portal (only when named) loads the web portal cold in Chromium,
-                                       then lists a patient's 1,000 records and opens some
+                                       then lists a patient's 1,000 records and opens some;
+                                       chat (only when named) has --clients patient/practitioner
+                                       pairs exchange encrypted messages through the API and live notices
           --duration-seconds N         measured time per scenario (default 15)
           --warmup-seconds N           unmeasured load before each measurement (default 5)
           --clients N                  concurrent clients, each waiting for its commit (default 64)
@@ -38,7 +40,7 @@ public sealed record BenchOptions(
           --CareLedger:X=Y             node setting, e.g. --CareLedger:BlockMaxTransactions=500 --CareLedger:BlockLingerMs=2
         """;
 
-    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "fhir", "prescriptions", "consortium", "portal"];
+    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "fhir", "prescriptions", "consortium", "portal", "chat"];
 
     public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
 
