@@ -66,6 +66,9 @@ public sealed class LiveNotifications(LedgerReader ledger, IHubContext<LiveHub> 
                 return (b.Patient, new(LiveNotice.BookingDeclined, "bookings", time, false, About(("booking", b.Id), ("by", NameOf(b.Practitioner)))));
             case ("services", "ConsultationCompleted") when Booking(a) is { } b:
                 return (b.Patient, new(LiveNotice.ConsultationCompleted, "bookings", time, false, About(("booking", b.Id), ("by", NameOf(b.Practitioner)))));
+            case ("services", "TranscriptConsented") when Booking(a) is { } b:
+                return (a.TryGetText("role") == "patient" ? b.Practitioner : b.Patient,
+                    new(LiveNotice.TranscriptConsented, "history", time, false, About(("booking", b.Id))));
             case ("records", "BreakGlassAccess") when Account(a, "patient") is { } patient && Account(a, "reader") is { } reader:
                 return (patient, new(LiveNotice.BreakGlass, "access-log", time, true, About(("by", NameOf(reader)), ("record", a.TryGetText("record") ?? ""))));
             case ("records", "ConsentGranted") when Account(a, "to") is { } grantee:

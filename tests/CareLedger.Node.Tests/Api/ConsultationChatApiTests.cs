@@ -110,13 +110,18 @@ public sealed class ConsultationChatApiTests(DemoNodeFixture demo)
         await chat.SendAsync(patient, booking, "Hello doctor.");
         await chat.SendAsync(doctor, booking, "Hello, how can I help?");
 
+        var heard = new ConcurrentQueue<LiveNotice>();
+        await using var doctorHears = await LiveClient.ConnectAsync(demo.Node.BaseAddress, doctor, demo.Audience, heard.Enqueue);
+
         var none = await Assert.ThrowsAsync<ServicesException>(() => chat.StoreTranscriptAsync(patient, booking));
         await chat.ConsentToTranscriptAsync(patient, booking.Id);
+        var asked = await WaitForAsync(heard, n => n.Kind == "transcript-consented" && n.About["booking"] == booking.Id);
         var one = await Assert.ThrowsAsync<ServicesException>(() => chat.StoreTranscriptAsync(patient, booking));
         await chat.ConsentToTranscriptAsync(doctor, booking.Id);
         var (stored, _) = await chat.StoreTranscriptAsync(doctor, booking);
 
         Assert.Contains("neither has consented", none.Message);
+        Assert.Equal("history", asked.Link);
         Assert.Contains("the practitioner has not consented", one.Message);
         var transcript = (await chat.GetTranscriptAsync(patient, booking.Id))!;
         Assert.Equal(stored.Record, transcript.Record);
