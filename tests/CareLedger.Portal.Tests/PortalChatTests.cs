@@ -81,6 +81,8 @@ public sealed class PortalChatTests(BrowserFixture fx) : IDisposable
         Assert.All(entries, e => Assert.Contains(records, r => r.Record == e.Record && r.Type == "Communication"));
         await DemoPeople.NavAsync(patient, "My records");
         await Assertions.Expect(patient.Locator($"a[href='records/{entries[0].Record}']")).ToHaveCountAsync(1, new() { Timeout = Slow });
+        await patient.Locator($"a[href='records/{entries[0].Record}']").ClickAsync();
+        await Assertions.Expect(patient.GetByTestId("fhir-view")).ToContainTextAsync("The rash itches most at night.", new() { Timeout = Slow });
     }
 
     [Fact]
@@ -116,5 +118,8 @@ public sealed class PortalChatTests(BrowserFixture fx) : IDisposable
         Assert.Equal(["Hello, I am in the waiting room.", "Hello, I will call you in a minute."],
             (await chat.ReadTranscriptAsync(Key("patient-jones"), transcript.Record)).Select(m => m.Text));
         await Assertions.Expect(doctorRow.GetByTestId("transcript-hash")).ToHaveAttributeAsync("title", transcript.ContentHash);
+        await doctorRow.GetByTestId("transcript-link").ClickAsync();
+        await Assertions.Expect(doctor.GetByTestId("fhir-view")).ToContainTextAsync("Hello, I am in the waiting room.", new() { Timeout = Slow });
+        await Assertions.Expect(doctor.GetByTestId("fhir-view")).ToContainTextAsync("2 messages");
     }
 }
