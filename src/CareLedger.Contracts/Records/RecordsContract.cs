@@ -93,6 +93,8 @@ public sealed partial class RecordsContract : IContract
         if (CheckIds(id, args) is { } bad) return Outcome.Fail(bad);
         if (ctx.State.Get(MedicalRecord.Key(id)) is not { } record) return Outcome.Fail($"no record {id}");
         if (record.Erased) return Outcome.Fail("the record was erased");
+        // What was said stays as it was said (and a transcript as both consented to it): erase it, or write anew.
+        if (ctx.State.Contains(RecordBooking.Key(id))) return Outcome.Fail($"record {id} is a booking's {record.Type}, kept as written: it cannot be updated");
         var allowed = RecordAccess.CheckWrite(ctx.State, record.Patient, ctx.Sender, record.Type, id, ctx.BlockTime);
         if (!allowed.Allowed) return Outcome.Fail(allowed.Reason);
 

@@ -83,6 +83,17 @@ public sealed class ConsultationChatTests : IDisposable
     }
 
     [Fact]
+    public void AMessage_IsKeptAsWritten_NotEvenThePatientUpdatesIt()
+    {
+        var (_, message) = Add("dr-rivera");
+
+        foreach (var who in new[] { "patient-jones", "dr-rivera" })
+            Verdict.Refused(_chain.Submit(who, "records", "update", new CborMap { ["record"] = message, ["contentHash"] = Symptoms, ["keysHash"] = Symptoms }),
+                "cannot be updated");
+        Verdict.Valid(_chain.Submit("patient-jones", "records", "erase", new CborMap { ["record"] = message }));
+    }
+
+    [Fact]
     public void ABookingThatEnded_WithoutCare_TakesNoMoreMessages()
     {
         Verdict.Valid(_chain.Book("patient-jones", "b2", Slot(1)));
