@@ -60,6 +60,12 @@ if (options.Scenario == "room")
     return 0;
 }
 
+if (options.Scenario == "chat")
+{
+    ChatScenario.Print(await ChatScenario.RunAsync(node, population, options.Clients, warmup, duration, stop.Token));
+    return 0;
+}
+
 if (options.Scenario == "fhir")
 {
     FhirScenario.Print(await FhirScenario.RunAsync(node, readRate: 200, TimeSpan.FromSeconds(options.DurationSeconds), stop.Token));

@@ -99,7 +99,7 @@ public static class RecordsScenario
     private static int CountAccessEntries(BenchLedger node, IEnumerable<SigningKey> patients) =>
         patients.Sum(p => node.Store.Scan($"{RecordsContract.AccessPrefix}{p.Account}/").Count());
 
-    private static async Task PublishKeysAsync(BenchLedger node, IReadOnlyList<SigningKey> patients, CancellationToken ct)
+    internal static async Task PublishKeysAsync(BenchLedger node, IReadOnlyList<SigningKey> patients, CancellationToken ct)
     {
         var nonces = new NonceBook(node.Store);
         var expiry = node.Clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds();

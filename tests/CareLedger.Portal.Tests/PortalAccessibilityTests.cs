@@ -111,6 +111,24 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task ABookingsMessagesPage_HasNoSeriousAccessibilityViolation()
+    {
+        using var people = new DemoPeople(fx);
+        var booking = await people.BookAsync();
+        await people.Services("dr-rivera").AcceptAsync(people.Key("dr-rivera"), booking);
+        var found = (await people.Services("patient-jones").GetBookingAsync(booking))!;
+        await new CareLedger.Client.Services.ConsultationChat(fx.Node.Client).SendAsync(people.Key("dr-rivera"), found, "How are you feeling today?");
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await SignInAsDemoAsync(fx, context, "Sam Jones");
+
+        await DemoPeople.NavAsync(page, "My consultations");
+        await page.Locator($"tr[data-booking='{booking}']").GetByTestId("messages-link").ClickAsync(new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByTestId("chat-message")).ToHaveCountAsync(1, new() { Timeout = Slow });
+
+        Assert.Empty(await CheckAsync(page, "Sam Jones: messages"));
+    }
+
+    [Fact]
     public async Task APatient_SignsInAndReachesTheirRecords_WithTheKeyboardAlone()
     {
         await using var context = await fx.Browser.NewContextAsync();

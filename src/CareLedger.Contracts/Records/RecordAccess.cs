@@ -37,6 +37,8 @@ public static class RecordAccess
         if (record.Erased) return AccessDecision.Deny("the record was erased by the patient");
         if (reader == record.Patient) return new(true, "the patient's own record", "patient", null);
         if (CurrentStanding(state, reader, time) is { } refusal) return refusal;
+        // A booking's messages and transcript: the booking is the patient's consent to its practitioner (ADR 0019).
+        if (BookingRecords.Of(state, recordId) is { } booking && booking.Practitioner == reader) return new(true, $"booking {booking.Id}", Purposes.Treatment, null);
         return FindGrant(state, record.Patient, reader, time, g => Covers(g, recordId, record.Type),
             "no grant from the patient covers this record");
     }

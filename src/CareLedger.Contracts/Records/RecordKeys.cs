@@ -45,11 +45,12 @@ public static class RecordKeys
 
     /// <summary>
     /// Whether a new data key may be wrapped for <paramref name="reader"/> at <paramref name="time"/>: the patient, the
-    /// version's author, a grantee of a grant in force that covers the record, or a node holding the emergency copy.
+    /// version's author, the practitioner of the booking the record belongs to, a grantee of a grant in force that covers the record, or a node holding the emergency copy.
     /// </summary>
     public static bool MayHoldKey(ContractState state, MedicalRecord record, AccountId author, AccountId reader, long time)
     {
         if (reader == record.Patient || reader == author) return true;
+        if (BookingRecords.Of(state, record.Id)?.Practitioner == reader) return true;
         var member = Members.FindMember(state, reader);
         if (InForce(state, record, time).Any(g => RecordAccess.IsGrantee(g, reader, member))) return true;
         return Members.FindMember(state, record.Patient)?.Organisation is { } org && EmergencyHolders(state, org).Contains(reader);

@@ -32,7 +32,17 @@ public sealed partial class RecordsContract
         }),
         ContractQuery.Of("can-read", [new("record", ArgKind.Text), new("reader", ArgKind.Account)], Audiences.Either(Audiences.Self("reader"), PatientOfRecord), (q, args) =>
             RecordAccess.CheckRead(q.State, args.GetText("record"), AccountId.Parse(args.GetText("reader")), q.Time)),
+        ContractQuery.Of("booking-records", [new("booking", ArgKind.Text), .. QueryPaging.Args], BookingParty, (q, args) =>
+        {
+            var (page, next) = QueryPaging.Read(q.State, BookingRecordEntry.Of(args.GetText("booking")), args);
+            return new BookingRecordList([.. page.Select(e => e.Value)], next);
+        }),
     ];
+
+    /// <summary>The booking's patient or practitioner (not their organisation's other staff), or oversight.</summary>
+    private static bool BookingParty(QueryContext q, CborMap args, Asker asker) =>
+        asker.Oversees || (asker.Account is { } account && q.State.Get(Services.Booking.Key(args.GetText("booking"))) is { } b
+                           && (account == b.Patient || account == b.Practitioner));
 
     /// <summary>The record's patient, or a reader a grant covers now (who needs its versions to read it).</summary>
     private static bool PatientOrReaderOfRecord(QueryContext q, CborMap args, Asker asker)

@@ -23,15 +23,18 @@ public sealed partial class RecordsContract : IContract
     public const string PatientIndexPrefix = PatientRecordEntry.KeyPrefix;
 
     public static readonly IReadOnlyList<string> ResourceTypes =
-        ["AllergyIntolerance", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "MedicationRequest", "MedicationStatement", "Observation", "Patient"];
+        ["AllergyIntolerance", "Bundle", "Communication", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "MedicationRequest", "MedicationStatement",
+         "Observation", "Patient"];
 
     public string Name => "records";
 
     public IReadOnlyList<ContractAction> Actions { get; } =
     [
         new("publish-key", [], "any member: publishes the sender's public key so others can wrap record keys for them", Members.AnyMember, PublishKey),
-        new("add", [new("record", ArgKind.Text), new("patient", ArgKind.Account), new("type", ArgKind.Text), new("contentHash", ArgKind.Text), new("keysHash", ArgKind.Text)],
-            "the patient, or a holder of the patient's treatment grant for the type (practitioners must be licensed)", Members.AnyMember, Add),
+        new("add", [new("record", ArgKind.Text), new("patient", ArgKind.Account), new("type", ArgKind.Text), new("contentHash", ArgKind.Text), new("keysHash", ArgKind.Text),
+             new("booking", ArgKind.Text, Optional: true)],
+            "the patient, or a holder of the patient's treatment grant for the type (practitioners must be licensed); a booking's message or transcript, its patient or practitioner",
+            Members.AnyMember, Add),
         new("update", [new("record", ArgKind.Text), new("contentHash", ArgKind.Text), new("keysHash", ArgKind.Text)],
             "the patient, or a holder of the patient's treatment grant for the record", Members.AnyMember, Update),
         new("grant",
@@ -67,13 +70,20 @@ public sealed partial class RecordsContract : IContract
         if (!ResourceTypes.Contains(type)) return Outcome.Fail($"a record cannot hold a {type}; allowed: {string.Join(", ", ResourceTypes)}");
         if (ctx.State.Contains(MedicalRecord.Key(id))) return Outcome.Fail($"record {id} already exists");
         if (Members.FindMember(ctx.State, patient)?.Role != Roles.Patient) return Outcome.Fail($"{patient} is not a registered patient");
-        var allowed = RecordAccess.CheckWrite(ctx.State, patient, ctx.Sender, type, null, ctx.BlockTime);
+        var booking = args.TryGetText("booking");
+        if (booking is null && BookingRecords.Types.Contains(type)) return Outcome.Fail($"a {type} record belongs to a booking: name it");
+        var allowed = booking is null
+            ? RecordAccess.CheckWrite(ctx.State, patient, ctx.Sender, type, null, ctx.BlockTime)
+            : BookingRecords.CheckWrite(ctx.State, booking, patient, ctx.Sender, type, ctx.BlockTime);
         if (!allowed.Allowed) return Outcome.Fail(allowed.Reason);
 
+        if (booking is not null) BookingRecords.Link(ctx.State, id, booking, type, ctx.Sender, ctx.BlockTime);
         ctx.State.Put(MedicalRecord.Key(id), new MedicalRecord(id, patient, type, 1, ctx.Sender, ctx.BlockTime, ctx.BlockTime, Erased: false, ErasedAt: 0));
         PutVersion(ctx, id, 1, args);
         ctx.State.Put(PatientRecordEntry.Key(patient, id), new PatientRecordEntry(type));
-        ctx.Emit("RecordAdded", new CborMap { ["record"] = id, ["patient"] = patient.ToString(), ["type"] = type, ["author"] = ctx.Sender.ToString() });
+        var added = new CborMap { ["record"] = id, ["patient"] = patient.ToString(), ["type"] = type, ["author"] = ctx.Sender.ToString() };
+        if (booking is not null) added["booking"] = booking;
+        ctx.Emit("RecordAdded", added);
         return Outcome.Ok;
     }
 
@@ -83,6 +93,8 @@ public sealed partial class RecordsContract : IContract
         if (CheckIds(id, args) is { } bad) return Outcome.Fail(bad);
         if (ctx.State.Get(MedicalRecord.Key(id)) is not { } record) return Outcome.Fail($"no record {id}");
         if (record.Erased) return Outcome.Fail("the record was erased");
+        // What was said stays as it was said (and a transcript as both consented to it): erase it, or write anew.
+        if (ctx.State.Contains(RecordBooking.Key(id))) return Outcome.Fail($"record {id} is a booking's {record.Type}, kept as written: it cannot be updated");
         var allowed = RecordAccess.CheckWrite(ctx.State, record.Patient, ctx.Sender, record.Type, id, ctx.BlockTime);
         if (!allowed.Allowed) return Outcome.Fail(allowed.Reason);
 

@@ -35,6 +35,7 @@ public sealed partial class ServicesContract
             (q, args) => q.State.Get(Attendance.Key(args.GetText("booking"))) ?? new Attendance([])),
         ContractQuery.Of("guests", [new("booking", ArgKind.Text)], PartyOrGuest,
             (q, args) => q.State.Get(Guests.Key(args.GetText("booking"))) ?? new Guests([])),
+        ContractQuery.Of("transcript", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Transcript.Key(args.GetText("booking"))))),
         ContractQuery.Of("bookings", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
         {
             var (page, next) = QueryPaging.Read(q.State, BookingParty.Of(AccountId.Parse(args.GetText("account"))), args);

@@ -15,4 +15,8 @@ public sealed record LiveNotice(string Kind, string Link, long Time, bool Urgent
     public const string SharedWithYou = "shared-with-you";
     public const string RecordAdded = "record-added";
     public const string Dispensed = "dispensed";
+    /// <summary>A booking's message (or transcript) was added by the other party: the record's id only; the portal fetches and decrypts it.</summary>
+    public const string Message = "message";
+    /// <summary>The other party of a booking consented to keep its chat as a transcript; it is kept once this one consents too.</summary>
+    public const string TranscriptConsented = "transcript-consented";
 }

@@ -66,10 +66,16 @@ public sealed class LiveNotifications(LedgerReader ledger, IHubContext<LiveHub> 
                 return (b.Patient, new(LiveNotice.BookingDeclined, "bookings", time, false, About(("booking", b.Id), ("by", NameOf(b.Practitioner)))));
             case ("services", "ConsultationCompleted") when Booking(a) is { } b:
                 return (b.Patient, new(LiveNotice.ConsultationCompleted, "bookings", time, false, About(("booking", b.Id), ("by", NameOf(b.Practitioner)))));
+            case ("services", "TranscriptConsented") when Booking(a) is { } b:
+                return (a.TryGetText("role") == "patient" ? b.Practitioner : b.Patient,
+                    new(LiveNotice.TranscriptConsented, "history", time, false, About(("booking", b.Id))));
             case ("records", "BreakGlassAccess") when Account(a, "patient") is { } patient && Account(a, "reader") is { } reader:
                 return (patient, new(LiveNotice.BreakGlass, "access-log", time, true, About(("by", NameOf(reader)), ("record", a.TryGetText("record") ?? ""))));
             case ("records", "ConsentGranted") when Account(a, "to") is { } grantee:
                 return (grantee, new(LiveNotice.SharedWithYou, "patients", time, false, About(("grant", a.TryGetText("grant") ?? ""))));
+            case ("records", "RecordAdded") when Booking(a) is { } b && Account(a, "author") is { } author:
+                return (author == b.Patient ? b.Practitioner : b.Patient,
+                    new(LiveNotice.Message, $"messages/{b.Id}", time, false, About(("booking", b.Id), ("record", a.TryGetText("record") ?? ""), ("type", a.TryGetText("type") ?? ""))));
             case ("records", "RecordAdded") when Account(a, "patient") is { } patient && Account(a, "author") is { } author && author != patient:
                 return (patient, new(LiveNotice.RecordAdded, "records", time, false, About(("by", NameOf(author)), ("record", a.TryGetText("record") ?? ""))));
             case ("prescriptions", "Dispensed") when a.TryGetText("prescription") is { } id && ledger.State.Get(Prescription.Key(id)) is { } rx:

@@ -19,6 +19,8 @@ public static class RecordTypes
         "AllergyIntolerance" => L["Allergy"],
         "DocumentReference" => L["Document"],
         "Encounter" => L["Consultation"],
+        "Communication" => L["Message"],
+        "Bundle" => L["Chat transcript"],
         "DiagnosticReport" => L["Report"],
         "Immunization" => L["Vaccination"],
         "Procedure" => L["Procedure"],

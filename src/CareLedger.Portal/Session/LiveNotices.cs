@@ -28,6 +28,9 @@ public sealed class LiveNotices(PortalSession session, LazyParts lazy, HttpClien
 
     public event Action? Changed;
 
+    /// <summary>Each notice as it arrives, for a page that acts on it (the chat fetches the message it names).</summary>
+    public event Action<LiveNotice>? Arrived;
+
     /// <summary>Follows the session from now on: whoever signs in is connected, and a sign-out disconnects.</summary>
     public void Follow()
     {
@@ -85,5 +88,6 @@ public sealed class LiveNotices(PortalSession session, LazyParts lazy, HttpClien
         Unread++;
         Heard++;
         Changed?.Invoke();
+        Arrived?.Invoke(notice);
     }
 }

@@ -64,6 +64,7 @@ public static class FhirResources
         DiagnosticReport d => d.Subject?.Reference,
         DocumentReference d => d.Subject?.Reference,
         Encounter e => e.Subject?.Reference,
+        Communication c => c.Subject?.Reference,
         Patient p => p.Id is null ? null : $"Patient/{p.Id}",
         _ => null,
     };
