@@ -23,7 +23,8 @@ public sealed partial class RecordsContract : IContract
     public const string PatientIndexPrefix = PatientRecordEntry.KeyPrefix;
 
     public static readonly IReadOnlyList<string> ResourceTypes =
-        ["AllergyIntolerance", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "MedicationRequest", "MedicationStatement", "Observation", "Patient"];
+        ["AllergyIntolerance", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "Media", "MedicationRequest", "MedicationStatement", "Observation", "Patient",
+         "QuestionnaireResponse"];
 
     public string Name => "records";
 
