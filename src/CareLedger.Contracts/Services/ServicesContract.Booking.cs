@@ -35,7 +35,7 @@ public sealed partial class ServicesContract
         if (slot is { Free: false }) return Outcome.Fail($"slot taken: the slot at {start} is already booked");
         if (!isAsync && start <= ctx.BlockTime) return Outcome.Fail($"the slot at {start} has already started");
         // An asynchronous consultation runs from booking to the end of the response window the profile promises now.
-        var (begins, ends) = slot is null ? (ctx.BlockTime, checked(ctx.BlockTime + profile.ResponseHours * ServicesTerms.Hour)) : (start, slot.End);
+        var (begins, ends) = slot is null ? (ctx.BlockTime, checked(ctx.BlockTime + (profile.ResponseHours ?? 0) * ServicesTerms.Hour)) : (start, slot.End);
         var referral = args.TryGetText("referral") is { } referralId ? ctx.State.Get(Referral.Key(referralId)) : null;
         if (CheckReferral(ctx, args, profile, mode, referral) is { } badReferral) return Outcome.Fail(badReferral);
 

@@ -52,7 +52,7 @@ public sealed partial class ServicesContract
         var member = Members.FindMember(ctx.State, ctx.Sender)!;
         var specialty = ctx.State.Get(Licence.Key(ctx.Sender))!.Specialty;
         ctx.State.Put(PractitionerProfile.Key(ctx.Sender), new PractitionerProfile(ctx.Sender, member.Organisation, member.Name, specialty,
-            [.. languages.Cast<string>()], [.. modes.Cast<string>()], price, asset, args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ctx.BlockTime, responseHours));
+            [.. languages.Cast<string>()], [.. modes.Cast<string>()], price, asset, args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ctx.BlockTime, responseHours > 0 ? responseHours : null));
         ctx.Emit("ProfilePublished", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["specialty"] = specialty, ["price"] = price, ["asset"] = asset });
         return Outcome.Ok;
     }

@@ -68,7 +68,7 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
 
         Assert.Equal("general-practice", details.Profile.Specialty);
         Assert.Equal(["video", "on-site", "async"], details.Profile.Modes);
-        Assert.Equal(48, details.Profile.ResponseHours);
+        Assert.Equal(48L, details.Profile.ResponseHours);
         Assert.Equal(50, details.Profile.Price);
         Assert.True(details.Profile.Licensed);
         Assert.Equal(0, details.Profile.Ratings);
