@@ -59,6 +59,7 @@ public static class Consultations
     {
         ConsultationModes.Video => L["Video call"],
         ConsultationModes.OnSite => L["At the practice"],
+        ConsultationModes.Async => L["Written consultation"],
         _ => char.ToUpperInvariant(mode[0]) + mode[1..],
     };
 
