@@ -83,7 +83,7 @@ public sealed class ConsultationAttachments(RecordsClient records, ServicesClien
 
     private static string Resource(AccountId patient, string bookingId, AttachmentFile file)
     {
-        var content = new Attachment { ContentType = file.ContentType, Data = file.Data, Title = Title(file.Name), Size = file.Data.Length };
+        var content = new Attachment { ContentType = file.ContentType, Data = file.Data, Title = Title(file.Name), SizeUnsignedInt = file.Data.Length };
         var subject = new ResourceReference($"Patient/{patient}");
         var note = $"Sent for booking {bookingId}";
         Resource resource = file.ContentType.StartsWith("image/", StringComparison.Ordinal)
