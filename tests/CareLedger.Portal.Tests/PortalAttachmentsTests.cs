@@ -113,6 +113,39 @@ public sealed class PortalAttachmentsTests(BrowserFixture fx) : IDisposable
         await ScreenshotAsync(doctor, "doctor-booking-photo");
     }
 
+    [Fact]
+    public async Task InTheRoom_ThePatientSendsAPhoto_AndTheDoctorInTheRoomOpensIt()
+    {
+        // Dr. Rivera's five-minute slot 50 minutes ahead: apart from the other tests' (10/40/70 and 95+); this node opens rooms two hours before.
+        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 50) * 60_000;
+        var id = "room-files-" + Guid.NewGuid().ToString("N")[..8];
+        var services = _people.Services("dr-rivera");
+        await services.AddSlotsAsync(_people.Key("dr-rivera"), [slot], 5);
+        await _people.Services("patient-jones").BookAsync(_people.Key("patient-jones"),
+            new BookingRequest(id, _people.Key("dr-rivera").Account.ToString(), slot, ConsultationModes.Video, new string('d', 64)));
+        await services.AcceptAsync(_people.Key("dr-rivera"), id);
+        var browser = await fx.MediaBrowserAsync();
+        await using var doctorContext = await browser.NewContextAsync();
+        await using var patientContext = await browser.NewContextAsync();
+
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
+        await doctor.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{id}").ToString());
+        await Assertions.Expect(doctor.GetByTestId("attachments-show")).ToHaveTextAsync("Look for photos and documents", new() { Timeout = Slow });
+        var patient = await SignInAsDemoAsync(fx, patientContext, "Sam Jones");
+        await patient.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/room/{id}").ToString());
+        await Assertions.Expect(patient.GetByTestId("room-state")).ToHaveTextAsync("In the consultation", new() { Timeout = Slow });
+
+        await patient.GetByText("Add a photo or document").First.ClickAsync(); // unfolds the form
+        await patient.Locator("input[type=file]").SetInputFilesAsync(Png("during-the-call.png"));
+        await Assertions.Expect(patient.GetByTestId("preview")).ToBeVisibleAsync(new() { Timeout = Slow });
+        await patient.GetByRole(AriaRole.Button, new() { Name = "Send to the doctor" }).ClickAsync();
+        await Assertions.Expect(patient.GetByTestId("attachments-show")).ToHaveTextAsync("Open the photos and documents (1)", new() { Timeout = Slow });
+
+        await doctor.GetByTestId("attachments-show").ClickAsync();
+        await ExpectDecodedAsync(doctor.GetByTestId("attachment-photo"));
+        await ScreenshotAsync(doctor, "room-photo");
+    }
+
     /// <summary>The image was decrypted into a data URL and the browser decoded it: it has the test PNG's size.</summary>
     private static async Task ExpectDecodedAsync(ILocator image)
     {
