@@ -103,6 +103,10 @@ public sealed class PortalAttachmentsTests(BrowserFixture fx) : IDisposable
         await Assertions.Expect(row.GetByTestId("attachments-show")).ToHaveTextAsync("Open the photos and documents (1)", new() { Timeout = Slow });
         var attached = Assert.Single(await _people.Services("patient-jones").GetAttachmentsAsync(id));
         Assert.Equal(ConsultationAttachments.PhotoType, attached.Type);
+        // The photo is one of the patient's records: opened among them, it shows as a picture, not as base64.
+        await patient.GotoAsync(new Uri(fx.Node.BaseAddress, $"portal/records/{attached.Record}").ToString());
+        await ExpectDecodedAsync(patient.GetByTestId("record-photo"));
+        await Assertions.Expect(patient.GetByTestId("fhir-view")).ToContainTextAsync("rash.png");
 
         var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
         await DemoPeople.NavAsync(doctor, "Consultations");
