@@ -35,9 +35,11 @@ public sealed class AttachmentTests(DemoPeople p) : IClassFixture<DemoPeople>
         var booking = await BookAsyncConsultationAsync();
         var answers = new QuestionnaireAnswers("three weeks", "left forearm", Itching: true, Pain: false, "worse after " + Marker);
 
-        var records = await Attachments.SendAsync(p.Patient, booking, [new AttachmentFile("forearm.png", "image/png", Photo())], answers);
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n% a letter from the GP " + Marker + "\n%%EOF\n");
+        var records = await Attachments.SendAsync(p.Patient, booking,
+            [new AttachmentFile("forearm.png", "image/png", Photo()), new AttachmentFile("letter.pdf", "application/pdf", pdf)], answers);
 
-        Assert.Equal(2, records.Count);
+        Assert.Equal(3, records.Count);
         var vault = Path.Combine(p.Node.DataDir, "vault");
         foreach (var file in Directory.EnumerateFiles(vault, "*", SearchOption.AllDirectories))
             Assert.DoesNotContain(Marker, Encoding.ASCII.GetString(await File.ReadAllBytesAsync(file)));
@@ -48,6 +50,8 @@ public sealed class AttachmentTests(DemoPeople p) : IClassFixture<DemoPeople>
             Assert.Equal(Photo(), photo.Data);
             Assert.Equal(("forearm.png", "image/png"), (photo.Title, photo.ContentType));
             Assert.Equal(answers, Assert.Single(opened, a => a.Answers is not null).Answers);
+            var document = Assert.Single(opened, a => a.Type == ConsultationAttachments.DocumentType);
+            Assert.Equal(("letter.pdf", "application/pdf", pdf.Length), (document.Title, document.ContentType, document.Data.Length));
         }
         foreach (var outsider in new[] { p.Pharmacist, p.ClinicAdmin, p.BoardAdmin })
             foreach (var record in records)
