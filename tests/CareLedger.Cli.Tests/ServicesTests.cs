@@ -69,6 +69,32 @@ public sealed class ServicesTests(DemoNodeFixture node) : IDisposable
     private static string NewBookingId() => "bk-" + Guid.NewGuid().ToString("N")[..12];
 
     [Fact]
+    public async Task AsyncConsultation_BookedWithoutASlot_AnsweredWithASummary_IsAcknowledgedAndPaid()
+    {
+        var doctor = await NewPractitionerAsync();
+        await OkAsync("practitioner", "profile", "--language", "en", "--mode", "video", "--mode", "async", "--response-hours", "24", "--price", $"{Price}",
+            "--key", doctor.Key);
+        var symptoms = _files.File("symptoms-async.txt");
+        await File.WriteAllTextAsync(symptoms, "A red patch on the forearm.");
+        var withSlot = await node.RunWithKeysAsync("book", doctor.Key, "--slot", $"{doctor.Slots[0]}", "--mode", "async", "--symptoms-file", symptoms, "--key", Patient);
+        Assert.NotEqual(0, withSlot.ExitCode);
+        Assert.Contains("an async consultation takes no slot", withSlot.ToString());
+        var booking = NewBookingId();
+        await OkAsync("book", doctor.Key, "--mode", "async", "--symptoms-file", symptoms, "--booking", booking, "--key", Patient);
+        var booked = await BookingAsync(booking);
+        Assert.Equal("async", booked["mode"]!.GetValue<string>());
+        Assert.Equal(24 * 3_600_000L, booked["end"]!.GetValue<long>() - booked["start"]!.GetValue<long>());
+
+        await OkAsync("booking", "accept", booking, "--key", doctor.Key);
+        var summary = _files.File("answer.json");
+        await File.WriteAllTextAsync(summary, Encounter);
+        await OkAsync("consultation", "complete", booking, "--summary-file", summary, "--key", doctor.Key);
+        await OkAsync("consultation", "acknowledge", booking, "--key", Patient);
+
+        Assert.Equal("released", (await BookingAsync(booking))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Consultation_SearchBookRunCompleteAcknowledge_PaysThePractitionerAndTheOperatorFee()
     {
         var doctor = await NewPractitionerAsync();

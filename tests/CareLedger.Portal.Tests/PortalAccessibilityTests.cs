@@ -111,6 +111,32 @@ public class PortalAccessibilityTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task ABookingsPhotosAndQuestionnaire_ForThePatientAndTheDoctor_HaveNoSeriousAccessibilityViolation()
+    {
+        using var people = new DemoPeople(fx);
+        var id = "bk-a11y-" + Guid.NewGuid().ToString("N")[..12];
+        await people.Services("patient-jones").BookAsync(people.Key("patient-jones"),
+            new CareLedger.Client.Services.BookingRequest(id, people.Key("dr-rivera").Account.ToString(), 0, "async", new string('c', 64)));
+        var records = new CareLedger.Client.Records.RecordsClient(fx.Node.Client.As(people.Key("patient-jones")));
+        await new CareLedger.Client.Services.ConsultationAttachments(records, people.Services("patient-jones")).SendAsync(people.Key("patient-jones"), id,
+            [new("spot.png", "image/png", TestPng.Create(16, 16, 90, 120, 200))]);
+        await using var patientContext = await fx.Browser.NewContextAsync();
+        await using var doctorContext = await fx.Browser.NewContextAsync();
+        var violations = new List<string>();
+
+        foreach (var (persona, context, link) in new[] { ("Sam Jones", patientContext, "My consultations"), ("Dr. Ana Rivera", doctorContext, "Consultations") })
+        {
+            var page = await SignInAsDemoAsync(fx, context, persona);
+            await DemoPeople.NavAsync(page, link);
+            var row = page.Locator($"tr[data-booking='{id}']");
+            await row.GetByTestId("attachments-show").ClickAsync(new() { Timeout = Slow });
+            await Assertions.Expect(row.GetByTestId("attachment-photo")).ToBeVisibleAsync(new() { Timeout = Slow });
+            violations.AddRange(await CheckAsync(page, $"{persona}: {link} with a booking's photos"));
+        }
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public async Task ABookingsMessagesPage_HasNoSeriousAccessibilityViolation()
     {
         using var people = new DemoPeople(fx);

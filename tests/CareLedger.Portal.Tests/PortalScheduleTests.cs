@@ -91,7 +91,7 @@ public sealed class PortalScheduleTests(BrowserFixture fx) : IDisposable
         finally
         {
             await _kit.Services("dr-rivera").PublishProfileAsync(_kit.Key("dr-rivera"),
-                new ProfileOffer(before.Languages, before.Modes, before.Price, before.Asset, before.ReferralOnly));
+                new ProfileOffer(before.Languages, before.Modes, before.Price, before.Asset, before.ReferralOnly, before.ResponseHours ?? 0));
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class PractitionerProfileCommand(CliSession session) : ServicesCom
         public string[] Languages { get; init; } = [];
 
         [CommandOption("--mode <MODE>", isRequired: true)]
-        [Description("video or on-site (repeatable)")]
+        [Description("video, on-site or async (repeatable); async needs --response-hours")]
         public string[] Modes { get; init; } = [];
 
         [CommandOption("--price <AMOUNT>", isRequired: true)]
@@ -30,11 +30,15 @@ public sealed class PractitionerProfileCommand(CliSession session) : ServicesCom
         [Description("See patients only on a referral")]
         public bool ReferralOnly { get; init; }
 
+        [CommandOption("--response-hours <HOURS>")]
+        [Description("With --mode async: the hours within which you answer a written consultation (1-168)")]
+        public long ResponseHours { get; init; }
+
         public override ValidationResult Validate() =>
             Price > 0 ? base.Validate() : ValidationResult.Error($"--price must be a positive whole number, not {Price}");
     }
 
     protected override Task<int> RunAsync(CommandContext context, Settings settings, ServicesClient services, CancellationToken ct) =>
         SignAsync(settings, "services.publish-profile", key => services.PublishProfileAsync(key,
-            new ProfileOffer(settings.Languages, settings.Modes, settings.Price, settings.Asset, settings.ReferralOnly), ct));
+            new ProfileOffer(settings.Languages, settings.Modes, settings.Price, settings.Asset, settings.ReferralOnly, settings.ResponseHours), ct));
 }

@@ -26,12 +26,16 @@ public sealed class ServicesClient(NodeClient node)
 
     public NodeClient Node => node;
 
-    public Task<ReceiptDto> PublishProfileAsync(IAccountKey practitioner, ProfileOffer offer, CancellationToken ct = default) =>
-        SendAsync(practitioner, "publish-profile", new CborMap
+    public Task<ReceiptDto> PublishProfileAsync(IAccountKey practitioner, ProfileOffer offer, CancellationToken ct = default)
+    {
+        var args = new CborMap
         {
             ["languages"] = offer.Languages.Cast<object>().ToList(), ["modes"] = offer.Modes.Cast<object>().ToList(),
             ["price"] = offer.Price, ["asset"] = offer.Asset, ["referralOnly"] = offer.ReferralOnly,
-        }, ct);
+        };
+        if (offer.ResponseHours > 0) args["responseHours"] = offer.ResponseHours;
+        return SendAsync(practitioner, "publish-profile", args, ct);
+    }
 
     public Task<ReceiptDto> AddSlotsAsync(IAccountKey practitioner, IReadOnlyList<long> starts, long minutes, CancellationToken ct = default) =>
         SendAsync(practitioner, "add-slots", new CborMap { ["starts"] = starts.Cast<object>().ToList(), ["minutes"] = minutes }, ct);
@@ -84,6 +88,14 @@ public sealed class ServicesClient(NodeClient node)
     }
 
     public Task<ReceiptDto> AcknowledgeAsync(IAccountKey patient, string booking, CancellationToken ct = default) => OnBookingAsync(patient, "acknowledge", booking, ct);
+
+    /// <summary>Ties records of the patient to the booking; <paramref name="grant"/> is the patient's treatment grant that lets the practitioner read them.</summary>
+    public Task<ReceiptDto> AttachAsync(IAccountKey patient, string booking, IReadOnlyList<string> records, string grant, CancellationToken ct = default) =>
+        OnBookingAsync(patient, "attach", booking, ct, ("records", records.Cast<object>().ToList()), ("grant", grant));
+
+    /// <summary>The records attached to a booking (its parties, their organisation's practitioners and overseers may ask).</summary>
+    public async Task<IReadOnlyList<BookingAttachment>> GetAttachmentsAsync(string booking, CancellationToken ct = default) =>
+        (await node.QueryAsync<BookingAttachments>(Contract, "attachments", new CborMap { ["booking"] = booking }, ct)).Attachments;
 
     public Task<ReceiptDto> RateAsync(IAccountKey patient, string booking, long score, CancellationToken ct = default) =>
         OnBookingAsync(patient, "rate", booking, ct, ("score", score));

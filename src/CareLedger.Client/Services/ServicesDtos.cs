@@ -1,7 +1,8 @@
 namespace CareLedger.Client.Services;
 
-/// <summary>What a practitioner offers: languages (tags such as "en"), modes ("video", "on-site") and a price per consultation.</summary>
-public sealed record ProfileOffer(IReadOnlyList<string> Languages, IReadOnlyList<string> Modes, long Price, string Asset, bool ReferralOnly = false);
+/// <summary>What a practitioner offers: languages (tags such as "en"), modes ("video", "on-site", "async") and a price per consultation.
+/// <c>ResponseHours</c> is the window within which an asynchronous ("async") consultation is answered, required with that mode.</summary>
+public sealed record ProfileOffer(IReadOnlyList<string> Languages, IReadOnlyList<string> Modes, long Price, string Asset, bool ReferralOnly = false, long ResponseHours = 0);
 
 /// <summary>
 /// A booking of the practitioner's slot at <c>Start</c>. <c>Symptoms</c> is the SHA-256 of the

@@ -79,7 +79,7 @@ public static class RecordAccess
     public const string SummaryType = "Encounter";
 
     /// <summary>
-    /// A booking of this patient with this practitioner whose consultation started and is not yet completed, or null.
+    /// A booking of this patient with this practitioner whose consultation is being held (<see cref="IsBeingHeld"/>), or null.
     /// The care index answers "none" in one read; only then are the patient's bookings (fewer than a practitioner's) looked at.
     /// </summary>
     private static string? HeldConsultation(ContractState state, AccountId patient, AccountId practitioner)
@@ -89,10 +89,14 @@ public static class RecordAccess
         {
             if (party.Role != Roles.Patient) continue;
             var id = key[(key.LastIndexOf('/') + 1)..];
-            if (state.Get(Booking.Key(id)) is { } b && b.Practitioner == practitioner && b.Status is BookingStatus.InProgress or BookingStatus.Ended) return id;
+            if (state.Get(Booking.Key(id)) is { } b && b.Practitioner == practitioner && IsBeingHeld(b)) return id;
         }
         return null;
     }
+
+    /// <summary>A video or on-site consultation from its start until completed; an asynchronous one once accepted, until answered.</summary>
+    private static bool IsBeingHeld(Booking b) =>
+        b.Status is BookingStatus.InProgress or BookingStatus.Ended || (b.Mode == ConsultationModes.Async && b.Status == BookingStatus.Accepted);
 
     /// <summary>The record type a second opinion is written as.</summary>
     public const string OpinionType = "DocumentReference";

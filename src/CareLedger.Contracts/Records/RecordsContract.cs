@@ -23,8 +23,8 @@ public sealed partial class RecordsContract : IContract
     public const string PatientIndexPrefix = PatientRecordEntry.KeyPrefix;
 
     public static readonly IReadOnlyList<string> ResourceTypes =
-        ["AllergyIntolerance", "Bundle", "Communication", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "MedicationRequest", "MedicationStatement",
-         "Observation", "Patient"];
+        ["AllergyIntolerance", "Bundle", "Communication", "Condition", "DiagnosticReport", "DocumentReference", "Encounter", "Media", "MedicationRequest",
+         "MedicationStatement", "Observation", "Patient", "QuestionnaireResponse"];
 
     public string Name => "records";
 

@@ -7,11 +7,12 @@ namespace CareLedger.Contracts.Services;
 
 /// <summary>
 /// What a practitioner offers, at services/profile/{practitioner}: their organisation and name,
-/// the specialty their licence held when they published, languages, consultation modes and price.
+/// the specialty their licence held when they published, languages, consultation modes and price, and — when they offer
+/// asynchronous consultations — the hours within which they answer one (null otherwise, and then not encoded, so older profiles encode as before).
 /// </summary>
 public sealed record PractitionerProfile(
     AccountId Practitioner, string Org, string Name, string Specialty, IReadOnlyList<string> Languages, IReadOnlyList<string> Modes, long Price,
-    string Asset, bool ReferralOnly, long Updated) : ICborRecord<PractitionerProfile>
+    string Asset, bool ReferralOnly, long Updated, long? ResponseHours = null) : ICborRecord<PractitionerProfile>
 {
     public const string KeyPrefix = "services/profile/";
 
@@ -19,15 +20,20 @@ public sealed record PractitionerProfile(
 
     public static StateKey<PractitionerProfile> Key(AccountId practitioner) => new(KeyPrefix + practitioner);
 
-    public CborMap ToCbor() => new()
+    public CborMap ToCbor()
     {
-        ["practitioner"] = Practitioner.ToString(), ["org"] = Org, ["name"] = Name, ["specialty"] = Specialty, ["languages"] = Languages,
-        ["modes"] = Modes, ["price"] = Price, ["asset"] = Asset, ["referralOnly"] = ReferralOnly, ["updated"] = Updated,
-    };
+        var map = new CborMap
+        {
+            ["practitioner"] = Practitioner.ToString(), ["org"] = Org, ["name"] = Name, ["specialty"] = Specialty, ["languages"] = Languages,
+            ["modes"] = Modes, ["price"] = Price, ["asset"] = Asset, ["referralOnly"] = ReferralOnly, ["updated"] = Updated,
+        };
+        if (ResponseHours is { } hours) map["responseHours"] = hours;
+        return map;
+    }
 
     public static PractitionerProfile FromCbor(CborMap map) => CborFields.Read(map, static f => new PractitionerProfile(
         f.Account("practitioner"), f.Text("org"), f.Text("name"), f.Text("specialty"), f.Texts("languages"), f.Texts("modes"), f.Int("price"),
-        f.Text("asset"), f.Bool("referralOnly"), f.Int("updated")));
+        f.Text("asset"), f.Bool("referralOnly"), f.Int("updated"), f.OptionalInt("responseHours")));
 }
 
 /// <summary>A slot a practitioner offers, at services/slot/{practitioner}/{start:D15}; <see cref="Booking"/> is "" while it is free.</summary>

@@ -11,7 +11,8 @@ namespace CareLedger.Contracts.Services;
 /// </summary>
 public sealed record PractitionerListing(
     AccountId Practitioner, string Name, string Org, string Specialty, IReadOnlyList<string> Languages, IReadOnlyList<string> Modes, long Price,
-    string Asset, bool ReferralOnly, long RatingTenths, long Ratings, bool Licensed, string? LicenceProblem, IReadOnlyList<Slot> FreeSlots)
+    string Asset, bool ReferralOnly, long RatingTenths, long Ratings, bool Licensed, string? LicenceProblem, IReadOnlyList<Slot> FreeSlots,
+    long? ResponseHours = null)
     : ICborRecord<PractitionerListing>
 {
     public CborMap ToCbor()
@@ -23,13 +24,14 @@ public sealed record PractitionerListing(
             ["ratings"] = Ratings, ["licensed"] = Licensed, ["freeSlots"] = CborRecord.List(FreeSlots),
         };
         if (LicenceProblem is not null) map["licenceProblem"] = LicenceProblem;
+        if (ResponseHours is { } hours) map["responseHours"] = hours;
         return map;
     }
 
     public static PractitionerListing FromCbor(CborMap map) => CborFields.Read(map, static f => new PractitionerListing(
         f.Account("practitioner"), f.Text("name"), f.Text("org"), f.Text("specialty"), f.Texts("languages"), f.Texts("modes"), f.Int("price"),
         f.Text("asset"), f.Bool("referralOnly"), f.Int("ratingTenths"), f.Int("ratings"), f.Bool("licensed"), f.OptionalText("licenceProblem"),
-        f.Records<Slot>("freeSlots")));
+        f.Records<Slot>("freeSlots"), f.OptionalInt("responseHours")));
 }
 
 /// <summary>The answer to services.search: matching practitioners, best rated first, then cheapest.</summary>

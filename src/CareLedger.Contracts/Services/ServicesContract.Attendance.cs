@@ -22,6 +22,7 @@ public sealed partial class ServicesContract
             : ctx.State.Get(Guests.Key(id))?.Find(ctx.Sender) is { Admitted: > 0 } guest ? guest.Role : null;
         if (booking is null || role is null) return Outcome.Fail($"booking {id} is not yours");
         var what = args.GetText("event");
+        if (booking.Mode == ConsultationModes.Async) return Outcome.Fail($"booking {id} is an asynchronous consultation: it has no room to attend");
         if (what is not (Attendance.Joined or Attendance.Left)) return Outcome.Fail($"event must be {Attendance.Joined} or {Attendance.Left}");
         if (booking.Status is not (BookingStatus.Accepted or BookingStatus.InProgress or BookingStatus.Ended))
             return WrongStatus(booking, "attended", BookingStatus.Accepted, BookingStatus.InProgress, BookingStatus.Ended);

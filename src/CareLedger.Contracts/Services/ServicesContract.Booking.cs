@@ -27,29 +27,34 @@ public sealed partial class ServicesContract
         if (!Hash256.TryParse(symptoms, out _))
             return Outcome.Fail("symptoms must be the SHA-256 of the statement kept in the vault: the ledger holds no plaintext");
         var start = args.GetInt("start");
-        if (start is < 0 or > LatestTime || ctx.State.Get(Slot.Key(practitioner, start)) is not { } slot)
+        var isAsync = mode == ConsultationModes.Async;
+        Slot? slot = null;
+        if (isAsync && start != 0) return Outcome.Fail("an asynchronous consultation takes no slot: give start 0");
+        if (!isAsync && (start is < 0 or > LatestTime || (slot = ctx.State.Get(Slot.Key(practitioner, start))) is null))
             return Outcome.Fail($"the practitioner has no slot at {start}");
-        if (!slot.Free) return Outcome.Fail($"slot taken: the slot at {start} is already booked");
-        if (start <= ctx.BlockTime) return Outcome.Fail($"the slot at {start} has already started");
+        if (slot is { Free: false }) return Outcome.Fail($"slot taken: the slot at {start} is already booked");
+        if (!isAsync && start <= ctx.BlockTime) return Outcome.Fail($"the slot at {start} has already started");
+        // An asynchronous consultation runs from booking to the end of the response window the profile promises now.
+        var (begins, ends) = slot is null ? (ctx.BlockTime, checked(ctx.BlockTime + (profile.ResponseHours ?? 0) * ServicesTerms.Hour)) : (start, slot.End);
         var referral = args.TryGetText("referral") is { } referralId ? ctx.State.Get(Referral.Key(referralId)) : null;
         if (CheckReferral(ctx, args, profile, mode, referral) is { } badReferral) return Outcome.Fail(badReferral);
 
-        var booking = new Booking(id, ctx.Sender, practitioner, profile.Org, start, slot.End, mode, symptoms, profile.Price, profile.Asset,
+        var booking = new Booking(id, ctx.Sender, practitioner, profile.Org, begins, ends, mode, symptoms, profile.Price, profile.Asset,
             Insurer: args.TryGetText("insurer") ?? "", Referral: referral?.Id ?? "", Status: "", Reason: "", Deadline: "", Due: 0, Created: ctx.BlockTime,
             Updated: ctx.BlockTime, Accepted: 0, Started: 0, Ended: 0, Completed: 0, Closed: 0, Summary: "", Refunded: 0, Paid: 0, Fee: 0, Rating: 0,
             Dispute: null);
         var payment = LockPayment(ctx.State, booking);
         if (!payment.IsOk) return payment;
 
-        ctx.State.Put(Slot.Key(practitioner, start), slot with { Booking = id });
+        if (slot is not null) ctx.State.Put(Slot.Key(practitioner, start), slot with { Booking = id });
         if (referral is not null) ctx.State.Put(Referral.Key(referral.Id), referral with { Booking = id });
         ctx.State.Put(BookingParty.Key(ctx.Sender, id), new BookingParty(Roles.Patient));
         ctx.State.Put(BookingParty.Key(practitioner, id), new BookingParty(Roles.Practitioner));
-        Transition(ctx.State, booking, BookingStatus.Requested, ctx.BlockTime, (Deadlines.AcceptBy, start));
+        Transition(ctx.State, booking, BookingStatus.Requested, ctx.BlockTime, isAsync ? (Deadlines.AnswerBy, ends) : (Deadlines.AcceptBy, start));
         ctx.Emit("Booked", new CborMap
         {
             ["booking"] = id, ["patient"] = ctx.Sender.ToString(), ["practitioner"] = practitioner.ToString(), ["start"] = start,
-            ["price"] = booking.Price, ["asset"] = booking.Asset, ["insurer"] = booking.Insurer,
+            ["price"] = booking.Price, ["asset"] = booking.Asset, ["insurer"] = booking.Insurer, ["mode"] = mode,
         });
         return Outcome.Ok;
     }
@@ -73,8 +78,9 @@ public sealed partial class ServicesContract
         var licence = LicensingContract.Check(ctx.State, ctx.Sender, ctx.BlockTime);
         if (!licence.IsOk) return Outcome.Fail($"unlicensed: {licence.Error}");
         var terms = ServicesTerms.Read(ctx.State);
+        // An asynchronous consultation keeps its answer-by deadline: accepting promises the answer, it does not move the window.
         Transition(ctx.State, booking with { Accepted = ctx.BlockTime }, BookingStatus.Accepted, ctx.BlockTime,
-            (Deadlines.NoShowAt, checked(booking.Start + terms.NoShowGraceMs)));
+            booking.Mode == ConsultationModes.Async ? (Deadlines.AnswerBy, booking.End) : (Deadlines.NoShowAt, checked(booking.Start + terms.NoShowGraceMs)));
         ctx.Emit("BookingAccepted", new CborMap { ["booking"] = booking.Id });
         return Outcome.Ok;
     }
@@ -97,6 +103,7 @@ public sealed partial class ServicesContract
     {
         if (!TryOwn(ctx, args, b => b.Patient, out var booking, out var refusal)) return refusal;
         if (!BookingStatus.IsOpen(booking.Status)) return WrongStatus(booking, "cancelled", BookingStatus.Requested, BookingStatus.Accepted);
+        if (booking.Mode == ConsultationModes.Async) return CancelAsync(ctx, booking);
         var start = booking.Start;
         if (ctx.BlockTime >= start)
             return Outcome.Fail($"too late to cancel: the consultation was due to start at {start}; open a dispute if it did not take place");

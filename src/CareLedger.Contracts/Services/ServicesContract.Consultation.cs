@@ -37,11 +37,15 @@ public sealed partial class ServicesContract
     private static Outcome Complete(ContractContext ctx, CborMap args)
     {
         if (!TryOwn(ctx, args, b => b.Practitioner, out var booking, out var refusal)) return refusal;
-        if (booking.Status != BookingStatus.Ended) return WrongStatus(booking, "completed", BookingStatus.Ended);
+        var isAsync = booking.Mode == ConsultationModes.Async;
+        // An asynchronous consultation has no room to start or end: the answer completes the accepted booking.
+        if (isAsync && booking.Status != BookingStatus.Accepted) return WrongStatus(booking, "answered", BookingStatus.Accepted);
+        if (!isAsync && booking.Status != BookingStatus.Ended) return WrongStatus(booking, "completed", BookingStatus.Ended);
         var summary = args.GetText("summary");
         if (CheckSummary(ctx.State, booking, summary) is { } bad) return Outcome.Fail(bad);
         var terms = ServicesTerms.Read(ctx.State);
         ctx.State.Put(ConsultationSummary.Key(summary), new ConsultationSummary(booking.Id));
+        if (isAsync) booking = booking with { Ended = ctx.BlockTime };
         booking = Transition(ctx.State, booking with { Completed = ctx.BlockTime, Summary = summary }, BookingStatus.Completed, ctx.BlockTime,
             (Deadlines.AcknowledgeBy, checked(ctx.BlockTime + terms.AcknowledgementMs)));
         ctx.Emit("ConsultationCompleted", new CborMap { ["booking"] = booking.Id, ["summary"] = summary, ["acknowledgeBy"] = booking.Due });
@@ -57,7 +61,8 @@ public sealed partial class ServicesContract
         if (record.Patient != booking.Patient) return $"record {recordId} is not this patient's";
         if (record.Author != booking.Practitioner) return $"record {recordId} was not added by you";
         if (record.Erased) return $"record {recordId} was erased";
-        if (record.Created < booking.Started) return $"record {recordId} predates the consultation";
+        var began = booking.Mode == ConsultationModes.Async ? booking.Accepted : booking.Started;
+        if (record.Created < began) return $"record {recordId} predates the consultation";
         return null;
     }
 

@@ -10,6 +10,8 @@ public static class Deadlines
     public const string AcceptBy = "accept-by";
     /// <summary>At the slot's start plus the grace period, an accepted consultation not started is a no-show, refunded.</summary>
     public const string NoShowAt = "no-show";
+    /// <summary>At the end of its response window, an asynchronous consultation not yet answered is refunded in full (ADR 0020).</summary>
+    public const string AnswerBy = "answer-by";
     /// <summary>After the acknowledgement period, a completed consultation's price is released.</summary>
     public const string AcknowledgeBy = "acknowledge-by";
     /// <summary>At a second-opinion case's deadline, the fees of opinions not given go back to the patient.</summary>
@@ -47,6 +49,9 @@ public sealed partial class ServicesContract
                     break;
                 case Deadlines.NoShowAt:
                     Settle(state, booking, booking.Price, BookingStatus.NoShow, blockTime, "the practitioner did not start the consultation");
+                    break;
+                case Deadlines.AnswerBy:
+                    Settle(state, booking, booking.Price, BookingStatus.Expired, blockTime, "the practitioner did not answer within the response window");
                     break;
                 case Deadlines.AcknowledgeBy:
                     Settle(state, booking, 0, BookingStatus.Released, blockTime, "the acknowledgement period ended");

@@ -12,8 +12,10 @@ public static class ConsultationModes
 {
     public const string Video = "video";
     public const string OnSite = "on-site";
+    /// <summary>Asynchronous: the patient sends photos and a questionnaire, the practitioner answers within their published response window (ADR 0020).</summary>
+    public const string Async = "async";
 
-    public static readonly IReadOnlyList<string> All = [Video, OnSite];
+    public static readonly IReadOnlyList<string> All = [Video, OnSite, Async];
 }
 
 /// <summary>Profiles and availability: what a practitioner offers, at what price, and when.</summary>
@@ -24,6 +26,8 @@ public sealed partial class ServicesContract
     public const long MaxSlotMinutes = 8 * 60;
     /// <summary>The latest time a slot may start (year 5138): deadlines stay 15-digit keys that sort in time order.</summary>
     private const long LatestTime = 99_999_999_999_999;
+    /// <summary>The longest response window an asynchronous consultation may promise: a week.</summary>
+    public const long MaxResponseHours = 7 * 24;
 
     private static Outcome PublishProfile(ContractContext ctx, CborMap args)
     {
@@ -40,11 +44,15 @@ public sealed partial class ServicesContract
         if (price <= 0) return Outcome.Fail("price must be positive");
         var asset = args.GetText("asset");
         if (!ctx.State.Contains(Asset.Key(asset))) return Outcome.Fail($"unknown asset {asset}");
+        var responseHours = args.TryGetInt("responseHours") ?? 0;
+        if (modes.Contains(ConsultationModes.Async) && responseHours is < 1 or > MaxResponseHours)
+            return Outcome.Fail($"an asynchronous consultation needs a response window of 1 to {MaxResponseHours} hours (responseHours)");
+        if (!modes.Contains(ConsultationModes.Async) && responseHours != 0) return Outcome.Fail("a response window is for asynchronous consultations: offer async, or leave it out");
 
         var member = Members.FindMember(ctx.State, ctx.Sender)!;
         var specialty = ctx.State.Get(Licence.Key(ctx.Sender))!.Specialty;
         ctx.State.Put(PractitionerProfile.Key(ctx.Sender), new PractitionerProfile(ctx.Sender, member.Organisation, member.Name, specialty,
-            [.. languages.Cast<string>()], [.. modes.Cast<string>()], price, asset, args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ctx.BlockTime));
+            [.. languages.Cast<string>()], [.. modes.Cast<string>()], price, asset, args.ContainsKey("referralOnly") && args.GetBool("referralOnly"), ctx.BlockTime, responseHours > 0 ? responseHours : null));
         ctx.Emit("ProfilePublished", new CborMap { ["practitioner"] = ctx.Sender.ToString(), ["specialty"] = specialty, ["price"] = price, ["asset"] = asset });
         return Outcome.Ok;
     }

@@ -36,6 +36,8 @@ public sealed partial class ServicesContract
         ContractQuery.Of("guests", [new("booking", ArgKind.Text)], PartyOrGuest,
             (q, args) => q.State.Get(Guests.Key(args.GetText("booking"))) ?? new Guests([])),
         ContractQuery.Of("transcript", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) => Found.Of(q.State.Get(Transcript.Key(args.GetText("booking"))))),
+        ContractQuery.Of("attachments", [new("booking", ArgKind.Text)], PartyToBooking, (q, args) =>
+            new BookingAttachments([.. q.State.Scan(BookingAttachment.Of(args.GetText("booking"))).Take(MaxAttachments).Select(e => e.Value)])),
         ContractQuery.Of("bookings", [new("account", ArgKind.Account), .. QueryPaging.Args], Audiences.Self("account"), (q, args) =>
         {
             var (page, next) = QueryPaging.Read(q.State, BookingParty.Of(AccountId.Parse(args.GetText("account"))), args);
@@ -133,6 +135,6 @@ public sealed partial class ServicesContract
         var rating = RatingOf(q.State, profile.Practitioner);
         var licence = LicensingContract.Check(q.State, profile.Practitioner, q.Time);
         return new PractitionerListing(profile.Practitioner, profile.Name, profile.Org, CurrentSpecialty(q.State, profile), profile.Languages, profile.Modes,
-            profile.Price, profile.Asset, profile.ReferralOnly, rating.AverageTenths, rating.Count, licence.IsOk, licence.Error, freeSlots);
+            profile.Price, profile.Asset, profile.ReferralOnly, rating.AverageTenths, rating.Count, licence.IsOk, licence.Error, freeSlots, profile.ResponseHours);
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class ServicesContract : IContract
     [
         new("publish-profile",
             [new("languages", ArgKind.List), new("modes", ArgKind.List), new("price", ArgKind.Integer), new("asset", ArgKind.Text),
-             new("referralOnly", ArgKind.Boolean, Optional: true)],
+             new("referralOnly", ArgKind.Boolean, Optional: true), new("responseHours", ArgKind.Integer, Optional: true)],
             "a practitioner licensed at block time", Members.WithRole(Roles.Practitioner), PublishProfile),
         new("add-slots", [new("starts", ArgKind.List), new("minutes", ArgKind.Integer)], "a practitioner with a profile", Members.WithRole(Roles.Practitioner), AddSlots),
         new("remove-slots", [new("starts", ArgKind.List)], "the practitioner, for free slots", Members.WithRole(Roles.Practitioner), RemoveSlots),
@@ -72,6 +72,8 @@ public sealed partial class ServicesContract : IContract
             "the booking's patient or practitioner, consenting that the consultation's chat be kept as a transcript", Members.AnyMember, ConsentTranscript),
         new("record-transcript", [new("booking", ArgKind.Text), new("record", ArgKind.Text)],
             "the booking's patient or practitioner, once both consented, naming the transcript record (a Bundle of the booking)", Members.AnyMember, RecordTranscript),
+        new("attach", [new("booking", ArgKind.Text), new("records", ArgKind.List), new("grant", ArgKind.Text)],
+            "the booking's patient, attaching records of theirs that a treatment grant of theirs gives the booking's practitioner", Members.WithRole(Roles.Patient), Attach),
         new("rate", [new("booking", ArgKind.Text), new("score", ArgKind.Integer)], "the patient of a completed consultation, once", Members.WithRole(Roles.Patient), Rate),
         new("deposit", [new("asset", ArgKind.Text), new("amount", ArgKind.Integer)],
             "an organisation admin, from their balance into their organisation's treasury", Members.AdminOf(null), Deposit),

@@ -18,6 +18,8 @@ public static class ServicesDemoSeed
     public const long SlotMinutes = 30;
     public const long TreasuryFunds = 5_000;
     public const long CoverageLimit = 500;
+    /// <summary>Dr. Rivera answers an asynchronous consultation within two days.</summary>
+    public const long ResponseHours = 48;
     public const string Insurer = "care-insurance";
 
     public delegate Task Submit(SigningKey key, string contract, string action, CborMap args, CancellationToken ct);
@@ -31,7 +33,7 @@ public static class ServicesDemoSeed
             await submit(doctor, ServicesContract.ContractName, "publish-profile", new CborMap
             {
                 ["languages"] = new List<object> { "en", "es" }, ["modes"] = ConsultationModes.All.Cast<object>().ToList(),
-                ["price"] = Price, ["asset"] = DemoConsortium.Asset,
+                ["price"] = Price, ["asset"] = DemoConsortium.Asset, ["responseHours"] = ResponseHours,
             }, ct);
         var nowMs = now.ToUnixTimeMilliseconds();
         if (!state.Scan(Slot.Of(doctor.Account)).Any(s => s.Value.Booking.Length == 0 && s.Value.Start > nowMs))

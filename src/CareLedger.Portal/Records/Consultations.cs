@@ -15,6 +15,7 @@ public static class Consultations
     public static string Status(Booking b, bool forPatient, IStringLocalizer L) => b.Status switch
     {
         BookingStatus.Requested => forPatient ? L["Requested: waiting for the doctor to accept"] : L["Requested: accept or decline"],
+        BookingStatus.Accepted when b.Mode == ConsultationModes.Async => forPatient ? L["Accepted: the doctor is writing the answer"] : L["Accepted: write the answer"],
         BookingStatus.Accepted => Phrase.Capitalized(L["accepted"]),
         BookingStatus.InProgress => Phrase.Capitalized(L["in progress"]),
         BookingStatus.Ended => forPatient ? L["Ended: waiting for the doctor's summary"] : L["Ended: write the summary"],
@@ -22,6 +23,7 @@ public static class Consultations
         BookingStatus.Released => L["Done and paid"],
         BookingStatus.Declined => L["Declined by the doctor; refunded"],
         BookingStatus.Cancelled => b.Refunded == b.Price ? L["Cancelled; refunded"] : L["Cancelled late; {0} refunded", Price(b.Refunded, b.Asset)],
+        BookingStatus.Expired when b.Mode == ConsultationModes.Async => L["Not answered in time; refunded"],
         BookingStatus.Expired => L["Not accepted in time; refunded"],
         BookingStatus.NoShow => L["Did not take place; refunded"],
         BookingStatus.Disputed => L["Disputed: with the arbitrator"],
@@ -59,6 +61,7 @@ public static class Consultations
     {
         ConsultationModes.Video => L["Video call"],
         ConsultationModes.OnSite => L["At the practice"],
+        ConsultationModes.Async => L["Written consultation"],
         _ => char.ToUpperInvariant(mode[0]) + mode[1..],
     };
 

@@ -17,6 +17,8 @@ public static class EncounterSummary
         // Video and audio are virtual encounters; on-site is ambulatory (HL7 v3 ActCode).
         var (code, display) = booking.Mode == ConsultationModes.OnSite ? ("AMB", "ambulatory") : ("VR", "virtual");
         var end = booking.Ended > 0 ? booking.Ended : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // An asynchronous consultation has no room: it is held from its acceptance to its answer.
+        var start = booking.Started > 0 ? booking.Started : booking.Accepted > 0 ? booking.Accepted : booking.Start;
         return new JsonObject
         {
             ["resourceType"] = "Encounter",
@@ -24,7 +26,7 @@ public static class EncounterSummary
             ["class"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/v3-ActCode", ["code"] = code, ["display"] = display },
             ["subject"] = new JsonObject { ["reference"] = $"Patient/{booking.Patient}" },
             ["participant"] = new JsonArray(new JsonObject { ["individual"] = new JsonObject { ["reference"] = $"Practitioner/{booking.Practitioner}" } }),
-            ["period"] = new JsonObject { ["start"] = Iso(booking.Started), ["end"] = Iso(end) },
+            ["period"] = new JsonObject { ["start"] = Iso(start), ["end"] = Iso(end) },
             ["reasonCode"] = new JsonArray(new JsonObject { ["text"] = reason.Trim() }),
             ["extension"] = new JsonArray(
                 new JsonObject { ["url"] = FindingsUrl, ["valueString"] = findings.Trim() },

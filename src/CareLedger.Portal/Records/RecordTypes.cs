@@ -18,6 +18,8 @@ public static class RecordTypes
         "MedicationRequest" => L["Prescription"],
         "AllergyIntolerance" => L["Allergy"],
         "DocumentReference" => L["Document"],
+        "Media" => L["Photo"],
+        "QuestionnaireResponse" => L["Questionnaire answers"],
         "Encounter" => L["Consultation"],
         "Communication" => L["Message"],
         "Bundle" => L["Chat transcript"],

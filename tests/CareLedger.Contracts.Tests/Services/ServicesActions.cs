@@ -13,12 +13,17 @@ public static class ServicesActions
     public const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
     private static int s_ids;
 
-    public static TxResult PublishProfile(this TestConsortium c, string practitioner, long price = Price, string[]? languages = null, string[]? modes = null, bool referralOnly = false) =>
-        c.Submit(practitioner, "services", "publish-profile", new CborMap
+    public static TxResult PublishProfile(this TestConsortium c, string practitioner, long price = Price, string[]? languages = null, string[]? modes = null, bool referralOnly = false,
+        long? responseHours = null)
+    {
+        var args = new CborMap
         {
             ["languages"] = (languages ?? ["en", "es"]).Cast<object>().ToList(), ["modes"] = (modes ?? ["video", "on-site"]).Cast<object>().ToList(),
             ["price"] = price, ["asset"] = Asset, ["referralOnly"] = referralOnly,
-        });
+        };
+        if (responseHours is { } hours) args["responseHours"] = hours;
+        return c.Submit(practitioner, "services", "publish-profile", args);
+    }
 
     public static TxResult AddSlots(this TestConsortium c, string practitioner, IEnumerable<long> starts, long minutes = SlotMinutes) =>
         c.Submit(practitioner, "services", "add-slots", new CborMap { ["starts"] = starts.Cast<object>().ToList(), ["minutes"] = minutes });

@@ -67,7 +67,8 @@ public sealed class ServicesApiTests(DemoNodeFixture demo)
         var details = await RiveraAsync();
 
         Assert.Equal("general-practice", details.Profile.Specialty);
-        Assert.Equal(["video", "on-site"], details.Profile.Modes);
+        Assert.Equal(["video", "on-site", "async"], details.Profile.Modes);
+        Assert.Equal(48L, details.Profile.ResponseHours);
         Assert.Equal(50, details.Profile.Price);
         Assert.True(details.Profile.Licensed);
         Assert.Equal(0, details.Profile.Ratings);
