@@ -62,6 +62,12 @@ public sealed class RoomClient : IAsyncDisposable
         {
             await connection.StartAsync(ct);
             var room = new RoomClient(connection, await TakeSeatAsync(connection, key, audience, booking, ct));
+            // The consultation ended (or was called off): the node has freed every seat; the owner of this one disposes it.
+            connection.On<string>("closed", reason =>
+            {
+                room._disposed = true;
+                events?.Closed(reason);
+            });
             connection.Reconnecting += _ =>
             {
                 events?.Reconnecting();

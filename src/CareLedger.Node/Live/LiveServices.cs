@@ -14,6 +14,9 @@ public static class LiveServices
         services.AddSingleton<LiveNotifications>();
         services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<LiveNotifications>());
         services.AddHostedService(sp => sp.GetRequiredService<LiveNotifications>());
+        services.AddSingleton<RoomClosing>();
+        services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<RoomClosing>());
+        services.AddHostedService(sp => sp.GetRequiredService<RoomClosing>());
         return services;
     }
 

@@ -37,7 +37,7 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
         role ??= guest?.Role;
         // The same sentence whether the booking does not exist or is someone else's: probing ids tells nothing.
         if (b is null || role is null) throw new HubException("This room is only for the consultation's patient and practitioner, and the guests the patient admitted.");
-        if (b.Status is not (BookingStatus.Accepted or BookingStatus.InProgress))
+        if (!IsOpen(b))
             throw new HubException($"The room is open only while the consultation is accepted or under way; it is {b.Status.Replace('-', ' ')}.");
         var minutes = options.Value.RoomOpensMinutesBefore;
         var opens = b.Start - minutes * 60_000L;
@@ -79,7 +79,10 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
         await Clients.Group(Group(seat.Booking)).SendAsync("left", Context.ConnectionId);
     }
 
-    private static string Group(string booking) => "room:" + booking;
+    internal static string Group(string booking) => "room:" + booking;
+
+    /// <summary>A room is open while its consultation is accepted or under way (and from its opening time, checked on joining).</summary>
+    internal static bool IsOpen(Booking booking) => booking.Status is BookingStatus.Accepted or BookingStatus.InProgress;
 }
 
 /// <summary>What a newcomer to a room learns: who is there, the ICE servers (TURN with credentials) and whether media must go through the relay.</summary>
@@ -123,5 +126,19 @@ public sealed class RoomSeats
     public RoomSeat? Free(string connection)
     {
         lock (_gate) return _byConnection.TryRemove(connection, out var seat) ? seat : null;
+    }
+
+    /// <summary>Whether anybody sits in the booking's room.</summary>
+    public bool Occupied(string booking) => _byConnection.Values.Any(s => s.Booking == booking);
+
+    /// <summary>Frees every seat of the booking's room; returns those who sat there.</summary>
+    public IReadOnlyList<RoomSeat> Close(string booking)
+    {
+        lock (_gate)
+        {
+            var gone = _byConnection.Values.Where(s => s.Booking == booking).ToList();
+            foreach (var seat in gone) _byConnection.TryRemove(seat.Connection, out _);
+            return gone;
+        }
     }
 }
