@@ -31,9 +31,9 @@ public sealed partial class ServicesContract
         if (!ctx.State.Contains(Member.Key(invitee))) return Outcome.Fail($"invitee {invitee} is not a member");
         var guests = ctx.State.Get(Guests.Key(booking.Id)) ?? new Guests([]);
         if (guests.Find(invitee) is not null) return Outcome.Fail($"{invitee} is already invited to booking {booking.Id}");
-        if (guests.List.Any(g => g.Role == role)) return Outcome.Fail($"booking {booking.Id} already has a guest as {role}");
-        if (guests.List.Count >= MaxGuests) return Outcome.Fail($"a consultation's room holds at most {MaxGuests} guests besides its parties");
-        ctx.State.Put(Guests.Key(booking.Id), new Guests([.. guests.List, new Guest(invitee, role, ctx.BlockTime, 0)]));
+        if (guests.People.Any(g => g.Role == role)) return Outcome.Fail($"booking {booking.Id} already has a guest as {role}");
+        if (guests.People.Count >= MaxGuests) return Outcome.Fail($"a consultation's room holds at most {MaxGuests} guests besides its parties");
+        ctx.State.Put(Guests.Key(booking.Id), new Guests([.. guests.People, new Guest(invitee, role, ctx.BlockTime, 0)]));
         ctx.Emit("GuestInvited", new CborMap { ["booking"] = booking.Id, ["invitee"] = invitee.ToString(), ["role"] = role });
         return Outcome.Ok;
     }
@@ -46,7 +46,7 @@ public sealed partial class ServicesContract
         var guests = ctx.State.Get(Guests.Key(booking.Id)) ?? new Guests([]);
         if (guests.Find(invitee) is not { } guest) return Outcome.Fail($"{invitee} is not invited to booking {booking.Id}");
         if (guest.Admitted != 0) return Outcome.Fail($"{invitee} is already admitted to booking {booking.Id}");
-        ctx.State.Put(Guests.Key(booking.Id), new Guests([.. guests.List.Select(g => g.Account == invitee ? g with { Admitted = ctx.BlockTime } : g)]));
+        ctx.State.Put(Guests.Key(booking.Id), new Guests([.. guests.People.Select(g => g.Account == invitee ? g with { Admitted = ctx.BlockTime } : g)]));
         ctx.Emit("GuestAdmitted", new CborMap { ["booking"] = booking.Id, ["invitee"] = invitee.ToString(), ["role"] = guest.Role });
         return Outcome.Ok;
     }
@@ -55,17 +55,17 @@ public sealed partial class ServicesContract
 }
 
 /// <summary>The people invited into a consultation's room besides its parties, at services/guests/{booking}, in invitation order.</summary>
-public sealed record Guests(IReadOnlyList<Guest> List) : ICborRecord<Guests>
+public sealed record Guests(IReadOnlyList<Guest> People) : ICborRecord<Guests>
 {
     public const string KeyPrefix = "services/guests/";
 
     public static StateKey<Guests> Key(string booking) => new(KeyPrefix + booking);
 
-    public Guest? Find(AccountId account) => List.FirstOrDefault(g => g.Account == account);
+    public Guest? Find(AccountId account) => People.FirstOrDefault(g => g.Account == account);
 
-    public CborMap ToCbor() => new() { ["guests"] = CborRecord.List(List) };
+    public CborMap ToCbor() => new() { ["people"] = CborRecord.List(People) };
 
-    public static Guests FromCbor(CborMap map) => CborFields.Read(map, static f => new Guests(f.Records<Guest>("guests")));
+    public static Guests FromCbor(CborMap map) => CborFields.Read(map, static f => new Guests(f.Records<Guest>("people")));
 }
 
 /// <summary>A guest: their account, their part (a role word), when the practitioner invited them, and when the patient admitted them (0 until then).</summary>

@@ -36,13 +36,13 @@ public sealed class GuestTests : IDisposable
     {
         _chain.AdvanceTo(Slot(0));
         Verdict.Valid(Invite("dr-rivera", "dr-okafor", "specialist"));
-        Assert.Equal(0, Assert.Single(Guests().List).Admitted);
+        Assert.Equal(0, Assert.Single(Guests().People).Admitted);
         _chain.AssertRefusedUnchanged(() => _chain.OnBooking("dr-okafor", "attend", "b1", new CborMap { ["event"] = "joined" }), "booking b1 is not yours");
 
         var admitted = Admit("patient-jones", "dr-okafor");
         Verdict.Valid(admitted);
         Assert.Equal("GuestAdmitted", Assert.Single(admitted.Events).Name);
-        var guest = Assert.Single(Guests().List);
+        var guest = Assert.Single(Guests().People);
         Assert.Equal((_chain.Account("dr-okafor"), "specialist"), (guest.Account, guest.Role));
         Assert.True(guest.Admitted >= guest.Invited && guest.Admitted > 0);
 
@@ -62,7 +62,7 @@ public sealed class GuestTests : IDisposable
         _chain.AssertRefusedUnchanged(() => Invite("dr-rivera", "dr-sato", "cousin"), "role must be interpreter or specialist or family");
         _chain.AssertRefusedUnchanged(() => Invite("dr-rivera", "patient-jones", "family"), "the booking's parties are in its room already");
         _chain.AssertRefusedUnchanged(() => Invite("dr-rivera", "dr-sato", "specialist", "no-such"), "no booking no-such");
-        Assert.Empty(Guests().List);
+        Assert.Empty(Guests().People);
     }
 
     [Fact]
