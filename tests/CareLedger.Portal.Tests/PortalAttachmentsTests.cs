@@ -121,7 +121,7 @@ public sealed class PortalAttachmentsTests(BrowserFixture fx) : IDisposable
     public async Task InTheRoom_ThePatientSendsAPhoto_AndTheDoctorInTheRoomOpensIt()
     {
         // Dr. Rivera's five-minute slot 50 minutes ahead: apart from the other tests' (10/40/70 and 95+); this node opens rooms two hours before.
-        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 50) * 60_000;
+        var slot = SoonSlots.Take(50);
         var id = "room-files-" + Guid.NewGuid().ToString("N")[..8];
         var services = _people.Services("dr-rivera");
         await services.AddSlotsAsync(_people.Key("dr-rivera"), [slot], 5);

@@ -24,7 +24,7 @@ public sealed class PortalChatTests(BrowserFixture fx) : IDisposable
     private async Task<string> AcceptedBookingAsync(int minutesAhead)
     {
         var services = new ServicesClient(fx.Node.Client);
-        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + minutesAhead) * 60_000;
+        var slot = SoonSlots.Take(minutesAhead);
         var booking = "chat-" + Guid.NewGuid().ToString("N")[..12];
         await services.AddSlotsAsync(Key("dr-rivera"), [slot], 5);
         await services.BookAsync(Key("patient-jones"), new BookingRequest(booking, Key("dr-rivera").Account.ToString(), slot, "video", Symptoms));

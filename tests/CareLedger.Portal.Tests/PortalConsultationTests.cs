@@ -37,8 +37,7 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
     /// <summary>A fresh five-minute slot of Dr. Rivera a few minutes ahead, apart from any other test's.</summary>
     private async Task<long> AddSlotSoonAsync(int minutesAhead)
     {
-        var now = DateTimeOffset.UtcNow;
-        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(minutesAhead).ToUnixTimeMilliseconds();
+        var start = SoonSlots.Take(minutesAhead);
         await Services("dr-rivera").AddSlotsAsync(Key("dr-rivera"), [start], 5);
         return start;
     }

@@ -14,7 +14,6 @@ namespace CareLedger.Portal.Tests;
 public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";
-    private static int _slot;
     private readonly DemoPeople _people = new(fx);
     private SigningKey Key(string name) => _people.Key(name);
 
@@ -25,7 +24,7 @@ public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
     {
         var services = new ServicesClient(fx.Node.Client);
         // From 95 minutes ahead: the consultation tests take slots 10, 40 and 70 minutes ahead.
-        var slot = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 + 90 + 5 * Interlocked.Increment(ref _slot)) * 60_000;
+        var slot = SoonSlots.Take(95);
         var booking = "room-" + Guid.NewGuid().ToString("N")[..12];
         await services.AddSlotsAsync(Key("dr-rivera"), [slot], 5);
         await services.BookAsync(Key("patient-jones"), new BookingRequest(booking, Key("dr-rivera").Account.ToString(), slot, "video", Symptoms));
