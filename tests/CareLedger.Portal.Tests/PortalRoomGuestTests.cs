@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using CareLedger.Client.Membership;
 using CareLedger.Client.Services;
+using CareLedger.Ledger.Cryptography;
 using Microsoft.Playwright;
 using static CareLedger.Portal.Tests.PortalPage;
 
@@ -68,5 +71,40 @@ public sealed class PortalRoomGuestTests(BrowserFixture fx) : IDisposable
             attendance = await services.GetAttendanceAsync(booking);
         }
         Assert.Contains("specialist joined", attendance.Entries.Select(e => $"{e.Role} {e.Event}"));
+    }
+
+    /// <summary>
+    /// A family member is no staff member the form can list: the doctor types the account they read out from their own
+    /// Keys page (a patient of the consortium, enrolled by invitation); a mistyped one is refused in one sentence, and
+    /// nothing is invited.
+    /// </summary>
+    [Fact]
+    public async Task TheDoctorInvitesAFamilyMemberByTheirAccount_AndAMistypedAccountIsRefusedInOneSentence()
+    {
+        var membership = new MembershipClient(fx.Node.Client);
+        using var oneTime = SigningKey.Generate();
+        var invitation = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await membership.InviteAsync(_people.Key("clinic-admin"), invitation, oneTime.PublicKey, "patient", DateTimeOffset.UtcNow.AddDays(1));
+        using var relative = SigningKey.Generate();
+        await membership.AcceptInvitationAsync(relative, invitation, oneTime);
+        var booking = await RoomBooking.AcceptedAsync(fx, _people);
+        var browser = await fx.MediaBrowserAsync();
+        await using var doctorContext = await browser.NewContextAsync();
+        var doctor = await SignInAsDemoAsync(fx, doctorContext, "Dr. Ana Rivera");
+        await doctor.GotoAsync(RoomUrl(booking));
+        var invite = doctor.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true });
+
+        await doctor.GetByTestId("guest-account").FillAsync(relative.Account.ToString()[..40], new() { Timeout = Slow });
+        await invite.ClickAsync();
+        await Assertions.Expect(doctor.Locator(".room-guests [role=alert]")).ToHaveTextAsync(
+            "That is not an account: it is 64 letters and digits, as the Keys page shows it.", new() { Timeout = Slow });
+        Assert.Empty((await new ServicesClient(fx.Node.Client.As(_people.Key("dr-rivera"))).GetGuestsAsync(booking)).People);
+
+        await doctor.GetByTestId("guest-account").FillAsync(relative.Account.ToString());
+        await doctor.GetByLabel("As").SelectOptionAsync("family");
+        await invite.ClickAsync();
+        await Assertions.Expect(doctor.GetByTestId("guests")).ToContainTextAsync("waiting for the patient's consent", new() { Timeout = Slow });
+        var guest = Assert.Single((await new ServicesClient(fx.Node.Client.As(_people.Key("dr-rivera"))).GetGuestsAsync(booking)).People);
+        Assert.Equal((relative.Account, "family", 0L), (guest.Account, guest.Role, guest.Admitted));
     }
 }
