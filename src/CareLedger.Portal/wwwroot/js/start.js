@@ -55,6 +55,13 @@ window.careledgerCulture = {
     },
 };
 
+// The demo's personas for the sign-in page, fetched while .NET itself loads rather than after (null on a real chain,
+// which answers 404, or when the node is out of reach). Only the sign-in page (the portal's root) asks for them.
+const demoIdentities = /\/portal\/?$/.test(location.pathname)
+    ? fetch('/v1/demo/identities').then(r => r.ok ? r.text() : null).catch(() => null)
+    : null;
+window.careledgerDemoIdentities = () => demoIdentities ?? fetch('/v1/demo/identities').then(r => r.ok ? r.text() : null).catch(() => null);
+
 // The assemblies this build's first load left out (BlazorWebAssemblyLazyLoad), as the boot manifest names them:
 // Session/LazyParts.cs loads them at sign-in.
 window.careledgerLazyAssemblies = () => (Blazor.runtime.getConfig().resources.lazyAssembly || []).map(a => a.virtualPath);
