@@ -51,7 +51,8 @@ public sealed partial class ServicesContract
         return Outcome.Ok;
     }
 
-    private static bool IsRoomOpen(string status) => status is BookingStatus.Accepted or BookingStatus.InProgress;
+    /// <summary>A consultation's room is open (to its parties and admitted guests) while it is accepted or under way.</summary>
+    public static bool IsRoomOpen(string status) => status is BookingStatus.Accepted or BookingStatus.InProgress;
 }
 
 /// <summary>The people invited into a consultation's room besides its parties, at services/guests/{booking}, in invitation order.</summary>

@@ -82,7 +82,7 @@ public sealed class RoomHub(LedgerReader ledger, RequestAudience self, TimeProvi
     internal static string Group(string booking) => "room:" + booking;
 
     /// <summary>A room is open while its consultation is accepted or under way (and from its opening time, checked on joining).</summary>
-    internal static bool IsOpen(Booking booking) => booking.Status is BookingStatus.Accepted or BookingStatus.InProgress;
+    internal static bool IsOpen(Booking booking) => ServicesContract.IsRoomOpen(booking.Status);
 }
 
 /// <summary>What a newcomer to a room learns: who is there, the ICE servers (TURN with credentials) and whether media must go through the relay.</summary>
