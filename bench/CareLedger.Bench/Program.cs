@@ -120,6 +120,7 @@ if (options.Runs("profile"))
     profile = await PhaseProfile.MeasureAsync(ledger, population, stop.Token);
 }
 Report.Print(options, verify, ledger.Options.BlockMaxTransactions, ledger.Options.BlockLingerMs, runs, profile);
+StorageFigures.Measure(node.DataDir)?.Print();
 return 0;
 
 async Task<LoadFigures> RunScenarioAsync(string scenario, int rate, Func<Transaction[][], ITransactionSender> senderFor, bool transfersOnly = false)
