@@ -97,6 +97,27 @@ public sealed class RecordReplicationTests(ITestOutputHelper output) : Consortiu
         }
     }
 
+    [Fact]
+    public async Task NodeThatWasDown_CopiesWhatWasWrittenMeanwhile_AndShredsWhatWasErasedMeanwhile()
+    {
+        var (patient, doctor) = await PeopleAsync();
+        var atClinic = new RecordsClient(Cluster.Nodes[0].Client);
+        var erased = await atClinic.AddAsync(patient, patient.Account, Observation);
+        await Cluster.WaitUntilAsync(() => Task.FromResult(File.Exists(BlobPath(2, erased.Record, erased.ContentHash))), Patience, "node 2 to copy the first record");
+
+        Cluster.Nodes[2].Kill();
+        var written = await atClinic.AddAsync(patient, patient.Account, Observation);
+        var grant = await atClinic.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [written.Record], [], DateTimeOffset.UtcNow.AddDays(1));
+        await atClinic.EraseAsync(patient, erased.Record);
+        await Cluster.StartNodeAsync(2);
+
+        await Cluster.WaitUntilAsync(() => Task.FromResult(File.Exists(BlobPath(2, written.Record, written.ContentHash)) && File.Exists(KeyPath(2, written.Record, doctor.Account))),
+            Patience, "node 2 to copy, once back, what was written while it was down");
+        Assert.Empty(HeldOf(2, erased.Record, grant: "none"));
+        var (_, json) = await new RecordsClient(Cluster.Nodes[2].Client).ReadAsync(doctor, written.Record);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Observation), JsonNode.Parse(json)));
+    }
+
     /// <summary>The demo patient and doctor, once the demo seed published their keys and the clinic's node published its own (it holds the emergency copy).</summary>
     private async Task<(SigningKey Patient, SigningKey Doctor)> PeopleAsync()
     {

@@ -112,14 +112,20 @@ public sealed partial class RecordContent(LedgerReader ledger, VaultStore vault)
     public Refusal? StoreGrantKeys(AccountId patient, string grantId, WrappedKeySet keys)
     {
         var state = ledger.State;
-        if (state.Get(ConsentGrant.Key(patient, grantId))?.KeysHash is not { } keysHash) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
+        if (state.Get(ConsentGrant.Key(patient, grantId)) is not { KeysHash: { } keysHash } grant) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
+        // Every node forgot the grant's keys when its revoke committed: none may come back.
+        if (grant.Revoked) return new Refusal(StatusCodes.Status410Gone, "Grant revoked", $"Grant {grantId} was revoked: its keys are not kept.");
         if (keys.Hash().ToString() != keysHash)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the grant committed to; nothing was stored.");
         var keysByName = ParseGrantKeys(state, patient, keys);
         if (keysByName.Value is not { } parsed) return keysByName.Refusal;
-        foreach (var (record, generation, reader, name) in parsed) vault.PutKey(record, reader, keys.Get(name)!, generation);
-        if (!parsed.Any(k => IsErased(k.Record))) vault.PutGrantKeySet(patient, grantId, keys.Encode());
-        return null;
+        return vault.Exclusive(() =>
+        {
+            if (ledger.State.Get(ConsentGrant.Key(patient, grantId))?.Revoked != false) return new Refusal(StatusCodes.Status410Gone, "Grant revoked", $"Grant {grantId} was revoked: its keys are not kept.");
+            foreach (var (record, generation, reader, name) in parsed.Where(k => !IsErased(k.Record))) vault.PutKey(record, reader, keys.Get(name)!, generation);
+            if (!parsed.Any(k => IsErased(k.Record))) vault.PutGrantKeySet(patient, grantId, keys.Encode());
+            return (Refusal?)null;
+        });
     }
 
     /// <summary>A grant's wrapped keys by record, key generation and reader, each name checked against the ledger.</summary>

@@ -36,7 +36,7 @@ public static class RecordsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/grants/{grantId}/keys", UploadGrantKeys).WithSummary("Store the keys a grant re-wrapped for its grantee")
             .Documents<GrantKeysUpload>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<Results<Ok<RecordEnvelope>, ProblemHttpResult>> Read(string id, long? version, string? breakGlass, SignedCaller caller, RecordReader reader,

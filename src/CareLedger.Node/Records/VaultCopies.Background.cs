@@ -18,6 +18,27 @@ public sealed partial class VaultCopies
     private readonly Lock _dueLock = new();
     private readonly SemaphoreSlim _added = new(0);
 
+    /// <summary>
+    /// Once caught up after a start: everything the ledger holds that this node lacks (the queue does not outlive the
+    /// process; blocks applied while catching up were queued as they committed).
+    /// </summary>
+    public Task AfterCatchUpAsync(CancellationToken ct)
+    {
+        var state = ledger.State;
+        var now = ledger.Now;
+        var patients = new HashSet<AccountId>();
+        foreach (var (_, record) in state.Scan(Contracts.Records.MedicalRecord.All).Where(e => !e.Value.Erased))
+        {
+            patients.Add(record.Patient);
+            foreach (var (_, version) in state.Scan(Contracts.Records.RecordVersion.Of(record.Id)))
+                if (!content.HoldsVersion(record.Id, version.Version)) Schedule(new Wanted(record.Id, version.Version, null, null), 0, clock.GetUtcNow());
+        }
+        foreach (var grant in patients.SelectMany(p => state.Scan(Contracts.Records.ConsentGrant.Of(p)).Select(e => e.Value))
+            .Where(g => !g.Revoked && g.Expiry > now && g.KeysHash != Contracts.Records.RecordKeys.SameKey && !content.HoldsGrantKeys(g.Patient, g.Id)))
+            Schedule(new Wanted(null, 0, grant.Patient, grant.Id), 0, clock.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
     private void Enqueue(Wanted item) => Schedule(item, 0, clock.GetUtcNow() + FirstTry);
 
     private void Schedule(Wanted item, int attempt, DateTimeOffset at)
