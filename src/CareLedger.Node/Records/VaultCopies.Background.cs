@@ -84,23 +84,15 @@ public sealed partial class VaultCopies
     /// <summary>True when nothing more is to be done: held here (the author may have uploaded it here), erased, revoked, or kept from a peer.</summary>
     private async Task<bool> TryAsync(Wanted item, CancellationToken ct)
     {
-        try
+        var state = ledger.State;
+        if (item.Record is { } id)
         {
-            var state = ledger.State;
-            if (item.Record is { } id)
-            {
-                if (RecordLedger.Find(state, id) is not { Erased: false } || content.HoldsVersion(id, item.Version)) return true;
-                return await FetchVersionAsync(id, item.Version, ct);
-            }
-            var grant = state.Get(Contracts.Records.ConsentGrant.Key(item.Patient!.Value, item.Grant!));
-            if (grant is not { Revoked: false } || grant.KeysHash == Contracts.Records.RecordKeys.SameKey || content.HoldsGrantKeys(grant.Patient, grant.Id)) return true;
-            return await FetchGrantKeysAsync(grant.Patient, grant.Id, ct);
+            if (RecordLedger.Find(state, id) is not { Erased: false } || content.HoldsVersion(id, item.Version)) return true;
+            return await FetchVersionAsync(id, item.Version, ct);
         }
-        catch (IOException e)
-        {
-            logger.LogWarning("Cannot keep a copy of {Item}: {Reason}", Describe(item), e.Message);
-            return false;
-        }
+        var grant = state.Get(Contracts.Records.ConsentGrant.Key(item.Patient!.Value, item.Grant!));
+        if (grant is not { Revoked: false } || grant.KeysHash == Contracts.Records.RecordKeys.SameKey || content.HoldsGrantKeys(grant.Patient, grant.Id)) return true;
+        return await FetchGrantKeysAsync(grant.Patient, grant.Id, ct);
     }
 
     private static string Describe(Wanted item) => item.Record is { } id ? $"record {id} version {item.Version}" : $"grant {item.Grant}'s keys";

@@ -92,6 +92,12 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
             {
                 logger.LogDebug("Peer {Peer} could not give {What}: {Reason}", peer.Url, what, e.Message);
             }
+            catch (IOException e)
+            {
+                // This node's vault could not write (a full disk): the read answers without the copy, the background tries later.
+                logger.LogWarning("Cannot keep a copy of {What}: {Reason}", what, e.Message);
+                return false;
+            }
         }
         return false;
     }
