@@ -67,7 +67,7 @@ public sealed partial class VaultCopies
                     continue;
                 }
                 lock (_dueLock) _due.Dequeue();
-                if (await TryAsync(next.Item, stoppingToken)) continue;
+                if (await TryOnceAsync(next.Item, stoppingToken)) continue;
                 if (next.Try + 1 >= Tries)
                 {
                     logger.LogWarning("No peer gave a copy of {Item} after {Tries} tries; a read will ask again", Describe(next.Item), Tries);
@@ -78,6 +78,17 @@ public sealed partial class VaultCopies
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    // A copy that fails in a way not foreseen is tried again later; it must not stop the node (a failing hosted service stops its host).
+    private async Task<bool> TryOnceAsync(Wanted item, CancellationToken ct)
+    {
+        try { return await TryAsync(item, ct); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Copying {Item} failed; it will be tried again", Describe(item));
+            return false;
         }
     }
 
