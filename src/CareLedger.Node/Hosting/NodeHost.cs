@@ -58,6 +58,7 @@ public static class NodeHost
         builder.Services.AddLedger(start);
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
+        if (start.Consortium) builder.Services.AddVaultCopies();
         builder.Services.AddLive();
         builder.Services.AddNotifications();
         builder.Services.AddSingleton<CareLedger.Node.Tokens.TransferHistory>();
@@ -93,6 +94,7 @@ public static class NodeHost
         app.MapDirectoryApi();
         app.MapChainApi();
         app.MapRecordsApi();
+        app.MapVaultCopiesApi();
         app.MapServicesApi();
         app.MapPrescriptionsApi();
         app.MapFhirApi();
