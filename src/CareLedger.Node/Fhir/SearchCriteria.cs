@@ -1,6 +1,8 @@
 using CareLedger.Ledger.Cryptography;
 using Hl7.Fhir.FhirPath;
+using CareLedger.Vault.Fhir;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Primitives;
 
 namespace CareLedger.Node.Fhir;
 
@@ -13,30 +15,71 @@ namespace CareLedger.Node.Fhir;
 public sealed class SearchCriteria
 {
     private readonly List<Func<Resource, bool>> _filters = [];
+    private readonly List<DateCriterion> _lastUpdated = [];
 
     private SearchCriteria(AccountId patient) => Patient = patient;
 
     public AccountId Patient { get; }
 
     /// <summary>How many matches a page holds (<c>_count</c>).</summary>
-    public int Count { get; private init; } = SearchPaging.DefaultCount;
+    public int Count { get; private set; } = SearchPaging.DefaultCount;
 
     /// <summary>Where this page starts (<c>ct</c>, from a previous page's next link), or null for the first page.</summary>
-    public string? After { get; private init; }
+    public string? After { get; private set; }
+
+    /// <summary>The references to add to the page as included resources (<c>_include</c>).</summary>
+    public IReadOnlyList<Include> Includes { get; private init; } = [];
+
+    /// <summary>The same search from another place, for another number of matches.</summary>
+    public SearchCriteria Continue(string? after, int count)
+    {
+        var copy = (SearchCriteria)MemberwiseClone();
+        copy.After = after;
+        copy.Count = count;
+        return copy;
+    }
 
     public bool Matches(Resource resource) => _filters.All(f => f(resource));
+
+    /// <summary>
+    /// <c>_lastUpdated</c> against a version's block time, known from the ledger before anything is decrypted,
+    /// so records it rules out are not read (nor logged).
+    /// </summary>
+    public bool UpdatedMatches(long unixMilliseconds)
+    {
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+        return _lastUpdated.All(c => c.Matches(new DateRange(time, time.AddMilliseconds(1))));
+    }
 
     /// <summary>The spec's definition of a parameter on a type, when it has one (Condition has no "date", Patient no "code").</summary>
     public static SearchParamDefinition? Definition(string type, string name) =>
         ModelInfo.SearchParameters.FirstOrDefault(p => p.Resource == type && p.Name == name);
 
-    public static IEnumerable<string> Supported(string type) => new[] { "patient", "code", "date" }.Where(n => n == "patient" || Definition(type, n) is not null);
-
-    public static (SearchCriteria? Criteria, FhirResult? Invalid) Parse(string type, IQueryCollection query)
+    /// <summary>The search parameters a type supports: patient, code, date and, on records, identifier and _lastUpdated.</summary>
+    public static IEnumerable<string> Supported(string type)
     {
-        AccountId? patient = null;
+        var record = FhirResources.RecordTypes.Contains(type);
+        return new[] { "patient", "code", "date", "identifier", "_lastUpdated" }.Where(n =>
+            n == "patient" || (n == "_lastUpdated" ? record : Definition(type, n) is not null && (n != "identifier" || record)));
+    }
+
+    /// <summary>The <c>_include</c> values a record type supports: its reference parameters that can point at a record or at the patient.</summary>
+    public static IEnumerable<SearchParamDefinition> Includable(string type) =>
+        !FhirResources.RecordTypes.Contains(type) ? [] : ModelInfo.SearchParameters.Where(p =>
+            p.Resource == type && p.Type == SearchParamType.Reference && p.Expression is not null
+            && (p.Target ?? []).Any(t => FhirResources.RecordTypes.Contains(t.ToString())));
+
+    /// <param name="type">The resource type searched.</param>
+    /// <param name="query">The search parameters (a query string, or an If-None-Exist header's).</param>
+    /// <param name="compartment">The patient of a compartment search (Patient/{id}/{type}); a patient parameter must then name the same.</param>
+    public static (SearchCriteria? Criteria, FhirResult? Invalid) Parse(string type, IEnumerable<KeyValuePair<string, StringValues>> query, AccountId? compartment = null)
+    {
+        AccountId? patient = compartment;
         var (count, after) = (SearchPaging.DefaultCount, (string?)null);
         var filters = new List<Func<Resource, bool>>();
+        var lastUpdated = new List<DateCriterion>();
+        var includes = new List<Include>();
+        var record = FhirResources.RecordTypes.Contains(type);
         foreach (var (name, values) in query)
         {
             if (name == "_format") continue;
@@ -54,24 +97,39 @@ public sealed class SearchCriteria
                     if (patient is { } other && other != account) return Bad("Search one patient at a time.");
                     patient = account;
                 }
-                else if (name is "code" && Definition(type, name) is { } code)
+                else if (name is "code" or "identifier" && Supported(type).Contains(name) && Definition(type, name) is { } token)
                 {
                     var tokens = value.Split(',').Select(TokenCriterion.Parse).ToList();
-                    filters.Add(r => r.Select(code.Expression!).Any(v => v is not null && tokens.Any(t => t.Matches(v))));
+                    filters.Add(r => r.Select(token.Expression!).Any(v => v is not null && tokens.Any(t => t.Matches(v))));
                 }
-                else if (name is "date" && Definition(type, name) is { } date)
+                else if (name is "date" or "_lastUpdated" && Supported(type).Contains(name))
                 {
                     var criteria = value.Split(',').Select(DateCriterion.Parse).ToList();
                     if (criteria.Any(c => c is null))
-                        return Bad($"'{value}' is not a date search value: [prefix]YYYY[-MM[-DD[Thh:mm[:ss][zone]]]], prefixes {string.Join(", ", DateCriterion.Prefixes)}.");
+                        return Bad($"'{value}' is not a {name} search value: [prefix]YYYY[-MM[-DD[Thh:mm[:ss][zone]]]], prefixes {string.Join(", ", DateCriterion.Prefixes)}.");
+                    if (name == "_lastUpdated")
+                    {
+                        // One criterion per parameter occurrence; a comma list is an "or" of its values.
+                        if (criteria.Count != 1) return Bad("_lastUpdated takes one value per parameter; repeat the parameter for a range (_lastUpdated=ge…&_lastUpdated=lt…).");
+                        lastUpdated.Add(criteria[0]!);
+                        continue;
+                    }
+                    var date = Definition(type, name)!;
                     filters.Add(r => r.Select(date.Expression!).Select(Range).Any(d => d is { } range && criteria.Any(c => c!.Matches(range))));
                 }
-                else return Bad($"This server does not support the search parameter '{name}' on {type}; it supports {string.Join(", ", Supported(type))}.");
+                else if (name == "_include" && record)
+                {
+                    if (Include.Parse(type, value) is not { } include)
+                        return Bad($"_include={value} is not supported on {type}; it supports {string.Join(", ", Includable(type).Select(p => $"{type}:{p.Name}"))}.");
+                    includes.Add(include);
+                }
+                else return Bad($"This server does not support the search parameter '{name}' on {type}; it supports {string.Join(", ", Supported(type).Concat(record ? ["_include"] : []))}.");
             }
         }
         if (patient is null) return Bad($"Name the patient: {type}?patient={{accountId}}. {RecordResources.PatientMapping}");
-        var result = new SearchCriteria(patient.Value) { Count = count, After = after };
+        var result = new SearchCriteria(patient.Value) { Count = count, After = after, Includes = includes };
         result._filters.AddRange(filters);
+        result._lastUpdated.AddRange(lastUpdated);
         return (result, null);
     }
 
@@ -87,6 +145,38 @@ public sealed class SearchCriteria
             DateRange.TryParse(p.End, out var e) ? e.End : DateTimeOffset.MaxValue),
         _ => null,
     };
+}
+
+/// <summary>
+/// One <c>_include</c>: "Type:param" or "Type:param:TargetType", a reference search parameter of the searched type whose
+/// references are resolved to records. A reference to Patient/{accountId} (the patient, a ledger account) resolves to
+/// that patient's Patient records.
+/// </summary>
+public sealed record Include(SearchParamDefinition Parameter, string? Target)
+{
+    public static Include? Parse(string type, string value)
+    {
+        var parts = value.Split(':');
+        if (parts.Length is < 2 or > 3 || parts[0] != type) return null;
+        if (SearchCriteria.Includable(type).FirstOrDefault(p => p.Name == parts[1]) is not { } parameter) return null;
+        var target = parts.Length == 3 ? parts[2] : null;
+        if (target is not null && !(parameter.Target ?? []).Any(t => t.ToString() == target && FhirResources.RecordTypes.Contains(target))) return null;
+        return new Include(parameter, target);
+    }
+
+    /// <summary>The references of this parameter in a resource, as "Type/id" strings with any base URL removed.</summary>
+    public IEnumerable<(string Type, string Id)> References(Resource resource)
+    {
+        foreach (var value in resource.Select(Parameter.Expression!))
+        {
+            if (value is not ResourceReference { Reference: { } reference }) continue;
+            var parts = reference.Split('/');
+            if (parts.Length < 2) continue;
+            var (type, id) = (parts[^2], parts[^1]);
+            if (parts.Length >= 4 && parts[^2] == "_history") (type, id) = (parts[^4], parts[^3]);
+            if (FhirResources.RecordTypes.Contains(type) && (Target is null || Target == type)) yield return (type, id);
+        }
+    }
 }
 
 /// <summary>A token search value: "code", "system|code", "|code" (no system) or "system|" (any code of the system).</summary>
