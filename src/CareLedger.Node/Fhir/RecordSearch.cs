@@ -116,9 +116,16 @@ public static class RecordSearch
                     if (reference.Type == "Patient" && AccountId.TryParse(reference.Id, out var account))
                     {
                         if (!patients.Add(account)) continue;
-                        var list = reader.List(custodian.Account, account);
-                        foreach (var summary in list.Value?.Records ?? [])
-                            if (summary.Type == "Patient" && !summary.Erased) wanted.Add(("Patient", summary.Record));
+                        // Every page of the index: the ledger's index, read without decrypting, up to the patient's Patient records.
+                        string? after = null;
+                        do
+                        {
+                            var list = reader.List(custodian.Account, account, after);
+                            foreach (var summary in list.Value?.Records ?? [])
+                                if (summary.Type == "Patient" && !summary.Erased) wanted.Add(("Patient", summary.Record));
+                            after = list.Value?.Next ?? "";
+                        }
+                        while (after.Length > 0);
                     }
                     else if (VaultStore.IsRecordId(reference.Id)) wanted.Add(reference);
                 }

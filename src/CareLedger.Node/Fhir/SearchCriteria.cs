@@ -152,7 +152,7 @@ public sealed class SearchCriteria
 /// references are resolved to records. A reference to Patient/{accountId} (the patient, a ledger account) resolves to
 /// that patient's Patient records.
 /// </summary>
-public sealed record Include(SearchParamDefinition Parameter, string? Target)
+public sealed partial record Include(SearchParamDefinition Parameter, string? Target)
 {
     public static Include? Parse(string type, string value)
     {
@@ -164,17 +164,27 @@ public sealed record Include(SearchParamDefinition Parameter, string? Target)
         return new Include(parameter, target);
     }
 
+    /// <summary>
+    /// The parameter's FHIRPath without its "where(resolve() is Type)" parts, which need a resolver; the reference's own
+    /// type, checked against the parameter's targets, says the same.
+    /// </summary>
+    private string Expression => ResolveIs().Replace(Parameter.Expression!, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\.where\(resolve\(\) is [A-Za-z]+\)")]
+    private static partial System.Text.RegularExpressions.Regex ResolveIs();
+
     /// <summary>The references of this parameter in a resource, as "Type/id" strings with any base URL removed.</summary>
     public IEnumerable<(string Type, string Id)> References(Resource resource)
     {
-        foreach (var value in resource.Select(Parameter.Expression!))
+        var targets = (Parameter.Target ?? []).Select(t => t.ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var value in resource.Select(Expression))
         {
             if (value is not ResourceReference { Reference: { } reference }) continue;
             var parts = reference.Split('/');
             if (parts.Length < 2) continue;
             var (type, id) = (parts[^2], parts[^1]);
             if (parts.Length >= 4 && parts[^2] == "_history") (type, id) = (parts[^4], parts[^3]);
-            if (FhirResources.RecordTypes.Contains(type) && (Target is null || Target == type)) yield return (type, id);
+            if (FhirResources.RecordTypes.Contains(type) && targets.Contains(type) && (Target is null || Target == type)) yield return (type, id);
         }
     }
 }
