@@ -35,7 +35,7 @@ public static class FhirApi
         fhir.MapGet("/AuditEvent", AuditEventApi.Search).WithSummary("Your accesses to the patient's records, from the ledger's access log");
         fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
         fhir.MapGet("/{type}", RecordSearch.Search).WithSummary("Search a patient's records by code, date, identifier and _lastUpdated, with _include");
-        fhir.MapGet("/Patient/{id:regex(^[0-9a-f]{{64}}$)}/{type}", RecordSearch.Compartment)
+        fhir.MapGet("/Patient/{id}/{type}", RecordSearch.Compartment)
             .WithSummary("Search in the patient's compartment: the same as {type}?patient={id}, the patient's ledger account");
         fhir.MapGet("/{type}/{id}", RecordEndpoints.Read).WithSummary("Read and decrypt a record (logged on the ledger)");
         fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");

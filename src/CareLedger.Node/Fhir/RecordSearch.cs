@@ -26,8 +26,10 @@ public static class RecordSearch
     }
 
     /// <summary>GET Patient/{accountId}/{type}: the patient compartment, the same search as {type}?patient={accountId}.</summary>
+    /// <remarks>The route also catches Patient/{recordId}/_history, a Patient record's history, and answers it as such.</remarks>
     public static IResult Compartment(string id, string type, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader, LedgerReader ledger)
     {
+        if (type == "_history") return RecordEndpoints.History("Patient", id, request, custodian, records, reader, ledger);
         if (!AccountId.TryParse(id, out var patient)) return Outcomes.NotFound($"Patient/{id} is not a patient of this server. {RecordResources.PatientMapping}");
         if (type is "Consent" or "AuditEvent")
             return type == "Consent" ? ConsentApi.SearchIn(request, custodian, ledger, patient) : AuditEventApi.SearchIn(request, custodian, ledger, patient);
