@@ -14,7 +14,7 @@ public sealed class SoloOrderer(LedgerChain chain, TransactionPool pool, TimePro
             catch (OperationCanceledException) { return; }
             if (batch.Count == 0) continue;
             var block = await chain.CommitBatchAsync(batch, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
-            pool.OnCommitted(block);
+            pool.OnCommitted(block, chain.LastTimings);
         }
     }
 }

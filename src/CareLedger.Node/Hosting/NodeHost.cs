@@ -68,6 +68,7 @@ public static class NodeHost
         builder.Services.AddNodeAuthentication();
         builder.Services.AddReadLimits();
         builder.Services.AddProblemDetails();
+        builder.AddNodeTelemetry();
         builder.Services.AddOpenApi(o => DocumentedBody.DescribeBodies(o.DescribeSecurity()));
         configure?.Invoke(builder);
 
@@ -77,6 +78,7 @@ public static class NodeHost
         await app.Services.OpenLedgerAsync(ct);
         if (start.Consortium) await app.Services.CheckEtcdAccessAsync(ct);
         app.UseErrorAnswers();
+        app.UseRequestSpans();
         app.Use(RefuseWhileHalted);
         app.UseAuthentication();
         app.UseAuditorLog(); // before authorization, so that an auditor's refused requests are logged too
