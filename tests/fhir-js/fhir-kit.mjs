@@ -35,12 +35,13 @@ async function statusOf(promise) {
 /** Every page of a search, following the Bundle's next links as fhir-kit-client does. */
 async function allPages(first) {
   const ids = [];
-  let pages = 0;
+  const perPage = [];
   for (let bundle = first; bundle; bundle = await client.nextPage({ bundle })) {
-    pages += 1;
-    ids.push(...(bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource.id));
+    const matches = (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource.id);
+    perPage.push(matches.length);
+    ids.push(...matches);
   }
-  return { ids, pages };
+  return { ids, perPage };
 }
 
 const out = {};
