@@ -49,13 +49,14 @@ public class SearchFeatureTests(FhirNode fhir)
     }
 
     [Fact]
-    public async Task Include_DiagnosticReportResult_AddsTheReferencedObservationsTheDoctorMayRead_AndReportsTheOneItMayNot()
+    public async Task Include_DiagnosticReportResult_AddsTheReferencedObservationsTheDoctorMayRead_ReportsTheOneItMayNot_IgnoresAnotherServers()
     {
         await fhir.GrantDoctorAsync("treatment", "Observation", "DiagnosticReport");
         using var client = fhir.Client();
         var code = "i" + Guid.NewGuid().ToString("N")[..8];
         var o1 = (await client.CreateAsync(Observation("part-" + code, "2026-09-01")))!;
         var o2 = (await client.CreateAsync(Observation("part-" + code, "2026-09-01")))!;
+        var elsewhere = (await client.CreateAsync(Observation("part-" + code, "2026-09-01")))!;
         var unshared = await fhir.Records.AddAsync(fhir.Patient, fhir.Patient.Account, FhirResources.ToJson(Observation("part-" + code, "2026-09-01")));
         Assert.True(fhir.Node.Vault.DeleteKey(unshared.Record, fhir.Doctor));
         var report = (await client.CreateAsync(new DiagnosticReport
@@ -63,7 +64,8 @@ public class SearchFeatureTests(FhirNode fhir)
             Status = DiagnosticReport.DiagnosticReportStatus.Final,
             Code = new CodeableConcept(System, code),
             Subject = new ResourceReference(fhir.PatientRef),
-            Result = [new($"Observation/{o1.Id}"), new($"{fhir.FhirBase}Observation/{o2.Id}"), new($"Observation/{unshared.Record}")],
+            Result = [new($"Observation/{o1.Id}"), new($"{fhir.FhirBase}Observation/{o2.Id}"), new($"Observation/{unshared.Record}"),
+                      new($"https://elsewhere.example/fhir/Observation/{elsewhere.Id}")],
         }))!;
 
         var bundle = (await client.SearchAsync<DiagnosticReport>([$"patient={fhir.PatientRef}", $"code={System}|{code}", "_include=DiagnosticReport:result"]))!;
@@ -123,6 +125,7 @@ public class SearchFeatureTests(FhirNode fhir)
         var after = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=gt{t1}"));
         var atOrBefore = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=le{t1}"));
         var range = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=ge{t1}", $"_lastUpdated=lt{newer.Meta!.LastUpdated!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+        var either = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=eq{t1},ge{newer.Meta.LastUpdated.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}"));
         await Task.Delay(20);
         await client.UpdateAsync(older);
         var afterUpdate = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=gt{t1}"));
@@ -132,6 +135,7 @@ public class SearchFeatureTests(FhirNode fhir)
         Assert.Equal([newer.Id!], Issues.MatchIds(after!));
         Assert.Equal([older.Id!], Issues.MatchIds(atOrBefore!));
         Assert.Equal([older.Id!], Issues.MatchIds(range!));
+        Assert.Equal(new[] { older.Id!, newer.Id! }.Order(StringComparer.Ordinal), Issues.MatchIds(either!));
         Assert.Equal(new[] { older.Id!, newer.Id! }.Order(StringComparer.Ordinal), Issues.MatchIds(afterUpdate!));
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Contains("is not a _lastUpdated search value", Issues.Text(bad));

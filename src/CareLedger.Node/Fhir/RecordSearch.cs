@@ -45,7 +45,7 @@ public static class RecordSearch
         var bundle = FhirApi.Searchset(request);
         SearchPaging.Fill(bundle, request, page.Matches, page.Next);
         if (criteria.Includes.Count > 0)
-            foreach (var included in Included(criteria, page.Matches, custodian, records, reader, ledger, page.Unavailable))
+            foreach (var included in Included(criteria, page.Matches, FhirApi.BaseUrl(request), custodian, records, reader, ledger, page.Unavailable))
                 bundle.Entry.Add(FhirApi.Match(request, included, Bundle.SearchEntryMode.Include));
         if (page.Unavailable.Count > 0) bundle.Entry.Add(Warnings(page.Unavailable));
         return new FhirResult(bundle, StatusCodes.Status200OK);
@@ -105,7 +105,7 @@ public static class RecordSearch
     /// read like any other (consent-checked, logged; one the practitioner may not read is reported, not included). A reference
     /// to the patient (Patient/{accountId}) brings the patient's Patient records the practitioner may read.
     /// </summary>
-    private static List<Resource> Included(SearchCriteria criteria, List<Resource> matches, Custodian custodian, CustodialRecords records, RecordReader reader,
+    private static List<Resource> Included(SearchCriteria criteria, List<Resource> matches, string baseUrl, Custodian custodian, CustodialRecords records, RecordReader reader,
         LedgerReader ledger, List<string> unavailable)
     {
         var seen = matches.Select(m => $"{m.TypeName}/{m.Id}").ToHashSet(StringComparer.Ordinal);
@@ -113,7 +113,7 @@ public static class RecordSearch
         var patients = new HashSet<AccountId>();
         foreach (var include in criteria.Includes)
             foreach (var match in matches)
-                foreach (var reference in include.References(match))
+                foreach (var reference in include.References(match, baseUrl))
                 {
                     if (reference.Type == "Patient" && AccountId.TryParse(reference.Id, out var account))
                     {

@@ -15,7 +15,7 @@ namespace CareLedger.Node.Fhir;
 public sealed class SearchCriteria
 {
     private readonly List<Func<Resource, bool>> _filters = [];
-    private readonly List<DateCriterion> _lastUpdated = [];
+    private readonly List<List<DateCriterion>> _lastUpdated = [];
 
     private SearchCriteria(AccountId patient) => Patient = patient;
 
@@ -48,7 +48,8 @@ public sealed class SearchCriteria
     public bool UpdatedMatches(long unixMilliseconds)
     {
         var time = DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
-        return _lastUpdated.All(c => c.Matches(new DateRange(time, time.AddMilliseconds(1))));
+        var version = new DateRange(time, time.AddMilliseconds(1));
+        return _lastUpdated.All(any => any.Any(c => c.Matches(version)));
     }
 
     /// <summary>The spec's definition of a parameter on a type, when it has one (Condition has no "date", Patient no "code").</summary>
@@ -77,7 +78,7 @@ public sealed class SearchCriteria
         AccountId? patient = compartment;
         var (count, after) = (SearchPaging.DefaultCount, (string?)null);
         var filters = new List<Func<Resource, bool>>();
-        var lastUpdated = new List<DateCriterion>();
+        var lastUpdated = new List<List<DateCriterion>>();
         var includes = new List<Include>();
         var record = FhirResources.RecordTypes.Contains(type);
         foreach (var (name, values) in query)
@@ -109,9 +110,8 @@ public sealed class SearchCriteria
                         return Bad($"'{value}' is not a {name} search value: [prefix]YYYY[-MM[-DD[Thh:mm[:ss][zone]]]], prefixes {string.Join(", ", DateCriterion.Prefixes)}.");
                     if (name == "_lastUpdated")
                     {
-                        // One criterion per parameter occurrence; a comma list is an "or" of its values.
-                        if (criteria.Count != 1) return Bad("_lastUpdated takes one value per parameter; repeat the parameter for a range (_lastUpdated=ge…&_lastUpdated=lt…).");
-                        lastUpdated.Add(criteria[0]!);
+                        // Repeated parameters must all hold (a range: ge…&lt…); a comma list is an "or" of its values.
+                        lastUpdated.Add([.. criteria.Select(c => c!)]);
                         continue;
                     }
                     var date = Definition(type, name)!;
@@ -173,17 +173,27 @@ public sealed partial record Include(SearchParamDefinition Parameter, string? Ta
     [System.Text.RegularExpressions.GeneratedRegex(@"\.where\(resolve\(\) is [A-Za-z]+\)")]
     private static partial System.Text.RegularExpressions.Regex ResolveIs();
 
-    /// <summary>The references of this parameter in a resource, as "Type/id" strings with any base URL removed.</summary>
-    public IEnumerable<(string Type, string Id)> References(Resource resource)
+    /// <summary>
+    /// The references of this parameter in a resource to this server, as (type, id): relative ones, and absolute ones
+    /// under <paramref name="baseUrl"/> (a reference to another server names nothing here).
+    /// </summary>
+    public IEnumerable<(string Type, string Id)> References(Resource resource, string baseUrl)
     {
         var targets = (Parameter.Target ?? []).Select(t => t.ToString()).ToHashSet(StringComparer.Ordinal);
         foreach (var value in resource.Select(Expression))
         {
             if (value is not ResourceReference { Reference: { } reference }) continue;
-            var parts = reference.Split('/');
-            if (parts.Length < 2) continue;
-            var (type, id) = (parts[^2], parts[^1]);
-            if (parts.Length >= 4 && parts[^2] == "_history") (type, id) = (parts[^4], parts[^3]);
+            if (reference.Contains("://", StringComparison.Ordinal))
+            {
+                if (!reference.StartsWith(baseUrl + "/", StringComparison.OrdinalIgnoreCase)) continue;
+                reference = reference[(baseUrl.Length + 1)..];
+            }
+            var (type, id) = reference.Split('/') switch
+            {
+                [var t, var i] => (t, i),
+                [var t, var i, "_history", _] => (t, i),
+                _ => ("", ""),
+            };
             if (FhirResources.RecordTypes.Contains(type) && targets.Contains(type) && (Target is null || Target == type)) yield return (type, id);
         }
     }
