@@ -68,7 +68,7 @@ public sealed partial class RecordContent
         if (DecodeSet(set) is not { } keys) return Refusal.Bad("Malformed copy", "The key set is not a CBOR map of wrapped keys.");
         if (CheckCommitted(state, record, meta, blob, keys, Hash256.Of(set)) is { } refused) return refused;
         var generation = keys.Count > 0 ? version : RecordKeys.GenerationOf(state, id, version);
-        return vault.Exclusive(() =>
+        return vault.Guarded(() =>
         {
             // The ledger read again under the lock: an erasure or a revoke may have committed while the copy travelled.
             var state = ledger.State;
@@ -95,7 +95,7 @@ public sealed partial class RecordContent
         if (DecodeSet(set) is not { } keys) return Refusal.Bad("Malformed copy", "The key set is not a CBOR map of wrapped keys.");
         var keysByName = ParseGrantKeys(state, patient, keys);
         if (keysByName.Value is not { } parsed) return keysByName.Refusal;
-        return vault.Exclusive(() =>
+        return vault.Guarded(() =>
         {
             // The ledger read again under the lock: an erasure or a revoke may have committed while the copy travelled.
             var current = ledger.State;

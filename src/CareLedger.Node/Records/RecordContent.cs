@@ -32,7 +32,7 @@ public sealed partial class RecordContent(LedgerReader ledger, VaultStore vault)
         if (author != record.Patient && keys.Names.FirstOrDefault(name => name != author.ToString() && vault.GetKey(id, AccountId.Parse(name), generation) is not null) is { } held)
             return Refusal.Forbidden($"only the patient replaces another reader's wrapped key: {held} already holds one for record {id}; nothing was stored");
 
-        return vault.Exclusive(() =>
+        return vault.Guarded(() =>
         {
             if (IsErased(id)) return Erased;
             vault.PutBlob(id, blob);
@@ -119,7 +119,7 @@ public sealed partial class RecordContent(LedgerReader ledger, VaultStore vault)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the grant committed to; nothing was stored.");
         var keysByName = ParseGrantKeys(state, patient, keys);
         if (keysByName.Value is not { } parsed) return keysByName.Refusal;
-        return vault.Exclusive(() =>
+        return vault.Guarded(() =>
         {
             if (ledger.State.Get(ConsentGrant.Key(patient, grantId))?.Revoked != false) return new Refusal(StatusCodes.Status410Gone, "Grant revoked", $"Grant {grantId} was revoked: its keys are not kept.");
             foreach (var (record, generation, reader, name) in parsed.Where(k => !IsErased(k.Record))) vault.PutKey(record, reader, keys.Get(name)!, generation);

@@ -16,7 +16,8 @@ public sealed partial class VaultStore
     private readonly string _notes;
     private readonly string _keySets;
     private readonly string _grantKeySets;
-    private readonly Lock _shredding = new();
+    // Stores hold it shared, so uploads and copies run side by side; a shred or a forget holds it alone.
+    private readonly ReaderWriterLockSlim _erasing = new(LockRecursionPolicy.NoRecursion);
 
     public VaultStore(string folder)
     {
@@ -121,13 +122,23 @@ public sealed partial class VaultStore
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with no shredding and no other exclusive work in between: a copy fetched from a peer
-    /// checks the ledger (erased? may the reader hold a key?) and stores in one step, so an erasure or a revoke that
-    /// commits meanwhile either comes first and is seen, or comes after and deletes what was stored.
+    /// Runs a store with no shred and no forget in between: an upload or a copy checks the ledger (erased? revoked? may the
+    /// reader hold a key?) and stores in one step, so an erasure or a revoke that commits meanwhile either comes first and is
+    /// seen, or comes after and deletes what was stored. Stores do not wait for one another.
     /// </summary>
+    public T Guarded<T>(Func<T> work)
+    {
+        _erasing.EnterReadLock();
+        try { return work(); }
+        finally { _erasing.ExitReadLock(); }
+    }
+
+    /// <summary>Runs a deletion (a revoke's forget) with no store and no other deletion in between.</summary>
     public T Exclusive<T>(Func<T> work)
     {
-        lock (_shredding) return work();
+        _erasing.EnterWriteLock();
+        try { return work(); }
+        finally { _erasing.ExitWriteLock(); }
     }
 
     /// <summary>
@@ -136,7 +147,8 @@ public sealed partial class VaultStore
     /// </summary>
     public void Shred(string recordId, AccountId? patient = null)
     {
-        lock (_shredding)
+        _erasing.EnterWriteLock();
+        try
         {
             foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId), Path.Combine(_notes, recordId), Path.Combine(_keySets, recordId) })
                 if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
@@ -151,6 +163,10 @@ public sealed partial class VaultStore
                 catch (Ledger.Encoding.CborMapException) { names = true; }
                 if (names) File.Delete(path);
             }
+        }
+        finally
+        {
+            _erasing.ExitWriteLock();
         }
     }
 
