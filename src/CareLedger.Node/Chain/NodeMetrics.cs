@@ -8,7 +8,7 @@ using CareLedger.Ledger.Ordering.Consortium;
 namespace CareLedger.Node.Chain;
 
 /// <summary>Counters the node exposes at /metrics in the Prometheus text format.</summary>
-public sealed class NodeMetrics(LedgerChain chain, TransactionPool pool, ConsortiumOrderer? consortium = null) : INodeStartup
+public sealed class NodeMetrics(LedgerChain chain, TransactionPool pool, Disk.DiskSpace disk, ConsortiumOrderer? consortium = null) : INodeStartup
 {
     private long _accepted, _rejected, _full, _committedValid, _committedInvalid, _blocks;
 
@@ -43,6 +43,10 @@ public sealed class NodeMetrics(LedgerChain chain, TransactionPool pool, Consort
         Metric("careledger_blocks_committed_total", "counter", "Blocks committed since start.", Interlocked.Read(ref _blocks));
         Metric("careledger_chain_height", "gauge", "Height of the latest durable block.", (long)chain.Head.Height);
         Metric("careledger_tx_pool_size", "gauge", "Transactions waiting to be ordered.", pool.Count);
+        // Alert on disk_full == 1: the node refuses new work (507) until space returns under its data folder.
+        Metric("careledger_disk_full", "gauge", "1 while the data disk is full and the node refuses new work.", disk.Full ? 1 : 0);
+        Metric("careledger_disk_free_bytes", "gauge", "Free bytes on the data folder's disk at the last check.", disk.FreeBytes);
+        Metric("careledger_disk_full_refusals_total", "counter", "Requests refused with 507 because the data disk was full.", disk.Refused);
         if (consortium is not null)
         {
             // Alert on halted == 1: the node refused a block or found its store damaged, and serves nothing until an operator acts.

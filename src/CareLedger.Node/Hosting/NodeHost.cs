@@ -7,6 +7,7 @@ using CareLedger.Node.Chain;
 using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Node.Consortium;
 using CareLedger.Node.Demo;
+using CareLedger.Node.Disk;
 using CareLedger.Node.Fhir;
 using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
@@ -56,6 +57,7 @@ public static class NodeHost
         var consortium = Bind<ConsortiumOptions>(builder, ConsortiumOptions.Section);
         var start = NodeStart.Resolve(Bind<NodeOptions>(builder, NodeOptions.Section), consortium.Enabled, consortium.Resync);
         builder.Services.AddLedger(start);
+        builder.Services.AddDiskSpace();
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
         builder.Services.AddLive();
@@ -78,6 +80,7 @@ public static class NodeHost
         if (start.Consortium) await app.Services.CheckEtcdAccessAsync(ct);
         app.UseErrorAnswers();
         app.Use(RefuseWhileHalted);
+        app.UseDiskFullRefusal();
         app.UseAuthentication();
         app.UseAuditorLog(); // before authorization, so that an auditor's refused requests are logged too
         app.UseAuthorization();
