@@ -100,4 +100,39 @@ public sealed partial class DiskFullTests
         Assert.True(verified.ExitCode == 0, verified.ToString());
         Assert.Contains("verified from its genesis", verified.Output);
     }
+
+    /// <summary>
+    /// With no margin the node meets the full disk mid-write: the block is rolled back, the node refuses new work, and
+    /// the same transaction is committed once space returns — the client that sent it just waits longer.
+    /// </summary>
+    [SmallDiskFact]
+    public async Task Node_DiskFillsBeforeTheNodeNotices_TheRefusedBlockIsCommittedOnceSpaceReturns()
+    {
+        using var disk = SmallDisk.Mount(megabytes: 40);
+        using var node = new NodeProcess(Path.Combine(disk.Path, "data")) { Environment = { ["CareLedger__MinFreeDiskMegabytes"] = "0" } };
+        await node.StartAsync();
+        var start = await node.Client.GetChainAsync();
+
+        var filler = disk.Fill();
+        var transfer = TransferAsync(node);
+        await WaitForMetricAsync(node, "careledger_disk_full", 1);
+        var refused = await TransferAsync(node);
+        var stalled = await node.Client.GetChainAsync();
+        File.Delete(filler);
+        var sent = await transfer;
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Insufficient storage", Assert.Single(refused.ErrorLines));
+        Assert.Equal(start.HeadHash, stalled.HeadHash);
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        var receipt = await node.Client.GetReceiptAsync(sent.TxId);
+        Assert.Equal("committed", receipt.Status);
+        Assert.True(receipt.Height > start.Height);
+        Assert.Equal(1, Count(node.Output, "ALERT: disk full"));
+        Assert.True(node.IsRunning, node.Output);
+        Assert.DoesNotContain("Ordering failed", node.Output);
+        node.Stop();
+        var verified = await CliRunner.RunAsync(null, "chain", "verify", "--data", node.DataDir);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
 }

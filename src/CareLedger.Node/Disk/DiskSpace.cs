@@ -16,6 +16,7 @@ public sealed partial class DiskSpace(NodeStart start, Microsoft.Extensions.Opti
     private readonly Lock _lock = new();
     private TaskCompletionSource _room = Completed();
     private long _refused;
+    private long _freeAtFailure = -1;
 
     public bool Full { get; private set; }
     public long FreeBytes { get; private set; } = -1;
@@ -29,6 +30,8 @@ public sealed partial class DiskSpace(NodeStart start, Microsoft.Extensions.Opti
 
     public void ReportFull(Exception e)
     {
+        // A write failed although the free space looked enough: room returns only once more is free than now.
+        Interlocked.Exchange(ref _freeAtFailure, FreeOn(Folder));
         if (SetFull(true)) LogFullAfterWrite(log, Folder, e.Message);
     }
 
@@ -38,7 +41,8 @@ public sealed partial class DiskSpace(NodeStart start, Microsoft.Extensions.Opti
     public bool Check()
     {
         FreeBytes = FreeOn(Folder);
-        var full = FreeBytes < _minimum;
+        var full = FreeBytes < _minimum || FreeBytes <= Interlocked.Read(ref _freeAtFailure);
+        if (!full) Interlocked.Exchange(ref _freeAtFailure, -1);
         if (full && SetFull(true)) LogFull(log, FreeBytes / 1024 / 1024, Folder, _minimum / 1024 / 1024);
         else if (!full && SetFull(false)) LogResumed(log, FreeBytes / 1024 / 1024, Folder);
         return Full;
