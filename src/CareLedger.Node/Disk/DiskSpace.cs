@@ -12,11 +12,13 @@ public sealed partial class DiskSpace(NodeStart start, Microsoft.Extensions.Opti
     : BackgroundService, IStorageSpace
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan DatabaseRetry = TimeSpan.FromSeconds(10);
     private readonly long _minimum = options.Value.MinFreeDiskMegabytes * 1024L * 1024L;
     private readonly Lock _lock = new();
     private TaskCompletionSource _room = Completed();
     private long _refused;
     private long _freeAtFailure = -1;
+    private long _retryAtTicks;
 
     public bool Full { get; private set; }
     public long FreeBytes { get; private set; } = -1;
@@ -30,8 +32,10 @@ public sealed partial class DiskSpace(NodeStart start, Microsoft.Extensions.Opti
 
     public void ReportFull(Exception e)
     {
-        // A write failed although the free space looked enough: room returns only once more is free than now.
-        Interlocked.Exchange(ref _freeAtFailure, FreeOn(Folder));
+        // A local write failed although the free space looked enough: room returns only once more is free than now.
+        // PostgreSQL's disk is not ours to watch (it may be another host's): the orderer tries again after a pause.
+        if (e is Npgsql.PostgresException) Interlocked.Exchange(ref _retryAtTicks, DateTime.UtcNow.Add(DatabaseRetry).Ticks);
+        else Interlocked.Exchange(ref _freeAtFailure, FreeOn(Folder));
         if (SetFull(true)) LogFullAfterWrite(log, Folder, e.Message);
     }
 
@@ -41,7 +45,7 @@ public sealed partial class DiskSpace(NodeStart start, Microsoft.Extensions.Opti
     public bool Check()
     {
         FreeBytes = FreeOn(Folder);
-        var full = FreeBytes < _minimum || FreeBytes <= Interlocked.Read(ref _freeAtFailure);
+        var full = FreeBytes < _minimum || FreeBytes <= Interlocked.Read(ref _freeAtFailure) || DateTime.UtcNow.Ticks < Interlocked.Read(ref _retryAtTicks);
         if (!full) Interlocked.Exchange(ref _freeAtFailure, -1);
         if (full && SetFull(true)) LogFull(log, FreeBytes / 1024 / 1024, Folder, _minimum / 1024 / 1024);
         else if (!full && SetFull(false)) LogResumed(log, FreeBytes / 1024 / 1024, Folder);
