@@ -17,7 +17,7 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/CareLedger.Bench -- [options] [--CareLedger:Setting=value ...]
-          --scenario all|inproc|http|profile|services|prescriptions|records|fhir|consortium|portal|room|chat
+          --scenario all|inproc|http|profile|services|prescriptions|records|fhir|consortium|portal|room|chat|peers
                                        which to run (default all): in-process load, HTTP load, and a
                                        single-threaded profile of the node's phases per transaction;
                                        services (only when named) runs end-to-end consultations, its
@@ -34,7 +34,10 @@ public sealed record BenchOptions(
                                        node's signalling, then times 20 calls' set-up in Chromium, direct
                                        and through a coturn it starts (if installed)
                                        chat (only when named) has --clients patient/practitioner
-                                       pairs exchange encrypted messages through the API and live notices
+                                       pairs exchange encrypted messages through the API and live notices;
+                                       peers (only when named) runs the same transfer workload on CareLedger
+                                       (in-process and HTTP), PostgreSQL (pgbench) and the EVM dev chains
+                                       hardhat and ganache, interleaved, twice, and prints the ratios
           --duration-seconds N         measured time per scenario (default 15)
           --warmup-seconds N           unmeasured load before each measurement (default 5)
           --clients N                  concurrent clients, each waiting for its commit (default 64)
@@ -43,7 +46,7 @@ public sealed record BenchOptions(
           --CareLedger:X=Y             node setting, e.g. --CareLedger:BlockMaxTransactions=500 --CareLedger:BlockLingerMs=2
         """;
 
-    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "fhir", "prescriptions", "consortium", "portal", "room", "chat"];
+    public static readonly string[] Scenarios = ["all", "inproc", "http", "profile", "services", "records", "fhir", "prescriptions", "consortium", "portal", "room", "chat", "peers"];
 
     public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
 

@@ -96,6 +96,13 @@ if (options.Scenario == "prescriptions")
 }
 
 using var blocks = new BlockLog(ledger.Chain);
+if (options.Scenario == "peers")
+{
+    await PeersScenario.RunAsync(options, verify, rounds: 2, async http => http
+        ? await RunScenarioAsync("careledger-http", PeersScenario.HttpRate, plans => new HttpSender([node.BaseAddress], plans), transfersOnly: true)
+        : await RunScenarioAsync("careledger-inproc", options.MaxRate, plans => new PoolSender(ledger.Pool, plans), transfersOnly: true), stop.Token);
+    return 0;
+}
 var runs = new List<LoadFigures>();
 if (options.Runs("inproc"))
     runs.Add(await RunScenarioAsync("inproc", options.MaxRate, plans => new PoolSender(ledger.Pool, plans)));
@@ -113,14 +120,15 @@ if (options.Runs("profile"))
     profile = await PhaseProfile.MeasureAsync(ledger, population, stop.Token);
 }
 Report.Print(options, verify, ledger.Options.BlockMaxTransactions, ledger.Options.BlockLingerMs, runs, profile);
+StorageFigures.Measure(node.DataDir)?.Print();
 return 0;
 
-async Task<LoadFigures> RunScenarioAsync(string scenario, int rate, Func<Transaction[][], ITransactionSender> senderFor)
+async Task<LoadFigures> RunScenarioAsync(string scenario, int rate, Func<Transaction[][], ITransactionSender> senderFor, bool transfersOnly = false)
 {
     await WaitForEmptyPoolAsync();
     var started = Stopwatch.StartNew();
     var perClient = (int)Math.Ceiling((double)rate * (options.WarmupSeconds + options.DurationSeconds) / options.Clients);
-    var sender = senderFor(Workload.Sign(ledger.Store, ledger.Genesis.ChainId, ledger.Clock.GetUtcNow(), population, options.Clients, perClient));
+    var sender = senderFor(Workload.Sign(ledger.Store, ledger.Genesis.ChainId, ledger.Clock.GetUtcNow(), population, options.Clients, perClient, transfersOnly));
     Console.WriteLine($"{scenario}: pre-signed {perClient * (long)options.Clients:N0} transactions in {started.Elapsed.TotalSeconds:F1} s; " +
                       $"running {options.WarmupSeconds} + {options.DurationSeconds} s...");
     GC.Collect();

@@ -9,7 +9,8 @@ namespace CareLedger.Bench;
 /// <summary>
 /// Transactions signed before the clock starts (signing is the client's cost, not the node's).
 /// Client c owns every patient whose index is c modulo the client count plus registrar c, and
-/// sends each account's transactions in nonce order. One in ten is a licence, the rest transfers.
+/// sends each account's transactions in nonce order. One in ten is a licence, the rest transfers (all transfers with
+/// <c>transfersOnly</c>, the workload the peers scenario compares).
 /// </summary>
 public static class Workload
 {
@@ -17,20 +18,22 @@ public static class Workload
     private static readonly string[] Specialties = ["cardiology", "dermatology", "general-practice", "paediatrics", "psychiatry"];
 
     /// <summary>One array per client, in the order that client must send them.</summary>
-    public static Transaction[][] Sign(IStateReader committed, string chainId, DateTimeOffset now, Population population, int clients, int perClient) =>
-        Sign(new NonceBook(committed), chainId, now, population, clients, perClient);
+    public static Transaction[][] Sign(IStateReader committed, string chainId, DateTimeOffset now, Population population, int clients, int perClient,
+        bool transfersOnly = false) =>
+        Sign(new NonceBook(committed), chainId, now, population, clients, perClient, transfersOnly);
 
     /// <summary>The same, with nonces counted on from <paramref name="nonces"/> (a node in another process, or an earlier workload).</summary>
-    public static Transaction[][] Sign(NonceBook nonces, string chainId, DateTimeOffset now, Population population, int clients, int perClient)
+    public static Transaction[][] Sign(NonceBook nonces, string chainId, DateTimeOffset now, Population population, int clients, int perClient,
+        bool transfersOnly = false)
     {
         var plan = new ClientPlan(chainId, now.AddHours(1).ToUnixTimeMilliseconds(),
-            now.AddDays(-1).ToUnixTimeMilliseconds(), now.AddYears(1).ToUnixTimeMilliseconds(), population, nonces);
+            now.AddDays(-1).ToUnixTimeMilliseconds(), now.AddYears(1).ToUnixTimeMilliseconds(), population, nonces, transfersOnly);
         var txs = new Transaction[clients][];
         Parallel.For(0, clients, c => txs[c] = plan.Sign(c, clients, perClient));
         return txs;
     }
 
-    private sealed record ClientPlan(string ChainId, long Expiry, long ValidFrom, long ValidUntil, Population Population, NonceBook Nonces)
+    private sealed record ClientPlan(string ChainId, long Expiry, long ValidFrom, long ValidUntil, Population Population, NonceBook Nonces, bool TransfersOnly)
     {
         public Transaction[] Sign(int client, int clients, int count)
         {
@@ -41,7 +44,7 @@ public static class Workload
             var transfers = 0;
             for (var i = 0; i < count; i++)
             {
-                txs[i] = i % LicenceEvery == LicenceEvery - 1
+                txs[i] = !TransfersOnly && i % LicenceEvery == LicenceEvery - 1
                     ? Licence(registrar, random)
                     : Transfer(senders[transfers++ % senders.Length], random);
             }

@@ -52,6 +52,9 @@ public sealed class LedgerChain
     public BlockHeader Head => _store.Head!;
     public AccountId Validator => _validatorKey.Account;
 
+    /// <summary>When the last block committed was executed and stored (for traces; read on the thread that committed it).</summary>
+    public BlockTimings LastTimings { get; private set; }
+
     /// <summary>Raised after a block is durable, on the thread that committed it.</summary>
     public event Action<Block>? BlockCommitted;
 
@@ -60,9 +63,12 @@ public sealed class LedgerChain
     {
         var head = Head;
         var time = Math.Max(proposedTime, head.Time);
+        var executeStart = DateTimeOffset.UtcNow;
         var executed = _executor.Execute(_store.ExecutionState, head, txs, time, _validatorKey.Account);
         var block = executed.ToBlock([Sign(executed.Header)]);
+        var storeStart = DateTimeOffset.UtcNow;
         await _store.AppendAsync(block, executed.Writes, ct);
+        LastTimings = new BlockTimings(executeStart, storeStart, storeStart, DateTimeOffset.UtcNow, Ordered: false);
         BlockCommitted?.Invoke(block);
         return block;
     }
@@ -88,8 +94,9 @@ public sealed class LedgerChain
             state = overlay;
         }
         var time = Math.Max(proposedTime, head.Time);
+        var executeStart = DateTimeOffset.UtcNow;
         var executed = _executor.Execute(state, head, txs, time, _validatorKey.Account);
-        return new Proposal(executed.ToBlock([Sign(executed.Header)]), executed);
+        return new Proposal(executed.ToBlock([Sign(executed.Header)]), executed) { ExecutedAt = (executeStart, DateTimeOffset.UtcNow) };
     }
 
     /// <summary>Stores a block this node proposed, once consensus has ordered it.</summary>
@@ -97,7 +104,9 @@ public sealed class LedgerChain
     {
         if (proposal.Block.Header.PreviousHash != Head.Hash())
             throw new InvalidOperationException($"proposal for height {proposal.Block.Height} no longer extends the head");
+        var storeStart = DateTimeOffset.UtcNow;
         await _store.AppendAsync(proposal.Block, proposal.Executed.Writes, ct);
+        LastTimings = new BlockTimings(proposal.ExecutedAt.Start, proposal.ExecutedAt.End, storeStart, DateTimeOffset.UtcNow, Ordered: true);
         BlockCommitted?.Invoke(proposal.Block);
     }
 
@@ -126,13 +135,16 @@ public sealed class LedgerChain
         if (verdict.Ok) verdict = BlockCheck.TransactionSignatures(proposed, alreadyVerified);
         if (!verdict.Ok) return ReplicatedBlock.Refused(verdict);
 
+        var executeStart = DateTimeOffset.UtcNow;
         var executed = _executor.Execute(_store.ExecutionState, head, proposed.Transactions, proposed.Header.Time, proposed.Header.Proposer);
         verdict = BlockCheck.Reproduces(executed, proposed);
         if (!verdict.Ok) return ReplicatedBlock.Refused(verdict);
         var kept = signatures.Where(s => s.Validator != Validator).ToList();
         if (validators.Contains(Validator)) kept.Add(Sign(executed.Header));
         var block = executed.ToBlock(kept);
+        var storeStart = DateTimeOffset.UtcNow;
         await _store.AppendAsync(block, executed.Writes, ct);
+        LastTimings = new BlockTimings(executeStart, storeStart, storeStart, DateTimeOffset.UtcNow, Ordered: false);
         BlockCommitted?.Invoke(block);
         return new ReplicatedBlock(verdict, block, executed.Writes);
     }
@@ -141,7 +153,11 @@ public sealed class LedgerChain
 }
 
 /// <summary>A block this node executed and signed as proposer, with the state writes to store once it is ordered.</summary>
-public sealed record Proposal(Block Block, ExecutedBlock Executed);
+public sealed record Proposal(Block Block, ExecutedBlock Executed)
+{
+    /// <summary>When the proposer executed it (for traces).</summary>
+    public (DateTimeOffset Start, DateTimeOffset End) ExecutedAt { get; init; }
+}
 
 /// <summary>What became of a replicated block: stored (with the state writes it made), or refused with the verdict saying why.</summary>
 public sealed record ReplicatedBlock(BlockVerdict Verdict, Block? Stored, IReadOnlyList<KeyValuePair<string, byte[]?>> Writes)

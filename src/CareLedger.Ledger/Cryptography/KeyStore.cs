@@ -70,6 +70,15 @@ public sealed class KeyStore(string folder, int iterations = KeyStore.DefaultIte
 
     public KeyInfo Show(string name) => ToInfo(Read(PathOf(name)));
 
+    /// <summary>Deletes a key's file; false when there was none. What it protected cannot be recovered from this store.</summary>
+    public bool Delete(string name)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        return true;
+    }
+
     public SigningKey Load(string name, string passphrase)
     {
         var file = Read(PathOf(name));

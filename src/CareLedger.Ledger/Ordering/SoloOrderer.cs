@@ -22,7 +22,8 @@ public sealed class SoloOrderer(LedgerChain chain, TransactionPool pool, TimePro
             }
             catch (OperationCanceledException) { return; }
             if (batch.Count == 0) continue;
-            pool.OnCommitted(await CommitAsync(batch, ct));
+            var block = await CommitAsync(batch, ct);
+            pool.OnCommitted(block, chain.LastTimings);
         }
     }
 

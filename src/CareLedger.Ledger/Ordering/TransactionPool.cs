@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Runtime;
 using CareLedger.Ledger.State;
@@ -39,6 +40,9 @@ public sealed class TransactionPool
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>The sampled transactions' traces (<see cref="LedgerTracing"/>).</summary>
+    public LedgerTracing Tracing { get; } = new();
+
     public bool Contains(Hash256 id) => _pending.ContainsKey(id);
 
     public SubmitResult Submit(ReadOnlyMemory<byte> envelope)
@@ -50,6 +54,15 @@ public sealed class TransactionPool
     public SubmitResult Submit(Transaction tx)
     {
         if (_pending.ContainsKey(tx.Id)) return SubmitResult.Accepted(tx.Id);
+        using var admission = LedgerTracing.StartAdmission(tx.Id);
+        var result = Admit(tx);
+        if (result.Status == SubmitStatus.Accepted) Tracing.Admitted(tx.Id, admission);
+        admission?.SetTag("careledger.admission", result.Status.ToString());
+        return result;
+    }
+
+    private SubmitResult Admit(Transaction tx)
+    {
         // A transaction built in-process never went through TryDecode's size check; a block holding
         // one could not be decoded again, so the limit is enforced here for everyone.
         if (tx.Body.Length + tx.Signature.Length + 16 > Transaction.MaxSize && tx.Encode().Length > Transaction.MaxSize)
@@ -93,6 +106,7 @@ public sealed class TransactionPool
             throw;
         }
         batch.Sort(static (a, b) => a.Sender != b.Sender ? a.Sender.CompareTo(b.Sender) : a.Nonce.CompareTo(b.Nonce));
+        Tracing.Taken(batch);
         return batch;
     }
 
@@ -130,12 +144,14 @@ public sealed class TransactionPool
     public void Reject(Hash256 id, string reason)
     {
         if (_pending.TryRemove(id, out _)) Interlocked.Decrement(ref _count);
+        Tracing.Forget(id);
         if (_waiters.TryRemove(id, out var waiter)) waiter.TrySetException(new TransactionRejectedException(id, reason));
     }
 
-    /// <summary>Completes waiters and frees pool slots for a block that is now durable.</summary>
-    public void OnCommitted(Block block)
+    /// <summary>Completes waiters and frees pool slots for a block that is now durable (<paramref name="timings"/>: for the traces).</summary>
+    public void OnCommitted(Block block, BlockTimings? timings = null)
     {
+        Tracing.Committed(block, timings);
         for (var i = 0; i < block.Transactions.Count; i++)
         {
             var id = block.Transactions[i].Id;

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Contracts.Membership;
 using CareLedger.Node.Authentication;
@@ -16,38 +13,26 @@ namespace CareLedger.Node.Fhir;
 /// </summary>
 public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposable
 {
-    public const string TokensFileName = "tokens.json";
-    private const string TokenPrefix = "clf_";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public const string TokensFileName = CustodialTokens.FileName;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SigningKey> _unlocked = [];
-    private (DateTime Stamp, Dictionary<string, string> Names) _tokens = (DateTime.MinValue, []);
+    private readonly CustodialTokens _file = new(keys.Custodial.Folder);
+    private (DateTime Stamp, long Length, Dictionary<string, string> Names) _tokens = (DateTime.MinValue, -1, []);
 
-    public string TokensPath => Path.Combine(keys.Custodial.Folder, TokensFileName);
+    public string TokensPath => _file.Path;
 
     /// <summary>Issues a bearer token for a key already in the custodial store. The token is returned once and only its hash is kept.</summary>
     public string IssueToken(string keyName)
     {
         keys.Custodial.Show(keyName);
-        var token = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        lock (_lock)
-        {
-            var names = new Dictionary<string, string>(ReadTokens()) { [Hash(token)] = keyName };
-            Directory.CreateDirectory(keys.Custodial.Folder);
-            var temp = TokensPath + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(names, Json));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(temp, TokensPath, overwrite: true);
-            _tokens = (File.GetLastWriteTimeUtc(TokensPath), names);
-        }
-        return token;
+        lock (_lock) return _file.Issue(keyName);
     }
 
     /// <summary>The practitioner behind a bearer token; throws <see cref="AuthenticationRefused"/> saying why not.</summary>
     public Custodian Authenticate(string token)
     {
         string? name;
-        lock (_lock) ReadTokens().TryGetValue(Hash(token), out name);
+        lock (_lock) ReadTokens().TryGetValue(CustodialTokens.Hash(token), out name);
         if (name is null) throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated", "The bearer token is not one this node issued (or it was withdrawn).");
 
         SigningKey key;
@@ -70,17 +55,17 @@ public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposa
         }
     }
 
-    /// <summary>The token map, re-read when the file changes so that tokens can be issued or withdrawn while the node runs.</summary>
+    /// <summary>
+    /// The token map, re-read when the file changes (its time or length) so that the operator's <c>careledger fhir access</c>
+    /// commands can issue or withdraw tokens while the node runs.
+    /// </summary>
     private Dictionary<string, string> ReadTokens()
     {
-        if (!File.Exists(TokensPath)) return [];
-        var stamp = File.GetLastWriteTimeUtc(TokensPath);
-        if (stamp != _tokens.Stamp)
-            _tokens = (stamp, JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(TokensPath), Json) ?? []);
+        var file = new FileInfo(TokensPath);
+        if (!file.Exists) return [];
+        if (file.LastWriteTimeUtc != _tokens.Stamp || file.Length != _tokens.Length) _tokens = (file.LastWriteTimeUtc, file.Length, _file.Read());
         return _tokens.Names;
     }
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     public void Dispose()
     {

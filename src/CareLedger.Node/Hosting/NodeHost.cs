@@ -64,6 +64,7 @@ public static class NodeHost
         builder.Services.AddDiskSpace();
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
+        if (start.Consortium) builder.Services.AddVaultCopies();
         builder.Services.AddLive();
         builder.Services.AddNotifications();
         builder.Services.AddSingleton<CareLedger.Node.Tokens.TransferHistory>();
@@ -74,6 +75,7 @@ public static class NodeHost
         builder.Services.AddNodeAuthentication();
         builder.Services.AddReadLimits();
         builder.Services.AddProblemDetails();
+        builder.AddNodeTelemetry();
         builder.Services.AddOpenApi(o => DocumentedBody.DescribeBodies(o.DescribeSecurity()));
         configure?.Invoke(builder);
 
@@ -83,6 +85,7 @@ public static class NodeHost
         await app.Services.OpenLedgerAsync(ct);
         if (start.Consortium) await app.Services.CheckEtcdAccessAsync(ct);
         app.UseErrorAnswers();
+        app.UseRequestSpans();
         app.Use(RefuseWhileHalted);
         app.UseDiskFullRefusal();
         app.UseAuthentication();
@@ -98,6 +101,7 @@ public static class NodeHost
         app.MapDirectoryApi();
         app.MapChainApi();
         app.MapRecordsApi();
+        app.MapVaultCopiesApi();
         app.MapServicesApi();
         app.MapPrescriptionsApi();
         app.MapFhirApi();

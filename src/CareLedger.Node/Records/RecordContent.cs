@@ -12,30 +12,18 @@ namespace CareLedger.Node.Records;
 /// Puts ciphertext and wrapped keys into the vault, only when they are exactly what the ledger
 /// committed to: the version's content hash and keys hash, or the grant's keys hash.
 /// </summary>
-public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
+public sealed partial class RecordContent(LedgerReader ledger, VaultStore vault)
 {
     /// <summary>Stores a version's ciphertext and wrapped keys for its author; null when stored.</summary>
     public Refusal? StoreVersion(AccountId author, string id, long version, byte[] blob, WrappedKeySet keys)
     {
         var state = ledger.State;
         if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id} on the ledger: submit records.add first.");
-        if (record.Erased) return new Refusal(StatusCodes.Status410Gone, "Record erased", "The record was erased.");
+        if (record.Erased) return Erased;
         if (RecordLedger.FindVersion(state, id, version) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {version} on the ledger.");
         if (meta.Author != author) return Refusal.Forbidden("only the author of this version may upload its content");
-        if (Hash256.Of(blob).ToString() != meta.ContentHash)
-            return Refusal.Unprocessable("Content hash mismatch", "The ciphertext's SHA-256 differs from the content hash on the ledger; nothing was stored.");
-        if (keys.Hash().ToString() != meta.KeysHash)
-            return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the ledger committed to; nothing was stored.");
-        foreach (var name in keys.Names)
-            if (!AccountId.TryParse(name, out _)) return Refusal.Bad("Malformed upload", $"wrapped key name '{name}' is not an account id");
-        // A version with keys starts a key generation under a new data key; one without is under its generation's key
-        // (ADR 0005, "Revocation"). Either way no earlier generation's key is touched.
+        if (CheckCommitted(state, record, meta, blob, keys, keys.Hash()) is { } refused) return refused;
         var generation = keys.Count > 0 ? version : RecordKeys.GenerationOf(state, id, version);
-        if ((version == 1 || keys.Count > 0) && (keys.Get(record.Patient.ToString()) is null || keys.Get(author.ToString()) is null))
-            return Refusal.Unprocessable("Missing wrapped keys", "The first version, and any version under a new data key, must wrap its key for the patient and the author.");
-        if (keys.Count == 0 && RecordKeys.NewKeyDue(state, record, generation, meta.Time))
-            return Refusal.Unprocessable("New data key due",
-                $"A grant that covered record {id} ended since its key was made: version {version} must be encrypted under a new data key wrapped for the readers in force; nothing was stored.");
         if (keys.Names.FirstOrDefault(name => !RecordKeys.MayHoldKey(state, record, author, AccountId.Parse(name), ledger.Now)) is { } outsider)
             return Refusal.Unprocessable("Key for a reader not in force",
                 $"No grant in force covers {outsider} for record {id}, so no key of it may be wrapped for them; nothing was stored.");
@@ -44,8 +32,40 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         if (author != record.Patient && keys.Names.FirstOrDefault(name => name != author.ToString() && vault.GetKey(id, AccountId.Parse(name), generation) is not null) is { } held)
             return Refusal.Forbidden($"only the patient replaces another reader's wrapped key: {held} already holds one for record {id}; nothing was stored");
 
-        vault.PutBlob(id, blob);
-        foreach (var name in keys.Names) vault.PutKey(id, AccountId.Parse(name), keys.Get(name)!, generation);
+        return vault.Exclusive(() =>
+        {
+            if (IsErased(id)) return Erased;
+            vault.PutBlob(id, blob);
+            if (keys.Count > 0) vault.PutKeySet(id, version, keys.Encode());
+            foreach (var name in keys.Names) vault.PutKey(id, AccountId.Parse(name), keys.Get(name)!, generation);
+            return (Refusal?)null;
+        });
+    }
+
+    private static readonly Refusal Erased = new(StatusCodes.Status410Gone, "Record erased", "The record was erased.");
+
+    private bool IsErased(string id) => RecordLedger.Find(ledger.State, id)?.Erased == true;
+
+    /// <summary>
+    /// The checks a version's content passes wherever it comes from (its author, or a peer node): the ciphertext and the
+    /// key set are the ones the ledger committed to, and a key set under a new data key wraps it for the patient and the author.
+    /// </summary>
+    private static Refusal? CheckCommitted(ContractState state, MedicalRecord record, RecordVersion meta, byte[] blob, WrappedKeySet keys, Hash256 keysHash)
+    {
+        if (Hash256.Of(blob).ToString() != meta.ContentHash)
+            return Refusal.Unprocessable("Content hash mismatch", "The ciphertext's SHA-256 differs from the content hash on the ledger; nothing was stored.");
+        if (keysHash.ToString() != meta.KeysHash)
+            return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the ledger committed to; nothing was stored.");
+        foreach (var name in keys.Names)
+            if (!AccountId.TryParse(name, out _)) return Refusal.Bad("Malformed upload", $"wrapped key name '{name}' is not an account id");
+        // A version with keys starts a key generation under a new data key; one without is under its generation's key
+        // (ADR 0005, "Revocation"). Either way no earlier generation's key is touched.
+        var generation = keys.Count > 0 ? meta.Version : RecordKeys.GenerationOf(state, record.Id, meta.Version);
+        if ((meta.Version == 1 || keys.Count > 0) && (keys.Get(record.Patient.ToString()) is null || keys.Get(meta.Author.ToString()) is null))
+            return Refusal.Unprocessable("Missing wrapped keys", "The first version, and any version under a new data key, must wrap its key for the patient and the author.");
+        if (keys.Count == 0 && RecordKeys.NewKeyDue(state, record, generation, meta.Time))
+            return Refusal.Unprocessable("New data key due",
+                $"A grant that covered record {record.Id} ended since its key was made: version {meta.Version} must be encrypted under a new data key wrapped for the readers in force; nothing was stored.");
         return null;
     }
 
@@ -59,15 +79,30 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
         if (state.Get(ConsentGrant.Key(patient, grantId)) is not { } grant) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
         var now = ledger.Now;
         if (!(grant.Revoked && grant.RevokedAt <= now)) return new Refusal(StatusCodes.Status409Conflict, "Grant in force", $"Revoke grant {grantId} first (records.revoke).");
+        return Forget(grant, now);
+    }
+
+    /// <summary>
+    /// Deletes the keys a revoked grant's grantees held, unless another grant in force covers them, and the grant's own key
+    /// set. Every node runs it when the revoke commits (<see cref="VaultShredder"/>), so copies forget like the original.
+    /// </summary>
+    public int Forget(ConsentGrant grant, long now)
+    {
+        var state = ledger.State;
+        var patient = grant.Patient;
         // Whom the grant named: the same rule consent checks use (a person, or an organisation's clinical staff).
         IReadOnlyList<AccountId> readers = grant.Grantee is { } one ? [one]
             : [.. state.Scan(StaffSeat.Of(grant.GranteeOrg!)).Where(e => RecordAccess.OrganisationGranteeRoles.Contains(e.Value.Role))
                 .Select(e => AccountId.Parse(StateKeys.LastSegment(e.Key)))];
-        var deleted = 0;
-        foreach (var record in RecordLedger.AllIdsOf(state, patient).Select(id => RecordLedger.Find(state, id)!).Where(r => grant.Records.Contains(r.Id) || grant.Types.Contains(r.Type)))
-            foreach (var reader in readers.Where(r => r != patient && !RecordAccess.CheckRead(state, record.Id, r, now).Allowed))
-                if (vault.DeleteKey(record.Id, reader)) deleted++;
-        return deleted;
+        return vault.Exclusive(() =>
+        {
+            var deleted = 0;
+            foreach (var record in RecordLedger.AllIdsOf(state, patient).Select(id => RecordLedger.Find(state, id)!).Where(r => grant.Records.Contains(r.Id) || grant.Types.Contains(r.Type)))
+                foreach (var reader in readers.Where(r => r != patient && !RecordAccess.CheckRead(state, record.Id, r, now).Allowed))
+                    if (vault.DeleteKey(record.Id, reader)) deleted++;
+            vault.DeleteGrantKeySet(patient, grant.Id);
+            return deleted;
+        });
     }
 
     /// <summary>
@@ -77,10 +112,26 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
     public Refusal? StoreGrantKeys(AccountId patient, string grantId, WrappedKeySet keys)
     {
         var state = ledger.State;
-        if (state.Get(ConsentGrant.Key(patient, grantId))?.KeysHash is not { } keysHash) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
+        if (state.Get(ConsentGrant.Key(patient, grantId)) is not { KeysHash: { } keysHash } grant) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
+        // Every node forgot the grant's keys when its revoke committed: none may come back.
+        if (grant.Revoked) return new Refusal(StatusCodes.Status410Gone, "Grant revoked", $"Grant {grantId} was revoked: its keys are not kept.");
         if (keys.Hash().ToString() != keysHash)
             return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the grant committed to; nothing was stored.");
-        var parsed = new List<(string Record, long Generation, AccountId Reader, string Name)>();
+        var keysByName = ParseGrantKeys(state, patient, keys);
+        if (keysByName.Value is not { } parsed) return keysByName.Refusal;
+        return vault.Exclusive(() =>
+        {
+            if (ledger.State.Get(ConsentGrant.Key(patient, grantId))?.Revoked != false) return new Refusal(StatusCodes.Status410Gone, "Grant revoked", $"Grant {grantId} was revoked: its keys are not kept.");
+            foreach (var (record, generation, reader, name) in parsed.Where(k => !IsErased(k.Record))) vault.PutKey(record, reader, keys.Get(name)!, generation);
+            if (!parsed.Any(k => IsErased(k.Record))) vault.PutGrantKeySet(patient, grantId, keys.Encode());
+            return (Refusal?)null;
+        });
+    }
+
+    /// <summary>A grant's wrapped keys by record, key generation and reader, each name checked against the ledger.</summary>
+    private static Answer<List<GrantKey>> ParseGrantKeys(ContractState state, AccountId patient, WrappedKeySet keys)
+    {
+        var parsed = new List<GrantKey>();
         foreach (var name in keys.Names)
         {
             var parts = name.Split('/');
@@ -91,9 +142,10 @@ public sealed class RecordContent(LedgerReader ledger, VaultStore vault)
             if (RecordLedger.Find(state, parts[0])?.Patient != patient) return Refusal.Forbidden($"record {parts[0]} is not yours");
             if (RecordLedger.FindVersion(state, parts[0], generation) is null || RecordKeys.GenerationOf(state, parts[0], generation) != generation)
                 return Refusal.Bad("Malformed upload", $"record {parts[0]} has no key generation {generation}");
-            parsed.Add((parts[0], generation, reader, name));
+            parsed.Add(new GrantKey(parts[0], generation, reader, name));
         }
-        foreach (var (record, generation, reader, name) in parsed) vault.PutKey(record, reader, keys.Get(name)!, generation);
-        return null;
+        return parsed;
     }
+
+    private sealed record GrantKey(string Record, long Generation, AccountId Reader, string Name);
 }

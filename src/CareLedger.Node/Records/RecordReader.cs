@@ -15,9 +15,19 @@ namespace CareLedger.Node.Records;
 /// break-glass for licensed practitioners, the emergency re-wrap, and the access log (every
 /// attempt, served or refused). /v1/records and /fhir both read through it.
 /// </summary>
-public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLogger accessLog, NodeKeys keys)
+public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLogger accessLog, NodeKeys keys, VaultCopies? copies = null)
 {
     public const int MaxBreakGlassReason = 256;
+
+    /// <summary>
+    /// <see cref="Read"/>, after fetching from the consortium's other nodes what the read needs and this node lacks
+    /// (a record written at another organisation's node; ADR 0022). A solo node fetches nothing.
+    /// </summary>
+    public async Task<Answer<RecordEnvelope>> ReadAsync(SignedCaller caller, string id, long? version, string? breakGlass, BreakGlassReason? glass, CancellationToken ct)
+    {
+        if (copies is not null && VaultStore.IsRecordId(id)) await copies.FetchForReadAsync(caller.Account, id, version, !string.IsNullOrEmpty(breakGlass), ct);
+        return Read(caller, id, version, breakGlass, glass);
+    }
 
     /// <summary>
     /// The ciphertext and the caller's wrapped key, if a grant holds now or the caller broke the glass with a reason. The

@@ -19,4 +19,15 @@ public static class RecordServices
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogger>());
         return services;
     }
+
+    /// <summary>For a consortium node: copies of records from the other nodes, fetched in the background and on reads (ADR 0022).</summary>
+    public static IServiceCollection AddVaultCopies(this IServiceCollection services)
+    {
+        services.AddHttpClient(VaultCopies.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) });
+        services.AddSingleton<VaultCopies>();
+        services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<VaultCopies>());
+        services.AddHostedService(sp => sp.GetRequiredService<VaultCopies>());
+        return services;
+    }
 }

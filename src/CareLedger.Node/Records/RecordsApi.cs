@@ -36,11 +36,12 @@ public static class RecordsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/grants/{grantId}/keys", UploadGrantKeys).WithSummary("Store the keys a grant re-wrapped for its grantee")
             .Documents<GrantKeysUpload>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static Results<Ok<RecordEnvelope>, ProblemHttpResult> Read(string id, long? version, string? breakGlass, SignedCaller caller, RecordReader reader, HttpRequest request) =>
-        Answer(reader.Read(caller, id, version, breakGlass, BreakGlassReason.From(request)));
+    private static async Task<Results<Ok<RecordEnvelope>, ProblemHttpResult>> Read(string id, long? version, string? breakGlass, SignedCaller caller, RecordReader reader,
+        HttpRequest request, CancellationToken ct) =>
+        Answer(await reader.ReadAsync(caller, id, version, breakGlass, BreakGlassReason.From(request), ct));
 
     private static Results<Ok<RecordSummary>, ProblemHttpResult> History(string id, SignedCaller caller, RecordReader reader) =>
         Answer(reader.History(caller.Account, id));

@@ -14,15 +14,18 @@ public sealed partial class VaultStore
     private readonly string _blobs;
     private readonly string _keys;
     private readonly string _notes;
+    private readonly string _keySets;
+    private readonly string _grantKeySets;
+    private readonly Lock _shredding = new();
 
     public VaultStore(string folder)
     {
         _blobs = Path.Combine(folder, "blobs");
         _keys = Path.Combine(folder, "keys");
         _notes = Path.Combine(folder, "notes");
-        System.IO.Directory.CreateDirectory(_blobs);
-        System.IO.Directory.CreateDirectory(_keys);
-        System.IO.Directory.CreateDirectory(_notes);
+        _keySets = Path.Combine(folder, "keysets");
+        _grantKeySets = Path.Combine(folder, "grantkeysets");
+        foreach (var f in new[] { _blobs, _keys, _notes, _keySets, _grantKeySets }) System.IO.Directory.CreateDirectory(f);
     }
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
@@ -57,6 +60,9 @@ public sealed partial class VaultStore
         return hash;
     }
 
+    /// <summary>Whether a blob is stored (not read nor checked: <see cref="GetBlob"/> checks it when it is served).</summary>
+    public bool HasBlob(string recordId, Hash256 hash) => File.Exists(BlobPath(recordId, hash));
+
     public byte[]? GetBlob(string recordId, Hash256 hash)
     {
         var path = BlobPath(recordId, hash);
@@ -88,12 +94,65 @@ public sealed partial class VaultStore
         return deleted;
     }
 
-    /// <summary>Deletes a record's ciphertexts, every wrapped key for it and its notes.</summary>
+    /// <summary>
+    /// Keeps the exact wrapped-key set a version committed to (the bytes whose SHA-256 is its keys hash), so that other
+    /// nodes can check it against the ledger when they copy it (ADR 0022). It is served only node to node.
+    /// </summary>
+    public void PutKeySet(string recordId, long version, byte[] set) => WriteAtomic(KeySetPath(recordId, version), set);
+
+    public byte[]? GetKeySet(string recordId, long version) => ReadIfExists(KeySetPath(recordId, version));
+
+    public bool HasKeySet(string recordId, long version) => File.Exists(KeySetPath(recordId, version));
+
+    /// <summary>Keeps the exact wrapped-key set a grant committed to (names "record/account" or "record/generation/account").</summary>
+    public void PutGrantKeySet(AccountId patient, string grantId, byte[] set) => WriteAtomic(GrantKeySetPath(patient, grantId), set);
+
+    public byte[]? GetGrantKeySet(AccountId patient, string grantId) => ReadIfExists(GrantKeySetPath(patient, grantId));
+
+    public bool HasGrantKeySet(AccountId patient, string grantId) => File.Exists(GrantKeySetPath(patient, grantId));
+
+    /// <summary>Deletes a grant's key set (after a revoke); false when there was none.</summary>
+    public bool DeleteGrantKeySet(AccountId patient, string grantId)
+    {
+        var path = GrantKeySetPath(patient, grantId);
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with no shredding and no other exclusive work in between: a copy fetched from a peer
+    /// checks the ledger (erased? may the reader hold a key?) and stores in one step, so an erasure or a revoke that
+    /// commits meanwhile either comes first and is seen, or comes after and deletes what was stored.
+    /// </summary>
+    public T Exclusive<T>(Func<T> work)
+    {
+        lock (_shredding) return work();
+    }
+
+    /// <summary>Deletes a record's ciphertexts, every wrapped key for it (its versions' and grants' key sets too) and its notes.</summary>
     public void Shred(string recordId)
     {
-        foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId), Path.Combine(_notes, recordId) })
-            if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
+        lock (_shredding)
+        {
+            foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId), Path.Combine(_notes, recordId), Path.Combine(_keySets, recordId) })
+                if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
+            // A grant's set holds keys of every record it covered: one that names this record goes whole.
+            foreach (var path in System.IO.Directory.EnumerateFiles(_grantKeySets, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)).ToList())
+                if (Crypto.WrappedKeySet.Decode(File.ReadAllBytes(path)).Names.Any(n => n.StartsWith(recordId + "/", StringComparison.Ordinal))) File.Delete(path);
+        }
     }
+
+    private static byte[]? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllBytes(path) : null;
+
+    private string KeySetPath(string recordId, long version)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        return Path.Combine(_keySets, CheckId(recordId), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // Grant ids are 32 lowercase hex characters, like record ids (the records contract checks both alike).
+    private string GrantKeySetPath(AccountId patient, string grantId) => Path.Combine(_grantKeySets, patient.ToString(), CheckId(grantId));
 
     private string BlobPath(string recordId, Hash256 hash) => Path.Combine(_blobs, CheckId(recordId), hash.ToString());
 

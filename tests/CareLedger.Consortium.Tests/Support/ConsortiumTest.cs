@@ -21,6 +21,7 @@ public abstract class ConsortiumTest(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
+        BeforeStart(Cluster);
         try { await Cluster.StartAsync(); }
         catch
         {
@@ -29,6 +30,9 @@ public abstract class ConsortiumTest(ITestOutputHelper output) : IAsyncLifetime
         }
         Log($"consortium of {Cluster.Size} ready in {clock.ElapsedMilliseconds} ms");
     }
+
+    /// <summary>Settings a test gives its nodes before they start (their environment).</summary>
+    protected virtual void BeforeStart(ConsortiumCluster cluster) { }
 
     /// <summary>Starts load through every node; it stops when the test ends at the latest.</summary>
     protected ConsortiumLoad StartLoad() => _load = ConsortiumLoad.Start(Cluster);

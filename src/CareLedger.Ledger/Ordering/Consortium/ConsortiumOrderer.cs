@@ -162,7 +162,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
     /// <summary>After a block is stored, whoever proposed it: the pool, the validator set, finality and the log's tail hear of it.</summary>
     private void OnApplied(Block block, IReadOnlyList<KeyValuePair<string, byte[]?>> writes)
     {
-        _pool.OnCommitted(block);
+        _pool.OnCommitted(block, _chain.LastTimings);
         _validators.OnApplied(block.Height, writes, _store);
         Atomic.Max(ref _logHeight, (long)block.Height);
         _finality.OnApplied(block);

@@ -58,7 +58,8 @@ public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, I
 
     private async Task<bool> SendAsync(LeaderInfo leader, IReadOnlyList<Transaction> txs, CancellationToken ct)
     {
-        var results = await link.ForwardAsync(leader, txs, ct);
+        IReadOnlyList<ForwardResult>? results;
+        using (var span = StartForwardSpan(leader, txs)) results = await link.ForwardAsync(leader, txs, ct);
         if (results is null || results.Count != txs.Count) return false;
         var full = new List<Transaction>();
         var now = DateTime.UtcNow;
@@ -80,6 +81,20 @@ public sealed class Forwarder(TransactionPool pool, ConsortiumOrderer orderer, I
     }
 
     /// <summary>Sent transactions still not in a block after a while (the leader crashed or changed) go out again.</summary>
+    /// <summary>
+    /// A span for the forward when the batch holds sampled transactions: a child of the first one's trace, linked to the
+    /// others', current while the request is sent so that the leader's spans join that trace (<see cref="LedgerTracing"/>).
+    /// </summary>
+    private System.Diagnostics.Activity? StartForwardSpan(LeaderInfo leader, IReadOnlyList<Transaction> txs)
+    {
+        if (!pool.Tracing.Any) return null;
+        var traces = txs.Select(tx => pool.Tracing.ContextOf(tx.Id)).Where(c => c != default).ToList();
+        if (traces.Count == 0) return null;
+        return LedgerTracing.Source.StartActivity("tx.forward", System.Diagnostics.ActivityKind.Internal, traces[0],
+            links: traces.Skip(1).Select(c => new System.Diagnostics.ActivityLink(c)))
+            ?.SetTag("careledger.leader", leader.Url).SetTag("careledger.batch", txs.Count);
+    }
+
     private void SweepResends()
     {
         var now = DateTime.UtcNow;

@@ -1,0 +1,112 @@
+using CareLedger.Ledger.Cryptography;
+
+namespace CareLedger.Node.Records;
+
+/// <summary>The background half: what blocks committed is fetched one item at a time, each retried with back-off until held.</summary>
+public sealed partial class VaultCopies
+{
+    /// <summary>A version of a record (Record, Version) or a grant's keys (Patient, Grant).</summary>
+    private sealed record Wanted(string? Record, long Version, AccountId? Patient, string? Grant);
+
+    /// <summary>The author uploads to their own node after the commit: the first try waits this long, and each retry twice the last.</summary>
+    private static readonly TimeSpan FirstTry = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(1);
+    /// <summary>About a quarter of an hour of tries; after that a read still fetches it on demand.</summary>
+    private const int Tries = 20;
+
+    private readonly PriorityQueue<(Wanted Item, int Try), DateTimeOffset> _due = new();
+    private readonly Lock _dueLock = new();
+    private readonly SemaphoreSlim _added = new(0);
+
+    /// <summary>
+    /// Once caught up after a start: everything the ledger holds that this node lacks (the queue does not outlive the
+    /// process; blocks applied while catching up were queued as they committed).
+    /// </summary>
+    public Task AfterCatchUpAsync(CancellationToken ct)
+    {
+        var state = ledger.State;
+        var now = ledger.Now;
+        var patients = new HashSet<AccountId>();
+        foreach (var (_, record) in state.Scan(Contracts.Records.MedicalRecord.All).Where(e => !e.Value.Erased))
+        {
+            patients.Add(record.Patient);
+            foreach (var (_, version) in state.Scan(Contracts.Records.RecordVersion.Of(record.Id)))
+                if (!content.HoldsVersion(record.Id, version.Version)) Schedule(new Wanted(record.Id, version.Version, null, null), 0, clock.GetUtcNow());
+        }
+        foreach (var grant in patients.SelectMany(p => state.Scan(Contracts.Records.ConsentGrant.Of(p)).Select(e => e.Value))
+            .Where(g => !g.Revoked && g.Expiry > now && g.KeysHash != Contracts.Records.RecordKeys.SameKey && !content.HoldsGrantKeys(g.Patient, g.Id)))
+            Schedule(new Wanted(null, 0, grant.Patient, grant.Id), 0, clock.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    private void Enqueue(Wanted item) => Schedule(item, 0, clock.GetUtcNow() + FirstTry);
+
+    private void Schedule(Wanted item, int attempt, DateTimeOffset at)
+    {
+        lock (_dueLock) _due.Enqueue((item, attempt), at);
+        _added.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                (Wanted Item, int Try) next;
+                DateTimeOffset at;
+                lock (_dueLock)
+                {
+                    if (!_due.TryPeek(out next, out at)) at = DateTimeOffset.MaxValue;
+                }
+                var wait = at - clock.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    // Woken early by a new item, which may be due sooner.
+                    await _added.WaitAsync(at == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : Min(wait, LongestWait), stoppingToken);
+                    continue;
+                }
+                lock (_dueLock) _due.Dequeue();
+                if (await TryOnceAsync(next.Item, stoppingToken)) continue;
+                if (next.Try + 1 >= Tries)
+                {
+                    logger.LogWarning("No peer gave a copy of {Item} after {Tries} tries; a read will ask again", Describe(next.Item), Tries);
+                    continue;
+                }
+                Schedule(next.Item, next.Try + 1, clock.GetUtcNow() + Min(FirstTry * Math.Pow(2, next.Try + 1), LongestWait));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    // A copy that fails in a way not foreseen is tried again later; it must not stop the node (a failing hosted service stops its host).
+    private async Task<bool> TryOnceAsync(Wanted item, CancellationToken ct)
+    {
+        try { return await TryAsync(item, ct); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Copying {Item} failed; it will be tried again", Describe(item));
+            return false;
+        }
+    }
+
+    /// <summary>True when nothing more is to be done: held here (the author may have uploaded it here), erased, revoked, or kept from a peer.</summary>
+    private async Task<bool> TryAsync(Wanted item, CancellationToken ct)
+    {
+        var state = ledger.State;
+        if (item.Record is { } id)
+        {
+            if (RecordLedger.Find(state, id) is not { Erased: false } || content.HoldsVersion(id, item.Version)) return true;
+            return await FetchVersionAsync(id, item.Version, ct);
+        }
+        var grant = state.Get(Contracts.Records.ConsentGrant.Key(item.Patient!.Value, item.Grant!));
+        if (grant is not { Revoked: false } || grant.KeysHash == Contracts.Records.RecordKeys.SameKey || content.HoldsGrantKeys(grant.Patient, grant.Id)) return true;
+        return await FetchGrantKeysAsync(grant.Patient, grant.Id, ct);
+    }
+
+    private static string Describe(Wanted item) => item.Record is { } id ? $"record {id} version {item.Version}" : $"grant {item.Grant}'s keys";
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Blocks;
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Node.Chain;
+using CareLedger.Vault.Records;
+using CareLedger.Vault.Storage;
+
+namespace CareLedger.Node.Records;
+
+/// <summary>
+/// A consortium node's copies of the other nodes' vaults (ADR 0022): in the background, the content of every version and
+/// grant committed in a block, retried with back-off (its author uploads it to their own node after the commit); on a
+/// read, whatever the reader needs and this node lacks. Peers are the nodes beating their heart in the consortium's log;
+/// requests are signed with this node's validator key; every answer is checked against the ledger by
+/// <see cref="RecordContent"/> before it is kept. Registered only for a consortium: a solo node copies nothing.
+/// </summary>
+public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory clients, NodeKeys keys, RequestAudience self, RecordContent content,
+    LedgerReader ledger, VaultStore vault, TimeProvider clock, ILogger<VaultCopies> logger) : BackgroundService, INodeStartup
+{
+    /// <summary>The named client (short timeouts) registered by <see cref="RecordServices.AddVaultCopies"/>.</summary>
+    public const string ClientName = "vault-copies";
+
+    /// <summary>What a read needs that this node lacks, fetched from peers before the read is decided: the version, its key generation's version, and the keys of grants in force that cover the record.</summary>
+    public async Task FetchForReadAsync(AccountId reader, string id, long? version, bool breakingGlass, CancellationToken ct)
+    {
+        var state = ledger.State;
+        if (RecordLedger.Find(state, id) is not { Erased: false } record) return;
+        // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
+        var allowed = RecordAccess.CheckRead(state, id, reader, ledger.Now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, ledger.Now).Allowed);
+        if (!allowed) return;
+        var v = version ?? record.Version;
+        if (RecordLedger.FindVersion(state, id, v) is null) return;
+        var generation = RecordKeys.GenerationOf(state, id, v);
+        if (!content.HoldsVersion(id, v)) await FetchVersionAsync(id, v, ct);
+        if (generation != v && !content.HoldsVersion(id, generation)) await FetchVersionAsync(id, generation, ct);
+        if (vault.GetKey(id, reader, generation) is not null) return;
+        var now = ledger.Now;
+        foreach (var grant in ledger.State.Scan(ConsentGrant.Of(record.Patient)).Select(e => e.Value)
+            .Where(g => !g.Revoked && g.Expiry > now && g.KeysHash != RecordKeys.SameKey && (g.Records.Contains(id) || g.Types.Contains(record.Type))))
+        {
+            if (!content.HoldsGrantKeys(grant.Patient, grant.Id)) await FetchGrantKeysAsync(grant.Patient, grant.Id, ct);
+            if (vault.GetKey(id, reader, generation) is not null) return;
+        }
+    }
+
+    /// <summary>Asks each peer in turn for a version until one gives a copy that checks out; true when this node holds it.</summary>
+    public Task<bool> FetchVersionAsync(string id, long version, CancellationToken ct) =>
+        FetchAsync<RecordContentUpload>($"/v1/vault/records/{id}/versions/{version}", $"record {id} version {version}",
+            copy => content.StoreVersionCopy(id, version, Convert.FromBase64String(copy.Ciphertext), Convert.FromBase64String(copy.Keys)), ct);
+
+    /// <summary>Asks each peer in turn for a grant's keys until one gives a copy that checks out; true when this node holds them.</summary>
+    public Task<bool> FetchGrantKeysAsync(AccountId patient, string grantId, CancellationToken ct) =>
+        FetchAsync<GrantKeysUpload>($"/v1/vault/grants/{patient}/{grantId}/keys", $"grant {grantId}'s keys",
+            copy => content.StoreGrantKeysCopy(patient, grantId, Convert.FromBase64String(copy.Keys)), ct);
+
+    private async Task<bool> FetchAsync<T>(string path, string what, Func<T, Refusal?> keep, CancellationToken ct) where T : class
+    {
+        IReadOnlyList<MemberHeartbeat> peers;
+        try { peers = [.. (await log.GetMembersAsync(ct)).Where(m => m.Validator != keys.Account.ToString() && !string.IsNullOrEmpty(m.Url))]; }
+        catch (BlockLogException e)
+        {
+            logger.LogDebug("Cannot list the peers to copy {What} from: {Reason}", what, e.Message);
+            return false;
+        }
+        var http = clients.CreateClient(ClientName);
+        foreach (var peer in peers)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, peer.Url.TrimEnd('/') + path);
+                request.Headers.TryAddWithoutValidation(RequestSignature.Header,
+                    RequestSignature.Sign(keys.Validator, self with { Node = AccountId.Parse(peer.Validator) }, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), []));
+                using var response = await http.SendAsync(request, ct);
+                if (response.StatusCode == HttpStatusCode.Gone) return false;
+                if (!response.IsSuccessStatusCode)
+                {
+                    logger.LogDebug("Peer {Peer} has no copy of {What} ({Status})", peer.Url, what, (int)response.StatusCode);
+                    continue;
+                }
+                if (await response.Content.ReadFromJsonAsync<T>(ct) is not { } copy) continue;
+                if (keep(copy) is not { } refused) return true;
+                if (refused.Status == StatusCodes.Status410Gone) return false;
+                // Not what the ledger committed to: a damaged or lying peer. Nothing of it was kept; ask the next.
+                logger.LogWarning("Refused a copy of {What} from peer {Peer}: {Title}: {Detail}", what, peer.Url, refused.Title, refused.Detail);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)
+            {
+                logger.LogDebug("Peer {Peer} could not give {What}: {Reason}", peer.Url, what, e.Message);
+            }
+            catch (IOException e)
+            {
+                // This node's vault could not write (a full disk): the read answers without the copy, the background tries later.
+                logger.LogWarning("Cannot keep a copy of {What}: {Reason}", what, e.Message);
+                return false;
+            }
+        }
+        return false;
+    }
+
+    public void BeforeOrdering(LedgerChain chain) => chain.BlockCommitted += OnBlockCommitted;
+
+    private void OnBlockCommitted(Block block)
+    {
+        foreach (var e in block.Results.SelectMany(r => r.Events).Where(e => e.Contract == "records"))
+        {
+            if (e.Name == "RecordAdded") Enqueue(new Wanted(e.Attributes.GetText("record"), 1, null, null));
+            else if (e.Name == "RecordUpdated") Enqueue(new Wanted(e.Attributes.GetText("record"), e.Attributes.GetInt("version"), null, null));
+            else if (e.Name == "ConsentGranted") Enqueue(new Wanted(null, 0, AccountId.Parse(e.Attributes.GetText("patient")), e.Attributes.GetText("grant")));
+        }
+    }
+}
