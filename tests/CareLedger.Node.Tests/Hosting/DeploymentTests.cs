@@ -103,6 +103,7 @@ public sealed partial class DeploymentTests
             ConsortiumOptions.Section => typeof(ConsortiumOptions),
             TurnOptions.Section => typeof(TurnOptions),
             MailOptions.Section => typeof(MailOptions),
+            NodeTelemetry.Section => typeof(NodeTelemetry.Options),
             _ => null,
         };
         return type?.GetProperty(parts[^1], BindingFlags.Public | BindingFlags.Instance) is { CanWrite: true };
