@@ -9,12 +9,13 @@ namespace CareLedger.Cli.Tests;
 /// <c>careledger store backup</c> / <c>restore</c> against a real node process that keeps committing while it is backed
 /// up: the restored folder starts a node at the backup's head and state root, and its records still decrypt.
 /// </summary>
-public sealed class StoreBackupTests : IClassFixture<StoreBackupTests.RunningNode>, IDisposable
+public sealed class StoreBackupTests : IClassFixture<StoreBackupTests.RunningNode>, IClassFixture<PostgresServer>, IDisposable
 {
     private readonly RunningNode _node;
+    private readonly PostgresServer _postgres;
     private readonly TempFolder _work = new();
 
-    public StoreBackupTests(RunningNode node) => _node = node;
+    public StoreBackupTests(RunningNode node, PostgresServer postgres) => (_node, _postgres) = (node, postgres);
 
     /// <summary>A demo node process with one Observation record, shared by the tests.</summary>
     public sealed class RunningNode : IAsyncLifetime
@@ -166,6 +167,41 @@ public sealed class StoreBackupTests : IClassFixture<StoreBackupTests.RunningNod
         Assert.Contains("already exists; back up into a new file or an empty folder", Assert.Single(result.ErrorLines));
         Assert.Equal("an older backup", File.ReadAllText(existing));
         Assert.Single(Directory.GetFileSystemEntries(_work.Path));
+    }
+
+    /// <summary>With the ledger in PostgreSQL the backup holds the rest of the data folder (vault, keys) and says so.</summary>
+    [Fact]
+    public async Task StoreBackup_NodeOnPostgres_BacksUpVaultAndKeysAndANodeOnTheRestoredFolderReadsTheRecord()
+    {
+        var database = await _postgres.CreateDatabaseAsync();
+        var data = Path.Combine(_work.Path, "data");
+        string record;
+        using (var node = new NodeProcess(data) { Environment = { ["CareLedger__Store"] = database } })
+        {
+            await node.StartAsync();
+            await File.WriteAllTextAsync(Path.Combine(_work.Path, "observation.json"), RecordSteps.Observation(58));
+            var added = await RunAsync(node, Path.Combine(data, "demo-keys"), "record", "add", "--patient", RecordSteps.Patient,
+                "--file", Path.Combine(_work.Path, "observation.json"), "--key", RecordSteps.Patient);
+            Assert.True(added.ExitCode == 0, added.ToString());
+            record = added.Id("Record");
+
+            var backup = await BackupAsync(data, Path.Combine(_work.Path, "backup"));
+
+            Assert.True(backup.ExitCode == 0, backup.ToString());
+            Assert.Contains("not in this folder (PostgreSQL)", backup.Output);
+        }
+        Assert.Null(BackupManifest.Read(Path.Combine(_work.Path, "backup")).Ledger);
+        var restoredData = Path.Combine(_work.Path, "restored");
+        var restored = await RestoreAsync(Path.Combine(_work.Path, "backup"), restoredData);
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.False(File.Exists(Path.Combine(restoredData, "ledger.db")));
+
+        using var again = new NodeProcess(restoredData) { Environment = { ["CareLedger__Store"] = database } };
+        await again.StartAsync();
+        var read = await RunAsync(again, Path.Combine(restoredData, "demo-keys"), "record", "get", record, "--key", RecordSteps.Patient);
+
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.Equal(58, JsonNode.Parse(read.Output)!["valueQuantity"]!["value"]!.GetValue<int>());
     }
 
     public void Dispose() => _work.Dispose();
