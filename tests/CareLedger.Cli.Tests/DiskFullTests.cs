@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CareLedger.Cli.Tests.Support;
+using CareLedger.Ledger.Wire;
 using CareLedger.Testing;
 
 namespace CareLedger.Cli.Tests;
@@ -133,6 +134,49 @@ public sealed partial class DiskFullTests
         Assert.DoesNotContain("Ordering failed", node.Output);
         node.Stop();
         var verified = await CliRunner.RunAsync(null, "chain", "verify", "--data", node.DataDir);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    /// <summary>
+    /// The ledger in PostgreSQL, whose cluster is on the small disk: the database refuses the block (disk_full), the node
+    /// refuses new work and tries the block again until the database has room, then commits it; the chain verifies.
+    /// </summary>
+    [SmallDiskFact]
+    public async Task Node_PostgresDiskFills_RefusesWritesAndCommitsTheRefusedBlockOnceTheDatabaseHasRoom()
+    {
+        using var disk = SmallDisk.Mount(megabytes: 160);
+        using var postgres = PostgresServer.Under(disk.Path);
+        var database = await postgres.CreateDatabaseAsync();
+        using var data = new TempFolder();
+        using var node = new NodeProcess(Path.Combine(data.Path, "data")) { Environment = { ["CareLedger__Store"] = database } };
+        await node.StartAsync();
+
+        var filler = disk.Fill();
+        // PostgreSQL writes into pages and a WAL segment it already holds until a table must grow: transfer until one cannot.
+        Task<CliResult>? transfer = null;
+        ChainInfoDto? start = null;
+        for (var i = 0; i < 200 && transfer is null; i++)
+        {
+            start = await node.Client.GetChainAsync();
+            var next = TransferAsync(node);
+            while (!next.IsCompleted && await MetricAsync(node, "careledger_disk_full") == 0) await Task.Delay(50);
+            if (await MetricAsync(node, "careledger_disk_full") == 1) transfer = next;
+            else Assert.True((await next).ExitCode == 0, (await next).ToString());
+        }
+        Assert.True(transfer is not null, $"the database never ran out of space:\n{node.Output}");
+        var refused = await TransferAsync(node);
+        var stalled = await node.Client.GetChainAsync();
+        File.Delete(filler);
+        var sent = await transfer;
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Insufficient storage", Assert.Single(refused.ErrorLines));
+        Assert.Equal(start!.HeadHash, stalled.HeadHash);
+        Assert.True(sent.ExitCode == 0, sent.ToString() + node.Output);
+        Assert.True((await node.Client.GetReceiptAsync(sent.TxId)).Height > start.Height);
+        Assert.True(node.IsRunning, node.Output);
+        node.Stop();
+        var verified = await CliRunner.RunAsync(null, "chain", "verify", "--store", database);
         Assert.True(verified.ExitCode == 0, verified.ToString());
     }
 }
