@@ -43,6 +43,7 @@ public static class CliApp
             ProofCommands.Register(config);
             ConsortiumCommands.Register(config);
             StoreCommands.Register(config);
+            Fhir.FhirCommands.Register(config);
         });
         return app.RunAsync(args, ct);
     }

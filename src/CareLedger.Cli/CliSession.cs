@@ -41,6 +41,10 @@ public sealed class CliSession(IAnsiConsole output, IAnsiConsole errors, string?
         return first == again ? first : throw new CliException("the two passphrases differ; no key was created");
     }
 
+    /// <summary>Asks for a secret that is not a key's passphrase (e.g. the node passphrase); only where a terminal can prompt.</summary>
+    public string Secret(string question) =>
+        canPrompt ? errors.Prompt(new TextPrompt<string>(question).Secret(null)) : throw new CliException("a secret is needed and there is no terminal to ask in");
+
     // Prompts go to stderr, so a command's output can be piped while it asks.
     private string Prompt(string question, string keyName)
     {

@@ -60,10 +60,15 @@ public class AuditEventTests(FhirNode fhir)
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var bundle = await client.SearchAsync<AuditEvent>([$"patient={fhir.Patient.Account}"]);
-            var match = bundle!.Entry.Select(e => e.Resource).OfType<AuditEvent>().FirstOrDefault(a => a.Outcome == outcome && a.Entity.Any(e => e.What?.Reference == what));
-            if (match is not null) return match;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {outcome} AuditEvent for {what}; have {bundle.Entry.Count}");
+            // Every page: the collection's other tests leave the doctor many more than one page of accesses.
+            var seen = 0;
+            for (var bundle = await client.SearchAsync<AuditEvent>([$"patient={fhir.Patient.Account}", "_count=1000"]); bundle is not null; bundle = await client.ContinueAsync(bundle))
+            {
+                seen += bundle.Entry.Count;
+                var match = bundle.Entry.Select(e => e.Resource).OfType<AuditEvent>().FirstOrDefault(a => a.Outcome == outcome && a.Entity.Any(e => e.What?.Reference == what));
+                if (match is not null) return match;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {outcome} AuditEvent for {what}; have {seen}");
             await Task.Delay(50);
         }
     }

@@ -20,8 +20,31 @@ public class CapabilityTests(FhirNode fhir)
             [TypeRestfulInteraction.Read, TypeRestfulInteraction.Vread, TypeRestfulInteraction.Update, TypeRestfulInteraction.HistoryInstance,
              TypeRestfulInteraction.Create, TypeRestfulInteraction.SearchType],
             observation.Interaction.Select(i => i.Code!.Value).OrderBy(c => (int)c));
-        Assert.Equal(["code", "date", "patient"], observation.SearchParam.Select(p => p.Name).Order());
+        Assert.Equal(["_lastUpdated", "code", "date", "identifier", "patient"], observation.SearchParam.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("date", statement.Rest[0].Resource.Single(r => r.Type == "Condition").SearchParam.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Metadata_DeclaresConditionalCreateAndRead_VersionedUpdate_Includes_AndThePatientCompartment()
+    {
+        using var client = fhir.Client(anonymous: true);
+        var rest = (await client.CapabilityStatementAsync())!.Rest[0];
+        var observation = rest.Resource.Single(r => r.Type == "Observation");
+        var report = rest.Resource.Single(r => r.Type == "DiagnosticReport");
+
+        Assert.True(observation.ConditionalCreate);
+        Assert.Equal(ConditionalReadStatus.FullSupport, observation.ConditionalRead);
+        Assert.Equal(ResourceVersionPolicy.VersionedUpdate, observation.Versioning);
+        Assert.False(observation.ConditionalUpdate);
+        Assert.Contains("Observation:patient", observation.SearchInclude);
+        Assert.Contains("Observation:encounter", observation.SearchInclude);
+        Assert.DoesNotContain("Observation:device", observation.SearchInclude);
+        Assert.Contains("DiagnosticReport:result", report.SearchInclude);
+        Assert.Equal("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", observation.SearchParam.Single(p => p.Name == "_lastUpdated").Definition);
+        Assert.Equal(SearchParamType.Date, observation.SearchParam.Single(p => p.Name == "_lastUpdated").Type);
+        Assert.Equal(SearchParamType.Token, observation.SearchParam.Single(p => p.Name == "identifier").Type);
+        Assert.Equal(["http://hl7.org/fhir/CompartmentDefinition/patient"], rest.Compartment);
+        Assert.Contains("Prefer: return=minimal", rest.Documentation);
     }
 
     [Fact]

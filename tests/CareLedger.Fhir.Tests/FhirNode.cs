@@ -57,6 +57,15 @@ public sealed class FhirNode : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A plain HttpClient at /fhir/ with the demo token: for the headers Firely's client sets or reads on its own.</summary>
+    public HttpClient Http()
+    {
+        var http = new HttpClient { BaseAddress = FhirBase };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        return http;
+    }
+
     /// <summary>How many records the patient has on the ledger: a refused write must leave it unchanged.</summary>
     public int PatientRecordCount() => Node.Ledger.State.Scan($"{RecordsContract.PatientIndexPrefix}{Patient.Account}/").Count();
 

@@ -16,9 +16,12 @@ public static class AuditEventApi
 {
     private const string Dicom = "http://dicom.nema.org/resources/ontology/DCM";
 
-    public static IResult Search(HttpRequest request, Custodian custodian, LedgerReader ledger)
+    public static IResult Search(HttpRequest request, Custodian custodian, LedgerReader ledger) => SearchIn(request, custodian, ledger, null);
+
+    /// <param name="compartment">The patient of a compartment search, Patient/{accountId}/AuditEvent.</param>
+    public static IResult SearchIn(HttpRequest request, Custodian custodian, LedgerReader ledger, AccountId? compartment)
     {
-        var (criteria, invalid) = SearchCriteria.Parse("AuditEvent", request.Query);
+        var (criteria, invalid) = SearchCriteria.Parse("AuditEvent", request.Query, compartment);
         if (criteria is null) return invalid!;
 
         var state = ledger.State;

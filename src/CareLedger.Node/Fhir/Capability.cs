@@ -30,7 +30,9 @@ public static class Capability
                 Mode = RestfulCapabilityMode.Server,
                 Documentation = "Records are encrypted; the node decrypts them only for practitioners of its organisation whose keys it holds (custodial keys), " +
                     "and only under the patient's grants on the ledger. Every read is logged on the ledger. " +
-                    "Searches answer _count matches a page (100 unless given, at most 1,000) with a next link while more may follow. " + RecordResources.PatientMapping,
+                    "Searches answer _count matches a page (100 unless given, at most 1,000) with a next link while more may follow; " +
+                    "Patient/{accountId}/{type} searches the patient's compartment. Create and update honour Prefer: return=minimal | representation | OperationOutcome. " +
+                    RecordResources.PatientMapping,
                 Security = new SecurityComponent
                 {
                     Cors = false,
@@ -38,6 +40,7 @@ public static class Capability
                         "and use the CareLedger client, not this endpoint.",
                 },
                 Resource = [.. FhirResources.RecordTypes.Order().Select(RecordResource), Consent(), AuditEvent()],
+                Compartment = [PatientCompartment],
             },
         ],
     };
@@ -45,12 +48,19 @@ public static class Capability
     private static ResourceComponent RecordResource(string type) => new()
     {
         Type = type,
-        Versioning = ResourceVersionPolicy.Versioned,
+        Versioning = ResourceVersionPolicy.VersionedUpdate,
         ReadHistory = true,
         UpdateCreate = false,
+        ConditionalCreate = true,
+        ConditionalRead = ConditionalReadStatus.FullSupport,
+        ConditionalUpdate = false,
+        ConditionalDelete = ConditionalDeleteStatus.NotSupported,
         Interaction = RecordInteractions.Select(i => new ResourceInteractionComponent { Code = i }).ToList(),
         SearchParam = SearchParams(type),
-        Documentation = "Search needs patient; code and date are evaluated on the decrypted resource, so every candidate record counts as a logged read.",
+        SearchInclude = SearchCriteria.Includable(type).Select(p => $"{type}:{p.Name}").Order(StringComparer.Ordinal).ToList(),
+        Documentation = "Search needs patient (or Patient/{accountId}/" + type + "); _lastUpdated is evaluated on the ledger, code, date and identifier " +
+            "on the decrypted resource, so every candidate record counts as a logged read, as does every included record. " +
+            "If-None-Exist makes create conditional (no duplicate on retry); update takes If-Match: W/\"n\"; read takes If-None-Match and If-Modified-Since.",
     };
 
     private static ResourceComponent Consent() => new()
@@ -69,8 +79,16 @@ public static class Capability
         Documentation = "The ledger's access log (IHE BALP style), limited to your own accesses; the full log of a patient is for the patient only.",
     };
 
+    public const string PatientCompartment = "http://hl7.org/fhir/CompartmentDefinition/patient";
+
     private static List<SearchParamComponent> SearchParams(string type) => SearchCriteria.Supported(type).Select(name =>
-        SearchCriteria.Definition(type, name) is { } d
+        name == "_lastUpdated"
+            ? new SearchParamComponent
+            {
+                Name = name, Type = SearchParamType.Date, Definition = "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated",
+                Documentation = "The version's block time on the ledger (meta.lastUpdated)",
+            }
+        : SearchCriteria.Definition(type, name) is { } d
             ? new SearchParamComponent { Name = name, Type = d.Type, Definition = d.Url }
             : new SearchParamComponent { Name = name, Type = SearchParamType.Reference, Documentation = "Patient/{accountId}: the ledger account whose records to search" })
         .ToList();

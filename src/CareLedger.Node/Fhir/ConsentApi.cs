@@ -14,9 +14,12 @@ namespace CareLedger.Node.Fhir;
 /// </summary>
 public static class ConsentApi
 {
-    public static IResult Search(HttpRequest request, Custodian custodian, LedgerReader ledger)
+    public static IResult Search(HttpRequest request, Custodian custodian, LedgerReader ledger) => SearchIn(request, custodian, ledger, null);
+
+    /// <param name="compartment">The patient of a compartment search, Patient/{accountId}/Consent.</param>
+    public static IResult SearchIn(HttpRequest request, Custodian custodian, LedgerReader ledger, AccountId? compartment)
     {
-        var (criteria, invalid) = SearchCriteria.Parse("Consent", request.Query);
+        var (criteria, invalid) = SearchCriteria.Parse("Consent", request.Query, compartment);
         if (criteria is null) return invalid!;
 
         var state = ledger.State;

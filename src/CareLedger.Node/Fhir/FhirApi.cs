@@ -34,7 +34,9 @@ public static class FhirApi
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");
         fhir.MapGet("/AuditEvent", AuditEventApi.Search).WithSummary("Your accesses to the patient's records, from the ledger's access log");
         fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
-        fhir.MapGet("/{type}", RecordSearch.Search).WithSummary("Search a patient's records by code and date");
+        fhir.MapGet("/{type}", RecordSearch.Search).WithSummary("Search a patient's records by code, date, identifier and _lastUpdated, with _include");
+        fhir.MapGet("/Patient/{id}/{type}", RecordSearch.Compartment)
+            .WithSummary("Search in the patient's compartment: the same as {type}?patient={id}, the patient's ledger account");
         fhir.MapGet("/{type}/{id}", RecordEndpoints.Read).WithSummary("Read and decrypt a record (logged on the ledger)");
         fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
         fhir.MapGet("/{type}/{id}/_history", RecordEndpoints.History).WithSummary("Every version of a record");
@@ -50,11 +52,11 @@ public static class FhirApi
         Link = [new Bundle.LinkComponent { Relation = "self", Url = request.GetEncodedUrl() }],
     };
 
-    public static Bundle.EntryComponent Match(HttpRequest request, Resource resource) => new()
+    public static Bundle.EntryComponent Match(HttpRequest request, Resource resource, Bundle.SearchEntryMode mode = Bundle.SearchEntryMode.Match) => new()
     {
         FullUrl = $"{BaseUrl(request)}/{resource.TypeName}/{resource.Id}",
         Resource = resource,
-        Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+        Search = new Bundle.SearchComponent { Mode = mode },
     };
 
     /// <summary>Null when <paramref name="type"/> is a record type; otherwise the 404 or 405 to answer.</summary>

@@ -7,6 +7,7 @@ using CareLedger.Vault.Fhir;
 using CareLedger.Vault.Records;
 using CareLedger.Vault.Storage;
 using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.WebUtilities;
 using Task = System.Threading.Tasks.Task;
 
 namespace CareLedger.Node.Fhir;
@@ -14,7 +15,12 @@ namespace CareLedger.Node.Fhir;
 /// <summary>create, update, read, vread and history of records, acting as the custodial practitioner.</summary>
 public static class RecordEndpoints
 {
-    public static async Task<IResult> Create(string type, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger, CancellationToken ct)
+    /// <summary>
+    /// A new record; with If-None-Exist (search parameters, the resource's patient unless they name one) a conditional create:
+    /// no match creates, one match answers it (200, nothing written), several are 412 — so a retried POST makes no duplicate.
+    /// </summary>
+    public static async Task<IResult> Create(string type, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader,
+        LedgerReader ledger, CancellationToken ct)
     {
         if (FhirApi.RefuseType(type, "create") is { } refused) return refused;
         var (resource, invalid) = await ReadResourceAsync(request, type, ct);
@@ -25,9 +31,29 @@ public static class RecordEndpoints
         var allowed = RecordAccess.CheckWrite(ledger.State, patient, custodian.Account, type, null, ledger.Now);
         if (!allowed.Allowed) return Outcomes.Forbidden(allowed.Reason);
 
+        if (request.Headers["If-None-Exist"].ToString() is { Length: > 0 } condition)
+        {
+            var query = QueryHelpers.ParseQuery(condition[(condition.IndexOf('?') + 1)..]);
+            if (query.Keys.FirstOrDefault(k => k is "_count" or "ct" or "_include") is { } paging)
+                return Outcomes.BadRequest($"If-None-Exist takes search parameters that identify the resource; '{paging}' is not one.");
+            var (criteria, badCriteria) = SearchCriteria.Parse(type, query, patient);
+            if (criteria is null) return badCriteria!;
+            var (existing, refusal) = RecordSearch.Find(type, criteria, 2, custodian, records, reader);
+            if (existing is null) return refusal!;
+            if (existing.Count > 1)
+                return Outcomes.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Duplicate,
+                    $"If-None-Exist: {condition} matches more than one {type} of Patient/{patient}; make the criteria more selective.");
+            if (existing.Count == 1)
+                return Versioned(request, existing[0], StatusCodes.Status200OK)
+                    .WithHeader("Location", $"{FhirApi.BaseUrl(request)}/{type}/{existing[0].Id}/_history/{existing[0].Meta!.VersionId}")
+                    .AsPreferred(request, $"{type}/{existing[0].Id} already matches If-None-Exist: {condition}; nothing was created.");
+        }
+
         RecordResources.PrepareForStorage(resource, patient);
         var added = await records.AddAsync(custodian, patient, FhirResources.ToJson(resource), ct);
-        return added.Refusal is { } refusal ? Outcomes.From(refusal) : Stored(request, ledger, resource, added.Value!, StatusCodes.Status201Created);
+        return added.Refusal is { } failed
+            ? Outcomes.From(failed)
+            : Stored(request, ledger, resource, added.Value!, StatusCodes.Status201Created).AsPreferred(request, $"Created {type}/{added.Value} version 1.");
     }
 
     /// <summary>A new version of an existing record; If-Match W/"n" makes it conditional on the current version.</summary>
@@ -49,15 +75,32 @@ public static class RecordEndpoints
 
         RecordResources.PrepareForStorage(resource, patient);
         var updated = await records.UpdateAsync(custodian, id, FhirResources.ToJson(resource), ct);
-        return updated.Refusal is { } refusal ? Outcomes.From(refusal) : Stored(request, ledger, resource, id, StatusCodes.Status200OK);
+        return updated.Refusal is { } refusal
+            ? Outcomes.From(refusal)
+            : Stored(request, ledger, resource, id, StatusCodes.Status200OK).AsPreferred(request, $"Updated {type}/{id} to version {resource.Meta!.VersionId}.");
     }
 
-    public static IResult Read(string type, string id, Custodian custodian, CustodialRecords records, LedgerReader ledger) =>
-        ReadVersion(type, id, null, custodian, records, ledger);
+    /// <summary>
+    /// The current version; a conditional read (If-None-Match: W/"n", If-Modified-Since) is 304 when the client's copy is
+    /// current. The read is consent-checked and logged on the ledger first, like any other: a 304 is never an unlogged access.
+    /// </summary>
+    public static IResult Read(string type, string id, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger)
+    {
+        var result = ReadVersion(type, id, null, request, custodian, records, ledger);
+        if (result.StatusCode != StatusCodes.Status200OK || result.Resource?.Meta is not { } meta) return result;
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0)
+            return ifNoneMatch.Split(',').Any(tag => tag.Trim() is "*" || Version(tag) == meta.VersionId) ? result.NotModified() : result;
+        return DateTimeOffset.TryParse(request.Headers.IfModifiedSince.ToString(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var since)
+            && meta.LastUpdated is { } updated && updated.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds()
+            ? result.NotModified()
+            : result;
+    }
 
-    public static IResult VRead(string type, string id, string vid, Custodian custodian, CustodialRecords records, LedgerReader ledger) =>
+    public static IResult VRead(string type, string id, string vid, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger) =>
         long.TryParse(vid, out var version) && version > 0
-            ? ReadVersion(type, id, version, custodian, records, ledger)
+            ? ReadVersion(type, id, version, request, custodian, records, ledger)
             : Outcomes.NotFound($"'{vid}' is not a version of {type}/{id}.");
 
     /// <summary>Every version, newest first; each one read is an access on the ledger like any other.</summary>
@@ -87,15 +130,23 @@ public static class RecordEndpoints
         return new FhirResult(bundle, StatusCodes.Status200OK);
     }
 
-    private static IResult ReadVersion(string type, string id, long? version, Custodian custodian, CustodialRecords records, LedgerReader ledger)
+    private static FhirResult ReadVersion(string type, string id, long? version, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger)
     {
         if (FhirApi.RefuseType(type, "read") is { } refused) return refused;
         if (Locate(ledger, type, id) is { } missing) return missing;
         var read = records.Read(custodian, id, version);
         return read.Refusal is { } refusal
             ? Outcomes.From(refusal)
-            : new FhirResult(Decrypted(read.Value.Json, read.Value.Envelope), StatusCodes.Status200OK).WithVersionHeaders();
+            : Versioned(request, Decrypted(read.Value.Json, read.Value.Envelope), StatusCodes.Status200OK);
     }
+
+    /// <summary>A record version as an answer, with ETag, Last-Modified and Content-Location naming the version.</summary>
+    private static FhirResult Versioned(HttpRequest request, Resource resource, int status) =>
+        new FhirResult(resource, status).WithVersionHeaders()
+            .WithHeader("Content-Location", $"{FhirApi.BaseUrl(request)}/{resource.TypeName}/{resource.Id}/_history/{resource.Meta!.VersionId}");
+
+    /// <summary>The version in an entity tag, W/"n" or "n".</summary>
+    private static string Version(string tag) => tag.Trim().Replace("W/", "", StringComparison.Ordinal).Trim('"');
 
     /// <summary>404 unless a record of this type has this id; 410 if the patient erased it.</summary>
     internal static FhirResult? Locate(LedgerReader ledger, string type, string id)
@@ -120,7 +171,7 @@ public static class RecordEndpoints
         var record = RecordLedger.Find(state, id)!;
         var meta = RecordLedger.FindVersion(state, id, record.Version)!;
         RecordResources.Stamp(resource, id, record.Version, meta.Time);
-        return new FhirResult(resource, status).WithVersionHeaders()
+        return Versioned(request, resource, status)
             .WithHeader("Location", $"{FhirApi.BaseUrl(request)}/{resource.TypeName}/{id}/_history/{record.Version}");
     }
 

@@ -1,0 +1,26 @@
+using Spectre.Console.Cli;
+
+namespace CareLedger.Cli.Fhir;
+
+/// <summary>The operator's commands for the FHIR endpoint: which practitioners' keys the node holds, and their tokens (ADR 0006).</summary>
+public static class FhirCommands
+{
+    public static void Register(IConfigurator config) =>
+        config.AddBranch("fhir", fhir =>
+        {
+            fhir.SetDescription("FHIR access: the practitioners' keys a node holds for its /fhir endpoint, and their bearer tokens");
+            fhir.AddBranch("access", access =>
+            {
+                access.SetDescription("Provision, list and withdraw practitioners' FHIR access on a node (run on the node's machine)");
+                access.AddCommand<FhirAccessGrantCommand>("grant")
+                    .WithDescription("Put a practitioner's key into the node's custodial store (under the node passphrase) and issue a bearer token, shown once")
+                    .WithExample("fhir", "access", "grant", "--data", "/var/lib/careledger", "--key", "dr-okafor", "--keystore", "/media/usb/keys");
+                access.AddCommand<FhirAccessListCommand>("list")
+                    .WithDescription("The practitioners' keys the node holds, and how many tokens each has")
+                    .WithExample("fhir", "access", "list", "--data", "/var/lib/careledger");
+                access.AddCommand<FhirAccessWithdrawCommand>("withdraw")
+                    .WithDescription("Withdraw every token of a key (the node refuses them at once); --forget-key also deletes the key from the node")
+                    .WithExample("fhir", "access", "withdraw", "--data", "/var/lib/careledger", "--key", "dr-okafor", "--forget-key");
+            });
+        });
+}
