@@ -8,14 +8,16 @@ namespace CareLedger.Testing;
 /// </summary>
 public sealed class SmallDisk : IDisposable
 {
-    private readonly TempFolder _mountPoint = new();
+    private readonly TempFolder? _mountPoint;
 
-    private SmallDisk(int megabytes)
+    private SmallDisk(int megabytes, string? at)
     {
-        Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0777", "tmpfs", _mountPoint.Path);
+        if (at is null) _mountPoint = new TempFolder();
+        Path = at ?? _mountPoint!.Path;
+        Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0777", "tmpfs", Path);
     }
 
-    public string Path => _mountPoint.Path;
+    public string Path { get; }
 
     /// <summary>Why a small disk cannot be mounted here (not root, no mount command), or null when it can.</summary>
     public static string? WhyNot() =>
@@ -23,7 +25,11 @@ public sealed class SmallDisk : IDisposable
         : !File.Exists("/bin/mount") && !File.Exists("/usr/bin/mount") ? "no mount command on this machine"
         : null;
 
-    public static SmallDisk Mount(int megabytes) => new(megabytes);
+    /// <summary>A small disk on a folder of its own.</summary>
+    public static SmallDisk Mount(int megabytes) => new(megabytes, null);
+
+    /// <summary>A small disk mounted over <paramref name="folder"/> (whose files are hidden until it is unmounted).</summary>
+    public static SmallDisk MountAt(string folder, int megabytes) => new(megabytes, folder);
 
     /// <summary>Writes <paramref name="name"/> until the disk refuses more; returns its path.</summary>
     public string Fill(string name = "filler")
@@ -45,8 +51,6 @@ public sealed class SmallDisk : IDisposable
         return path;
     }
 
-    public long FreeBytes => new DriveInfo(Path).AvailableFreeSpace;
-
     private static void Run(string command, params string[] args)
     {
         var psi = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -61,6 +65,15 @@ public sealed class SmallDisk : IDisposable
     {
         try { Run("umount", Path); }
         catch (InvalidOperationException) { Run("umount", "-l", Path); }
-        _mountPoint.Dispose();
+        _mountPoint?.Dispose();
+    }
+}
+
+/// <summary>A test on a size-limited tmpfs (<see cref="SmallDisk"/>), skipped with the reason where one cannot be mounted.</summary>
+public sealed class SmallDiskFactAttribute : Xunit.FactAttribute
+{
+    public SmallDiskFactAttribute()
+    {
+        if (SmallDisk.WhyNot() is { } reason) Skip = reason;
     }
 }
