@@ -5,6 +5,7 @@ using CareLedger.Client.Api;
 using CareLedger.Client.Records;
 using CareLedger.Consortium.Tests.Support;
 using CareLedger.Contracts.Records;
+using CareLedger.Node.Demo;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Testing;
 using CareLedger.Vault.Records;
@@ -68,6 +69,29 @@ public sealed class RecordReplicationTests(ITestOutputHelper output) : Consortiu
             Assert.Equal(HttpStatusCode.Gone, copy.StatusCode);
             Assert.Empty(HeldOf(i, added.Record, grant));
         }
+    }
+
+    [Fact]
+    public async Task FhirRead_AtTheClinicsNode_OfARecordJustWrittenAtThePharmacysNode_IsDecryptedFromACopyFetchedOnDemand()
+    {
+        var (patient, doctor) = await PeopleAsync();
+        var atPharmacy = new RecordsClient(Cluster.Nodes[1].Client);
+        var added = await atPharmacy.AddAsync(patient, patient.Account, Observation);
+        await atPharmacy.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [added.Record], [], DateTimeOffset.UtcNow.AddDays(1));
+        // The clinic's node holds Dr. Rivera's custodial key (the demo's FHIR token): a stock FHIR client reads there at once.
+        var token = (await File.ReadAllTextAsync(Path.Combine(Cluster.Nodes[0].DataDir, DemoFhirAccess.TokenFileName))).Trim();
+        var height = (await Cluster.Nodes[1].Client.GetChainAsync()).Height;
+        await Cluster.WaitForHeightAsync(0, height, Patience);
+
+        using var http = new HttpClient { BaseAddress = Cluster.Nodes[0].BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"fhir/Observation/{added.Record}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var read = await http.SendAsync(request);
+
+        var body = await read.Content.ReadAsStringAsync();
+        Assert.True(read.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal(71, JsonNode.Parse(body)!["valueQuantity"]!["value"]!.GetValue<int>());
+        Assert.True(File.Exists(BlobPath(0, added.Record, added.ContentHash)), "the clinic's node keeps the copy it fetched");
     }
 
     [Fact]

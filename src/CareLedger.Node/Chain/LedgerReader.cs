@@ -21,6 +21,12 @@ public sealed class LedgerReader(ILedgerStore store, ContractRuntime runtime, Ti
     /// <summary>The node's time in Unix milliseconds, what consent and licences are checked against.</summary>
     public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// <see cref="Now"/>, or the head block's time if this node's clock trails it: what a decision that must never undo a
+    /// committed revoke or erasure is taken at (a revoke in force at the head is in force here, whatever the clock says).
+    /// </summary>
+    public long NotBeforeHead => Math.Max(Now, store.Head?.Time ?? 0);
+
     public Member? FindMember(AccountId account) => Members.FindMember(State, account);
 
     /// <summary>

@@ -82,6 +82,12 @@ public sealed class CustodialRecords(LedgerReader ledger, LocalTransactions tran
         return keys;
     }
 
+    /// <summary>
+    /// In a consortium, fetches from the other nodes a version this node lacks (written at another organisation's node;
+    /// ADR 0022), if the practitioner may read it; a solo node, or a copy already here, costs nothing.
+    /// </summary>
+    public Task FetchCopyAsync(Custodian practitioner, string id, long? version, CancellationToken ct) => reader.FetchCopyAsync(practitioner.Account, id, version, ct);
+
     /// <summary>Reads and decrypts a version for the practitioner; the read is on the ledger whether or not it is allowed.</summary>
     public Answer<(RecordEnvelope Envelope, string Json)> Read(Custodian practitioner, string id, long? version)
     {

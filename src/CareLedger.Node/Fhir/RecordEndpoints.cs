@@ -84,8 +84,10 @@ public static class RecordEndpoints
     /// The current version; a conditional read (If-None-Match: W/"n", If-Modified-Since) is 304 when the client's copy is
     /// current. The read is consent-checked and logged on the ledger first, like any other: a 304 is never an unlogged access.
     /// </summary>
-    public static IResult Read(string type, string id, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger)
+    public static async Task<IResult> Read(string type, string id, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger,
+        CancellationToken ct)
     {
+        await records.FetchCopyAsync(custodian, id, null, ct);
         var result = ReadVersion(type, id, null, request, custodian, records, ledger);
         if (result.StatusCode != StatusCodes.Status200OK || result.Resource?.Meta is not { } meta) return result;
         var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
@@ -98,18 +100,23 @@ public static class RecordEndpoints
             : result;
     }
 
-    public static IResult VRead(string type, string id, string vid, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger) =>
-        long.TryParse(vid, out var version) && version > 0
-            ? ReadVersion(type, id, version, request, custodian, records, ledger)
-            : Outcomes.NotFound($"'{vid}' is not a version of {type}/{id}.");
+    public static async Task<IResult> VRead(string type, string id, string vid, HttpRequest request, Custodian custodian, CustodialRecords records, LedgerReader ledger,
+        CancellationToken ct)
+    {
+        if (!long.TryParse(vid, out var version) || version < 1) return Outcomes.NotFound($"'{vid}' is not a version of {type}/{id}.");
+        await records.FetchCopyAsync(custodian, id, version, ct);
+        return ReadVersion(type, id, version, request, custodian, records, ledger);
+    }
 
     /// <summary>Every version, newest first; each one read is an access on the ledger like any other.</summary>
-    public static IResult History(string type, string id, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader, LedgerReader ledger)
+    public static async Task<IResult> History(string type, string id, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader,
+        LedgerReader ledger, CancellationToken ct)
     {
         if (FhirApi.RefuseType(type, "history") is { } refused) return refused;
         if (Locate(ledger, type, id) is { } missing) return missing;
         var summary = reader.History(custodian.Account, id);
         if (summary.Refusal is { } denied) return Outcomes.From(denied);
+        foreach (var v in summary.Value!.Versions) await records.FetchCopyAsync(custodian, id, v.Version, ct);
         var bundle = new Bundle { Type = Bundle.BundleType.History, Total = summary.Value!.Versions.Count };
         foreach (var v in summary.Value.Versions.OrderByDescending(v => v.Version))
         {

@@ -27,9 +27,10 @@ public static class RecordSearch
 
     /// <summary>GET Patient/{accountId}/{type}: the patient compartment, the same search as {type}?patient={accountId}.</summary>
     /// <remarks>The route also catches Patient/{recordId}/_history, a Patient record's history, and answers it as such.</remarks>
-    public static IResult Compartment(string id, string type, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader, LedgerReader ledger)
+    public static async Task<IResult> Compartment(string id, string type, HttpRequest request, Custodian custodian, CustodialRecords records, RecordReader reader,
+        LedgerReader ledger, CancellationToken ct)
     {
-        if (type == "_history") return RecordEndpoints.History("Patient", id, request, custodian, records, reader, ledger);
+        if (type == "_history") return await RecordEndpoints.History("Patient", id, request, custodian, records, reader, ledger, ct);
         if (!AccountId.TryParse(id, out var patient)) return Outcomes.NotFound($"Patient/{id} is not a patient of this server. {RecordResources.PatientMapping}");
         if (type is "Consent" or "AuditEvent")
             return type == "Consent" ? ConsentApi.SearchIn(request, custodian, ledger, patient) : AuditEventApi.SearchIn(request, custodian, ledger, patient);
@@ -105,6 +106,9 @@ public static class RecordSearch
     /// read like any other (consent-checked, logged; one the practitioner may not read is reported, not included). A reference
     /// to the patient (Patient/{accountId}) brings the patient's Patient records the practitioner may read.
     /// </summary>
+    /// <summary>The most records one page includes through _include.</summary>
+    public const int MaxIncludes = 100;
+
     private static List<Resource> Included(SearchCriteria criteria, List<Resource> matches, string baseUrl, Custodian custodian, CustodialRecords records, RecordReader reader,
         LedgerReader ledger, List<string> unavailable)
     {
@@ -133,10 +137,18 @@ public static class RecordSearch
                 }
 
         var included = new List<Resource>();
+        var reads = 0;
         foreach (var (type, id) in wanted)
         {
             if (!seen.Add($"{type}/{id}")) continue;
+            // Each include is a decryption and a logged access: a page brings at most MaxIncludes, and says what it left.
+            if (reads == MaxIncludes)
+            {
+                unavailable.Add($"more than {MaxIncludes} referenced records: the rest are not included in this page (ask for fewer matches with _count)");
+                break;
+            }
             if (RecordEndpoints.Locate(ledger, type, id) is not null) continue; // a dangling or erased reference: nothing to include
+            reads++;
             var read = records.Read(custodian, id, null);
             if (read.Refusal is { } notRead) unavailable.Add($"{type}/{id} (referenced, not included): {notRead.Detail}");
             else included.Add(RecordEndpoints.Decrypted(read.Value.Json, read.Value.Envelope));

@@ -97,13 +97,19 @@ public static class NodeTelemetry
         });
     }
 
-    /// <summary>A query string may name a patient (<c>?patient=…</c>): spans keep the path only.</summary>
+    /// <summary>
+    /// A query string may name a patient (<c>?patient=…</c>) and a path may hold a record's or a patient's id
+    /// (<c>/v1/vault/grants/{patient}/…</c>, when a node fetches from a peer): spans keep the server span's route template
+    /// (see <see cref="UseRequestSpans"/>) and, of an outgoing request, only the scheme, host and port.
+    /// </summary>
     private sealed class WithoutQueryStrings : BaseProcessor<Activity>
     {
         public override void OnEnd(Activity data)
         {
             if (data.GetTagItem("url.query") is not null) data.SetTag("url.query", null);
-            if (data.GetTagItem("url.full") is string full && full.IndexOf('?') is var q and >= 0) data.SetTag("url.full", full[..q]);
+            if (data.GetTagItem("url.path") is not null) data.SetTag("url.path", null);
+            if (data.GetTagItem("url.full") is string full && Uri.TryCreate(full, UriKind.Absolute, out var url))
+                data.SetTag("url.full", url.GetLeftPart(UriPartial.Authority));
         }
     }
 }

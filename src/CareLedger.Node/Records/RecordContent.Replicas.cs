@@ -60,6 +60,11 @@ public sealed partial class RecordContent
         if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id} on the ledger.");
         if (record.Erased) return Erased;
         if (RecordLedger.FindVersion(state, id, version) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {version} on the ledger.");
+        // Hashes before decoding: bytes the ledger never committed to are not parsed at all.
+        if (Hash256.Of(blob).ToString() != meta.ContentHash)
+            return Refusal.Unprocessable("Content hash mismatch", "The ciphertext's SHA-256 differs from the content hash on the ledger; nothing was stored.");
+        if (Hash256.Of(set).ToString() != meta.KeysHash)
+            return Refusal.Unprocessable("Wrapped keys mismatch", "The wrapped keys differ from the set the ledger committed to; nothing was stored.");
         if (DecodeSet(set) is not { } keys) return Refusal.Bad("Malformed copy", "The key set is not a CBOR map of wrapped keys.");
         if (CheckCommitted(state, record, meta, blob, keys, Hash256.Of(set)) is { } refused) return refused;
         var generation = keys.Count > 0 ? version : RecordKeys.GenerationOf(state, id, version);
@@ -70,7 +75,7 @@ public sealed partial class RecordContent
             if (RecordLedger.Find(state, id) is not { Erased: false } current) return Erased;
             vault.PutBlob(id, blob);
             if (keys.Count > 0) vault.PutKeySet(id, version, set);
-            foreach (var reader in keys.Names.Select(AccountId.Parse).Where(r => vault.GetKey(id, r, generation) is null && RecordKeys.MayHoldKey(state, current, meta.Author, r, ledger.Now)))
+            foreach (var reader in keys.Names.Select(AccountId.Parse).Where(r => vault.GetKey(id, r, generation) is null && RecordKeys.MayHoldKey(state, current, meta.Author, r, ledger.NotBeforeHead)))
                 vault.PutKey(id, reader, keys.Get(reader.ToString())!, generation);
             return (Refusal?)null;
         });
@@ -95,7 +100,7 @@ public sealed partial class RecordContent
             // The ledger read again under the lock: an erasure or a revoke may have committed while the copy travelled.
             var current = ledger.State;
             if (current.Get(ConsentGrant.Key(patient, grantId)) is not { Revoked: false }) return new Refusal(StatusCodes.Status410Gone, "Grant revoked", $"Grant {grantId} was revoked: its keys are not kept.");
-            var now = ledger.Now;
+            var now = ledger.NotBeforeHead;
             foreach (var key in parsed.Where(k => vault.GetKey(k.Record, k.Reader, k.Generation) is null
                 && RecordLedger.Find(current, k.Record) is { Erased: false } record && RecordLedger.FindVersion(current, k.Record, k.Generation) is { } start
                 && RecordKeys.MayHoldKey(current, record, start.Author, k.Reader, now)))

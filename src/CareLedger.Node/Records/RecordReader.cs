@@ -23,6 +23,10 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
     /// <see cref="Read"/>, after fetching from the consortium's other nodes what the read needs and this node lacks
     /// (a record written at another organisation's node; ADR 0022). A solo node fetches nothing.
     /// </summary>
+    /// <summary>Fetches from the other nodes what a read of this version by <paramref name="reader"/> would need (nothing on a solo node).</summary>
+    public Task FetchCopyAsync(AccountId reader, string id, long? version, CancellationToken ct) =>
+        copies is not null && VaultStore.IsRecordId(id) ? copies.FetchForReadAsync(reader, id, version, breakingGlass: false, ct) : Task.CompletedTask;
+
     public async Task<Answer<RecordEnvelope>> ReadAsync(SignedCaller caller, string id, long? version, string? breakGlass, BreakGlassReason? glass, CancellationToken ct)
     {
         if (copies is not null && VaultStore.IsRecordId(id)) await copies.FetchForReadAsync(caller.Account, id, version, !string.IsNullOrEmpty(breakGlass), ct);

@@ -23,7 +23,12 @@ public static class RecordServices
     /// <summary>For a consortium node: copies of records from the other nodes, fetched in the background and on reads (ADR 0022).</summary>
     public static IServiceCollection AddVaultCopies(this IServiceCollection services)
     {
-        services.AddHttpClient(VaultCopies.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+        // A copy is at most one upload (1 MiB of JSON) or one grant's key set: a peer cannot make this node buffer more.
+        services.AddHttpClient(VaultCopies.ClientName, c =>
+            {
+                c.Timeout = TimeSpan.FromSeconds(10);
+                c.MaxResponseContentBufferSize = 4 * 1024 * 1024;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) });
         services.AddSingleton<VaultCopies>();
         services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<VaultCopies>());

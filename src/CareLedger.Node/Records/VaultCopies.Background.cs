@@ -16,6 +16,7 @@ public sealed partial class VaultCopies
 
     private readonly PriorityQueue<(Wanted Item, int Try), DateTimeOffset> _due = new();
     private readonly Lock _dueLock = new();
+    private readonly HashSet<Wanted> _scheduled = [];
     private readonly SemaphoreSlim _added = new(0);
 
     /// <summary>
@@ -43,7 +44,12 @@ public sealed partial class VaultCopies
 
     private void Schedule(Wanted item, int attempt, DateTimeOffset at)
     {
-        lock (_dueLock) _due.Enqueue((item, attempt), at);
+        lock (_dueLock)
+        {
+            // Each item once in the queue: a block that names it again, or the start-up scan, adds nothing.
+            if (attempt == 0 && !_scheduled.Add(item)) return;
+            _due.Enqueue((item, attempt), at);
+        }
         _added.Release();
     }
 
@@ -54,22 +60,31 @@ public sealed partial class VaultCopies
             while (!stoppingToken.IsCancellationRequested)
             {
                 (Wanted Item, int Try) next;
-                DateTimeOffset at;
+                TimeSpan wait;
+                // Looked at and taken in one step: an item scheduled in between cannot be taken in its place.
                 lock (_dueLock)
                 {
-                    if (!_due.TryPeek(out next, out at)) at = DateTimeOffset.MaxValue;
+                    if (!_due.TryPeek(out next, out var at)) wait = Timeout.InfiniteTimeSpan;
+                    else if ((wait = at - clock.GetUtcNow()) <= TimeSpan.Zero)
+                    {
+                        _due.Dequeue();
+                        wait = TimeSpan.Zero;
+                    }
                 }
-                var wait = at - clock.GetUtcNow();
-                if (wait > TimeSpan.Zero)
+                if (wait != TimeSpan.Zero)
                 {
                     // Woken early by a new item, which may be due sooner.
-                    await _added.WaitAsync(at == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : Min(wait, LongestWait), stoppingToken);
+                    await _added.WaitAsync(wait == Timeout.InfiniteTimeSpan ? wait : Min(wait, LongestWait), stoppingToken);
                     continue;
                 }
-                lock (_dueLock) _due.Dequeue();
-                if (await TryOnceAsync(next.Item, stoppingToken)) continue;
+                if (await TryOnceAsync(next.Item, stoppingToken))
+                {
+                    lock (_dueLock) _scheduled.Remove(next.Item);
+                    continue;
+                }
                 if (next.Try + 1 >= Tries)
                 {
+                    lock (_dueLock) _scheduled.Remove(next.Item);
                     logger.LogWarning("No peer gave a copy of {Item} after {Tries} tries; a read will ask again", Describe(next.Item), Tries);
                     continue;
                 }

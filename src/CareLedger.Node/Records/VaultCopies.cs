@@ -51,17 +51,31 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
     /// <summary>Asks each peer in turn for a version until one gives a copy that checks out; true when this node holds it.</summary>
     public Task<bool> FetchVersionAsync(string id, long version, CancellationToken ct) =>
         FetchAsync<RecordContentUpload>($"/v1/vault/records/{id}/versions/{version}", $"record {id} version {version}",
-            copy => content.StoreVersionCopy(id, version, Convert.FromBase64String(copy.Ciphertext), Convert.FromBase64String(copy.Keys)), ct);
+            copy => copy is { Ciphertext: { } ciphertext, Keys: { } set }
+                ? content.StoreVersionCopy(id, version, Convert.FromBase64String(ciphertext), Convert.FromBase64String(set))
+                : MalformedCopy,
+            () => RecordLedger.Find(ledger.State, id) is { Erased: true }, ct);
 
     /// <summary>Asks each peer in turn for a grant's keys until one gives a copy that checks out; true when this node holds them.</summary>
     public Task<bool> FetchGrantKeysAsync(AccountId patient, string grantId, CancellationToken ct) =>
         FetchAsync<GrantKeysUpload>($"/v1/vault/grants/{patient}/{grantId}/keys", $"grant {grantId}'s keys",
-            copy => content.StoreGrantKeysCopy(patient, grantId, Convert.FromBase64String(copy.Keys)), ct);
+            copy => copy is { Keys: { } set } ? content.StoreGrantKeysCopy(patient, grantId, Convert.FromBase64String(set)) : MalformedCopy,
+            () => ledger.State.Get(ConsentGrant.Key(patient, grantId)) is { Revoked: true }, ct);
 
-    private async Task<bool> FetchAsync<T>(string path, string what, Func<T, Refusal?> keep, CancellationToken ct) where T : class
+    private static readonly Refusal MalformedCopy = Refusal.Bad("Malformed copy", "The peer's answer lacks the ciphertext or the keys.");
+
+    /// <summary>
+    /// Asks the peers, in random order (so that no one peer, first in a fixed list, decides), until one gives a copy that
+    /// checks out. A peer's 410 ends the search only if this node's own ledger agrees (<paramref name="goneHere"/>).
+    /// </summary>
+    private async Task<bool> FetchAsync<T>(string path, string what, Func<T, Refusal?> keep, Func<bool> goneHere, CancellationToken ct) where T : class
     {
         IReadOnlyList<MemberHeartbeat> peers;
-        try { peers = [.. (await log.GetMembersAsync(ct)).Where(m => m.Validator != keys.Account.ToString() && !string.IsNullOrEmpty(m.Url))]; }
+        try
+        {
+            peers = [.. (await log.GetMembersAsync(ct)).Where(m => m.Validator != keys.Account.ToString() && !string.IsNullOrEmpty(m.Url) && m.Halted is null)
+                .OrderBy(_ => Random.Shared.Next())];
+        }
         catch (BlockLogException e)
         {
             logger.LogDebug("Cannot list the peers to copy {What} from: {Reason}", what, e.Message);
@@ -70,34 +84,40 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
         var http = clients.CreateClient(ClientName);
         foreach (var peer in peers)
         {
+            T? copy;
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, peer.Url.TrimEnd('/') + path);
                 request.Headers.TryAddWithoutValidation(RequestSignature.Header,
-                    RequestSignature.Sign(keys.Validator, self with { Node = AccountId.Parse(peer.Validator) }, "GET", path, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), []));
+                    RequestSignature.Sign(keys.Validator, self with { Node = AccountId.Parse(peer.Validator) }, "GET", path, clock.GetUtcNow().ToUnixTimeMilliseconds(), []));
                 using var response = await http.SendAsync(request, ct);
-                if (response.StatusCode == HttpStatusCode.Gone) return false;
+                if (response.StatusCode == HttpStatusCode.Gone && goneHere()) return false;
                 if (!response.IsSuccessStatusCode)
                 {
                     logger.LogDebug("Peer {Peer} has no copy of {What} ({Status})", peer.Url, what, (int)response.StatusCode);
                     continue;
                 }
-                if (await response.Content.ReadFromJsonAsync<T>(ct) is not { } copy) continue;
-                if (keep(copy) is not { } refused) return true;
-                if (refused.Status == StatusCodes.Status410Gone) return false;
-                // Not what the ledger committed to: a damaged or lying peer. Nothing of it was kept; ask the next.
-                logger.LogWarning("Refused a copy of {What} from peer {Peer}: {Title}: {Detail}", what, peer.Url, refused.Title, refused.Detail);
+                copy = await response.Content.ReadFromJsonAsync<T>(ct);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or FormatException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or IOException && !ct.IsCancellationRequested)
             {
                 logger.LogDebug("Peer {Peer} could not give {What}: {Reason}", peer.Url, what, e.Message);
+                continue;
             }
+            if (copy is null) continue;
+            Refusal? refused;
+            try { refused = keep(copy); }
+            catch (FormatException) { refused = MalformedCopy; }
             catch (IOException e)
             {
                 // This node's vault could not write (a full disk): the read answers without the copy, the background tries later.
                 logger.LogWarning("Cannot keep a copy of {What}: {Reason}", what, e.Message);
                 return false;
             }
+            if (refused is null) return true;
+            if (refused.Status == StatusCodes.Status410Gone) return false; // this node's own ledger says so
+            // Not what the ledger committed to: a damaged or lying peer. Nothing of it was kept; ask the next.
+            logger.LogWarning("Refused a copy of {What} from peer {Peer}: {Title}: {Detail}", what, peer.Url, refused.Title, refused.Detail);
         }
         return false;
     }

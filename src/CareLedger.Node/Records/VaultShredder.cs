@@ -27,7 +27,7 @@ public sealed class VaultShredder(LedgerReader ledger, VaultStore vault, RecordC
         foreach (var result in block.Results)
             foreach (var e in result.Events.Where(e => e.Contract == "records"))
             {
-                if (e.Name == "RecordErased") Shred(e.Attributes.GetText("record"));
+                if (e.Name == "RecordErased") Shred(e.Attributes.GetText("record"), RecordLedger.Find(ledger.State, e.Attributes.GetText("record"))?.Patient);
                 else if (e.Name == "ConsentRevoked") Forget(AccountId.Parse(e.Attributes.GetText("patient")), e.Attributes.GetText("grant"), block.Header.Time);
             }
     }
@@ -36,12 +36,12 @@ public sealed class VaultShredder(LedgerReader ledger, VaultStore vault, RecordC
     public void Sweep()
     {
         foreach (var (_, record) in ledger.State.Scan(MedicalRecord.All))
-            if (record.Erased) Shred(record.Id);
+            if (record.Erased) Shred(record.Id, record.Patient);
     }
 
-    private void Shred(string recordId)
+    private void Shred(string recordId, AccountId? patient)
     {
-        vault.Shred(recordId);
+        vault.Shred(recordId, patient);
         log.LogInformation("Record {Record} erased: ciphertext and wrapped keys deleted", recordId);
     }
 

@@ -130,16 +130,27 @@ public sealed partial class VaultStore
         lock (_shredding) return work();
     }
 
-    /// <summary>Deletes a record's ciphertexts, every wrapped key for it (its versions' and grants' key sets too) and its notes.</summary>
-    public void Shred(string recordId)
+    /// <summary>
+    /// Deletes a record's ciphertexts, every wrapped key for it (its versions' and grants' key sets too) and its notes. A
+    /// grant's set names only its patient's records, so with <paramref name="patient"/> only that patient's sets are read.
+    /// </summary>
+    public void Shred(string recordId, AccountId? patient = null)
     {
         lock (_shredding)
         {
             foreach (var folder in new[] { Path.Combine(_blobs, CheckId(recordId)), Path.Combine(_keys, recordId), Path.Combine(_notes, recordId), Path.Combine(_keySets, recordId) })
                 if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
             // A grant's set holds keys of every record it covered: one that names this record goes whole.
-            foreach (var path in System.IO.Directory.EnumerateFiles(_grantKeySets, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)).ToList())
-                if (Crypto.WrappedKeySet.Decode(File.ReadAllBytes(path)).Names.Any(n => n.StartsWith(recordId + "/", StringComparison.Ordinal))) File.Delete(path);
+            var sets = patient is { } owner ? Path.Combine(_grantKeySets, owner.ToString()) : _grantKeySets;
+            if (!System.IO.Directory.Exists(sets)) return;
+            foreach (var path in System.IO.Directory.EnumerateFiles(sets, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)).ToList())
+            {
+                bool names;
+                // A set that no longer decodes is damaged: it goes too (a peer's checked copy can replace it), not the shred.
+                try { names = Crypto.WrappedKeySet.Decode(File.ReadAllBytes(path)).Names.Any(n => n.StartsWith(recordId + "/", StringComparison.Ordinal)); }
+                catch (Ledger.Encoding.CborMapException) { names = true; }
+                if (names) File.Delete(path);
+            }
         }
     }
 
