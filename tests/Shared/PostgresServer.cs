@@ -14,7 +14,7 @@ namespace CareLedger.Testing;
 public sealed class PostgresServer : IDisposable
 {
     private readonly string _bin;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "careledger-pg-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _root;
     private readonly bool _asNobody = Environment.UserName == "root";
     private int _databases;
 
@@ -22,8 +22,11 @@ public sealed class PostgresServer : IDisposable
 
     private string DataDir => Path.Combine(_root, "data");
 
-    public PostgresServer()
+    public PostgresServer() : this(Path.GetTempPath()) { }
+
+    private PostgresServer(string parent)
     {
+        _root = Path.Combine(parent, "careledger-pg-" + Guid.NewGuid().ToString("N")[..12]);
         _bin = FindBinaries();
         Port = FreePort();
         Directory.CreateDirectory(_root);
@@ -33,6 +36,9 @@ public sealed class PostgresServer : IDisposable
             "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200");
         AppDomain.CurrentDomain.ProcessExit += StopOnExit;
     }
+
+    /// <summary>A server whose cluster lives under <paramref name="parent"/> (e.g. a small disk that a test fills).</summary>
+    public static PostgresServer Under(string parent) => new(parent);
 
     /// <summary>The connection string of the server's <c>postgres</c> database, as a superuser.</summary>
     public string AdminConnectionString => ConnectionString("postgres");

@@ -22,7 +22,7 @@ public sealed class NodeMetrics : INodeStartup
     /// <summary>One counter or gauge; <see cref="Read"/> gives null while the value is unknown (then it is left out).</summary>
     private sealed record Metric(string Name, bool Counter, string Help, Func<long?> Read);
 
-    public NodeMetrics(LedgerChain chain, TransactionPool pool, ConsortiumOrderer? consortium = null, IMeterFactory? meters = null)
+    public NodeMetrics(LedgerChain chain, TransactionPool pool, Disk.DiskSpace disk, ConsortiumOrderer? consortium = null, IMeterFactory? meters = null)
     {
         List<Metric> metrics =
         [
@@ -34,6 +34,10 @@ public sealed class NodeMetrics : INodeStartup
             new("careledger_blocks_committed_total", true, "Blocks committed since start.", () => Interlocked.Read(ref _blocks)),
             new("careledger_chain_height", false, "Height of the latest durable block.", () => (long)chain.Head.Height),
             new("careledger_tx_pool_size", false, "Transactions waiting to be ordered.", () => pool.Count),
+            // Alert on disk_full == 1: the node refuses new work (507) until space returns under its data folder (docs/operations.md).
+            new("careledger_disk_full", false, "1 while the data disk is full and the node refuses new work.", () => disk.Full ? 1 : 0),
+            new("careledger_disk_free_bytes", false, "Free bytes on the data folder's disk at the last check.", () => disk.FreeBytes < 0 ? null : disk.FreeBytes),
+            new("careledger_disk_full_refusals_total", true, "Requests refused with 507 because the data disk was full.", () => disk.Refused),
         ];
         if (consortium is not null)
         {

@@ -26,6 +26,12 @@ public sealed class NodeOptions
     /// <summary>Passphrase protecting the node's validator key at rest. Set CARELEDGER_NODE_PASSPHRASE in production.</summary>
     public string? NodePassphrase { get; set; }
 
+    /// <summary>
+    /// Below this much free space on the data folder's disk the node refuses new work (507) and cuts no block, so that
+    /// its store and vault never meet a full disk mid-write; it resumes by itself when space returns.
+    /// </summary>
+    [Range(0, 1_000_000)] public int MinFreeDiskMegabytes { get; set; } = 256;
+
     [Range(1, 10_000)] public int BlockMaxTransactions { get; set; } = 2000;
     [Range(1, 10_000)] public int BlockLingerMs { get; set; } = 2;
     [Range(1, 1_000_000)] public int PoolCapacity { get; set; } = 50_000;

@@ -1,6 +1,7 @@
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Ledger.Storage;
 using CareLedger.Ledger.Verification;
 using CareLedger.Node.Chain;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public static class ConsortiumServices
         services.AddSingleton(sp => new ConsortiumOrderer(sp.GetRequiredService<LedgerChain>(), sp.GetRequiredService<TransactionPool>(),
             sp.GetRequiredService<IBlockLog>(), sp.GetRequiredService<IPeerBlocks>(), sp.GetRequiredService<ILeaderLink>(),
             sp.GetRequiredService<IValidatorSet>(), sp.GetRequiredService<ConsortiumSettings>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ConsortiumOrderer>>()));
+            sp.GetRequiredService<ILogger<ConsortiumOrderer>>(), sp.GetRequiredService<IStorageSpace>()));
         services.AddSingleton<IOrderer>(sp => sp.GetRequiredService<ConsortiumOrderer>());
         return services;
     }

@@ -7,6 +7,7 @@ using CareLedger.Node.Chain;
 using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Node.Consortium;
 using CareLedger.Node.Demo;
+using CareLedger.Node.Disk;
 using CareLedger.Node.Fhir;
 using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
@@ -33,6 +34,9 @@ public static class NodeHost
         ["--etcd-password-file"] = $"{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.EtcdPasswordFile)}",
     };
 
+    /// <summary>The node's own command-line options (ASP.NET's <c>--urls</c> and <c>--Section:Key=value</c> settings come on top).</summary>
+    public static IReadOnlyCollection<string> CommandLineSwitches => [.. Switches.Keys, "--resync", "--urls"];
+
     /// <summary>Flags without a value: <c>--resync</c> rebuilds a damaged or diverged consortium node from the log.</summary>
     private static string[] ExpandFlags(string[] args) =>
         args.SelectMany(a => a == "--resync" ? new[] { $"--{ConsortiumOptions.Section}:{nameof(ConsortiumOptions.Resync)}", "true" } : [a]).ToArray();
@@ -43,6 +47,7 @@ public static class NodeHost
         args = ExpandFlags(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = PortalHosting.ApplicationName, ContentRootPath = AppContext.BaseDirectory, WebRootPath = WebRoot() });
         builder.Configuration.AddCommandLine(args, Switches);
+        AddCredentials(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.UsePortalFiles();
@@ -56,6 +61,7 @@ public static class NodeHost
         var consortium = Bind<ConsortiumOptions>(builder, ConsortiumOptions.Section);
         var start = NodeStart.Resolve(Bind<NodeOptions>(builder, NodeOptions.Section), consortium.Enabled, consortium.Resync);
         builder.Services.AddLedger(start);
+        builder.Services.AddDiskSpace();
         if (start.Consortium) builder.Services.AddConsortium();
         builder.Services.AddRecords();
         if (start.Consortium) builder.Services.AddVaultCopies();
@@ -81,6 +87,7 @@ public static class NodeHost
         app.UseErrorAnswers();
         app.UseRequestSpans();
         app.Use(RefuseWhileHalted);
+        app.UseDiskFullRefusal();
         app.UseAuthentication();
         app.UseAuditorLog(); // before authorization, so that an auditor's refused requests are logged too
         app.UseAuthorization();
@@ -122,6 +129,17 @@ public static class NodeHost
             return;
         }
         await next(context);
+    }
+
+    /// <summary>
+    /// Secrets handed over by systemd (<c>LoadCredential=CareLedger__Turn__Secret:/etc/careledger/credentials/turn-secret</c>):
+    /// each file in <c>$CREDENTIALS_DIRECTORY</c> is the setting its name says, so no secret sits in the environment, on a
+    /// command line or in a file the service user could read outside the service (deploy/, README "Running it for a hospital").
+    /// </summary>
+    private static void AddCredentials(ConfigurationManager configuration)
+    {
+        if (Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } credentials && Directory.Exists(credentials))
+            configuration.AddKeyPerFile(credentials, optional: true);
     }
 
     /// <summary>Settings as bound from configuration, before the container exists: what decides which parts the node is made of.</summary>

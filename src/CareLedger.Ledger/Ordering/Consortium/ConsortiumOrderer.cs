@@ -33,6 +33,7 @@ public sealed partial class ConsortiumOrderer : IOrderer
     private readonly LogTruncation _truncation;
     private readonly Forwarder _forwarder;
     private readonly ConsortiumClock _time;
+    private readonly IStorageSpace? _space;
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile LeaderInfo? _leader;
     private volatile ConsortiumRole _role = ConsortiumRole.Starting;
@@ -40,8 +41,9 @@ public sealed partial class ConsortiumOrderer : IOrderer
     private long _logHeight;
 
     public ConsortiumOrderer(LedgerChain chain, TransactionPool pool, IBlockLog log, IPeerBlocks peers, ILeaderLink leaderLink,
-        IValidatorSet validatorSet, ConsortiumSettings settings, TimeProvider clock, ILogger logger)
+        IValidatorSet validatorSet, ConsortiumSettings settings, TimeProvider clock, ILogger logger, IStorageSpace? space = null)
     {
+        _space = space;
         _chain = chain;
         _pool = pool;
         _store = chain.Store;
@@ -123,7 +125,12 @@ public sealed partial class ConsortiumOrderer : IOrderer
         {
             while (!ct.IsCancellationRequested && _haltReason is null)
             {
-                await DrainEventsAsync(ct);
+                try { await DrainEventsAsync(ct); }
+                catch (Exception e) when (_space is not null && StorageFull.Is(e))
+                {
+                    await WaitForRoomAsync(e, ct);
+                    continue;
+                }
                 if (_haltReason is not null) break;
                 if (_leader is null && IsValidator && !_time.Skewed && await TryCampaignAsync(ct) is { } fence)
                 {
@@ -132,12 +139,27 @@ public sealed partial class ConsortiumOrderer : IOrderer
                 }
                 // Wait for news from the log; read it anyway after a quiet spell, in case the watch missed some.
                 var woken = await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), ct);
-                if (!woken || _leader is null) await SyncAsync(ct);
+                if (!woken || _leader is null)
+                {
+                    try { await SyncAsync(ct); }
+                    catch (Exception e) when (_space is not null && StorageFull.Is(e)) { await WaitForRoomAsync(e, ct); }
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         if (_haltReason is not null) await ServeHaltedAsync(ct);
         await Task.WhenAll(background);
+    }
+
+    /// <summary>
+    /// A block from the log met a full disk: it was not stored (a block is written whole or not at all). Following waits
+    /// until the disk has room, then reads the log again from the store's head. A leader's own block is not caught: the
+    /// node stops and its lease lapses, so another node leads rather than the consortium wait for this disk.
+    /// </summary>
+    private async Task WaitForRoomAsync(Exception full, CancellationToken ct)
+    {
+        _space!.ReportFull(full);
+        await _space.WaitForRoomAsync(ct);
     }
 
     /// <summary>The leader as the log names it now (forwarding asks when its leader stops answering).</summary>
@@ -154,6 +176,12 @@ public sealed partial class ConsortiumOrderer : IOrderer
         {
             try { await loop(ct); }
             catch (Exception) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) when (_space is not null && StorageFull.Is(e))
+            {
+                // The block was not stored (a block is written whole or not at all): say so once, refuse new work, and
+                // start the loop again from the store's head, as after any failure, until the disk has room.
+                _space.ReportFull(e);
+            }
             catch (Exception e) { _logger.LogError(e, "The consortium {Loop} loop failed; restarting it", name); }
             try { await Task.Delay(200, ct); } catch (OperationCanceledException) { return; }
         }
