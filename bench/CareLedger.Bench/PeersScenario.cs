@@ -22,7 +22,7 @@ public static class PeersScenario
     private sealed record Figures(string System, double Tps, double P50Ms, double P99Ms, long Committed, long Failed, string? Note);
 
     /// <summary>The pre-signed EVM transfers last at these rates: above what each chain reaches here (signing them takes ~1.5 ms each).</summary>
-    private static readonly (string Name, int Rate)[] EvmChains = [("hardhat", 1_200), ("ganache", 150)];
+    private static readonly (string Name, int Rate)[] EvmChains = [("hardhat", 1_200), ("ganache", 400)];
 
     public static async Task RunAsync(BenchOptions options, VerifyCeiling.Figures verify, int rounds, Func<bool, Task<LoadFigures>> careLedger, CancellationToken ct)
     {
