@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -36,16 +37,56 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
         var v = version ?? record.Version;
         if (RecordLedger.FindVersion(state, id, v) is null) return;
         var generation = RecordKeys.GenerationOf(state, id, v);
-        if (!content.HoldsVersion(id, v)) await FetchVersionAsync(id, v, ct);
-        if (generation != v && !content.HoldsVersion(id, generation)) await FetchVersionAsync(id, generation, ct);
+        if (!content.HoldsVersion(id, v)) await OnceAsync($"{id}/{v}", () => FetchVersionAsync(id, v, CancellationToken.None), ct);
+        if (generation != v && !content.HoldsVersion(id, generation)) await OnceAsync($"{id}/{generation}", () => FetchVersionAsync(id, generation, CancellationToken.None), ct);
         if (vault.GetKey(id, reader, generation) is not null) return;
         var now = ledger.Now;
         foreach (var grant in ledger.State.Scan(ConsentGrant.Of(record.Patient)).Select(e => e.Value)
             .Where(g => !g.Revoked && g.Expiry > now && g.KeysHash != RecordKeys.SameKey && (g.Records.Contains(id) || g.Types.Contains(record.Type))))
         {
-            if (!content.HoldsGrantKeys(grant.Patient, grant.Id)) await FetchGrantKeysAsync(grant.Patient, grant.Id, ct);
+            if (!content.HoldsGrantKeys(grant.Patient, grant.Id))
+                await OnceAsync($"{grant.Patient}/{grant.Id}", () => FetchGrantKeysAsync(grant.Patient, grant.Id, CancellationToken.None), ct);
             if (vault.GetKey(id, reader, generation) is not null) return;
         }
+    }
+
+    private static readonly TimeSpan RememberNoCopy = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _noCopyUntil = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One fetch for concurrent reads of the same item (they share it; a reader that gives up stops waiting, not the
+    /// fetch), and for a moment after no peer had it, none at all: readers cannot make this node fan out to every peer
+    /// on each read. The background's retries do not go through here.
+    /// </summary>
+    private async Task OnceAsync(string item, Func<Task<bool>> fetch, CancellationToken ct)
+    {
+        if (_noCopyUntil.TryGetValue(item, out var until))
+        {
+            if (until > clock.GetUtcNow()) return;
+            _noCopyUntil.TryRemove(item, out _);
+        }
+        var shared = _inFlight.GetOrAdd(item, key => new Lazy<Task<bool>>(async () =>
+        {
+            try
+            {
+                var held = await fetch();
+                if (!held)
+                {
+                    var now = clock.GetUtcNow();
+                    // Seconds-long entries: swept whenever there are many, so the map never grows with the node's history.
+                    if (_noCopyUntil.Count > 10_000)
+                        foreach (var old in _noCopyUntil.Where(e => e.Value <= now).Select(e => e.Key).ToList()) _noCopyUntil.TryRemove(old, out _);
+                    _noCopyUntil[key] = now + RememberNoCopy;
+                }
+                return held;
+            }
+            finally
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }));
+        await shared.Value.WaitAsync(ct);
     }
 
     /// <summary>Asks each peer in turn for a version until one gives a copy that checks out; true when this node holds it.</summary>
