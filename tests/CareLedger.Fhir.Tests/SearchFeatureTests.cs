@@ -117,7 +117,7 @@ public class SearchFeatureTests(FhirNode fhir)
         using var client = fhir.Client();
         var code = "u" + Guid.NewGuid().ToString("N")[..8];
         var older = (await client.CreateAsync(Observation(code, "2026-10-01")))!;
-        await Task.Delay(20);
+        await PastTheHeadsTimeAsync();
         var newer = (await client.CreateAsync(Observation(code, "2026-10-01")))!;
         var t1 = older.Meta!.LastUpdated!.Value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
         string[] Criteria(params string[] more) => [$"patient={fhir.PatientRef}", $"code={System}|{code}", .. more];
@@ -126,7 +126,7 @@ public class SearchFeatureTests(FhirNode fhir)
         var atOrBefore = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=le{t1}"));
         var range = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=ge{t1}", $"_lastUpdated=lt{newer.Meta!.LastUpdated!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}"));
         var either = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=eq{t1},ge{newer.Meta.LastUpdated.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}"));
-        await Task.Delay(20);
+        await PastTheHeadsTimeAsync();
         await client.UpdateAsync(older);
         var afterUpdate = await client.SearchAsync<Observation>(Criteria($"_lastUpdated=gt{t1}"));
         var bad = await Assert.ThrowsAsync<FhirOperationException>(() => client.SearchAsync<Observation>(Criteria("_lastUpdated=yesterday")));
@@ -146,5 +146,15 @@ public class SearchFeatureTests(FhirNode fhir)
         var o = fhir.Observation(date: date);
         o.Code = new CodeableConcept(System, code);
         return o;
+    }
+
+    /// <summary>
+    /// Waits until the clock is past the head block's time: a block's time never goes backwards, so the next block is
+    /// timed later than every earlier version only once the clock has passed the head (other tests commit blocks too).
+    /// </summary>
+    private async Task PastTheHeadsTimeAsync()
+    {
+        var head = fhir.Node.Chain.Head.Time;
+        while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() <= head + 1) await Task.Delay(5);
     }
 }
