@@ -1,5 +1,6 @@
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Vault.Records;
 
 namespace CareLedger.Client.Records;
 
