@@ -1,6 +1,7 @@
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Authentication;
 using CareLedger.Node.Chain;
 using CareLedger.Node.Records;
 
@@ -37,7 +38,10 @@ public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader
     /// <summary>The app acting with the key the node holds for it.</summary>
     public Custodian Act(RegisteredApp app)
     {
-        var key = custody.Unlock(app.KeyName);
+        SigningKey key;
+        try { key = custody.Unlock(app.KeyName); }
+        catch (KeyStoreException e) { throw new AuthenticationRefused(StatusCodes.Status403Forbidden, "Access refused", $"The node cannot use the app's key: {e.Message}"); }
+        if (WhyNotEnrolled(app) is { } notEnrolled) throw new AuthenticationRefused(StatusCodes.Status403Forbidden, "Access refused", notEnrolled);
         return new Custodian(app.KeyName, key, ledger.FindMember(key.Account)!);
     }
 
