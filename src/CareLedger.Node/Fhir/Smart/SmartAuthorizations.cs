@@ -66,7 +66,11 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
     public string IssueCode(PendingAuthorization request, ApprovedAccess access)
     {
         var code = Random();
-        lock (_lock) _codes[Hash(code)] = new IssuedCode(access, request.RedirectUri, request.CodeChallenge, Now + options.Value.CodeLifetime);
+        lock (_lock)
+        {
+            Sweep();
+            _codes[Hash(code)] = new IssuedCode(access, request.RedirectUri, request.CodeChallenge, Now + options.Value.CodeLifetime);
+        }
         return code;
     }
 

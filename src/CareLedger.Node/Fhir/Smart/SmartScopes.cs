@@ -7,7 +7,7 @@ namespace CareLedger.Node.Fhir.Smart;
 /// <c>patient/Observation.rs</c> (v2: read and search), <c>.r</c>, <c>.s</c> and v1's <c>.read</c> are reads; <c>patient/*.rs</c>
 /// is every record type. Writes (<c>c</c>, <c>u</c>, <c>d</c>, v1 <c>.write</c>), user- and system-level scopes are not granted and
 /// left out of the answer's scope, as RFC 6749 §3.3 allows; <c>launch/patient</c>, <c>openid</c> and <c>fhirUser</c> are context
-/// requests that are kept (the token answer names the patient) or ignored.
+/// requests that are kept (the token answer names the patient) or ignored. Granular v2 scopes (<c>?category=…</c>) are not granted.
 /// </summary>
 public sealed record SmartScopes(IReadOnlySet<string> Types, bool LaunchPatient)
 {
@@ -21,10 +21,12 @@ public sealed record SmartScopes(IReadOnlySet<string> Types, bool LaunchPatient)
         foreach (var item in scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             if (item == "launch/patient") { launch = true; continue; }
-            if (!item.StartsWith("patient/", StringComparison.Ordinal)) continue;
+            // A v2 granular scope (patient/Observation.rs?category=…) asks for less than the type: this server cannot narrow a grant
+            // that way, so it grants none of it rather than more than was asked.
+            if (!item.StartsWith("patient/", StringComparison.Ordinal) || item.Contains('?')) continue;
             var dot = item.LastIndexOf('.');
             if (dot < 0) continue;
-            var (type, permissions) = (item["patient/".Length..dot], item[(dot + 1)..].Split('?')[0]);
+            var (type, permissions) = (item["patient/".Length..dot], item[(dot + 1)..]);
             if (!Reads(permissions)) continue;
             if (type == "*") types.UnionWith(FhirResources.RecordTypes);
             else if (FhirResources.RecordTypes.Contains(type)) types.Add(type);
