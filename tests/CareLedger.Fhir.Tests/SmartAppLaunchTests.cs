@@ -121,6 +121,37 @@ public class SmartAppLaunchTests(FhirNode fhir)
     }
 
     [Fact]
+    public async Task Token_AMultipartBody_IsInvalidRequest_EvenWithoutABoundary()
+    {
+        using var http = new HttpClient { BaseAddress = fhir.Node.BaseAddress };
+        using var noBoundary = new StringContent("grant_type=authorization_code");
+        noBoundary.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data");
+        using var multipart = new MultipartFormDataContent { { new StringContent("authorization_code"), "grant_type" } };
+
+        foreach (var content in new HttpContent[] { noBoundary, multipart })
+        {
+            using var response = await http.PostAsync("fhir/auth/token", content);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_request", body["error"]!.GetValue<string>());
+            Assert.Contains("x-www-form-urlencoded", body["error_description"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Token_AFormWithTooManyFields_IsInvalidRequest_NotAServerError()
+    {
+        using var http = new HttpClient { BaseAddress = fhir.Node.BaseAddress };
+        var fields = Enumerable.Range(0, 1100).Select(i => new KeyValuePair<string, string>($"f{i}", "x"));
+
+        using var response = await http.PostAsync("fhir/auth/token", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal("invalid_request", body["error"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Token_AnExpiredCode_IsInvalidGrant()
     {
         var app = await SmartApp.RegisterAsync(fhir, "Expiry Check");

@@ -1,5 +1,6 @@
 using CareLedger.Contracts.Records;
 using CareLedger.Node.Chain;
+using Microsoft.Net.Http.Headers;
 
 namespace CareLedger.Node.Fhir.Smart;
 
@@ -19,8 +20,16 @@ public static class SmartToken
     {
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         request.HttpContext.Response.Headers.Pragma = "no-cache";
-        if (!request.HasFormContentType) return Error("invalid_request", "Send the parameters as application/x-www-form-urlencoded (RFC 6749 §4.1.3).");
-        var form = await request.ReadFormAsync(ct);
+        // Only a urlencoded form (RFC 6749 §4.1.3): HasFormContentType would also let multipart in, whose parser throws on a
+        // missing boundary or too many fields; anything unreadable is the client's mistake, never a 500.
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            return Error("invalid_request", "Send the parameters as application/x-www-form-urlencoded (RFC 6749 §4.1.3).");
+        IFormCollection form;
+        try { form = await request.ReadFormAsync(ct); }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Error("invalid_request", "The form could not be read: " + e.Message);
+        }
         if (form.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated }) return Error("invalid_request", $"The parameter '{repeated}' is given more than once.");
         var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0) return Error("invalid_request", "grant_type is missing.");
