@@ -85,6 +85,93 @@ public class SmartAppLaunchTests(FhirNode fhir)
     }
 
     [Fact]
+    public async Task Authorize_AFloodForOneApp_IsCappedForThatApp_AndAnotherAppStillAuthorizes()
+    {
+        var flooded = await SmartApp.RegisterAsync(fhir, "Flooded App");
+        var other = await SmartApp.RegisterAsync(fhir, "Unflooded App");
+        var options = fhir.Node.Service<IOptions<SmartOptions>>().Value;
+        var perApp = options.MaxPendingPerApp;
+        options.MaxPendingPerApp = 3;
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var held = await flooded.AuthorizeAsync(flooded.AuthorizeQuery());
+                SmartApp.RequestId(held);
+            }
+            using var refused = await flooded.AuthorizeAsync(flooded.AuthorizeQuery());
+            using var elsewhere = await other.AuthorizeAsync(other.AuthorizeQuery());
+
+            Assert.Equal("temporarily_unavailable", QueryHelpers.ParseQuery(refused.Headers.Location!.Query)["error"].ToString());
+            Assert.NotEmpty(SmartApp.RequestId(elsewhere));
+        }
+        finally { options.MaxPendingPerApp = perApp; }
+    }
+
+    [Fact]
+    public async Task Authorize_LiveTokensAndCodes_DoNotCountAgainstTheRequestBudget()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Budget Check");
+        await app.TokenAsync();
+        await app.CodeAsync();
+        var authorizations = fhir.Node.Service<SmartAuthorizations>();
+        var options = fhir.Node.Service<IOptions<SmartOptions>>().Value;
+        var max = options.MaxPendingRequests;
+        var counts = authorizations.Counts();
+        Assert.True(counts.Tokens > 0 && counts.Codes > 0, counts.ToString());
+        options.MaxPendingRequests = counts.Requests + 1;
+        try
+        {
+            using var held = await app.AuthorizeAsync(app.AuthorizeQuery());
+            using var full = await app.AuthorizeAsync(app.AuthorizeQuery());
+
+            Assert.NotEmpty(SmartApp.RequestId(held));
+            Assert.Equal("temporarily_unavailable", QueryHelpers.ParseQuery(full.Headers.Location!.Query)["error"].ToString());
+        }
+        finally { options.MaxPendingRequests = max; }
+    }
+
+    [Fact]
+    public async Task Authorize_AStateLongerThanTheLimit_IsInvalidRequest_AndHoldsNothing()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "State Length Check");
+        var query = app.AuthorizeQuery();
+        query["state"] = new string('s', 1025);
+        var before = fhir.Node.Service<SmartAuthorizations>().Counts().Requests;
+
+        using var response = await app.AuthorizeAsync(query);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var answer = QueryHelpers.ParseQuery(response.Headers.Location!.Query);
+        Assert.Equal("invalid_request", answer["error"].ToString());
+        Assert.Contains("state", answer["error_description"].ToString());
+        Assert.True(fhir.Node.Service<SmartAuthorizations>().Counts().Requests <= before);
+    }
+
+    [Fact]
+    public async Task ExpiredRequestsAndTokens_AreSweptOnALaterAuthorize()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Sweep Check");
+        var authorizations = fhir.Node.Service<SmartAuthorizations>();
+        var options = fhir.Node.Service<IOptions<SmartOptions>>().Value;
+        var (requestLifetime, tokenLifetime) = (options.RequestLifetime, options.TokenLifetime);
+        options.TokenLifetime = TimeSpan.FromMilliseconds(300);
+        try { await app.TokenAsync(); }
+        finally { options.TokenLifetime = tokenLifetime; }
+        options.RequestLifetime = TimeSpan.FromMilliseconds(300);
+        try { using var _ = await app.AuthorizeAsync(app.AuthorizeQuery()); }
+        finally { options.RequestLifetime = requestLifetime; }
+        var before = authorizations.Counts();
+        await Task.Delay(1_200);
+
+        using var later = await app.AuthorizeAsync(app.AuthorizeQuery());
+
+        var after = authorizations.Counts();
+        Assert.True(after.Requests <= before.Requests, $"{before} then {after}: the expired request was not swept");
+        Assert.True(after.Tokens < before.Tokens, $"{before} then {after}: the expired token was not swept");
+    }
+
+    [Fact]
     public async Task Token_WithAWrongVerifier_IsInvalidGrant_AndTheCodeStillWorksWithTheRightOne()
     {
         var app = await SmartApp.RegisterAsync(fhir, "Verifier Check");

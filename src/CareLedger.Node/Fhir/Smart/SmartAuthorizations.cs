@@ -24,6 +24,8 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
     private readonly Dictionary<string, PendingAuthorization> _requests = [];
     private readonly Dictionary<string, IssuedCode> _codes = [];
     private readonly Dictionary<string, IssuedToken> _tokens = [];
+    private readonly Dictionary<string, int> _requestsPerApp = new(StringComparer.Ordinal);
+    private DateTimeOffset _swept = DateTimeOffset.MinValue;
 
     private sealed record IssuedCode(ApprovedAccess Access, string RedirectUri, string CodeChallenge, DateTimeOffset Expires)
     {
@@ -38,15 +40,22 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    /// <summary>Keeps a request for the patient; null when too many are waiting already.</summary>
+    /// <summary>
+    /// Keeps a request for the patient; null when too many are waiting already — for this app
+    /// (<see cref="SmartOptions.MaxPendingPerApp"/>) or in all (<see cref="SmartOptions.MaxPendingRequests"/>). Anyone may
+    /// authorize, so requests have a budget of their own: codes and live tokens (which only a patient's approval creates)
+    /// never count against it, and one app's flood cannot block the others.
+    /// </summary>
     public PendingAuthorization? Hold(RegisteredApp app, string redirectUri, string? state, string codeChallenge, SmartScopes scopes)
     {
         var request = new PendingAuthorization(Random(), app, redirectUri, state, codeChallenge, scopes, Now + options.Value.RequestLifetime);
         lock (_lock)
         {
-            Sweep();
-            if (_requests.Count + _codes.Count + _tokens.Count >= options.Value.MaxPending) return null;
+            SweepNowAndThen();
+            var perApp = _requestsPerApp.GetValueOrDefault(app.ClientId);
+            if (_requests.Count >= options.Value.MaxPendingRequests || perApp >= options.Value.MaxPendingPerApp) return null;
             _requests[request.Id] = request;
+            _requestsPerApp[app.ClientId] = perApp + 1;
         }
         return request;
     }
@@ -59,7 +68,7 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
     /// <summary>Ends a request (approved or denied): a request is answered once.</summary>
     public PendingAuthorization? Take(string requestId)
     {
-        lock (_lock) return _requests.Remove(requestId, out var r) && r.Expires > Now ? r : null;
+        lock (_lock) return RemoveRequest(requestId) is { } r && r.Expires > Now ? r : null;
     }
 
     /// <summary>A one-time authorization code for an approved request.</summary>
@@ -68,7 +77,7 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
         var code = Random();
         lock (_lock)
         {
-            Sweep();
+            SweepNowAndThen();
             _codes[Hash(code)] = new IssuedCode(access, request.RedirectUri, request.CodeChallenge, Now + options.Value.CodeLifetime);
         }
         return code;
@@ -130,12 +139,32 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private void Sweep()
+    private PendingAuthorization? RemoveRequest(string requestId)
+    {
+        if (!_requests.Remove(requestId, out var r)) return null;
+        if (_requestsPerApp[r.App.ClientId] <= 1) _requestsPerApp.Remove(r.App.ClientId);
+        else _requestsPerApp[r.App.ClientId]--;
+        return r;
+    }
+
+    /// <summary>
+    /// Drops expired requests, codes and tokens — at most once a second, so a burst of requests does not scan the tables under
+    /// the lock each time (between sweeps, lookups check expiry themselves).
+    /// </summary>
+    private void SweepNowAndThen()
     {
         var now = Now;
-        foreach (var (id, _) in _requests.Where(r => r.Value.Expires <= now).ToList()) _requests.Remove(id);
+        if (now - _swept < TimeSpan.FromSeconds(1)) return;
+        _swept = now;
+        foreach (var (id, _) in _requests.Where(r => r.Value.Expires <= now).ToList()) RemoveRequest(id);
         // A used code is kept until it expires, so that a replay within its lifetime still revokes what it issued.
         foreach (var (hash, _) in _codes.Where(c => c.Value.Expires <= now).ToList()) _codes.Remove(hash);
         foreach (var (hash, _) in _tokens.Where(t => t.Value.Expires <= now).ToList()) _tokens.Remove(hash);
+    }
+
+    /// <summary>How many requests are waiting, and codes and tokens are kept (expired ones until the next sweep); for tests.</summary>
+    public (int Requests, int Codes, int Tokens) Counts()
+    {
+        lock (_lock) return (_requests.Count, _codes.Count, _tokens.Count);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace CareLedger.Node.Fhir.Smart;
 
@@ -10,7 +11,7 @@ namespace CareLedger.Node.Fhir.Smart;
 /// </summary>
 public static class SmartAuthorize
 {
-    public static IResult Authorize(HttpRequest request, SmartApps apps, SmartAuthorizations authorizations)
+    public static IResult Authorize(HttpRequest request, SmartApps apps, SmartAuthorizations authorizations, IOptions<SmartOptions> options)
     {
         var query = request.Query;
         if (query.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated })
@@ -24,6 +25,8 @@ public static class SmartAuthorize
             return Problem($"redirect_uri '{redirectUri}' is not registered for the app '{app.Name}' (exact match required); the browser is not sent there.");
 
         var state = query["state"].ToString() is { Length: > 0 } s ? s : null;
+        if (state?.Length > options.Value.MaxStateLength)
+            return Redirect(redirectUri, "invalid_request", $"state is longer than {options.Value.MaxStateLength} characters.", null);
         IResult Back(string error, string description) => Redirect(redirectUri, error, description, state);
 
         if (query["response_type"].ToString() != "code") return Back("unsupported_response_type", "Only response_type=code is supported.");

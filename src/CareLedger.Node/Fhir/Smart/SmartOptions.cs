@@ -14,6 +14,15 @@ public sealed class SmartOptions
     /// <summary>An access token; never past the expiry of the grant behind it.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>At most this many requests, codes and tokens are kept at once, so anonymous callers cannot fill the node's memory.</summary>
-    public int MaxPending { get; set; } = 10_000;
+    /// <summary>
+    /// At most this many authorization requests wait at once, in all, so anonymous callers cannot fill the node's memory. Codes
+    /// and tokens do not count: only a signed-in patient's approval makes them, and they are swept when they expire.
+    /// </summary>
+    public int MaxPendingRequests { get; set; } = 10_000;
+
+    /// <summary>At most this many authorization requests wait at once for one app, so a flood aimed at one app leaves the others working.</summary>
+    public int MaxPendingPerApp { get; set; } = 1_000;
+
+    /// <summary>The longest <c>state</c> an app may send (characters); a longer one is <c>invalid_request</c>.</summary>
+    public int MaxStateLength { get; set; } = 1_024;
 }
