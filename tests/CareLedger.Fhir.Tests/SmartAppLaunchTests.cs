@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Records;
+using CareLedger.Contracts.Records;
 using CareLedger.Node.Fhir.Smart;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
@@ -287,6 +288,25 @@ public class SmartAppLaunchTests(FhirNode fhir)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("is not to the app", await response.Content.ReadAsStringAsync());
         Assert.Equal(["Observation"], (await new AppAuthorizationsClient(fhir.Node.Client).GetAsync(fhir.Patient, requestId)).Types);
+    }
+
+    [Fact]
+    public async Task Approve_WithATreatmentGrantToTheApp_IsRefused_OnlyAReadOnlyAppGrantAnswers()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Purpose Check");
+        using var authorized = await app.AuthorizeAsync(app.AuthorizeQuery());
+        var requestId = SmartApp.RequestId(authorized);
+        var grant = await fhir.Records.GrantAsync(fhir.Patient, app.App.Account, null, "treatment", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
+
+        using var response = await fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a =>
+            SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("purpose 'app'", await response.Content.ReadAsStringAsync());
+        var request = await new AppAuthorizationsClient(fhir.Node.Client).GetAsync(fhir.Patient, requestId);
+        await new AppAuthorizationsClient(fhir.Node.Client).ApproveAsync(fhir.Patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1));
+        var grants = fhir.Node.Ledger.State.Scan(ConsentGrant.Of(fhir.Patient.Account)).Select(g => g.Value).ToList();
+        Assert.Contains(grants, g => g.Grantee?.ToString() == app.App.Account && g.Purpose == Purposes.App && !g.Revoked);
     }
 
     [Fact]

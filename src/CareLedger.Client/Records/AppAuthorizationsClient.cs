@@ -1,4 +1,5 @@
 using CareLedger.Client.Api;
+using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Vault.Records;
 
@@ -27,7 +28,7 @@ public sealed class AppAuthorizationsClient(NodeClient node)
     public async Task<AppDecision> ApproveAsync(IAccountKey patient, AppRequest request, IReadOnlyList<string> types, DateTimeOffset until, CancellationToken ct = default)
     {
         if (types.Count == 0 || types.Except(request.Types).Any()) throw new RecordException("choose at least one of the kinds of record the app asked for, and no other");
-        var grant = await new RecordsClient(node).GrantAsync(patient, request.AppAccount, null, "treatment", [], types, until, ct);
+        var grant = await new RecordsClient(node).GrantAsync(patient, request.AppAccount, null, Purposes.App, [], types, until, ct);
         using var response = await node.SendSignedAsync(a => SignedHttp.Post(patient, a, $"/fhir/auth/requests/{Uri.EscapeDataString(request.Id)}/approve", new Answer(grant)), ct);
         return await NodeClient.ReadAsync<AppDecision>(response, ct);
     }

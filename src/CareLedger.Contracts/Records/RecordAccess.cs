@@ -64,7 +64,8 @@ public static class RecordAccess
         if (member?.Role == Roles.Practitioner && LicensingContract.Check(state, author, time) is { IsOk: false } licence)
             return AccessDecision.Deny($"unlicensed practitioner: {licence.Error}");
         // A treatment grant covers the types or records it names; a second-opinion grant lets its
-        // practitioner add one kind of record: their written opinion, as a DocumentReference.
+        // practitioner add one kind of record: their written opinion, as a DocumentReference. No other
+        // purpose writes: research, public-health and app grants (ADR 0025) are read-only.
         var granted = FindGrant(state, patient, author, time,
             g => (g.Purpose == Purposes.Treatment && Covers(g, recordId, type))
                  || (g.Purpose == Purposes.SecondOpinion && recordId is null && type == OpinionType && member?.Role == Roles.Practitioner),
@@ -158,5 +159,12 @@ public static class Purposes
     public const string PublicHealth = "public-health";
     public const string Emergency = "emergency";
 
-    public static readonly IReadOnlyList<string> Grantable = [Treatment, SecondOpinion, Research, PublicHealth];
+    /// <summary>
+    /// A patient's grant to a SMART app's account (ADR 0025): read-only at the contract — <see cref="RecordAccess.CheckRead"/>
+    /// honours it like any grant, <see cref="RecordAccess.CheckWrite"/> never does. No grant before it was added used it, so
+    /// earlier blocks replay unchanged.
+    /// </summary>
+    public const string App = "app";
+
+    public static readonly IReadOnlyList<string> Grantable = [Treatment, SecondOpinion, Research, PublicHealth, App];
 }

@@ -18,7 +18,7 @@ public static class PurposeOfUse
             "emergency" => ("ETREAT", "emergency treatment"),
             "research" => ("HRESCH", "healthcare research"),
             "public-health" => ("PUBHLTH", "public health"),
-            "patient" => ("PATRQT", "patient requested"),
+            "patient" or "app" => ("PATRQT", "patient requested"),
             _ => ((string?)null, (string?)null),
         };
         if (code is not null) yield return new Coding(ActReason, code, display);

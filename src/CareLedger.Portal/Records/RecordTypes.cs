@@ -42,6 +42,7 @@ public static class PurposeWords
         "research" => L["research"],
         "public-health" => L["public health"],
         "emergency" => L["emergency"],
+        "app" => L["an app you chose"],
         _ => purpose,
     };
 }

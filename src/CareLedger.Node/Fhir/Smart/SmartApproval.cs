@@ -36,6 +36,8 @@ public static class SmartApproval
             return Refusal.Unprocessable("Unknown grant", $"You gave no grant {grantId}; sign it on the ledger first.").ToProblem();
         if (grant.Grantee?.ToString() != request.App.Account)
             return Refusal.Unprocessable("Grant to someone else", $"Grant {grantId} is not to the app '{request.App.Name}' ({request.App.Account}).").ToProblem();
+        if (grant.Purpose != Purposes.App)
+            return Refusal.Unprocessable("Not an app grant", $"Grant {grantId} has purpose '{grant.Purpose}'; an app's grant has purpose '{Purposes.App}', which reads and never writes.").ToProblem();
         if (grant.Revoked || grant.Expiry <= ledger.Now)
             return Refusal.Unprocessable("Grant not in force", $"Grant {grantId} is revoked or expired.").ToProblem();
         var types = request.Scopes.Types.Intersect(grant.Types).ToHashSet();
