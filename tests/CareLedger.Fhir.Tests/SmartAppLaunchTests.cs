@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using CareLedger.Client.Api;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
 using CareLedger.Node.Fhir.Smart;
@@ -307,6 +308,70 @@ public class SmartAppLaunchTests(FhirNode fhir)
         await new AppAuthorizationsClient(fhir.Node.Client).ApproveAsync(fhir.Patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1));
         var grants = fhir.Node.Ledger.State.Scan(ConsentGrant.Of(fhir.Patient.Account)).Select(g => g.Value).ToList();
         Assert.Contains(grants, g => g.Grantee?.ToString() == app.App.Account && g.Purpose == Purposes.App && !g.Revoked);
+    }
+
+    [Fact]
+    public async Task Approve_ARequestAnsweredMeanwhile_SignsNoGrant()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Answered Meanwhile");
+        using var authorized = await app.AuthorizeAsync(app.AuthorizeQuery());
+        var approvals = new AppAuthorizationsClient(fhir.Node.Client);
+        var request = await approvals.GetAsync(fhir.Patient, SmartApp.RequestId(authorized));
+        await approvals.DenyAsync(fhir.Patient, request.Id);
+
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => approvals.ApproveAsync(fhir.Patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1)));
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
+        Assert.Empty(GrantsTo(app));
+    }
+
+    [Fact]
+    public async Task Approve_RefusedByTheNodeAfterTheGrantWasSigned_RevokesThatGrant()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Refused After Granting");
+        using var authorized = await app.AuthorizeAsync(app.AuthorizeQuery());
+        var requestId = SmartApp.RequestId(authorized);
+        // The request is answered elsewhere (another tab denies it) after the grant is signed, just before /approve arrives.
+        var racing = new BeforeHandler(async message =>
+        {
+            if (message.RequestUri!.AbsolutePath.EndsWith("/approve", StringComparison.Ordinal))
+                await new AppAuthorizationsClient(fhir.Node.Client).DenyAsync(fhir.Patient, requestId);
+        });
+        var approvals = new AppAuthorizationsClient(new NodeClient(new HttpClient(racing) { BaseAddress = fhir.Node.BaseAddress }));
+        var request = await approvals.GetAsync(fhir.Patient, requestId);
+
+        var refused = await Assert.ThrowsAsync<NodeApiException>(() => approvals.ApproveAsync(fhir.Patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1)));
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
+        var grant = Assert.Single(GrantsTo(app));
+        Assert.True(grant.Revoked, "the grant signed for the refused approval is still in force");
+    }
+
+    [Fact]
+    public async Task Approve_AgainWithTheSameTypes_ReusesTheGrantInForce_AndBothCodesWork()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Asks Twice");
+        var first = await app.CodeAsync();
+        var second = await app.CodeAsync();
+
+        var grant = Assert.Single(GrantsTo(app));
+        Assert.False(grant.Revoked);
+        Assert.Equal(HttpStatusCode.OK, (await app.ExchangeAsync(first)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await app.ExchangeAsync(second)).Status);
+        await app.CodeAsync("launch/patient patient/Observation.rs patient/Condition.rs");
+        Assert.Equal(2, GrantsTo(app).Count);
+    }
+
+    private List<ConsentGrant> GrantsTo(SmartApp app) =>
+        [.. fhir.Node.Ledger.State.Scan(ConsentGrant.Of(fhir.Patient.Account)).Select(g => g.Value).Where(g => g.Grantee?.ToString() == app.App.Account)];
+
+    private sealed class BeforeHandler(Func<HttpRequestMessage, Task> before) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await before(request);
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Fact]
