@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CareLedger.Client.Api;
 using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir.Smart;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
@@ -361,6 +362,61 @@ public class SmartAppLaunchTests(FhirNode fhir)
         await app.CodeAsync("launch/patient patient/Observation.rs patient/Condition.rs");
         Assert.Equal(2, GrantsTo(app).Count);
     }
+
+    [Fact]
+    public async Task Approve_AfterTheAppWasRemoved_IsRefused_AndIssuesNoCode()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Removed Before Approval");
+        using var authorized = await app.AuthorizeAsync(app.AuthorizeQuery());
+        var requestId = SmartApp.RequestId(authorized);
+        var grant = await fhir.Records.GrantAsync(fhir.Patient, app.App.Account, null, "app", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
+        Assert.True(Apps().Remove(app.App.ClientId));
+
+        using var response = await fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a =>
+            SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("no longer registered", body);
+        Assert.DoesNotContain("code=", body);
+    }
+
+    [Theory]
+    [InlineData("deny")]
+    [InlineData("show")]
+    public async Task DenyOrShow_AfterTheAppDroppedTheRedirectUri_IsAProblem_NotARedirectThere(string step)
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Dropped Redirect " + step);
+        using var authorized = await app.AuthorizeAsync(app.AuthorizeQuery());
+        var requestId = SmartApp.RequestId(authorized);
+        Apps().Add(app.App with { RedirectUris = ["https://app.example/new-callback"] });
+
+        using var response = await fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a => step == "deny"
+            ? SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/deny", new { })
+            : SignedHttp.Get(fhir.Patient, a, $"/fhir/auth/requests/{requestId}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("no longer registered", body);
+        Assert.DoesNotContain(SmartApp.RedirectUri, body);
+    }
+
+    [Fact]
+    public async Task AppToken_AfterTheClientIdWasReRegisteredWithAnotherKey_IsUnauthorized()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Re-registered");
+        var token = await app.TokenAsync();
+        var other = await SmartApp.RegisterAsync(fhir, "Another Key");
+        Apps().Remove(other.App.ClientId);
+        Apps().Add(app.App with { KeyName = other.App.KeyName, Account = other.App.Account });
+
+        var (status, body) = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("no longer registered", body);
+    }
+
+    private RegisteredApps Apps() => new(Path.Combine(fhir.Node.DataDir, "custodial"));
 
     private List<ConsentGrant> GrantsTo(SmartApp app) =>
         [.. fhir.Node.Ledger.State.Scan(ConsentGrant.Of(fhir.Patient.Account)).Select(g => g.Value).Where(g => g.Grantee?.ToString() == app.App.Account)];

@@ -18,8 +18,9 @@ public sealed record SmartAccess(ApprovedAccess Access)
         if (authorizations.FindToken(token) is not { } issued)
             throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated", "The access token is not valid: unknown, expired or revoked. Authorize again.");
         var access = issued.Access;
-        if (apps.Find(access.App.ClientId) is not { } app)
-            throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated", $"The app '{access.App.Name}' is no longer registered on this server.");
+        // The registration must still be the one the token was issued under: same account and key, not merely the same client id.
+        if (apps.Current(access.App) is not { } app)
+            throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated", $"The app '{access.App.Name}' is no longer registered on this server (or was re-registered with another key).");
         if (ledger.State.Get(ConsentGrant.Key(access.Patient, access.GrantId)) is not { } grant || grant.Revoked || grant.Expiry <= ledger.Now)
             throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated",
                 $"The patient's grant {access.GrantId} to this app is revoked or has expired, so its token no longer works.");

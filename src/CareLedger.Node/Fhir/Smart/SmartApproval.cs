@@ -1,4 +1,5 @@
 using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Authentication;
 using CareLedger.Node.Chain;
 using CareLedger.Node.Records;
@@ -22,19 +23,22 @@ public sealed record AppDecision(string Redirect);
 /// </summary>
 public static class SmartApproval
 {
-    public static Results<Ok<AppRequestView>, ProblemHttpResult> Show(string id, SmartAuthorizations authorizations)
+    public static Results<Ok<AppRequestView>, ProblemHttpResult> Show(string id, SmartAuthorizations authorizations, SmartApps apps)
     {
         if (authorizations.Find(id) is not { } request) return Gone(id);
+        if (apps.Current(request.App, request.RedirectUri) is null) return Unregistered(request, authorizations);
         return TypedResults.Ok(new AppRequestView(request.Id, request.App.ClientId, request.App.Name, request.App.Account, [.. request.Scopes.Types], request.Expires));
     }
 
-    public static Results<Ok<AppDecision>, ProblemHttpResult> Approve(string id, AppApproval approval, SignedCaller patient, SmartAuthorizations authorizations, LedgerReader ledger)
+    public static Results<Ok<AppDecision>, ProblemHttpResult> Approve(string id, AppApproval approval, SignedCaller patient, SmartAuthorizations authorizations, SmartApps apps,
+        LedgerReader ledger)
     {
         if (authorizations.Find(id) is not { } request) return Gone(id);
+        if (apps.Current(request.App, request.RedirectUri) is null) return Unregistered(request, authorizations);
         if (approval.Grant is not { Length: > 0 } grantId) return Refusal.Bad("No grant", "Name the grant you signed to the app: {\"grant\": \"…\"}.").ToProblem();
         if (ledger.State.Get(ConsentGrant.Key(patient.Account, grantId)) is not { } grant)
             return Refusal.Unprocessable("Unknown grant", $"You gave no grant {grantId}; sign it on the ledger first.").ToProblem();
-        if (grant.Grantee?.ToString() != request.App.Account)
+        if (!AccountId.TryParse(request.App.Account, out var appAccount) || grant.Grantee != appAccount)
             return Refusal.Unprocessable("Grant to someone else", $"Grant {grantId} is not to the app '{request.App.Name}' ({request.App.Account}).").ToProblem();
         if (grant.Purpose != Purposes.App)
             return Refusal.Unprocessable("Not an app grant", $"Grant {grantId} has purpose '{grant.Purpose}'; an app's grant has purpose '{Purposes.App}', which reads and never writes.").ToProblem();
@@ -49,13 +53,23 @@ public static class SmartApproval
         return TypedResults.Ok(new AppDecision(SmartAuthorize.RedirectUrl(request.RedirectUri, new Dictionary<string, string?> { ["code"] = code, ["state"] = request.State })));
     }
 
-    public static Results<Ok<AppDecision>, ProblemHttpResult> Deny(string id, SmartAuthorizations authorizations)
+    public static Results<Ok<AppDecision>, ProblemHttpResult> Deny(string id, SmartAuthorizations authorizations, SmartApps apps)
     {
         if (authorizations.Take(id) is not { } request) return Gone(id);
+        // Never send the browser to a redirect URI the app no longer registers.
+        if (apps.Current(request.App, request.RedirectUri) is null) return Unregistered(request, authorizations);
         return TypedResults.Ok(new AppDecision(SmartAuthorize.RedirectUrl(request.RedirectUri, new Dictionary<string, string?>
         {
             ["error"] = "access_denied", ["error_description"] = "The patient did not allow the app.", ["state"] = request.State,
         })));
+    }
+
+    /// <summary>The app was removed, or re-registered with another key or without this redirect URI, since it asked: the request ends, no code.</summary>
+    private static ProblemHttpResult Unregistered(PendingAuthorization request, SmartAuthorizations authorizations)
+    {
+        authorizations.Take(request.Id);
+        return TypedResults.Problem($"The app '{request.App.Name}' is no longer registered on this server as it was when it asked (or no longer uses its redirect URI); nothing was granted to it.",
+            statusCode: StatusCodes.Status404NotFound, title: "App no longer registered");
     }
 
     private static ProblemHttpResult Gone(string id) =>
