@@ -55,14 +55,15 @@ internal sealed class SmartApp
     }
 
     /// <summary>Authorizes, and has the patient allow the app in full with a grant (as the portal does); answers the code.</summary>
-    public async Task<string> CodeAsync(string scope = "launch/patient patient/Observation.rs")
+    public async Task<string> CodeAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null)
     {
+        patient ??= _fhir.Patient;
         using var response = await AuthorizeAsync(AuthorizeQuery(scope));
         if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"authorize answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var requestId = RequestId(response);
         var approvals = new AppAuthorizationsClient(_fhir.Node.Client);
-        var request = await approvals.GetAsync(_fhir.Patient, requestId);
-        var decision = await approvals.ApproveAsync(_fhir.Patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1));
+        var request = await approvals.GetAsync(patient, requestId);
+        var decision = await approvals.ApproveAsync(patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1));
         return QueryHelpers.ParseQuery(new Uri(decision.Redirect).Query)["code"].ToString();
     }
 
@@ -77,9 +78,9 @@ internal sealed class SmartApp
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
-    public async Task<string> TokenAsync(string scope = "launch/patient patient/Observation.rs")
+    public async Task<string> TokenAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null)
     {
-        var (status, body) = await ExchangeAsync(await CodeAsync(scope));
+        var (status, body) = await ExchangeAsync(await CodeAsync(scope, patient));
         if (status != HttpStatusCode.OK) throw new InvalidOperationException($"token answered {(int)status}: {body}");
         return body["access_token"]!.GetValue<string>();
     }
