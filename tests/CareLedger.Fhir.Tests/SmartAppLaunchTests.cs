@@ -175,6 +175,56 @@ public class SmartAppLaunchTests(FhirNode fhir)
     }
 
     [Fact]
+    public async Task Authorize_WithoutState_IsInvalidRequest_BackAtTheRedirectUri()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "No State");
+        var query = app.AuthorizeQuery();
+        query.Remove("state");
+
+        using var response = await app.AuthorizeAsync(query);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(SmartApp.RedirectUri + "?", response.Headers.Location!.ToString());
+        var answer = QueryHelpers.ParseQuery(response.Headers.Location!.Query);
+        Assert.Equal("invalid_request", answer["error"].ToString());
+        Assert.Contains("state is required", answer["error_description"].ToString());
+    }
+
+    [Fact]
+    public async Task Apps_AnUnreadableAppsJson_KeepsTheLastGoodList_NoServerError()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Survives Bad File");
+        using (var before = await app.AuthorizeAsync(app.AuthorizeQuery())) SmartApp.RequestId(before);
+        var path = Apps().Path;
+        var good = await File.ReadAllTextAsync(path);
+        try
+        {
+            await File.WriteAllTextAsync(path, "[ { \"clientId\": ");
+
+            using var after = await app.AuthorizeAsync(app.AuthorizeQuery());
+
+            Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+            Assert.NotEmpty(SmartApp.RequestId(after));
+        }
+        finally { await File.WriteAllTextAsync(path, good); }
+    }
+
+    [Fact]
+    public async Task Apps_AnEntryWithABadRedirectUri_IsLeftOut_SoTheBrowserIsNeverSentThere()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Hand Edited");
+        Apps().Add(app.App with { RedirectUris = ["javascript:alert(1)"] });
+        var query = app.AuthorizeQuery();
+        query["redirect_uri"] = "javascript:alert(1)";
+
+        using var response = await app.AuthorizeAsync(query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("No app is registered", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Token_WithAWrongVerifier_IsInvalidGrant_AndTheCodeStillWorksWithTheRightOne()
     {
         var app = await SmartApp.RegisterAsync(fhir, "Verifier Check");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CareLedger.Contracts.Membership;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
@@ -12,7 +13,7 @@ namespace CareLedger.Node.Fhir.Smart;
 /// when the file changes, and each app's identity on the ledger: a <c>service</c> member of the node's organisation whose key
 /// the node holds in custody and whose public key is published, so that a patient's grant can name it and wrap keys for it.
 /// </summary>
-public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader ledger)
+public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader ledger, ILogger<SmartApps> log)
 {
     private readonly Lock _lock = new();
     private readonly RegisteredApps _file = new(keys.Custodial.Folder);
@@ -54,11 +55,39 @@ public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader
         return new Custodian(app.KeyName, key, ledger.FindMember(key.Account)!);
     }
 
+    /// <summary>
+    /// The registered apps, re-read when the file changes. A file that cannot be read (half-edited by hand, bad JSON) keeps
+    /// the last good list, logged once per change; an entry that is incomplete or names a redirect URI that
+    /// <see cref="RegisteredApps.CheckRedirectUri"/> refuses is left out, logged, so a hand edit cannot open a redirect.
+    /// </summary>
     private IReadOnlyList<RegisteredApp> Read()
     {
         var file = new FileInfo(_file.Path);
         if (!file.Exists) return [];
-        if (file.LastWriteTimeUtc != _apps.Stamp || file.Length != _apps.Length) _apps = (file.LastWriteTimeUtc, file.Length, _file.Read());
-        return _apps.Apps;
+        if (file.LastWriteTimeUtc == _apps.Stamp && file.Length == _apps.Length) return _apps.Apps;
+        IReadOnlyList<RegisteredApp> read;
+        try { read = _file.Read(); }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            log.LogWarning("{File} cannot be read ({Reason}); the SMART apps registered before stay in use until it is fixed.", _file.Path, e.Message);
+            _apps = (file.LastWriteTimeUtc, file.Length, _apps.Apps);
+            return _apps.Apps;
+        }
+        var good = new List<RegisteredApp>();
+        foreach (var app in read)
+        {
+            if (WhyInvalid(app) is { } why) log.LogWarning("{File}: the app '{ClientId}' is left out: {Reason}.", _file.Path, app?.ClientId, why);
+            else good.Add(app);
+        }
+        _apps = (file.LastWriteTimeUtc, file.Length, good);
+        return good;
+    }
+
+    private static string? WhyInvalid(RegisteredApp? app)
+    {
+        if (app is null || string.IsNullOrEmpty(app.ClientId) || string.IsNullOrEmpty(app.KeyName) || app.RedirectUris is null || app.RedirectUris.Count == 0)
+            return "it lacks a client id, key name or redirect URI";
+        if (!AccountId.TryParse(app.Account, out _)) return "its account is not an account id";
+        return app.RedirectUris.Select(u => u is null ? "a redirect URI is empty" : RegisteredApps.CheckRedirectUri(u)).FirstOrDefault(e => e is not null);
     }
 }

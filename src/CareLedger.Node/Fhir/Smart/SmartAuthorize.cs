@@ -25,7 +25,9 @@ public static class SmartAuthorize
             return Problem($"redirect_uri '{redirectUri}' is not registered for the app '{app.Name}' (exact match required); the browser is not sent there.");
 
         var state = query["state"].ToString() is { Length: > 0 } s ? s : null;
-        if (state?.Length > options.Value.MaxStateLength)
+        // SMART App Launch requires state (the app's CSRF defence); RFC 6749 only recommends it.
+        if (state is null) return Redirect(redirectUri, "invalid_request", "state is required (SMART App Launch): send an unguessable value and check it on return.", null);
+        if (state.Length > options.Value.MaxStateLength)
             return Redirect(redirectUri, "invalid_request", $"state is longer than {options.Value.MaxStateLength} characters.", null);
         IResult Back(string error, string description) => Redirect(redirectUri, error, description, state);
 
