@@ -466,6 +466,22 @@ public class SmartAppLaunchTests(FhirNode fhir)
         Assert.Contains("no longer registered", body);
     }
 
+    [Fact]
+    public async Task RemovingAnApp_MakesTheNodeForgetItsUnlockedKey_AndItsTokenIsRefused()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Removed After Use");
+        var token = await app.TokenAsync();
+        var custody = fhir.Node.Service<CareLedger.Node.Fhir.CustodialKeys>();
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}")).Status);
+        Assert.True(custody.IsUnlocked(app.App.KeyName));
+
+        Assert.True(Apps().Remove(app.App.ClientId));
+        var (status, _) = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.False(custody.IsUnlocked(app.App.KeyName), "the node still holds the removed app's key in memory");
+    }
+
     private RegisteredApps Apps() => new(Path.Combine(fhir.Node.DataDir, "custodial"));
 
     private List<ConsentGrant> GrantsTo(SmartApp app) =>

@@ -9,7 +9,7 @@ namespace CareLedger.Node.Fhir;
 /// Custodial keys: the keys a node holds for practitioners of its own organisation, in the keystore
 /// folder &lt;DataDir&gt;/custodial under the node passphrase, and the bearer tokens that let a
 /// practitioner use theirs. tokens.json maps SHA-256(token) to a key name; the token itself is
-/// shown once and never stored. An unlocked key stays in memory for the node's lifetime.
+/// shown once and never stored. An unlocked key stays in memory for the node's lifetime, unless <see cref="Forget"/>.
 /// </summary>
 public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposable
 {
@@ -46,7 +46,7 @@ public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposa
         return new Custodian(name, key, member);
     }
 
-    /// <summary>A key of the custodial store, unlocked once and kept for the node's lifetime.</summary>
+    /// <summary>A key of the custodial store, unlocked once and kept (until <see cref="Forget"/>).</summary>
     public SigningKey Unlock(string name)
     {
         lock (_lock)
@@ -54,6 +54,23 @@ public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposa
             if (!_unlocked.TryGetValue(name, out var key)) _unlocked[name] = key = keys.LoadCustodial(name);
             return key;
         }
+    }
+
+    /// <summary>
+    /// Drops an unlocked key from memory (a SMART app removed or re-registered with another key, ADR 0025): the next
+    /// <see cref="Unlock"/> reads the store again, and fails once the operator deleted the key. Whether it was unlocked.
+    /// The key object is not disposed here, since a request under way may still be signing with it; it is freed with the
+    /// last reference.
+    /// </summary>
+    public bool Forget(string name)
+    {
+        lock (_lock) return _unlocked.Remove(name);
+    }
+
+    /// <summary>Whether a key is unlocked in memory now (for tests).</summary>
+    public bool IsUnlocked(string name)
+    {
+        lock (_lock) return _unlocked.ContainsKey(name);
     }
 
     /// <summary>

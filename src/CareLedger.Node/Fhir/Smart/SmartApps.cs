@@ -79,6 +79,8 @@ public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader
             if (WhyInvalid(app) is { } why) log.LogWarning("{File}: the app '{ClientId}' is left out: {Reason}.", _file.Path, app?.ClientId, why);
             else good.Add(app);
         }
+        // An app removed, or re-registered with another key: the node forgets the old key it unlocked (the CLI deletes its file).
+        foreach (var gone in _apps.Apps.Select(a => a.KeyName).Except(good.Select(a => a.KeyName))) custody.Forget(gone);
         _apps = (file.LastWriteTimeUtc, file.Length, good);
         return good;
     }
