@@ -43,6 +43,10 @@ public static class Policies
     /// <summary>
     /// OAuth 2's own endpoints for SMART apps (authorize, token): public by design, since the caller is a browser or an app
     /// that proves itself by the protocol (a registered redirect URI, a one-time code and its PKCE verifier), not by a key.
+    /// Why a policy that lets everyone through rather than <c>AllowAnonymous</c>: the start-up check
+    /// (<see cref="Audience.RequireEveryEndpointToNameItsAudience"/>, ADR 0011) accepts either, but <c>AllowAnonymous</c>
+    /// promises that the endpoint serves nothing naming a person, and the token endpoint answers the patient's account to
+    /// whoever holds the code and verifier. Naming this policy says so: the endpoint checks its callers itself.
     /// </summary>
     public const string OAuthPublic = "oauth-public";
 

@@ -32,7 +32,6 @@ public static class FhirApi
     {
         var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync).AddEndpointFilter(SmartAccess.LimitAsync)
             .RequireAuthorization(Policies.Custodial).RequireRateLimiting(RateLimits.Reads);
-        app.MapSmartApi();
         fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(Capability.Statement(BaseUrl(request)), StatusCodes.Status200OK))
             .AllowAnonymous().WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");

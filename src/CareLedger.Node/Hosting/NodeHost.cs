@@ -9,6 +9,7 @@ using CareLedger.Node.Consortium;
 using CareLedger.Node.Demo;
 using CareLedger.Node.Disk;
 using CareLedger.Node.Fhir;
+using CareLedger.Node.Fhir.Smart;
 using CareLedger.Node.Prescriptions;
 using CareLedger.Node.Records;
 using CareLedger.Node.Services;
@@ -105,6 +106,7 @@ public static class NodeHost
         app.MapServicesApi();
         app.MapPrescriptionsApi();
         app.MapFhirApi();
+        app.MapSmartApi(); // SMART on FHIR's OAuth endpoints, beside /fhir (not in its group: they take no custodial token)
         app.MapHealthApi();
         app.MapConsortiumApi();
         app.MapDemoIdentitiesApi();

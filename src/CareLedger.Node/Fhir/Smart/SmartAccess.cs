@@ -32,10 +32,11 @@ public sealed record SmartAccess(ApprovedAccess Access)
     {
         var http = context.HttpContext;
         if (http.Features.Get<SmartAccess>() is not { } smart) return await next(context);
-        return smart.Refusal(http) ?? await next(context);
+        return smart.WhyNot(http) ?? await next(context);
     }
 
-    private FhirResult? Refusal(HttpContext http)
+    /// <summary>The OperationOutcome refusing this request under the token, or null when the token allows it.</summary>
+    private FhirResult? WhyNot(HttpContext http)
     {
         var request = http.Request;
         var pattern = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";

@@ -91,6 +91,12 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
     /// Exchanges a code for an access token (RFC 6749 §4.1.3, RFC 7636 §4.6). A code works once: a second use is refused and
     /// revokes the tokens the first use issued (RFC 6749 §4.1.2), since one of the two users is not the app.
     /// </summary>
+    /// <remarks>
+    /// The replay rule in one place: a redeemed code stays in <c>_codes</c>, marked <c>Used</c> and listing the hashes of
+    /// the tokens it issued, until the code's own expiry (the sweep keeps it that long); a replay within that time finds it
+    /// and marks those tokens <c>Revoked</c>, which <see cref="FindToken"/> then refuses. After the code expired a replay is
+    /// just an unknown code once the sweep dropped it — and the token, whose lifetime may be longer, stays valid.
+    /// </remarks>
     /// <param name="grantExpiry">When the patient's grant behind the access ends, read from the ledger; null if it is revoked or gone.</param>
     public Exchange Redeem(string code, string clientId, string redirectUri, string verifier, Func<ApprovedAccess, DateTimeOffset?> grantExpiry)
     {
