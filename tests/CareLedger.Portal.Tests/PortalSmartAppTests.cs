@@ -82,6 +82,7 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
 
         await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/sharing").ToString());
         var row = page.GetByTestId("grants").Locator("tr", new() { HasText = "Vitals Diary" }).Filter(new() { HasText = "in force" });
+        await Assertions.Expect(row).ToContainTextAsync("in an app you chose, never change them", new() { Timeout = Slow });
         await row.GetByRole(AriaRole.Button, new() { Name = "Stop sharing with Vitals Diary" }).ClickAsync(new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("grants").Locator("tr", new() { HasText = "Vitals Diary" }).Filter(new() { HasText = "withdrawn" }))
             .ToHaveCountAsync(1, new() { Timeout = Slow });
