@@ -29,7 +29,7 @@ public sealed class ClockBehindHeadTests
         var records = new RecordsClient(node.Client);
         var record = (await records.AddAsync(patient, patient.Account, Observation)).Record;
         var expiry = DateTimeOffset.UtcNow.AddSeconds(3);
-        await records.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [record], [], expiry);
+        var grant = await records.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [record], [], expiry);
         await records.ReadAsync(doctor, record);
 
         // A block after the expiry: from its time on the grant is over, on every node that holds it.
@@ -43,6 +43,7 @@ public sealed class ClockBehindHeadTests
 
         var refused = await Assert.ThrowsAsync<NodeApiException>(() => records.ReadAsync(doctor, record));
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Contains($"grant {grant} expired", refused.Detail);
         var (_, json) = await records.ReadAsync(patient, record);
         Assert.Contains("pulse", json);
     }
