@@ -8,9 +8,7 @@ namespace CareLedger.Consortium.Tests;
 /// <summary>Records at every organisation (ADR 0022) when a node was down: once back, it copies and shreds what it missed.</summary>
 public sealed class RecordCatchUpTests(ITestOutputHelper output) : ConsortiumTest(output)
 {
-    private const string Observation = """
-        {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/jones"},"effectiveDateTime":"2026-12-06","valueQuantity":{"value":71,"unit":"/min"}}
-        """;
+    private const string Observation = ConsortiumRecords.Observation;
 
     [Fact]
     public async Task NodeThatWasDown_CopiesWhatWasWrittenMeanwhile_AndShredsWhatWasErasedMeanwhile()

@@ -21,9 +21,7 @@ namespace CareLedger.Consortium.Tests;
 /// </summary>
 public sealed class RecordReplicationTests(SharedConsortium shared, ITestOutputHelper output) : SharedConsortiumTest(shared, output)
 {
-    private const string Observation = """
-        {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/jones"},"effectiveDateTime":"2026-12-06","valueQuantity":{"value":71,"unit":"/min"}}
-        """;
+    private const string Observation = ConsortiumRecords.Observation;
 
     [Fact]
     public async Task RecordWrittenAtTheClinicsNode_IsReadAtTheLabsNode_CopiedToThePharmacysInTheBackground_ThenErasedFromEveryNode()

@@ -28,6 +28,11 @@ public sealed class NodeVault(string dataDir)
 /// <summary>What record tests read of a consortium's nodes: their vaults, their keys, and the demo people once they can hold records.</summary>
 public static class ConsortiumRecords
 {
+    /// <summary>A heart rate of the demo patient, as the record tests write it.</summary>
+    public const string Observation = """
+        {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/jones"},"effectiveDateTime":"2026-12-06","valueQuantity":{"value":71,"unit":"/min"}}
+        """;
+
     public static NodeVault Vault(this ConsortiumCluster cluster, int i) => new(cluster.Nodes[i].DataDir);
 
     /// <summary>Node i's validator key, as it signs requests to the other nodes.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Node.Records;
@@ -26,7 +25,7 @@ public sealed class VaultCopySingleFlightTests(DemoNodeFixture demo)
     [Fact]
     public async Task ConcurrentReads_OfAVersionTheNodeLacks_ShareOneFetchFromThePeers()
     {
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
         var peer = new Peer(HttpStatusCode.OK, copy);
         var copies = await CopiesAsync(peer);
 
@@ -44,7 +43,7 @@ public sealed class VaultCopySingleFlightTests(DemoNodeFixture demo)
     [Fact]
     public async Task ReadsRightAfterNoPeerHadTheVersion_AskNoPeerAgain()
     {
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
         var peer = new Peer(HttpStatusCode.NotFound, null);
         peer.Answer();
         var copies = await CopiesAsync(peer);
@@ -65,16 +64,6 @@ public sealed class VaultCopySingleFlightTests(DemoNodeFixture demo)
         using var other = SigningKey.Generate();
         await log.PutMemberAsync(new MemberHeartbeat(other.Account.ToString(), "http://peer.invalid", "follower", 0, null), await log.GrantLeaseAsync(60, default), default);
         return new VaultCopies(log, peer, demo.Node.Keys, demo.Node.Audience, Content, demo.Node.Ledger, demo.Node.Vault, TimeProvider.System, NullLogger<VaultCopies>.Instance);
-    }
-
-    /// <summary>Adds a record and takes the copy this node serves of it, then deletes the vault's files of it: the node now lacks it, as a peer would.</summary>
-    private async Task<(string Record, RecordContentUpload Copy)> AddAndForgetAsync()
-    {
-        var record = (await new RecordsClient(demo.Client).AddAsync(Patient, Patient.Account, Allergy)).Record;
-        var copy = Content.ServeVersion(record, 1).Value ?? throw new InvalidOperationException("the node serves no copy of the record it just stored");
-        foreach (var folder in new[] { "blobs", "keys", "keysets" }.Select(f => Path.Combine(demo.Node.DataDir, "vault", f, record)).Where(Directory.Exists))
-            Directory.Delete(folder, recursive: true);
-        return (record, copy);
     }
 
     /// <summary>A peer node that answers every request the same way, once <see cref="Answer"/> lets it, and counts them.</summary>
