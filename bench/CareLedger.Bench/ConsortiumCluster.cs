@@ -14,7 +14,8 @@ namespace CareLedger.Bench;
 
 /// <summary>
 /// A demo consortium of three organisations on this machine: per organisation an etcd member and a
-/// node process (the Release build of CareLedger.Node), all on loopback, in one temp folder. Every
+/// node process (the Release build of CareLedger.Node), all on loopback, in one temp folder; or, as the
+/// baseline the consortium is compared with, one solo node process (no etcd) set up the same way. Every
 /// process is killed on dispose: when the bench unwinds after Ctrl-C or an error, at process exit, and
 /// on SIGTERM, SIGHUP or SIGQUIT (which would otherwise end the bench at once and leave them running).
 /// </summary>
@@ -24,26 +25,36 @@ public sealed class ConsortiumCluster : IDisposable
     private const string Passphrase = "bench-node-passphrase";
     private const string Invalid = "careledger_tx_committed_invalid_total";
     private readonly TempFolder _root = new();
-    private readonly EtcdCluster _etcd;
+    private readonly EtcdCluster? _etcd;
     private readonly NodeProcess[] _nodes;
     private readonly string[][] _args;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly PosixSignalRegistration[] _signals;
     private int _disposed;
 
-    private ConsortiumCluster(IReadOnlyList<string> nodeArgs)
+    private ConsortiumCluster(IReadOnlyList<string> nodeArgs, bool solo)
     {
-        DataDirs = Enumerable.Range(1, Size).Select(i => Path.Combine(_root.Path, $"node{i}")).ToList();
-        DemoConsortium.CreateConsortium(DataDirs, Passphrase, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _etcd = new EtcdCluster(Path.Combine(_root.Path, "etcd"), Size);
-        _nodes = DataDirs.Select(dir => new NodeProcess(dir)).ToArray();
-        _args = _nodes.Select((node, i) => new[]
+        if (solo)
         {
-            // Each node talks to its own organisation's etcd member first.
-            "--etcd", string.Join(",", Enumerable.Range(0, Size).OrderBy(m => m != i).Select(_etcd.ClientUrl)),
-            "--advertise", node.BaseAddress.ToString().TrimEnd('/'),
-            "--CareLedger:PoolCapacity=200000",
-        }.Concat(nodeArgs).ToArray()).ToArray();
+            // An empty data folder: the node creates the single-node demo on its first start.
+            DataDirs = [Path.Combine(_root.Path, "solo")];
+            _nodes = [new NodeProcess(DataDirs[0])];
+            _args = [["--CareLedger:PoolCapacity=200000", .. nodeArgs]];
+        }
+        else
+        {
+            DataDirs = Enumerable.Range(1, Size).Select(i => Path.Combine(_root.Path, $"node{i}")).ToList();
+            DemoConsortium.CreateConsortium(DataDirs, Passphrase, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var etcd = _etcd = new EtcdCluster(Path.Combine(_root.Path, "etcd"), Size);
+            _nodes = DataDirs.Select(dir => new NodeProcess(dir)).ToArray();
+            _args = _nodes.Select((node, i) => new[]
+            {
+                // Each node talks to its own organisation's etcd member first.
+                "--etcd", string.Join(",", Enumerable.Range(0, Size).OrderBy(m => m != i).Select(etcd.ClientUrl)),
+                "--advertise", node.BaseAddress.ToString().TrimEnd('/'),
+                "--CareLedger:PoolCapacity=200000",
+            }.Concat(nodeArgs).ToArray()).ToArray();
+        }
         foreach (var node in _nodes)
         {
             node.Environment["CARELEDGER_NODE_PASSPHRASE"] = Passphrase;
@@ -58,19 +69,24 @@ public sealed class ConsortiumCluster : IDisposable
     }
 
     public string Root => _root.Path;
+
+    /// <summary>How many nodes run: <see cref="Size"/>, or 1 for the solo baseline.</summary>
+    public int Count => _nodes.Length;
+
+    public bool IsSolo => _etcd is null;
     public IReadOnlyList<string> DataDirs { get; }
     public IReadOnlyList<Uri> Urls => _nodes.Select(n => n.BaseAddress).ToList();
     public int? Pid(int node) => _nodes[node].Pid;
 
     /// <summary>Prepares the folders, starts the etcd members, then the three nodes, and waits until each is ready.</summary>
-    public static async Task<ConsortiumCluster> StartAsync(IReadOnlyList<string> nodeArgs, CancellationToken ct)
+    public static async Task<ConsortiumCluster> StartAsync(IReadOnlyList<string> nodeArgs, CancellationToken ct, bool solo = false)
     {
         if (!File.Exists(NodeProcess.NodeDll))
             throw new InvalidOperationException($"the node is not built: {NodeProcess.NodeDll}; run `dotnet build -c {NodeProcess.Configuration} src/CareLedger.Node`");
-        var cluster = new ConsortiumCluster(nodeArgs);
+        var cluster = new ConsortiumCluster(nodeArgs, solo);
         try
         {
-            await cluster._etcd.StartAsync();
+            if (cluster._etcd is { } etcd) await etcd.StartAsync();
             await Task.WhenAll(cluster._nodes.Select((_, i) => cluster.StartNodeAsync(i))).WaitAsync(ct);
             return cluster;
         }
@@ -131,10 +147,11 @@ public sealed class ConsortiumCluster : IDisposable
     /// <summary>The index of the node that leads, as the running nodes see it; waits until there is one.</summary>
     public async Task<int> LeaderAsync(CancellationToken ct)
     {
+        if (IsSolo) return 0;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            for (var i = 0; i < Size; i++)
+            for (var i = 0; i < Count; i++)
             {
                 if (!IsRunning(i) || await StatusAsync(i, ct) is not { Leader: { } leader }) continue;
                 var index = Array.FindIndex(_nodes, n => n.BaseAddress.ToString().TrimEnd('/') == leader.Url.TrimEnd('/'));
@@ -151,7 +168,7 @@ public sealed class ConsortiumCluster : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var chains = await Task.WhenAll(Enumerable.Range(0, Size).Select(i => ChainAsync(i, ct)));
+            var chains = await Task.WhenAll(Enumerable.Range(0, Count).Select(i => ChainAsync(i, ct)));
             if (chains.All(c => c.PendingTransactions == 0 && c.HeadHash == chains[0].HeadHash) || DateTime.UtcNow > deadline) return chains;
             await Task.Delay(100, ct);
         }
@@ -194,12 +211,12 @@ public sealed class ConsortiumCluster : IDisposable
 
     /// <summary>Process ids of the etcd members, found by their data folders under this cluster's root.</summary>
     public IReadOnlyList<int?> EtcdPids() =>
-        Enumerable.Range(0, Size).Select(i => ProcessCpu.FindByCommandLine(Path.Combine(_root.Path, "etcd", $"m{i}"))).ToList();
+        Enumerable.Range(0, _etcd?.Size ?? 0).Select(i => ProcessCpu.FindByCommandLine(Path.Combine(_root.Path, "etcd", $"m{i}"))).ToList();
 
     /// <summary>The end of each node's log, and whether it still runs: what to look at when the consortium misbehaves.</summary>
     public void PrintNodeOutputs(int lines = 20)
     {
-        for (var i = 0; i < Size; i++)
+        for (var i = 0; i < Count; i++)
         {
             Console.WriteLine($"--- node {i + 1} ({_nodes[i].BaseAddress}, {(IsRunning(i) ? "running" : "not running")}), the end of its output:");
             foreach (var line in _nodes[i].Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines)) Console.WriteLine("  " + line);
@@ -212,7 +229,7 @@ public sealed class ConsortiumCluster : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (var node in _nodes) node.Dispose();
-        _etcd.Dispose();
+        _etcd?.Dispose();
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         foreach (var signal in _signals) signal.Dispose();
         _http.Dispose();

@@ -13,23 +13,26 @@ namespace CareLedger.Bench;
 /// (the http scenario's transfers and licences) are spread round-robin over the three nodes; the
 /// followers forward to the leader, which orders blocks through etcd. Then the leader is killed
 /// under light load, <see cref="ConsortiumFailover.Rounds"/> times.
+/// Before the consortium, the same clients and workload run against one solo node process, so the run
+/// also gives the CPU a node spends per transaction alone, to compare each consortium node's with.
 /// </summary>
 public static class ConsortiumScenario
 {
     /// <summary>The load's figures, with each node's head and view of the consortium (by node index) right after it.</summary>
     public sealed record Figures(LoadFigures Load, ConsortiumUsage Usage, IReadOnlyList<BlockSummary> Blocks, ChainInfoDto[] Heads,
-        ConsortiumStatus?[] Statuses, FailoverFigures Failover);
+        ConsortiumStatus?[] Statuses, FailoverFigures Failover, LoadFigures Single, ConsortiumUsage SingleUsage);
 
     public static async Task<Figures> RunAsync(BenchOptions options, CancellationToken ct)
     {
         var (warmup, duration) = (TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds));
+        var (single, singleUsage) = await SingleNodeAsync(options, warmup, duration, ct);
         Console.WriteLine($"consortium: starting {ConsortiumCluster.Size} etcd members and {ConsortiumCluster.Size} node processes ({NodeProcessBuild()}) on loopback...");
         var clock = Stopwatch.StartNew();
         using var cluster = await ConsortiumCluster.StartAsync(options.NodeArgs, ct);
         Console.WriteLine($"consortium: ready in {clock.Elapsed.TotalSeconds:F1} s in {cluster.Root}; node {await cluster.LeaderAsync(ct) + 1} leads");
         try
         {
-            return await RunAsync(cluster, options, warmup, duration, ct);
+            return await RunAsync(cluster, options, warmup, duration, ct) with { Single = single, SingleUsage = singleUsage };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -38,13 +41,52 @@ public static class ConsortiumScenario
         }
     }
 
+    /// <summary>The baseline: one solo node process, the same population, clients and workload, no etcd.</summary>
+    private static async Task<(LoadFigures, ConsortiumUsage)> SingleNodeAsync(BenchOptions options, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        Console.WriteLine($"single: starting one solo node process ({NodeProcessBuild()}), the baseline for the consortium's per-node cost...");
+        using var node = await ConsortiumCluster.StartAsync(options.NodeArgs, ct, solo: true);
+        try
+        {
+            var (load, usage, _, loaded) = await LoadAsync("single", node, options, warmup, duration, ct);
+            loaded.Dispose();
+            Console.WriteLine($"single: {load.Tps:N0} tx/s, {1e6 * usage.NodeCores.Sum() / Math.Max(1, load.Tps):F0} us CPU per transaction in the node");
+            return (load, usage);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            node.PrintNodeOutputs();
+            throw;
+        }
+    }
+
     private static async Task<Figures> RunAsync(ConsortiumCluster cluster, BenchOptions options, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        var (load, usage, blocks, population) = await LoadAsync("consortium", cluster, options, warmup, duration, ct);
+        using var _ = population;
+        var heads = await cluster.WaitForAgreementAsync(TimeSpan.FromSeconds(60), ct);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, cluster.Count).Select(i => cluster.StatusAsync(i, ct)));
+
+        Console.WriteLine($"consortium: {load.Tps:N0} tx/s; now killing the leader {ConsortiumFailover.Rounds} times under light load...");
+        var failover = await ConsortiumFailover.RunAsync(cluster, population.Population, population.Nonces, population.ChainId, ct);
+        return new Figures(load, usage, blocks, heads, statuses, failover, load, usage);
+    }
+
+    /// <summary>What the failover rounds go on with after the load: the population, its nonces and the chain.</summary>
+    private sealed record LoadedPopulation(Population Population, NonceBook Nonces, string ChainId) : IDisposable
+    {
+        public void Dispose() => Population.Dispose();
+    }
+
+    /// <summary>Registers the population, pre-signs the workload and runs the closed-loop clients over the cluster's nodes.</summary>
+    private static async Task<(LoadFigures, ConsortiumUsage, IReadOnlyList<BlockSummary>, LoadedPopulation)> LoadAsync(string label,
+        ConsortiumCluster cluster, BenchOptions options, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var chainId = (await cluster.ChainAsync(0, ct)).ChainId;
-        using var population = await Population.CreateAsync(cluster.DataDirs[0], chainId, await cluster.DemoNoncesAsync(ct), DateTimeOffset.UtcNow,
+        var population = await Population.CreateAsync(cluster.DataDirs[0], chainId, await cluster.DemoNoncesAsync(ct), DateTimeOffset.UtcNow,
             options.Accounts, options.Clients, txs => cluster.CommitInOrderAsync(txs, ct));
-        Console.WriteLine($"Registered {population.Patients.Count:N0} patients (funded), {population.Practitioners.Count} practitioners and " +
+        Console.WriteLine($"{label}: registered {population.Patients.Count:N0} patients (funded), {population.Practitioners.Count} practitioners and " +
                           $"{population.Registrars.Count} registrars in {clock.Elapsed.TotalSeconds:F1} s");
 
         // The population's accounts are new: none has used a nonce yet.
@@ -53,20 +95,15 @@ public static class ConsortiumScenario
         var perClient = (int)Math.Ceiling((double)options.MaxRate * (options.WarmupSeconds + options.DurationSeconds) / options.Clients);
         var plans = Workload.Sign(nonces, chainId, DateTimeOffset.UtcNow, population, options.Clients, perClient);
         using var sender = new HttpSender(cluster.Urls, plans);
-        Console.WriteLine($"consortium: pre-signed {perClient * (long)options.Clients:N0} transactions in {clock.Elapsed.TotalSeconds:F1} s; " +
-                          $"{options.Clients} clients over {ConsortiumCluster.Size} nodes, running {options.WarmupSeconds} + {options.DurationSeconds} s...");
+        Console.WriteLine($"{label}: pre-signed {perClient * (long)options.Clients:N0} transactions in {clock.Elapsed.TotalSeconds:F1} s; " +
+                          $"{options.Clients} clients over {cluster.Count} node{(cluster.Count == 1 ? "" : "s")}, running {options.WarmupSeconds} + {options.DurationSeconds} s...");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var blocks = new RemoteBlockLog(http, cluster.Urls[0]);
         GC.Collect();
         var measuring = ConsortiumUsage.MeasureAsync(cluster, warmup, duration, ct);
-        var load = await ClosedLoop.RunAsync("consortium", sender, options.Clients, perClient, warmup, duration, blocks, ct);
+        var load = await ClosedLoop.RunAsync(label, sender, options.Clients, perClient, warmup, duration, blocks, ct);
         var usage = await measuring;
-        var heads = await cluster.WaitForAgreementAsync(TimeSpan.FromSeconds(60), ct);
-        var statuses = await Task.WhenAll(Enumerable.Range(0, ConsortiumCluster.Size).Select(i => cluster.StatusAsync(i, ct)));
-
-        Console.WriteLine($"consortium: {load.Tps:N0} tx/s; now killing the leader {ConsortiumFailover.Rounds} times under light load...");
-        var failover = await ConsortiumFailover.RunAsync(cluster, population, nonces, chainId, ct);
-        return new Figures(load, usage, blocks.LastRead, heads, statuses, failover);
+        return (load, usage, blocks.LastRead, new LoadedPopulation(population, nonces, chainId));
     }
 
     private static string NodeProcessBuild() => $"{CareLedger.Testing.NodeProcess.Configuration} build of CareLedger.Node";
@@ -82,6 +119,7 @@ public static class ConsortiumScenario
                           $"blocks of at most {blockMax} txs, linger {linger} ms, leader lease 1 s");
         Console.WriteLine();
         Console.WriteLine(Report.TableHeader);
+        Report.PrintRow(f.Single);
         Report.PrintRow(load);
         if (load.ClientsRanOut > 0) Console.WriteLine($"  note: {load.ClientsRanOut} clients used up their pre-signed transactions early; raise --max-rate");
         Console.WriteLine();
@@ -98,6 +136,10 @@ public static class ConsortiumScenario
         if (load.Committed > 0)
             Console.WriteLine($"CPU per committed transaction: {1e6 * usage.NodeCores.Sum() / load.Tps:F0} us in the nodes, " +
                               $"{1e6 * usage.EtcdCores.Sum() / load.Tps:F0} us in etcd, {1e6 * usage.BenchCores / load.Tps:F0} us in the clients");
+        var (each, alone) = PerNode(f);
+        if (each > 0 && alone > 0)
+            Console.WriteLine($"per node: {each:F0} us per transaction in each consortium node (the nodes' sum / {ConsortiumCluster.Size}) against {alone:F0} us " +
+                              $"in the single node (run first; other processes {f.SingleUsage.OtherCores:F2} cores): {each / alone:F2}x");
 
         Console.WriteLine();
         var sorted = failover.Sorted;
@@ -117,6 +159,10 @@ public static class ConsortiumScenario
         json.Remove("consortium_alloc_kb_per_tx");
         json.Remove("consortium_gc_pause_pct");
         json["consortium_blocks"] = load.Blocks.Blocks;
+        json["single_tps"] = Report.Round(f.Single.Tps, 0);
+        json["single_node_cpu_us_per_tx"] = Report.Round(alone, 0);
+        json["consortium_node_cpu_us_per_tx_each"] = Report.Round(each, 0);
+        json["consortium_per_node_vs_single"] = alone > 0 ? Report.Round(each / alone, 2) : 0;
         json["consortium_heads_agree"] = agree;
         json["consortium_node_cores"] = new JsonArray(usage.NodeCores.Select(c => (JsonNode)Report.Round(c, 2)).ToArray());
         json["consortium_etcd_cores"] = Report.Round(usage.EtcdCores.Sum(), 2);
@@ -137,6 +183,11 @@ public static class ConsortiumScenario
         Console.WriteLine();
         Console.WriteLine(json.ToJsonString());
     }
+
+    /// <summary>CPU per committed transaction in each consortium node (on average) and in the single node.</summary>
+    private static (double Each, double Alone) PerNode(Figures f) =>
+        (f.Load.Tps > 0 ? 1e6 * f.Usage.NodeCores.Sum() / f.Load.Tps / ConsortiumCluster.Size : 0,
+         f.Single.Tps > 0 ? 1e6 * f.SingleUsage.NodeCores.Sum() / f.Single.Tps : 0);
 
     private static double Median(double[] sorted) => sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
 

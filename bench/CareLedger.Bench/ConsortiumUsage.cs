@@ -35,7 +35,7 @@ public sealed record ConsortiumUsage(double[] NodeCores, double[] EtcdCores, dou
     {
         public static async Task<Mark> TakeAsync(ConsortiumCluster cluster, IReadOnlyList<int?> etcd, CancellationToken ct)
         {
-            var nodes = Enumerable.Range(0, ConsortiumCluster.Size).ToArray();
+            var nodes = Enumerable.Range(0, cluster.Count).ToArray();
             using var self = Process.GetCurrentProcess();
             var mark = new Mark(Stopwatch.GetTimestamp(), nodes.Select(i => ProcessCpu.Used(cluster.Pid(i))).ToArray(),
                 etcd.Select(ProcessCpu.Used).ToArray(), self.TotalProcessorTime, ProcessCpu.Machine().Busy, []);

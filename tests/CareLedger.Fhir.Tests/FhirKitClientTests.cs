@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CareLedger.Contracts.Records;
-using CareLedger.Testing;
 
 namespace CareLedger.Fhir.Tests;
 
@@ -13,8 +11,6 @@ namespace CareLedger.Fhir.Tests;
 [Collection(FhirCollection.Name)]
 public class FhirKitClientTests(FhirNode fhir)
 {
-    private static readonly string Folder = Path.Combine(NodeProcess.RepoRoot, "tests", "fhir-js");
-
     [Fact]
     public async Task FhirKitClient_ConditionalCreateReadPagedAndCompartmentSearchUpdateHistory_WorkAgainstTheNode()
     {
@@ -62,30 +58,8 @@ public class FhirKitClientTests(FhirNode fhir)
         Assert.Equal(401, o.GetProperty("unauthenticated").GetInt32());
     }
 
-    private async Task<JsonDocument> RunAsync(string run)
+    private Task<JsonDocument> RunAsync(string run) => NodeScript.RunAsync("fhir-kit.mjs", new Dictionary<string, string>
     {
-        Assert.True(File.Exists(Path.Combine(Folder, "node_modules", "fhir-kit-client", "package.json")),
-            $"fhir-kit-client is not installed: run 'npm ci' in {Folder} (.ci/run does)");
-        var psi = new ProcessStartInfo("node", ["fhir-kit.mjs"])
-        {
-            WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            Environment =
-            {
-                ["FHIR_BASE"] = fhir.FhirBase.ToString().TrimEnd('/'), ["FHIR_TOKEN"] = fhir.Token,
-                ["FHIR_PATIENT"] = fhir.Patient.Account.ToString(), ["FHIR_RUN"] = run,
-            },
-        };
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node fhir-kit.mjs did not finish in 2 minutes: {await stderr}");
-        }
-        Assert.True(process.ExitCode == 0, $"node fhir-kit.mjs exited with {process.ExitCode}: {await stderr}{await stdout}");
-        return JsonDocument.Parse(await stdout);
-    }
+        ["FHIR_BASE"] = fhir.FhirBase.ToString().TrimEnd('/'), ["FHIR_TOKEN"] = fhir.Token, ["FHIR_PATIENT"] = fhir.Patient.Account.ToString(), ["FHIR_RUN"] = run,
+    });
 }

@@ -44,10 +44,7 @@ public sealed class FhirAccessGrantCommand(CliSession session) : Command<FhirAcc
     public override int Execute(CommandContext context, Settings settings, CancellationToken ct)
     {
         var name = settings.As ?? settings.Key!;
-        var nodePassphrase = NodePassphrase(settings);
-        // The node passphrase must be the one the node runs with, or the node could not unlock what this writes.
-        try { using var _ = new KeyStore(Path.Combine(settings.Data!, "node")).Load("validator", nodePassphrase); }
-        catch (KeyStoreException) { throw new CliException($"the node passphrase does not open the node's keys in {settings.Data}; nothing was changed"); }
+        var nodePassphrase = NodePassphrase(session, settings.NodePassphraseFile, settings.Data!);
 
         var practitioners = new KeyStore(settings.Keystore ?? KeyStore.DefaultFolder);
         using var key = practitioners.Load(settings.Key!, session.PassphraseFor(settings.Key!));
@@ -72,12 +69,15 @@ public sealed class FhirAccessGrantCommand(CliSession session) : Command<FhirAcc
         return ExitCodes.Ok;
     }
 
-    private string NodePassphrase(Settings settings)
+    /// <summary>The node passphrase, checked against the node's own key: it must be the one the node runs with, or the node could not unlock what is written.</summary>
+    internal static string NodePassphrase(CliSession session, string? file, string data)
     {
-        if (settings.NodePassphraseFile is { } file) return File.ReadAllText(file).TrimEnd('\r', '\n');
-        if (Environment.GetEnvironmentVariable(NodePassphraseVariable) is { Length: > 0 } variable) return variable;
-        return session.CanPrompt
-            ? session.Secret("Node passphrase (the one the node runs with):")
+        var passphrase = file is not null ? File.ReadAllText(file).TrimEnd('\r', '\n')
+            : Environment.GetEnvironmentVariable(NodePassphraseVariable) is { Length: > 0 } variable ? variable
+            : session.CanPrompt ? session.Secret("Node passphrase (the one the node runs with):")
             : throw new CliException($"the node passphrase is needed: give --node-passphrase-file, set {NodePassphraseVariable}, or run in an interactive terminal");
+        try { using var _ = new KeyStore(Path.Combine(data, "node")).Load("validator", passphrase); }
+        catch (KeyStoreException) { throw new CliException($"the node passphrase does not open the node's keys in {data}; nothing was changed"); }
+        return passphrase;
     }
 }

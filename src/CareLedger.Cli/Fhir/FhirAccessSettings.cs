@@ -18,6 +18,8 @@ public class FhirAccessSettings : CommandSettings
 
     public CustodialTokens Tokens => new(CustodialFolder);
 
+    public RegisteredApps Apps => new(CustodialFolder);
+
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("give the node's data folder with --data <DIR>")
         : !Directory.Exists(Path.Combine(Data, "node")) ? ValidationResult.Error($"{Data} is not a node's data folder (it has no node/ keystore)")

@@ -40,6 +40,12 @@ public static class Policies
     /// <summary>A practitioner of this node's organisation, through a bearer token for their custodial key (the FHIR endpoint registers its scheme).</summary>
     public const string Custodial = "custodial";
 
+    /// <summary>
+    /// OAuth 2's own endpoints for SMART apps (authorize, token): public by design, since the caller is a browser or an app
+    /// that proves itself by the protocol (a registered redirect URI, a one-time code and its PKCE verifier), not by a key.
+    /// </summary>
+    public const string OAuthPublic = "oauth-public";
+
     public static IServiceCollection AddNodeAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<RecentSignatures>();

@@ -36,8 +36,11 @@ public static class Capability
                 Security = new SecurityComponent
                 {
                     Cors = false,
-                    Description = "Authorization: Bearer <token>, a token the node operator issued for a practitioner's custodial key. Patients hold their own keys " +
-                        "and use the CareLedger client, not this endpoint.",
+                    Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")],
+                    Description = "Authorization: Bearer <token>: a token the node operator issued for a practitioner's custodial key, or a SMART on FHIR " +
+                        "access token a registered app got with the patient's approval in the portal (standalone patient launch, authorization code with " +
+                        "PKCE; see .well-known/smart-configuration). Patients hold their own keys and use the CareLedger client, not this endpoint.",
+                    Extension = [Smart.SmartApi.OAuthUris(baseUrl)],
                 },
                 Resource = [.. FhirResources.RecordTypes.Order().Select(RecordResource), Consent(), AuditEvent()],
                 Compartment = [PatientCompartment],

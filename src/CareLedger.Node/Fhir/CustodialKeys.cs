@@ -46,7 +46,8 @@ public sealed class CustodialKeys(NodeKeys keys, LedgerReader ledger) : IDisposa
         return new Custodian(name, key, member);
     }
 
-    private SigningKey Unlock(string name)
+    /// <summary>A key of the custodial store, unlocked once and kept for the node's lifetime.</summary>
+    public SigningKey Unlock(string name)
     {
         lock (_lock)
         {

@@ -1,5 +1,6 @@
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
+using CareLedger.Node.Fhir.Smart;
 using CareLedger.Vault.Fhir;
 using Microsoft.AspNetCore.Authentication;
 using Hl7.Fhir.Model;
@@ -20,6 +21,7 @@ public static class FhirApi
     {
         services.AddSingleton<CustodialKeys>();
         services.AddSingleton<CustodialRecords>();
+        services.AddSmartApi();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, CustodialTokenHandler>(CustodialTokenHandler.Name, null);
         services.AddAuthorization(options =>
             options.AddPolicy(Policies.Custodial, p => p.AddAuthenticationSchemes(CustodialTokenHandler.Name).RequireAuthenticatedUser()));
@@ -28,7 +30,9 @@ public static class FhirApi
 
     public static void MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync).RequireAuthorization(Policies.Custodial).RequireRateLimiting(RateLimits.Reads);
+        var fhir = app.MapGroup(Prefix).WithTags("FHIR").AddEndpointFilter(GuardAsync).AddEndpointFilter(SmartAccess.LimitAsync)
+            .RequireAuthorization(Policies.Custodial).RequireRateLimiting(RateLimits.Reads);
+        app.MapSmartApi();
         fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(Capability.Statement(BaseUrl(request)), StatusCodes.Status200OK))
             .AllowAnonymous().WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");

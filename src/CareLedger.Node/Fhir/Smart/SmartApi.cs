@@ -1,0 +1,66 @@
+using CareLedger.Node.Api;
+using CareLedger.Node.Authentication;
+using Hl7.Fhir.Model;
+
+namespace CareLedger.Node.Fhir.Smart;
+
+/// <summary>
+/// SMART on FHIR's standalone patient launch (ADR 0025): discovery, the OAuth 2 authorization endpoint (which hands the
+/// browser to the portal, where the patient's approval becomes a ledger grant), the portal's answer to a request, and the
+/// token endpoint (authorization code with PKCE S256, public clients).
+/// </summary>
+public static class SmartApi
+{
+    public const string AuthorizePath = FhirApi.Prefix + "/auth/authorize";
+    public const string TokenPath = FhirApi.Prefix + "/auth/token";
+
+    public static IServiceCollection AddSmartApi(this IServiceCollection services)
+    {
+        services.AddOptions<SmartOptions>().BindConfiguration(SmartOptions.Section);
+        services.AddSingleton<SmartAuthorizations>();
+        services.AddSingleton<SmartApps>();
+        services.AddAuthorization(options => options.AddPolicy(Policies.OAuthPublic, p => p.RequireAssertion(_ => true)));
+        return services;
+    }
+
+    public static void MapSmartApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(FhirApi.Prefix + "/.well-known/smart-configuration", (HttpRequest request) => TypedResults.Json(Configuration(FhirApi.BaseUrl(request))))
+            .AllowAnonymous().WithTags("SMART on FHIR").RequireRateLimiting(RateLimits.Reads)
+            .WithSummary("SMART App Launch discovery: the OAuth endpoints, scopes and capabilities of this FHIR server");
+        var oauth = app.MapGroup(FhirApi.Prefix + "/auth").WithTags("SMART on FHIR").RequireRateLimiting(RateLimits.Reads);
+        oauth.MapGet("/authorize", SmartAuthorize.Authorize).RequireAuthorization(Policies.OAuthPublic)
+            .WithSummary("OAuth 2 authorization endpoint (code, PKCE S256): checks the app and sends the browser to the portal, where the patient decides");
+        oauth.MapPost("/token", SmartToken.Exchange).RequireAuthorization(Policies.OAuthPublic)
+            .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier for an access token to the patient's records");
+        oauth.MapGet("/requests/{id}", SmartApproval.Show).RequireAuthorization(Contracts.Membership.Roles.Patient)
+            .WithSummary("An app's pending request, for the portal to show the patient (signed by a patient)");
+        oauth.MapPost("/requests/{id}/approve", SmartApproval.Approve).RequireAuthorization(Contracts.Membership.Roles.Patient)
+            .WithSummary("The patient approved with a ledger grant to the app: issues the one-time code and answers where to send the browser");
+        oauth.MapPost("/requests/{id}/deny", SmartApproval.Deny).RequireAuthorization(Contracts.Membership.Roles.Patient)
+            .WithSummary("The patient refused: answers where to send the browser (error=access_denied)");
+    }
+
+    public static object Configuration(string baseUrl) => new Dictionary<string, object>
+    {
+        ["authorization_endpoint"] = baseUrl + "/auth/authorize",
+        ["token_endpoint"] = baseUrl + "/auth/token",
+        ["grant_types_supported"] = new[] { "authorization_code" },
+        ["response_types_supported"] = new[] { "code" },
+        ["token_endpoint_auth_methods_supported"] = new[] { "none" },
+        ["code_challenge_methods_supported"] = new[] { "S256" },
+        ["scopes_supported"] = SmartScopes.Supported,
+        ["capabilities"] = new[] { "launch-standalone", "client-public", "context-standalone-patient", "permission-patient", "permission-v2", "permission-v1" },
+    };
+
+    /// <summary>The CapabilityStatement's oauth-uris extension (SMART App Launch 1.0, still read by many clients).</summary>
+    public static Extension OAuthUris(string baseUrl) => new()
+    {
+        Url = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+        Extension =
+        [
+            new Extension("authorize", new FhirUri(baseUrl + "/auth/authorize")),
+            new Extension("token", new FhirUri(baseUrl + "/auth/token")),
+        ],
+    };
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using CareLedger.Client.Membership;
+using CareLedger.Client.Records;
+using CareLedger.Ledger.Cryptography;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace CareLedger.Fhir.Tests;
+
+/// <summary>
+/// A third-party SMART app on the test node: registered as <c>careledger fhir app register</c> does (a key the node holds,
+/// enrolled by the clinic's admin as a service and published, then apps.json), and the OAuth steps it takes over plain HTTP.
+/// The patient's side, which the portal does in a browser (PortalSmartAppTests), is done here with the same SDK client.
+/// </summary>
+internal sealed class SmartApp
+{
+    public const string RedirectUri = "https://app.example/callback";
+    private readonly FhirNode _fhir;
+
+    private SmartApp(FhirNode fhir, RegisteredApp app) => (_fhir, App) = (fhir, app);
+
+    public RegisteredApp App { get; }
+    public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
+    public string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
+    public string Aud => new Uri(_fhir.Node.BaseAddress, "fhir").ToString();
+
+    public static async Task<SmartApp> RegisterAsync(FhirNode fhir, string name)
+    {
+        var keys = new KeyStore(Path.Combine(fhir.Node.DataDir, "demo-keys"));
+        using var admin = keys.Load("clinic-admin", "demo");
+        using var appKey = SigningKey.Generate();
+        await new MembershipClient(fhir.Node.Client.As(admin)).RegisterAsync(admin, appKey.Account, "service", name);
+        await new RecordsClient(fhir.Node.Client.As(appKey)).PublishKeyAsync(appKey);
+        var custodial = Path.Combine(fhir.Node.DataDir, "custodial");
+        var clientId = RegisteredApps.NewClientId();
+        new KeyStore(custodial).Save(RegisteredApps.KeyPrefix + clientId, appKey, "test-node-passphrase");
+        var app = new RegisteredApp(clientId, name, [RedirectUri], RegisteredApps.KeyPrefix + clientId, appKey.Account.ToString(), DateTimeOffset.UtcNow);
+        new RegisteredApps(custodial).Add(app);
+        return new SmartApp(fhir, app);
+    }
+
+    public Dictionary<string, string?> AuthorizeQuery(string scope = "launch/patient patient/Observation.rs") => new()
+    {
+        ["response_type"] = "code", ["client_id"] = App.ClientId, ["redirect_uri"] = RedirectUri, ["state"] = "s-1", ["scope"] = scope, ["aud"] = Aud,
+        ["code_challenge"] = Challenge, ["code_challenge_method"] = "S256",
+    };
+
+    /// <summary>The browser's first step, without following the redirect it answers.</summary>
+    public async Task<HttpResponseMessage> AuthorizeAsync(Dictionary<string, string?> query)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _fhir.Node.BaseAddress };
+        return await http.GetAsync(QueryHelpers.AddQueryString("fhir/auth/authorize", query));
+    }
+
+    /// <summary>Authorizes, and has the patient allow the app in full with a grant (as the portal does); answers the code.</summary>
+    public async Task<string> CodeAsync(string scope = "launch/patient patient/Observation.rs")
+    {
+        using var response = await AuthorizeAsync(AuthorizeQuery(scope));
+        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"authorize answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var requestId = RequestId(response);
+        var approvals = new AppAuthorizationsClient(_fhir.Node.Client);
+        var request = await approvals.GetAsync(_fhir.Patient, requestId);
+        var decision = await approvals.ApproveAsync(_fhir.Patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1));
+        return QueryHelpers.ParseQuery(new Uri(decision.Redirect).Query)["code"].ToString();
+    }
+
+    public async Task<(HttpStatusCode Status, JsonObject Body)> ExchangeAsync(string code, string? verifier = null, string? clientId = null, string redirectUri = RedirectUri)
+    {
+        using var http = new HttpClient { BaseAddress = _fhir.Node.BaseAddress };
+        using var response = await http.PostAsync("fhir/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri, ["client_id"] = clientId ?? App.ClientId,
+            ["code_verifier"] = verifier ?? Verifier,
+        }));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    public async Task<string> TokenAsync(string scope = "launch/patient patient/Observation.rs")
+    {
+        var (status, body) = await ExchangeAsync(await CodeAsync(scope));
+        if (status != HttpStatusCode.OK) throw new InvalidOperationException($"token answered {(int)status}: {body}");
+        return body["access_token"]!.GetValue<string>();
+    }
+
+    /// <summary>The pending request's id in the portal address that authorize sends the browser to (a path on the node).</summary>
+    public static string RequestId(HttpResponseMessage authorized)
+    {
+        var location = authorized.Headers.Location!;
+        Assert.StartsWith("/portal/apps/approve?request=", location.OriginalString);
+        return QueryHelpers.ParseQuery(location.OriginalString[location.OriginalString.IndexOf('?')..])["request"].ToString();
+    }
+
+    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
