@@ -161,7 +161,7 @@ public static class PeersScenario
     /// <summary>Starts a fresh dev chain, runs bench/peers/evm.mjs against it, and stops the chain.</summary>
     private static async Task<Figures> EvmAsync(string peers, string chain, BenchOptions options, CancellationToken ct)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var bin = Path.Combine(peers, "node_modules", ".bin");
         var start = chain == "hardhat"
             ? new ProcessStartInfo(Path.Combine(bin, "hardhat"), ["--config", "hardhat.config.cjs", "node", "--hostname", "127.0.0.1", "--port", $"{port}"])
@@ -242,12 +242,5 @@ public static class PeersScenario
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}):\n{await stderr}\n{await stdout}");
         return await stdout;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -117,24 +117,10 @@ public sealed partial class DiskFullTests
         var filler = disk.Fill();
         var transfer = TransferAsync(node);
         await WaitForMetricAsync(node, "careledger_disk_full", 1);
-        var refused = await TransferAsync(node);
-        var stalled = await node.Client.GetChainAsync();
-        File.Delete(filler);
-        var sent = await transfer;
 
-        Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("Insufficient storage", Assert.Single(refused.ErrorLines));
-        Assert.Equal(start.HeadHash, stalled.HeadHash);
-        Assert.True(sent.ExitCode == 0, sent.ToString());
-        var receipt = await node.Client.GetReceiptAsync(sent.TxId);
-        Assert.Equal("committed", receipt.Status);
-        Assert.True(receipt.Height > start.Height);
+        await RefusedWhileFullThenCommittedOnceFreedAsync(node, filler, start, transfer, "--data", node.DataDir);
         Assert.Equal(1, Count(node.Output, "ALERT: disk full"));
-        Assert.True(node.IsRunning, node.Output);
         Assert.DoesNotContain("Ordering failed", node.Output);
-        node.Stop();
-        var verified = await CliRunner.RunAsync(null, "chain", "verify", "--data", node.DataDir);
-        Assert.True(verified.ExitCode == 0, verified.ToString());
     }
 
     /// <summary>
@@ -164,19 +150,32 @@ public sealed partial class DiskFullTests
             else Assert.True((await next).ExitCode == 0, (await next).ToString());
         }
         Assert.True(transfer is not null, $"the database never ran out of space:\n{node.Output}");
+
+        await RefusedWhileFullThenCommittedOnceFreedAsync(node, filler, start!, transfer, "--store", database);
+    }
+
+    /// <summary>
+    /// The disk is full and <paramref name="pending"/>'s block is held back by it: a further transfer is refused with 507
+    /// and the head stays at <paramref name="start"/>; once the filler is deleted the pending transfer commits after it, the
+    /// node is still running, and its chain verifies (<c>chain verify</c> with <paramref name="store"/>) once it stops.
+    /// </summary>
+    private static async Task RefusedWhileFullThenCommittedOnceFreedAsync(NodeProcess node, string filler, ChainInfoDto start, Task<CliResult> pending, params string[] store)
+    {
         var refused = await TransferAsync(node);
         var stalled = await node.Client.GetChainAsync();
         File.Delete(filler);
-        var sent = await transfer;
+        var sent = await pending;
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Insufficient storage", Assert.Single(refused.ErrorLines));
-        Assert.Equal(start!.HeadHash, stalled.HeadHash);
+        Assert.Equal(start.HeadHash, stalled.HeadHash);
         Assert.True(sent.ExitCode == 0, sent.ToString() + node.Output);
-        Assert.True((await node.Client.GetReceiptAsync(sent.TxId)).Height > start.Height);
+        var receipt = await node.Client.GetReceiptAsync(sent.TxId);
+        Assert.Equal("committed", receipt.Status);
+        Assert.True(receipt.Height > start.Height);
         Assert.True(node.IsRunning, node.Output);
         node.Stop();
-        var verified = await CliRunner.RunAsync(null, "chain", "verify", "--store", database);
+        var verified = await CliRunner.RunAsync(null, ["chain", "verify", .. store]);
         Assert.True(verified.ExitCode == 0, verified.ToString());
     }
 }

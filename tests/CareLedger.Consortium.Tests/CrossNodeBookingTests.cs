@@ -16,7 +16,7 @@ namespace CareLedger.Consortium.Tests;
 /// at the laboratory's node (2), the doctor accepts, runs and completes it at the pharmacy's node (1), the patient
 /// acknowledges at the clinic's node (0). Every node must tell the same story and the money must add up.
 /// </summary>
-public sealed class CrossNodeBookingTests(ITestOutputHelper output) : ConsortiumTest(output)
+public sealed class CrossNodeBookingTests(SharedConsortium shared, ITestOutputHelper output) : SharedConsortiumTest(shared, output)
 {
     private const string Encounter = """{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"VR"}}""";
 

@@ -19,7 +19,7 @@ namespace CareLedger.Consortium.Tests;
 /// one through the laboratory's node (2) — each decrypts the prescription the clinic's node holds — and both submit a
 /// dispense of the same fill at the same moment, each to their own node. Exactly one may take effect, on every node.
 /// </summary>
-public sealed class CrossNodePrescriptionTests(ITestOutputHelper output) : ConsortiumTest(output)
+public sealed class CrossNodePrescriptionTests(SharedConsortium shared, ITestOutputHelper output) : SharedConsortiumTest(shared, output)
 {
     private const string Pharmacy = "corner-pharmacy";
     private const long Price = 20;

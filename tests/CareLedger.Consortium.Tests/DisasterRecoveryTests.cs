@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using CareLedger.Client.Records;
 using CareLedger.Consortium.Tests.Support;
-using CareLedger.Contracts.Records;
-using CareLedger.Ledger.Cryptography;
 using CareLedger.Testing;
 using Xunit.Abstractions;
 
@@ -23,7 +21,7 @@ public sealed class DisasterRecoveryTests(ITestOutputHelper output) : Consortium
     public async Task Node_DataFolderLostAndRestoredFromAnOlderBackup_RejoinsAsTheSameValidatorCatchesUpAndItsRecordsStillDecrypt()
     {
         var all = new[] { 0, 1, 2 };
-        var patient = await PatientAsync();
+        var (patient, _) = await Cluster.DemoPeopleAsync();
         var leader = await Cluster.WaitForLeaderAsync(Patience);
         var lost = new[] { 1, 2 }.First(i => i != leader);
         var other = all.First(i => i != lost);
@@ -42,7 +40,7 @@ public sealed class DisasterRecoveryTests(ITestOutputHelper output) : Consortium
         await first.StopAsync();
         await Cluster.WaitForSameHeadAsync(all, Patience); // so that the lost node knows the load's last nonces
         var afterBackup = await atLost.AddAsync(patient, patient.Account, Observation);
-        await Cluster.WaitUntilAsync(() => Task.FromResult(File.Exists(Path.Combine(Cluster.Nodes[other].DataDir, "vault", "blobs", afterBackup.Record, afterBackup.ContentHash))),
+        await Cluster.WaitUntilAsync(() => Task.FromResult(File.Exists(Cluster.Vault(other).BlobPath(afterBackup.Record, afterBackup.ContentHash))),
             Patience, $"node {other} to copy the record written at node {lost} after the backup");
         var load = StartLoad();
         await load.WaitForMoreAsync(80, Patience);
@@ -55,7 +53,7 @@ public sealed class DisasterRecoveryTests(ITestOutputHelper output) : Consortium
         Assert.True(restored == 0, restoreOutput);
         var backupHeight = RestoredHeight(lost);
         Assert.True(backupHeight < othersAt, $"the backup (height {backupHeight}) should be older than the others' head ({othersAt})");
-        Assert.False(File.Exists(Path.Combine(Cluster.Nodes[lost].DataDir, "vault", "blobs", afterBackup.Record, afterBackup.ContentHash)));
+        Assert.False(File.Exists(Cluster.Vault(lost).BlobPath(afterBackup.Record, afterBackup.ContentHash)));
         await Cluster.StartNodeAsync(lost);
         await load.WaitForMoreAsync(30, Patience);
         await load.StopAsync();
@@ -73,18 +71,6 @@ public sealed class DisasterRecoveryTests(ITestOutputHelper output) : Consortium
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Observation), JsonNode.Parse(json)), json);
         }
         Log($"node {lost} restored at height {backupHeight} while the others were at {othersAt}; all agree at {head.Height}; both its records decrypt");
-    }
-
-    /// <summary>The demo patient, once the demo seed published their key and node 0 published its own (it holds the emergency copy).</summary>
-    private async Task<SigningKey> PatientAsync()
-    {
-        var patient = Cluster.Key("patient-jones");
-        var client = Cluster.Nodes[0].Client;
-        await Cluster.WaitUntilAsync(async () =>
-                await client.GetStateAsync(PublishedKey.Key(patient.Account)) is not null
-                && await client.GetStateAsync(PublishedKey.Key(AccountId.Parse(Cluster.ValidatorOf[0]))) is not null,
-            TimeSpan.FromSeconds(60), "the demo's keys to be published");
-        return patient;
     }
 
     private ulong RestoredHeight(int node)

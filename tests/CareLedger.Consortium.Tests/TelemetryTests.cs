@@ -11,23 +11,11 @@ namespace CareLedger.Consortium.Tests;
 /// <summary>
 /// OpenTelemetry over OTLP from real node processes to a collector the test runs: one transaction's trace from its
 /// submission at a follower, through the forward, to the leader's block execution, ordering and storage; the nodes'
-/// metrics; and nothing in any of it that names the person who sent it.
+/// metrics; and nothing in any of it that names the person who sent it. The shared consortium's nodes export to the
+/// collector from their start (<see cref="SharedConsortium"/>), so the last check covers every other shared test's traffic too.
 /// </summary>
-public sealed class TelemetryTests(ITestOutputHelper output) : ConsortiumTest(output), IDisposable
+public sealed class TelemetryTests(SharedConsortium shared, ITestOutputHelper output) : SharedConsortiumTest(shared, output)
 {
-    private readonly OtlpCollector _collector = new();
-
-    protected override void BeforeStart(ConsortiumCluster cluster)
-    {
-        foreach (var node in cluster.Nodes)
-        {
-            node.Environment["CareLedger__Telemetry__Otlp"] = _collector.Url;
-            // Nothing sampled of the nodes' own accord: only the trace this test starts is followed.
-            node.Environment["CareLedger__Telemetry__SampleRatio"] = "0";
-            node.Environment["CareLedger__Telemetry__MetricsIntervalSeconds"] = "1";
-        }
-    }
-
     [Fact]
     public async Task Transaction_SubmittedAtAFollowerWithATraceparent_IsOneTraceFromSubmitThroughForwardToTheLeadersCommit()
     {
@@ -49,7 +37,7 @@ public sealed class TelemetryTests(ITestOutputHelper output) : ConsortiumTest(ou
         Assert.True(response.IsSuccessStatusCode && body.Contains("\"committed\"", StringComparison.Ordinal), body);
 
         string Node(int i) => Cluster.Nodes[i].BaseAddress.ToString().TrimEnd('/');
-        List<CollectedSpan> Trace() => [.. _collector.Spans.Where(s => s.TraceId == traceId)];
+        List<CollectedSpan> Trace() => [.. Collector.Spans.Where(s => s.TraceId == traceId)];
         bool Has(int node, string name) => Trace().Any(s => s.Node == Node(node) && s.Name == name);
         await Cluster.WaitUntilAsync(() => Task.FromResult(
                 new[] { "tx.admit", "tx.forward", "block.execute", "block.store" }.All(n => Has(follower, n))
@@ -81,14 +69,12 @@ public sealed class TelemetryTests(ITestOutputHelper output) : ConsortiumTest(ou
 
         // Metrics from every node, under OpenTelemetry's names for the /metrics counters.
         await Cluster.WaitUntilAsync(() => Task.FromResult(Enumerable.Range(0, Cluster.Size).All(i =>
-                _collector.Metrics.Any(m => m.Node == Node(i) && m.Metric == "careledger.chain.height")
-                && _collector.Metrics.Any(m => m.Node == Node(i) && m.Metric == "careledger.tx.committed.valid"))),
+                Collector.Metrics.Any(m => m.Node == Node(i) && m.Metric == "careledger.chain.height")
+                && Collector.Metrics.Any(m => m.Node == Node(i) && m.Metric == "careledger.tx.committed.valid"))),
             Patience, "every node's metrics at the collector");
 
         // Transaction ids and heights, never the sender: no exported byte names the patient's account.
         var account = Encoding.ASCII.GetBytes(patient.Account.ToString());
-        Assert.DoesNotContain(_collector.Bodies, b => b.AsSpan().IndexOf(account) >= 0);
+        Assert.DoesNotContain(Collector.Bodies, b => b.AsSpan().IndexOf(account) >= 0);
     }
-
-    void IDisposable.Dispose() => _collector.Dispose();
 }

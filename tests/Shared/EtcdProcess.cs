@@ -30,7 +30,7 @@ public sealed class EtcdCluster : IDisposable
         _pki = pki;
         _http = new HttpClient(pki?.Handler("root") ?? new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var ports = new HashSet<int>();
-        while (ports.Count < 2 * size) ports.Add(NodeProcess.FreePort());
+        while (ports.Count < 2 * size) ports.Add(LoopbackPort.Free());
         var free = ports.ToArray();
         var scheme = pki is null ? "http" : "https";
         _members = [.. Enumerable.Range(0, size).Select(i => new Member($"m{i}", Path.Combine(root, $"m{i}"), scheme, free[2 * i], free[2 * i + 1]))];

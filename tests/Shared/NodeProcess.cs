@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using CareLedger.Client.Api;
 using CareLedger.Ledger.Wire;
@@ -19,7 +18,7 @@ public sealed class NodeProcess : IDisposable
     public NodeProcess(string dataDir, int? port = null)
     {
         DataDir = dataDir;
-        Port = port ?? FreePort();
+        Port = port ?? LoopbackPort.Free();
         Client = new NodeClient(BaseAddress);
     }
 
@@ -107,37 +106,6 @@ public sealed class NodeProcess : IDisposable
     {
         using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
         kill.WaitForExit();
-    }
-
-    private static int _nextPort = Random.Shared.Next(10_000);
-
-    /// <summary>
-    /// A port free now, chosen below the kernel's ephemeral range: a port the kernel handed out
-    /// (port 0) can be taken by any outgoing connection before the process we start binds it —
-    /// with etcd members and nodes talking to each other, that happened.
-    /// </summary>
-    public static int FreePort()
-    {
-        var ephemeralStart = EphemeralRangeStart();
-        var low = Math.Max(1024, ephemeralStart - 12_000);
-        for (var attempt = 0; attempt < 1_000; attempt++)
-        {
-            var port = low + (int)((uint)Interlocked.Increment(ref _nextPort) % (uint)(ephemeralStart - low));
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException) { }
-        }
-        throw new InvalidOperationException($"no free loopback port between {low} and {ephemeralStart}");
-    }
-
-    private static int EphemeralRangeStart()
-    {
-        try { return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0]); }
-        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { return 32_768; }
     }
 
     private static string FindRepoRoot()

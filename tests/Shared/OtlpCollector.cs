@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace CareLedger.Testing;
@@ -20,11 +19,7 @@ public sealed class OtlpCollector : IDisposable
 
     public OtlpCollector()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = $"http://127.0.0.1:{port}/";
+        Url = $"http://127.0.0.1:{LoopbackPort.Free()}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _loop = Task.Run(ServeAsync);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace CareLedger.Testing;
@@ -28,7 +26,7 @@ public sealed class PostgresServer : IDisposable
     {
         _root = Path.Combine(parent, "careledger-pg-" + Guid.NewGuid().ToString("N")[..12]);
         _bin = FindBinaries();
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         Directory.CreateDirectory(_root);
         if (_asNobody) Run("/usr/bin/chown", "nobody", _root);
         Run(Path.Combine(_bin, "initdb"), "-D", DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
@@ -75,13 +73,6 @@ public sealed class PostgresServer : IDisposable
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin")).Where(b => File.Exists(Path.Combine(b, "initdb"))).Order().LastOrDefault()
             : null;
         return bin ?? throw new InvalidOperationException("PostgreSQL's server binaries are not installed (apt-get install postgresql); .ci/run installs them");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Run(string program, params string[] args)

@@ -16,7 +16,7 @@ public sealed class SmtpServer : IDisposable
     private readonly TempFolder _folder = new();
     private Process? _process;
 
-    public int Port { get; } = NodeProcess.FreePort();
+    public int Port { get; } = LoopbackPort.Free();
     private string Maildir => Path.Combine(_folder.Path, "maildir");
 
     /// <summary>Starts a server and waits until it accepts connections.</summary>

@@ -47,7 +47,7 @@ public sealed class TurnServer : IDisposable
     public static async Task<TurnServer> StartAsync(int port = 0, string? secret = null)
     {
         if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} is missing: apt-get install coturn");
-        var server = new TurnServer(port == 0 ? NodeProcess.FreePort() : port,
+        var server = new TurnServer(port == 0 ? LoopbackPort.Free() : port,
             secret ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)

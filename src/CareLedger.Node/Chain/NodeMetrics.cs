@@ -22,7 +22,8 @@ public sealed class NodeMetrics : INodeStartup
     /// <summary>One counter or gauge; <see cref="Read"/> gives null while the value is unknown (then it is left out).</summary>
     private sealed record Metric(string Name, bool Counter, string Help, Func<long?> Read);
 
-    public NodeMetrics(LedgerChain chain, TransactionPool pool, Disk.DiskSpace disk, ConsortiumOrderer? consortium = null, IMeterFactory? meters = null)
+    public NodeMetrics(LedgerChain chain, TransactionPool pool, Disk.DiskSpace disk, ConsortiumOrderer? consortium = null, IMeterFactory? meters = null,
+        Records.VaultCopies? copies = null)
     {
         List<Metric> metrics =
         [
@@ -52,6 +53,15 @@ public sealed class NodeMetrics : INodeStartup
                 new("careledger_clock_skew_ms", false, "This node's clock minus the median of the other nodes' clocks, in milliseconds.", () => consortium.Clock.Skew),
                 new("careledger_blocks_refused_future_total", true, "Blocks not applied for being timed too far ahead of this node's clock.", () => consortium.BlocksAheadOfClock),
                 new("careledger_consortium_waiting_for_clock", false, "1 while the next block waits for this node's clock to reach its time.", () => consortium.Waiting is null ? 0 : 1),
+            ]);
+        }
+        if (copies is not null)
+        {
+            metrics.AddRange(
+            [
+                new("careledger_vault_copies_queued", false, "Record versions and grants' keys waiting to be copied from peers in the background.", () => copies.Queued),
+                // Alert when it grows: the queue was full, so those items are fetched only when read (or queued again at the next start).
+                new("careledger_vault_copies_refused_total", true, "Items not queued for a background copy because the queue was full.", () => copies.Refused),
             ]);
         }
         _metrics = metrics;

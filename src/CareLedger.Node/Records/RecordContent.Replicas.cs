@@ -3,6 +3,7 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Vault.Crypto;
 using CareLedger.Vault.Records;
+using CareLedger.Vault.Storage;
 
 namespace CareLedger.Node.Records;
 
@@ -21,7 +22,9 @@ public sealed partial class RecordContent
         if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id}.");
         if (record.Erased) return Erased;
         if (RecordLedger.FindVersion(state, id, version) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {version}.");
-        var blob = vault.GetBlob(id, Hash256.Parse(meta.ContentHash));
+        byte[]? blob;
+        try { blob = vault.GetBlob(id, Hash256.Parse(meta.ContentHash)); }
+        catch (DamagedBlobException) { blob = null; }
         var set = meta.KeysHash == RecordKeys.SameKey ? new CborMap().Encode() : vault.GetKeySet(id, version);
         // A set damaged on disk is not passed on: the peer would refuse it anyway.
         if (blob is null || set is null || Hash256.Of(set).ToString() != meta.KeysHash)

@@ -24,7 +24,7 @@ public sealed partial class RecordContent(LedgerReader ledger, VaultStore vault)
         if (meta.Author != author) return Refusal.Forbidden("only the author of this version may upload its content");
         if (CheckCommitted(state, record, meta, blob, keys, keys.Hash()) is { } refused) return refused;
         var generation = keys.Count > 0 ? version : RecordKeys.GenerationOf(state, id, version);
-        if (keys.Names.FirstOrDefault(name => !RecordKeys.MayHoldKey(state, record, author, AccountId.Parse(name), ledger.Now)) is { } outsider)
+        if (keys.Names.FirstOrDefault(name => !RecordKeys.MayHoldKey(state, record, author, AccountId.Parse(name), ledger.NotBeforeHead)) is { } outsider)
             return Refusal.Unprocessable("Key for a reader not in force",
                 $"No grant in force covers {outsider} for record {id}, so no key of it may be wrapped for them; nothing was stored.");
         // A reader's wrapped key is theirs to keep: an author other than the patient may add keys, never replace one
@@ -77,7 +77,7 @@ public sealed partial class RecordContent(LedgerReader ledger, VaultStore vault)
     {
         var state = ledger.State;
         if (state.Get(ConsentGrant.Key(patient, grantId)) is not { } grant) return Refusal.NotFound("Unknown grant", $"You gave no grant {grantId}.");
-        var now = ledger.Now;
+        var now = ledger.NotBeforeHead;
         if (!(grant.Revoked && grant.RevokedAt <= now)) return new Refusal(StatusCodes.Status409Conflict, "Grant in force", $"Revoke grant {grantId} first (records.revoke).");
         return Forget(grant, now);
     }

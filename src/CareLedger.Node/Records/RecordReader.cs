@@ -15,8 +15,13 @@ namespace CareLedger.Node.Records;
 /// break-glass for licensed practitioners, the emergency re-wrap, and the access log (every
 /// attempt, served or refused). /v1/records and /fhir both read through it.
 /// </summary>
-public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLogger accessLog, NodeKeys keys, VaultCopies? copies = null)
+public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLogger accessLog, NodeKeys keys, ILogger<RecordReader> log, VaultCopies? copies = null)
 {
+    /// <summary>The title of the 500 a read answers when this node's stored ciphertext no longer matches the ledger's hash.</summary>
+    public const string DamagedCopy = "Stored copy damaged";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Hash256, bool> _reportedDamage = new();
+
     public const int MaxBreakGlassReason = 256;
 
     /// <summary>
@@ -29,8 +34,32 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
 
     public async Task<Answer<RecordEnvelope>> ReadAsync(SignedCaller caller, string id, long? version, string? breakGlass, BreakGlassReason? glass, CancellationToken ct)
     {
-        if (copies is not null && VaultStore.IsRecordId(id)) await copies.FetchForReadAsync(caller.Account, id, version, !string.IsNullOrEmpty(breakGlass), ct);
-        return Read(caller, id, version, breakGlass, glass);
+        var breakingGlass = !string.IsNullOrEmpty(breakGlass);
+        if (copies is not null && VaultStore.IsRecordId(id)) await copies.FetchForReadAsync(caller.Account, id, version, breakingGlass, ct);
+        var answer = Read(caller, id, version, breakGlass, glass);
+        // A consortium node drops its damaged copy and reads again from one a peer gives (checked against the ledger's hash).
+        if (copies is not null && answer.Refusal?.Title == DamagedCopy && ContentHashOf(id, version) is { } hash && vault.DropDamagedBlob(id, hash))
+        {
+            log.LogWarning("Record {Record}: the damaged copy {Hash} was deleted; fetching a copy from a peer", id, hash);
+            await copies.FetchForReadAsync(caller.Account, id, version, breakingGlass, ct);
+            answer = Read(caller, id, version, breakGlass, glass);
+        }
+        return answer;
+    }
+
+    private Hash256? ContentHashOf(string id, long? version)
+    {
+        var state = ledger.State;
+        return RecordLedger.Find(state, id) is { } record && RecordLedger.FindVersion(state, id, version ?? record.Version) is { } meta ? Hash256.Parse(meta.ContentHash) : null;
+    }
+
+    /// <summary>A 500 saying the stored copy is damaged; logged once per copy (the operator restores it from a backup, or a peer's copy replaces it).</summary>
+    private Refusal Damaged(string id, long version, Hash256 hash)
+    {
+        if (_reportedDamage.TryAdd(hash, true))
+            log.LogError("ALERT: record {Record} version {Version}: the stored ciphertext no longer matches its hash {Hash} on the ledger (damaged on disk)", id, version, hash);
+        return new Refusal(StatusCodes.Status500InternalServerError, DamagedCopy,
+            $"This node's stored ciphertext of record {id} version {version} does not match the hash on the ledger: it is damaged. Nothing was served; the node's operator restores it.");
     }
 
     /// <summary>
@@ -48,7 +77,8 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         var state = ledger.State;
         if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id}.");
 
-        var now = ledger.Now;
+        // At the head's time at least: a grant that expired by the latest block is over here too, though this node's clock may trail it.
+        var now = ledger.NotBeforeHead;
         var decision = RecordAccess.CheckRead(state, id, caller.Account, now);
         var glassBroken = false;
         var v = version ?? record.Version;
@@ -77,7 +107,9 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
         }
 
         if (RecordLedger.FindVersion(state, id, v) is not { } meta) return Refusal.NotFound("Unknown version", $"Record {id} has no version {v}.");
-        var blob = vault.GetBlob(id, Hash256.Parse(meta.ContentHash));
+        byte[]? blob;
+        try { blob = vault.GetBlob(id, Hash256.Parse(meta.ContentHash)); }
+        catch (DamagedBlobException e) { return Damaged(id, v, e.Hash); }
         var wrapped = vault.GetKey(id, caller.Account, generation) ?? (glassBroken ? EmergencyRewrap(id, generation, caller.Account) : null);
         if (blob is null || wrapped is null)
         {
@@ -100,7 +132,7 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
     {
         var state = ledger.State;
         if (RecordLedger.Find(state, id) is not { } record) return Refusal.NotFound("Unknown record", $"No record {id}.");
-        var decision = RecordAccess.CheckRead(state, id, caller, ledger.Now);
+        var decision = RecordAccess.CheckRead(state, id, caller, ledger.NotBeforeHead);
         return decision.Allowed ? RecordLedger.Summary(state, record) : Refusal.Forbidden(decision.Reason);
     }
 
@@ -112,7 +144,7 @@ public sealed class RecordReader(LedgerReader ledger, VaultStore vault, AccessLo
     public Answer<RecordPage> List(AccountId caller, AccountId patient, string? after = null, int? limit = null)
     {
         var state = ledger.State;
-        var now = ledger.Now;
+        var now = ledger.NotBeforeHead;
         var (ids, next) = RecordLedger.IdsOf(state, patient, after, limit);
         var readable = ids
             .Where(id => caller == patient || RecordAccess.CheckRead(state, id, caller, now).Allowed)

@@ -14,10 +14,25 @@ public sealed partial class VaultCopies
     /// <summary>About a quarter of an hour of tries; after that a read still fetches it on demand.</summary>
     private const int Tries = 20;
 
+    /// <summary>
+    /// The most items waiting at once (about 30 MB of queue). A new item beyond it is refused, not queued: a read still
+    /// fetches it on demand and the next start's scan queues it again, whereas dropping the oldest would throw away the
+    /// items nearest their turn. Refusals are counted (<see cref="Refused"/>) and logged once until the queue has room.
+    /// </summary>
+    public int MaxQueued { get; init; } = 100_000;
+
     private readonly PriorityQueue<(Wanted Item, int Try), DateTimeOffset> _due = new();
     private readonly Lock _dueLock = new();
     private readonly HashSet<Wanted> _scheduled = [];
     private readonly SemaphoreSlim _added = new(0);
+    private long _refused;
+    private bool _full;
+
+    /// <summary>Items waiting for their turn (each version or grant once, however many retries it has had).</summary>
+    public int Queued { get { lock (_dueLock) return _scheduled.Count; } }
+
+    /// <summary>Items not queued since start because <see cref="MaxQueued"/> were waiting.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>
     /// Once caught up after a start: everything the ledger holds that this node lacks (the queue does not outlive the
@@ -26,7 +41,7 @@ public sealed partial class VaultCopies
     public Task AfterCatchUpAsync(CancellationToken ct)
     {
         var state = ledger.State;
-        var now = ledger.Now;
+        var now = ledger.NotBeforeHead;
         var patients = new HashSet<AccountId>();
         foreach (var (_, record) in state.Scan(Contracts.Records.MedicalRecord.All).Where(e => !e.Value.Erased))
         {
@@ -44,13 +59,27 @@ public sealed partial class VaultCopies
 
     private void Schedule(Wanted item, int attempt, DateTimeOffset at)
     {
+        var refusedFirst = false;
         lock (_dueLock)
         {
-            // Each item once in the queue: a block that names it again, or the start-up scan, adds nothing.
-            if (attempt == 0 && !_scheduled.Add(item)) return;
-            _due.Enqueue((item, attempt), at);
+            if (attempt == 0 && _scheduled.Count >= MaxQueued && !_scheduled.Contains(item))
+            {
+                Interlocked.Increment(ref _refused);
+                refusedFirst = !_full;
+                _full = true;
+            }
+            else
+            {
+                _full = _full && _scheduled.Count >= MaxQueued;
+                // Each item once in the queue: a block that names it again, or the start-up scan, adds nothing.
+                if (attempt == 0 && !_scheduled.Add(item)) return;
+                _due.Enqueue((item, attempt), at);
+            }
         }
-        _added.Release();
+        if (refusedFirst)
+            logger.LogWarning("The background copy queue is full ({Max} items): {Item} and later items are not queued until it has room; reads still fetch them",
+                MaxQueued, Describe(item));
+        else _added.Release();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -32,7 +32,9 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
         var state = ledger.State;
         if (RecordLedger.Find(state, id) is not { Erased: false } record) return;
         // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
-        var allowed = RecordAccess.CheckRead(state, id, reader, ledger.Now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, ledger.Now).Allowed);
+        // At the head's time at least: a grant that expired by the consortium's latest block lets nobody in here, whatever this node's clock says.
+        var now = ledger.NotBeforeHead;
+        var allowed = RecordAccess.CheckRead(state, id, reader, now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, now).Allowed);
         if (!allowed) return;
         var v = version ?? record.Version;
         if (RecordLedger.FindVersion(state, id, v) is null) return;
@@ -40,7 +42,6 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
         if (!content.HoldsVersion(id, v)) await OnceAsync($"{id}/{v}", () => FetchVersionAsync(id, v, CancellationToken.None), ct);
         if (generation != v && !content.HoldsVersion(id, generation)) await OnceAsync($"{id}/{generation}", () => FetchVersionAsync(id, generation, CancellationToken.None), ct);
         if (vault.GetKey(id, reader, generation) is not null) return;
-        var now = ledger.Now;
         foreach (var grant in ledger.State.Scan(ConsentGrant.Of(record.Patient)).Select(e => e.Value)
             .Where(g => !g.Revoked && g.Expiry > now && g.KeysHash != RecordKeys.SameKey && (g.Records.Contains(id) || g.Types.Contains(record.Type))))
         {

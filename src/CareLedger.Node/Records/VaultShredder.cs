@@ -28,7 +28,7 @@ public sealed class VaultShredder(LedgerReader ledger, VaultStore vault, RecordC
             foreach (var e in result.Events.Where(e => e.Contract == "records"))
             {
                 if (e.Name == "RecordErased") Shred(e.Attributes.GetText("record"), RecordLedger.Find(ledger.State, e.Attributes.GetText("record"))?.Patient);
-                else if (e.Name == "ConsentRevoked") Forget(AccountId.Parse(e.Attributes.GetText("patient")), e.Attributes.GetText("grant"), block.Header.Time);
+                else if (e.Name == "ConsentRevoked") Forget(AccountId.Parse(e.Attributes.GetText("patient")), e.Attributes.GetText("grant"));
             }
     }
 
@@ -45,11 +45,11 @@ public sealed class VaultShredder(LedgerReader ledger, VaultStore vault, RecordC
         log.LogInformation("Record {Record} erased: ciphertext and wrapped keys deleted", recordId);
     }
 
-    // At the revoke's block time at least: this node's clock may trail the leader's, and the revoke holds from its block.
-    private void Forget(AccountId patient, string grantId, long blockTime)
+    // At the head's time at least (the revoke's block or later): this node's clock may trail the leader's, and the revoke holds from its block.
+    private void Forget(AccountId patient, string grantId)
     {
         if (ledger.State.Get(ConsentGrant.Key(patient, grantId)) is not { Revoked: true } grant) return;
-        var deleted = content.Forget(grant, Math.Max(blockTime, ledger.Now));
+        var deleted = content.Forget(grant, ledger.NotBeforeHead);
         if (deleted > 0) log.LogInformation("Grant {Grant} revoked: {Count} wrapped keys its grantees held deleted", grantId, deleted);
     }
 }

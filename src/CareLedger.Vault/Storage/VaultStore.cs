@@ -64,13 +64,26 @@ public sealed partial class VaultStore
     /// <summary>Whether a blob is stored (not read nor checked: <see cref="GetBlob"/> checks it when it is served).</summary>
     public bool HasBlob(string recordId, Hash256 hash) => File.Exists(BlobPath(recordId, hash));
 
+    /// <summary>The blob, or null when not stored; throws <see cref="DamagedBlobException"/> when its bytes no longer hash to its name.</summary>
     public byte[]? GetBlob(string recordId, Hash256 hash)
     {
         var path = BlobPath(recordId, hash);
         if (!File.Exists(path)) return null;
         var blob = File.ReadAllBytes(path);
-        return Hash256.Of(blob) == hash ? blob : throw new IOException($"vault blob {hash} is damaged on disk");
+        return Hash256.Of(blob) == hash ? blob : throw new DamagedBlobException(recordId, hash);
     }
+
+    /// <summary>
+    /// Deletes a blob whose bytes no longer hash to its name, so that a checked copy can take its place; an intact blob
+    /// (repaired meanwhile) is kept. True when a damaged blob was deleted.
+    /// </summary>
+    public bool DropDamagedBlob(string recordId, Hash256 hash) => Guarded(() =>
+    {
+        var path = BlobPath(recordId, hash);
+        if (!File.Exists(path) || Hash256.Of(File.ReadAllBytes(path)) == hash) return false;
+        File.Delete(path);
+        return true;
+    });
 
     /// <summary>Keeps a reader's wrapped key for one key generation of a record (the version that began it; ADR 0005, "Revocation").</summary>
     public void PutKey(string recordId, AccountId reader, byte[] wrappedKey, long generation = 1) => WriteAtomic(KeyPath(recordId, reader, generation), wrappedKey);

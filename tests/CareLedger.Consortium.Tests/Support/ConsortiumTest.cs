@@ -11,7 +11,7 @@ namespace CareLedger.Consortium.Tests.Support;
 [Collection(ConsortiumCollection.Name)]
 public abstract class ConsortiumTest(ITestOutputHelper output) : IAsyncLifetime
 {
-    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    protected internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private ConsortiumLoad? _load;
 
     protected ConsortiumCluster Cluster { get; } = new();

@@ -28,7 +28,7 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
     [Fact]
     public async Task VersionCopy_WithTamperedCiphertext_IsRefusedAndNothingIsKept()
     {
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
         var blob = Convert.FromBase64String(copy.Ciphertext);
         blob[^1] ^= 1;
 
@@ -42,7 +42,7 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
     [Fact]
     public async Task VersionCopy_WithAKeyAddedToTheSet_IsRefusedAndNothingIsKept()
     {
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
         var keys = WrappedKeySet.Decode(Convert.FromBase64String(copy.Keys));
         keys.Add(Doctor.Account.ToString(), new byte[97]);
 
@@ -55,7 +55,7 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
     [Fact]
     public async Task VersionCopy_AsCommitted_IsKept_AndThePatientReadsItAgain()
     {
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
 
         Assert.Null(Content.StoreVersionCopy(record, 1, Convert.FromBase64String(copy.Ciphertext), Convert.FromBase64String(copy.Keys)));
 
@@ -67,7 +67,7 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
     [Fact]
     public async Task VersionCopy_OfARecordTheLedgerDoesNotKnow_IsRefused()
     {
-        var (_, copy) = await AddAndForgetAsync();
+        var (_, copy) = await demo.AddAndForgetAsync(Allergy);
         var unknown = RecordSealing.NewRecordId();
 
         var refused = Content.StoreVersionCopy(unknown, 1, Convert.FromBase64String(copy.Ciphertext), Convert.FromBase64String(copy.Keys));
@@ -79,7 +79,7 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
     [Fact]
     public async Task VersionCopy_ThatArrivesAfterTheErasure_IsRefused_AndTheErasedRecordIsNotServed()
     {
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
         await Records.EraseAsync(Patient, record);
 
         var refused = Content.StoreVersionCopy(record, 1, Convert.FromBase64String(copy.Ciphertext), Convert.FromBase64String(copy.Keys));
@@ -94,7 +94,7 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
     {
         // A grant of the type in force when the record is added: its version's key set wraps the key for the doctor too.
         var grant = await Records.GrantAsync(Patient, Doctor.Account.ToString(), null, "treatment", [], ["AllergyIntolerance"], DateTimeOffset.UtcNow.AddDays(1));
-        var (record, copy) = await AddAndForgetAsync();
+        var (record, copy) = await demo.AddAndForgetAsync(Allergy);
         Assert.NotNull(WrappedKeySet.Decode(Convert.FromBase64String(copy.Keys)).Get(Doctor.Account.ToString()));
         await Records.RevokeAsync(Patient, grant);
 
@@ -125,18 +125,6 @@ public sealed class VaultCopyCheckTests(DemoNodeFixture demo)
         Assert.Equal(StatusCodes.Status410Gone, Content.ServeGrantKeys(Patient.Account, grant).Refusal?.Status);
     }
 
-    /// <summary>Adds a record and takes the copy this node serves of it, then deletes the vault's files of it: the node now lacks it, as a peer would.</summary>
-    private async Task<(string Record, RecordContentUpload Copy)> AddAndForgetAsync()
-    {
-        var record = (await Records.AddAsync(Patient, Patient.Account, Allergy)).Record;
-        var copy = Content.ServeVersion(record, 1).Value ?? throw new InvalidOperationException("the node serves no copy of the record it just stored");
-        foreach (var folder in VaultFolders(record).Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
-        return (record, copy);
-    }
-
-    private IEnumerable<string> VaultFolders(string record) =>
-        new[] { "blobs", "keys", "keysets" }.Select(f => Path.Combine(demo.Node.DataDir, "vault", f, record));
-
     private List<string> VaultFiles(string record) =>
-        [.. VaultFolders(record).Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))];
+        [.. demo.VaultFolders(record).Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))];
 }
