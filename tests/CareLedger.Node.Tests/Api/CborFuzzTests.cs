@@ -46,7 +46,7 @@ public sealed class CborFuzzTests(DemoNodeFixture demo)
             using var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/cbor");
             using var response = await demo.Http.PostAsync("v1/transactions", content);
-            if (ErrorAnswer.Wrong(false, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync()) is { } bad)
+            if (ErrorAnswer.Wrong(Dialect.Problem, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync()) is { } bad)
                 wrong.Add($"{what}: {bad}");
         }
 
@@ -79,7 +79,7 @@ public sealed class CborFuzzTests(DemoNodeFixture demo)
             using var response = await demo.Http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             // The keys are decoded before the grant is looked up: a 404 would mean they were taken as valid.
-            if ((int)response.StatusCode != 400 || ErrorAnswer.Wrong(false, 400, response.Content.Headers.ContentType?.MediaType, text) is not null)
+            if ((int)response.StatusCode != 400 || ErrorAnswer.Wrong(Dialect.Problem, 400, response.Content.Headers.ContentType?.MediaType, text) is not null)
                 wrong.Add($"{what}: {(int)response.StatusCode} {text}");
         }
 

@@ -62,7 +62,7 @@ public sealed class FuzzTests(DemoNodeFixture demo)
     /// <summary>One operation to send bodies to: its method, a path with every parameter filled, and its route as documented.</summary>
     private sealed record Target(string Method, string Path, string Route)
     {
-        public bool Fhir => Path.StartsWith("fhir/", StringComparison.Ordinal);
+        public Dialect Dialect => ErrorAnswer.DialectOf(Path);
         public override string ToString() => $"{Method} /{Path}";
     }
 
@@ -118,7 +118,7 @@ public sealed class FuzzTests(DemoNodeFixture demo)
                 }
                 // A signed request the node cannot authenticate would test only the authentication: that is the test's mistake.
                 if (signer is not null && (int)response.StatusCode == 401) return $"{what}: not authenticated ({text})";
-                return ErrorAnswer.Wrong(target.Fhir, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text) is { } wrong ? $"{what}: {wrong}" : null;
+                return ErrorAnswer.Wrong(target.Dialect, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text) is { } wrong ? $"{what}: {wrong}" : null;
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -135,7 +135,7 @@ public sealed class FuzzTests(DemoNodeFixture demo)
         // while the client still sends (a reset, not an answer): a client hears that refusal by asking first.
         request.Headers.ExpectContinue = body.Bytes.Length > 1024 * 1024;
         if (signer is null) return request;
-        if (target.Fhir)
+        if (ErrorAnswer.TakesFhirBearer(target.Path))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", FhirToken());
             return request;

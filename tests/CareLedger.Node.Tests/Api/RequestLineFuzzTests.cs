@@ -61,7 +61,7 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
     {
         var answer = await RawHttp.SendAsync(demo.Node.BaseAddress, method, target, [], [], PerRequest);
 
-        Assert.Null(ErrorAnswer.Wrong(target.StartsWith("/fhir", StringComparison.Ordinal), answer.Status, answer.ContentType, answer.Body));
+        Assert.Null(ErrorAnswer.Wrong(ErrorAnswer.DialectOf(target), answer.Status, answer.ContentType, answer.Body));
     }
 
     public static TheoryData<string, string, string> BadCredentials => new()
@@ -88,7 +88,7 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
 
         var answer = await RawHttp.SendAsync(demo.Node.BaseAddress, "GET", target, [(header, value)], [], PerRequest);
 
-        Assert.Null(ErrorAnswer.Wrong(target.StartsWith("/fhir", StringComparison.Ordinal), answer.Status, answer.ContentType, answer.Body));
+        Assert.Null(ErrorAnswer.Wrong(ErrorAnswer.DialectOf(target), answer.Status, answer.ContentType, answer.Body));
         demo.AssertNothingLoggedAsAnErrorSince(logged);
     }
 
@@ -161,7 +161,7 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
     private async Task<string?> SendAsync(string method, string target, string? signer)
     {
         var what = $"{method} {Clip(target)} {(signer is null ? "anonymously" : "signed")}";
-        var fhir = target.StartsWith("/fhir", StringComparison.Ordinal);
+        var fhir = ErrorAnswer.TakesFhirBearer(target);
         byte[] body = method is "POST" or "PUT" ? (fhir ? """{"resourceType":"Observation"}"""u8.ToArray() : "{}"u8.ToArray()) : [];
         for (var attempt = 0; ; attempt++)
         {
@@ -184,7 +184,7 @@ public sealed class RequestLineFuzzTests(DemoNodeFixture demo)
             }
             // A signed request the node cannot authenticate would test only the authentication: that is the test's mistake.
             if (signer is not null && answer.Status == 401) return $"{what}: not authenticated ({Clip(answer.Body)})";
-            return ErrorAnswer.Wrong(fhir, answer.Status, answer.ContentType, answer.Body, maySucceed: true) is { } wrong ? $"{what}: {wrong}" : null;
+            return ErrorAnswer.Wrong(ErrorAnswer.DialectOf(target), answer.Status, answer.ContentType, answer.Body, maySucceed: true) is { } wrong ? $"{what}: {wrong}" : null;
         }
     }
 

@@ -35,7 +35,7 @@ public static class SmartApi
             .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier for an access token to the patient's records");
         oauth.MapGet("/requests/{id}", SmartApproval.Show).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("An app's pending request, for the portal to show the patient (signed by a patient)");
-        oauth.MapPost("/requests/{id}/approve", SmartApproval.Approve).RequireAuthorization(Contracts.Membership.Roles.Patient)
+        oauth.MapPost("/requests/{id}/approve", SmartApproval.Approve).RequireAuthorization(Contracts.Membership.Roles.Patient).Documents<AppApproval>()
             .WithSummary("The patient approved with a ledger grant to the app: issues the one-time code and answers where to send the browser");
         oauth.MapPost("/requests/{id}/deny", SmartApproval.Deny).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("The patient refused: answers where to send the browser (error=access_denied)");

@@ -1,5 +1,7 @@
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
+using System.Text.Json;
+using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using CareLedger.Node.Chain;
 using CareLedger.Node.Records;
@@ -30,8 +32,28 @@ public static class SmartApproval
         return TypedResults.Ok(new AppRequestView(request.Id, request.App.ClientId, request.App.Name, request.App.Account, [.. request.Scopes.Types], request.Expires));
     }
 
-    public static Results<Ok<AppDecision>, ProblemHttpResult> Approve(string id, AppApproval approval, SignedCaller patient, SmartAuthorizations authorizations, SmartApps apps,
-        LedgerReader ledger)
+    /// <summary>The largest approval body read: a grant id in a JSON object.</summary>
+    public const int MaxApprovalBytes = 4 * 1024;
+
+    /// <summary>
+    /// Reads its body itself rather than binding it: a bound JSON body would make routing skip this endpoint for another
+    /// content type, and the FHIR routes would answer in their own dialect ("'auth' is not a FHIR resource type").
+    /// </summary>
+    public static async Task<Results<Ok<AppDecision>, ProblemHttpResult>> Approve(string id, HttpRequest body, SignedCaller patient,
+        SmartAuthorizations authorizations, SmartApps apps, LedgerReader ledger, CancellationToken ct)
+    {
+        if (body.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Refusal.Bad("Not JSON", "Send the grant you signed to the app as JSON (application/json): {\"grant\": \"…\"}.").ToProblem();
+        if (await RequestBodies.ReadAsync(body, MaxApprovalBytes, ct) is not { } bytes) return Problems.TooLarge(MaxApprovalBytes);
+        AppApproval? approval;
+        try { approval = JsonSerializer.Deserialize<AppApproval>(bytes, RequestBodies.Json); }
+        catch (JsonException) { approval = null; }
+        if (approval is null) return Refusal.Bad("Malformed approval", "The body is not {\"grant\": \"…\"}.").ToProblem();
+        return Approve(id, approval, patient, authorizations, apps, ledger);
+    }
+
+    private static Results<Ok<AppDecision>, ProblemHttpResult> Approve(string id, AppApproval approval, SignedCaller patient, SmartAuthorizations authorizations,
+        SmartApps apps, LedgerReader ledger)
     {
         if (authorizations.Find(id) is not { } request) return Gone(id);
         if (apps.Current(request.App, request.RedirectUri) is null) return Unregistered(request, authorizations);
