@@ -74,8 +74,12 @@ public static class SignatureVerifier
 
     private static void Return(Hash256 id, ECDsa key)
     {
-        if (s_idle.Count >= CacheLimit && !s_idle.ContainsKey(id)) Forget();
-        var idle = s_idle.GetOrAdd(id, static _ => new Stack<ECDsa>(1));
+        if (!s_idle.TryGetValue(id, out var idle))
+        {
+            // Counting takes every lock of the dictionary: done only for a key it does not hold yet, never per verification.
+            if (s_idle.Count >= CacheLimit) Forget();
+            idle = s_idle.GetOrAdd(id, static _ => new Stack<ECDsa>(1));
+        }
         lock (idle)
         {
             if (idle.Count < IdlePerKey)
