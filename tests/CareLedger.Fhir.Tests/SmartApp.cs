@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -25,6 +26,26 @@ internal sealed class SmartApp
     public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
     public string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
     public string Aud => new Uri(_fhir.Node.BaseAddress, "fhir").ToString();
+
+    /// <summary>An HTTP client for the node's FHIR base that carries an app's bearer token.</summary>
+    public static HttpClient Http(FhirNode fhir, string token)
+    {
+        var http = new HttpClient { BaseAddress = fhir.FhirBase };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    /// <summary>A GET with an app's token: the status and the body.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> ReadAsync(FhirNode fhir, string token, string path)
+    {
+        using var http = Http(fhir, token);
+        using var response = await http.GetAsync(path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The demo patient's answer to a pending request with a grant, sent as the portal sends it (signed by the patient).</summary>
+    public static Task<HttpResponseMessage> ApproveAsync(FhirNode fhir, string requestId, string grant) =>
+        fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a => SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
 
     public static async Task<SmartApp> RegisterAsync(FhirNode fhir, string name)
     {

@@ -26,15 +26,15 @@ public class SmartAppBoundaryTests(FhirNode fhir)
         var mine = await fhir.Records.AddAsync(fhir.Patient, fhir.Patient.Account, ObservationJson());
         var token = await app.TokenAsync();
 
-        var theyRead = await ReadAsync(theirToken, $"Observation/{theirs.Record}");
+        var theyRead = await SmartApp.ReadAsync(fhir, theirToken, $"Observation/{theirs.Record}");
         Assert.True(theyRead.Status == HttpStatusCode.OK, $"B's own token should read B's record: {theyRead.Status} {theyRead.Body}");
-        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(token, $"Observation/{mine.Record}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SmartApp.ReadAsync(fhir, token, $"Observation/{mine.Record}")).Status);
         foreach (var path in (string[])[
             $"Observation/{theirs.Record}", $"Observation/{theirs.Record}/_history", $"Observation/{theirs.Record}/_history/1",
             $"Patient/{other.Account}/Observation", $"Observation?patient={other.Account}", $"Observation?subject=Patient/{other.Account}",
             $"Observation?patient={fhir.Patient.Account}&patient={other.Account}"])
         {
-            var (status, body) = await ReadAsync(token, path);
+            var (status, body) = await SmartApp.ReadAsync(fhir, token, path);
             Assert.True(status == HttpStatusCode.Forbidden, $"{path}: {status} {body}");
             Assert.DoesNotContain("8867-4", body);
         }
@@ -47,8 +47,8 @@ public class SmartAppBoundaryTests(FhirNode fhir)
         var added = await fhir.Records.AddAsync(fhir.Patient, fhir.Patient.Account, ObservationJson());
         var token = await app.TokenAsync();
 
-        var include = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}&_include=Observation:subject");
-        using var http = Http(token);
+        var include = await SmartApp.ReadAsync(fhir, token, $"Observation?patient={fhir.Patient.Account}&_include=Observation:subject");
+        using var http = SmartApp.Http(fhir, token);
         using var put = await http.PutAsync($"Observation/{added.Record}", new StringContent(ObservationJson(), Encoding.UTF8, "application/fhir+json"));
         using var v1 = new HttpClient { BaseAddress = fhir.Node.BaseAddress };
         v1.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -71,8 +71,8 @@ public class SmartAppBoundaryTests(FhirNode fhir)
         var conditions = await fhir.Records.GrantAsync(fhir.Patient, app.App.Account, null, "app", [], ["Condition"], DateTimeOffset.UtcNow.AddDays(1));
         var theirs = await new RecordsClient(fhir.Node.Client).GrantAsync(other, app.App.Account, null, "app", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
 
-        using var none = await ApproveAsync(requestId, conditions);
-        using var another = await ApproveAsync(requestId, theirs);
+        using var none = await SmartApp.ApproveAsync(fhir, requestId, conditions);
+        using var another = await SmartApp.ApproveAsync(fhir, requestId, theirs);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, none.StatusCode);
         Assert.Contains("covers none", await none.Content.ReadAsStringAsync());
@@ -89,8 +89,8 @@ public class SmartAppBoundaryTests(FhirNode fhir)
         var requestId = SmartApp.RequestId(authorized);
         var grant = await fhir.Records.GrantAsync(fhir.Patient, app.App.Account, null, "app", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
 
-        using var first = await ApproveAsync(requestId, grant);
-        using var second = await ApproveAsync(requestId, grant);
+        using var first = await SmartApp.ApproveAsync(fhir, requestId, grant);
+        using var second = await SmartApp.ApproveAsync(fhir, requestId, grant);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
@@ -125,22 +125,8 @@ public class SmartAppBoundaryTests(FhirNode fhir)
         return patient;
     }
 
-    private Task<HttpResponseMessage> ApproveAsync(string requestId, string grant) =>
-        fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a => SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
 
     private string ObservationJson() => FhirResources.ToJson(fhir.Observation());
 
-    private HttpClient Http(string token)
-    {
-        var http = new HttpClient { BaseAddress = fhir.FhirBase };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
 
-    private async Task<(HttpStatusCode Status, string Body)> ReadAsync(string token, string path)
-    {
-        using var http = Http(token);
-        using var response = await http.GetAsync(path);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
 }

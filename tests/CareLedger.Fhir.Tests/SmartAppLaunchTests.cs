@@ -248,14 +248,14 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var code = await app.CodeAsync();
         var (_, first) = await app.ExchangeAsync(code);
         var token = first["access_token"]!.GetValue<string>();
-        var before = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}");
+        var before = await SmartApp.ReadAsync(fhir, token, $"Observation?patient={fhir.Patient.Account}");
         Assert.True(before.Status == HttpStatusCode.OK, $"{before.Status}: {before.Body}");
 
         var (replayed, refusal) = await app.ExchangeAsync(code);
 
         Assert.Equal(HttpStatusCode.BadRequest, replayed);
         Assert.Equal("invalid_grant", refusal["error"]!.GetValue<string>());
-        var (status, body) = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}");
+        var (status, body) = await SmartApp.ReadAsync(fhir, token, $"Observation?patient={fhir.Patient.Account}");
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("OperationOutcome", body);
     }
@@ -334,8 +334,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var requestId = SmartApp.RequestId(authorized);
         var grant = await fhir.GrantDoctorAsync("treatment", "Observation");
 
-        using var response = await fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a =>
-            SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
+        using var response = await SmartApp.ApproveAsync(fhir, requestId, grant);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("is not to the app", await response.Content.ReadAsStringAsync());
@@ -350,8 +349,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var requestId = SmartApp.RequestId(authorized);
         var grant = await fhir.Records.GrantAsync(fhir.Patient, app.App.Account, null, "treatment", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
 
-        using var response = await fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a =>
-            SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
+        using var response = await SmartApp.ApproveAsync(fhir, requestId, grant);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("purpose 'app'", await response.Content.ReadAsStringAsync());
@@ -422,8 +420,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var grant = await fhir.Records.GrantAsync(fhir.Patient, app.App.Account, null, "app", [], ["Observation"], DateTimeOffset.UtcNow.AddDays(1));
         Assert.True(Apps().Remove(app.App.ClientId));
 
-        using var response = await fhir.Node.Client.As(fhir.Patient).SendSignedAsync(a =>
-            SignedHttp.Post(fhir.Patient, a, $"/fhir/auth/requests/{requestId}/approve", new { grant }));
+        using var response = await SmartApp.ApproveAsync(fhir, requestId, grant);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
@@ -460,7 +457,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
         Apps().Remove(other.App.ClientId);
         Apps().Add(app.App with { KeyName = other.App.KeyName, Account = other.App.Account });
 
-        var (status, body) = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}");
+        var (status, body) = await SmartApp.ReadAsync(fhir, token, $"Observation?patient={fhir.Patient.Account}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("no longer registered", body);
@@ -472,11 +469,11 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var app = await SmartApp.RegisterAsync(fhir, "Removed After Use");
         var token = await app.TokenAsync();
         var custody = fhir.Node.Service<CareLedger.Node.Fhir.CustodialKeys>();
-        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SmartApp.ReadAsync(fhir, token, $"Observation?patient={fhir.Patient.Account}")).Status);
         Assert.True(custody.IsUnlocked(app.App.KeyName));
 
         Assert.True(Apps().Remove(app.App.ClientId));
-        var (status, _) = await ReadAsync(token, $"Observation?patient={fhir.Patient.Account}");
+        var (status, _) = await SmartApp.ReadAsync(fhir, token, $"Observation?patient={fhir.Patient.Account}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.False(custody.IsUnlocked(app.App.KeyName), "the node still holds the removed app's key in memory");
@@ -503,12 +500,12 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var added = await fhir.Records.AddAsync(fhir.Patient, fhir.Patient.Account, ObservationJson());
         var token = await app.TokenAsync();
 
-        var read = await ReadAsync(token, $"Observation/{added.Record}");
-        var search = await ReadAsync(token, $"Patient/{fhir.Patient.Account}/Observation");
-        var otherType = await ReadAsync(token, $"Condition?patient={fhir.Patient.Account}");
-        var otherPatient = await ReadAsync(token, $"Patient/{fhir.Doctor}/Observation");
-        var consent = await ReadAsync(token, $"Consent?patient={fhir.Patient.Account}");
-        using var http = Http(token);
+        var read = await SmartApp.ReadAsync(fhir, token, $"Observation/{added.Record}");
+        var search = await SmartApp.ReadAsync(fhir, token, $"Patient/{fhir.Patient.Account}/Observation");
+        var otherType = await SmartApp.ReadAsync(fhir, token, $"Condition?patient={fhir.Patient.Account}");
+        var otherPatient = await SmartApp.ReadAsync(fhir, token, $"Patient/{fhir.Doctor}/Observation");
+        var consent = await SmartApp.ReadAsync(fhir, token, $"Consent?patient={fhir.Patient.Account}");
+        using var http = SmartApp.Http(fhir, token);
         using var write = await http.PostAsync("Observation", new StringContent(ObservationJson(), System.Text.Encoding.UTF8, "application/fhir+json"));
 
         Assert.True(read.Status == HttpStatusCode.OK, $"{read.Status}: {read.Body}");
@@ -524,17 +521,5 @@ public class SmartAppLaunchTests(FhirNode fhir)
 
     private string ObservationJson() => CareLedger.Vault.Fhir.FhirResources.ToJson(fhir.Observation());
 
-    private HttpClient Http(string token)
-    {
-        var http = new HttpClient { BaseAddress = fhir.FhirBase };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
 
-    private async Task<(HttpStatusCode Status, string Body)> ReadAsync(string token, string path)
-    {
-        using var http = Http(token);
-        using var response = await http.GetAsync(path);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
 }
