@@ -22,8 +22,7 @@ public readonly partial record struct DateRange(DateTimeOffset Start, DateTimeOf
         {
             var offset = m.Groups[8].Success && m.Groups[8].Value != "Z" ? TimeSpan.Parse(m.Groups[8].Value.TrimStart('+'), CultureInfo.InvariantCulture) : TimeSpan.Zero;
             var start = new DateTimeOffset(Part(1, 1), Part(2, 1), Part(3, 1), Part(4, 0), Part(5, 0), Part(6, 0), offset);
-            if (m.Groups[7].Success) start = start.AddTicks((long)(double.Parse("0" + m.Groups[7].Value, CultureInfo.InvariantCulture) * TimeSpan.TicksPerSecond));
-            var end = m.Groups[7].Success ? start.AddMilliseconds(1)
+            var end = m.Groups[7].Success ? Fraction(m.Groups[7].Value[1..], ref start)
                 : m.Groups[6].Success ? start.AddSeconds(1)
                 : m.Groups[4].Success ? start.AddMinutes(1)
                 : m.Groups[3].Success ? start.AddDays(1)
@@ -36,10 +35,22 @@ public readonly partial record struct DateRange(DateTimeOffset Start, DateTimeOf
         {
             return false;
         }
-        catch (FormatException)
-        {
-            return false;
-        }
+    }
+
+    /// <summary>
+    /// Adds a seconds fraction to <paramref name="start"/> exactly, in whole ticks (a double would make ".123" one tick
+    /// short of 123 ms), and returns the end of the span its digits stand for: ".1" is a tenth of a second, ".123" a
+    /// millisecond; digits past the tick (100 ns) are below what a time here can hold and only narrow the span to one tick.
+    /// </summary>
+    private static DateTimeOffset Fraction(string digits, ref DateTimeOffset start)
+    {
+        const int TickDigits = 7;
+        var kept = digits.Length > TickDigits ? digits[..TickDigits] : digits;
+        var ticks = long.Parse(kept.PadRight(TickDigits, '0'), NumberStyles.None, CultureInfo.InvariantCulture);
+        var span = 1L;
+        for (var i = kept.Length; i < TickDigits; i++) span *= 10;
+        start = start.AddTicks(ticks);
+        return start.AddTicks(span);
     }
 
     public bool Within(DateRange other) => Start >= other.Start && End <= other.End;
