@@ -78,6 +78,25 @@ public sealed class BadRequestTests(DemoNodeFixture demo)
     }
 
     [Fact]
+    public async Task Submit_SignedTransactionChunked_IsReadWholeAndCommitted()
+    {
+        var draft = await demo.DraftAsync("patient-jones");
+        var tx = draft.Transfer(demo.Account("dr-rivera"), 1).Sign();
+        // Padding after the transaction makes the chunked body larger than one read of the pooled buffer.
+        var bytes = Encoding.UTF8.GetBytes(SubmitBody(Convert.ToBase64String(tx.Encode())) + new string(' ', 40 * 1024));
+        using var content = new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await demo.Http.PostAsync("v1/transactions?wait=true", content);
+
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(tx.Id.ToString(), (string?)answer["id"]);
+        Assert.Equal("committed", (string?)answer["status"]);
+    }
+
+    [Fact]
     public async Task Submit_TransactionOver64KiBWithinBodyLimit_Is400Problem()
     {
         var body = SubmitBody(Convert.ToBase64String(new byte[70 * 1024]));
