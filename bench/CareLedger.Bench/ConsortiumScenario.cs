@@ -32,7 +32,7 @@ public static class ConsortiumScenario
         Console.WriteLine($"consortium: ready in {clock.Elapsed.TotalSeconds:F1} s in {cluster.Root}; node {await cluster.LeaderAsync(ct) + 1} leads");
         try
         {
-            return await RunAsync(cluster, options, warmup, duration, ct) with { Single = single, SingleUsage = singleUsage };
+            return await RunAsync(cluster, options, warmup, duration, single, singleUsage, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -60,7 +60,8 @@ public static class ConsortiumScenario
         }
     }
 
-    private static async Task<Figures> RunAsync(ConsortiumCluster cluster, BenchOptions options, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    private static async Task<Figures> RunAsync(ConsortiumCluster cluster, BenchOptions options, TimeSpan warmup, TimeSpan duration,
+        LoadFigures single, ConsortiumUsage singleUsage, CancellationToken ct)
     {
         var (load, usage, blocks, population) = await LoadAsync("consortium", cluster, options, warmup, duration, ct);
         using var _ = population;
@@ -69,7 +70,7 @@ public static class ConsortiumScenario
 
         Console.WriteLine($"consortium: {load.Tps:N0} tx/s; now killing the leader {ConsortiumFailover.Rounds} times under light load...");
         var failover = await ConsortiumFailover.RunAsync(cluster, population.Population, population.Nonces, population.ChainId, ct);
-        return new Figures(load, usage, blocks, heads, statuses, failover, load, usage);
+        return new Figures(load, usage, blocks, heads, statuses, failover, single, singleUsage);
     }
 
     /// <summary>What the failover rounds go on with after the load: the population, its nonces and the chain.</summary>
