@@ -27,11 +27,11 @@ public abstract class LedgerStoreTests : IDisposable
     /// <summary>A digest of everything the store holds, to show that something wrote nothing.</summary>
     protected abstract Task<string> FingerprintAsync();
 
-    private Task<LedgerChain> OpenChainAsync(ILedgerStore store) =>
+    protected Task<LedgerChain> OpenChainAsync(ILedgerStore store) =>
         LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), _validator, TestChain.Genesis(_validator), default);
 
     /// <summary>One block that overwrites "notes/shared" and adds a key of its own.</summary>
-    private Task<Block> CommitAsync(LedgerChain chain, long value) =>
+    protected Task<Block> CommitAsync(LedgerChain chain, long value) =>
         chain.CommitBatchAsync([TestChain.Put(_alice, ++_nonce, "shared", value), TestChain.Put(_alice, ++_nonce, $"only-{value}", value)],
             TestChain.Time + (long)_nonce, default);
 

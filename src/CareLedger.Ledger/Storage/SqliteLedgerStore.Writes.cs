@@ -31,6 +31,7 @@ public sealed partial class SqliteLedgerStore
                 _cache.EndUpdate();
             }
             Volatile.Write(ref _head, block.Header);
+            OnAppended();
         }
         finally
         {
@@ -112,6 +113,7 @@ public sealed partial class SqliteLedgerStore
                 await cmd.ExecuteNonQueryAsync();
             }
             await tx.CommitAsync();
+            OnAppended();
         }
         finally
         {

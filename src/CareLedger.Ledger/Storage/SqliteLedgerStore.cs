@@ -62,13 +62,15 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
         try
         {
             await writer.OpenAsync(ct);
-            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", ct);
+            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " + BackstopPragma, ct);
             await ExecuteAsync(writer, Schema, ct);
             await CheckVersionAsync(writer, path, stamp: true, ct);
             signatureWriter = new SqliteConnection(connectionString);
             await signatureWriter.OpenAsync(ct);
-            await ExecuteAsync(signatureWriter, "PRAGMA synchronous=FULL;", ct);
-            return new SqliteLedgerStore(connectionString, writer, signatureWriter, null, await ReadHeadAsync(writer, ct));
+            await ExecuteAsync(signatureWriter, "PRAGMA synchronous=FULL; " + BackstopPragma, ct);
+            var store = new SqliteLedgerStore(connectionString, writer, signatureWriter, null, await ReadHeadAsync(writer, ct));
+            store.StartCheckpoints();
+            return store;
         }
         catch
         {
@@ -147,6 +149,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
 
     public void Dispose()
     {
+        StopCheckpoints();
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();
