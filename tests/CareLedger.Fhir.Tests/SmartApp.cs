@@ -76,7 +76,7 @@ internal sealed class SmartApp
     }
 
     /// <summary>Authorizes, and has the patient allow the app in full with a grant (as the portal does); answers the code.</summary>
-    public async Task<string> CodeAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null)
+    public async Task<string> CodeAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null, DateTimeOffset? until = null)
     {
         patient ??= _fhir.Patient;
         using var response = await AuthorizeAsync(AuthorizeQuery(scope));
@@ -84,26 +84,41 @@ internal sealed class SmartApp
         var requestId = RequestId(response);
         var approvals = new AppAuthorizationsClient(_fhir.Node.Client);
         var request = await approvals.GetAsync(patient, requestId);
-        var decision = await approvals.ApproveAsync(patient, request, request.Types, DateTimeOffset.UtcNow.AddDays(1));
+        var decision = await approvals.ApproveAsync(patient, request, request.Types, until ?? DateTimeOffset.UtcNow.AddDays(1));
         return QueryHelpers.ParseQuery(new Uri(decision.Redirect).Query)["code"].ToString();
     }
 
-    public async Task<(HttpStatusCode Status, JsonObject Body)> ExchangeAsync(string code, string? verifier = null, string? clientId = null, string redirectUri = RedirectUri)
-    {
-        using var http = new HttpClient { BaseAddress = _fhir.Node.BaseAddress };
-        using var response = await http.PostAsync("fhir/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+    public Task<(HttpStatusCode Status, JsonObject Body)> ExchangeAsync(string code, string? verifier = null, string? clientId = null, string redirectUri = RedirectUri) =>
+        PostTokenAsync(_fhir.Node.BaseAddress, new()
         {
             ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri, ["client_id"] = clientId ?? App.ClientId,
             ["code_verifier"] = verifier ?? Verifier,
-        }));
+        });
+
+    /// <summary>grant_type=refresh_token at the token endpoint of the node at <paramref name="node"/> (this test node unless told).</summary>
+    public Task<(HttpStatusCode Status, JsonObject Body)> RefreshAsync(string refreshToken, string? scope = null, string? clientId = null, Uri? node = null)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = clientId ?? App.ClientId };
+        if (scope is not null) form["scope"] = scope;
+        return PostTokenAsync(node ?? _fhir.Node.BaseAddress, form);
+    }
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> PostTokenAsync(Uri node, Dictionary<string, string> form)
+    {
+        using var http = new HttpClient { BaseAddress = node };
+        using var response = await http.PostAsync("fhir/auth/token", new FormUrlEncodedContent(form));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
-    public async Task<string> TokenAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null)
+    public async Task<string> TokenAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null) =>
+        (await TokenAnswerAsync(scope, patient))["access_token"]!.GetValue<string>();
+
+    /// <summary>The token endpoint's whole answer for a fresh authorization: the access token, and a refresh token when the scope asks.</summary>
+    public async Task<JsonObject> TokenAnswerAsync(string scope = "launch/patient patient/Observation.rs", SigningKey? patient = null, DateTimeOffset? until = null)
     {
-        var (status, body) = await ExchangeAsync(await CodeAsync(scope, patient));
+        var (status, body) = await ExchangeAsync(await CodeAsync(scope, patient, until));
         if (status != HttpStatusCode.OK) throw new InvalidOperationException($"token answered {(int)status}: {body}");
-        return body["access_token"]!.GetValue<string>();
+        return body;
     }
 
     /// <summary>The pending request's id in the portal address that authorize sends the browser to (a path on the node).</summary>

@@ -32,7 +32,7 @@ public static class SmartApi
         oauth.MapGet("/authorize", SmartAuthorize.Authorize).RequireAuthorization(Policies.OAuthPublic)
             .WithSummary("OAuth 2 authorization endpoint (code, PKCE S256): checks the app and sends the browser to the portal, where the patient decides");
         oauth.MapPost("/token", SmartToken.Exchange).RequireAuthorization(Policies.OAuthPublic)
-            .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier for an access token to the patient's records");
+            .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier, or a refresh token, for an access token to the patient's records");
         oauth.MapGet("/requests/{id}", SmartApproval.Show).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("An app's pending request, for the portal to show the patient (signed by a patient)");
         oauth.MapPost("/requests/{id}/approve", SmartApproval.Approve).RequireAuthorization(Contracts.Membership.Roles.Patient).Documents<AppApproval>()
@@ -45,7 +45,7 @@ public static class SmartApi
     {
         ["authorization_endpoint"] = baseUrl + "/auth/authorize",
         ["token_endpoint"] = baseUrl + "/auth/token",
-        ["grant_types_supported"] = new[] { "authorization_code" },
+        ["grant_types_supported"] = new[] { "authorization_code", "refresh_token" },
         ["response_types_supported"] = new[] { "code" },
         ["token_endpoint_auth_methods_supported"] = new[] { "none" },
         ["code_challenge_methods_supported"] = new[] { "S256" },

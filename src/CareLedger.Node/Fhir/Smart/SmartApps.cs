@@ -30,8 +30,12 @@ public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader
     /// registration of its time; the operator may since have removed the app, or re-registered it with another key or URIs.
     /// </summary>
     public RegisteredApp? Current(RegisteredApp then, string? redirectUri = null) =>
-        Find(then.ClientId) is { } now && now.Account == then.Account && now.KeyName == then.KeyName
+        Current(then.ClientId, then.Account, then.KeyName) is { } now
             && (redirectUri is null || now.RedirectUris.Contains(redirectUri, StringComparer.Ordinal)) ? now : null;
+
+    /// <summary>The app registered now under <paramref name="clientId"/>, if it still has this account and key name.</summary>
+    public RegisteredApp? Current(string clientId, string account, string keyName) =>
+        Find(clientId) is { } now && now.Account == account && now.KeyName == keyName ? now : null;
 
     /// <summary>Why the app cannot take part yet (its key not enrolled or not published), or null when it can.</summary>
     public string? WhyNotEnrolled(RegisteredApp app)
