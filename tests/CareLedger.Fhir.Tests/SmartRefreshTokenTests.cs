@@ -165,6 +165,18 @@ public class SmartRefreshTokenTests(FhirNode fhir)
     }
 
     [Fact]
+    public async Task Refresh_AfterTheAppWasRemoved_IsRefused()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Refresh Removed");
+        var first = await app.TokenAnswerAsync(Offline);
+        Assert.True(new RegisteredApps(Path.Combine(fhir.Node.DataDir, "custodial")).Remove(app.App.ClientId));
+
+        var (status, refusal) = await app.RefreshAsync(Refresh(first));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, refusal["error"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Refresh_NoTokenInTheNodesLog()
     {
         var app = await SmartApp.RegisterAsync(fhir, "Refresh Log Check");

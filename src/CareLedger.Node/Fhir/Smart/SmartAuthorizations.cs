@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Chain;
 using Microsoft.Extensions.Options;
 
 namespace CareLedger.Node.Fhir.Smart;
@@ -13,11 +14,12 @@ public sealed record PendingAuthorization(string Id, RegisteredApp App, string R
 public sealed record ApprovedAccess(RegisteredApp App, AccountId Patient, string GrantId, IReadOnlySet<string> Types, string Scope);
 
 /// <summary>
-/// The OAuth state of SMART on FHIR (ADR 0025), in memory: pending requests, one-time codes, access and refresh tokens. Codes
-/// and tokens are random and only their SHA-256 is kept. Nothing here outlives the node process: after a restart apps ask
-/// again, and the patient's ledger grant (the consent itself) is untouched. The grant, not this table, is what lets an app read.
+/// The OAuth state of SMART on FHIR (ADR 0025): pending requests, one-time codes and access tokens in memory, and refresh tokens
+/// in the node's data folder (<see cref="SmartRefreshTokens"/>). Codes and tokens are random and only their SHA-256 is kept.
+/// After a restart an app refreshes, or asks again if it had no refresh token; the patient's ledger grant (the consent itself)
+/// is untouched. The grant, not these tables, is what lets an app read.
 /// </summary>
-public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, TimeProvider clock, ILogger<SmartAuthorizations> log)
+public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, TimeProvider clock, NodeKeys keys, ILogger<SmartAuthorizations> log)
 {
     public const string TokenPrefix = "cla_";
     public const string RefreshPrefix = "clr_";
@@ -26,7 +28,7 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     private readonly Dictionary<string, IssuedCode> _codes = [];
     private readonly Dictionary<string, IssuedToken> _tokens = [];
     private readonly Dictionary<string, int> _requestsPerApp = new(StringComparer.Ordinal);
-    private readonly SmartRefreshTokens _refresh = new();
+    private readonly SmartRefreshTokens _refresh = new(keys.Custodial.Folder, log);
     private DateTimeOffset _swept = DateTimeOffset.MinValue;
 
     /// <param name="Family">The authorization this code starts: every access and refresh token issued for it, and rotated from those.</param>
