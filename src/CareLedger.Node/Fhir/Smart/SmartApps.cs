@@ -24,6 +24,11 @@ public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader
         lock (_lock) return Read().FirstOrDefault(a => a.ClientId == clientId);
     }
 
+    public IReadOnlyList<RegisteredApp> All()
+    {
+        lock (_lock) return Read();
+    }
+
     /// <summary>
     /// The app as registered now, if it is still the one <paramref name="then"/> was captured from: same client id, account and
     /// key name, and (when given) still listing <paramref name="redirectUri"/>. A pending request, code or token carries the

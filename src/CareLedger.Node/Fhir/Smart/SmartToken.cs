@@ -39,9 +39,10 @@ public static class SmartToken
         if (grantType is not ("authorization_code" or "refresh_token"))
             return Error("unsupported_grant_type", $"grant_type '{grantType}' is not supported; use authorization_code or refresh_token.");
         var clientId = form["client_id"].ToString();
-        if (clientId.Length == 0 || apps.Find(clientId) is null)
+        if (clientId.Length == 0 || apps.Find(clientId) is not { } app)
             return Error("invalid_client", clientId.Length == 0 ? "client_id is missing (public clients name themselves)." : $"No app is registered with client_id '{clientId}'.",
                 StatusCodes.Status401Unauthorized);
+        request.HttpContext.Features.Set(new SmartCors.TokenClient(app));
         return Answer(grantType == "refresh_token" ? Refresh(form, clientId, apps, authorizations, ledger) : Redeem(form, clientId, authorizations, ledger));
     }
 
