@@ -53,7 +53,7 @@ public sealed record SmartAccess(ApprovedAccess Access)
         if (request.RouteValues["id"] is string id)
         {
             // Patient/{id}/{type} is the compartment; {type}/{id}… names a record, whose patient the ledger knows.
-            if (pattern.Contains("/Patient/{id}/{type}", StringComparison.Ordinal)) return id == patient ? null : OtherPatient();
+            if (pattern.EndsWith(FhirApi.CompartmentRoute, StringComparison.Ordinal)) return id == patient ? null : OtherPatient();
             var ledger = http.RequestServices.GetRequiredService<LedgerReader>();
             return RecordLedger.Find(ledger.State, id) is { } record && record.Patient != Access.Patient ? OtherPatient() : null;
         }

@@ -39,6 +39,22 @@ public static class SmartApi
             .WithSummary("The patient approved with a ledger grant to the app: issues the one-time code and answers where to send the browser");
         oauth.MapPost("/requests/{id}/deny", SmartApproval.Deny).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("The patient refused: answers where to send the browser (error=access_denied)");
+        // Another method or path here is answered in SMART's dialects, never by the FHIR fallback ("'auth' is not a resource type").
+        app.MapFallback(FhirApi.Prefix + "/auth/{**rest}", Unanswered).AllowAnonymous().ExcludeFromDescription();
+        app.MapFallback(FhirApi.Prefix + "/.well-known/{**rest}", Unanswered).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>The token endpoint's wrong method is an OAuth error (apps' OAuth libraries read those); anything else a problem.</summary>
+    private static IResult Unanswered(HttpRequest request)
+    {
+        if (request.Path.StartsWithSegments(TokenPath))
+        {
+            request.HttpContext.Response.Headers.Allow = "POST";
+            return TypedResults.Json(new OAuthError("invalid_request", $"The token endpoint takes POST with a form (RFC 6749 §3.2), not {request.Method}."),
+                statusCode: StatusCodes.Status405MethodNotAllowed);
+        }
+        return TypedResults.Problem($"No SMART endpoint answers {request.Method} {request.Path}; see {FhirApi.Prefix}/.well-known/smart-configuration.",
+            statusCode: StatusCodes.Status404NotFound, title: "No such SMART endpoint");
     }
 
     public static object Configuration(string baseUrl) => new Dictionary<string, object>
