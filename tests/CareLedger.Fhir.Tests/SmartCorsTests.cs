@@ -67,6 +67,27 @@ public class SmartCorsTests(FhirNode fhir)
         Assert.Null(AllowedOrigin(practitioner));
     }
 
+    [Fact]
+    public async Task FhirRead_WithARevokedAppToken_Its401IsReadableFromARegisteredAppsOrigin_SoTheAppCanRefresh()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Cors Revoked");
+        var token = await app.TokenAsync();
+        var grant = fhir.Node.Ledger.State.Scan(CareLedger.Contracts.Records.ConsentGrant.Of(fhir.Patient.Account))
+            .Select(g => g.Value).Single(g => g.Grantee?.ToString() == app.App.Account);
+        await fhir.Records.RevokeAsync(fhir.Patient, grant.Id);
+        var path = $"fhir/Observation?patient={fhir.Patient.Account}";
+
+        using var own = await SendAsync(HttpMethod.Get, path, AppOrigin, token);
+        using var other = await SendAsync(HttpMethod.Get, path, OtherOrigin, token);
+        using var practitioner = await SendAsync(HttpMethod.Get, path, AppOrigin, "clf_not-a-token");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, own.StatusCode);
+        Assert.Equal(AppOrigin, AllowedOrigin(own));
+        Assert.Null(AllowedOrigin(other));
+        Assert.Equal(HttpStatusCode.Unauthorized, practitioner.StatusCode);
+        Assert.Null(AllowedOrigin(practitioner));
+    }
+
     [Theory]
     [InlineData("fhir/Observation", "GET")]
     [InlineData("fhir/auth/token", "POST")]

@@ -43,15 +43,11 @@ public static class SmartCors
         var token = rest.StartsWithSegments("/auth/token");
         // The portal's side of SMART (authorize, requests) is the node's own pages; no other discovery document is public.
         if (!token && (rest.StartsWithSegments("/auth") || rest.StartsWithSegments("/.well-known"))) return next(http);
-        if (preflight)
-        {
-            var apps = http.RequestServices.GetRequiredService<SmartApps>();
-            return apps.All().Any(a => Allows(a, origin)) ? Preflight(http, origin, token ? "POST" : "GET") : next(http);
-        }
+        if (preflight) return AnyAppAllows(http, origin) ? Preflight(http, origin, token ? "POST" : "GET") : next(http);
         http.Response.OnStarting(() =>
         {
             http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-            if (AppOf(http) is { } app && Allows(app, origin))
+            if (AppOf(http) is { } app ? Allows(app, origin) : IsRefusedAppToken(http) && AnyAppAllows(http, origin))
             {
                 http.Response.Headers.AccessControlAllowOrigin = origin;
                 http.Response.Headers.AccessControlExposeHeaders = ExposedHeaders;
@@ -67,6 +63,16 @@ public static class SmartCors
         if (http.Features.Get<TokenClient>() is { } client) return client.App;
         return HttpMethods.IsGet(http.Request.Method) ? http.Features.Get<SmartAccess>()?.Access.App : null;
     }
+
+    /// <summary>
+    /// A 401 to an app's token that is expired, revoked or unknown names no app; a browser app must still be able to read it
+    /// (to refresh or authorize again), so it is readable from any registered app's origin. It says nothing about anyone.
+    /// </summary>
+    private static bool IsRefusedAppToken(HttpContext http) =>
+        http.Response.StatusCode == StatusCodes.Status401Unauthorized
+        && http.Request.Headers.Authorization.ToString().StartsWith("Bearer " + SmartAuthorizations.TokenPrefix, StringComparison.OrdinalIgnoreCase);
+
+    private static bool AnyAppAllows(HttpContext http, string origin) => http.RequestServices.GetRequiredService<SmartApps>().All().Any(a => Allows(a, origin));
 
     private static bool Allows(RegisteredApp app, string origin) => Origins(app).Contains(origin, StringComparer.OrdinalIgnoreCase);
 
