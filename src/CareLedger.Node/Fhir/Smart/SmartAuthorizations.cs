@@ -35,7 +35,6 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     private sealed record IssuedCode(ApprovedAccess Access, string RedirectUri, string CodeChallenge, DateTimeOffset Expires, string Family)
     {
         public bool Used { get; set; }
-        public List<string> Tokens { get; } = [];
     }
 
     public sealed record IssuedToken(ApprovedAccess Access, DateTimeOffset Expires, string Family)
@@ -99,10 +98,10 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     /// included, with every token rotated from them.
     /// </summary>
     /// <remarks>
-    /// The replay rule in one place: a redeemed code stays in <c>_codes</c>, marked <c>Used</c> and listing the hashes of
-    /// the tokens it issued, until the code's own expiry (the sweep keeps it that long); a replay within that time finds it
-    /// and marks those tokens <c>Revoked</c>, which <see cref="FindToken"/> then refuses. After the code expired a replay is
-    /// just an unknown code once the sweep dropped it — and the token, whose lifetime may be longer, stays valid.
+    /// The replay rule in one place: a redeemed code stays in <c>_codes</c>, marked <c>Used</c> and naming its family, until
+    /// the code's own expiry (the sweep keeps it that long); a replay within that time finds it, marks the family's access
+    /// tokens <c>Revoked</c>, which <see cref="FindToken"/> then refuses, and forgets its refresh tokens. After the code
+    /// expired a replay is just an unknown code once the sweep dropped it — and the tokens, whose lifetime may be longer, stay valid.
     /// </remarks>
     /// <param name="grantExpiry">When the patient's grant behind the access ends, read from the ledger; null if it is revoked or gone.</param>
     public Exchange Redeem(string code, string clientId, string redirectUri, string verifier, Func<ApprovedAccess, DateTimeOffset?> grantExpiry)
