@@ -30,11 +30,12 @@ public class SmartAppLaunchTests(FhirNode fhir)
         Assert.Equal(fhirBase + "/auth/authorize", config["authorization_endpoint"]!.GetValue<string>());
         Assert.Equal(fhirBase + "/auth/token", config["token_endpoint"]!.GetValue<string>());
         Assert.Equal(["S256"], config["code_challenge_methods_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
-        Assert.Equal(["authorization_code"], config["grant_types_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["authorization_code", "refresh_token"], config["grant_types_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         var capabilities = config["capabilities"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
         foreach (var capability in (string[])["launch-standalone", "client-public", "context-standalone-patient", "permission-patient", "permission-v2"])
             Assert.Contains(capability, capabilities);
-        Assert.Contains("patient/Observation.rs", config["scopes_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var scopes = config["scopes_supported"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        foreach (var scope in (string[])["patient/Observation.rs", "offline_access", "online_access"]) Assert.Contains(scope, scopes);
 
         using var client = fhir.Client(anonymous: true);
         var statement = await client.CapabilityStatementAsync();

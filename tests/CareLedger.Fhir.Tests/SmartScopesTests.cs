@@ -29,4 +29,16 @@ public class SmartScopesTests
         Assert.Contains("Observation", parsed.Types);
         Assert.Equal("launch/patient patient/Condition.rs patient/Observation.rs", parsed.Granted(["Observation", "Condition"]));
     }
+
+    [Theory]
+    [InlineData("patient/Observation.rs", null)]
+    [InlineData("online_access patient/Observation.rs", "online_access")]
+    [InlineData("online_access offline_access patient/Observation.rs", "offline_access")]
+    public void Parse_OfflineOrOnlineAccess_AsksForARefreshToken_AndIsGrantedBack(string scope, string? refresh)
+    {
+        var parsed = SmartScopes.Parse(scope);
+
+        Assert.Equal(refresh, parsed.Refresh);
+        Assert.Equal(refresh is null ? "patient/Observation.rs" : $"{refresh} patient/Observation.rs", parsed.Granted(parsed.Types));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLedger.Client.Records;
 using CareLedger.Testing;
@@ -122,10 +123,105 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
         Assert.False(query.ContainsKey("code"));
     }
 
-    /// <summary>The operator registers the app with the real CLI on the node's data folder, signed by the clinic's admin.</summary>
-    private async Task<(string ClientId, string Account)> RegisterAppAsync(string name)
+    [Fact]
+    public async Task ABrowserOnlyApp_OnItsOwnOrigin_ExchangesItsCodeAndReadsWithFetch_WhileAnUnregisteredOriginCannotRead()
     {
-        var (exit, output, errors) = await CliAsync("fhir", "app", "register", "--data", fx.Node.DataDir, "--name", name, "--redirect-uri", RedirectUri,
+        var patient = _people.Key("patient-jones");
+        await new RecordsClient(fx.Node.Client).AddAsync(patient, patient.Account,
+            $$$"""{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8310-5"}]},"subject":{"reference":"Patient/{{{patient.Account}}}"},"valueQuantity":{"value":36.6,"unit":"Cel"}}""");
+        using var site = new StaticSite();
+        var redirectUri = site.Origin + "/callback";
+        var (clientId, _) = await RegisterAppAsync("Browser Thermometer", redirectUri);
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var authorize = QueryHelpers.AddQueryString(new Uri(fx.Node.BaseAddress, "fhir/auth/authorize").ToString(), new Dictionary<string, string?>
+        {
+            ["response_type"] = "code", ["client_id"] = clientId, ["redirect_uri"] = redirectUri, ["state"] = "browser-state",
+            ["scope"] = "launch/patient offline_access patient/Observation.rs", ["aud"] = new Uri(fx.Node.BaseAddress, "fhir").ToString(),
+            ["code_challenge"] = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))), ["code_challenge_method"] = "S256",
+        });
+
+        await using var context = await fx.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(authorize);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).ClickAsync(new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByTestId("app-request")).ToContainTextAsync("Browser Thermometer asks to read", new() { Timeout = Slow });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Allow", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(redirectUri + "?**", new() { Timeout = Slow });
+
+        // The app's own page, on its own origin, does the rest with fetch() alone: no backend.
+        var answer = await page.EvaluateAsync<JsonElement>(BrowserAppScript, new { fhir = new Uri(fx.Node.BaseAddress, "fhir").ToString(), clientId, redirectUri, verifier });
+        Assert.Equal(200, answer.GetProperty("tokenStatus").GetInt32());
+        Assert.Equal(patient.Account.ToString(), answer.GetProperty("patient").GetString());
+        Assert.True(answer.GetProperty("hasRefreshToken").GetBoolean());
+        Assert.Equal(200, answer.GetProperty("readStatus").GetInt32());
+        Assert.Contains("8310-5", answer.GetProperty("bundle").GetString());
+
+        using var stranger = new StaticSite();
+        var elsewhere = await context.NewPageAsync();
+        await elsewhere.GotoAsync(stranger.Origin + "/");
+        var refused = await elsewhere.EvaluateAsync<string>("""
+            async ({ url, token }) => {
+              try { await fetch(url, { headers: { Authorization: 'Bearer ' + token } }); return 'read'; }
+              catch (e) { return 'blocked: ' + e.name; }
+            }
+            """, new { url = new Uri(fx.Node.BaseAddress, $"fhir/Observation?patient={patient.Account}").ToString(), token = answer.GetProperty("accessToken").GetString() });
+        Assert.Equal("blocked: TypeError", refused);
+    }
+
+    /// <summary>A browser-only SMART app's second half: the code from its address, the token exchange, and a FHIR search.</summary>
+    private const string BrowserAppScript = """
+        async ({ fhir, clientId, redirectUri, verifier }) => {
+          const code = new URL(location.href).searchParams.get('code');
+          const tokenResponse = await fetch(fhir + '/auth/token', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier }),
+          });
+          const token = await tokenResponse.json();
+          const read = await fetch(fhir + '/Observation?patient=' + token.patient, {
+            headers: { Authorization: 'Bearer ' + token.access_token, Accept: 'application/fhir+json' },
+          });
+          return { tokenStatus: tokenResponse.status, patient: token.patient, accessToken: token.access_token, hasRefreshToken: !!token.refresh_token,
+                   readStatus: read.status, bundle: await read.text() };
+        }
+        """;
+
+    /// <summary>A browser-only app's static site on its own loopback origin (another port than the node's).</summary>
+    private sealed class StaticSite : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public StaticSite()
+        {
+            Origin = $"http://127.0.0.1:{LoopbackPort.Free()}";
+            _listener.Prefixes.Add(Origin + "/");
+            _listener.Start();
+            _ = ServeAsync();
+        }
+
+        public string Origin { get; }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+                var page = Encoding.UTF8.GetBytes("<!doctype html><title>Browser Thermometer</title><h1>Browser Thermometer</h1>");
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.OutputStream.WriteAsync(page);
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    /// <summary>The operator registers the app with the real CLI on the node's data folder, signed by the clinic's admin.</summary>
+    private async Task<(string ClientId, string Account)> RegisterAppAsync(string name, string redirectUri = RedirectUri)
+    {
+        var (exit, output, errors) = await CliAsync("fhir", "app", "register", "--data", fx.Node.DataDir, "--name", name, "--redirect-uri", redirectUri,
             "--key", "clinic-admin", "--keystore", Path.Combine(fx.Node.DataDir, "demo-keys"));
         Assert.True(exit == 0, $"careledger exited {exit}: {errors}{output}");
         var app = new CareLedger.Ledger.Cryptography.RegisteredApps(Path.Combine(fx.Node.DataDir, "custodial")).Read().Last(a => a.Name == name);

@@ -17,11 +17,18 @@ public static class FhirApi
 {
     public const string Prefix = "/fhir";
 
+    /// <summary>A resource type in a route: upper-case first (<see cref="FhirTypeConstraint"/>), so /fhir/auth and /fhir/.well-known are never one.</summary>
+    private const string Type = "{type:" + FhirTypeConstraint.Name + "}";
+
+    /// <summary>The patient compartment's route, which <see cref="SmartAccess"/> tells apart from a record's.</summary>
+    public const string CompartmentRoute = "/Patient/{id}/" + Type;
+
     public static IServiceCollection AddFhirApi(this IServiceCollection services)
     {
         services.AddSingleton<CustodialKeys>();
         services.AddSingleton<CustodialRecords>();
         services.AddSmartApi();
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<FhirTypeConstraint>(FhirTypeConstraint.Name));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, CustodialTokenHandler>(CustodialTokenHandler.Name, null);
         services.AddAuthorization(options =>
             options.AddPolicy(Policies.Custodial, p => p.AddAuthenticationSchemes(CustodialTokenHandler.Name).RequireAuthenticatedUser()));
@@ -36,14 +43,14 @@ public static class FhirApi
             .AllowAnonymous().WithSummary("CapabilityStatement: the resources, interactions and search parameters supported");
         fhir.MapGet("/Consent", ConsentApi.Search).WithSummary("The patient's grants to you or your organisation, as Consent");
         fhir.MapGet("/AuditEvent", AuditEventApi.Search).WithSummary("Your accesses to the patient's records, from the ledger's access log");
-        fhir.MapPost("/{type}", RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
-        fhir.MapGet("/{type}", RecordSearch.Search).WithSummary("Search a patient's records by code, date, identifier and _lastUpdated, with _include");
-        fhir.MapGet("/Patient/{id}/{type}", RecordSearch.Compartment)
+        fhir.MapPost("/" + Type, RecordEndpoints.Create).WithSummary("Encrypt and add a record for Patient/{accountId}").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
+        fhir.MapGet("/" + Type, RecordSearch.Search).WithSummary("Search a patient's records by code, date, identifier and _lastUpdated, with _include");
+        fhir.MapGet(CompartmentRoute, RecordSearch.Compartment)
             .WithSummary("Search in the patient's compartment: the same as {type}?patient={id}, the patient's ledger account");
-        fhir.MapGet("/{type}/{id}", RecordEndpoints.Read).WithSummary("Read and decrypt a record (logged on the ledger)");
-        fhir.MapPut("/{type}/{id}", RecordEndpoints.Update).WithSummary("Add a new version of a record").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
-        fhir.MapGet("/{type}/{id}/_history", RecordEndpoints.History).WithSummary("Every version of a record");
-        fhir.MapGet("/{type}/{id}/_history/{vid}", RecordEndpoints.VRead).WithSummary("One version of a record");
+        fhir.MapGet($"/{Type}/{{id}}", RecordEndpoints.Read).WithSummary("Read and decrypt a record (logged on the ledger)");
+        fhir.MapPut($"/{Type}/{{id}}", RecordEndpoints.Update).WithSummary("Add a new version of a record").Documents<System.Text.Json.Nodes.JsonObject>("application/fhir+json");
+        fhir.MapGet($"/{Type}/{{id}}/_history", RecordEndpoints.History).WithSummary("Every version of a record");
+        fhir.MapGet($"/{Type}/{{id}}/_history/{{vid}}", RecordEndpoints.VRead).WithSummary("One version of a record");
         fhir.MapFallback("/{**rest}", Unsupported).AllowAnonymous().ExcludeFromDescription();
     }
 

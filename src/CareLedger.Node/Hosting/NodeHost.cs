@@ -89,6 +89,7 @@ public static class NodeHost
         app.UseRequestSpans();
         app.Use(RefuseWhileHalted);
         app.UseDiskFullRefusal();
+        app.UseSmartCors(); // before authentication: a browser's preflight carries no token
         app.UseAuthentication();
         app.UseAuditorLog(); // before authorization, so that an auditor's refused requests are logged too
         app.UseAuthorization();

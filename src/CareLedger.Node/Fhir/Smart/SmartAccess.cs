@@ -24,7 +24,8 @@ public sealed record SmartAccess(ApprovedAccess Access)
         if (ledger.State.Get(ConsentGrant.Key(access.Patient, access.GrantId)) is not { } grant || grant.Revoked || grant.Expiry <= ledger.Now)
             throw new AuthenticationRefused(StatusCodes.Status401Unauthorized, "Not authenticated",
                 $"The patient's grant {access.GrantId} to this app is revoked or has expired, so its token no longer works.");
-        return (apps.Act(app), new SmartAccess(access));
+        // The registration as it is now: its redirect URIs decide which browser origins may read the answer (SmartCors).
+        return (apps.Act(app), new SmartAccess(access with { App = app }));
     }
 
     /// <summary>Holds a SMART app to its token: GET only, its record types only, its patient only. Other callers pass untouched.</summary>
@@ -52,7 +53,7 @@ public sealed record SmartAccess(ApprovedAccess Access)
         if (request.RouteValues["id"] is string id)
         {
             // Patient/{id}/{type} is the compartment; {type}/{id}… names a record, whose patient the ledger knows.
-            if (pattern.Contains("/Patient/{id}/{type}", StringComparison.Ordinal)) return id == patient ? null : OtherPatient();
+            if (pattern.EndsWith(FhirApi.CompartmentRoute, StringComparison.Ordinal)) return id == patient ? null : OtherPatient();
             var ledger = http.RequestServices.GetRequiredService<LedgerReader>();
             return RecordLedger.Find(ledger.State, id) is { } record && record.Patient != Access.Patient ? OtherPatient() : null;
         }

@@ -32,20 +32,36 @@ public static class SmartApi
         oauth.MapGet("/authorize", SmartAuthorize.Authorize).RequireAuthorization(Policies.OAuthPublic)
             .WithSummary("OAuth 2 authorization endpoint (code, PKCE S256): checks the app and sends the browser to the portal, where the patient decides");
         oauth.MapPost("/token", SmartToken.Exchange).RequireAuthorization(Policies.OAuthPublic)
-            .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier for an access token to the patient's records");
+            .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier, or a refresh token, for an access token to the patient's records");
         oauth.MapGet("/requests/{id}", SmartApproval.Show).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("An app's pending request, for the portal to show the patient (signed by a patient)");
         oauth.MapPost("/requests/{id}/approve", SmartApproval.Approve).RequireAuthorization(Contracts.Membership.Roles.Patient).Documents<AppApproval>()
             .WithSummary("The patient approved with a ledger grant to the app: issues the one-time code and answers where to send the browser");
         oauth.MapPost("/requests/{id}/deny", SmartApproval.Deny).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("The patient refused: answers where to send the browser (error=access_denied)");
+        // Another method or path here is answered in SMART's dialects, never by the FHIR fallback ("'auth' is not a resource type").
+        app.MapFallback(FhirApi.Prefix + "/auth/{**rest}", Unanswered).AllowAnonymous().ExcludeFromDescription();
+        app.MapFallback(FhirApi.Prefix + "/.well-known/{**rest}", Unanswered).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>The token endpoint's wrong method is an OAuth error (apps' OAuth libraries read those); anything else a problem.</summary>
+    private static IResult Unanswered(HttpRequest request)
+    {
+        if (request.Path.StartsWithSegments(TokenPath))
+        {
+            request.HttpContext.Response.Headers.Allow = "POST";
+            return TypedResults.Json(new OAuthError("invalid_request", $"The token endpoint takes POST with a form (RFC 6749 §3.2), not {request.Method}."),
+                statusCode: StatusCodes.Status405MethodNotAllowed);
+        }
+        return TypedResults.Problem($"No SMART endpoint answers {request.Method} {request.Path}; see {FhirApi.Prefix}/.well-known/smart-configuration.",
+            statusCode: StatusCodes.Status404NotFound, title: "No such SMART endpoint");
     }
 
     public static object Configuration(string baseUrl) => new Dictionary<string, object>
     {
         ["authorization_endpoint"] = baseUrl + "/auth/authorize",
         ["token_endpoint"] = baseUrl + "/auth/token",
-        ["grant_types_supported"] = new[] { "authorization_code" },
+        ["grant_types_supported"] = new[] { "authorization_code", "refresh_token" },
         ["response_types_supported"] = new[] { "code" },
         ["token_endpoint_auth_methods_supported"] = new[] { "none" },
         ["code_challenge_methods_supported"] = new[] { "S256" },

@@ -24,14 +24,23 @@ public sealed class SmartApps(NodeKeys keys, CustodialKeys custody, LedgerReader
         lock (_lock) return Read().FirstOrDefault(a => a.ClientId == clientId);
     }
 
+    public IReadOnlyList<RegisteredApp> All()
+    {
+        lock (_lock) return Read();
+    }
+
     /// <summary>
     /// The app as registered now, if it is still the one <paramref name="then"/> was captured from: same client id, account and
     /// key name, and (when given) still listing <paramref name="redirectUri"/>. A pending request, code or token carries the
     /// registration of its time; the operator may since have removed the app, or re-registered it with another key or URIs.
     /// </summary>
     public RegisteredApp? Current(RegisteredApp then, string? redirectUri = null) =>
-        Find(then.ClientId) is { } now && now.Account == then.Account && now.KeyName == then.KeyName
+        Current(then.ClientId, then.Account, then.KeyName) is { } now
             && (redirectUri is null || now.RedirectUris.Contains(redirectUri, StringComparer.Ordinal)) ? now : null;
+
+    /// <summary>The app registered now under <paramref name="clientId"/>, if it still has this account and key name.</summary>
+    public RegisteredApp? Current(string clientId, string account, string keyName) =>
+        Find(clientId) is { } now && now.Account == account && now.KeyName == keyName ? now : null;
 
     /// <summary>Why the app cannot take part yet (its key not enrolled or not published), or null when it can.</summary>
     public string? WhyNotEnrolled(RegisteredApp app)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Chain;
 using Microsoft.Extensions.Options;
 
 namespace CareLedger.Node.Fhir.Smart;
@@ -13,27 +14,30 @@ public sealed record PendingAuthorization(string Id, RegisteredApp App, string R
 public sealed record ApprovedAccess(RegisteredApp App, AccountId Patient, string GrantId, IReadOnlySet<string> Types, string Scope);
 
 /// <summary>
-/// The OAuth state of SMART on FHIR (ADR 0025), in memory: pending requests, one-time codes and access tokens. Codes and tokens
-/// are random and only their SHA-256 is kept. Nothing here outlives the node process: after a restart apps ask again, and
-/// the patient's ledger grant (the consent itself) is untouched. The grant, not this table, is what lets an app read.
+/// The OAuth state of SMART on FHIR (ADR 0025): pending requests, one-time codes and access tokens in memory, and refresh tokens
+/// in the node's data folder (<see cref="SmartRefreshTokens"/>). Codes and tokens are random and only their SHA-256 is kept.
+/// After a restart an app refreshes, or asks again if it had no refresh token; the patient's ledger grant (the consent itself)
+/// is untouched. The grant, not these tables, is what lets an app read.
 /// </summary>
-public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProvider clock)
+public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, TimeProvider clock, NodeKeys keys, ILogger<SmartAuthorizations> log)
 {
     public const string TokenPrefix = "cla_";
+    public const string RefreshPrefix = "clr_";
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PendingAuthorization> _requests = [];
     private readonly Dictionary<string, IssuedCode> _codes = [];
     private readonly Dictionary<string, IssuedToken> _tokens = [];
     private readonly Dictionary<string, int> _requestsPerApp = new(StringComparer.Ordinal);
+    private readonly SmartRefreshTokens _refresh = new(keys.Custodial.Folder, log);
     private DateTimeOffset _swept = DateTimeOffset.MinValue;
 
-    private sealed record IssuedCode(ApprovedAccess Access, string RedirectUri, string CodeChallenge, DateTimeOffset Expires)
+    /// <param name="Family">The authorization this code starts: every access and refresh token issued for it, and rotated from those.</param>
+    private sealed record IssuedCode(ApprovedAccess Access, string RedirectUri, string CodeChallenge, DateTimeOffset Expires, string Family)
     {
         public bool Used { get; set; }
-        public List<string> Tokens { get; } = [];
     }
 
-    public sealed record IssuedToken(ApprovedAccess Access, DateTimeOffset Expires)
+    public sealed record IssuedToken(ApprovedAccess Access, DateTimeOffset Expires, string Family)
     {
         public bool Revoked { get; set; }
     }
@@ -78,24 +82,26 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
         lock (_lock)
         {
             SweepNowAndThen();
-            _codes[Hash(code)] = new IssuedCode(access, request.RedirectUri, request.CodeChallenge, Now + options.Value.CodeLifetime);
+            _codes[Hash(code)] = new IssuedCode(access, request.RedirectUri, request.CodeChallenge, Now + options.Value.CodeLifetime, Random());
         }
         return code;
     }
 
     public abstract record Exchange;
-    public sealed record Issued(string Token, ApprovedAccess Access, TimeSpan ExpiresIn) : Exchange;
+    /// <param name="RefreshToken">A refresh token when the scope holds offline_access or online_access; otherwise null.</param>
+    public sealed record Issued(string Token, ApprovedAccess Access, TimeSpan ExpiresIn, string? RefreshToken) : Exchange;
     public sealed record Refused(string Error, string Description) : Exchange;
 
     /// <summary>
     /// Exchanges a code for an access token (RFC 6749 §4.1.3, RFC 7636 §4.6). A code works once: a second use is refused and
-    /// revokes the tokens the first use issued (RFC 6749 §4.1.2), since one of the two users is not the app.
+    /// revokes the tokens the first use issued (RFC 6749 §4.1.2), since one of the two users is not the app — refresh tokens
+    /// included, with every token rotated from them.
     /// </summary>
     /// <remarks>
-    /// The replay rule in one place: a redeemed code stays in <c>_codes</c>, marked <c>Used</c> and listing the hashes of
-    /// the tokens it issued, until the code's own expiry (the sweep keeps it that long); a replay within that time finds it
-    /// and marks those tokens <c>Revoked</c>, which <see cref="FindToken"/> then refuses. After the code expired a replay is
-    /// just an unknown code once the sweep dropped it — and the token, whose lifetime may be longer, stays valid.
+    /// The replay rule in one place: a redeemed code stays in <c>_codes</c>, marked <c>Used</c> and naming its family, until
+    /// the code's own expiry (the sweep keeps it that long); a replay within that time finds it, marks the family's access
+    /// tokens <c>Revoked</c>, which <see cref="FindToken"/> then refuses, and forgets its refresh tokens. After the code
+    /// expired a replay is just an unknown code once the sweep dropped it — and the tokens, whose lifetime may be longer, stay valid.
     /// </remarks>
     /// <param name="grantExpiry">When the patient's grant behind the access ends, read from the ledger; null if it is revoked or gone.</param>
     public Exchange Redeem(string code, string clientId, string redirectUri, string verifier, Func<ApprovedAccess, DateTimeOffset?> grantExpiry)
@@ -105,7 +111,7 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
             if (!_codes.TryGetValue(Hash(code), out var issued)) return new Refused("invalid_grant", "The authorization code is not one this server issued, or it has expired.");
             if (issued.Used)
             {
-                foreach (var token in issued.Tokens) if (_tokens.TryGetValue(token, out var t)) t.Revoked = true;
+                RevokeFamily(issued.Family, issued.Access.App.ClientId, issued.Access.GrantId, "its authorization code was used again");
                 return new Refused("invalid_grant", "The authorization code was used already; the tokens issued for it are revoked.");
             }
             if (issued.Expires <= Now) return new Refused("invalid_grant", "The authorization code has expired; authorize again.");
@@ -113,13 +119,34 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
             if (issued.RedirectUri != redirectUri) return new Refused("invalid_grant", "redirect_uri differs from the one in the authorization request.");
             if (!VerifierMatches(verifier, issued.CodeChallenge)) return new Refused("invalid_grant", "code_verifier does not match the code_challenge (S256).");
             issued.Used = true;
-            var lifetime = grantExpiry(issued.Access) is { } ends ? Min(options.Value.TokenLifetime, ends - Now) : TimeSpan.Zero;
-            if (lifetime <= TimeSpan.Zero) return new Refused("invalid_grant", "The patient's grant behind this code has ended or was revoked.");
-            var accessToken = TokenPrefix + Random();
-            _tokens[Hash(accessToken)] = new IssuedToken(issued.Access, Now + lifetime);
-            issued.Tokens.Add(Hash(accessToken));
-            return new Issued(accessToken, issued.Access, lifetime);
+            if (grantExpiry(issued.Access) is not { } ends || ends <= Now)
+                return new Refused("invalid_grant", "The patient's grant behind this code has ended or was revoked.");
+            return Issue(issued.Access, issued.Family, ends);
         }
+    }
+
+    /// <summary>
+    /// A new access token for the family (at most <see cref="SmartOptions.TokenLifetime"/>, never past the grant's end) and, when the
+    /// scope asks for one, a new refresh token (at most <see cref="SmartOptions.RefreshTokenLifetime"/>, never past the grant's end).
+    /// </summary>
+    private Issued Issue(ApprovedAccess access, string family, DateTimeOffset grantEnds)
+    {
+        var lifetime = Min(options.Value.TokenLifetime, grantEnds - Now);
+        var accessToken = TokenPrefix + Random();
+        _tokens[Hash(accessToken)] = new IssuedToken(access, Now + lifetime, family);
+        if (SmartScopes.Parse(access.Scope).Refresh is null) return new Issued(accessToken, access, lifetime, null);
+        var refreshToken = RefreshPrefix + Random();
+        _refresh.Add(new StoredRefreshToken(Hash(refreshToken), family, access.App.ClientId, access.App.Account, access.App.KeyName, access.Patient.ToString(),
+            access.GrantId, access.Scope, Now + Min(options.Value.RefreshTokenLifetime, grantEnds - Now)));
+        return new Issued(accessToken, access, lifetime, refreshToken);
+    }
+
+    /// <summary>Ends an authorization: every access token of the family is revoked and its refresh tokens forgotten.</summary>
+    private void RevokeFamily(string family, string clientId, string grantId, string why)
+    {
+        foreach (var token in _tokens.Values.Where(t => t.Family == family)) token.Revoked = true;
+        _refresh.RemoveFamily(family);
+        log.LogWarning("SMART app {ClientId}: the tokens of its authorization under grant {GrantId} are revoked, since {Why}.", clientId, grantId, why);
     }
 
     /// <summary>The access behind a bearer token, while it is neither expired nor revoked.</summary>
@@ -166,11 +193,12 @@ public sealed class SmartAuthorizations(IOptions<SmartOptions> options, TimeProv
         // A used code is kept until it expires, so that a replay within its lifetime still revokes what it issued.
         foreach (var (hash, _) in _codes.Where(c => c.Value.Expires <= now).ToList()) _codes.Remove(hash);
         foreach (var (hash, _) in _tokens.Where(t => t.Value.Expires <= now).ToList()) _tokens.Remove(hash);
+        _refresh.RemoveExpired(now);
     }
 
-    /// <summary>How many requests are waiting, and codes and tokens are kept (expired ones until the next sweep); for tests.</summary>
-    public (int Requests, int Codes, int Tokens) Counts()
+    /// <summary>How many requests are waiting, and codes, access and refresh tokens are kept (expired ones until the next sweep); for tests.</summary>
+    public (int Requests, int Codes, int Tokens, int RefreshTokens) Counts()
     {
-        lock (_lock) return (_requests.Count, _codes.Count, _tokens.Count);
+        lock (_lock) return (_requests.Count, _codes.Count, _tokens.Count, _refresh.Count);
     }
 }

@@ -14,6 +14,9 @@ public sealed class SmartOptions
     /// <summary>An access token; never past the expiry of the grant behind it.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>A refresh token (offline_access or online_access), from its issue; each refresh issues a new one. Never past the grant's expiry.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>
     /// At most this many authorization requests wait at once, in all, so anonymous callers cannot fill the node's memory. Codes
     /// and tokens do not count: only a signed-in patient's approval makes them, and they are swept when they expire.

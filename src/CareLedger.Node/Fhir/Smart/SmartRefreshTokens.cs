@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace CareLedger.Node.Fhir.Smart;
+
+/// <summary>
+/// A refresh token as the node keeps it: only the token's SHA-256, and what it stands for — the app's registration (client id,
+/// account, key name), the patient, the ledger grant and the granted scope — with its expiry and its family: the one
+/// authorization (one code's exchange) every token rotated from it descends from.
+/// </summary>
+public sealed record StoredRefreshToken(string Hash, string Family, string ClientId, string AppAccount, string KeyName, string Patient, string GrantId,
+    string Scope, DateTimeOffset Expires, bool Spent = false);
+
+/// <summary>
+/// The refresh tokens of <see cref="SmartAuthorizations"/>, kept in <c>&lt;data&gt;/custodial/smart-refresh.json</c> so that they
+/// survive a restart (access tokens live an hour and stay in memory: after a restart the app refreshes). Every change rewrites
+/// the file whole — a temporary file flushed to disk, then renamed over it — readable by the node's user only; it holds hashes,
+/// never a token. A token is spent when it is exchanged (rotation), and a spent one is kept until its own expiry so that its
+/// reuse is recognised, also after a restart. Not thread-safe: its owner calls it under its lock.
+/// </summary>
+public sealed class SmartRefreshTokens
+{
+    public const string FileName = "smart-refresh.json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Dictionary<string, StoredRefreshToken> _tokens;
+
+    /// <summary>Reads the tokens kept in <paramref name="folder"/>; a file that cannot be read is logged and none are (apps authorize again).</summary>
+    public SmartRefreshTokens(string folder, ILogger log)
+    {
+        Path = System.IO.Path.Combine(folder, FileName);
+        try
+        {
+            var kept = File.Exists(Path) ? JsonSerializer.Deserialize<List<StoredRefreshToken>>(File.ReadAllBytes(Path), Json) ?? [] : [];
+            _tokens = kept.Where(t => t?.Hash is not null).ToDictionary(t => t.Hash);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            log.LogWarning("{File} cannot be read ({Reason}); SMART apps' refresh tokens are refused until their apps authorize again.", Path, e.Message);
+            _tokens = [];
+        }
+    }
+
+    public string Path { get; }
+
+    public int Count => _tokens.Count;
+
+    public StoredRefreshToken? Find(string hash) => _tokens.GetValueOrDefault(hash);
+
+    public void Add(StoredRefreshToken token)
+    {
+        _tokens[token.Hash] = token;
+        Save();
+    }
+
+    public void Spend(StoredRefreshToken token)
+    {
+        _tokens[token.Hash] = token with { Spent = true };
+        Save();
+    }
+
+    /// <summary>Forgets every token of a family: a later use of any of them is an unknown token.</summary>
+    public void RemoveFamily(string family) => Remove(t => t.Family == family);
+
+    public void RemoveExpired(DateTimeOffset now) => Remove(t => t.Expires <= now);
+
+    private void Remove(Func<StoredRefreshToken, bool> which)
+    {
+        var gone = _tokens.Values.Where(which).Select(t => t.Hash).ToList();
+        foreach (var hash in gone) _tokens.Remove(hash);
+        if (gone.Count > 0) Save();
+    }
+
+    private void Save()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var temp = $"{Path}.{Environment.ProcessId}.tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            JsonSerializer.Serialize(file, _tokens.Values, Json);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, Path, overwrite: true);
+    }
+}
