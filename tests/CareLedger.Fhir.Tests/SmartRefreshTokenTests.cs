@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
+using CareLedger.Node.Fhir.Smart;
 
 namespace CareLedger.Fhir.Tests;
 
@@ -187,6 +188,32 @@ public class SmartRefreshTokenTests(FhirNode fhir)
         var logged = string.Join("\n", fhir.Node.Logs.Entries.Select(e => e.Message + e.Exception));
         Assert.Contains(app.App.ClientId, logged);
         foreach (var secret in new[] { Refresh(first), Refresh(second), Access(first), Access(second) }) Assert.DoesNotContain(secret, logged);
+    }
+
+    [Fact]
+    public async Task Token_WhenTheRefreshTokenFileCannotBeWritten_IssuesNothing_AndTheSameCodeAndRefreshTokenWorkAfterwards()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "File Unwritable");
+        var code = await app.CodeAsync(Offline);
+        var file = Path.Combine(fhir.Node.Keys.Custodial.Folder, SmartRefreshTokens.FileName);
+        var blocked = $"{file}.{Environment.ProcessId}.tmp"; // a folder where the node writes its temporary file: every write fails
+
+        (HttpStatusCode Status, JsonObject Body) failedExchange, exchanged, failedRefresh, refreshed;
+        Directory.CreateDirectory(blocked);
+        try { failedExchange = await app.ExchangeAsync(code); }
+        finally { Directory.Delete(blocked); }
+        exchanged = await app.ExchangeAsync(code);
+        Directory.CreateDirectory(blocked);
+        try { failedRefresh = await app.RefreshAsync(Refresh(exchanged.Body)); }
+        finally { Directory.Delete(blocked); }
+        refreshed = await app.RefreshAsync(Refresh(exchanged.Body));
+
+        Assert.True((int)failedExchange.Status >= 500, failedExchange.Body.ToJsonString());
+        Assert.False(failedExchange.Body.ContainsKey("access_token"));
+        Assert.True(exchanged.Status == HttpStatusCode.OK, exchanged.Body.ToJsonString());
+        Assert.True((int)failedRefresh.Status >= 500, failedRefresh.Body.ToJsonString());
+        Assert.True(refreshed.Status == HttpStatusCode.OK, refreshed.Body.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, (await SmartApp.ReadAsync(fhir, Access(refreshed.Body), $"Observation?patient={fhir.Patient.Account}")).Status);
     }
 
     private static string Access(JsonObject answer) => answer["access_token"]!.GetValue<string>();

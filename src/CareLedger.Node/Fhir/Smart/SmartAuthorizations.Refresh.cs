@@ -42,8 +42,7 @@ public sealed partial class SmartAuthorizations
             var access = new ApprovedAccess(app, AccountId.Parse(stored.Patient), stored.GrantId, types, granted.Granted(types));
             if (grantExpiry(access) is not { } ends || ends <= Now)
                 return new Refused("invalid_grant", "The patient's grant behind this authorization has ended or was revoked; authorize again.");
-            _refresh.Spend(stored);
-            return Issue(access, stored.Family, ends);
+            return Issue(access, stored.Family, ends, spending: stored);
         }
     }
 }

@@ -118,10 +118,15 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
             if (issued.Access.App.ClientId != clientId) return new Refused("invalid_grant", "The authorization code was issued to another client.");
             if (issued.RedirectUri != redirectUri) return new Refused("invalid_grant", "redirect_uri differs from the one in the authorization request.");
             if (!VerifierMatches(verifier, issued.CodeChallenge)) return new Refused("invalid_grant", "code_verifier does not match the code_challenge (S256).");
-            issued.Used = true;
             if (grantExpiry(issued.Access) is not { } ends || ends <= Now)
+            {
+                issued.Used = true;
                 return new Refused("invalid_grant", "The patient's grant behind this code has ended or was revoked.");
-            return Issue(issued.Access, issued.Family, ends);
+            }
+            // Used only once its tokens are issued: if the refresh token cannot be stored (a full disk), the code may be tried again.
+            var answer = Issue(issued.Access, issued.Family, ends);
+            issued.Used = true;
+            return answer;
         }
     }
 
@@ -129,15 +134,18 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     /// A new access token for the family (at most <see cref="SmartOptions.TokenLifetime"/>, never past the grant's end) and, when the
     /// scope asks for one, a new refresh token (at most <see cref="SmartOptions.RefreshTokenLifetime"/>, never past the grant's end).
     /// </summary>
-    private Issued Issue(ApprovedAccess access, string family, DateTimeOffset grantEnds)
+    /// <remarks>
+    /// The refresh tokens are written first (spending <paramref name="spending"/>, the one a refresh rotates, in the same write):
+    /// if that fails, no token is issued and nothing is spent.
+    /// </remarks>
+    private Issued Issue(ApprovedAccess access, string family, DateTimeOffset grantEnds, StoredRefreshToken? spending = null)
     {
         var lifetime = Min(options.Value.TokenLifetime, grantEnds - Now);
         var accessToken = TokenPrefix + Random();
+        var refreshToken = SmartScopes.Parse(access.Scope).Refresh is null ? null : RefreshPrefix + Random();
+        _refresh.Rotate(spending, refreshToken is null ? null : new StoredRefreshToken(Hash(refreshToken), family, access.App.ClientId, access.App.Account,
+            access.App.KeyName, access.Patient.ToString(), access.GrantId, access.Scope, Now + Min(options.Value.RefreshTokenLifetime, grantEnds - Now)));
         _tokens[Hash(accessToken)] = new IssuedToken(access, Now + lifetime, family);
-        if (SmartScopes.Parse(access.Scope).Refresh is null) return new Issued(accessToken, access, lifetime, null);
-        var refreshToken = RefreshPrefix + Random();
-        _refresh.Add(new StoredRefreshToken(Hash(refreshToken), family, access.App.ClientId, access.App.Account, access.App.KeyName, access.Patient.ToString(),
-            access.GrantId, access.Scope, Now + Min(options.Value.RefreshTokenLifetime, grantEnds - Now)));
         return new Issued(accessToken, access, lifetime, refreshToken);
     }
 

@@ -45,22 +45,38 @@ public sealed class SmartRefreshTokens
 
     public StoredRefreshToken? Find(string hash) => _tokens.GetValueOrDefault(hash);
 
-    public void Add(StoredRefreshToken token)
+    /// <summary>
+    /// Spends <paramref name="spent"/> (a refresh, which rotates it) and keeps <paramref name="added"/> (the new one), in one write.
+    /// All or nothing: if the file cannot be written (a full disk), nothing changes here either and the exception goes on, so the
+    /// app may try the same code or refresh token again rather than have it taken for a stolen one's reuse.
+    /// </summary>
+    public void Rotate(StoredRefreshToken? spent, StoredRefreshToken? added)
     {
-        _tokens[token.Hash] = token;
-        Save();
+        if (spent is null && added is null) return;
+        var before = new Dictionary<string, StoredRefreshToken>(_tokens);
+        if (spent is not null) _tokens[spent.Hash] = spent with { Spent = true };
+        if (added is not null) _tokens[added.Hash] = added;
+        try { Save(); }
+        catch
+        {
+            _tokens.Clear();
+            foreach (var (hash, token) in before) _tokens[hash] = token;
+            throw;
+        }
     }
 
-    public void Spend(StoredRefreshToken token)
-    {
-        _tokens[token.Hash] = token with { Spent = true };
-        Save();
-    }
-
-    /// <summary>Forgets every token of a family: a later use of any of them is an unknown token.</summary>
+    /// <summary>
+    /// Forgets every token of a family: a later use of any of them is an unknown token. Held in memory even when the file cannot
+    /// be written (the exception goes on): a revocation fails closed.
+    /// </summary>
     public void RemoveFamily(string family) => Remove(t => t.Family == family);
 
-    public void RemoveExpired(DateTimeOffset now) => Remove(t => t.Expires <= now);
+    /// <summary>Forgets expired tokens; if the file cannot be written now, the next change writes it.</summary>
+    public void RemoveExpired(DateTimeOffset now)
+    {
+        try { Remove(t => t.Expires <= now); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     private void Remove(Func<StoredRefreshToken, bool> which)
     {
