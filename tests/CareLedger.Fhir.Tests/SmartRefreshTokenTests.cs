@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CareLedger.Client.Records;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir.Smart;
@@ -188,6 +189,21 @@ public class SmartRefreshTokenTests(FhirNode fhir)
         var logged = string.Join("\n", fhir.Node.Logs.Entries.Select(e => e.Message + e.Exception));
         Assert.Contains(app.App.ClientId, logged);
         foreach (var secret in new[] { Refresh(first), Refresh(second), Access(first), Access(second) }) Assert.DoesNotContain(secret, logged);
+    }
+
+    [Theory]
+    [InlineData("launch/patient offline_access patient/Observation.rs", true)]
+    [InlineData("launch/patient online_access patient/Observation.rs", true)]
+    [InlineData("launch/patient patient/Observation.rs", false)]
+    public async Task PendingRequest_TellsThePortalWhetherTheAppRenewsItsAccessOnItsOwn(string scope, bool renews)
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Renewal Shown " + renews);
+        using var authorized = await app.AuthorizeAsync(app.AuthorizeQuery(scope));
+
+        var request = await new AppAuthorizationsClient(fhir.Node.Client).GetAsync(fhir.Patient, SmartApp.RequestId(authorized));
+
+        Assert.Equal(renews, request.RenewsOnItsOwn);
+        Assert.Equal(["Observation"], request.Types);
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
         var request = page.GetByTestId("app-request");
         await Assertions.Expect(request).ToContainTextAsync("Vitals Diary asks to read these records of yours", new() { Timeout = Slow });
         await Assertions.Expect(request.GetByLabel("Read your measurement or result records")).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByTestId("app-renews")).ToHaveCountAsync(0); // no offline_access asked: nothing renews on its own
         await ScreenshotAsync(page, "patient-allows-an-app");
         await page.GetByRole(AriaRole.Button, new() { Name = "Allow", Exact = true }).ClickAsync();
 
@@ -145,6 +146,7 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
         await page.GotoAsync(authorize);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).ClickAsync(new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("app-request")).ToContainTextAsync("Browser Thermometer asks to read", new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByTestId("app-renews")).ToContainTextAsync("Browser Thermometer also asks to keep reading while you are away");
         await page.GetByRole(AriaRole.Button, new() { Name = "Allow", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(redirectUri + "?**", new() { Timeout = Slow });
 

@@ -5,8 +5,12 @@ using CareLedger.Vault.Records;
 
 namespace CareLedger.Client.Records;
 
-/// <summary>A SMART app's request waiting for the patient (ADR 0025): the app, its ledger account, and the record types it asks to read.</summary>
-public sealed record AppRequest(string Id, string ClientId, string App, string AppAccount, IReadOnlyList<string> Types, DateTimeOffset Expires);
+/// <summary>
+/// A SMART app's request waiting for the patient (ADR 0025): the app, its ledger account, the record types it asks to read, and
+/// whether it asks to renew its access on its own while the grant lasts (a refresh token), rather than asking the patient again each hour.
+/// </summary>
+public sealed record AppRequest(string Id, string ClientId, string App, string AppAccount, IReadOnlyList<string> Types, DateTimeOffset Expires,
+    bool RenewsOnItsOwn = false);
 
 /// <summary>Where the browser goes after the patient's answer: the app's redirect URI with a code or an error.</summary>
 public sealed record AppDecision(string Redirect);

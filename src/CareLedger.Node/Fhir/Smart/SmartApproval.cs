@@ -9,8 +9,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareLedger.Node.Fhir.Smart;
 
-/// <summary>A pending request as the portal shows it to the patient: which app, its ledger account, and what it asks to read.</summary>
-public sealed record AppRequestView(string Id, string ClientId, string App, string AppAccount, IReadOnlyList<string> Types, DateTimeOffset Expires);
+/// <summary>
+/// A pending request as the portal shows it to the patient: which app, its ledger account, what it asks to read, and whether it
+/// asks to renew its access on its own (a refresh token: <c>offline_access</c> or <c>online_access</c>).
+/// </summary>
+public sealed record AppRequestView(string Id, string ClientId, string App, string AppAccount, IReadOnlyList<string> Types, DateTimeOffset Expires,
+    bool RenewsOnItsOwn);
 
 /// <summary>The patient's approval: the id of the grant they signed on the ledger to the app's account.</summary>
 public sealed record AppApproval(string Grant);
@@ -29,7 +33,8 @@ public static class SmartApproval
     {
         if (authorizations.Find(id) is not { } request) return Gone(id);
         if (apps.Current(request.App, request.RedirectUri) is null) return Unregistered(request, authorizations);
-        return TypedResults.Ok(new AppRequestView(request.Id, request.App.ClientId, request.App.Name, request.App.Account, [.. request.Scopes.Types], request.Expires));
+        return TypedResults.Ok(new AppRequestView(request.Id, request.App.ClientId, request.App.Name, request.App.Account, [.. request.Scopes.Types], request.Expires,
+            request.Scopes.Refresh is not null));
     }
 
     /// <summary>The largest approval body read: a grant id in a JSON object.</summary>
