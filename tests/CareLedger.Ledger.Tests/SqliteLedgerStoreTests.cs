@@ -44,15 +44,15 @@ public sealed class SqliteLedgerStoreTests : LedgerStoreTests
     }
 
     [Fact]
-    public async Task Append_BlocksReachTheDatabaseFileInTheBackground_WithoutTheWriterCheckpointing()
+    public async Task Append_PastTheThreshold_BlocksReachTheDatabaseFileInTheBackground_WithoutTheWriterCheckpointing()
     {
-        using var node = await OpenAsync();
-        var sqlite = (SqliteLedgerStore)node;
+        // A threshold of one page, so that three small blocks pass it; they are far below the writer's own backstop, so only
+        // the background checkpoint can copy them from the WAL into the database file.
+        using var sqlite = await SqliteLedgerStore.OpenAsync(Path, default, checkpointFromWalPages: 1);
+        ILedgerStore node = sqlite;
         var chain = await OpenChainAsync(node);
         for (var i = 1; i <= 3; i++) await CommitAsync(chain, i);
 
-        // Three small blocks are far below the writer's own checkpoint (SQLite's default is 1,000 pages; the backstop here is
-        // larger still): only the background checkpoint copies them from the WAL into the database file.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (HeightInDatabaseFileAlone() < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
 
@@ -60,6 +60,21 @@ public sealed class SqliteLedgerStoreTests : LedgerStoreTests
         Assert.True(sqlite.Checkpoints.Run >= 1);
         Assert.Equal(0, sqlite.Checkpoints.Failed);
         Assert.Equal(3UL, node.Head!.Height);
+    }
+
+    [Fact]
+    public async Task Append_BelowTheThreshold_NothingIsCheckpointed_TheWalGrows()
+    {
+        using var node = await OpenAsync();
+        var sqlite = (SqliteLedgerStore)node;
+        var chain = await OpenChainAsync(node);
+        for (var i = 1; i <= 3; i++) await CommitAsync(chain, i);
+
+        await Task.Delay(SqliteLedgerStore.CheckpointDelay * 3);
+
+        Assert.Equal(0, sqlite.Checkpoints.Run);
+        Assert.True(HeightInDatabaseFileAlone() < 3);
+        Assert.True(new FileInfo(Path + "-wal").Length < SqliteLedgerStore.CheckpointFromWalPages * 4096L);
     }
 
     [Fact]

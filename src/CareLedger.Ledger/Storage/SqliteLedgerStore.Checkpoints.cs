@@ -5,17 +5,24 @@ namespace CareLedger.Ledger.Storage;
 
 /// <summary>
 /// WAL checkpoints off the commit path. Left to itself, SQLite checkpoints on the committing connection whenever the WAL
-/// passes 1,000 pages: with ~6 pages a transaction that is every block or two, and each checkpoint copies the pages into
+/// passes 1,000 pages: with ~7 pages a transaction that is every few blocks, and each checkpoint copies the pages into
 /// the database and syncs both files inside a block's append, while the orderer and every waiting client wait. Here the
 /// writers' own checkpoint is only a backstop (<see cref="BackstopWalPages"/>, for a WAL the background cannot keep up
-/// with), and a background loop runs a PASSIVE checkpoint on its own connection a little after blocks are appended;
-/// PASSIVE never waits for, nor blocks, the writer or readers. Durability is unchanged: a block is durable once the WAL is
-/// synced at its commit; a checkpoint only moves committed pages into the database file.
+/// with), and once the WAL file has reached SQLite's threshold (<see cref="CheckpointFromWalPages"/>) a background loop runs
+/// a PASSIVE checkpoint on its own connection a little after blocks are appended; PASSIVE never waits for, nor blocks, the
+/// writer or readers. Durability is unchanged: a block is durable once the WAL is synced at its commit; a checkpoint only
+/// moves committed pages into the database file. Below the threshold nothing is checkpointed, as before: the WAL grows, so
+/// a block on a full disk still fails to append and the node notices (a WAL reset early would let small blocks reuse its space).
 /// </summary>
 public sealed partial class SqliteLedgerStore
 {
     /// <summary>How many pages (4 KiB) the WAL may reach before a committing connection checkpoints it itself.</summary>
     public const int BackstopWalPages = 16_384;
+
+    /// <summary>SQLite's own automatic checkpoint threshold, in pages: the WAL size from which the background checkpoints.</summary>
+    public const int CheckpointFromWalPages = 1_000;
+
+    private const int PageBytes = 4_096;
 
     /// <summary>How long after a block is appended the background checkpoint runs, so that one checkpoint covers several blocks.</summary>
     public static readonly TimeSpan CheckpointDelay = TimeSpan.FromMilliseconds(200);
@@ -31,10 +38,22 @@ public sealed partial class SqliteLedgerStore
 
     private static string BackstopPragma => $"PRAGMA wal_autocheckpoint={BackstopWalPages};";
 
-    private void StartCheckpoints() => _checkpoints = Task.Run(() => CheckpointLoopAsync(_stopCheckpoints.Token));
+    private string? _walPath;
+    private long _checkpointFromBytes;
 
-    /// <summary>Wakes the checkpoint loop; a wake already pending covers this block too.</summary>
-    private void OnAppended() => _appended.Writer.TryWrite(true);
+    private void StartCheckpoints(string walPath, int fromPages)
+    {
+        (_walPath, _checkpointFromBytes) = (walPath, (long)fromPages * PageBytes);
+        _checkpoints = Task.Run(() => CheckpointLoopAsync(_stopCheckpoints.Token));
+    }
+
+    /// <summary>Wakes the checkpoint loop once the WAL file has reached the threshold; a wake already pending covers this block too.</summary>
+    private void OnAppended()
+    {
+        if (_walPath is null) return;
+        var wal = new FileInfo(_walPath);
+        if (wal.Exists && wal.Length >= _checkpointFromBytes) _appended.Writer.TryWrite(true);
+    }
 
     private async Task CheckpointLoopAsync(CancellationToken ct)
     {

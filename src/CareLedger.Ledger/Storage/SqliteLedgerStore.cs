@@ -54,7 +54,9 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
     }
 
     /// <summary>Opens (creating if need be) the store at <paramref name="path"/> for a node that appends to it.</summary>
-    public static async Task<SqliteLedgerStore> OpenAsync(string path, CancellationToken ct)
+    /// <param name="checkpointFromWalPages">How large the WAL must be before blocks appended to it are checkpointed in the
+    /// background (see <c>.Checkpoints</c>); SQLite's own default threshold unless a test needs another.</param>
+    public static async Task<SqliteLedgerStore> OpenAsync(string path, CancellationToken ct, int checkpointFromWalPages = CheckpointFromWalPages)
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         var writer = new SqliteConnection(connectionString);
@@ -69,7 +71,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
             await signatureWriter.OpenAsync(ct);
             await ExecuteAsync(signatureWriter, "PRAGMA synchronous=FULL; " + BackstopPragma, ct);
             var store = new SqliteLedgerStore(connectionString, writer, signatureWriter, null, await ReadHeadAsync(writer, ct));
-            store.StartCheckpoints();
+            store.StartCheckpoints(path + "-wal", checkpointFromWalPages);
             return store;
         }
         catch
