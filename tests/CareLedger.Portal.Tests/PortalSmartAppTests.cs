@@ -147,6 +147,7 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Sam Jones" }).ClickAsync(new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("app-request")).ToContainTextAsync("Browser Thermometer asks to read", new() { Timeout = Slow });
         await Assertions.Expect(page.GetByTestId("app-renews")).ToContainTextAsync("Browser Thermometer also asks to keep reading while you are away");
+        await ScreenshotAsync(page, "patient-allows-an-app-that-renews");
         await page.GetByRole(AriaRole.Button, new() { Name = "Allow", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(redirectUri + "?**", new() { Timeout = Slow });
 
