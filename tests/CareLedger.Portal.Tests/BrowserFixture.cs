@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 
 namespace CareLedger.Portal.Tests;
 
-/// <summary>One demo node and one headless Debian Chromium, shared by the portal tests.</summary>
+/// <summary>One demo node and one headless Debian Chromium, shared by the tests of one portal collection.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -64,8 +64,23 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The portal's tests run in two collections side by side, each with a node and a Chromium of its own (xUnit gives every
+/// collection its own <see cref="BrowserFixture"/>): the tests mostly wait on the browser, so two at a time take about half
+/// the time of one after another. Tests within a collection still run one at a time.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class PortalCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "portal";
+}
+
+/// <summary>
+/// The consultation room and everything else that uses the camera, microphone or file uploads, with the whole-portal sweeps
+/// (accessibility, Spanish pages), so that the two collections take about as long as each other.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PortalMediaCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "portal: rooms, media and page sweeps";
 }

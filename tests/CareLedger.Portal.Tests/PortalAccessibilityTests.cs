@@ -9,7 +9,7 @@ namespace CareLedger.Portal.Tests;
 /// Every page of the portal, as each of its people sees it, checked by axe-core (WCAG 2.1 A and AA rules): no serious or
 /// critical violation. Pages are reached by the app's own links, as a keyboard or mouse user would.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public class PortalAccessibilityTests(BrowserFixture fx)
 {
     [Fact]

@@ -10,7 +10,7 @@ namespace CareLedger.Portal.Tests;
 /// asynchronous consultation from booking to acknowledgement, and a photo sent for a video booking. The photo is a real
 /// PNG made by the test; the doctor's browser decrypts and decodes it. Money is checked with the SDK, outside the browsers.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalAttachmentsTests(BrowserFixture fx) : IDisposable
 {
     private readonly DemoPeople _people = new(fx);

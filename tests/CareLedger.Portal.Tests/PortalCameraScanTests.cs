@@ -11,7 +11,7 @@ namespace CareLedger.Portal.Tests;
 /// The pharmacist scans a patient's QR code with the camera: Chromium's fake camera plays a video of the code (written here
 /// as Y4M, the format it reads), and the Dispense page finds and checks the prescription without anything typed.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalCameraScanTests(BrowserFixture fx) : IDisposable
 {
     private readonly KeyStore _keys = new(Path.Combine(fx.Node.DataDir, "demo-keys"));

@@ -11,7 +11,7 @@ namespace CareLedger.Portal.Tests;
 /// the room and on the booking's Messages page, each message encrypted in the sender's browser and decrypted in the
 /// other's as it arrives; the transcript is kept, its hash on the ledger, once both consent on the consultation history.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalChatTests(BrowserFixture fx) : IDisposable
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";

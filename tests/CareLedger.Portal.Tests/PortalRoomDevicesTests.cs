@@ -9,7 +9,7 @@ namespace CareLedger.Portal.Tests;
 /// new track replaces the old on the peer connection, and the doctor keeps hearing him); the doctor shares her screen
 /// (Chromium's fake capture, chosen without a prompt) and the patient decodes it in place of her camera, then she stops.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalRoomDevicesTests(BrowserFixture fx) : IDisposable
 {
     private readonly DemoPeople _people = new(fx);

@@ -12,7 +12,7 @@ namespace CareLedger.Portal.Tests;
 /// browser); the room refuses Li Chen until Sam Jones, the patient, lets her join (services.admit, signed in his); then
 /// the three see and hear each other, each receiving both others' video.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalRoomGuestTests(BrowserFixture fx) : IDisposable
 {
     private readonly DemoPeople _people = new(fx);

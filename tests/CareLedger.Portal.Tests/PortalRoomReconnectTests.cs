@@ -14,7 +14,7 @@ namespace CareLedger.Portal.Tests;
 /// path that breaks while signalling stays up (the TURN relay all media goes through dies, and comes back): the caller
 /// restarts ICE on the same peer connections and the video flows again.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalRoomReconnectTests(BrowserFixture fx) : IDisposable
 {
     private readonly DemoPeople _people = new(fx);

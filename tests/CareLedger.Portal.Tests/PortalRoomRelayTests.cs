@@ -12,7 +12,7 @@ namespace CareLedger.Portal.Tests;
 /// through it (so that neither party learns the other's address) hands each participant time-limited credentials; the
 /// call still carries video and audio both ways, over relayed candidates; coturn refuses wrong and expired credentials.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalRoomRelayTests(BrowserFixture fx)
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";

@@ -10,7 +10,7 @@ namespace CareLedger.Portal.Tests;
 /// Rivera of an accepted video booking see and hear each other (WebRTC, peer to peer; the node only relays the
 /// signalling), both ways, as the browsers' own statistics show; someone else is kept out by the room in one sentence.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalRoomTests(BrowserFixture fx) : IDisposable
 {
     private const string Symptoms = "5f2b51c1d2c1b0f6a3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6";

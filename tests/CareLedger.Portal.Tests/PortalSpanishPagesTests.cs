@@ -8,7 +8,7 @@ namespace CareLedger.Portal.Tests;
 /// translation (the portal writes "[i18n] missing: …" to the console otherwise) and the page's heading is in Spanish.
 /// Covers the pages translated so far; the others join the list as they are translated.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public sealed class PortalSpanishPagesTests(BrowserFixture fx)
 {
     [Theory]
