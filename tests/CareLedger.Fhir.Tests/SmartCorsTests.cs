@@ -46,6 +46,25 @@ public class SmartCorsTests(FhirNode fhir)
         Assert.False(own.Headers.Contains("Access-Control-Allow-Credentials"));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("no-such-app")]
+    public async Task Token_AnErrorForARequestNamingNoRegisteredApp_IsReadableFromARegisteredAppsOrigin_AndNoOther(string clientId)
+    {
+        await SmartApp.RegisterAsync(fhir, $"Cors Token Error {clientId.Length}");
+        var form = new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["code"] = "not-a-code", ["redirect_uri"] = SmartApp.RedirectUri };
+        if (clientId.Length > 0) form["client_id"] = clientId;
+
+        using var own = await SendAsync(HttpMethod.Post, "fhir/auth/token", AppOrigin, content: new FormUrlEncodedContent(form));
+        using var other = await SendAsync(HttpMethod.Post, "fhir/auth/token", OtherOrigin, content: new FormUrlEncodedContent(form));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (own.StatusCode, other.StatusCode));
+        Assert.Contains("invalid_client", await own.Content.ReadAsStringAsync());
+        Assert.Equal(AppOrigin, AllowedOrigin(own));
+        Assert.Null(AllowedOrigin(other));
+        Assert.False(own.Headers.Contains("Access-Control-Allow-Credentials"));
+    }
+
     [Fact]
     public async Task FhirRead_WithAnAppsToken_AnswersOnlyThatAppsOrigin()
     {

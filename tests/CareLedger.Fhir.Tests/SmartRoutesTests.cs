@@ -26,10 +26,28 @@ public class SmartRoutesTests(FhirNode fhir)
     }
 
     [Theory]
-    [InlineData("POST", "fhir/auth/authorize")]
+    [InlineData("POST", "fhir/auth/authorize", "GET")]
+    [InlineData("post", "fhir/Auth/Authorize", "GET")]
+    [InlineData("PUT", "fhir/.well-known/smart-configuration", "GET")]
+    [InlineData("DELETE", "fhir/auth/requests/0123abcd", "GET")]
+    [InlineData("GET", "fhir/auth/requests/0123abcd/approve", "POST")]
+    [InlineData("PUT", "fhir/auth/requests/0123abcd/deny", "POST")]
+    public async Task SmartEndpoints_AskedWithAnotherMethod_Are405ProblemsNamingTheirMethod(string method, string path, string allowed)
+    {
+        using var response = await SendAsync(method, path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(allowed, string.Join(",", response.Content.Headers.Allow));
+        Assert.Contains($"takes {allowed}, not {method.ToUpperInvariant()}", body);
+    }
+
+    [Theory]
     [InlineData("GET", "fhir/auth")]
     [InlineData("GET", "fhir/auth/requests")]
-    [InlineData("POST", "fhir/.well-known/smart-configuration")]
+    [InlineData("GET", "fhir/auth/requests/0123abcd/withdraw")]
+    [InlineData("POST", "fhir/auth/authorize/again")]
     [InlineData("GET", "fhir/.well-known/openid-configuration")]
     public async Task SmartPaths_AnUnknownMethodOrPath_IsAProblem_NeverAFhirResourceType(string method, string path)
     {
@@ -55,6 +73,22 @@ public class SmartRoutesTests(FhirNode fhir)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("OperationOutcome", JsonNode.Parse(body)!["resourceType"]!.GetValue<string>());
         Assert.Contains($"{path.Split('/')[1]}", body);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task Metadata_AskedWithAnotherMethod_IsA405OperationOutcome_NotAnUnknownResourceType(string method)
+    {
+        using var response = await SendAsync(method, "fhir/metadata");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET", string.Join(",", response.Content.Headers.Allow));
+        Assert.Equal("OperationOutcome", JsonNode.Parse(body)!["resourceType"]!.GetValue<string>());
+        Assert.Contains("read with GET /fhir/metadata", body);
+        Assert.DoesNotContain("resource type", body);
     }
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path)

@@ -85,9 +85,12 @@ public static class FhirApi
 
     private static FhirResult Unsupported(HttpRequest request)
     {
-        var type = (request.Path.Value ?? "")[Prefix.Length..].Trim('/').Split('/')[0];
+        var path = (request.Path.Value ?? "")[Prefix.Length..].Trim('/');
+        var type = path.Split('/')[0];
         if (type.Length == 0 || type[0] is '_' or '$')
             return Outcomes.MethodNotAllowed($"System-level interactions (batch, transaction, whole-system search or history) are not supported; see {Prefix}/metadata.", "GET, POST, PUT");
+        if (path.Equals("metadata", StringComparison.OrdinalIgnoreCase))
+            return Outcomes.MethodNotAllowed($"The CapabilityStatement is read with GET {Prefix}/metadata, not {request.Method}.", "GET");
         if (RefuseType(type, request.Method) is { StatusCode: StatusCodes.Status404NotFound } unknown) return unknown;
         return Outcomes.MethodNotAllowed($"{request.Method} {request.Path} is not an interaction this server supports; see {Prefix}/metadata.", "GET, POST, PUT");
     }

@@ -44,7 +44,10 @@ public static class SmartApi
         app.MapFallback(FhirApi.Prefix + "/.well-known/{**rest}", Unanswered).AllowAnonymous().ExcludeFromDescription();
     }
 
-    /// <summary>The token endpoint's wrong method is an OAuth error (apps' OAuth libraries read those); anything else a problem.</summary>
+    /// <summary>
+    /// A SMART endpoint asked with another method is a 405 naming the one it takes: at the token endpoint an OAuth error (apps'
+    /// OAuth libraries read those), elsewhere a problem. A path no endpoint answers is a 404 problem.
+    /// </summary>
     private static IResult Unanswered(HttpRequest request)
     {
         if (request.Path.StartsWithSegments(TokenPath))
@@ -53,8 +56,26 @@ public static class SmartApi
             return TypedResults.Json(new OAuthError("invalid_request", $"The token endpoint takes POST with a form (RFC 6749 §3.2), not {request.Method}."),
                 statusCode: StatusCodes.Status405MethodNotAllowed);
         }
+        if (MethodOf(request.Path) is { } method)
+        {
+            request.HttpContext.Response.Headers.Allow = method;
+            return TypedResults.Problem($"{request.Path} takes {method}, not {request.Method}.", statusCode: StatusCodes.Status405MethodNotAllowed,
+                title: "Method not allowed");
+        }
         return TypedResults.Problem($"No SMART endpoint answers {request.Method} {request.Path}; see {FhirApi.Prefix}/.well-known/smart-configuration.",
             statusCode: StatusCodes.Status404NotFound, title: "No such SMART endpoint");
+    }
+
+    /// <summary>The method the SMART endpoint at <paramref name="path"/> takes, or null when no endpoint is there.</summary>
+    private static string? MethodOf(PathString path)
+    {
+        var segments = (path.Value ?? "")[FhirApi.Prefix.Length..].Trim('/').ToLowerInvariant().Split('/'); // routes match paths without case
+        return segments switch
+        {
+            [".well-known", "smart-configuration"] or ["auth", "authorize"] or ["auth", "requests", { Length: > 0 }] => "GET",
+            ["auth", "requests", { Length: > 0 }, "approve" or "deny"] => "POST",
+            _ => null,
+        };
     }
 
     public static object Configuration(string baseUrl) => new Dictionary<string, object>
