@@ -21,8 +21,11 @@ public static class PeersScenario
 
     private sealed record Figures(string System, double Tps, double P50Ms, double P99Ms, long Committed, long Failed, string? Note);
 
-    /// <summary>The pre-signed EVM transfers last at these rates: above what each chain reaches here (signing them takes ~1.5 ms each).</summary>
-    private static readonly (string Name, int Rate)[] EvmChains = [("hardhat", 1_200), ("ganache", 400)];
+    /// <summary>
+    /// The pre-signed EVM transfers last at these rates: above what each chain reaches here (signing them takes ~1.5 ms each).
+    /// hardhat reached the former 1,200/s on 2026-12-07, and every client ran out: its figure was then only a floor.
+    /// </summary>
+    private static readonly (string Name, int Rate)[] EvmChains = [("hardhat", 2_000), ("ganache", 400)];
 
     public static async Task RunAsync(BenchOptions options, VerifyCeiling.Figures verify, int rounds, Func<bool, Task<LoadFigures>> careLedger, CancellationToken ct)
     {
