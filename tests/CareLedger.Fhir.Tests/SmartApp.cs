@@ -104,6 +104,15 @@ internal sealed class SmartApp
         return PostTokenAsync(_fhir.BaseAddress, form);
     }
 
+    /// <summary>Posts to the revocation endpoint (RFC 7009): the status and the body as text (empty on success).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> RevokeAsync(string token, string? clientId = null)
+    {
+        using var http = new HttpClient { BaseAddress = _fhir.BaseAddress };
+        using var response = await http.PostAsync("fhir/auth/revoke",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token, ["client_id"] = clientId ?? App.ClientId }));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public static async Task<(HttpStatusCode Status, JsonObject Body)> PostTokenAsync(Uri node, Dictionary<string, string> form)
     {
         using var http = new HttpClient { BaseAddress = node };

@@ -29,6 +29,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
 
         Assert.Equal(fhirBase + "/auth/authorize", config["authorization_endpoint"]!.GetValue<string>());
         Assert.Equal(fhirBase + "/auth/token", config["token_endpoint"]!.GetValue<string>());
+        Assert.Equal(fhirBase + "/auth/revoke", config["revocation_endpoint"]!.GetValue<string>());
         Assert.Equal(["S256"], config["code_challenge_methods_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["authorization_code", "refresh_token"], config["grant_types_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         var capabilities = config["capabilities"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();

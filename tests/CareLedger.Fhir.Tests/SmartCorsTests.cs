@@ -110,6 +110,7 @@ public class SmartCorsTests(FhirNode fhir)
     [Theory]
     [InlineData("fhir/Observation", "GET")]
     [InlineData("fhir/auth/token", "POST")]
+    [InlineData("fhir/auth/revoke", "POST")]
     public async Task Preflight_FromARegisteredAppsOrigin_AllowsAuthorizationAndContentType(string path, string method)
     {
         await SmartApp.RegisterAsync(fhir, "Cors Preflight " + method);

@@ -11,12 +11,14 @@ namespace CareLedger.Fhir.Tests;
 public class SmartRoutesTests(FhirNode fhir)
 {
     [Theory]
-    [InlineData("GET")]
-    [InlineData("PUT")]
-    [InlineData("DELETE")]
-    public async Task TokenEndpoint_AnotherMethod_IsAnOAuthError_NotAFhirOne(string method)
+    [InlineData("GET", "fhir/auth/token")]
+    [InlineData("PUT", "fhir/auth/token")]
+    [InlineData("DELETE", "fhir/auth/token")]
+    [InlineData("GET", "fhir/auth/revoke")]
+    [InlineData("PUT", "fhir/auth/revoke")]
+    public async Task TokenAndRevocationEndpoints_AnotherMethod_IsAnOAuthError_NotAFhirOne(string method, string path)
     {
-        using var response = await SendAsync(method, "fhir/auth/token");
+        using var response = await SendAsync(method, path);
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

@@ -125,7 +125,7 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
     }
 
     [Fact]
-    public async Task ABrowserOnlyApp_OnItsOwnOrigin_ExchangesItsCodeAndReadsWithFetch_WhileAnUnregisteredOriginCannotRead()
+    public async Task ABrowserOnlyApp_OnItsOwnOrigin_ExchangesItsCodeAndReadsWithFetch_WhileAnUnregisteredOriginCannotRead_ThenSignsOut()
     {
         var patient = _people.Key("patient-jones");
         await new RecordsClient(fx.Node.Client).AddAsync(patient, patient.Account,
@@ -169,7 +169,29 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
             }
             """, new { url = new Uri(fx.Node.BaseAddress, $"fhir/Observation?patient={patient.Account}").ToString(), token = answer.GetProperty("accessToken").GetString() });
         Assert.Equal("blocked: TypeError", refused);
+
+        // Signing out, from the app's own page: the revocation's answer and the refusal that follows are both readable there.
+        var signedOut = await page.EvaluateAsync<JsonElement>(SignOutScript, new
+        {
+            fhir = new Uri(fx.Node.BaseAddress, "fhir").ToString(), clientId, patient = patient.Account.ToString(),
+            refreshToken = answer.GetProperty("refreshToken").GetString(), accessToken = answer.GetProperty("accessToken").GetString(),
+        });
+        Assert.Equal(200, signedOut.GetProperty("revokeStatus").GetInt32());
+        Assert.Equal(401, signedOut.GetProperty("readStatus").GetInt32());
     }
+
+    /// <summary>A browser-only app signing out (RFC 7009), then trying to read with the access token it held.</summary>
+    private const string SignOutScript = """
+        async ({ fhir, clientId, patient, refreshToken, accessToken }) => {
+          const revoke = await fetch(fhir + '/auth/revoke', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ token: refreshToken, client_id: clientId }),
+          });
+          const read = await fetch(fhir + '/Observation?patient=' + patient, { headers: { Authorization: 'Bearer ' + accessToken } });
+          return { revokeStatus: revoke.status, readStatus: read.status };
+        }
+        """;
 
     /// <summary>A browser-only SMART app's second half: the code from its address, the token exchange, and a FHIR search.</summary>
     private const string BrowserAppScript = """
@@ -184,7 +206,8 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
           const read = await fetch(fhir + '/Observation?patient=' + token.patient, {
             headers: { Authorization: 'Bearer ' + token.access_token, Accept: 'application/fhir+json' },
           });
-          return { tokenStatus: tokenResponse.status, patient: token.patient, accessToken: token.access_token, hasRefreshToken: !!token.refresh_token,
+          return { tokenStatus: tokenResponse.status, patient: token.patient, accessToken: token.access_token, refreshToken: token.refresh_token ?? null,
+                   hasRefreshToken: !!token.refresh_token,
                    readStatus: read.status, bundle: await read.text() };
         }
         """;

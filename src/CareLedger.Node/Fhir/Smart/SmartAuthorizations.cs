@@ -150,11 +150,35 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     }
 
     /// <summary>Ends an authorization: every access token of the family is revoked and its refresh tokens forgotten.</summary>
-    private void RevokeFamily(string family, string clientId, string grantId, string why)
+    private void RevokeFamily(string family, string clientId, string grantId, string why, LogLevel level = LogLevel.Warning)
     {
         foreach (var token in _tokens.Values.Where(t => t.Family == family)) token.Revoked = true;
+        log.Log(level, "SMART app {ClientId}: the tokens of its authorization under grant {GrantId} are revoked, since {Why}.", clientId, grantId, why);
         _refresh.RemoveFamily(family);
-        log.LogWarning("SMART app {ClientId}: the tokens of its authorization under grant {GrantId} are revoked, since {Why}.", clientId, grantId, why);
+    }
+
+    /// <summary>
+    /// An app ends its own authorization (RFC 7009): given one of its refresh or access tokens, the whole family is revoked. A
+    /// token that is unknown, expired or another client's changes nothing. True when something was revoked.
+    /// </summary>
+    /// <exception cref="IOException">The refresh tokens' file could not be written; the revocation holds in memory (fails closed).</exception>
+    public bool Revoke(string token, string clientId)
+    {
+        lock (_lock)
+        {
+            var hash = Hash(token);
+            var (family, grantId) = token.StartsWith(RefreshPrefix, StringComparison.Ordinal)
+                ? _refresh.Find(hash) is { } stored && stored.ClientId == clientId ? (stored.Family, stored.GrantId) : (null, null)
+                : _tokens.TryGetValue(hash, out var issued) && issued.Access.App.ClientId == clientId ? (issued.Family, issued.Access.GrantId) : (null, null);
+            if (family is null)
+            {
+                // Perhaps revoked already, by a request whose write failed: sending it again is how the app gets it stored.
+                _refresh.SaveIfBehind();
+                return false;
+            }
+            RevokeFamily(family, clientId, grantId!, "the app asked to revoke it", LogLevel.Information);
+            return true;
+        }
     }
 
     /// <summary>The access behind a bearer token, while it is neither expired nor revoked.</summary>

@@ -5,11 +5,11 @@ namespace CareLedger.Node.Fhir.Smart;
 
 /// <summary>
 /// CORS for SMART apps that run in the browser alone (ADR 0025). Discovery and the CapabilityStatement are public: any origin
-/// may read them. The token endpoint and FHIR reads with an app's token answer <c>Access-Control-Allow-Origin</c> only to
-/// the origins of that app's registered redirect URIs — the app named by the form's client_id, or behind the bearer token —
-/// so which origin is allowed is known only once the request is read or authenticated; the decision is made as the answer
-/// starts. An error that names no app (a token request without a registered client_id) is readable from any registered app's
-/// origin. A preflight carries neither token nor body, so it is answered for the origin of any registered app (it lets the
+/// may read them. The token and revocation endpoints, and FHIR reads with an app's token, answer
+/// <c>Access-Control-Allow-Origin</c> only to the origins of that app's registered redirect URIs — the app named by the form's
+/// client_id, or behind the bearer token — so which origin is allowed is known only once the request is read or
+/// authenticated; the decision is made as the answer starts. An error that names no app (a form without a registered
+/// client_id) is readable from any registered app's origin. A preflight carries neither token nor body, so it is answered for the origin of any registered app (it lets the
 /// browser send the request, whose answer is then held to its own app). No credentials: tokens are bearer, never cookies.
 /// Everything outside /fhir, and the portal's own SMART endpoints (authorize, requests), are left alone.
 /// </summary>
@@ -19,7 +19,7 @@ namespace CareLedger.Node.Fhir.Smart;
 /// </remarks>
 public static class SmartCors
 {
-    /// <summary>The app a token request named (set by the token endpoint once client_id is a registered app).</summary>
+    /// <summary>The app a token or revocation request named (set by those endpoints once client_id is a registered app).</summary>
     public sealed record TokenClient(RegisteredApp App);
 
     private const string ExposedHeaders = "ETag, Last-Modified, Location, Content-Location";
@@ -41,7 +41,7 @@ public static class SmartCors
             http.Response.Headers.AccessControlAllowOrigin = "*";
             return next(http);
         }
-        var token = rest.StartsWithSegments("/auth/token");
+        var token = rest.StartsWithSegments("/auth/token") || rest.StartsWithSegments("/auth/revoke"); // the app's own OAuth endpoints
         // The portal's side of SMART (authorize, requests) is the node's own pages; no other discovery document is public.
         if (!token && (rest.StartsWithSegments("/auth") || rest.StartsWithSegments("/.well-known"))) return next(http);
         if (preflight) return AnyAppAllows(http, origin) ? Preflight(http, origin, token ? "POST" : "GET") : next(http);

@@ -85,8 +85,18 @@ public sealed class SmartRefreshTokens
         if (gone.Count > 0) Save();
     }
 
+    /// <summary>True while the file lags behind memory: a write failed (a revocation, say, held only in memory) and none has succeeded since.</summary>
+    private bool _behind;
+
+    /// <summary>Writes the tokens if the file lags behind memory, so that a revocation that could not be stored is once it can; throws if it still cannot.</summary>
+    public void SaveIfBehind()
+    {
+        if (_behind) Save();
+    }
+
     private void Save()
     {
+        _behind = true;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var temp = $"{Path}.{Environment.ProcessId}.tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -96,5 +106,6 @@ public sealed class SmartRefreshTokens
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, Path, overwrite: true);
+        _behind = false;
     }
 }

@@ -21,29 +21,75 @@ public static class SmartToken
 {
     public static async Task<IResult> Exchange(HttpRequest request, SmartApps apps, SmartAuthorizations authorizations, LedgerReader ledger, CancellationToken ct)
     {
+        NoStore(request);
+        var (form, problem) = await ReadFormAsync(request, ct);
+        if (problem is not null) return problem;
+        var grantType = form!["grant_type"].ToString();
+        if (grantType.Length == 0) return Error("invalid_request", "grant_type is missing.");
+        if (grantType is not ("authorization_code" or "refresh_token"))
+            return Error("unsupported_grant_type", $"grant_type '{grantType}' is not supported; use authorization_code or refresh_token.");
+        if (Client(request, form, apps) is { } refused) return refused;
+        var clientId = form["client_id"].ToString();
+        return Answer(grantType == "refresh_token" ? Refresh(form, clientId, apps, authorizations, ledger) : Redeem(form, clientId, authorizations, ledger));
+    }
+
+    /// <summary>
+    /// The revocation endpoint (RFC 7009): an app that signs out sends its refresh or access token and its client_id, and the
+    /// whole authorization ends — every access and refresh token rotated from the same approval. The answer is 200 whether or
+    /// not the token was known (or another client's, which is left alone), so it tells nobody anything. The patient's ledger
+    /// grant stays: only the patient ends that, in the portal.
+    /// </summary>
+    public static async Task<IResult> Revoke(HttpRequest request, SmartApps apps, SmartAuthorizations authorizations, CancellationToken ct)
+    {
+        NoStore(request);
+        var (form, problem) = await ReadFormAsync(request, ct);
+        if (problem is not null) return problem;
+        var token = form!["token"].ToString();
+        if (token.Length == 0) return Error("invalid_request", "token is missing (RFC 7009 §2.1).");
+        if (Client(request, form, apps) is { } refused) return refused;
+        try { authorizations.Revoke(token, form["client_id"].ToString()); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Revoked in memory, but not yet on disk: a restart would bring the refresh token back, so the app should try again.
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return Error("temporarily_unavailable", "The revocation could not be stored yet; send it again.", StatusCodes.Status503ServiceUnavailable);
+        }
+        return TypedResults.Ok();
+    }
+
+    private static void NoStore(HttpRequest request)
+    {
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         request.HttpContext.Response.Headers.Pragma = "no-cache";
-        // Only a urlencoded form (RFC 6749 §4.1.3): HasFormContentType would also let multipart in, whose parser throws on a
-        // missing boundary or too many fields; anything unreadable is the client's mistake, never a 500.
+    }
+
+    /// <summary>
+    /// The request's urlencoded form (RFC 6749 §4.1.3), each parameter at most once. HasFormContentType would also let multipart
+    /// in, whose parser throws on a missing boundary or too many fields; anything unreadable is the client's mistake, never a 500.
+    /// </summary>
+    private static async Task<(IFormCollection? Form, IResult? Problem)> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-            return Error("invalid_request", "Send the parameters as application/x-www-form-urlencoded (RFC 6749 §4.1.3).");
+            return (null, Error("invalid_request", "Send the parameters as application/x-www-form-urlencoded (RFC 6749 §4.1.3)."));
         IFormCollection form;
         try { form = await request.ReadFormAsync(ct); }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return Error("invalid_request", "The form could not be read: " + e.Message);
+            return (null, Error("invalid_request", "The form could not be read: " + e.Message));
         }
-        if (form.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated }) return Error("invalid_request", $"The parameter '{repeated}' is given more than once.");
-        var grantType = form["grant_type"].ToString();
-        if (grantType.Length == 0) return Error("invalid_request", "grant_type is missing.");
-        if (grantType is not ("authorization_code" or "refresh_token"))
-            return Error("unsupported_grant_type", $"grant_type '{grantType}' is not supported; use authorization_code or refresh_token.");
+        if (form.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated }) return (null, Error("invalid_request", $"The parameter '{repeated}' is given more than once."));
+        return (form, null);
+    }
+
+    /// <summary>Null once the form's client_id names a registered app (public clients name themselves; CORS then answers its origins); else the 401.</summary>
+    private static IResult? Client(HttpRequest request, IFormCollection form, SmartApps apps)
+    {
         var clientId = form["client_id"].ToString();
         if (clientId.Length == 0 || apps.Find(clientId) is not { } app)
             return Error("invalid_client", clientId.Length == 0 ? "client_id is missing (public clients name themselves)." : $"No app is registered with client_id '{clientId}'.",
                 StatusCodes.Status401Unauthorized);
         request.HttpContext.Features.Set(new SmartCors.TokenClient(app));
-        return Answer(grantType == "refresh_token" ? Refresh(form, clientId, apps, authorizations, ledger) : Redeem(form, clientId, authorizations, ledger));
+        return null;
     }
 
     private static SmartAuthorizations.Exchange Redeem(IFormCollection form, string clientId, SmartAuthorizations authorizations, LedgerReader ledger)
