@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir.Smart;
+using CareLedger.Testing;
 
 namespace CareLedger.Fhir.Tests;
 
@@ -56,24 +58,27 @@ public class SmartRevocationTests(FhirNode fhir)
         Assert.True(refreshed == HttpStatusCode.OK, body.ToJsonString());
     }
 
-    [Fact]
-    public async Task Revoke_WhenTheFileCannotBeWritten_Is503_AndSendingItAgainStoresIt()
+    [Theory]
+    [InlineData("refresh_token", "refresh_token")]
+    [InlineData("refresh_token", "access_token")]
+    [InlineData("access_token", "access_token")]
+    public async Task Revoke_WhenTheFileCannotBeWritten_Is503_AndSendingItAgainStoresIt(string first, string again)
     {
-        var app = await SmartApp.RegisterAsync(fhir, "Signs Out On A Full Disk");
+        var app = await SmartApp.RegisterAsync(fhir, $"Signs Out, Unwritable {first} {again}");
         var answer = await app.TokenAnswerAsync(Offline);
         var blocked = $"{RefreshPath()}.{Environment.ProcessId}.tmp"; // a folder where the node writes its temporary file: every write fails
 
         (HttpStatusCode Status, string Body) failed;
         Directory.CreateDirectory(blocked);
-        try { failed = await app.RevokeAsync(Refresh(answer)); }
+        try { failed = await app.RevokeAsync(answer[first]!.GetValue<string>()); }
         finally { Directory.Delete(blocked); }
         var onDiskMeanwhile = RefreshFile();
-        var again = await app.RevokeAsync(Refresh(answer));
+        var sentAgain = await app.RevokeAsync(answer[again]!.GetValue<string>());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.Status);
         Assert.Equal("temporarily_unavailable", JsonNode.Parse(failed.Body)!["error"]!.GetValue<string>());
         Assert.Contains(Hash(Refresh(answer)), onDiskMeanwhile); // a restart now would bring it back: hence the 503
-        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(HttpStatusCode.OK, sentAgain.Status);
         Assert.DoesNotContain(Hash(Refresh(answer)), RefreshFile());
         Assert.Equal(HttpStatusCode.BadRequest, (await app.RefreshAsync(Refresh(answer))).Status); // revoked in memory from the first try
     }
@@ -107,4 +112,52 @@ public class SmartRevocationTests(FhirNode fhir)
     private static string Access(JsonObject answer) => answer["access_token"]!.GetValue<string>();
 
     private static string Refresh(JsonObject answer) => answer["refresh_token"]!.GetValue<string>();
+}
+
+/// <summary>
+/// Signing out on a node whose data disk is really full (a size-limited tmpfs): the revocation is not refused with the node's
+/// 507 like other writes; it takes effect at once and says 503 until it can be stored, then is stored once space returns.
+/// </summary>
+public sealed class SmartRevocationDiskFullTests
+{
+    [SmallDiskFact]
+    public async Task Revoke_OnAFullDisk_TakesEffectAtOnce_Is503_AndIsStoredOnceSpaceReturns()
+    {
+        using var disk = SmallDisk.Mount(megabytes: 40);
+        using var node = new NodeProcess(Path.Combine(disk.Path, "data")) { Environment = { ["CareLedger__MinFreeDiskMegabytes"] = "4" } };
+        await node.StartAsync();
+        using var patient = new KeyStore(Path.Combine(node.DataDir, "demo-keys")).Load("patient-jones", "demo");
+        var smartNode = new SmartNode(node.BaseAddress, node.Client, node.DataDir, patient);
+        var app = await SmartApp.RegisterAsync(smartNode, "Signs Out On A Full Disk");
+        var answer = await app.TokenAnswerAsync("launch/patient offline_access patient/Observation.rs");
+        var refreshFile = Path.Combine(node.DataDir, "custodial", SmartRefreshTokens.FileName);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(answer["refresh_token"]!.GetValue<string>())));
+
+        var filler = disk.Fill();
+        await WaitUntilWritesAreRefusedAsync(node.BaseAddress);
+        var (status, body) = await app.RevokeAsync(answer["refresh_token"]!.GetValue<string>());
+        var read = await SmartApp.ReadAsync(smartNode, answer["access_token"]!.GetValue<string>(), $"Observation?patient={patient.Account}");
+        var onDiskWhileFull = await File.ReadAllTextAsync(refreshFile);
+        File.Delete(filler);
+        var again = await app.RevokeAsync(answer["refresh_token"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("temporarily_unavailable", JsonNode.Parse(body)!["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, read.Status); // in force at once, disk or no disk
+        Assert.Contains(hash, onDiskWhileFull);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.DoesNotContain(hash, await File.ReadAllTextAsync(refreshFile));
+    }
+
+    /// <summary>Waits for the node to notice the full disk: an empty token request is then a 507 rather than an OAuth 400.</summary>
+    private static async Task WaitUntilWritesAreRefusedAsync(Uri node)
+    {
+        using var http = new HttpClient { BaseAddress = node };
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            using var probe = await http.PostAsync("fhir/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>()));
+            if (probe.StatusCode == HttpStatusCode.InsufficientStorage) return;
+        }
+        throw new TimeoutException("the node never noticed its full disk");
+    }
 }

@@ -88,8 +88,8 @@ public static class NodeHost
         app.UseErrorAnswers();
         app.UseRequestSpans();
         app.Use(RefuseWhileHalted);
+        app.UseSmartCors(); // before authentication (a browser's preflight carries no token), and before the 507s, so apps can read them
         app.UseDiskFullRefusal();
-        app.UseSmartCors(); // before authentication: a browser's preflight carries no token
         app.UseAuthentication();
         app.UseAuditorLog(); // before authorization, so that an auditor's refused requests are logged too
         app.UseAuthorization();

@@ -86,6 +86,7 @@ public static class SmartApi
         ["authorization_endpoint"] = baseUrl + "/auth/authorize",
         ["token_endpoint"] = baseUrl + "/auth/token",
         ["revocation_endpoint"] = baseUrl + "/auth/revoke",
+        ["revocation_endpoint_auth_methods_supported"] = new[] { "none" },
         ["grant_types_supported"] = new[] { "authorization_code", "refresh_token" },
         ["response_types_supported"] = new[] { "code" },
         ["token_endpoint_auth_methods_supported"] = new[] { "none" },
@@ -102,6 +103,7 @@ public static class SmartApi
         [
             new Extension("authorize", new FhirUri(baseUrl + "/auth/authorize")),
             new Extension("token", new FhirUri(baseUrl + "/auth/token")),
+            new Extension("revoke", new FhirUri(baseUrl + "/auth/revoke")),
         ],
     };
 }

@@ -158,10 +158,12 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     }
 
     /// <summary>
-    /// An app ends its own authorization (RFC 7009): given one of its refresh or access tokens, the whole family is revoked. A
-    /// token that is unknown, expired or another client's changes nothing. True when something was revoked.
+    /// An app ends its own authorization (RFC 7009): given one of its refresh or access tokens — even one expired or spent but
+    /// still remembered — the whole family is revoked. A token that is unknown or another client's changes nothing. Either
+    /// way a revocation whose write failed earlier is written now. True when something was revoked.
     /// </summary>
     /// <exception cref="IOException">The refresh tokens' file could not be written; the revocation holds in memory (fails closed).</exception>
+    /// <exception cref="UnauthorizedAccessException">The same, for want of permission.</exception>
     public bool Revoke(string token, string clientId)
     {
         lock (_lock)

@@ -22,7 +22,7 @@ public static class SmartCors
     /// <summary>The app a token or revocation request named (set by those endpoints once client_id is a registered app).</summary>
     public sealed record TokenClient(RegisteredApp App);
 
-    private const string ExposedHeaders = "ETag, Last-Modified, Location, Content-Location";
+    private const string ExposedHeaders = "ETag, Last-Modified, Location, Content-Location, Retry-After";
 
     public static IApplicationBuilder UseSmartCors(this IApplicationBuilder app) => app.Use(AnswerAsync);
 

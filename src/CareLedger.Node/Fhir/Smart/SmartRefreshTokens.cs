@@ -67,7 +67,7 @@ public sealed class SmartRefreshTokens
 
     /// <summary>
     /// Forgets every token of a family: a later use of any of them is an unknown token. Held in memory even when the file cannot
-    /// be written (the exception goes on): a revocation fails closed.
+    /// be written (the exception goes on): a revocation fails closed, and the next write stores it.
     /// </summary>
     public void RemoveFamily(string family) => Remove(t => t.Family == family);
 
@@ -82,7 +82,7 @@ public sealed class SmartRefreshTokens
     {
         var gone = _tokens.Values.Where(which).Select(t => t.Hash).ToList();
         foreach (var hash in gone) _tokens.Remove(hash);
-        if (gone.Count > 0) Save();
+        if (gone.Count > 0 || _behind) Save();
     }
 
     /// <summary>True while the file lags behind memory: a write failed (a revocation, say, held only in memory) and none has succeeded since.</summary>
