@@ -9,8 +9,9 @@ namespace CareLedger.Node.Fhir.Smart;
 /// <c>Access-Control-Allow-Origin</c> only to the origins of that app's registered redirect URIs — the app named by the form's
 /// client_id, or behind the bearer token — so which origin is allowed is known only once the request is read or
 /// authenticated; the decision is made as the answer starts. An error that names no app (a form without a registered
-/// client_id) is readable from any registered app's origin. A preflight carries neither token nor body, so it is answered for the origin of any registered app (it lets the
-/// browser send the request, whose answer is then held to its own app). No credentials: tokens are bearer, never cookies.
+/// client_id) is readable from any registered app's origin. A preflight carries neither token nor body, so it is answered
+/// for the origin of any registered app (it lets the browser send the request, whose answer is then held to its own app).
+/// No credentials: tokens are bearer, never cookies.
 /// Everything outside /fhir, and the portal's own SMART endpoints (authorize, requests), are left alone.
 /// </summary>
 /// <remarks>
@@ -66,10 +67,10 @@ public static class SmartCors
     }
 
     /// <summary>
-    /// Answers that name no app, yet a browser app must be able to read: the token endpoint's answer to a request that named
-    /// no registered app (no form, no client_id or an unknown one), which can only be an OAuth error, and a 401 to an app's
-    /// token that is expired, revoked or unknown (the app refreshes or authorizes again). Both are readable from any registered
-    /// app's origin; they say nothing about anyone.
+    /// Answers that name no app, yet a browser app must be able to read: the token or revocation endpoint's answer to a
+    /// request that named no registered app (no form, no client_id or an unknown one), which can only be an error, and a 401
+    /// to an app's token that is expired, revoked or unknown (the app refreshes or authorizes again). Both are readable from
+    /// any registered app's origin; they say nothing about anyone.
     /// </summary>
     private static bool IsRefusedAppToken(HttpContext http) =>
         http.Response.StatusCode == StatusCodes.Status401Unauthorized
