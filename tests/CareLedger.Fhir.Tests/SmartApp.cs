@@ -139,6 +139,15 @@ internal sealed class SmartApp
         return QueryHelpers.ParseQuery(location.OriginalString[location.OriginalString.IndexOf('?')..])["request"].ToString();
     }
 
+    /// <summary>The access token of a token answer.</summary>
+    public static string Access(JsonObject answer) => answer["access_token"]!.GetValue<string>();
+
+    /// <summary>The refresh token of a token answer.</summary>
+    public static string Refresh(JsonObject answer) => answer["refresh_token"]!.GetValue<string>();
+
+    /// <summary>How the node keeps a refresh token in smart-refresh.json: the SHA-256 of the token, in lower-case hex.</summary>
+    public static string StoredHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 

@@ -5,6 +5,8 @@ using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir.Smart;
 using CareLedger.Testing;
 
+using static CareLedger.Fhir.Tests.SmartApp;
+
 namespace CareLedger.Fhir.Tests;
 
 /// <summary>
@@ -47,13 +49,6 @@ public sealed class SmartRefreshRestartTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await SmartApp.ReadAsync(smartNode, Access(third), $"Observation?patient={patient.Account}")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await app.RefreshAsync(Refresh(third))).Status);
         foreach (var secret in new[] { Refresh(first), Refresh(second), Access(first), Access(second) }) Assert.DoesNotContain(secret, kept);
-        Assert.Contains(Sha256Hex(Refresh(second)), kept);
+        Assert.Contains(StoredHash(Refresh(second)), kept);
     }
-
-    private static string Sha256Hex(string token) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
-
-    private static string Access(JsonObject answer) => answer["access_token"]!.GetValue<string>();
-
-    private static string Refresh(JsonObject answer) => answer["refresh_token"]!.GetValue<string>();
 }

@@ -5,6 +5,8 @@ using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir.Smart;
 
+using static CareLedger.Fhir.Tests.SmartApp;
+
 namespace CareLedger.Fhir.Tests;
 
 /// <summary>
@@ -231,10 +233,6 @@ public class SmartRefreshTokenTests(FhirNode fhir)
         Assert.True(refreshed.Status == HttpStatusCode.OK, refreshed.Body.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, (await SmartApp.ReadAsync(fhir, Access(refreshed.Body), $"Observation?patient={fhir.Patient.Account}")).Status);
     }
-
-    private static string Access(JsonObject answer) => answer["access_token"]!.GetValue<string>();
-
-    private static string Refresh(JsonObject answer) => answer["refresh_token"]!.GetValue<string>();
 
     private ConsentGrant GrantTo(SmartApp app) =>
         fhir.Node.Ledger.State.Scan(ConsentGrant.Of(fhir.Patient.Account)).Select(g => g.Value).Single(g => g.Grantee?.ToString() == app.App.Account);

@@ -1,11 +1,12 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using CareLedger.Contracts.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Fhir.Smart;
 using CareLedger.Testing;
+
+using static CareLedger.Fhir.Tests.SmartApp;
 
 namespace CareLedger.Fhir.Tests;
 
@@ -28,7 +29,7 @@ public class SmartRevocationTests(FhirNode fhir)
         var answer = await app.TokenAnswerAsync(Offline);
         var path = $"Observation?patient={fhir.Patient.Account}";
         Assert.Equal(HttpStatusCode.OK, (await SmartApp.ReadAsync(fhir, Access(answer), path)).Status);
-        Assert.Contains(Hash(Refresh(answer)), RefreshFile());
+        Assert.Contains(StoredHash(Refresh(answer)), RefreshFile());
 
         var (status, body) = await app.RevokeAsync(answer[which]!.GetValue<string>());
 
@@ -36,7 +37,7 @@ public class SmartRevocationTests(FhirNode fhir)
         Assert.Equal(HttpStatusCode.Unauthorized, (await SmartApp.ReadAsync(fhir, Access(answer), path)).Status);
         var (refreshed, refusal) = await app.RefreshAsync(Refresh(answer));
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (refreshed, refusal["error"]!.GetValue<string>()));
-        Assert.DoesNotContain(Hash(Refresh(answer)), RefreshFile()); // gone from disk: a restart does not bring it back
+        Assert.DoesNotContain(StoredHash(Refresh(answer)), RefreshFile()); // gone from disk: a restart does not bring it back
         Assert.Contains(GrantsOf(app), g => !g.Revoked); // the app signed out; only the patient ends the grant
     }
 
@@ -77,9 +78,9 @@ public class SmartRevocationTests(FhirNode fhir)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.Status);
         Assert.Equal("temporarily_unavailable", JsonNode.Parse(failed.Body)!["error"]!.GetValue<string>());
-        Assert.Contains(Hash(Refresh(answer)), onDiskMeanwhile); // a restart now would bring it back: hence the 503
+        Assert.Contains(StoredHash(Refresh(answer)), onDiskMeanwhile); // a restart now would bring it back: hence the 503
         Assert.Equal(HttpStatusCode.OK, sentAgain.Status);
-        Assert.DoesNotContain(Hash(Refresh(answer)), RefreshFile());
+        Assert.DoesNotContain(StoredHash(Refresh(answer)), RefreshFile());
         Assert.Equal(HttpStatusCode.BadRequest, (await app.RefreshAsync(Refresh(answer))).Status); // revoked in memory from the first try
     }
 
@@ -106,12 +107,6 @@ public class SmartRevocationTests(FhirNode fhir)
     private string RefreshPath() => Path.Combine(fhir.Node.Keys.Custodial.Folder, SmartRefreshTokens.FileName);
 
     private string RefreshFile() => File.ReadAllText(RefreshPath());
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Access(JsonObject answer) => answer["access_token"]!.GetValue<string>();
-
-    private static string Refresh(JsonObject answer) => answer["refresh_token"]!.GetValue<string>();
 }
 
 /// <summary>
@@ -131,15 +126,15 @@ public sealed class SmartRevocationDiskFullTests
         var app = await SmartApp.RegisterAsync(smartNode, "Signs Out On A Full Disk");
         var answer = await app.TokenAnswerAsync("launch/patient offline_access patient/Observation.rs");
         var refreshFile = Path.Combine(node.DataDir, "custodial", SmartRefreshTokens.FileName);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(answer["refresh_token"]!.GetValue<string>())));
+        var hash = StoredHash(Refresh(answer));
 
         var filler = disk.Fill();
         await WaitUntilWritesAreRefusedAsync(node.BaseAddress);
-        var (status, body) = await app.RevokeAsync(answer["refresh_token"]!.GetValue<string>());
-        var read = await SmartApp.ReadAsync(smartNode, answer["access_token"]!.GetValue<string>(), $"Observation?patient={patient.Account}");
+        var (status, body) = await app.RevokeAsync(Refresh(answer));
+        var read = await SmartApp.ReadAsync(smartNode, Access(answer), $"Observation?patient={patient.Account}");
         var onDiskWhileFull = await File.ReadAllTextAsync(refreshFile);
         File.Delete(filler);
-        var again = await app.RevokeAsync(answer["refresh_token"]!.GetValue<string>());
+        var again = await app.RevokeAsync(Refresh(answer));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("temporarily_unavailable", JsonNode.Parse(body)!["error"]!.GetValue<string>());

@@ -7,19 +7,26 @@ namespace CareLedger.Node.Disk;
 /// <summary>
 /// While the data disk is full, requests that would write (every method but GET, HEAD and OPTIONS) are answered 507
 /// Insufficient Storage — problem details, or an OperationOutcome under /fhir — before they reach a handler; reads go on.
-/// A write that runs out of space on its way (the disk filled between two checks) gets the same answer. One POST is let
-/// through: a SMART app's token revocation, which only ever removes state, takes effect in memory at once, and answers in
-/// OAuth's own terms (503 <c>temporarily_unavailable</c>) when it cannot be stored yet.
+/// A write that runs out of space on its way (the disk filled between two checks) gets the same answer. An endpoint marked
+/// <see cref="AllowWhileDiskFull"/> is let through: one that only removes state, must take effect at once, and answers a
+/// failed write in its own terms (a SMART app's token revocation).
 /// </summary>
 public static class DiskFullRefusal
 {
     public const string Title = "Insufficient storage";
 
+    /// <summary>Endpoint metadata: this write is served while the disk is full (<see cref="AllowWhileDiskFull"/>).</summary>
+    public sealed class ServedWhileFull;
+
+    /// <summary>Lets the endpoint's requests through while the data disk is full; it must cope with a write that fails.</summary>
+    public static TBuilder AllowWhileDiskFull<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ServedWhileFull());
+
     public static IApplicationBuilder UseDiskFullRefusal(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var disk = context.RequestServices.GetRequiredService<DiskSpace>();
         var writes = !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
-                     && !context.Request.Path.StartsWithSegments(Fhir.Smart.SmartApi.RevokePath);
+                     && context.GetEndpoint()?.Metadata.GetMetadata<ServedWhileFull>() is null;
         if (writes && disk.Full)
         {
             await RefuseAsync(context, disk);

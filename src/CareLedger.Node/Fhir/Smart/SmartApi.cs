@@ -1,3 +1,4 @@
+using CareLedger.Node.Disk;
 using CareLedger.Node.Api;
 using CareLedger.Node.Authentication;
 using Hl7.Fhir.Model;
@@ -34,7 +35,7 @@ public static class SmartApi
             .WithSummary("OAuth 2 authorization endpoint (code, PKCE S256): checks the app and sends the browser to the portal, where the patient decides");
         oauth.MapPost("/token", SmartToken.Exchange).RequireAuthorization(Policies.OAuthPublic)
             .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier, or a refresh token, for an access token to the patient's records");
-        oauth.MapPost("/revoke", SmartToken.Revoke).RequireAuthorization(Policies.OAuthPublic)
+        oauth.MapPost("/revoke", SmartToken.Revoke).RequireAuthorization(Policies.OAuthPublic).AllowWhileDiskFull() // it only removes state
             .WithSummary("OAuth 2 token revocation (RFC 7009): an app signing out ends its authorization, every access and refresh token of it");
         oauth.MapGet("/requests/{id}", SmartApproval.Show).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("An app's pending request, for the portal to show the patient (signed by a patient)");

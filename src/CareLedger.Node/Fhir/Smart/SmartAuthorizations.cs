@@ -168,19 +168,23 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     {
         lock (_lock)
         {
-            var hash = Hash(token);
-            var (family, grantId) = token.StartsWith(RefreshPrefix, StringComparison.Ordinal)
-                ? _refresh.Find(hash) is { } stored && stored.ClientId == clientId ? (stored.Family, stored.GrantId) : (null, null)
-                : _tokens.TryGetValue(hash, out var issued) && issued.Access.App.ClientId == clientId ? (issued.Family, issued.Access.GrantId) : (null, null);
-            if (family is null)
+            if (FamilyOf(token, clientId) is not { } found)
             {
                 // Perhaps revoked already, by a request whose write failed: sending it again is how the app gets it stored.
                 _refresh.SaveIfBehind();
                 return false;
             }
-            RevokeFamily(family, clientId, grantId!, "the app asked to revoke it", LogLevel.Information);
+            RevokeFamily(found.Family, clientId, found.GrantId, "the app asked to revoke it", LogLevel.Information);
             return true;
         }
+    }
+
+    /// <summary>The family and grant of one of <paramref name="clientId"/>'s tokens, refresh or access; null for any other token.</summary>
+    private (string Family, string GrantId)? FamilyOf(string token, string clientId)
+    {
+        if (token.StartsWith(RefreshPrefix, StringComparison.Ordinal))
+            return _refresh.Find(Hash(token)) is { } stored && stored.ClientId == clientId ? (stored.Family, stored.GrantId) : null;
+        return _tokens.TryGetValue(Hash(token), out var issued) && issued.Access.App.ClientId == clientId ? (issued.Family, issued.Access.GrantId) : null;
     }
 
     /// <summary>The access behind a bearer token, while it is neither expired nor revoked.</summary>

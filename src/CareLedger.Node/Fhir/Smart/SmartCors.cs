@@ -42,14 +42,14 @@ public static class SmartCors
             http.Response.Headers.AccessControlAllowOrigin = "*";
             return next(http);
         }
-        var token = rest.StartsWithSegments("/auth/token") || rest.StartsWithSegments("/auth/revoke"); // the app's own OAuth endpoints
+        var appForm = rest.StartsWithSegments("/auth/token") || rest.StartsWithSegments("/auth/revoke"); // the OAuth endpoints an app posts its form to
         // The portal's side of SMART (authorize, requests) is the node's own pages; no other discovery document is public.
-        if (!token && (rest.StartsWithSegments("/auth") || rest.StartsWithSegments("/.well-known"))) return next(http);
-        if (preflight) return AnyAppAllows(http, origin) ? Preflight(http, origin, token ? "POST" : "GET") : next(http);
+        if (!appForm && (rest.StartsWithSegments("/auth") || rest.StartsWithSegments("/.well-known"))) return next(http);
+        if (preflight) return AnyAppAllows(http, origin) ? Preflight(http, origin, appForm ? "POST" : "GET") : next(http);
         http.Response.OnStarting(() =>
         {
             http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-            if (AppOf(http) is { } app ? Allows(app, origin) : (token || IsRefusedAppToken(http)) && AnyAppAllows(http, origin))
+            if (AppOf(http) is { } app ? Allows(app, origin) : (appForm || IsRefusedAppToken(http)) && AnyAppAllows(http, origin))
             {
                 http.Response.Headers.AccessControlAllowOrigin = origin;
                 http.Response.Headers.AccessControlExposeHeaders = ExposedHeaders;
