@@ -21,21 +21,32 @@ public interface ITransactionSender
 /// </summary>
 public static class ClosedLoop
 {
+    /// <param name="untilJitSettles">
+    /// Warm up past <paramref name="warmup"/> until this process stops compiling (<see cref="JitSettling"/>): for load
+    /// whose code under test, node and clients, runs in this process.
+    /// </param>
     public static async Task<LoadFigures> RunAsync(string scenario, ITransactionSender sender, int clients, int perClient,
-        TimeSpan warmup, TimeSpan duration, IBlockLog blocks, CancellationToken ct)
+        TimeSpan warmup, TimeSpan duration, IBlockLog blocks, CancellationToken ct, bool untilJitSettles = false)
     {
-        var start = Stopwatch.GetTimestamp();
-        var window = new Window(start + Ticks(warmup), start + Ticks(warmup + duration));
-        var running = Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, sender, perClient, window, ct), ct)));
+        var window = new Window();
+        var progress = new Progress(clients, perClient);
+        var running = Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, sender, perClient, window, progress, ct), ct)));
+        var warmedUp = Stopwatch.StartNew();
         await Task.Delay(warmup, ct);
+        if (untilJitSettles) await JitSettling.WaitAsync(warmup, progress.UsedFraction, ct);
+        var from = Stopwatch.GetTimestamp();
+        window.Open(from, from + Ticks(duration));
         var (measuring, retries) = (ProcessUsage.Now(), sender.Retries);
         await Task.Delay(duration, ct);
         var (usage, retried) = (measuring.Until(ProcessUsage.Now()), sender.Retries - retries);
         var tallies = await running;
-        return LoadFigures.From(scenario, tallies, duration, retried, await blocks.BetweenAsync(window.From, window.To, ct), usage);
+        return LoadFigures.From(scenario, tallies, duration, retried, await blocks.BetweenAsync(window.From, window.To, ct), usage) with
+        {
+            Warmup = warmedUp.Elapsed - duration
+        };
     }
 
-    private static async Task<ClientTally> ClientAsync(int client, ITransactionSender sender, int count, Window window, CancellationToken ct)
+    private static async Task<ClientTally> ClientAsync(int client, ITransactionSender sender, int count, Window window, Progress progress, CancellationToken ct)
     {
         var tally = new ClientTally();
         for (var i = 0; i < count; i++)
@@ -44,6 +55,7 @@ public static class ClosedLoop
             if (sent >= window.To) return tally;
             var delivery = await sender.SendAsync(client, i, ct);
             var done = Stopwatch.GetTimestamp();
+            progress.Sent(client, i + 1);
             if (done >= window.From && done < window.To) tally.Add(delivery, Stopwatch.GetElapsedTime(sent, done));
         }
         tally.RanOut = true;
@@ -52,7 +64,31 @@ public static class ClosedLoop
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
-    private readonly record struct Window(long From, long To);
+    /// <summary>The measured stretch, in <see cref="Stopwatch"/> ticks; it opens when the warm-up ends, which no one knows in advance.</summary>
+    private sealed class Window
+    {
+        private long _from = long.MaxValue, _to = long.MaxValue;
+
+        public long From => Volatile.Read(ref _from);
+        public long To => Volatile.Read(ref _to);
+
+        public void Open(long from, long to)
+        {
+            Volatile.Write(ref _to, to);
+            Volatile.Write(ref _from, from);
+        }
+    }
+
+    /// <summary>How far each client has got through its pre-signed transactions.</summary>
+    private sealed class Progress(int clients, int perClient)
+    {
+        private readonly int[] _sent = new int[clients];
+
+        public void Sent(int client, int count) => Volatile.Write(ref _sent[client], count);
+
+        /// <summary>The share of its transactions that the client furthest along has sent.</summary>
+        public double UsedFraction() => (double)_sent.Max() / perClient;
+    }
 }
 
 /// <summary>One client's count of deliveries and commit latencies inside the measured window.</summary>

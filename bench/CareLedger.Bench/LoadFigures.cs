@@ -17,6 +17,9 @@ public sealed record LoadFigures(
     BlockFigures Blocks,
     ProcessUsage Usage)
 {
+    /// <summary>How long the load ran before the measured window opened.</summary>
+    public TimeSpan Warmup { get; init; }
+
     public long Committed => Valid + Invalid;
     public double CpuMicrosPerTx => Committed == 0 ? 0 : Usage.Cpu.TotalMicroseconds / Committed;
     public double AllocatedKBPerTx => Committed == 0 ? 0 : Usage.AllocatedBytes / 1024.0 / Committed;

@@ -56,7 +56,7 @@ public static class PeersScenario
     }
 
     private static Figures FromLoad(LoadFigures r) => new(r.Scenario, r.Tps, r.P50Ms, r.P99Ms, r.Committed, r.Failed + r.Rejected + r.Pending,
-        r.ClientsRanOut > 0 ? $"{r.ClientsRanOut} clients ran out; raise --max-rate" : null);
+        r.ClientsRanOut > 0 ? $"{r.ClientsRanOut} clients ran out; raise --max-rate" : $"after {r.Warmup.TotalSeconds:F0} s of warm-up (until the JIT settled)");
 
     private static string Row(Figures f) =>
         $"{f.System,-18} {f.Tps,10:N0} {f.P50Ms,8:F1} {f.P99Ms,8:F1} {f.Committed,10:N0} {f.Failed,7:N0}{(f.Note is null ? "" : "  " + f.Note)}";
@@ -65,7 +65,7 @@ public static class PeersScenario
     {
         Console.WriteLine();
         Console.WriteLine($"peers: signed transfers between {options.Accounts:N0} accounts, {options.Clients} closed-loop clients, {options.DurationSeconds} s measured after " +
-                          $"{options.WarmupSeconds} s warm-up, {rounds} interleaved rounds, {verify.Cores} cores");
+                          $"{options.WarmupSeconds} s warm-up (CareLedger's: until its JIT settles), {rounds} interleaved rounds, {verify.Cores} cores");
         Console.WriteLine($"ECDSA P-256 verify ceiling (all cores): {verify.AllCores:N0}/s");
         Console.WriteLine($"{"system",-18} {"committed/s",10} {"p50 ms",8} {"p99 ms",8} {"committed",10} {"failed",7}");
         foreach (var f in all) Console.WriteLine(Row(f));

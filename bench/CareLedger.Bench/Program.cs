@@ -134,7 +134,7 @@ async Task<LoadFigures> RunScenarioAsync(string scenario, int rate, Func<Transac
     GC.Collect();
     try
     {
-        return await ClosedLoop.RunAsync(scenario, sender, options.Clients, perClient, warmup, duration, blocks, stop.Token);
+        return await ClosedLoop.RunAsync(scenario, sender, options.Clients, perClient, warmup, duration, blocks, stop.Token, untilJitSettles: true);
     }
     finally
     {

@@ -18,7 +18,8 @@ public static class Report
         {
             PrintRow(r);
             Console.WriteLine($"{"",-10} process: {r.Usage.CoresBusy:F2} of {verify.Cores} cores busy, {r.CpuMicrosPerTx:F0} us CPU/tx, " +
-                              $"{r.AllocatedKBPerTx:F1} KB allocated/tx, GC paused {r.Usage.GcPausePercent:F1}% of the time ({r.Usage.Gen2Collections} gen2)");
+                              $"{r.AllocatedKBPerTx:F1} KB allocated/tx, GC paused {r.Usage.GcPausePercent:F1}% of the time ({r.Usage.Gen2Collections} gen2); " +
+                              $"measured after {r.Warmup.TotalSeconds:F0} s of warm-up");
             if (r.ClientsRanOut > 0)
                 Console.WriteLine($"  note: {r.ClientsRanOut} clients used up their pre-signed transactions early; raise --max-rate");
         }

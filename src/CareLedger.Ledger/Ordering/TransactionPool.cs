@@ -88,16 +88,20 @@ public sealed class TransactionPool
 
     /// <summary>
     /// Waits for at least one transaction, then gathers up to <paramref name="max"/> for at most
-    /// <paramref name="linger"/>. Each sender's transactions come out in nonce order.
+    /// <paramref name="linger"/>, or until it holds <paramref name="enough"/>. Each sender's transactions come out in nonce order.
     /// </summary>
-    public async Task<IReadOnlyList<Transaction>> TakeBatchAsync(int max, TimeSpan linger, CancellationToken ct)
+    /// <param name="enough">
+    /// How many make the linger pointless (see <see cref="BatchLinger"/>): once that many are in, the batch is cut with
+    /// whatever else has already arrived, without waiting out the linger.
+    /// </param>
+    public async Task<IReadOnlyList<Transaction>> TakeBatchAsync(int max, TimeSpan linger, CancellationToken ct, int enough = int.MaxValue)
     {
         var reader = _queue.Reader;
         var batch = new List<Transaction>();
         if (!await reader.WaitToReadAsync(ct)) return batch;
         try
         {
-            await GatherAsync(reader, batch, max, linger, ct);
+            await GatherAsync(reader, batch, max, Math.Min(max, enough), linger, ct);
         }
         catch (OperationCanceledException)
         {
@@ -110,14 +114,14 @@ public sealed class TransactionPool
         return batch;
     }
 
-    private async Task GatherAsync(ChannelReader<Transaction> reader, List<Transaction> batch, int max, TimeSpan linger, CancellationToken ct)
+    private async Task GatherAsync(ChannelReader<Transaction> reader, List<Transaction> batch, int max, int enough, TimeSpan linger, CancellationToken ct)
     {
         var deadline = _clock.GetTimestamp() + (long)(linger.TotalSeconds * _clock.TimestampFrequency);
         while (batch.Count < max)
         {
             // A requeued transaction may have been committed meanwhile (through another node's block): skip it.
             while (batch.Count < max && reader.TryRead(out var tx)) if (_pending.ContainsKey(tx.Id)) batch.Add(tx);
-            if (batch.Count >= max) break;
+            if (batch.Count >= enough) break;
             var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
             if (remaining <= TimeSpan.Zero) break;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
