@@ -31,9 +31,9 @@ public static class ClosedLoop
         var window = new Window();
         var progress = new Progress(clients, perClient);
         var running = Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, sender, perClient, window, progress, ct), ct)));
-        var warmedUp = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         await Task.Delay(warmup, ct);
-        if (untilJitSettles) await JitSettling.WaitAsync(warmup, progress.UsedFraction, ct);
+        var settled = untilJitSettles && await JitSettling.WaitAsync(warmup, progress.UsedFraction, ct);
         var from = Stopwatch.GetTimestamp();
         window.Open(from, from + Ticks(duration));
         var (measuring, retries) = (ProcessUsage.Now(), sender.Retries);
@@ -42,7 +42,8 @@ public static class ClosedLoop
         var tallies = await running;
         return LoadFigures.From(scenario, tallies, duration, retried, await blocks.BetweenAsync(window.From, window.To, ct), usage) with
         {
-            Warmup = warmedUp.Elapsed - duration
+            Warmup = Stopwatch.GetElapsedTime(started, from),
+            JitSettled = settled,
         };
     }
 

@@ -17,7 +17,8 @@ public static class JitSettling
     public const int MaxStretch = 4;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
 
-    public static async Task WaitAsync(TimeSpan minimum, Func<double> usedFraction, CancellationToken ct)
+    /// <summary>Waits until the process compiles little, or a limit is reached; true if it settled.</summary>
+    public static async Task<bool> WaitAsync(TimeSpan minimum, Func<double> usedFraction, CancellationToken ct)
     {
         var limit = minimum * (MaxStretch - 1);
         var waited = TimeSpan.Zero;
@@ -27,8 +28,9 @@ public static class JitSettling
             await Task.Delay(Step, ct);
             waited += Step;
             var now = JitInfo.GetCompiledMethodCount();
-            if (now - compiled <= SettledPerSecond) return;
+            if (now - compiled <= SettledPerSecond) return true;
             compiled = now;
         }
+        return false;
     }
 }

@@ -20,6 +20,9 @@ public sealed record LoadFigures(
     /// <summary>How long the load ran before the measured window opened.</summary>
     public TimeSpan Warmup { get; init; }
 
+    /// <summary>The warm-up went on until this process stopped compiling (<see cref="JitSettling"/>), rather than hitting its limit.</summary>
+    public bool JitSettled { get; init; }
+
     public long Committed => Valid + Invalid;
     public double CpuMicrosPerTx => Committed == 0 ? 0 : Usage.Cpu.TotalMicroseconds / Committed;
     public double AllocatedKBPerTx => Committed == 0 ? 0 : Usage.AllocatedBytes / 1024.0 / Committed;

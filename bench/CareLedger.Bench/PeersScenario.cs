@@ -56,7 +56,7 @@ public static class PeersScenario
     }
 
     private static Figures FromLoad(LoadFigures r) => new(r.Scenario, r.Tps, r.P50Ms, r.P99Ms, r.Committed, r.Failed + r.Rejected + r.Pending,
-        r.ClientsRanOut > 0 ? $"{r.ClientsRanOut} clients ran out; raise --max-rate" : $"after {r.Warmup.TotalSeconds:F0} s of warm-up (until the JIT settled)");
+        r.ClientsRanOut > 0 ? $"{r.ClientsRanOut} clients ran out; raise --max-rate" : $"after {r.Warmup.TotalSeconds:F0} s of warm-up{(r.JitSettled ? " (until the JIT settled)" : "")}");
 
     private static string Row(Figures f) =>
         $"{f.System,-18} {f.Tps,10:N0} {f.P50Ms,8:F1} {f.P99Ms,8:F1} {f.Committed,10:N0} {f.Failed,7:N0}{(f.Note is null ? "" : "  " + f.Note)}";

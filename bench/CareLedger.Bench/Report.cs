@@ -19,7 +19,7 @@ public static class Report
             PrintRow(r);
             Console.WriteLine($"{"",-10} process: {r.Usage.CoresBusy:F2} of {verify.Cores} cores busy, {r.CpuMicrosPerTx:F0} us CPU/tx, " +
                               $"{r.AllocatedKBPerTx:F1} KB allocated/tx, GC paused {r.Usage.GcPausePercent:F1}% of the time ({r.Usage.Gen2Collections} gen2); " +
-                              $"measured after {r.Warmup.TotalSeconds:F0} s of warm-up");
+                              $"measured after {r.Warmup.TotalSeconds:F0} s of warm-up{(r.JitSettled ? " (until the JIT settled)" : "")}");
             if (r.ClientsRanOut > 0)
                 Console.WriteLine($"  note: {r.ClientsRanOut} clients used up their pre-signed transactions early; raise --max-rate");
         }
@@ -81,6 +81,7 @@ public static class Report
     public static void AddRun(JsonObject json, LoadFigures r)
     {
         json[$"{r.Scenario}_tps"] = Round(r.Tps, 0);
+        json[$"{r.Scenario}_warmup_s"] = Round(r.Warmup.TotalSeconds, 1);
         json[$"{r.Scenario}_p50_ms"] = Round(r.P50Ms, 2);
         json[$"{r.Scenario}_p99_ms"] = Round(r.P99Ms, 2);
         json[$"{r.Scenario}_valid"] = r.Valid;

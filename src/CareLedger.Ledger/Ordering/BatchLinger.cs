@@ -9,7 +9,8 @@ namespace CareLedger.Ledger.Ordering;
 /// taken whole, so the size follows the load up as well as down. A consortium's leader does not use it: smaller blocks
 /// cost it more, each one being an append to the consortium's log (bench README, 2026-12-07).
 /// </summary>
-public sealed class BatchLinger(int maxTransactions, TimeSpan linger)
+/// <param name="cutEarly">False: every batch waits out the linger (unless it fills), as before this rule.</param>
+public sealed class BatchLinger(int maxTransactions, TimeSpan linger, bool cutEarly = true)
 {
     private int _previous = int.MaxValue;
 
@@ -17,7 +18,7 @@ public sealed class BatchLinger(int maxTransactions, TimeSpan linger)
     public async Task<IReadOnlyList<Transactions.Transaction>> TakeAsync(TransactionPool pool, CancellationToken ct)
     {
         var batch = await pool.TakeBatchAsync(maxTransactions, linger, ct, enough: _previous);
-        if (batch.Count > 0) _previous = batch.Count;
+        if (batch.Count > 0 && cutEarly) _previous = batch.Count;
         return batch;
     }
 }

@@ -4,15 +4,13 @@ using CareLedger.Ledger.Storage;
 namespace CareLedger.Ledger.Ordering;
 
 /// <summary>
-/// Block cutting on one node: a block holds up to <c>maxTransactions</c>, or whatever arrived within <c>linger</c>, or
-/// as many as the previous block once they are in (<see cref="BatchLinger"/>).
+/// Block cutting on one node, as <paramref name="batches"/> says: up to a maximum, or whatever arrived within the linger,
+/// or as many as the previous block once they are in (<see cref="BatchLinger"/>).
 /// With a <paramref name="space"/> it cuts no block while the disk is full, and a block refused for want of space is
 /// committed again, the same batch, once room returns.
 /// </summary>
-public sealed class SoloOrderer(LedgerChain chain, TransactionPool pool, TimeProvider clock, int maxTransactions, TimeSpan linger, IStorageSpace? space = null) : IOrderer
+public sealed class SoloOrderer(LedgerChain chain, TransactionPool pool, TimeProvider clock, BatchLinger batches, IStorageSpace? space = null) : IOrderer
 {
-    private readonly BatchLinger _batches = new(maxTransactions, linger);
-
     public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -21,7 +19,7 @@ public sealed class SoloOrderer(LedgerChain chain, TransactionPool pool, TimePro
             try
             {
                 if (space is not null) await space.WaitForRoomAsync(ct);
-                batch = await _batches.TakeAsync(pool, ct);
+                batch = await batches.TakeAsync(pool, ct);
             }
             catch (OperationCanceledException) { return; }
             if (batch.Count == 0) continue;

@@ -96,6 +96,7 @@ public sealed class TransactionPool
     /// </param>
     public async Task<IReadOnlyList<Transaction>> TakeBatchAsync(int max, TimeSpan linger, CancellationToken ct, int enough = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(enough, 1);
         var reader = _queue.Reader;
         var batch = new List<Transaction>();
         if (!await reader.WaitToReadAsync(ct)) return batch;

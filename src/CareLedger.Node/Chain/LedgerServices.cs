@@ -37,7 +37,7 @@ public static class LedgerServices
         services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<NodeMetrics>());
         if (!start.Consortium)
             services.AddSingleton<IOrderer>(sp => new SoloOrderer(sp.GetRequiredService<LedgerChain>(), sp.GetRequiredService<TransactionPool>(),
-                sp.GetRequiredService<TimeProvider>(), Options(sp).BlockMaxTransactions, TimeSpan.FromMilliseconds(Options(sp).BlockLingerMs),
+                sp.GetRequiredService<TimeProvider>(), new BatchLinger(Options(sp).BlockMaxTransactions, TimeSpan.FromMilliseconds(Options(sp).BlockLingerMs), Options(sp).BlockCutEarly),
                 sp.GetRequiredService<IStorageSpace>()));
         services.AddSingleton<OrdererService>();
         services.AddHostedService(sp => sp.GetRequiredService<OrdererService>());

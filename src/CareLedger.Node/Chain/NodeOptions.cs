@@ -34,6 +34,13 @@ public sealed class NodeOptions
 
     [Range(1, 10_000)] public int BlockMaxTransactions { get; set; } = 2000;
     [Range(1, 10_000)] public int BlockLingerMs { get; set; } = 2;
+
+    /// <summary>
+    /// A single node cuts a block as soon as it holds as many transactions as the previous one, before the linger ends
+    /// (<see cref="CareLedger.Ledger.Ordering.BatchLinger"/>). False: every block waits out <see cref="BlockLingerMs"/>, for
+    /// the largest blocks (a disk whose sync is slow) or a test that needs blocks to take their time.
+    /// </summary>
+    public bool BlockCutEarly { get; set; } = true;
     [Range(1, 1_000_000)] public int PoolCapacity { get; set; } = 50_000;
     [Range(1, 600)] public int MaxWaitSeconds { get; set; } = 30;
 

@@ -7,7 +7,9 @@ namespace CareLedger.Ledger.Tests.Ordering;
 
 public class BatchLingerTests
 {
+    // Long enough that a transaction 300 ms late is well inside it; short where a test only sits it out.
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ShortLinger = TimeSpan.FromMilliseconds(300);
 
     private sealed class FixedClock : TimeProvider
     {
@@ -62,7 +64,7 @@ public class BatchLingerTests
     {
         using var key = SigningKey.Generate();
         var pool = Pool();
-        var batches = new BatchLinger(maxTransactions: 10, Linger);
+        var batches = new BatchLinger(maxTransactions: 10, ShortLinger);
         Submit(pool, TestChain.Put(key, 1, "a", 1));
         Assert.Single(await batches.TakeAsync(pool, CancellationToken.None));
 
@@ -72,11 +74,28 @@ public class BatchLingerTests
     }
 
     [Fact]
+    public async Task Take_WithoutEarlyCuts_WaitsOutTheLingerAsBefore()
+    {
+        using var key = SigningKey.Generate();
+        var pool = Pool();
+        var batches = new BatchLinger(maxTransactions: 10, Linger, cutEarly: false);
+        Submit(pool, TestChain.Put(key, 1, "a", 1));
+        Assert.Single(await batches.TakeAsync(pool, CancellationToken.None));
+
+        Submit(pool, TestChain.Put(key, 2, "b", 1));
+        var taking = batches.TakeAsync(pool, CancellationToken.None);
+        await Task.Delay(300);
+        Submit(pool, TestChain.Put(key, 3, "c", 1));
+
+        Assert.Equal([2UL, 3UL], (await taking).Select(t => t.Nonce));
+    }
+
+    [Fact]
     public async Task Take_NeverMoreThanTheMaximum()
     {
         using var key = SigningKey.Generate();
         var pool = Pool();
-        var batches = new BatchLinger(maxTransactions: 3, Linger);
+        var batches = new BatchLinger(maxTransactions: 3, ShortLinger);
         Submit(pool, [.. Enumerable.Range(1, 5).Select(n => TestChain.Put(key, (ulong)n, $"k{n}", 1))]);
 
         Assert.Equal(3, (await batches.TakeAsync(pool, CancellationToken.None)).Count);

@@ -26,7 +26,8 @@ public sealed class SlowPoolNode : IAsyncLifetime
         // (A later --data wins over InProcessNode's own folder.)
         await using (var seeding = await InProcessNode.StartAsync("--data", _data.Path))
             await seeding.Client.WaitUntilIdleAsync();
-        _node = await InProcessNode.StartAsync("--data", _data.Path, "--CareLedger:PoolCapacity=1", "--CareLedger:BlockLingerMs=1500");
+        _node = await InProcessNode.StartAsync("--data", _data.Path, "--CareLedger:PoolCapacity=1", "--CareLedger:BlockLingerMs=1500",
+            "--CareLedger:BlockCutEarly=false"); // every block waits out the 1.5 s, not only the first
         Keys = new DemoKeys(_data.Path);
     }
 

@@ -13,7 +13,7 @@ public sealed class DemoSeedTests
         // A fresh demo node seeds itself one transaction after another (200 ms blocks here, so the
         // seeding lasts a couple of seconds). Clients arriving meanwhile may hold the only pool slot
         // when the seed submits its next step; the node must ride that out, not shut itself down.
-        await using var node = await InProcessNode.StartAsync("--CareLedger:PoolCapacity=1", "--CareLedger:BlockLingerMs=200");
+        await using var node = await InProcessNode.StartAsync("--CareLedger:PoolCapacity=1", "--CareLedger:BlockLingerMs=200", "--CareLedger:BlockCutEarly=false");
         using var keys = new DemoKeys(node.DataDir);
         var lab = keys["lab-admin"];
         var patient = keys["patient-jones"].Account;
