@@ -1,7 +1,9 @@
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Ordering;
 using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.State;
 using CareLedger.Ledger.Transactions;
 using CareLedger.Ledger.Verification;
 
@@ -44,6 +46,18 @@ public static class TestChain
     public const long Time = 1_800_000_000_000;
 
     public static ContractRuntime Runtime() => new(ChainId, [new NotesContract()]);
+
+    /// <summary>A clock stopped at the chain's own time: its transactions expire relative to it, not to today.</summary>
+    public static TimeProvider Clock { get; } = new AtChainTime();
+
+    /// <summary>A pool over empty state, at the chain's time, that finds nothing committed.</summary>
+    public static TransactionPool Pool(int capacity = 100) =>
+        new(Runtime(), new MemoryState(), (_, _) => ValueTask.FromResult<Receipt?>(null), Clock, capacity);
+
+    private sealed class AtChainTime : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Time);
+    }
 
     /// <summary>Replays test chains: the notes contract, validators fixed at genesis.</summary>
     public static ChainChecker Checker() => new(_ => Runtime(), g => new FixedValidatorSet(g.ValidatorAccounts));

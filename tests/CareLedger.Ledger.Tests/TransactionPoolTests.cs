@@ -1,20 +1,12 @@
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Encoding;
 using CareLedger.Ledger.Ordering;
-using CareLedger.Ledger.State;
 using CareLedger.Ledger.Transactions;
 
 namespace CareLedger.Ledger.Tests;
 
 public class TransactionPoolTests
 {
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(TestChain.Time);
-    }
-
-    private static TransactionPool Pool(int capacity = 100) => new(TestChain.Runtime(), new MemoryState(), (_, _) => ValueTask.FromResult<Receipt?>(null), new FixedClock(), capacity);
-
     [Fact]
     public void Submit_TransactionBuiltInProcessOverTheSizeLimit_IsRejected()
     {
@@ -22,7 +14,7 @@ public class TransactionPoolTests
         var huge = Transaction.Create(key, TestChain.ChainId, 1, TestChain.Time + 1000, "notes", "put",
             new CborMap { ["key"] = new string('k', Transaction.MaxSize), ["value"] = 1L });
 
-        var result = Pool().Submit(huge);
+        var result = TestChain.Pool().Submit(huge);
 
         Assert.Equal(SubmitStatus.Rejected, result.Status);
         Assert.Contains("limit", result.Reason);
@@ -34,7 +26,7 @@ public class TransactionPoolTests
         using var key = SigningKey.Generate();
         using var other = SigningKey.Generate();
         var tx = TestChain.Put(key, 1, "a", 1);
-        var pool = Pool(capacity: 1);
+        var pool = TestChain.Pool(capacity: 1);
 
         Assert.Equal(SubmitStatus.Rejected, pool.Submit(tx with { Signature = other.Sign(tx.Id) }).Status);
         Assert.Equal(0, pool.Count);
@@ -46,7 +38,7 @@ public class TransactionPoolTests
     public async Task TakeBatch_CancelledWhileLingering_PutsWhatItTookBackInLine()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var tx = TestChain.Put(key, 1, "a", 1);
         Assert.Equal(SubmitStatus.Accepted, pool.Submit(tx).Status);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
@@ -62,7 +54,7 @@ public class TransactionPoolTests
     public async Task Requeue_TransactionCommittedMeanwhile_IsNotTakenAgain()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var first = TestChain.Put(key, 1, "a", 1);
         var second = TestChain.Put(key, 2, "b", 1);
         pool.Submit(first);
@@ -82,7 +74,7 @@ public class TransactionPoolTests
     public async Task Reject_PendingTransaction_FailsItsWaiterWithTheReason()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var tx = TestChain.Put(key, 1, "a", 1);
         pool.Submit(tx);
         var waiting = pool.WaitForCommitAsync(tx.Id, CancellationToken.None);

@@ -1,6 +1,5 @@
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering;
-using CareLedger.Ledger.State;
 using CareLedger.Ledger.Transactions;
 
 namespace CareLedger.Ledger.Tests.Ordering;
@@ -11,13 +10,6 @@ public class BatchLingerTests
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan ShortLinger = TimeSpan.FromMilliseconds(300);
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(TestChain.Time);
-    }
-
-    private static TransactionPool Pool() => new(TestChain.Runtime(), new MemoryState(), (_, _) => ValueTask.FromResult<Receipt?>(null), new FixedClock(), 100);
-
     private static void Submit(TransactionPool pool, params Transaction[] txs)
     {
         foreach (var tx in txs) Assert.Equal(SubmitStatus.Accepted, pool.Submit(tx).Status);
@@ -27,7 +19,7 @@ public class BatchLingerTests
     public async Task Take_FirstBatch_LingersForLaterArrivals()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var batches = new BatchLinger(maxTransactions: 10, Linger);
         Submit(pool, TestChain.Put(key, 1, "a", 1));
 
@@ -42,7 +34,7 @@ public class BatchLingerTests
     public async Task Take_AsManyAsThePreviousBatch_IsCutWithoutWaitingOutTheLinger()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var batches = new BatchLinger(maxTransactions: 10, Linger);
         Submit(pool, TestChain.Put(key, 1, "a", 1), TestChain.Put(key, 2, "b", 1));
         Assert.Equal(2, (await batches.TakeAsync(pool, CancellationToken.None)).Count);
@@ -63,7 +55,7 @@ public class BatchLingerTests
     public async Task Take_MoreWaitingThanThePreviousBatch_TakesThemAll()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var batches = new BatchLinger(maxTransactions: 10, ShortLinger);
         Submit(pool, TestChain.Put(key, 1, "a", 1));
         Assert.Single(await batches.TakeAsync(pool, CancellationToken.None));
@@ -77,7 +69,7 @@ public class BatchLingerTests
     public async Task Take_WithoutEarlyCuts_WaitsOutTheLingerAsBefore()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var batches = new BatchLinger(maxTransactions: 10, Linger, cutEarly: false);
         Submit(pool, TestChain.Put(key, 1, "a", 1));
         Assert.Single(await batches.TakeAsync(pool, CancellationToken.None));
@@ -94,7 +86,7 @@ public class BatchLingerTests
     public async Task Take_NeverMoreThanTheMaximum()
     {
         using var key = SigningKey.Generate();
-        var pool = Pool();
+        var pool = TestChain.Pool();
         var batches = new BatchLinger(maxTransactions: 3, ShortLinger);
         Submit(pool, [.. Enumerable.Range(1, 5).Select(n => TestChain.Put(key, (ulong)n, $"k{n}", 1))]);
 

@@ -34,12 +34,6 @@ public sealed class LedgerTracingTests : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
-    /// <summary>The test chain's transactions expire relative to its own time, not today's.</summary>
-    private sealed class AtChainTime : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(TestChain.Time);
-    }
-
     public void Dispose()
     {
         _listener.Dispose();
@@ -52,7 +46,7 @@ public sealed class LedgerTracingTests : IDisposable
     {
         using var store = await SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
         var chain = await LedgerChain.OpenAsync(store, new BlockExecutor(TestChain.Runtime()), _validator, TestChain.Genesis(_validator), default);
-        var pool = new TransactionPool(TestChain.Runtime(), store, (_, _) => ValueTask.FromResult<Receipt?>(null), new AtChainTime(), 100);
+        var pool = new TransactionPool(TestChain.Runtime(), store, (_, _) => ValueTask.FromResult<Receipt?>(null), TestChain.Clock, 100);
         var sampled = TestChain.Put(_alice, 1, "traced", 1);
         var unsampled = TestChain.Put(_alice, 2, "quiet", 1);
 
