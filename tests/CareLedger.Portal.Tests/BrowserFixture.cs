@@ -24,13 +24,38 @@ public sealed class BrowserFixture : IAsyncLifetime
         Node = await InProcessNode.StartAsync("--CareLedger:RoomOpensMinutesBefore=240",
             "--CareLedger:Mail:Host=127.0.0.1", $"--CareLedger:Mail:Port={Smtp.Port}", "--CareLedger:Mail:Security=None");
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }
+
+    // Declared before ChromiumArgs, which is built from it: static fields initialise in the order they are written.
+    private static readonly string[] PlaywrightDisabledFeatures =
+    [
+        "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "DialMediaRouteProvider", "GlobalMediaControls", "HttpsUpgrades",
+        "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning", "BlockOriginHeaderModificationOnRedirect",
+        "AvoidCorsURLLoaderRestartOnRedirect", "Translate", "AutoDeElevate", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    ];
+
+    /// <summary>
+    /// Every test opens fresh browser contexts, and each context starts the portal's .NET runtime from nothing, so these
+    /// switches make a context cheaper to start (measured here: 11.5 → 7.8 s of CPU from a new context to a signed-in
+    /// patient's records, 4.7 → 3.3 s on the clock):
+    /// <list type="bullet">
+    /// <item>Chromium 156 starts a renderer for the address bar's WebUI popups with every context (about 1.7 s of CPU
+    /// each); a headless test has no address bar.</item>
+    /// <item><c>--liftoff-only</c> keeps WebAssembly on V8's baseline compiler: a context lives seconds, too short for
+    /// recompiling the runtime's hot functions with TurboFan to pay back its cost.</item>
+    /// </list>
+    /// Chromium honours only the last <c>--disable-features</c>, so the list repeats the features Playwright 1.64 itself
+    /// disables (its chromiumSwitches.ts), which a second switch would otherwise switch back on.
+    /// </summary>
+    internal static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--js-flags=--liftoff-only", DisableFeatures(),
+    ];
+
+    private static string DisableFeatures(params string[] ours) =>
+        "--disable-features=" + string.Join(',', PlaywrightDisabledFeatures.Concat(["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]).Concat(ours));
 
     private IBrowser? _media;
 
@@ -42,9 +67,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         ExecutablePath = ChromiumPath,
         Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        Args = [.. ChromiumArgs.Where(a => !a.StartsWith("--disable-features=", StringComparison.Ordinal)),
                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
-                "--disable-features=WebRtcHideLocalIpsWithMdns"],
+                DisableFeatures("WebRtcHideLocalIpsWithMdns")],
     });
 
     public async Task<IPage> OpenAsync(string fragment = "")
