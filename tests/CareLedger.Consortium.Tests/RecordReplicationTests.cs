@@ -30,6 +30,8 @@ public sealed class RecordReplicationTests(SharedConsortium shared, ITestOutputH
         var atClinic = new RecordsClient(Cluster.Nodes[0].Client);
         var added = await atClinic.AddAsync(patient, patient.Account, Observation);
         var grant = await atClinic.GrantAsync(patient, doctor.Account.ToString(), null, "treatment", [added.Record], [], DateTimeOffset.UtcNow.AddDays(1));
+        // The grant is acknowledged once the clinic's node has it; the lab's node decides on the grant it has applied.
+        await Cluster.WaitForHeightAsync(2, (await Cluster.Nodes[0].Client.GetChainAsync()).Height, Patience);
 
         var (envelope, json) = await new RecordsClient(Cluster.Nodes[2].Client).ReadAsync(doctor, added.Record);
         Assert.Equal(added.ContentHash, Hash256.Of(Convert.FromBase64String(envelope.Ciphertext)).ToString());
