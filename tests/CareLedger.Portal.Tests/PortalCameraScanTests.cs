@@ -42,8 +42,8 @@ public sealed class PortalCameraScanTests(BrowserFixture fx) : IDisposable
         {
             ExecutablePath = BrowserFixture.ChromiumPath,
             Headless = true,
-            Args = [.. BrowserFixture.ChromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                $"--use-file-for-fake-video-capture={video}"],
+            Args = BrowserFixture.ChromiumArgs(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                $"--use-file-for-fake-video-capture={video}"]),
         });
         await using var context = await browser.NewContextAsync(new() { Permissions = ["camera"] });
 
