@@ -16,12 +16,25 @@ public sealed class NodeVault(string dataDir)
     public string GrantKeySetPath(AccountId patient, string grant) => Path.Combine(Root, "grantkeysets", patient.ToString(), grant);
 
     /// <summary>Every file the vault holds about the record: ciphertexts, wrapped keys, key sets, notes, and the grant's key set.</summary>
+    /// <remarks>The node may be shredding while this looks, so a folder that vanishes mid-walk counts as empty.</remarks>
     public List<string> HeldOf(string record, string grant)
     {
-        var held = new[] { "blobs", "keys", "keysets", "notes" }.Select(f => Path.Combine(Root, f, record)).Where(Directory.Exists)
-            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).ToList();
-        held.AddRange(Directory.EnumerateFiles(Path.Combine(Root, "grantkeysets"), grant, SearchOption.AllDirectories));
+        var held = new[] { "blobs", "keys", "keysets", "notes" }.SelectMany(f => FilesUnder(Path.Combine(Root, f, record), "*")).ToList();
+        held.AddRange(FilesUnder(Path.Combine(Root, "grantkeysets"), grant));
         return held;
+    }
+
+    private static List<string> FilesUnder(string folder, string pattern)
+    {
+        try
+        {
+            // A vanished sub-folder is skipped by the walk itself; only the folder it starts from throws.
+            return Directory.EnumerateFiles(folder, pattern, SearchOption.AllDirectories).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
     }
 }
 
