@@ -20,11 +20,7 @@ public sealed class ClockBehindTests(ITestOutputHelper output) : ConsortiumTest(
     [Fact]
     public async Task NodeWithItsClockWeeksBehind_WaitsWithoutSigningOrHalting_WhileTheOthersCommitAndFinalise()
     {
-        Cluster.Nodes[Skewed].Kill();
-        Cluster.ShiftClock(Skewed, -Weeks);
-        var restart = Cluster.StartNodeAsync(Skewed); // never ready while a block waits for its clock
-        _ = restart.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-        await Cluster.WaitUntilAsync(async () => (await Cluster.TryStatusAsync(Skewed))?.Role == "follower", Patience, $"node {Skewed} to follow again");
+        await Cluster.RestartWithClockBehindAsync(Skewed, Weeks, Patience);
         var stoppedAt = (await Cluster.TryHeadAsync(Skewed))!.Value.Height;
 
         var outcome = await Cluster.TransferAsync(0);

@@ -159,13 +159,6 @@ public sealed partial class ConsortiumCluster : IDisposable
     public Task WaitForHeightAsync(int i, ulong height, TimeSpan timeout) =>
         WaitWhileRunningAsync([i], async () => (await TryHeadAsync(i))?.Height >= height, timeout, $"node {i} to reach height {height}");
 
-    /// <summary>
-    /// Waits until node i has applied every block node <paramref name="source"/> holds now: what was acknowledged at
-    /// <paramref name="source"/> (a grant, say) is then there at node i too.
-    /// </summary>
-    public async Task WaitToCatchUpAsync(int i, int source, TimeSpan timeout) =>
-        await WaitForHeightAsync(i, (await Nodes[source].Client.GetChainAsync()).Height, timeout);
-
     /// <summary>Waits until the nodes report the same head (height and hash) twice in a row, a quiet moment apart.</summary>
     public async Task<(ulong Height, string Hash)> WaitForSameHeadAsync(IReadOnlyList<int> nodes, TimeSpan timeout)
     {

@@ -55,6 +55,13 @@ public sealed class ConsortiumOptions
     /// </summary>
     [Range(1_000, 3_600_000)] public int MaxClockSkewMs { get; set; } = 5_000;
 
+    /// <summary>
+    /// How long a read this node would refuse waits for the node to apply what the consortium's log already holds
+    /// (milliseconds; <see cref="LogCatchUp"/>): a grant or record acknowledged at another node a moment ago then counts
+    /// here too. 0: never wait, decide on what this node has applied.
+    /// </summary>
+    [Range(0, 60_000)] public int ReadCatchUpMs { get; set; } = 3_000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Etcd);
     public IReadOnlyList<string> EtcdEndpoints => (Etcd ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -31,6 +31,9 @@ public static class ConsortiumServices
             sp.GetRequiredService<IValidatorSet>(), sp.GetRequiredService<ConsortiumSettings>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConsortiumOrderer>>(), sp.GetRequiredService<IStorageSpace>()));
         services.AddSingleton<IOrderer>(sp => sp.GetRequiredService<ConsortiumOrderer>());
+        services.AddSingleton(sp => new LogCatchUp(sp.GetRequiredService<IBlockLog>(), TimeSpan.FromMilliseconds(Options(sp).ReadCatchUpMs),
+            sp.GetRequiredService<ILogger<LogCatchUp>>()));
+        services.AddSingleton<INodeStartup>(sp => sp.GetRequiredService<LogCatchUp>());
         return services;
     }
 

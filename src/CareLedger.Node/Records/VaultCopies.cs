@@ -8,6 +8,7 @@ using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering.Consortium;
 using CareLedger.Node.Chain;
+using CareLedger.Node.Consortium;
 using CareLedger.Vault.Records;
 using CareLedger.Vault.Storage;
 
@@ -21,7 +22,7 @@ namespace CareLedger.Node.Records;
 /// <see cref="RecordContent"/> before it is kept. Registered only for a consortium: a solo node copies nothing.
 /// </summary>
 public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory clients, NodeKeys keys, RequestAudience self, RecordContent content,
-    LedgerReader ledger, VaultStore vault, TimeProvider clock, ILogger<VaultCopies> logger) : BackgroundService, INodeStartup
+    LedgerReader ledger, VaultStore vault, LogCatchUp catchUp, TimeProvider clock, ILogger<VaultCopies> logger) : BackgroundService, INodeStartup
 {
     /// <summary>The named client (short timeouts) registered by <see cref="RecordServices.AddVaultCopies"/>.</summary>
     public const string ClientName = "vault-copies";
@@ -29,13 +30,16 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
     /// <summary>What a read needs that this node lacks, fetched from peers before the read is decided: the version, its key generation's version, and the keys of grants in force that cover the record.</summary>
     public async Task FetchForReadAsync(AccountId reader, string id, long? version, bool breakingGlass, CancellationToken ct)
     {
+        // A member refused here may have been let in (or the record written) at another node a moment ago: this node first
+        // applies what the consortium's log holds, and decides on that. An erased record stays erased (nothing to wait for),
+        // and an outsider's refusal costs the log nothing.
+        if (!MayRead(reader, id, breakingGlass) && RecordLedger.Find(ledger.State, id) is not { Erased: true } && ledger.FindMember(reader) is not null)
+            await catchUp.CatchUpAsync(ct);
+        // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
+        if (!MayRead(reader, id, breakingGlass)) return;
         var state = ledger.State;
         if (RecordLedger.Find(state, id) is not { Erased: false } record) return;
-        // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
-        // At the head's time at least: a grant that expired by the consortium's latest block lets nobody in here, whatever this node's clock says.
         var now = ledger.NotBeforeHead;
-        var allowed = RecordAccess.CheckRead(state, id, reader, now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, now).Allowed);
-        if (!allowed) return;
         var v = version ?? record.Version;
         if (RecordLedger.FindVersion(state, id, v) is null) return;
         var generation = RecordKeys.GenerationOf(state, id, v);
@@ -49,6 +53,19 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
                 await OnceAsync($"{grant.Patient}/{grant.Id}", () => FetchGrantKeysAsync(grant.Patient, grant.Id, CancellationToken.None), ct);
             if (vault.GetKey(id, reader, generation) is not null) return;
         }
+    }
+
+    /// <summary>
+    /// Whether the ledger lets <paramref name="reader"/> read the record now (or break the glass to), at the head's time at
+    /// least: a grant that expired by the consortium's latest block lets nobody in here, whatever this node's clock says.
+    /// An erased record is read by nobody.
+    /// </summary>
+    private bool MayRead(AccountId reader, string id, bool breakingGlass)
+    {
+        var state = ledger.State;
+        var now = ledger.NotBeforeHead;
+        return RecordLedger.Find(state, id) is { Erased: false }
+            && (RecordAccess.CheckRead(state, id, reader, now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, now).Allowed));
     }
 
     private static readonly TimeSpan RememberNoCopy = TimeSpan.FromSeconds(2);

@@ -13,6 +13,18 @@ public static class ClockSkew
         cluster.Nodes[node].Environment["CareLedger__Testing__ClockOffsetMs"] = ((long)offset.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// Kills node i and starts it again with its clock <paramref name="offset"/> behind, then waits until it follows the
+    /// leader again. Its start is not awaited: a node behind is never ready while a block waits for its clock.
+    /// </summary>
+    public static async Task RestartWithClockBehindAsync(this ConsortiumCluster cluster, int node, TimeSpan offset, TimeSpan timeout)
+    {
+        cluster.Nodes[node].Kill();
+        cluster.ShiftClock(node, -offset);
+        _ = cluster.StartNodeAsync(node).ContinueWith(static t => t.Exception, TaskScheduler.Default);
+        await cluster.WaitUntilAsync(async () => (await cluster.TryStatusAsync(node))?.Role == "follower", timeout, $"node {node} to follow again");
+    }
+
+    /// <summary>
     /// A transfer of one token from a demo patient to a demo doctor, through node i, waiting for its block; it expires five
     /// minutes after <paramref name="clockOffset"/> from now, for a node whose clock is that far off (or it would refuse it as expired).
     /// </summary>

@@ -1,9 +1,11 @@
 using CareLedger.Client.Records;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Node.Consortium;
 using CareLedger.Node.Records;
 using CareLedger.Node.Tests.Support;
 using CareLedger.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 
 namespace CareLedger.Node.Tests.Records;
@@ -32,8 +34,9 @@ public sealed class VaultCopyQueueTests(DemoNodeFixture demo)
         }
         using var logs = new CapturedLogs();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var copies = new VaultCopies(new MemoryBlockLog(), new NoPeers(), demo.Node.Keys, demo.Node.Audience, content, demo.Node.Ledger,
-            demo.Node.Vault, TimeProvider.System, factory.CreateLogger<VaultCopies>()) { MaxQueued = 2 };
+        var log = new MemoryBlockLog();
+        var copies = new VaultCopies(log, new NoPeers(), demo.Node.Keys, demo.Node.Audience, content, demo.Node.Ledger,
+            demo.Node.Vault, new LogCatchUp(log, TimeSpan.FromSeconds(3), NullLogger<LogCatchUp>.Instance), TimeProvider.System, factory.CreateLogger<VaultCopies>()) { MaxQueued = 2 };
 
         await copies.AfterCatchUpAsync(CancellationToken.None);
 

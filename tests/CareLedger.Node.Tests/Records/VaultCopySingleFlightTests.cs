@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Node.Consortium;
 using CareLedger.Node.Records;
 using CareLedger.Node.Tests.Support;
 using CareLedger.Vault.Records;
@@ -63,7 +64,8 @@ public sealed class VaultCopySingleFlightTests(DemoNodeFixture demo)
         var log = new MemoryBlockLog();
         using var other = SigningKey.Generate();
         await log.PutMemberAsync(new MemberHeartbeat(other.Account.ToString(), "http://peer.invalid", "follower", 0, null), await log.GrantLeaseAsync(60, default), default);
-        return new VaultCopies(log, peer, demo.Node.Keys, demo.Node.Audience, Content, demo.Node.Ledger, demo.Node.Vault, TimeProvider.System, NullLogger<VaultCopies>.Instance);
+        return new VaultCopies(log, peer, demo.Node.Keys, demo.Node.Audience, Content, demo.Node.Ledger, demo.Node.Vault,
+            new LogCatchUp(log, TimeSpan.FromSeconds(3), NullLogger<LogCatchUp>.Instance), TimeProvider.System, NullLogger<VaultCopies>.Instance);
     }
 
     /// <summary>A peer node that answers every request the same way, once <see cref="Answer"/> lets it, and counts them.</summary>

@@ -1,0 +1,97 @@
+using CareLedger.Ledger.Chain;
+using CareLedger.Ledger.Cryptography;
+using CareLedger.Ledger.Encoding;
+using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Ledger.Runtime;
+using CareLedger.Ledger.Storage;
+using CareLedger.Node.Consortium;
+using CareLedger.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CareLedger.Node.Tests.Consortium;
+
+/// <summary>
+/// <see cref="LogCatchUp"/> on a real chain (SQLite, empty blocks) and the in-memory log: a read that would be refused
+/// waits until the node has applied the log's last block, and gives up when the log cannot be asked or the node stays behind.
+/// (The consortium suite's RecordReplicationTests read at another node right after a grant, through real etcd and nodes.)
+/// </summary>
+public sealed class LogCatchUpTests : IAsyncLifetime
+{
+    private const long Time = 1_800_000_000_000;
+    private readonly TempFolder _dir = new();
+    private readonly SigningKey _validator = SigningKey.Generate();
+    private readonly MemoryBlockLog _log = new();
+    private SqliteLedgerStore _store = null!;
+    private LedgerChain _chain = null!;
+    private LogCatchUp _catchUp = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
+        var genesis = new GenesisDocument(new CborMap { ["chainId"] = "catch-up", ["time"] = Time, ["validators"] = new List<object> { _validator.PublicKey } });
+        _chain = await LedgerChain.OpenAsync(_store, new BlockExecutor(new ContractRuntime("catch-up", [])), _validator, genesis, default);
+        _catchUp = new LogCatchUp(_log, TimeSpan.FromSeconds(3), NullLogger<LogCatchUp>.Instance);
+        _catchUp.BeforeOrdering(_chain);
+    }
+
+    /// <summary>The log holds blocks up to <paramref name="height"/> (what another node acknowledged); this node has not applied them.</summary>
+    private async Task LogReachesAsync(ulong height)
+    {
+        var fence = await _log.TryCampaignAsync(await _log.GrantLeaseAsync(60, default), new LeaderInfo("other", "http://other.invalid"), 1, default)
+            ?? throw new InvalidOperationException("no leadership");
+        for (var h = 1UL; h <= height; h++) Assert.True(await _log.TryAppendAsync(h, [1], fence, default));
+    }
+
+    private Task CommitEmptyBlockAsync() => _chain.CommitBatchAsync([], Time + 1_000 * (long)(_chain.Head.Height + 1), default);
+
+    [Fact]
+    public async Task ARead_WaitsUntilTheNodeHasAppliedTheLogsLastBlock_ThenGoesOn()
+    {
+        await LogReachesAsync(2);
+
+        var waiting = _catchUp.CatchUpAsync(default);
+        await CommitEmptyBlockAsync();
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted, "went on at height 1 while the log holds 2");
+
+        await CommitEmptyBlockAsync();
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2UL, _chain.Head.Height);
+    }
+
+    [Fact]
+    public async Task ANodeAlreadyAtTheLogsLastBlock_GoesOnAtOnce()
+    {
+        await LogReachesAsync(1);
+        await CommitEmptyBlockAsync();
+
+        Assert.True(await _catchUp.CatchUpAsync(default));
+    }
+
+    [Fact]
+    public async Task ANodeStillBehindAfterItsPatience_AnswersFromWhatItHas()
+    {
+        await LogReachesAsync(3);
+        var started = DateTimeOffset.UtcNow;
+
+        Assert.False(await _catchUp.CatchUpAsync(default));
+        Assert.True(DateTimeOffset.UtcNow - started >= _catchUp.Patience - TimeSpan.FromMilliseconds(50), "gave up before its patience ran out");
+    }
+
+    [Fact]
+    public async Task ALogThatCannotBeAsked_LetsTheReadGoOnWithoutWaiting()
+    {
+        await LogReachesAsync(3);
+        _log.Unavailable = true;
+
+        Assert.False(await _catchUp.CatchUpAsync(default));
+        Assert.Equal(0UL, _chain.Head.Height);
+    }
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+}
