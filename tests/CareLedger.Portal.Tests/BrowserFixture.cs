@@ -99,11 +99,12 @@ public sealed class PortalCollection : ICollectionFixture<BrowserFixture>
 }
 
 /// <summary>
-/// The consultation room and everything else that uses the camera, microphone or file uploads, with the whole-portal sweeps
-/// (accessibility, Spanish pages), so that the two collections take about as long as each other.
+/// The consultation room and everything else that uses the camera, microphone or file uploads, with the accessibility sweep
+/// of every page and the key tests, so that the two collections take about as long as each other (the Spanish sweep of
+/// every page is in the other, PortalLanguageTests).
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class PortalMediaCollection : ICollectionFixture<BrowserFixture>
 {
-    public const string Name = "portal: rooms, media and page sweeps";
+    public const string Name = "portal: rooms, media, accessibility and keys";
 }

@@ -9,7 +9,7 @@ using static CareLedger.Portal.Tests.PortalPage;
 namespace CareLedger.Portal.Tests;
 
 /// <summary>The portal as the node serves it, and the browser's key store against the CLI's.</summary>
-[Collection(PortalCollection.Name)]
+[Collection(PortalMediaCollection.Name)]
 public class PortalKeysTests(BrowserFixture fx)
 {
     [Fact]

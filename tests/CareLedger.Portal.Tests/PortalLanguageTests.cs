@@ -98,7 +98,12 @@ public sealed partial class PortalLanguageTests(BrowserFixture fx)
         var missing = new List<string>();
         context.Console += (_, m) => { if (m.Text.StartsWith("[i18n] missing", StringComparison.Ordinal)) missing.Add(m.Text); };
         var page = await SignInAsDemoAsync(fx, context, persona);
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es-ES");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hola", new() { Timeout = Slow });
+        if (await page.GetByTestId("record-count").CountAsync() > 0) // a patient's dashboard counts their records once opened
+            await Assertions.Expect(page.GetByTestId("record-count")).Not.ToHaveTextAsync("…", new() { Timeout = Slow });
         var leftovers = new List<string>(await LeftInEnglishAsync(page, "inicio"));
+        await ScreenshotAsync(page, "es-home-" + persona.Split(' ')[0].ToLowerInvariant().TrimEnd('.'));
         var links = await page.Locator("header nav a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
         foreach (var href in links.Where(h => h is { Length: > 0 } && !h.StartsWith('/')))
         {
@@ -133,9 +138,9 @@ public sealed partial class PortalLanguageTests(BrowserFixture fx)
         Assert.True(leftovers.Count == 0, "English left on Spanish pages:\n" + string.Join("\n", leftovers.Distinct()));
     }
 
-    /// <summary>Pages reached from a list rather than the menu: booking a doctor, and one record opened.</summary>
+    /// <summary>Pages reached from a list rather than the menu: booking a doctor, adding a record, and one record opened.</summary>
     [Fact]
-    public async Task BookingADoctorAndOpeningARecordInSpanish_HaveNoPhraseLeftInEnglish()
+    public async Task BookingADoctorAddingAndOpeningARecordInSpanish_HaveNoPhraseLeftInEnglish()
     {
         await using var context = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });
         var missing = new List<string>();
@@ -151,6 +156,12 @@ public sealed partial class PortalLanguageTests(BrowserFixture fx)
         await ScreenshotAsync(page, "es-book");
 
         await page.Locator("header nav a[href='records']").ClickAsync();
+        await page.Locator("main a[href='records/new']").ClickAsync(new() { Timeout = Slow });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Añadir un registro", Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+        leftovers.AddRange(await LeftInEnglishAsync(page, "records/new"));
+        await ScreenshotAsync(page, "es-records-new");
+
+        await page.Locator("header nav a[href='records']").ClickAsync();
         var record = page.Locator("main td a[href^='records/']").First;
         await record.WaitForAsync(new() { Timeout = Slow });
         await record.ClickAsync();
@@ -160,6 +171,20 @@ public sealed partial class PortalLanguageTests(BrowserFixture fx)
 
         Assert.True(missing.Count == 0, "phrases without a Spanish translation:\n" + string.Join("\n", missing.Distinct()));
         Assert.True(leftovers.Count == 0, "English left on Spanish pages:\n" + string.Join("\n", leftovers.Distinct()));
+    }
+
+    [Fact]
+    public async Task AWrongPassphrase_IsOneSpanishSentence_NamingTheKey()
+    {
+        await using var context = await fx.Browser.NewContextAsync(new() { Locale = "es-ES" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(fx.Node.BaseAddress, "portal/keys").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sus claves", Level = 1 })).ToBeVisibleAsync(new() { Timeout = Slow });
+        await page.Locator("input[type=file]").SetInputFilesAsync(DemoKeyFile(fx, "dr-rivera"));
+        await page.GetByLabel("Su frase de contraseña").FillAsync("not-the-passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Importar clave" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+            "Frase de contraseña incorrecta para la clave «dr-rivera» (o el archivo de clave está dañado).", new() { Timeout = Slow });
     }
 
     private static async Task<IEnumerable<string>> LeftInEnglishAsync(IPage page, string where)
