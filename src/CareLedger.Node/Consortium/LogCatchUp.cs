@@ -41,39 +41,41 @@ public sealed class LogCatchUp(IBlockLog log, TimeSpan patience, ILogger<LogCatc
 
     /// <summary>
     /// Waits until this node has applied every block the consortium's log holds now. True when it has; false when the log
-    /// cannot be asked or the node is still behind after <see cref="Patience"/> (the caller then answers from what it has).
+    /// cannot be asked or the node is still behind once <see cref="Patience"/> (the question to the log included) is over:
+    /// the caller then answers from what it has.
     /// </summary>
+    /// <remarks>
+    /// Asked afresh for every read, not shared with a question already in flight, which may predate what this reader's
+    /// organisation acknowledged. A member's refused read costs one keys-only etcd read here, less than the access-log
+    /// entry the refusal writes on the ledger anyway.
+    /// </remarks>
     public async Task<bool> CatchUpAsync(CancellationToken ct)
     {
         if (_chain is not { } chain || Patience <= TimeSpan.Zero) return false;
-        ulong? last;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        waiting.CancelAfter(Patience);
+        ulong? last = null;
         try
         {
-            // Asked afresh for every read (not shared with one already in flight, which may predate what this reader wrote).
-            last = await log.LastHeightAsync(ct).WaitAsync(Patience, ct);
+            last = await log.LastHeightAsync(waiting.Token);
+            while (true)
+            {
+                Task next;
+                lock (_gate) next = _nextBlock.Task;
+                // Read after taking the task: a block committed in between completes the task, so it is never missed.
+                if (last is null || chain.Head.Height >= last) return true;
+                await next.WaitAsync(waiting.Token);
+            }
         }
-        catch (Exception e) when (e is BlockLogException or TimeoutException)
+        catch (BlockLogException e)
         {
             logger.LogDebug("Cannot ask the log how far it goes: {Reason}", e.Message);
             return false;
         }
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        waiting.CancelAfter(Patience);
-        while (true)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            Task next;
-            lock (_gate) next = _nextBlock.Task;
-            // Read after taking the task: a block committed in between completes the task, so it is never missed.
-            if (last is null || chain.Head.Height >= last) return true;
-            try
-            {
-                await next.WaitAsync(waiting.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                logger.LogDebug("Still at height {Height} after {Patience}, the log at {Last}", chain.Head.Height, Patience, last);
-                return false;
-            }
+            logger.LogDebug("Still at height {Height} after {Patience}; the log is at {Last}", chain.Head.Height, Patience, last?.ToString() ?? "(not answered)");
+            return false;
         }
     }
 }

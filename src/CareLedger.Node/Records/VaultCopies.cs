@@ -30,11 +30,9 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
     /// <summary>What a read needs that this node lacks, fetched from peers before the read is decided: the version, its key generation's version, and the keys of grants in force that cover the record.</summary>
     public async Task FetchForReadAsync(AccountId reader, string id, long? version, bool breakingGlass, CancellationToken ct)
     {
-        // A member refused here may have been let in (or the record written) at another node a moment ago: this node first
-        // applies what the consortium's log holds, and decides on that. An erased record stays erased (nothing to wait for),
-        // and an outsider's refusal costs the log nothing.
-        if (!MayRead(reader, id, breakingGlass) && RecordLedger.Find(ledger.State, id) is not { Erased: true } && ledger.FindMember(reader) is not null)
-            await catchUp.CatchUpAsync(ct);
+        // A member refused here may have been let in (or the record or version written) at another node a moment ago: this
+        // node first applies what the consortium's log holds, and decides on that. An outsider's refusal costs the log nothing.
+        if (LacksForRead(reader, id, version, breakingGlass) && ledger.FindMember(reader) is not null) await catchUp.CatchUpAsync(ct);
         // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
         if (!MayRead(reader, id, breakingGlass)) return;
         var state = ledger.State;
@@ -53,6 +51,22 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
                 await OnceAsync($"{grant.Patient}/{grant.Id}", () => FetchGrantKeysAsync(grant.Patient, grant.Id, CancellationToken.None), ct);
             if (vault.GetKey(id, reader, generation) is not null) return;
         }
+    }
+
+    /// <summary>
+    /// Whether this node would refuse the read for want of what another node may have acknowledged already: the record, the
+    /// version asked for, or a grant. An erased record stays erased: nothing to wait for.
+    /// </summary>
+    private bool LacksForRead(AccountId reader, string id, long? version, bool breakingGlass)
+    {
+        var state = ledger.State;
+        return RecordLedger.Find(state, id) switch
+        {
+            null => true,
+            { Erased: true } => false,
+            _ when version is { } v && RecordLedger.FindVersion(state, id, v) is null => true,
+            _ => !MayRead(reader, id, breakingGlass),
+        };
     }
 
     /// <summary>

@@ -20,6 +20,8 @@ public sealed class SharedConsortium : IAsyncLifetime
             // Only the traces a test starts (with a sampled traceparent) are followed.
             node.Environment["CareLedger__Telemetry__SampleRatio"] = "0";
             node.Environment["CareLedger__Telemetry__MetricsIntervalSeconds"] = "1";
+            // Tests read at one node right after writing at another: a busy machine may hold a node back more than 3 s.
+            node.Environment["CareLedger__Consortium__ReadCatchUpMs"] = "30000";
         }
         try { await Cluster.StartAsync(); }
         catch

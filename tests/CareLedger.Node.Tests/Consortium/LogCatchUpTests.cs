@@ -12,8 +12,9 @@ namespace CareLedger.Node.Tests.Consortium;
 
 /// <summary>
 /// <see cref="LogCatchUp"/> on a real chain (SQLite, empty blocks) and the in-memory log: a read that would be refused
-/// waits until the node has applied the log's last block, and gives up when the log cannot be asked or the node stays behind.
-/// (The consortium suite's RecordReplicationTests read at another node right after a grant, through real etcd and nodes.)
+/// waits until the node has applied the log's last block, and gives up when the log cannot be asked, the node stays behind,
+/// or the reader hangs up.
+/// (The consortium suite's ReadAtALaggingNodeTests reads at a node held behind the grant, with real etcd and node processes.)
 /// </summary>
 public sealed class LogCatchUpTests : IAsyncLifetime
 {
@@ -23,15 +24,20 @@ public sealed class LogCatchUpTests : IAsyncLifetime
     private readonly MemoryBlockLog _log = new();
     private SqliteLedgerStore _store = null!;
     private LedgerChain _chain = null!;
-    private LogCatchUp _catchUp = null!;
 
     public async Task InitializeAsync()
     {
         _store = await SqliteLedgerStore.OpenAsync(_dir.File("ledger.db"), default);
         var genesis = new GenesisDocument(new CborMap { ["chainId"] = "catch-up", ["time"] = Time, ["validators"] = new List<object> { _validator.PublicKey } });
         _chain = await LedgerChain.OpenAsync(_store, new BlockExecutor(new ContractRuntime("catch-up", [])), _validator, genesis, default);
-        _catchUp = new LogCatchUp(_log, TimeSpan.FromSeconds(3), NullLogger<LogCatchUp>.Instance);
-        _catchUp.BeforeOrdering(_chain);
+    }
+
+    /// <summary>A catch-up on this chain and log that waits at most <paramref name="patience"/>.</summary>
+    private LogCatchUp CatchUp(TimeSpan patience)
+    {
+        var catchUp = new LogCatchUp(_log, patience, NullLogger<LogCatchUp>.Instance);
+        catchUp.BeforeOrdering(_chain);
+        return catchUp;
     }
 
     /// <summary>The log holds blocks up to <paramref name="height"/> (what another node acknowledged); this node has not applied them.</summary>
@@ -49,7 +55,7 @@ public sealed class LogCatchUpTests : IAsyncLifetime
     {
         await LogReachesAsync(2);
 
-        var waiting = _catchUp.CatchUpAsync(default);
+        var waiting = CatchUp(TimeSpan.FromSeconds(30)).CatchUpAsync(default);
         await CommitEmptyBlockAsync();
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted, "went on at height 1 while the log holds 2");
@@ -65,17 +71,19 @@ public sealed class LogCatchUpTests : IAsyncLifetime
         await LogReachesAsync(1);
         await CommitEmptyBlockAsync();
 
-        Assert.True(await _catchUp.CatchUpAsync(default));
+        Assert.True(await CatchUp(TimeSpan.FromSeconds(30)).CatchUpAsync(default));
     }
 
     [Fact]
     public async Task ANodeStillBehindAfterItsPatience_AnswersFromWhatItHas()
     {
         await LogReachesAsync(3);
+        var catchUp = CatchUp(TimeSpan.FromSeconds(1));
         var started = DateTimeOffset.UtcNow;
 
-        Assert.False(await _catchUp.CatchUpAsync(default));
-        Assert.True(DateTimeOffset.UtcNow - started >= _catchUp.Patience - TimeSpan.FromMilliseconds(50), "gave up before its patience ran out");
+        Assert.False(await catchUp.CatchUpAsync(default));
+        Assert.True(DateTimeOffset.UtcNow - started >= catchUp.Patience - TimeSpan.FromMilliseconds(50), "gave up before its patience ran out");
+        Assert.Equal(0UL, _chain.Head.Height);
     }
 
     [Fact]
@@ -84,8 +92,20 @@ public sealed class LogCatchUpTests : IAsyncLifetime
         await LogReachesAsync(3);
         _log.Unavailable = true;
 
-        Assert.False(await _catchUp.CatchUpAsync(default));
+        Assert.False(await CatchUp(TimeSpan.FromSeconds(30)).CatchUpAsync(default).WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(0UL, _chain.Head.Height);
+    }
+
+    [Fact]
+    public async Task AReaderWhoHangsUp_StopsWaiting()
+    {
+        await LogReachesAsync(3);
+        using var hangUp = new CancellationTokenSource();
+
+        var waiting = CatchUp(TimeSpan.FromSeconds(30)).CatchUpAsync(hangUp.Token);
+        await hangUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     public Task DisposeAsync()
