@@ -7,6 +7,7 @@ using CareLedger.Ledger.Blocks;
 using CareLedger.Ledger.Chain;
 using CareLedger.Ledger.Cryptography;
 using CareLedger.Ledger.Ordering.Consortium;
+using CareLedger.Ledger.Runtime;
 using CareLedger.Node.Chain;
 using CareLedger.Node.Consortium;
 using CareLedger.Vault.Records;
@@ -30,13 +31,22 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
     /// <summary>What a read needs that this node lacks, fetched from peers before the read is decided: the version, its key generation's version, and the keys of grants in force that cover the record.</summary>
     public async Task FetchForReadAsync(AccountId reader, string id, long? version, bool breakingGlass, CancellationToken ct)
     {
-        // A member refused here may have been let in (or the record or version written) at another node a moment ago: this
-        // node first applies what the consortium's log holds, and decides on that. An outsider's refusal costs the log nothing.
-        if (LacksForRead(reader, id, version, breakingGlass) && ledger.FindMember(reader) is not null) await catchUp.CatchUpAsync(ct);
-        // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
-        if (!MayRead(reader, id, breakingGlass)) return;
         var state = ledger.State;
-        if (RecordLedger.Find(state, id) is not { Erased: false } record) return;
+        var record = RecordLedger.Find(state, id);
+        var mayRead = MayRead(state, record, reader, breakingGlass);
+        // A member refused here may have been let in (or the record or version written) at another node a moment ago: this
+        // node first applies what the consortium's log holds, and decides on that. An erased record stays erased (nothing
+        // to wait for), and an outsider's refusal costs the log nothing.
+        var lacking = record is null || (!record.Erased && (!mayRead || version is { } asked && RecordLedger.FindVersion(state, id, asked) is null));
+        if (lacking && ledger.FindMember(reader) is not null)
+        {
+            await catchUp.CatchUpAsync(ct);
+            state = ledger.State;
+            record = RecordLedger.Find(state, id);
+            mayRead = MayRead(state, record, reader, breakingGlass);
+        }
+        // Only for a reader the ledger lets in (or one breaking the glass): nobody else makes this node ask its peers.
+        if (!mayRead || record is null) return;
         var now = ledger.NotBeforeHead;
         var v = version ?? record.Version;
         if (RecordLedger.FindVersion(state, id, v) is null) return;
@@ -54,32 +64,15 @@ public sealed partial class VaultCopies(IBlockLog log, IHttpClientFactory client
     }
 
     /// <summary>
-    /// Whether this node would refuse the read for want of what another node may have acknowledged already: the record, the
-    /// version asked for, or a grant. An erased record stays erased: nothing to wait for.
-    /// </summary>
-    private bool LacksForRead(AccountId reader, string id, long? version, bool breakingGlass)
-    {
-        var state = ledger.State;
-        return RecordLedger.Find(state, id) switch
-        {
-            null => true,
-            { Erased: true } => false,
-            _ when version is { } v && RecordLedger.FindVersion(state, id, v) is null => true,
-            _ => !MayRead(reader, id, breakingGlass),
-        };
-    }
-
-    /// <summary>
     /// Whether the ledger lets <paramref name="reader"/> read the record now (or break the glass to), at the head's time at
     /// least: a grant that expired by the consortium's latest block lets nobody in here, whatever this node's clock says.
     /// An erased record is read by nobody.
     /// </summary>
-    private bool MayRead(AccountId reader, string id, bool breakingGlass)
+    private bool MayRead(ContractState state, MedicalRecord? record, AccountId reader, bool breakingGlass)
     {
-        var state = ledger.State;
         var now = ledger.NotBeforeHead;
-        return RecordLedger.Find(state, id) is { Erased: false }
-            && (RecordAccess.CheckRead(state, id, reader, now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, now).Allowed));
+        return record is { Erased: false }
+            && (RecordAccess.CheckRead(state, record.Id, reader, now).Allowed || (breakingGlass && RecordAccess.CheckBreakGlass(state, reader, now).Allowed));
     }
 
     private static readonly TimeSpan RememberNoCopy = TimeSpan.FromSeconds(2);
