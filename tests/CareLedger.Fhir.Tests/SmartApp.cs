@@ -113,6 +113,15 @@ internal sealed class SmartApp
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Posts to the introspection endpoint (RFC 7662): the status, the Cache-Control header and the JSON answer.</summary>
+    public async Task<(HttpStatusCode Status, string? CacheControl, JsonObject Body)> IntrospectAsync(string token, string? clientId = null)
+    {
+        using var http = new HttpClient { BaseAddress = _fhir.BaseAddress };
+        using var response = await http.PostAsync("fhir/auth/introspect",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token, ["client_id"] = clientId ?? App.ClientId }));
+        return (response.StatusCode, response.Headers.CacheControl?.ToString(), JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
     public static async Task<(HttpStatusCode Status, JsonObject Body)> PostTokenAsync(Uri node, Dictionary<string, string> form)
     {
         using var http = new HttpClient { BaseAddress = node };

@@ -31,6 +31,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
         Assert.Equal(fhirBase + "/auth/token", config["token_endpoint"]!.GetValue<string>());
         Assert.Equal(fhirBase + "/auth/revoke", config["revocation_endpoint"]!.GetValue<string>());
         Assert.Equal("[\"none\"]", config["revocation_endpoint_auth_methods_supported"]!.ToJsonString());
+        Assert.Equal(fhirBase + "/auth/introspect", config["introspection_endpoint"]!.GetValue<string>());
         Assert.Equal(["S256"], config["code_challenge_methods_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["authorization_code", "refresh_token"], config["grant_types_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         var capabilities = config["capabilities"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
@@ -46,6 +47,7 @@ public class SmartAppLaunchTests(FhirNode fhir)
         var uris = security.GetExtension("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
         Assert.Equal(fhirBase + "/auth/token", (uris?.GetExtension("token")?.Value as FhirUri)?.Value);
         Assert.Equal(fhirBase + "/auth/revoke", (uris?.GetExtension("revoke")?.Value as FhirUri)?.Value);
+        Assert.Equal(fhirBase + "/auth/introspect", (uris?.GetExtension("introspect")?.Value as FhirUri)?.Value);
     }
 
     [Fact]

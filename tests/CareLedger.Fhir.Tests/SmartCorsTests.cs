@@ -111,6 +111,7 @@ public class SmartCorsTests(FhirNode fhir)
     [InlineData("fhir/Observation", "GET")]
     [InlineData("fhir/auth/token", "POST")]
     [InlineData("fhir/auth/revoke", "POST")]
+    [InlineData("fhir/auth/introspect", "POST")]
     public async Task Preflight_FromARegisteredAppsOrigin_AllowsAuthorizationAndContentType(string path, string method)
     {
         await SmartApp.RegisterAsync(fhir, "Cors Preflight " + method);

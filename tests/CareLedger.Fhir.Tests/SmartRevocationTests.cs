@@ -112,6 +112,7 @@ public class SmartRevocationTests(FhirNode fhir)
 /// <summary>
 /// Signing out on a node whose data disk is really full (a size-limited tmpfs): the revocation is not refused with the node's
 /// 507 like other writes; it takes effect at once and says 503 until it can be stored, then is stored once space returns.
+/// Introspection, a POST that only reads, is answered as ever.
 /// </summary>
 public sealed class SmartRevocationDiskFullTests
 {
@@ -130,12 +131,14 @@ public sealed class SmartRevocationDiskFullTests
 
         var filler = disk.Fill();
         await WaitUntilWritesAreRefusedAsync(node.BaseAddress);
+        var asked = await app.IntrospectAsync(Access(answer)); // a POST too, but it only reads
         var (status, body) = await app.RevokeAsync(Refresh(answer));
         var read = await SmartApp.ReadAsync(smartNode, Access(answer), $"Observation?patient={patient.Account}");
         var onDiskWhileFull = await File.ReadAllTextAsync(refreshFile);
         File.Delete(filler);
         var again = await app.RevokeAsync(Refresh(answer));
 
+        Assert.Equal((HttpStatusCode.OK, true), (asked.Status, asked.Body["active"]!.GetValue<bool>()));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("temporarily_unavailable", JsonNode.Parse(body)!["error"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Unauthorized, read.Status); // in force at once, disk or no disk

@@ -16,7 +16,9 @@ public class SmartRoutesTests(FhirNode fhir)
     [InlineData("DELETE", "fhir/auth/token")]
     [InlineData("GET", "fhir/auth/revoke")]
     [InlineData("PUT", "fhir/auth/revoke")]
-    public async Task TokenAndRevocationEndpoints_AnotherMethod_IsAnOAuthError_NotAFhirOne(string method, string path)
+    [InlineData("GET", "fhir/auth/introspect")]
+    [InlineData("DELETE", "fhir/auth/introspect")]
+    public async Task TokenRevocationAndIntrospectionEndpoints_AnotherMethod_IsAnOAuthError_NotAFhirOne(string method, string path)
     {
         using var response = await SendAsync(method, path);
 

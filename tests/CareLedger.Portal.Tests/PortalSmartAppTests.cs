@@ -125,7 +125,7 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
     }
 
     [Fact]
-    public async Task ABrowserOnlyApp_OnItsOwnOrigin_ExchangesItsCodeAndReadsWithFetch_WhileAnUnregisteredOriginCannotRead_ThenSignsOut()
+    public async Task ABrowserOnlyApp_OnItsOwnOrigin_ExchangesItsCodeAndReadsWithFetch_WhileAnUnregisteredOriginCannotRead_ThenAsksAboutItsTokenAndSignsOut()
     {
         var patient = _people.Key("patient-jones");
         await new RecordsClient(fx.Node.Client).AddAsync(patient, patient.Account,
@@ -170,26 +170,32 @@ public sealed class PortalSmartAppTests(BrowserFixture fx) : IDisposable
             """, new { url = new Uri(fx.Node.BaseAddress, $"fhir/Observation?patient={patient.Account}").ToString(), token = answer.GetProperty("accessToken").GetString() });
         Assert.Equal("blocked: TypeError", refused);
 
-        // Signing out, from the app's own page: the revocation's answer and the refusal that follows are both readable there.
+        // Asking about its token, then signing out, from the app's own page: every answer is readable there.
         var signedOut = await page.EvaluateAsync<JsonElement>(SignOutScript, new
         {
             fhir = new Uri(fx.Node.BaseAddress, "fhir").ToString(), clientId, patient = patient.Account.ToString(),
             refreshToken = answer.GetProperty("refreshToken").GetString(), accessToken = answer.GetProperty("accessToken").GetString(),
         });
+        Assert.Equal(patient.Account.ToString(), signedOut.GetProperty("before").GetProperty("patient").GetString());
+        Assert.True(signedOut.GetProperty("before").GetProperty("active").GetBoolean());
         Assert.Equal(200, signedOut.GetProperty("revokeStatus").GetInt32());
         Assert.Equal(401, signedOut.GetProperty("readStatus").GetInt32());
+        Assert.False(signedOut.GetProperty("after").GetProperty("active").GetBoolean());
     }
 
-    /// <summary>A browser-only app signing out (RFC 7009), then trying to read with the access token it held.</summary>
+    /// <summary>
+    /// A browser-only app asking about its access token (RFC 7662), signing out (RFC 7009), trying to read with the access
+    /// token it held, and asking again: every answer readable on the app's own origin.
+    /// </summary>
     private const string SignOutScript = """
         async ({ fhir, clientId, patient, refreshToken, accessToken }) => {
-          const revoke = await fetch(fhir + '/auth/revoke', {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ token: refreshToken, client_id: clientId }),
-          });
+          const form = token => ({ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+                                   body: new URLSearchParams({ token, client_id: clientId }) });
+          const before = await (await fetch(fhir + '/auth/introspect', form(accessToken))).json();
+          const revoke = await fetch(fhir + '/auth/revoke', form(refreshToken));
           const read = await fetch(fhir + '/Observation?patient=' + patient, { headers: { Authorization: 'Bearer ' + accessToken } });
-          return { revokeStatus: revoke.status, readStatus: read.status };
+          const after = await (await fetch(fhir + '/auth/introspect', form(accessToken))).json();
+          return { before, revokeStatus: revoke.status, readStatus: read.status, after };
         }
         """;
 

@@ -12,7 +12,7 @@ public enum Dialect
     /// <summary>A FHIR OperationOutcome: the FHIR resources under /fhir.</summary>
     OperationOutcome,
 
-    /// <summary>OAuth 2's error answer (RFC 6749 §5.2, JSON with an <c>error</c> code): the SMART token and revocation endpoints, which apps' OAuth libraries read.</summary>
+    /// <summary>OAuth 2's error answer (RFC 6749 §5.2, JSON with an <c>error</c> code): the SMART token, revocation and introspection endpoints, which apps' OAuth libraries read.</summary>
     OAuth,
 }
 
@@ -23,7 +23,8 @@ public static class ErrorAnswer
     public static Dialect DialectOf(string path)
     {
         var p = path.TrimStart('/');
-        if (p.StartsWith("fhir/auth/token", StringComparison.Ordinal) || p.StartsWith("fhir/auth/revoke", StringComparison.Ordinal)) return Dialect.OAuth;
+        if (p.StartsWith("fhir/auth/token", StringComparison.Ordinal) || p.StartsWith("fhir/auth/revoke", StringComparison.Ordinal)
+            || p.StartsWith("fhir/auth/introspect", StringComparison.Ordinal)) return Dialect.OAuth;
         if (p.StartsWith("fhir/auth/", StringComparison.Ordinal) || p.StartsWith("fhir/.well-known/", StringComparison.Ordinal)) return Dialect.Problem;
         return p.StartsWith("fhir", StringComparison.Ordinal) ? Dialect.OperationOutcome : Dialect.Problem;
     }

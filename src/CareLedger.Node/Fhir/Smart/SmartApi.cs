@@ -8,13 +8,15 @@ namespace CareLedger.Node.Fhir.Smart;
 /// <summary>
 /// SMART on FHIR's standalone patient launch (ADR 0025): discovery, the OAuth 2 authorization endpoint (which hands the
 /// browser to the portal, where the patient's approval becomes a ledger grant), the portal's answer to a request, and the
-/// token endpoint (authorization code with PKCE S256, refresh tokens, public clients) and token revocation (RFC 7009).
+/// token endpoint (authorization code with PKCE S256, refresh tokens, public clients), token revocation (RFC 7009) and
+/// introspection (RFC 7662).
 /// </summary>
 public static class SmartApi
 {
     public const string AuthorizePath = FhirApi.Prefix + "/auth/authorize";
     public const string TokenPath = FhirApi.Prefix + "/auth/token";
     public const string RevokePath = FhirApi.Prefix + "/auth/revoke";
+    public const string IntrospectPath = FhirApi.Prefix + "/auth/introspect";
 
     public static IServiceCollection AddSmartApi(this IServiceCollection services)
     {
@@ -37,6 +39,8 @@ public static class SmartApi
             .WithSummary("OAuth 2 token endpoint: an authorization code and its PKCE verifier, or a refresh token, for an access token to the patient's records");
         oauth.MapPost("/revoke", SmartToken.Revoke).RequireAuthorization(Policies.OAuthPublic).AllowWhileDiskFull() // it only removes state
             .WithSummary("OAuth 2 token revocation (RFC 7009): an app signing out ends its authorization, every access and refresh token of it");
+        oauth.MapPost("/introspect", SmartToken.Introspect).RequireAuthorization(Policies.OAuthPublic).AllowWhileDiskFull() // it only reads
+            .WithSummary("OAuth 2 token introspection (RFC 7662): whether one of the app's own tokens still works, its scope, patient and expiry");
         oauth.MapGet("/requests/{id}", SmartApproval.Show).RequireAuthorization(Contracts.Membership.Roles.Patient)
             .WithSummary("An app's pending request, for the portal to show the patient (signed by a patient)");
         oauth.MapPost("/requests/{id}/approve", SmartApproval.Approve).RequireAuthorization(Contracts.Membership.Roles.Patient).Documents<AppApproval>()
@@ -49,15 +53,15 @@ public static class SmartApi
     }
 
     /// <summary>
-    /// A SMART endpoint asked with another method is a 405 naming the one it takes: at the token and revocation endpoints an
+    /// A SMART endpoint asked with another method is a 405 naming the one it takes: at the token, revocation and introspection endpoints an
     /// OAuth error (apps' OAuth libraries read those), elsewhere a problem. A path no endpoint answers is a 404 problem.
     /// </summary>
     private static IResult Unanswered(HttpRequest request)
     {
-        if (request.Path.StartsWithSegments(TokenPath) || request.Path.StartsWithSegments(RevokePath))
+        if (request.Path.StartsWithSegments(TokenPath) || request.Path.StartsWithSegments(RevokePath) || request.Path.StartsWithSegments(IntrospectPath))
         {
             request.HttpContext.Response.Headers.Allow = "POST";
-            return TypedResults.Json(new OAuthError("invalid_request", $"{request.Path} takes POST with a form (RFC 6749 §3.2, RFC 7009 §2.1), not {request.Method}."),
+            return TypedResults.Json(new OAuthError("invalid_request", $"{request.Path} takes POST with a form (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1), not {request.Method}."),
                 statusCode: StatusCodes.Status405MethodNotAllowed);
         }
         if (MethodOf(request.Path) is { } method)
@@ -88,6 +92,8 @@ public static class SmartApi
         ["token_endpoint"] = baseUrl + "/auth/token",
         ["revocation_endpoint"] = baseUrl + "/auth/revoke",
         ["revocation_endpoint_auth_methods_supported"] = new[] { "none" },
+        ["introspection_endpoint"] = baseUrl + "/auth/introspect",
+        ["introspection_endpoint_auth_methods_supported"] = new[] { "none" },
         ["grant_types_supported"] = new[] { "authorization_code", "refresh_token" },
         ["response_types_supported"] = new[] { "code" },
         ["token_endpoint_auth_methods_supported"] = new[] { "none" },
@@ -105,6 +111,7 @@ public static class SmartApi
             new Extension("authorize", new FhirUri(baseUrl + "/auth/authorize")),
             new Extension("token", new FhirUri(baseUrl + "/auth/token")),
             new Extension("revoke", new FhirUri(baseUrl + "/auth/revoke")),
+            new Extension("introspect", new FhirUri(baseUrl + "/auth/introspect")),
         ],
     };
 }

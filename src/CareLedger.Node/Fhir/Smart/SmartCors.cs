@@ -42,7 +42,8 @@ public static class SmartCors
             http.Response.Headers.AccessControlAllowOrigin = "*";
             return next(http);
         }
-        var appForm = rest.StartsWithSegments("/auth/token") || rest.StartsWithSegments("/auth/revoke"); // the OAuth endpoints an app posts its form to
+        // The OAuth endpoints an app posts its form to.
+        var appForm = rest.StartsWithSegments("/auth/token") || rest.StartsWithSegments("/auth/revoke") || rest.StartsWithSegments("/auth/introspect");
         // The portal's side of SMART (authorize, requests) is the node's own pages; no other discovery document is public.
         if (!appForm && (rest.StartsWithSegments("/auth") || rest.StartsWithSegments("/.well-known"))) return next(http);
         if (preflight) return AnyAppAllows(http, origin) ? Preflight(http, origin, appForm ? "POST" : "GET") : next(http);
@@ -67,7 +68,7 @@ public static class SmartCors
     }
 
     /// <summary>
-    /// Answers that name no app, yet a browser app must be able to read: the token or revocation endpoint's answer to a
+    /// Answers that name no app, yet a browser app must be able to read: the token, revocation or introspection endpoint's answer to a
     /// request that named no registered app (no form, no client_id or an unknown one), which can only be an error, and a 401
     /// to an app's token that is expired, revoked or unknown (the app refreshes or authorizes again). Both are readable from
     /// any registered app's origin; they say nothing about anyone.

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CareLedger.Contracts.Records;
+using CareLedger.Ledger.Cryptography;
 using CareLedger.Node.Chain;
 using Microsoft.Net.Http.Headers;
 
@@ -8,6 +9,17 @@ namespace CareLedger.Node.Fhir.Smart;
 /// <summary>The token an app receives (RFC 6749 §5.1, plus SMART's <c>patient</c> launch context).</summary>
 public sealed record SmartTokenAnswer(string access_token, string token_type, long expires_in, string scope, string patient,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? refresh_token);
+
+/// <summary>
+/// An introspection answer (RFC 7662 §2.2, with SMART's <c>patient</c>): only <c>active</c> for a token that would not work,
+/// and for an active one its scope, client, kind, expiry (Unix seconds) and patient.
+/// </summary>
+public sealed record SmartIntrospection(bool active,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? scope = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? client_id = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? token_type = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? exp = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? patient = null);
 
 /// <summary>An OAuth error (RFC 6749 §5.2).</summary>
 public sealed record OAuthError(string error, string error_description);
@@ -41,13 +53,9 @@ public static class SmartToken
     /// </summary>
     public static async Task<IResult> Revoke(HttpRequest request, SmartApps apps, SmartAuthorizations authorizations, CancellationToken ct)
     {
-        NoStore(request);
-        var (form, problem) = await ReadFormAsync(request, ct);
-        if (problem is not null) return problem;
-        var token = form!["token"].ToString();
-        if (token.Length == 0) return Error("invalid_request", "token is missing (RFC 7009 §2.1).");
-        if (Client(request, form, apps) is { } refused) return refused;
-        try { authorizations.Revoke(token, form["client_id"].ToString()); }
+        var (token, clientId, refused) = await ReadTokenRequestAsync(request, apps, "RFC 7009", ct);
+        if (refused is not null) return refused;
+        try { authorizations.Revoke(token, clientId); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Revoked in memory, but not yet on disk: a restart would bring the refresh token back, so the app should try again.
@@ -55,6 +63,40 @@ public static class SmartToken
             return Error("temporarily_unavailable", "The revocation could not be stored yet; send it again.", StatusCodes.Status503ServiceUnavailable);
         }
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// The introspection endpoint (RFC 7662): an app asks whether one of its own tokens, access or refresh, would still work —
+    /// before a long task, say, or to show the patient what it may read and until when. The same checks as a request with the
+    /// token: the token is this client's, neither expired, spent nor revoked; the app is still registered as it was; the
+    /// patient's grant behind it is in force on the ledger. Any other token — unknown, another client's, ended — is answered
+    /// <c>{"active": false}</c> and nothing more, so the endpoint tells an app only about tokens it holds (RFC 7662 §2.1's
+    /// protection against scanning: the client names itself, and tokens are 256 random bits). It only reads.
+    /// </summary>
+    public static async Task<IResult> Introspect(HttpRequest request, SmartApps apps, SmartAuthorizations authorizations, LedgerReader ledger, CancellationToken ct)
+    {
+        var (token, clientId, refused) = await ReadTokenRequestAsync(request, apps, "RFC 7662", ct);
+        if (refused is not null) return refused;
+        var inactive = TypedResults.Json(new SmartIntrospection(false));
+        if (authorizations.Live(token, clientId) is not { } live) return inactive;
+        var app = live.Access is { } issued ? apps.Current(issued.Access.App) : apps.Current(live.Refresh!.ClientId, live.Refresh.AppAccount, live.Refresh.KeyName);
+        if (app is null) return inactive;
+        if (ledger.State.Get(ConsentGrant.Key(AccountId.Parse(live.Patient), live.GrantId)) is not { Revoked: false } grant || grant.Expiry <= ledger.Now) return inactive;
+        // Never past the grant, as the ledger has it (tokens are issued to end with it, too).
+        var ends = Math.Min(live.Expires.ToUnixTimeSeconds(), grant.Expiry / 1000);
+        return TypedResults.Json(new SmartIntrospection(true, live.Scope, app.ClientId, live.Access is null ? null : "Bearer", ends, live.Patient));
+    }
+
+    /// <summary>A request about one token (revocation, introspection): the token and the registered client naming itself, or the OAuth error.</summary>
+    private static async Task<(string Token, string ClientId, IResult? Refused)> ReadTokenRequestAsync(HttpRequest request, SmartApps apps, string rfc,
+        CancellationToken ct)
+    {
+        NoStore(request);
+        var (form, problem) = await ReadFormAsync(request, ct);
+        if (problem is not null) return ("", "", problem);
+        var token = form!["token"].ToString();
+        if (token.Length == 0) return ("", "", Error("invalid_request", $"token is missing ({rfc} §2.1)."));
+        return (token, form["client_id"].ToString(), Client(request, form, apps));
     }
 
     private static void NoStore(HttpRequest request)
