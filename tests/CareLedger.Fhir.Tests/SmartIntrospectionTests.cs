@@ -11,8 +11,8 @@ namespace CareLedger.Fhir.Tests;
 
 /// <summary>
 /// Token introspection (RFC 7662, ADR 0025): an app asks whether one of its own tokens still works. Active tokens say their
-/// scope, client, patient and expiry; anything else — another client's, unknown, revoked, spent, or behind a grant the
-/// patient ended — is only <c>{"active":false}</c>. Asking changes nothing.
+/// scope, client, patient and expiry; anything else — another client's, unknown, revoked, spent, of an app re-registered
+/// with another key, or behind a grant the patient ended or that expired — is only <c>{"active":false}</c>. Asking changes nothing.
 /// </summary>
 [Collection(FhirCollection.Name)]
 public class SmartIntrospectionTests(FhirNode fhir)
@@ -108,6 +108,34 @@ public class SmartIntrospectionTests(FhirNode fhir)
         Assert.True((await app.IntrospectAsync(Access(answer))).Body["active"]!.GetValue<bool>());
 
         await fhir.Records.RevokeAsync(fhir.Patient, GrantTo(app).Id);
+
+        Assert.Equal("""{"active":false}""", (await app.IntrospectAsync(Access(answer))).Body.ToJsonString());
+        Assert.Equal("""{"active":false}""", (await app.IntrospectAsync(Refresh(answer))).Body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Introspect_OnceThePatientsGrantHasEnded_BothTokensAreInactive()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Introspects After The Grant Ends");
+        var answer = await app.TokenAnswerAsync(Offline, until: DateTimeOffset.UtcNow.AddSeconds(8));
+        Assert.True((await app.IntrospectAsync(Refresh(answer))).Body["active"]!.GetValue<bool>());
+
+        var ends = DateTimeOffset.FromUnixTimeMilliseconds(GrantTo(app).Expiry);
+        if (ends - DateTimeOffset.UtcNow is { Ticks: > 0 } wait) await Task.Delay(wait + TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal("""{"active":false}""", (await app.IntrospectAsync(Access(answer))).Body.ToJsonString());
+        Assert.Equal("""{"active":false}""", (await app.IntrospectAsync(Refresh(answer))).Body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Introspect_AfterTheAppWasReRegisteredWithAnotherKey_BothTokensAreInactive()
+    {
+        var app = await SmartApp.RegisterAsync(fhir, "Introspects Re-registered");
+        var answer = await app.TokenAnswerAsync(Offline);
+        var other = await SmartApp.RegisterAsync(fhir, "Introspects Another Key");
+        var apps = new RegisteredApps(Path.Combine(fhir.Node.DataDir, "custodial"));
+        apps.Remove(other.App.ClientId);
+        apps.Add(app.App with { KeyName = other.App.KeyName, Account = other.App.Account });
 
         Assert.Equal("""{"active":false}""", (await app.IntrospectAsync(Access(answer))).Body.ToJsonString());
         Assert.Equal("""{"active":false}""", (await app.IntrospectAsync(Refresh(answer))).Body.ToJsonString());

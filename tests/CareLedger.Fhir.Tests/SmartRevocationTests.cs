@@ -138,7 +138,8 @@ public sealed class SmartRevocationDiskFullTests
         File.Delete(filler);
         var again = await app.RevokeAsync(Refresh(answer));
 
-        Assert.Equal((HttpStatusCode.OK, true), (asked.Status, asked.Body["active"]!.GetValue<bool>()));
+        Assert.True(asked.Status == HttpStatusCode.OK, asked.Body.ToJsonString());
+        Assert.True(asked.Body["active"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("temporarily_unavailable", JsonNode.Parse(body)!["error"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Unauthorized, read.Status); // in force at once, disk or no disk

@@ -8,8 +8,8 @@ namespace CareLedger.Node.Disk;
 /// While the data disk is full, requests that would write (every method but GET, HEAD and OPTIONS) are answered 507
 /// Insufficient Storage — problem details, or an OperationOutcome under /fhir — before they reach a handler; reads go on.
 /// A write that runs out of space on its way (the disk filled between two checks) gets the same answer. An endpoint marked
-/// <see cref="AllowWhileDiskFull"/> is let through: one that only removes state, must take effect at once, and answers a
-/// failed write in its own terms (a SMART app's token revocation).
+/// <see cref="AllowWhileDiskFull"/> is let through: a POST that only removes state, must take effect at once, and answers
+/// a failed write in its own terms (a SMART app's token revocation), or one that writes nothing (token introspection).
 /// </summary>
 public static class DiskFullRefusal
 {

@@ -5,7 +5,7 @@ namespace CareLedger.Node.Fhir.Smart;
 
 /// <summary>
 /// CORS for SMART apps that run in the browser alone (ADR 0025). Discovery and the CapabilityStatement are public: any origin
-/// may read them. The token and revocation endpoints, and FHIR reads with an app's token, answer
+/// may read them. The token, revocation and introspection endpoints, and FHIR reads with an app's token, answer
 /// <c>Access-Control-Allow-Origin</c> only to the origins of that app's registered redirect URIs — the app named by the form's
 /// client_id, or behind the bearer token — so which origin is allowed is known only once the request is read or
 /// authenticated; the decision is made as the answer starts. An error that names no app (a form without a registered
@@ -20,7 +20,7 @@ namespace CareLedger.Node.Fhir.Smart;
 /// </remarks>
 public static class SmartCors
 {
-    /// <summary>The app a token or revocation request named (set by those endpoints once client_id is a registered app).</summary>
+    /// <summary>The app a token, revocation or introspection request named (set by those endpoints once client_id is a registered app).</summary>
     public sealed record TokenClient(RegisteredApp App);
 
     private const string ExposedHeaders = "ETag, Last-Modified, Location, Content-Location, Retry-After";

@@ -67,9 +67,10 @@ public static class SmartToken
 
     /// <summary>
     /// The introspection endpoint (RFC 7662): an app asks whether one of its own tokens, access or refresh, would still work —
-    /// before a long task, say, or to show the patient what it may read and until when. The same checks as a request with the
-    /// token: the token is this client's, neither expired, spent nor revoked; the app is still registered as it was; the
-    /// patient's grant behind it is in force on the ledger. Any other token — unknown, another client's, ended — is answered
+    /// before a long task, say, or to show the patient what it may read and until when. The checks a refresh makes: the token
+    /// is this client's, neither expired, spent nor revoked; the app is still registered as it was; the patient's grant behind
+    /// it is in force on the ledger. (A read also checks the app's enrolment as a service on the ledger, which only the
+    /// operator changes; that shows at the next read.) Any other token — unknown, another client's, ended — is answered
     /// <c>{"active": false}</c> and nothing more, so the endpoint tells an app only about tokens it holds (RFC 7662 §2.1's
     /// protection against scanning: the client names itself, and tokens are 256 random bits). It only reads.
     /// </summary>
