@@ -199,10 +199,19 @@ public sealed class PortalConsultationTests(BrowserFixture fx) : IDisposable
     private static Task NavAsync(IPage page, string link) =>
         page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
 
-    /// <summary>Clicks a step's button in a booking's row and waits for the row's status to say it happened.</summary>
+    /// <summary>
+    /// Clicks a step's button in a booking's row and waits for the row's status to say it happened. If it never does, the
+    /// failure says what the page showed instead: its alerts (a refusal's sentence) and the row as it was.
+    /// </summary>
     private static async Task StepAsync(ILocator row, string button, string status)
     {
         await row.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync(new() { Timeout = Slow });
-        await Assertions.Expect(row.GetByTestId("status")).ToContainTextAsync(status, new() { Timeout = Slow });
+        try { await Assertions.Expect(row.GetByTestId("status")).ToContainTextAsync(status, new() { Timeout = Slow }); }
+        catch (PlaywrightException e)
+        {
+            var alerts = await row.Page.GetByRole(AriaRole.Alert).AllInnerTextsAsync();
+            throw new Xunit.Sdk.XunitException($"'{button}' never led to '{status}'. The page's alerts: [{string.Join(" | ", alerts)}]; " +
+                $"the row: [{await row.InnerTextAsync()}]; buttons enabled: [{string.Join(", ", await row.GetByRole(AriaRole.Button).EvaluateAllAsync<string[]>("bs => bs.map(b => b.textContent + ':' + !b.disabled)"))}].\n{e.Message}");
+        }
     }
 }
