@@ -168,7 +168,7 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
     {
         lock (_lock)
         {
-            if (FamilyOf(token, clientId) is not { } found)
+            if (OwnToken(token, clientId) is not { } found)
             {
                 // Perhaps revoked already, by a request whose write failed: sending it again is how the app gets it stored.
                 _refresh.SaveIfBehind();
@@ -177,14 +177,6 @@ public sealed partial class SmartAuthorizations(IOptions<SmartOptions> options, 
             RevokeFamily(found.Family, clientId, found.GrantId, "the app asked to revoke it", LogLevel.Information);
             return true;
         }
-    }
-
-    /// <summary>The family and grant of one of <paramref name="clientId"/>'s tokens, refresh or access; null for any other token.</summary>
-    private (string Family, string GrantId)? FamilyOf(string token, string clientId)
-    {
-        if (token.StartsWith(RefreshPrefix, StringComparison.Ordinal))
-            return _refresh.Find(Hash(token)) is { } stored && stored.ClientId == clientId ? (stored.Family, stored.GrantId) : null;
-        return _tokens.TryGetValue(Hash(token), out var issued) && issued.Access.App.ClientId == clientId ? (issued.Family, issued.Access.GrantId) : null;
     }
 
     /// <summary>The access behind a bearer token, while it is neither expired nor revoked.</summary>

@@ -81,10 +81,10 @@ public static class SmartToken
         var inactive = TypedResults.Json(new SmartIntrospection(false));
         if (authorizations.Live(token, clientId) is not { } live) return inactive;
         var app = live.Access is { } issued ? apps.Current(issued.Access.App) : apps.Current(live.Refresh!.ClientId, live.Refresh.AppAccount, live.Refresh.KeyName);
-        if (app is null) return inactive;
-        if (ledger.State.Get(ConsentGrant.Key(AccountId.Parse(live.Patient), live.GrantId)) is not { Revoked: false } grant || grant.Expiry <= ledger.Now) return inactive;
+        if (app is null || GrantExpiry(ledger, AccountId.Parse(live.Patient), live.GrantId) is not { } grantEnds
+            || grantEnds.ToUnixTimeMilliseconds() <= ledger.Now) return inactive;
         // Never past the grant, as the ledger has it (tokens are issued to end with it, too).
-        var ends = Math.Min(live.Expires.ToUnixTimeSeconds(), grant.Expiry / 1000);
+        var ends = Math.Min(live.Expires.ToUnixTimeSeconds(), grantEnds.ToUnixTimeSeconds());
         return TypedResults.Json(new SmartIntrospection(true, live.Scope, app.ClientId, live.Access is null ? null : "Bearer", ends, live.Patient));
     }
 
@@ -155,8 +155,10 @@ public static class SmartToken
     }
 
     /// <summary>When the patient's grant behind an access ends, from the ledger; null when it is revoked or gone.</summary>
-    private static DateTimeOffset? GrantExpiry(LedgerReader ledger, ApprovedAccess access) =>
-        ledger.State.Get(ConsentGrant.Key(access.Patient, access.GrantId)) is { Revoked: false } grant ? DateTimeOffset.FromUnixTimeMilliseconds(grant.Expiry) : null;
+    private static DateTimeOffset? GrantExpiry(LedgerReader ledger, ApprovedAccess access) => GrantExpiry(ledger, access.Patient, access.GrantId);
+
+    private static DateTimeOffset? GrantExpiry(LedgerReader ledger, AccountId patient, string grantId) =>
+        ledger.State.Get(ConsentGrant.Key(patient, grantId)) is { Revoked: false } grant ? DateTimeOffset.FromUnixTimeMilliseconds(grant.Expiry) : null;
 
     private static IResult Answer(SmartAuthorizations.Exchange exchange) => exchange switch
     {
